@@ -1,0 +1,81 @@
+# ipc-tools: one pattern rule builds every bin/ipc-X from cmd/ipc-X.c.
+include config.mk
+
+# make SANITIZE=1 builds apart (obj-san/, bin-san/), so the two never mix
+O = obj
+B = bin
+ifeq ($(SANITIZE),1)
+O = obj-san
+B = bin-san
+CFLAGS  += $(SAN_CFLAGS)
+LDFLAGS += $(SAN_LDFLAGS)
+endif
+
+CMDS = $(patsubst cmd/%.c,%,$(wildcard cmd/ipc-*.c))
+BIN  = $(CMDS:%=$(B)/%)
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:lib/%.c=$(O)/%.o)
+LIB  = $(O)/libipc.a
+MAN1 = $(wildcard man/*.1)
+MAN7 = $(wildcard man/*.7)
+
+all: $(BIN)
+
+$(O)/%.o: lib/%.c lib/ipc.h config.mk
+	@mkdir -p $(O)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(B)/%: cmd/%.c $(LIB) lib/ipc.h
+	@mkdir -p $(B)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+tests/peers/%: tests/peers/%.c
+	$(CC) -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lrt
+
+PEERS = $(patsubst %.c,%,$(wildcard tests/peers/*.c))
+
+deps:
+	@sh tests/deps.sh
+
+demo: deps
+	@$(MAKE) -s all
+	@sh tests/demo.sh
+
+lint:
+	@sh tests/lint.sh
+
+check: deps
+	@$(MAKE) -s all $(PEERS)
+	@sh tests/lint.sh
+	@IPC_BIN=$(B) sh tests/run.sh
+
+bench: all
+	@sh bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+	cp -f completions/bash/* $(DESTDIR)$(BASHCOMPDIR)/
+	cp -f completions/zsh/* $(DESTDIR)$(ZSHCOMPDIR)/
+	cp -f completions/fish/* $(DESTDIR)$(FISHCOMPDIR)/
+
+uninstall:
+	for f in $(CMDS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$f; done
+	for f in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${f#man/}; done
+	for f in $(MAN7); do rm -f $(DESTDIR)$(MANPREFIX)/man7/$${f#man/}; done
+	for f in completions/bash/*; do rm -f $(DESTDIR)$(BASHCOMPDIR)/$${f##*/}; done
+	for f in completions/zsh/*; do rm -f $(DESTDIR)$(ZSHCOMPDIR)/$${f##*/}; done
+	for f in completions/fish/*; do rm -f $(DESTDIR)$(FISHCOMPDIR)/$${f##*/}; done
+
+clean:
+	rm -rf bin obj bin-san obj-san $(PEERS)
+
+.PHONY: all deps demo lint check bench install uninstall clean

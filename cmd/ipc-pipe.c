@@ -1,0 +1,646 @@
+/* ipc-pipe: named pipes (FIFOs) and anonymous pipes. */
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+enum { C_KIND, C_INODE, C_MODE, C_OWNER, C_GROUP, C_BYTES, C_CAPACITY,
+	C_READERS, C_WRITERS, C_PATH };
+
+static const struct col cols[] = {
+	{ "kind", COL_STR, 1 },
+	{ "inode", COL_NUM, 1 },
+	{ "mode", COL_STR, 0 },
+	{ "owner", COL_STR, 0 },
+	{ "group", COL_STR, 0 },
+	{ "bytes", COL_NUM, 1 },
+	{ "capacity", COL_NUM, 0 },
+	{ "readers", COL_PIDS, 1 },
+	{ "writers", COL_PIDS, 1 },
+	{ "path", COL_STR, 1 },
+	{ NULL, 0, 0 }
+};
+
+static void
+check_path(const char *path)
+{
+	if (*path == '\0')
+		usage_error("empty PATH");
+}
+
+/* stat(2) path and insist on a FIFO; 0 or -1 after a warning */
+static int
+stat_fifo(const char *path, struct stat *st)
+{
+	if (stat(path, st) == -1) {
+		warn("%s %s", opt.verb->name, path);
+		return -1;
+	}
+	if (!S_ISFIFO(st->st_mode)) {
+		warnx("%s %s: not a FIFO", opt.verb->name, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* open a FIFO, bounded by -t; exits 1 or 124 on failure */
+static int
+open_fifo(const char *path, int flags)
+{
+	struct deadline d;
+	struct stat st, fst;
+	int fd;
+
+	if (stat_fifo(path, &st) == -1)
+		exit(1);
+	deadline_set(&d, opt.timeout);
+	fd = wait_open(path, flags | O_CLOEXEC, &d);
+	if (fd == -1 && (errno == ETIMEDOUT || errno == ENXIO))
+		errx(EXIT_TIMEOUT, "%s %s: timed out waiting for a reader",
+		    opt.verb->name, path);
+	if (fd == -1)
+		err(1, "%s %s", opt.verb->name, path);
+	if (fstat(fd, &fst) == -1 || !S_ISFIFO(fst.st_mode))
+		errx(1, "%s %s: not a FIFO", opt.verb->name, path);
+	return fd;
+}
+
+static int
+create_one(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (mkfifo(path, mode) == 0)
+		return 0;
+	if (errno == EEXIST && lstat(path, &st) == 0) {
+		if (S_ISFIFO(st.st_mode) && opt.exist_ok)
+			return 0;
+		if (!S_ISFIFO(st.st_mode)) {
+			warnx("create %s: exists and is not a FIFO", path);
+			return 1;
+		}
+	}
+	warn("create %s", path);
+	return 1;
+}
+
+static int
+pipe_create(int argc, char *argv[])
+{
+	mode_t old;
+	int i, rc = 0;
+
+	i = opt_parse(argc, argv, "mode exist-ok", NULL);
+	if (i == argc)
+		usage_error("missing PATH");
+	for (int j = i; j < argc; j++)
+		check_path(argv[j]);
+	/* the mode exactly as given: the umask does not narrow it */
+	old = umask(0);
+	for (; i < argc; i++)
+		rc |= create_one(argv[i], opt.has_mode ? opt.mode : 0600);
+	umask(old);
+	return rc;
+}
+
+static void
+send_failed(const char *path, const struct msgin *m)
+{
+	if (errno == ETIMEDOUT)
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", path);
+	if (errno == EMSGSIZE)
+		errx(1, "send %s: %s %ju too long (%zu bytes with its %s > "
+		    "PIPE_BUF %d)", path, opt.null ? "record" : "line", m->n,
+		    m->toolong + 1, opt.null ? "NUL" : "newline", PIPE_BUF);
+	err(1, "send %s", path);
+}
+
+/* operands, lines or records: each framed, batched into atomic writes */
+static int
+send_records(int fd, const char *path, char **operands)
+{
+	struct batch b = { .fd = fd, .timeout = opt.timeout };
+	struct msgin m;
+	const char *p;
+	size_t len;
+	int r;
+
+	/* stdin's lines must each fit one atomic write; operands may not */
+	if (msgin_init(&m, operands, operands[0] ? SIZE_MAX : PIPE_BUF - 1) == -1)
+		err(1, "send %s", path);
+	m.idle = batch_idle;
+	m.idlearg = &b;
+	while ((r = msgin_next(&m, &p, &len)) == 1)
+		if (batch_put(&b, p, len, opt.null ? '\0' : '\n') == -1)
+			send_failed(path, &m);
+	if (r == -1 && errno != EMSGSIZE)
+		err(1, "send %s: stdin", path);
+	if (batch_flush(&b) == -1 || r == -1)
+		send_failed(path, &m);
+	msgin_free(&m);
+	return 0;
+}
+
+static int
+pipe_send(int argc, char *argv[])
+{
+	const char *path;
+	uintmax_t n;
+	int i, fd, r;
+
+	i = opt_parse(argc, argv, "timeout lines null", NULL);
+	if (i == argc)
+		usage_error("missing PATH");
+	path = argv[i++];
+	check_path(path);
+	fd = open_fifo(path, O_WRONLY);
+	if (opt.timeout != TIMEOUT_NONE)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (i < argc || opt.lines || opt.null)
+		return send_records(fd, path, argv + i);
+	r = copy_stream(0, fd, TIMEOUT_NONE, opt.timeout, &n);
+	if (r == COPY_TIMEOUT)
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", path);
+	if (r == COPY_ERR_IN)
+		err(1, "send %s: stdin", path);
+	if (r == COPY_ERR_OUT)
+		err(1, "send %s", path);
+	return 0;
+}
+
+/*
+ * A new read end before the old one goes: writers never find the FIFO
+ * without a reader, and poll(2) on the new one waits for the next writer
+ * instead of reporting the last one's hang-up.
+ */
+static int
+reopen(int fd, const char *path)
+{
+	int nfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (nfd == -1)
+		err(1, "recv %s", path);
+	close(fd);
+	return nfd;
+}
+
+static int
+timed_out(const char *path, uintmax_t got)
+{
+	if (opt.follow && got > 0)
+		return 0;
+	warnx("recv %s: timed out", path);
+	return EXIT_TIMEOUT;
+}
+
+/* no -c: copy until every writer has closed (-f: for good) */
+static int
+recv_stream(int fd, const char *path)
+{
+	uintmax_t n, got = 0;
+	int r;
+
+	for (;;) {
+		r = copy_stream(fd, 1, opt.timeout, TIMEOUT_NONE, &n);
+		got += n;
+		if (r == COPY_EOF && !opt.follow)
+			return 0;
+		if (r == COPY_EOF)
+			fd = reopen(fd, path);
+		else if (r == COPY_TIMEOUT)
+			return timed_out(path, got);
+		else if (r == COPY_ERR_IN)
+			err(1, "recv %s", path);
+		else if (errno == EPIPE)
+			stdout_epipe();
+		else
+			err(1, "recv %s: stdout", path);
+	}
+}
+
+/* where the want-th delimiter in p ends, or len if there are fewer */
+static size_t
+cut_after(const char *p, size_t len, uintmax_t want, int delim)
+{
+	const char *q = p, *e = p + len;
+
+	while (want > 0 && (q = memchr(q, delim, (size_t)(e - q))) != NULL) {
+		q++;
+		if (--want == 0)
+			return (size_t)(q - p);
+	}
+	return len;
+}
+
+static uintmax_t
+count_delims(const char *p, size_t len, int delim)
+{
+	const char *q, *e = p + len;
+	uintmax_t n = 0;
+
+	for (q = p; (q = memchr(q, delim, (size_t)(e - q))) != NULL; q++)
+		n++;
+	return n;
+}
+
+/*
+ * One step of -c: peek at what is buffered with tee(2), then read(2)
+ * exactly up to the end of the lines still wanted, so the next reader
+ * loses nothing. Returns bytes written, 0 at end of file, -1 on error.
+ */
+static ssize_t
+recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left)
+{
+	int delim = opt.null ? '\0' : '\n';
+	ssize_t n;
+	size_t cut;
+
+	n = tee(fd, peek[1], size, SPLICE_F_NONBLOCK);
+	if (n <= 0)
+		return (n < 0 && errno == EAGAIN) ? -2 : n;
+	if (read(peek[0], buf, (size_t)n) != n)
+		return -1;
+	cut = cut_after(buf, (size_t)n, *left, delim);
+	if ((n = read(fd, buf, cut)) <= 0)
+		return n < 0 && errno == EAGAIN ? -2 : n;
+	*left -= count_delims(buf, (size_t)n, delim);
+	if (write_full(1, buf, (size_t)n, TIMEOUT_NONE) != COPY_EOF) {
+		if (errno == EPIPE)
+			stdout_epipe();
+		err(1, "recv: stdout");
+	}
+	return n;
+}
+
+static int
+recv_count(int fd, const char *path)
+{
+	char buf[1 << 16];
+	struct deadline d;
+	uintmax_t left = opt.count, got = 0;
+	ssize_t n;
+	int peek[2], r;
+
+	if (pipe2(peek, O_CLOEXEC | O_NONBLOCK) == -1)
+		err(1, "recv %s: pipe", path);
+	while (left > 0) {
+		deadline_set(&d, opt.timeout);
+		if ((r = wait_fd(fd, POLLIN, &d)) == 0)
+			return timed_out(path, got);
+		if (r < 0 || (n = recv_some(fd, peek, buf, sizeof(buf), &left)) == -1)
+			err(1, "recv %s", path);
+		if (n == 0)
+			fd = reopen(fd, path);
+		else if (n > 0)
+			got += (uintmax_t)n;
+	}
+	return 0;
+}
+
+static int
+pipe_recv(int argc, char *argv[])
+{
+	const char *path;
+	int i, fd;
+
+	i = opt_parse(argc, argv, "timeout count follow null", NULL);
+	if (i == argc)
+		usage_error("missing PATH");
+	if (argc - i > 1)
+		usage_error("too many operands");
+	path = argv[i];
+	check_path(path);
+	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
+	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
+	pipe_grow(fd);
+	return opt.count ? recv_count(fd, path) : recv_stream(fd, path);
+}
+
+static int
+pipe_rm(int argc, char *argv[])
+{
+	struct stat st;
+	int i, rc = 0;
+
+	i = opt_parse(argc, argv, "force", NULL);
+	if (i == argc)
+		usage_error("missing PATH");
+	for (int j = i; j < argc; j++)
+		check_path(argv[j]);
+	for (; i < argc; i++) {
+		if (lstat(argv[i], &st) == -1) {
+			if (errno != ENOENT || !opt.force) {
+				warn("rm %s", argv[i]);
+				rc = 1;
+			}
+		} else if (!S_ISFIFO(st.st_mode)) {
+			warnx("rm %s: not a FIFO", argv[i]);
+			rc = 1;
+		} else if (unlink(argv[i]) == -1) {
+			warn("rm %s", argv[i]);
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+static int
+is_fifo(const struct stat *st, void *arg)
+{
+	const struct stat *want = arg;
+
+	if (!S_ISFIFO(st->st_mode))
+		return 0;
+	return want == NULL || (st->st_dev == want->st_dev &&
+	    st->st_ino == want->st_ino);
+}
+
+static void
+set_owner(struct table *t, const struct stat *st)
+{
+	struct passwd *pw = getpwuid(st->st_uid);
+	struct group *gr = getgrgid(st->st_gid);
+
+	if (pw != NULL)
+		table_set(t, C_OWNER, "%s", pw->pw_name);
+	else
+		table_set(t, C_OWNER, "%u", (unsigned)st->st_uid);
+	if (gr != NULL)
+		table_set(t, C_GROUP, "%s", gr->gr_name);
+	else
+		table_set(t, C_GROUP, "%u", (unsigned)st->st_gid);
+}
+
+/*
+ * Bytes buffered and capacity. Opening a read end would release a writer
+ * blocked in open(2), so open only when a reader already holds it; with
+ * nobody holding it, nothing can be buffered.
+ */
+static void
+set_fill(struct table *t, const struct holders *hs, const struct stat *st,
+    const char *open_path)
+{
+	char *readers = holders_str(hs, st->st_dev, st->st_ino, HOLD_READ);
+	char *any = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
+	struct stat fst;
+	int fd, n;
+
+	if (*any == '\0')
+		table_set(t, C_BYTES, "0");
+	if (*readers != '\0' &&
+	    (fd = open(open_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) != -1) {
+		if (fstat(fd, &fst) == 0 && fst.st_ino == st->st_ino &&
+		    fst.st_dev == st->st_dev) {
+			if (ioctl(fd, FIONREAD, &n) == 0)
+				table_set(t, C_BYTES, "%d", n);
+			if ((n = fcntl(fd, F_GETPIPE_SZ)) > 0)
+				table_set(t, C_CAPACITY, "%d", n);
+		}
+		close(fd);
+	}
+	table_set(t, C_READERS, "%s", readers);
+	free(readers);
+	free(any);
+	any = holders_str(hs, st->st_dev, st->st_ino, HOLD_WRITE);
+	table_set(t, C_WRITERS, "%s", any);
+	free(any);
+}
+
+static void
+fill_row(struct table *t, const struct holders *hs, const struct stat *st,
+    const char *path, const char *open_path)
+{
+	table_row(t);
+	table_set(t, C_KIND, "%s", strncmp(path, "pipe:", 5) ? "fifo" : "pipe");
+	table_set(t, C_INODE, "%ju", (uintmax_t)st->st_ino);
+	table_set(t, C_MODE, "%04o", (unsigned)(st->st_mode & 07777));
+	set_owner(t, st);
+	set_fill(t, hs, st, open_path);
+	table_set(t, C_PATH, "%s", path);
+}
+
+static void
+partial_note(const struct holders *hs)
+{
+	if (hs->partial)
+		warnx("%s: some processes could not be inspected: readers and "
+		    "writers may be partial", opt.verb->name);
+}
+
+static int
+pipe_stat(int argc, char *argv[])
+{
+	struct holders hs;
+	struct table t;
+	struct stat st;
+	int i;
+
+	i = opt_parse(argc, argv, "output json", NULL);
+	if (i == argc)
+		usage_error("missing PATH");
+	if (argc - i > 1)
+		usage_error("too many operands");
+	check_path(argv[i]);
+	table_init(&t, cols, 0);
+	if (stat_fifo(argv[i], &st) == -1)
+		return 1;
+	proc_scan_fds(&hs, is_fifo, &st);
+	partial_note(&hs);
+	fill_row(&t, &hs, &st, argv[i], argv[i]);
+	table_print_kv(&t);
+	table_free(&t);
+	holders_free(&hs);
+	return 0;
+}
+
+static int
+by_object(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* every pipe and FIFO a visible process holds, anonymous ones too */
+static void
+ls_held(struct table *t, struct holders *hs)
+{
+	char fdpath[64], path[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	size_t i;
+
+	qsort(hs->h, hs->n, sizeof(hs->h[0]), by_object);
+	for (i = 0; i < hs->n; i++) {
+		if (i > 0 && hs->h[i].dev == hs->h[i - 1].dev &&
+		    hs->h[i].ino == hs->h[i - 1].ino)
+			continue;
+		snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d",
+		    (int)hs->h[i].pid, hs->h[i].fd);
+		if ((n = readlink(fdpath, path, sizeof(path) - 1)) == -1 ||
+		    stat(fdpath, &st) == -1 || st.st_ino != hs->h[i].ino)
+			continue;
+		path[n] = '\0';
+		fill_row(t, hs, &st, path, fdpath);
+	}
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the FIFOs in dir, by name */
+static int
+ls_dir(struct table *t, const struct holders *hs, const char *dir)
+{
+	char **names = NULL, *path;
+	size_t n = 0, i;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		warn("ls %s", dir);
+		return 1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISFIFO(st.st_mode))
+			continue;
+		if ((names = reallocarray(names, n + 1, sizeof(*names))) == NULL ||
+		    (names[n++] = strdup(e->d_name)) == NULL)
+			err(1, NULL);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		if (asprintf(&path, "%s%s%s", dir,
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]) == -1)
+			err(1, NULL);
+		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+			fill_row(t, hs, &st, path, path);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+static int
+pipe_ls(int argc, char *argv[])
+{
+	struct holders hs;
+	struct table t;
+	int i, rc = 0;
+
+	i = opt_parse(argc, argv, "output no-header json", NULL);
+	for (int j = i; j < argc; j++)
+		check_path(argv[j]);
+	table_init(&t, cols, 1);
+	proc_scan_fds(&hs, is_fifo, NULL);
+	partial_note(&hs);
+	if (i == argc)
+		ls_held(&t, &hs);
+	for (; i < argc; i++)
+		rc |= ls_dir(&t, &hs, argv[i]);
+	table_print(&t);
+	table_free(&t);
+	holders_free(&hs);
+	return rc;
+}
+
+/* reap what has ended; the first failure is the loop's status */
+static void
+reap(pid_t pid[2], int *left, int *rc)
+{
+	pid_t p;
+	int st;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (p == pid[0] || p == pid[1]) {
+			pid[p == pid[1]] = 0;
+			(*left)--;
+			if (*rc == 0)
+				*rc = wait_status(st);
+		}
+	}
+}
+
+static int
+pipe_loop(int argc, char *argv[])
+{
+	int a[2], b[2], i, sig = 0, rc = 0, left = 2;
+	sigset_t set, old;
+	siginfo_t si;
+	pid_t pid[2];
+
+	i = opt_parse(argc, argv, "", NULL);
+	if (argc - i != 2)
+		usage_error(argc - i < 2 ? "needs CMD1 and CMD2" :
+		    "too many operands (quote each command)");
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (pipe2(a, O_CLOEXEC) == -1 || pipe2(b, O_CLOEXEC) == -1)
+		err(1, "loop: pipe");
+	if ((pid[0] = spawn_sh(argv[i], b[0], a[1], &old)) == -1 ||
+	    (pid[1] = spawn_sh(argv[i + 1], a[0], b[1], &old)) == -1)
+		err(1, "loop: fork");
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+	while (left > 0) {
+		if (sigwaitinfo(&set, &si) == -1)
+			continue;
+		if (si.si_signo == SIGCHLD) {
+			reap(pid, &left, &rc);
+			continue;
+		}
+		/* pass it on; we end as they do, with 128+signal */
+		sig = si.si_signo;
+		for (i = 0; i < 2; i++)
+			if (pid[i] > 0)
+				kill(pid[i], sig);
+	}
+	return sig ? 128 + sig : rc;
+}
+
+static const struct verb verbs[] = {
+	{ "create", pipe_create, "create [-m MODE] [-x] PATH..." },
+	{ "send", pipe_send, "send [-t DUR] [-l|-0] PATH [MSG...]" },
+	{ "recv", pipe_recv, "recv [-t DUR] [-c N|-f] [-0] PATH" },
+	{ "rm", pipe_rm, "rm [-f] PATH..." },
+	{ "stat", pipe_stat, "stat [-o LIST] [-j] PATH" },
+	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [DIR...]" },
+	{ "loop", pipe_loop, "loop CMD1 CMD2" },
+	{ NULL, NULL, NULL }
+};
+
+int
+main(int argc, char *argv[])
+{
+	return verb_main(verbs, argc, argv);
+}

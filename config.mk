@@ -1,0 +1,23 @@
+# ipc-tools build settings: edit here, or override on the make command line.
+VERSION   = 0.1.0
+
+PREFIX    = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+
+CC       = cc
+BSD_CFLAGS = `pkg-config --cflags libbsd-overlay`
+# libbsd's archive, not its shared object: loading it costs a quarter of
+# a small command's start-up; glibc stays dynamic
+BSD_LIBS   = -Wl,-Bstatic -lbsd -lmd -Wl,-Bdynamic
+CPPFLAGS = -D_GNU_SOURCE $(BSD_CFLAGS)
+CFLAGS   = -std=c11 -O2 -g -Wall -Wextra -Werror
+LDFLAGS  =
+LDLIBS   = $(BSD_LIBS) -lrt
+
+# make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer
+SAN_CFLAGS  = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+SAN_LDFLAGS = -fsanitize=address,undefined

@@ -1,0 +1,90 @@
+/* Escaping: text cells as /proc/mounts does (\040), JSON strings. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ipc.h"
+
+static int
+plain(unsigned char c, int space)
+{
+	return (c > ' ' || (space && c == ' ')) && c != '\\' && c != 0x7f;
+}
+
+/* a control byte, backslash, and (unless space) a space become \ooo */
+void
+esc_text(FILE *f, const char *s, int space)
+{
+	for (; *s != '\0'; s++) {
+		if (plain((unsigned char)*s, space))
+			putc(*s, f);
+		else
+			fprintf(f, "\\%03o", (unsigned char)*s);
+	}
+}
+
+/* the width esc_text will give s */
+size_t
+esc_text_len(const char *s, int space)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += plain((unsigned char)*s, space) ? 1 : 4;
+	return n;
+}
+
+/* length of a valid UTF-8 sequence at p (at most n bytes), or 0 */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+/*
+ * JSON string contents; len (size_t)-1 means up to the NUL. A byte that
+ * is not part of valid UTF-8 is written as \u00XX.
+ */
+void
+esc_json(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, u;
+
+	if (len == (size_t)-1)
+		len = strlen(s);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			fprintf(f, "\\%c", p[i]);
+		else if (p[i] == '\n')
+			fputs("\\n", f);
+		else if (p[i] == '\t')
+			fputs("\\t", f);
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			fprintf(f, "\\u%04x", p[i]);
+		else if (p[i] < 0x80)
+			putc(p[i], f);
+		else if ((u = utf8_len(p + i, len - i)) > 0) {
+			fwrite(p + i, 1, u, f);
+			i += u - 1;
+		} else
+			fprintf(f, "\\u%04x", p[i]);
+	}
+}

@@ -1,0 +1,179 @@
+/* ipc-tools: the shared API every command includes. */
+#ifndef IPC_H
+#define IPC_H
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+
+#define IPC_VERSION	"0.1.0"
+#define EXIT_USAGE	2
+#define EXIT_TIMEOUT	124
+#define TIMEOUT_NONE	(-1)		/* no -t: wait forever */
+
+/* verb.c: a command is a table of verbs */
+struct verb {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *usage;		/* "send [-t DUR] PATH [MSG...]" */
+};
+int	 verb_main(const struct verb *, int, char **);
+void	 usage_error(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
+
+/* opt.c: the shared options, one meaning per letter */
+enum {
+	OPT_LONG = 256,			/* first code of a long-only option */
+	OPT_NCODES = 320
+};
+struct optdef {
+	int code;			/* the letter, or OPT_LONG + n */
+	const char *name;		/* long name */
+	const char *arg;		/* argument's name, NULL for a flag */
+	const char *help;
+};
+struct opts {
+	const struct verb *verb;	/* the running verb */
+	const struct optdef *extra;	/* its command's own options */
+	int64_t timeout;		/* ns, or TIMEOUT_NONE */
+	uintmax_t count;		/* -c N, 0 if absent */
+	int follow, force, lines, null, raw, verbose;
+	int exist_ok, sysv, noheader, json, has_mode;
+	mode_t mode;
+	const char *output;
+	const char *val[OPT_NCODES];	/* other options by code; flags: "" */
+};
+extern struct opts opt;
+int	 opt_parse(int, char **, const char *, const struct optdef *);
+const char *opt_name(int);
+
+/* num.c: numbers, sizes, durations, modes; usage error when malformed */
+uintmax_t num_parse(const char *, const char *, uintmax_t, uintmax_t);
+intmax_t snum_parse(const char *, const char *, intmax_t, intmax_t);
+uintmax_t size_parse(const char *, const char *, uintmax_t, uintmax_t);
+int64_t	 dur_parse(const char *, const char *);
+mode_t	 mode_parse(const char *, const char *);
+
+/* name.c: POSIX names and System V keys */
+#define NAME_BUF	258		/* "/" + NAME_MAX + NUL */
+void	 name_posix(const char *, char *);
+enum { KEY_KEY, KEY_ID, KEY_PRIVATE };
+struct sysvkey {
+	int kind;
+	key_t key;
+	int id;
+};
+void	 key_parse(const char *, struct sysvkey *);
+
+/* wait.c: deadlines; every blocking call goes through here */
+struct deadline {
+	int64_t at;			/* CLOCK_MONOTONIC ns, or TIMEOUT_NONE */
+};
+void	 deadline_set(struct deadline *, int64_t);
+int	 deadline_ms(const struct deadline *);
+void	 deadline_realtime(const struct deadline *, struct timespec *);
+int	 wait_fd(int, short, const struct deadline *);
+int	 wait_open(const char *, int, const struct deadline *);
+
+/* copy.c: bulk copy, spliced where a pipe is on either side */
+enum { COPY_EOF, COPY_TIMEOUT, COPY_ERR_IN, COPY_ERR_OUT };
+int	 copy_stream(int, int, int64_t, int64_t, uintmax_t *);
+int	 write_full(int, const char *, size_t, int64_t);
+
+/* batch.c: framed records gathered into whole-record writes */
+#define BATCH_MAX	4096		/* PIPE_BUF: a write this size is atomic */
+struct batch {
+	int fd;
+	int64_t timeout;
+	int err;			/* errno of a failed write, kept */
+	size_t len;
+	char buf[BATCH_MAX];
+};
+int	 batch_put(struct batch *, const char *, size_t, char);
+int	 batch_flush(struct batch *);
+void	 batch_idle(void *);
+void	 pipe_grow(int);
+
+/* msg.c: messages in (operands, whole stdin, -l lines, -0 records) */
+enum { MSGIN_WHOLE, MSGIN_LINES, MSGIN_NUL };
+struct msgin {
+	char **argv;			/* operands, NULL-terminated, or NULL */
+	int mode, fd, eof;
+	size_t limit, cap, start, end, toolong;
+	uintmax_t n;			/* messages returned so far */
+	char *buf;
+	void (*idle)(void *);		/* called before a read that may wait */
+	void *idlearg;
+};
+int	 msgin_init(struct msgin *, char **, size_t);
+int	 msgin_next(struct msgin *, const char **, size_t *);
+void	 msgin_free(struct msgin *);
+
+/* msgout.c: messages out (newline, -0 NUL, -r raw, -v metadata, -j JSON) */
+struct meta {
+	const char *key;
+	const char *str;		/* NULL: the value is num */
+	intmax_t num;
+};
+void	 msgout(const struct meta *, size_t, const char *, size_t);
+void	 msgout_flush(void);
+
+/* out.c: stat's key=value lines, ls's table, and JSON, from one field list */
+enum { COL_STR, COL_NUM, COL_PIDS };
+struct col {
+	const char *name;
+	int type;
+	int ls;				/* shown by ls without -o */
+};
+struct table {
+	const struct col *cols;
+	int ncols, nsel, sel[32];
+	size_t nrows, cap;
+	char **cell;
+};
+void	 table_init(struct table *, const struct col *, int);
+void	 table_row(struct table *);
+void	 table_set(struct table *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 table_print(const struct table *);
+void	 table_print_kv(const struct table *);
+void	 table_free(struct table *);
+
+/* esc.c: escaping for text cells and JSON strings */
+void	 esc_text(FILE *, const char *, int);
+size_t	 esc_text_len(const char *, int);
+void	 esc_json(FILE *, const char *, size_t);
+
+/* proc.c: who holds an object, from /proc */
+struct holder {
+	pid_t pid;
+	int fd;				/* -1 for a mapping */
+	int acc;			/* O_RDONLY, O_WRONLY, O_RDWR, or -1 */
+	dev_t dev;
+	ino_t ino;
+};
+struct holders {
+	struct holder *h;
+	size_t n, cap;
+	int partial;			/* some processes could not be read */
+};
+typedef int (*proc_fd_fn)(const struct stat *, void *);
+void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
+void	 proc_comm(pid_t, char *, size_t);
+enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
+char	*holders_str(const struct holders *, dev_t, ino_t, int);
+void	 holders_free(struct holders *);
+
+/* outfd.c: stdout flushed and checked at exit */
+void	 stdout_check(void);
+void	 stdout_epipe(void) __attribute__((noreturn));
+
+/* spawn.c: run a shell command as a child, with signals as we found them */
+pid_t	 spawn_sh(const char *, int, int, const sigset_t *);
+int	 wait_status(int);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * Messages in: each operand, or stdin whole, or one per line (-l), or
+ * one per NUL-ended record (-0). Memory is bounded by the object's own
+ * message limit, however much comes in.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+#define INBUF	(1 << 16)
+
+int
+msgin_init(struct msgin *m, char **operands, size_t limit)
+{
+	memset(m, 0, sizeof(*m));
+	m->argv = (operands != NULL && *operands != NULL) ? operands : NULL;
+	m->mode = opt.lines ? MSGIN_LINES : opt.null ? MSGIN_NUL : MSGIN_WHOLE;
+	m->limit = limit;
+	m->fd = 0;
+	if (m->argv != NULL)
+		return 0;
+	m->cap = (limit < INBUF ? INBUF : limit) + 1;
+	if ((m->buf = malloc(m->cap)) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+msgin_free(struct msgin *m)
+{
+	free(m->buf);
+	m->buf = NULL;
+}
+
+/* read more after m->end; 0 at end of input */
+static ssize_t
+fill(struct msgin *m)
+{
+	ssize_t n;
+
+	if (m->start > 0) {
+		memmove(m->buf, m->buf + m->start, m->end - m->start);
+		m->end -= m->start;
+		m->start = 0;
+	}
+	if (m->idle != NULL)
+		m->idle(m->idlearg);
+	do
+		n = read(m->fd, m->buf + m->end, m->cap - m->end);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		m->end += (size_t)n;
+	else if (n == 0)
+		m->eof = 1;
+	return n;
+}
+
+/* a record over the limit: count the rest of it, then fail EMSGSIZE */
+static int
+too_long(struct msgin *m, size_t have, int delim)
+{
+	char *p;
+	ssize_t n;
+
+	m->toolong = have;
+	m->start = m->end = 0;
+	for (;;) {
+		if ((n = fill(m)) <= 0)
+			break;
+		p = (delim < 0) ? NULL : memchr(m->buf, delim, m->end);
+		m->toolong += p ? (size_t)(p - m->buf) : m->end;
+		if (p != NULL)
+			break;
+		m->end = 0;
+	}
+	m->n++;
+	errno = EMSGSIZE;
+	return -1;
+}
+
+static int
+next_whole(struct msgin *m, const char **p, size_t *len)
+{
+	if (m->eof)
+		return 0;
+	while (!m->eof) {
+		if (m->end > m->limit)
+			return too_long(m, m->end, -1);
+		if (fill(m) < 0)
+			return -1;
+	}
+	if (m->end > m->limit)
+		return too_long(m, m->end, -1);
+	*p = m->buf;
+	*len = m->end;
+	m->n++;
+	return 1;
+}
+
+static int
+next_record(struct msgin *m, const char **p, size_t *len)
+{
+	int delim = (m->mode == MSGIN_NUL) ? '\0' : '\n';
+	char *nl;
+	size_t have;
+
+	for (;;) {
+		have = m->end - m->start;
+		nl = memchr(m->buf + m->start, delim, have);
+		if (nl != NULL)
+			have = (size_t)(nl - (m->buf + m->start));
+		if (have > m->limit && nl != NULL) {
+			m->toolong = have;
+			m->n++;
+			errno = EMSGSIZE;
+			return -1;
+		}
+		if (have > m->limit)
+			return too_long(m, have, delim);
+		if (nl != NULL || (m->eof && have > 0)) {
+			*p = m->buf + m->start;
+			*len = have;
+			m->start += have + (nl != NULL);
+			m->n++;
+			return 1;
+		}
+		if (m->eof)
+			return 0;
+		if (fill(m) < 0)
+			return -1;
+	}
+}
+
+/*
+ * The next message: 1 with *p and *len set, 0 at the end, -1 on error
+ * (EMSGSIZE: a message over the limit, its size in m->toolong).
+ */
+int
+msgin_next(struct msgin *m, const char **p, size_t *len)
+{
+	if (m->argv != NULL) {
+		if (*m->argv == NULL)
+			return 0;
+		*p = *m->argv++;
+		*len = strlen(*p);
+		m->n++;
+		if (*len > m->limit) {
+			m->toolong = *len;
+			errno = EMSGSIZE;
+			return -1;
+		}
+		return 1;
+	}
+	return m->mode == MSGIN_WHOLE ? next_whole(m, p, len) :
+	    next_record(m, p, len);
+}

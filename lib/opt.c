@@ -1,0 +1,177 @@
+/* The shared options: parsed once, the same letter means the same thing. */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+
+struct opts opt;
+
+static const struct optdef shared[] = {
+	{ 't', "timeout", "DUR",
+	    "bound every blocking wait (250ms, 1.5, 2s, 1m, 1h; 0: try once)" },
+	{ 'c', "count", "N", "receive N messages, then exit" },
+	{ 'f', "follow", NULL, "keep receiving until killed, end of input or -t" },
+	{ 'f', "force", NULL, "no error for a missing object" },
+	{ 'l', "lines", NULL, "each line of stdin is one message" },
+	{ '0', "null", NULL, "NUL-separated records in; NUL after each out" },
+	{ 'r', "raw", NULL, "message bytes exactly, no terminator added" },
+	{ 'v', "verbose", NULL, "metadata before each message, TAB-separated" },
+	{ 'm', "mode", "MODE", "octal permissions of a new object (default 0600)" },
+	{ 'x', "exist-ok", NULL, "succeed if it already exists as the same kind" },
+	{ 'S', "sysv", NULL, "System V: OBJECT is a key, id:N or private" },
+	{ 'o', "output", "LIST", "only these fields, comma-separated" },
+	{ 'H', "no-header", NULL, "no header line" },
+	{ 'j', "json", NULL, "JSON output" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef helpdef = { 'h', "help", NULL, "this help" };
+
+/* the options of this verb: the shared ones it names, then its own */
+static size_t
+select_defs(const char *names, const struct optdef *extra,
+    const struct optdef **defs, size_t max)
+{
+	const struct optdef *d;
+	const char *p;
+	size_t n = 0, len;
+
+	for (d = shared; d->name != NULL; d++) {
+		len = strlen(d->name);
+		for (p = strstr(names, d->name); p != NULL;
+		    p = strstr(p + 1, d->name))
+			if ((p == names || p[-1] == ' ') &&
+			    (p[len] == ' ' || p[len] == '\0'))
+				break;
+		if (p != NULL && n < max)
+			defs[n++] = d;
+	}
+	for (d = extra; d != NULL && d->name != NULL && n < max; d++)
+		defs[n++] = d;
+	if (n < max)
+		defs[n++] = &helpdef;
+	return n;
+}
+
+static void
+verb_help(const struct optdef **defs, size_t n)
+{
+	char left[64];
+	size_t i;
+
+	printf("usage: %s %s\n", getprogname(), opt.verb->usage);
+	for (i = 0; i < n; i++) {
+		if (defs[i]->code < OPT_LONG)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+			    defs[i]->code, defs[i]->name,
+			    defs[i]->arg ? " " : "", defs[i]->arg ? defs[i]->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", defs[i]->name,
+			    defs[i]->arg ? " " : "", defs[i]->arg ? defs[i]->arg : "");
+		printf("  %-24s %s\n", left, defs[i]->help);
+	}
+	exit(0);
+}
+
+/* the name an option is known by in messages: "-t" or "--pass-fd" */
+const char *
+opt_name(int code)
+{
+	static char buf[40];
+	const struct optdef *d;
+
+	if (code < OPT_LONG) {
+		snprintf(buf, sizeof(buf), "-%c", code);
+		return buf;
+	}
+	for (d = opt.extra; d != NULL && d->name != NULL; d++)
+		if (d->code == code)
+			break;
+	snprintf(buf, sizeof(buf), "--%s", d && d->name ? d->name : "?");
+	return buf;
+}
+
+static void
+set_shared(int c, const char *arg)
+{
+	switch (c) {
+	case 't': opt.timeout = dur_parse(arg, "-t"); break;
+	case 'c': opt.count = num_parse(arg, "-c", 1, UINT64_MAX >> 1); break;
+	case 'f': opt.follow = opt.force = 1; break;
+	case 'l': opt.lines = 1; break;
+	case '0': opt.null = 1; break;
+	case 'r': opt.raw = 1; break;
+	case 'v': opt.verbose = 1; break;
+	case 'm': opt.mode = mode_parse(arg, "-m"); opt.has_mode = 1; break;
+	case 'x': opt.exist_ok = 1; break;
+	case 'S': opt.sysv = 1; break;
+	case 'o': opt.output = arg; break;
+	case 'H': opt.noheader = 1; break;
+	case 'j': opt.json = 1; break;
+	}
+}
+
+static void
+check_conflicts(void)
+{
+	if (opt.lines && opt.null)
+		usage_error("-l and -0 exclude each other");
+	if (opt.count && opt.follow)
+		usage_error("-c and -f exclude each other");
+	if (opt.raw && opt.null)
+		usage_error("-r and -0 exclude each other");
+}
+
+/*
+ * Parse argv (argv[0] is the verb) for the shared options named in
+ * `names` and the command's own `extra` ones; return the index of the
+ * first operand.
+ */
+int
+opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
+{
+	const struct optdef *defs[64];
+	struct option lo[65];
+	char so[200], *s = so;
+	size_t i, n;
+	int c, li;
+
+	n = select_defs(names, extra, defs, 64);
+	*s++ = ':';
+	for (i = 0; i < n; i++) {
+		lo[i] = (struct option){ defs[i]->name,
+		    defs[i]->arg ? required_argument : no_argument, NULL,
+		    defs[i]->code };
+		if (defs[i]->code < OPT_LONG && strchr(so, defs[i]->code) == NULL) {
+			*s++ = (char)defs[i]->code;
+			if (defs[i]->arg)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	opt.extra = extra;
+	opt.timeout = TIMEOUT_NONE;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, so, lo, &li)) != -1) {
+		if (c == 'h')
+			verb_help(defs, n);
+		if (c == '?') {
+			if (optopt != 0)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+		if (c == ':')
+			usage_error("option '%s' needs an argument",
+			    optopt ? opt_name(optopt) : argv[optind - 1]);
+		set_shared(c, optarg);
+		if (c < OPT_NCODES)
+			opt.val[c] = optarg ? optarg : "";
+	}
+	check_conflicts();
+	return optind;
+}

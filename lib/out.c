@@ -1,0 +1,245 @@
+/*
+ * One field list behind stat's key=value lines, ls's table (-H, -o)
+ * and JSON (-j), as util-linux's lsipc does.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+
+static int
+col_find(const struct table *t, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strlen(t->cols[i].name) == len &&
+		    strncmp(t->cols[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+static void
+bad_field(const struct table *t, const char *name, size_t len)
+{
+	char list[512] = "";
+	int i;
+
+	for (i = 0; i < t->ncols; i++) {
+		strlcat(list, i ? ", " : "", sizeof(list));
+		strlcat(list, t->cols[i].name, sizeof(list));
+	}
+	usage_error("-o: unknown field '%.*s' (fields: %s)", (int)len, name,
+	    list);
+}
+
+/* the fields to show: -o's list, or the defaults (ls: those marked) */
+void
+table_init(struct table *t, const struct col *cols, int ls)
+{
+	const char *p, *e;
+	int c;
+
+	memset(t, 0, sizeof(*t));
+	t->cols = cols;
+	while (cols[t->ncols].name != NULL)
+		t->ncols++;
+	if (opt.output == NULL) {
+		for (c = 0; c < t->ncols; c++)
+			if (!ls || cols[c].ls)
+				t->sel[t->nsel++] = c;
+		return;
+	}
+	for (p = opt.output; ; p = e + 1) {
+		e = p + strcspn(p, ",");
+		if ((c = col_find(t, p, (size_t)(e - p))) < 0)
+			bad_field(t, p, (size_t)(e - p));
+		if (t->nsel < (int)(sizeof(t->sel) / sizeof(t->sel[0])))
+			t->sel[t->nsel++] = c;
+		if (*e == '\0')
+			break;
+	}
+}
+
+void
+table_row(struct table *t)
+{
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->cell = reallocarray(t->cell, t->cap * (size_t)t->ncols,
+		    sizeof(char *));
+		if (t->cell == NULL)
+			err(1, NULL);
+	}
+	memset(t->cell + t->nrows * (size_t)t->ncols, 0,
+	    (size_t)t->ncols * sizeof(char *));
+	t->nrows++;
+}
+
+void
+table_set(struct table *t, int col, const char *fmt, ...)
+{
+	char **cell = &t->cell[(t->nrows - 1) * (size_t)t->ncols + (size_t)col];
+	va_list ap;
+
+	free(*cell);
+	va_start(ap, fmt);
+	if (vasprintf(cell, fmt, ap) < 0)
+		err(1, NULL);
+	va_end(ap);
+}
+
+static const char *
+cell(const struct table *t, size_t row, int col)
+{
+	const char *s = t->cell[row * (size_t)t->ncols + (size_t)col];
+
+	return (s == NULL || *s == '\0') ? NULL : s;
+}
+
+/* "12(cat),40(sh)" as [{"pid":12,"command":"cat"},...] */
+static void
+json_pids(const char *s)
+{
+	const char *open, *end;
+
+	putchar('[');
+	while (s != NULL && *s != '\0') {
+		end = s + strcspn(s, ",");
+		open = memchr(s, '(', (size_t)(end - s));
+		if (open == NULL)
+			open = end;
+		printf("{\"pid\":%.*s,\"command\":\"", (int)(open - s), s);
+		if (open < end)
+			esc_json(stdout, open + 1, (size_t)(end - open - 2));
+		printf("\"}%s", *end ? "," : "");
+		s = *end ? end + 1 : end;
+	}
+	putchar(']');
+}
+
+static void
+json_row(const struct table *t, size_t row)
+{
+	const char *v;
+	int i, c;
+
+	putchar('{');
+	for (i = 0; i < t->nsel; i++) {
+		c = t->sel[i];
+		v = cell(t, row, c);
+		printf("%s\"%s\":", i ? "," : "", t->cols[c].name);
+		if (t->cols[c].type == COL_PIDS)
+			json_pids(v);
+		else if (v == NULL)
+			fputs("null", stdout);
+		else if (t->cols[c].type == COL_NUM)
+			fputs(v, stdout);
+		else {
+			putchar('"');
+			esc_json(stdout, v, (size_t)-1);
+			putchar('"');
+		}
+	}
+	putchar('}');
+}
+
+/* one cell padded to w; numbers to the right; the last cell unpadded */
+static void
+text_cell(const char *v, int upper, size_t w, int right, int last)
+{
+	size_t len = esc_text_len(v, 0), pad = w > len ? w - len : 0;
+
+	if (right && !last)
+		printf("%*s", (int)pad, "");
+	if (upper)
+		for (; *v != '\0'; v++)
+			putchar(toupper((unsigned char)*v));
+	else
+		esc_text(stdout, v, 0);
+	if (!last)
+		printf("%*s", (int)(right ? 1 : pad + 1), "");
+}
+
+/* row (size_t)-1 is the header */
+static void
+text_row(const struct table *t, size_t row, const size_t *w)
+{
+	const char *v;
+	int i, c, head = (row == (size_t)-1);
+
+	for (i = 0; i < t->nsel; i++) {
+		c = t->sel[i];
+		v = head ? t->cols[c].name : cell(t, row, c);
+		text_cell(v ? v : "-", head, w[i], t->cols[c].type == COL_NUM,
+		    i == t->nsel - 1);
+	}
+	putchar('\n');
+}
+
+/* ls: a table with a header (none with -H), or a JSON array */
+void
+table_print(const struct table *t)
+{
+	size_t w[32], r, len;
+	const char *v;
+	int i;
+
+	if (opt.json) {
+		putchar('[');
+		for (r = 0; r < t->nrows; r++) {
+			fputs(r ? ",\n" : "\n", stdout);
+			json_row(t, r);
+		}
+		fputs(t->nrows ? "\n]\n" : "]\n", stdout);
+		return;
+	}
+	for (i = 0; i < t->nsel; i++) {
+		w[i] = opt.noheader ? 1 : strlen(t->cols[t->sel[i]].name);
+		for (r = 0; r < t->nrows; r++) {
+			v = cell(t, r, t->sel[i]);
+			len = v ? esc_text_len(v, 0) : 1;
+			if (len > w[i])
+				w[i] = len;
+		}
+	}
+	if (!opt.noheader)
+		text_row(t, (size_t)-1, w);
+	for (r = 0; r < t->nrows; r++)
+		text_row(t, r, w);
+}
+
+/* stat: one key=value line a field, or one JSON object */
+void
+table_print_kv(const struct table *t)
+{
+	const char *v;
+	int i;
+
+	if (opt.json) {
+		json_row(t, 0);
+		putchar('\n');
+		return;
+	}
+	for (i = 0; i < t->nsel; i++) {
+		v = cell(t, 0, t->sel[i]);
+		printf("%s=", t->cols[t->sel[i]].name);
+		esc_text(stdout, v ? v : "", 1);
+		putchar('\n');
+	}
+}
+
+void
+table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows * (size_t)t->ncols; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	t->cell = NULL;
+}

@@ -1,0 +1,172 @@
+/*
+ * Who holds an object: every process's descriptors in /proc, matched by
+ * (st_dev, st_ino) of what they lead to, never by the name a link shows.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+static void
+add(struct holders *hs, const struct holder *h)
+{
+	if (hs->n == hs->cap) {
+		hs->cap = hs->cap ? hs->cap * 2 : 16;
+		hs->h = reallocarray(hs->h, hs->cap, sizeof(*hs->h));
+		if (hs->h == NULL)
+			err(1, NULL);
+	}
+	hs->h[hs->n++] = *h;
+}
+
+/* the descriptor's open flags from fdinfo: O_RDONLY, O_WRONLY or O_RDWR */
+static int
+fd_acc(int piddir, const char *fd)
+{
+	char path[300], buf[256], *p;
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "fdinfo/%s", fd);
+	if ((f = openat(piddir, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "flags:")) == NULL)
+		return -1;
+	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
+}
+
+static void
+scan_pid(struct holders *hs, int piddir, pid_t pid, proc_fd_fn match,
+    void *arg)
+{
+	struct holder h = { .pid = pid };
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fdd;
+
+	if ((fdd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (errno == EACCES)
+			hs->partial = 1;
+		return;
+	}
+	if ((d = fdopendir(fdd)) == NULL) {
+		close(fdd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || fstatat(fdd, e->d_name, &st, 0) == -1)
+			continue;
+		if (!match(&st, arg))
+			continue;
+		h.fd = (int)strtol(e->d_name, NULL, 10);
+		h.acc = fd_acc(piddir, e->d_name);
+		h.dev = st.st_dev;
+		h.ino = st.st_ino;
+		add(hs, &h);
+	}
+	closedir(d);
+}
+
+/* every descriptor of every other process that match() accepts */
+void
+proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
+{
+	struct dirent *e;
+	DIR *proc;
+	pid_t self = getpid();
+	int piddir;
+
+	memset(hs, 0, sizeof(*hs));
+	if ((proc = opendir("/proc")) == NULL)
+		return;
+	while ((e = readdir(proc)) != NULL) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		if ((pid_t)strtol(e->d_name, NULL, 10) == self)
+			continue;
+		piddir = openat(dirfd(proc), e->d_name,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (piddir == -1)
+			continue;
+		scan_pid(hs, piddir, (pid_t)strtol(e->d_name, NULL, 10), match, arg);
+		close(piddir);
+	}
+	closedir(proc);
+}
+
+/* the command name, with what would break a list (',', blanks) as '_' */
+void
+proc_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	size_t i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	buf[0] = '\0';
+	if ((f = fopen(path, "re")) != NULL) {
+		if (fgets(buf, (int)len, f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == ',' || isspace((unsigned char)buf[i]))
+			buf[i] = '_';
+}
+
+static int
+acc_matches(int acc, int want)
+{
+	if (want == HOLD_ANY)
+		return 1;
+	if (acc == O_RDWR)
+		return 1;
+	return (want == HOLD_READ) ? acc == O_RDONLY : acc == O_WRONLY;
+}
+
+/* "12(cat),40(sh)": each process once, for the object (dev, ino) */
+char *
+holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
+{
+	char comm[64], *s = NULL;
+	size_t len = 0, i;
+	pid_t last = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&s, &len)) == NULL)
+		err(1, NULL);
+	for (i = 0; i < hs->n; i++) {
+		const struct holder *h = &hs->h[i];
+
+		if (h->dev != dev || h->ino != ino || !acc_matches(h->acc, want) ||
+		    h->pid == last)
+			continue;
+		proc_comm(h->pid, comm, sizeof(comm));
+		fprintf(f, "%s%d(%s)", last ? "," : "", (int)h->pid, comm);
+		last = h->pid;
+	}
+	if (fclose(f) != 0)
+		err(1, NULL);
+	return s;
+}
+
+void
+holders_free(struct holders *hs)
+{
+	free(hs->h);
+	memset(hs, 0, sizeof(*hs));
+}

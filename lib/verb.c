@@ -1,0 +1,73 @@
+/* Look a verb up in a command's table, print usage, dispatch. */
+#include <err.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+
+static void
+help(const struct verb *v)
+{
+	printf("usage: %s VERB [OPTIONS] OBJECT [ARGS...]\n", getprogname());
+	for (; v->name != NULL; v++)
+		printf("       %s %s\n", getprogname(), v->usage);
+	printf("       %s -h | --help | -V | --version\n", getprogname());
+	printf("Run '%s VERB -h' for a verb's options.\n", getprogname());
+}
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (opt.verb != NULL)
+		fprintf(stderr, "%s: %s: ", getprogname(), opt.verb->name);
+	else
+		fprintf(stderr, "%s: ", getprogname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (opt.verb != NULL)
+		fprintf(stderr, "\nusage: %s %s\n", getprogname(),
+		    opt.verb->usage);
+	else
+		fprintf(stderr, "\nusage: %s VERB [OPTIONS] OBJECT [ARGS...]"
+		    " (see '%s --help')\n", getprogname(), getprogname());
+	exit(EXIT_USAGE);
+}
+
+int
+verb_main(const struct verb *verbs, int argc, char *argv[])
+{
+	const struct verb *v;
+	const char *name;
+
+	if (argc > 0)
+		setprogname(argv[0]);
+	/* a reader that went away is an error we report, not a signal */
+	signal(SIGPIPE, SIG_IGN);
+	if (atexit(stdout_check) != 0)
+		err(1, "atexit");
+	if (argc < 2)
+		usage_error("missing verb");
+	name = argv[1];
+	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
+		help(verbs);
+		return 0;
+	}
+	if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
+		printf("%s %s\n", getprogname(), IPC_VERSION);
+		return 0;
+	}
+	for (v = verbs; v->name != NULL; v++)
+		if (strcmp(v->name, name) == 0)
+			break;
+	if (v->name == NULL)
+		usage_error("unknown verb '%s'", name);
+	opt.verb = v;
+	return v->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,145 @@
+/*
+ * Deadlines. Every blocking call in the toolkit waits through here, so
+ * -t bounds it and an interrupted call (EINTR) resumes against the same
+ * deadline instead of starting over.
+ */
+#include <sys/time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+
+#include "ipc.h"
+
+#define NS	INT64_C(1000000000)
+
+static int64_t
+now(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
+}
+
+void
+deadline_set(struct deadline *d, int64_t timeout)
+{
+	d->at = (timeout < 0) ? TIMEOUT_NONE : now(CLOCK_MONOTONIC) + timeout;
+}
+
+/* what is left, as poll(2) takes it: -1 forever, 0 expired */
+int
+deadline_ms(const struct deadline *d)
+{
+	int64_t left;
+
+	if (d->at == TIMEOUT_NONE)
+		return -1;
+	left = d->at - now(CLOCK_MONOTONIC);
+	if (left <= 0)
+		return 0;
+	left = (left + 999999) / 1000000;
+	return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* the same instant on CLOCK_REALTIME, as mq_timedsend(3) wants it */
+void
+deadline_realtime(const struct deadline *d, struct timespec *ts)
+{
+	int64_t left = d->at - now(CLOCK_MONOTONIC), at;
+
+	at = now(CLOCK_REALTIME) + (left > 0 ? left : 0);
+	ts->tv_sec = (time_t)(at / NS);
+	ts->tv_nsec = (long)(at % NS);
+}
+
+/* 1: fd is ready (or hung up); 0: the deadline passed; -1: error */
+int
+wait_fd(int fd, short events, const struct deadline *d)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int n, ms;
+
+	for (;;) {
+		ms = deadline_ms(d);
+		n = poll(&p, 1, ms);
+		if (n > 0)
+			return 1;
+		if (n == 0 && ms != INT_MAX)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void
+arm(const struct deadline *d)
+{
+	int ms = deadline_ms(d);
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000 + (ms == 0);
+	/* again every 10ms: a tick that lands before open(2) is entered
+	 * must not leave it blocked for good */
+	it.it_interval.tv_usec = 10000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static int
+open_once(const char *path, int flags)
+{
+	int fd = open(path, flags | O_NONBLOCK);
+
+	if (fd != -1 && !(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+/*
+ * open(2) that may block (a FIFO with no peer), bounded by d. A timer
+ * interrupts it; on timeout it fails with ETIMEDOUT.
+ */
+int
+wait_open(const char *path, int flags, const struct deadline *d)
+{
+	struct itimerval off;
+	struct sigaction sa, old;
+	int fd, e;
+
+	if (d->at == TIMEOUT_NONE) {
+		while ((fd = open(path, flags)) == -1 && errno == EINTR)
+			;
+		return fd;
+	}
+	if (deadline_ms(d) == 0)	/* -t 0: try once, never block */
+		return open_once(path, flags);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: open must return */
+	sigaction(SIGALRM, &sa, &old);
+	do {
+		if (deadline_ms(d) == 0) {
+			fd = -1;
+			errno = ETIMEDOUT;
+			break;
+		}
+		arm(d);
+		fd = open(path, flags);
+	} while (fd == -1 && errno == EINTR);
+	e = errno;
+	memset(&off, 0, sizeof(off));
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	errno = e;
+	return fd;
+}
