@@ -1,0 +1,65 @@
+# Loaded by every bats file: the commands under test first on PATH, the
+# assertion helpers, and waits for readiness instead of guessed sleeps.
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+PATH="$ROOT/${IPC_BIN:-bin}:$ROOT/tests/peers:$PATH"
+export PATH
+: "${BATS_TEST_TIMEOUT:=60}"
+export BATS_TEST_TIMEOUT
+
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+BG_PIDS=
+
+# run in the background; teardown_bg kills it
+bg() {
+	"$@" &
+	BG_PIDS="$BG_PIDS $!"
+}
+
+teardown_bg() {
+	local p
+	for p in $BG_PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $BG_PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	BG_PIDS=
+	return 0
+}
+
+# try a command every 20 ms until it succeeds, for at most 10 s
+wait_for() {
+	local i
+	for i in $(seq 500); do
+		"$@" && return 0
+		sleep 0.02
+	done
+	echo "wait_for: gave up on: $*" >&2
+	return 1
+}
+
+# some process holds the FIFO $1 open for reading (seen in /proc, by inode)
+fifo_has_reader() {
+	local ino fd
+	ino=$(stat -L -c %i "$1") || return 1
+	for fd in /proc/[0-9]*/fd/*; do
+		[ "$(stat -L -c %i "$fd" 2>/dev/null)" = "$ino" ] || continue
+		grep -qE '^flags:\s+[0-7]*[02]$' "${fd%/fd/*}/fdinfo/${fd##*/}" \
+		    2>/dev/null && return 0
+	done
+	return 1
+}
+
+# some process holds the FIFO $1 open for writing
+fifo_has_writer() {
+	local ino fd
+	ino=$(stat -L -c %i "$1") || return 1
+	for fd in /proc/[0-9]*/fd/*; do
+		[ "$(stat -L -c %i "$fd" 2>/dev/null)" = "$ino" ] || continue
+		grep -qE '^flags:\s+[0-7]*[12]$' "${fd%/fd/*}/fdinfo/${fd##*/}" \
+		    2>/dev/null && return 0
+	done
+	return 1
+}
