@@ -36,7 +36,11 @@ $(B)/%: cmd/%.c $(LIB) lib/ipc.h
 tests/peers/%: tests/peers/%.c
 	$(CC) -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lrt
 
-PEERS = $(patsubst %.c,%,$(wildcard tests/peers/*.c))
+PEERS = $(patsubst %.c,%,$(wildcard tests/peers/*.c)) tests/unit
+
+# the shared parsers' own harness, linked with the library under test
+tests/unit: tests/unit.c $(LIB) lib/ipc.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ tests/unit.c $(LIB) $(LDLIBS)
 
 deps:
 	@sh tests/deps.sh

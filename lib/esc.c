@@ -4,35 +4,6 @@
 
 #include "ipc.h"
 
-static int
-plain(unsigned char c, int space)
-{
-	return (c > ' ' || (space && c == ' ')) && c != '\\' && c != 0x7f;
-}
-
-/* a control byte, backslash, and (unless space) a space become \ooo */
-void
-esc_text(FILE *f, const char *s, int space)
-{
-	for (; *s != '\0'; s++) {
-		if (plain((unsigned char)*s, space))
-			putc(*s, f);
-		else
-			fprintf(f, "\\%03o", (unsigned char)*s);
-	}
-}
-
-/* the width esc_text will give s */
-size_t
-esc_text_len(const char *s, int space)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += plain((unsigned char)*s, space) ? 1 : 4;
-	return n;
-}
-
 /* length of a valid UTF-8 sequence at p (at most n bytes), or 0 */
 static size_t
 utf8_len(const unsigned char *p, size_t n)
@@ -55,6 +26,53 @@ utf8_len(const unsigned char *p, size_t n)
 	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
 	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
 		return 0;
+	return len;
+}
+
+/* bytes at s that esc_text leaves as they are: 0, or a character's */
+static size_t
+plain(const char *s, int space)
+{
+	unsigned char c = (unsigned char)*s;
+
+	if (c >= 0x80)
+		return utf8_len((const unsigned char *)s, strlen(s));
+	return ((c > ' ' || (space && c == ' ')) && c != '\\' && c != 0x7f);
+}
+
+/*
+ * A control byte, a backslash, a byte that is not valid UTF-8 and
+ * (unless space) a space become \ooo, so a cell is one word.
+ */
+void
+esc_text(FILE *f, const char *s, int space)
+{
+	size_t n;
+
+	while (*s != '\0') {
+		if ((n = plain(s, space)) > 0) {
+			fwrite(s, 1, n, f);
+			s += n;
+		} else
+			fprintf(f, "\\%03o", (unsigned char)*s++);
+	}
+}
+
+/* the width esc_text gives s, in bytes */
+size_t
+esc_text_len(const char *s, int space)
+{
+	size_t len = 0, n;
+
+	while (*s != '\0') {
+		if ((n = plain(s, space)) > 0) {
+			len += n;
+			s += n;
+		} else {
+			len += 4;
+			s++;
+		}
+	}
 	return len;
 }
 

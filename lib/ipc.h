@@ -78,6 +78,7 @@ int	 deadline_ms(const struct deadline *);
 void	 deadline_realtime(const struct deadline *, struct timespec *);
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
+int	 wait_call(int (*)(void *), void *, const struct deadline *);
 
 /* copy.c: bulk copy, spliced where a pipe is on either side */
 enum { COPY_EOF, COPY_TIMEOUT, COPY_ERR_IN, COPY_ERR_OUT };
@@ -121,6 +122,7 @@ struct meta {
 };
 void	 msgout(const struct meta *, size_t, const char *, size_t);
 void	 msgout_flush(void);
+int	 msgout_timeout(const char *, uintmax_t);
 
 /* out.c: stat's key=value lines, ls's table, and JSON, from one field list */
 enum { COL_STR, COL_NUM, COL_PIDS };
@@ -136,12 +138,17 @@ struct table {
 	char **cell;
 };
 void	 table_init(struct table *, const struct col *, int);
+int	 table_shows(const struct table *, int);
 void	 table_row(struct table *);
 void	 table_set(struct table *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 table_print(const struct table *);
 void	 table_print_kv(const struct table *);
 void	 table_free(struct table *);
+
+/* cell.c: cells several commands fill alike */
+void	 table_owner(struct table *, int, int, uid_t, gid_t);
+void	 table_time(struct table *, int, time_t);
 
 /* esc.c: escaping for text cells and JSON strings */
 void	 esc_text(FILE *, const char *, int);
@@ -171,6 +178,9 @@ void	 holders_free(struct holders *);
 /* outfd.c: stdout flushed and checked at exit */
 void	 stdout_check(void);
 void	 stdout_epipe(void) __attribute__((noreturn));
+
+/* sysctl.c: kernel limits from /proc/sys */
+int	 sysctl_num(const char *, uintmax_t *);
 
 /* spawn.c: run a shell command as a child, with signals as we found them */
 pid_t	 spawn_sh(const char *, int, int, const sigset_t *);

@@ -4,6 +4,7 @@
  * line. Buffered while messages keep coming; the caller flushes before
  * it waits, so a pipeline sees each message as it arrives.
  */
+#include <err.h>
 #include <stdio.h>
 
 #include "ipc.h"
@@ -54,4 +55,17 @@ msgout_flush(void)
 {
 	if (fflush(stdout) == EOF)
 		stdout_check();
+}
+
+/*
+ * A receive's wait ran out: 124 with what came before it written out,
+ * except -f that received something, which ends as done (0).
+ */
+int
+msgout_timeout(const char *obj, uintmax_t got)
+{
+	if (opt.follow && got > 0)
+		return 0;
+	warnx("%s %s: timed out", opt.verb->name, obj);
+	return EXIT_TIMEOUT;
 }

@@ -65,6 +65,19 @@ table_init(struct table *t, const struct col *cols, int ls)
 	}
 }
 
+/* whether the column is shown: work for a column nobody asked for
+ * (reading every process's descriptors) can be skipped */
+int
+table_shows(const struct table *t, int col)
+{
+	int i;
+
+	for (i = 0; i < t->nsel; i++)
+		if (t->sel[i] == col)
+			return 1;
+	return 0;
+}
+
 void
 table_row(struct table *t)
 {

@@ -107,39 +107,65 @@ open_once(const char *path, int flags)
 }
 
 /*
+ * fn(arg), a call that may block, bounded by d: a timer interrupts it
+ * and it is called again until it is done or the deadline has passed,
+ * then -1 with ETIMEDOUT. With no deadline, EINTR only resumes it.
+ */
+int
+wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
+{
+	struct itimerval off;
+	struct sigaction sa, old;
+	int r, e;
+
+	if (d->at == TIMEOUT_NONE) {
+		while ((r = fn(arg)) == -1 && errno == EINTR)
+			;
+		return r;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: the call must return */
+	sigaction(SIGALRM, &sa, &old);
+	do {
+		if (deadline_ms(d) == 0) {
+			r = -1;
+			errno = ETIMEDOUT;
+			break;
+		}
+		arm(d);
+		r = fn(arg);
+	} while (r == -1 && errno == EINTR);
+	e = errno;
+	memset(&off, 0, sizeof(off));
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	errno = e;
+	return r;
+}
+
+struct openarg {
+	const char *path;
+	int flags;
+};
+
+static int
+open_call(void *arg)
+{
+	const struct openarg *a = arg;
+
+	return open(a->path, a->flags);
+}
+
+/*
  * open(2) that may block (a FIFO with no peer), bounded by d. A timer
  * interrupts it; on timeout it fails with ETIMEDOUT.
  */
 int
 wait_open(const char *path, int flags, const struct deadline *d)
 {
-	struct itimerval off;
-	struct sigaction sa, old;
-	int fd, e;
+	struct openarg a = { path, flags };
 
-	if (d->at == TIMEOUT_NONE) {
-		while ((fd = open(path, flags)) == -1 && errno == EINTR)
-			;
-		return fd;
-	}
-	if (deadline_ms(d) == 0)	/* -t 0: try once, never block */
-		return open_once(path, flags);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;	/* no SA_RESTART: open must return */
-	sigaction(SIGALRM, &sa, &old);
-	do {
-		if (deadline_ms(d) == 0) {
-			fd = -1;
-			errno = ETIMEDOUT;
-			break;
-		}
-		arm(d);
-		fd = open(path, flags);
-	} while (fd == -1 && errno == EINTR);
-	e = errno;
-	memset(&off, 0, sizeof(off));
-	setitimer(ITIMER_REAL, &off, NULL);
-	sigaction(SIGALRM, &old, NULL);
-	errno = e;
-	return fd;
+	if (d->at != TIMEOUT_NONE && deadline_ms(d) == 0)
+		return open_once(path, flags);	/* -t 0: try once, never block */
+	return wait_call(open_call, &a, d);
 }

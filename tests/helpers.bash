@@ -1,20 +1,24 @@
 # Loaded by every bats file: the commands under test first on PATH, the
 # assertion helpers, and waits for readiness instead of guessed sleeps.
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+tests_unit() { "$ROOT/tests/unit" "$@"; }
 PATH="$ROOT/${IPC_BIN:-bin}:$ROOT/tests/peers:$PATH"
 export PATH
 : "${BATS_TEST_TIMEOUT:=60}"
 export BATS_TEST_TIMEOUT
 
+bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 
 BG_PIDS=
 
-# run in the background; teardown_bg kills it
+# run in the background; its pid in BG_LAST (wait for it by pid: a bare
+# `wait` would wait for bats' own timer too); teardown_bg kills it
 bg() {
 	"$@" &
-	BG_PIDS="$BG_PIDS $!"
+	BG_LAST=$!
+	BG_PIDS="$BG_PIDS $BG_LAST"
 }
 
 teardown_bg() {

@@ -1,0 +1,71 @@
+#!/bin/sh
+# make bench: build the reference programs (every bench/*.c, into
+# bench/out/), run every bench script (bench/*.sh but this one, each with
+# the interpreter its #! line names), then print the summary of ratios
+# they recorded (see bench/common.bash). Benchmarks are never pass/fail:
+# a missed target is reported, not an error; a script that could not
+# measure is one.
+#
+# Knobs: IPC_BIN (the commands, default bin), BENCH_TIMEOUT (seconds one
+# script may take, default 600), and each script's own (see its header).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+mkdir -p bench/out
+
+for c in bench/*.c; do
+	[ -e "$c" ] || continue
+	o=bench/out/$(basename "$c" .c)
+	if [ ! -x "$o" ] || [ "$c" -nt "$o" ]; then
+		echo "cc $c"
+		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
+		    -o "$o" "$c" -lrt || exit 1
+	fi
+done
+
+BENCH_SUMMARY=$(mktemp "${TMPDIR:-/tmp}/ipc-bench-summary.XXXXXX") || exit 1
+export BENCH_SUMMARY
+trap 'rm -f "$BENCH_SUMMARY"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if /usr/bin/time --version 2>&1 | grep -q GNU; then
+	:
+else
+	echo "note: memory benchmarks need GNU time as /usr/bin/time" \
+	    "(Debian: apt-get install time)"
+fi
+# a hung benchmark must not hang make bench
+if command -v timeout >/dev/null 2>&1; then
+	limit="timeout ${BENCH_TIMEOUT:-600}"
+else
+	limit=
+fi
+
+failed=
+for s in bench/*.sh; do
+	[ "$s" = bench/run.sh ] && continue
+	shell=$(sed -n '1s/^#![[:space:]]*//p' "$s")
+	echo
+	echo "== $s"
+	# shellcheck disable=SC2086
+	if ! $limit ${shell:-sh} "$s"; then
+		echo "bench: $s failed" >&2
+		failed="$failed $s"
+	fi
+done
+
+echo
+echo "== summary (ratios of medians measured side by side in this run)"
+awk -F '\t' '
+$2 == "note" { notes[++n] = $1 ": " $3; next }
+{
+	printf "  %-8s %-36s %12s  %-12s %s\n", $1, $2, $3, \
+	    ($4 == "-" ? "" : $4), ($5 == "-" ? "" : $5)
+}
+END { for (i = 1; i <= n; i++) printf "  note: %s\n", notes[i] }
+' "$BENCH_SUMMARY"
+if [ -n "$failed" ]; then
+	echo "could not measure:$failed" >&2
+	exit 1
+fi
+exit 0

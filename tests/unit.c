@@ -1,0 +1,79 @@
+/*
+ * The shared parsers, driven from bats: each verb parses its operand the
+ * way the commands do and prints what it understood.
+ */
+#include <stdio.h>
+
+#include "ipc.h"
+
+static int
+u_size(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "", NULL);
+
+	if (i < argc)
+		printf("%ju\n", size_parse(argv[i], "SIZE", 1, UINT64_MAX));
+	return 0;
+}
+
+static int
+u_dur(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "", NULL);
+
+	if (i < argc)
+		printf("%jd\n", (intmax_t)dur_parse(argv[i], "DUR"));
+	return 0;
+}
+
+static int
+u_mode(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "", NULL);
+
+	if (i < argc)
+		printf("%04o\n", (unsigned)mode_parse(argv[i], "MODE"));
+	return 0;
+}
+
+static int
+u_name(int argc, char *argv[])
+{
+	char name[NAME_BUF];
+	int i = opt_parse(argc, argv, "", NULL);
+
+	if (i < argc) {
+		name_posix(argv[i], name);
+		printf("%s\n", name);
+	}
+	return 0;
+}
+
+static int
+u_key(int argc, char *argv[])
+{
+	static const char *kinds[] = { "key", "id", "private" };
+	struct sysvkey k;
+	int i = opt_parse(argc, argv, "", NULL);
+
+	if (i < argc) {
+		key_parse(argv[i], &k);
+		printf("%s 0x%08x %d\n", kinds[k.kind], (unsigned)k.key, k.id);
+	}
+	return 0;
+}
+
+static const struct verb verbs[] = {
+	{ "size", u_size, "size SIZE" },
+	{ "dur", u_dur, "dur DURATION" },
+	{ "mode", u_mode, "mode MODE" },
+	{ "name", u_name, "name NAME" },
+	{ "key", u_key, "key KEY" },
+	{ NULL, NULL, NULL }
+};
+
+int
+main(int argc, char *argv[])
+{
+	return verb_main(verbs, argc, argv);
+}
