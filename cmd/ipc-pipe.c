@@ -148,8 +148,13 @@ send_records(int fd, const char *path, char **operands)
 			send_failed(path, &m);
 	if (r == -1 && errno != EMSGSIZE)
 		err(1, "send %s: stdin", path);
-	if (batch_flush(&b) == -1 || r == -1)
+	/* the whole lines before a refused one still go */
+	if (batch_flush(&b) == -1)
 		send_failed(path, &m);
+	if (r == -1) {
+		errno = EMSGSIZE;
+		send_failed(path, &m);
+	}
 	msgin_free(&m);
 	return 0;
 }
@@ -591,7 +596,7 @@ pipe_loop(int argc, char *argv[])
 	int a[2], b[2], i, sig = 0, rc = 0, left = 2;
 	sigset_t set, old;
 	siginfo_t si;
-	pid_t pid[2];
+	pid_t pid[2], group;
 
 	i = opt_parse(argc, argv, "", NULL);
 	if (argc - i != 2)
@@ -605,9 +610,11 @@ pipe_loop(int argc, char *argv[])
 	sigprocmask(SIG_BLOCK, &set, &old);
 	if (pipe2(a, O_CLOEXEC) == -1 || pipe2(b, O_CLOEXEC) == -1)
 		err(1, "loop: pipe");
-	if ((pid[0] = spawn_sh(argv[i], b[0], a[1], &old)) == -1 ||
-	    (pid[1] = spawn_sh(argv[i + 1], a[0], b[1], &old)) == -1)
+	/* a group of their own, so a signal reaches what they started too */
+	if ((pid[0] = spawn_sh(argv[i], b[0], a[1], &old, 0)) == -1 ||
+	    (pid[1] = spawn_sh(argv[i + 1], a[0], b[1], &old, pid[0])) == -1)
 		err(1, "loop: fork");
+	group = pid[0];
 	close(a[0]);
 	close(a[1]);
 	close(b[0]);
@@ -621,9 +628,8 @@ pipe_loop(int argc, char *argv[])
 		}
 		/* pass it on; we end as they do, with 128+signal */
 		sig = si.si_signo;
-		for (i = 0; i < 2; i++)
-			if (pid[i] > 0)
-				kill(pid[i], sig);
+		if (left > 0)
+			kill(-group, sig);
 	}
 	return sig ? 128 + sig : rc;
 }

@@ -173,17 +173,22 @@ void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 void	 proc_comm(pid_t, char *, size_t);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
+void	 holders_note(const struct holders *, const char *);
 void	 holders_free(struct holders *);
 
 /* outfd.c: stdout flushed and checked at exit */
 void	 stdout_check(void);
 void	 stdout_epipe(void) __attribute__((noreturn));
 
+/* dir.c: a directory's names, sorted */
+char	**dir_names(const char *, size_t *);
+void	 dir_names_free(char **, size_t);
+
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
 
 /* spawn.c: run a shell command as a child, with signals as we found them */
-pid_t	 spawn_sh(const char *, int, int, const sigset_t *);
+pid_t	 spawn_sh(const char *, int, int, const sigset_t *, pid_t);
 int	 wait_status(int);
 
 #endif

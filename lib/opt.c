@@ -135,7 +135,7 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 {
 	const struct optdef *defs[64];
 	struct option lo[65];
-	char so[200], *s = so;
+	char so[200] = "", *s = so;
 	size_t i, n;
 	int c, li;
 
@@ -149,6 +149,7 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 			*s++ = (char)defs[i]->code;
 			if (defs[i]->arg)
 				*s++ = ':';
+			*s = '\0';
 		}
 	}
 	*s = '\0';

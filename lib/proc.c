@@ -164,6 +164,15 @@ holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
 	return s;
 }
 
+/* some processes could not be read: say the list may be partial */
+void
+holders_note(const struct holders *hs, const char *what)
+{
+	if (hs->partial)
+		warnx("%s: some processes could not be inspected: %s may be "
+		    "partial", opt.verb->name, what);
+}
+
 void
 holders_free(struct holders *hs)
 {

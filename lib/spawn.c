@@ -8,15 +8,19 @@
 
 /*
  * fork CMD under sh -c with in and out as its stdin and stdout, and the
- * signal mask the caller had before it blocked signals for itself
+ * signal mask the caller had before it blocked signals for itself.
+ * pgid: -1 stays in ours, 0 leads a new process group, >0 joins it.
  */
 pid_t
-spawn_sh(const char *cmd, int in, int out, const sigset_t *mask)
+spawn_sh(const char *cmd, int in, int out, const sigset_t *mask, pid_t pgid)
 {
 	pid_t pid;
 
 	if ((pid = fork()) == -1)
 		return -1;
+	/* both sides set the group, so neither can act before it is set */
+	if (pgid >= 0)
+		setpgid(pid ? pid : 0, pgid);
 	if (pid > 0)
 		return pid;
 	signal(SIGPIPE, SIG_DFL);	/* verb_main ignored it for us only */

@@ -1,0 +1,691 @@
+#!/usr/bin/env bats
+# ipc-pipe: every verb, option, error and exit status, on real FIFOs,
+# checked against peers that are not this code (cat, head, the shell).
+
+load helpers
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	f=fifo
+}
+
+teardown() {
+	teardown_bg
+	exec 5>&- 6>&-
+}
+
+# --- create ---------------------------------------------------------------
+
+@test "create makes a FIFO, mode 0600, silently" {
+	run ipc-pipe create "$f"
+	assert_success
+	assert_output ""
+	[ -p "$f" ]
+	[ "$(stat -c %a "$f")" = 600 ]
+}
+
+@test "create -m sets the mode exactly, whatever the umask" {
+	umask 027
+	run ipc-pipe create -m 0666 "$f"
+	assert_success
+	[ "$(stat -c %a "$f")" = 666 ]
+}
+
+@test "create makes every PATH given" {
+	run ipc-pipe create a b c
+	assert_success
+	[ -p a ] && [ -p b ] && [ -p c ]
+}
+
+@test "create of an existing FIFO fails; -x makes that success" {
+	ipc-pipe create "$f"
+	run ipc-pipe create "$f"
+	assert_failure 1
+	assert_output "ipc-pipe: create fifo: File exists"
+	run ipc-pipe create -x "$f"
+	assert_success
+	assert_output ""
+}
+
+@test "create -x refuses a path that is another kind of file" {
+	echo data > reg
+	run ipc-pipe create -x reg
+	assert_failure 1
+	assert_output "ipc-pipe: create reg: exists and is not a FIFO"
+	[ "$(cat reg)" = data ]
+}
+
+@test "create never follows a symlink" {
+	ln -s target link
+	run ipc-pipe create -x link
+	assert_failure 1
+	assert_output "ipc-pipe: create link: exists and is not a FIFO"
+	[ ! -e target ]
+}
+
+@test "create warns about each PATH that fails, makes the rest, exits 1" {
+	touch b
+	run ipc-pipe create a b nodir/c d
+	assert_failure 1
+	assert_line --index 0 "ipc-pipe: create b: exists and is not a FIFO"
+	assert_line --index 1 "ipc-pipe: create nodir/c: No such file or directory"
+	[ -p a ] && [ -p d ]
+}
+
+@test "create with a bad mode or no PATH exits 2 and creates nothing" {
+	run ipc-pipe create -m 999 "$f"
+	assert_failure 2
+	[ ! -e "$f" ]
+	run ipc-pipe create
+	assert_failure 2
+	assert_line --index 0 "ipc-pipe: create: missing PATH"
+	assert_line --index 1 "usage: ipc-pipe create [-m MODE] [-x] PATH..."
+	run ipc-pipe create ok ""
+	assert_failure 2
+	[ ! -e ok ]
+}
+
+@test "create: another user gets Permission denied in a private directory" {
+	d=$(mktemp -d)
+	chmod 700 "$d"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$(command -v ipc-pipe)" create "$d/x"
+	rmdir "$d"
+	assert_failure 1
+	assert_output "ipc-pipe: create $d/x: Permission denied"
+}
+
+# --- send -----------------------------------------------------------------
+
+@test "send writes each MSG followed by a newline" {
+	ipc-pipe create "$f"
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send "$f" one "two words" ""
+	assert_success
+	wait "$BG_LAST"
+	run cat out
+	assert_output "$(printf 'one\ntwo words\n')"
+	[ "$(wc -l < out)" -eq 3 ]
+}
+
+@test "send -0 writes each MSG followed by a NUL" {
+	ipc-pipe create "$f"
+	bg sh -c "exec cat $f > out"
+	timeout 10 ipc-pipe send -0 "$f" a b
+	wait "$BG_LAST"
+	printf 'a\0b\0' | cmp - out
+}
+
+@test "send copies stdin byte for byte when there is no MSG" {
+	ipc-pipe create "$f"
+	head -c 3000000 /dev/urandom > in
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send "$f" < in
+	assert_success
+	wait "$BG_LAST"
+	cmp in out
+}
+
+@test "send reads stdin through a pipe as well as from a file" {
+	ipc-pipe create "$f"
+	head -c 2000000 /dev/urandom > in
+	bg sh -c "exec cat $f > out"
+	cat in | timeout 10 ipc-pipe send "$f"
+	wait "$BG_LAST"
+	cmp in out
+}
+
+@test "send -l sends stdin's lines, and a last line without its newline" {
+	ipc-pipe create "$f"
+	bg sh -c "exec cat $f > out"
+	printf 'a\n\nb c\nlast' | timeout 10 ipc-pipe send -l "$f"
+	wait "$BG_LAST"
+	printf 'a\n\nb c\nlast\n' | cmp - out
+}
+
+@test "send -0 sends stdin's NUL-separated records" {
+	ipc-pipe create "$f"
+	bg sh -c "exec cat $f > out"
+	printf 'a\nb\0c\0' | timeout 10 ipc-pipe send -0 "$f"
+	wait "$BG_LAST"
+	printf 'a\nb\0c\0' | cmp - out
+}
+
+@test "send -l batches whole lines into writes of at most PIPE_BUF" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	ipc-pipe create "$f"
+	seq 100000 > in
+	bg sh -c "exec cat $f > out"
+	timeout 20 strace -qq -s 5000 -e trace=write -e signal=none -o trace \
+	    ipc-pipe send -l "$f" < in
+	wait "$BG_LAST"
+	cmp in out
+	# 588895 bytes: at least 144 writes of 4096, never one per line
+	grep '^write(' trace > writes
+	n=$(wc -l < writes)
+	[ "$n" -ge 144 ] && [ "$n" -le 300 ]
+	! grep -vE '= ([0-9]|[1-9][0-9]{1,2}|[1-3][0-9]{3}|40[0-8][0-9]|409[0-6])$' writes
+	# and every write ends on a line boundary
+	! grep -v '\\n", [0-9]*) = [0-9]*$' writes
+}
+
+@test "send -l: concurrent senders never interleave their lines" {
+	ipc-pipe create "$f"
+	for i in 1 2 3 4; do
+		yes "sender-$i-$(printf 'x%.0s' $(seq 200))" | head -n 3000 > in$i
+	done
+	bg sh -c "exec cat $f > out"
+	exec 5>"$f"
+	pids=
+	for i in 1 2 3 4; do
+		timeout 20 ipc-pipe send -l "$f" < in$i &
+		pids="$pids $!"
+	done
+	for p in $pids; do
+		wait "$p"
+	done
+	exec 5>&-
+	wait "$BG_LAST"
+	[ "$(wc -l < out)" -eq 12000 ]
+	sort out | uniq -c | sort > got
+	cat in1 in2 in3 in4 | sort | uniq -c | sort > want
+	cmp got want
+}
+
+@test "send -l refuses a line over PIPE_BUF: lines before it go, nothing of it" {
+	ipc-pipe create "$f"
+	{ echo first; printf 'y%.0s' $(seq 4096); echo; echo after; } > in
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send -l "$f" < in
+	assert_failure 1
+	assert_output "ipc-pipe: send fifo: line 2 too long (4097 bytes with its newline > PIPE_BUF 4096)"
+	wait "$BG_LAST"
+	run cat out
+	assert_output first
+}
+
+@test "send -l takes a line of exactly PIPE_BUF with its newline" {
+	ipc-pipe create "$f"
+	{ printf 'z%.0s' $(seq 4095); echo; } > in
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send -l "$f" < in
+	assert_success
+	wait "$BG_LAST"
+	cmp in out
+}
+
+@test "send -0 names a record, not a line, when it is too long" {
+	ipc-pipe create "$f"
+	bg sh -c "exec cat $f > out"
+	run sh -c "head -c 5000 /dev/zero | tr '\\0' r | timeout 10 ipc-pipe send -0 $f"
+	assert_failure 1
+	assert_output "ipc-pipe: send fifo: record 1 too long (5001 bytes with its NUL > PIPE_BUF 4096)"
+}
+
+@test "send of a MSG longer than PIPE_BUF writes it whole" {
+	ipc-pipe create "$f"
+	big=$(printf 'w%.0s' $(seq 10000))
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send "$f" "$big"
+	assert_success
+	wait "$BG_LAST"
+	[ "$(cat out)" = "$big" ]
+}
+
+@test "send -t times out waiting for a reader: 124" {
+	ipc-pipe create "$f"
+	run timeout 10 ipc-pipe send -t 200ms "$f" hi
+	assert_failure 124
+	assert_output "ipc-pipe: send fifo: timed out waiting for a reader"
+	run timeout 10 ipc-pipe send -t 0 "$f" hi
+	assert_failure 124
+	assert_output "ipc-pipe: send fifo: timed out waiting for a reader"
+}
+
+@test "send without -t waits for a reader" {
+	ipc-pipe create "$f"
+	bg sh -c "exec timeout 10 ipc-pipe send $f late"
+	sleep 0.2
+	kill -0 "$BG_LAST"
+	run timeout 10 ipc-pipe recv "$f"
+	assert_success
+	assert_output late
+}
+
+@test "send -t times out waiting for room when the reader does not read" {
+	ipc-pipe create "$f"
+	head -c 3000000 /dev/zero > in
+	bg sh -c "exec sleep 30 < $f"
+	run timeout 10 ipc-pipe send -t 300ms "$f" < in
+	assert_failure 124
+	assert_output "ipc-pipe: send fifo: timed out waiting for room"
+	run timeout 10 sh -c "yes | ipc-pipe send -l -t 300ms $f"
+	assert_failure 124
+	assert_output "ipc-pipe: send fifo: timed out waiting for room"
+}
+
+@test "send to a reader that goes away fails: Broken pipe, exit 1" {
+	ipc-pipe create "$f"
+	bg sh -c "exec head -c 1 $f > /dev/null"
+	run timeout 10 sh -c "yes | ipc-pipe send $f"
+	assert_failure 1
+	assert_output "ipc-pipe: send fifo: Broken pipe"
+	bg sh -c "exec head -c 1 $f > /dev/null"
+	run timeout 10 sh -c "yes | ipc-pipe send -l $f"
+	assert_failure 1
+	assert_output "ipc-pipe: send fifo: Broken pipe"
+}
+
+@test "send refuses what is not a FIFO, and a missing path" {
+	echo keep > reg
+	run ipc-pipe send reg hi
+	assert_failure 1
+	assert_output "ipc-pipe: send reg: not a FIFO"
+	[ "$(cat reg)" = keep ]
+	run ipc-pipe send nope hi
+	assert_failure 1
+	assert_output "ipc-pipe: send nope: No such file or directory"
+}
+
+@test "send: another user gets Permission denied on a private FIFO" {
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	ipc-pipe create "$d/p"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$(command -v ipc-pipe)" send -t 1 "$d/p" hi
+	rm -r "$d"
+	assert_failure 1
+	assert_output "ipc-pipe: send $d/p: Permission denied"
+}
+
+# --- recv -----------------------------------------------------------------
+
+@test "recv copies until every writer has closed" {
+	ipc-pipe create "$f"
+	bg sh -c "printf 'x\ny\n' > $f"
+	run timeout 10 ipc-pipe recv "$f"
+	assert_success
+	assert_output "$(printf 'x\ny')"
+}
+
+@test "recv copies binary data byte for byte, to a file and to a pipe" {
+	ipc-pipe create "$f"
+	head -c 5000000 /dev/urandom > in
+	bg sh -c "exec cat in > $f"
+	timeout 10 ipc-pipe recv "$f" > out
+	cmp in out
+	bg sh -c "exec cat in > $f"
+	timeout 10 ipc-pipe recv "$f" | cat > out2
+	cmp in out2
+}
+
+@test "recv -c N returns exactly N lines and leaves the rest for the next reader" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	printf 'a\nb\nc\nd\ne' >&5
+	run timeout 10 ipc-pipe recv -c 2 "$f"
+	assert_success
+	assert_output "$(printf 'a\nb')"
+	run timeout 10 ipc-pipe recv -c 1 "$f"
+	assert_output c
+	run timeout 10 sh -c "ipc-pipe recv -c 1 $f; head -c 1 <&5"
+	assert_output "$(printf 'd\ne')"
+}
+
+@test "recv -c N is exact over many pipe buffers of data" {
+	ipc-pipe create "$f"
+	seq 200000 > in
+	exec 5<>"$f"
+	bg sh -c "exec cat in >&5"
+	timeout 20 ipc-pipe recv -c 123457 "$f" > out1
+	timeout 20 ipc-pipe recv -c 76543 "$f" > out2
+	seq 123457 | cmp - out1
+	seq 123458 200000 | cmp - out2
+}
+
+@test "recv -0 -c N counts NUL-ended records" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	printf 'a\nb\0c\0d\0' >&5
+	timeout 10 ipc-pipe recv -0 -c 2 "$f" > out
+	printf 'a\nb\0c\0' | cmp - out
+	run timeout 10 ipc-pipe recv -0 -c 1 "$f"
+	assert_output "$(printf 'd')"
+}
+
+@test "recv -c N waits across writers until it has N lines" {
+	ipc-pipe create "$f"
+	bg sh -c "echo one > $f; echo two > $f; echo three > $f"
+	run timeout 10 ipc-pipe recv -c 3 "$f"
+	assert_success
+	assert_output "$(printf 'one\ntwo\nthree')"
+}
+
+@test "recv -c N -t: fewer lines than N times out with 124, what came is written" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	echo only >&5
+	run --separate-stderr timeout 10 ipc-pipe recv -c 2 -t 300ms "$f"
+	assert_failure 124
+	assert_output only
+	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
+}
+
+@test "recv -f keeps the FIFO open across writers" {
+	ipc-pipe create "$f"
+	bg sh -c "exec timeout 20 ipc-pipe recv -f $f > out"
+	wait_for fifo_has_reader "$f"
+	echo a > "$f"
+	echo b > "$f"
+	echo c > "$f"
+	wait_for grep -qx c out
+	kill -0 "$BG_LAST"
+	run cat out
+	assert_output "$(printf 'a\nb\nc')"
+}
+
+@test "recv -f writes each line as it comes, not when it ends" {
+	ipc-pipe create "$f"
+	bg sh -c "timeout 20 ipc-pipe recv -f $f | while read -r l; do echo \"got \$l\" >> out; done"
+	wait_for fifo_has_reader "$f"
+	echo first > "$f"
+	wait_for grep -qx "got first" out
+	echo second > "$f"
+	wait_for grep -qx "got second" out
+}
+
+@test "recv -f -t ends with 0 after receiving, 124 when nothing came" {
+	ipc-pipe create "$f"
+	bg sh -c "echo hello > $f"
+	run --separate-stderr timeout 10 ipc-pipe recv -f -t 500ms "$f"
+	assert_success
+	assert_output hello
+	run --separate-stderr timeout 10 ipc-pipe recv -f -t 100ms "$f"
+	assert_failure 124
+	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
+}
+
+@test "recv -t with no writer times out with 124; -t 0 never blocks" {
+	ipc-pipe create "$f"
+	run timeout 10 ipc-pipe recv -t 100ms "$f"
+	assert_failure 124
+	assert_output "ipc-pipe: recv fifo: timed out"
+	run timeout 10 ipc-pipe recv -t 0 "$f"
+	assert_failure 124
+	run timeout 10 ipc-pipe recv -c 1 -t 0 "$f"
+	assert_failure 124
+}
+
+@test "recv -t bounds each wait, not the whole copy" {
+	ipc-pipe create "$f"
+	bg sh -c "for i in 1 2 3 4 5; do echo \$i; sleep 0.1; done > $f"
+	run timeout 10 ipc-pipe recv -t 2 "$f"
+	assert_success
+	assert_output "$(seq 5)"
+}
+
+@test "recv refuses what is not a FIFO and extra operands" {
+	touch reg
+	run ipc-pipe recv reg
+	assert_failure 1
+	assert_output "ipc-pipe: recv reg: not a FIFO"
+	run ipc-pipe recv a b
+	assert_failure 2
+	assert_line --index 0 "ipc-pipe: recv: too many operands"
+}
+
+# --- rm -------------------------------------------------------------------
+
+@test "rm removes FIFOs" {
+	ipc-pipe create a b
+	run ipc-pipe rm a b
+	assert_success
+	assert_output ""
+	[ ! -e a ] && [ ! -e b ]
+}
+
+@test "rm refuses any other file, a symlink to a FIFO included" {
+	touch reg
+	mkdir dir
+	ipc-pipe create "$f"
+	ln -s "$f" link
+	run ipc-pipe rm reg dir link
+	assert_failure 1
+	assert_line --index 0 "ipc-pipe: rm reg: not a FIFO"
+	assert_line --index 1 "ipc-pipe: rm dir: not a FIFO"
+	assert_line --index 2 "ipc-pipe: rm link: not a FIFO"
+	[ -f reg ] && [ -d dir ] && [ -L link ] && [ -p "$f" ]
+}
+
+@test "rm of a missing FIFO fails; -f makes that quiet success" {
+	run ipc-pipe rm nope
+	assert_failure 1
+	assert_output "ipc-pipe: rm nope: No such file or directory"
+	run ipc-pipe rm -f nope
+	assert_success
+	assert_output ""
+}
+
+@test "rm carries on past a failure and exits 1" {
+	ipc-pipe create a c
+	touch b
+	run ipc-pipe rm a b c
+	assert_failure 1
+	assert_output "ipc-pipe: rm b: not a FIFO"
+	[ ! -e a ] && [ ! -e c ]
+}
+
+@test "rm with no PATH exits 2" {
+	run ipc-pipe rm
+	assert_failure 2
+	assert_line --index 0 "ipc-pipe: rm: missing PATH"
+}
+
+# --- stat -----------------------------------------------------------------
+
+@test "stat of an idle FIFO: every field as key=value" {
+	ipc-pipe create -m 0640 "$f"
+	run ipc-pipe stat "$f"
+	assert_success
+	assert_output "kind=fifo
+inode=$(stat -c %i "$f")
+mode=0640
+owner=$(id -un)
+group=$(id -gn)
+bytes=0
+capacity=
+readers=
+writers=
+path=fifo"
+}
+
+@test "stat shows bytes buffered, capacity, and who reads and writes" {
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	rpid=$BG_LAST
+	exec 5>"$f"
+	printf 'hello' >&5
+	# not under run: its subshell would hold fd 5 too
+	ipc-pipe stat -o bytes,capacity,readers,writers "$f" > o
+	run cat o
+	assert_output "bytes=5
+capacity=65536
+readers=$rpid(sleep)
+writers=$$(bash)"
+	# and the bytes are still there
+	run timeout 5 ipc-pipe recv -t 1 -c 1 "$f" <&-
+	exec 5>&-
+}
+
+@test "stat does not consume what is buffered" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	printf 'keep\n' >&5
+	ipc-pipe stat "$f" > /dev/null
+	ipc-pipe stat "$f" > /dev/null
+	run timeout 5 ipc-pipe recv -c 1 "$f"
+	assert_output keep
+}
+
+@test "stat never releases a writer blocked in open, nor gives it SIGPIPE" {
+	ipc-pipe create "$f"
+	bg sh -c "echo survived > $f"
+	w=$BG_LAST
+	wait_for sh -c "grep -q fifo_open /proc/$w/stack 2>/dev/null || [ \"\$(cat /proc/$w/wchan 2>/dev/null)\" = pipe_wait ] || [ \"\$(cat /proc/$w/wchan)\" = fifo_open ] || [ \"\$(cat /proc/$w/wchan)\" = wait_for_partner ]"
+	run ipc-pipe stat -o readers,writers "$f"
+	assert_success
+	assert_output "readers=
+writers="
+	# the writer is still waiting: a real reader now gets its line
+	run timeout 10 cat "$f"
+	assert_output survived
+	wait "$w"
+}
+
+@test "stat of a FIFO held only by a writer says nothing it cannot know" {
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	exec 5>"$f"
+	kill "$BG_LAST"
+	wait "$BG_LAST" || true
+	ipc-pipe stat -o bytes,readers,writers "$f" > o
+	run cat o
+	assert_output "bytes=
+readers=
+writers=$$(bash)"
+}
+
+@test "stat -j prints one JSON object with every field" {
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	exec 5>"$f"
+	ipc-pipe stat -j $f > o
+	run sh -c "python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d)); print(d[\"readers\"][0][\"command\"], d[\"writers\"][0][\"pid\"], d[\"bytes\"], d[\"capacity\"])' < o"
+	assert_success
+	assert_line --index 0 "['bytes', 'capacity', 'group', 'inode', 'kind', 'mode', 'owner', 'path', 'readers', 'writers']"
+	assert_line --index 1 "sleep $$ 0 65536"
+}
+
+@test "stat refuses what is not a FIFO; a missing path; operands" {
+	touch reg
+	run ipc-pipe stat reg
+	assert_failure 1
+	assert_output "ipc-pipe: stat reg: not a FIFO"
+	run ipc-pipe stat nope
+	assert_failure 1
+	assert_output "ipc-pipe: stat nope: No such file or directory"
+	run ipc-pipe stat
+	assert_failure 2
+	run ipc-pipe stat a b
+	assert_failure 2
+}
+
+@test "stat as another user sees only what it may and says so" {
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	ipc-pipe create -m 0644 "$d/p"
+	bg sh -c "exec sleep 30 < $d/p"
+	exec 5>"$d/p"
+	run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$(command -v ipc-pipe)" stat -o readers,writers "$d/p"
+	exec 5>&-
+	rm -r "$d"
+	assert_success
+	assert_output "readers=
+writers="
+	[ "$stderr" = "ipc-pipe: stat: some processes could not be inspected: readers and writers may be partial" ]
+}
+
+# --- ls -------------------------------------------------------------------
+
+@test "ls DIR lists the FIFOs in it by name, nothing else" {
+	mkdir d
+	ipc-pipe create d/b d/a
+	touch d/reg
+	ln -s a d/link
+	mkdir d/sub
+	run ipc-pipe ls -H -o path d
+	assert_success
+	assert_output "$(printf 'd/a\nd/b')"
+	run ipc-pipe ls -H -o path d/
+	assert_output "$(printf 'd/a\nd/b')"
+}
+
+@test "ls prints a header and the default columns" {
+	mkdir d
+	ipc-pipe create d/a
+	ino=$(stat -c %i d/a)
+	run ipc-pipe ls d
+	assert_success
+	assert_line --index 0 --regexp '^KIND +INODE BYTES READERS WRITERS PATH$'
+	assert_line --index 1 --regexp "^fifo +$ino +0 - +- +d/a\$"
+}
+
+@test "ls with no DIR lists anonymous pipes with both ends" {
+	sleep 30.1 | sleep 30.2 &
+	wait_for pgrep -x -f "sleep 30.2"
+	w=$(pgrep -x -f "sleep 30.1")
+	r=$(pgrep -x -f "sleep 30.2")
+	BG_PIDS="$BG_PIDS $w $r"
+	ino=$(stat -L -c %i /proc/$r/fd/0)
+	run sh -c "ipc-pipe ls -H -o kind,inode,readers,writers,path | awk '\$2 == $ino'"
+	assert_success
+	assert_output --regexp "^pipe +$ino +$r\\(sleep\\) +$w\\(sleep\\) +pipe:\\[$ino\\]\$"
+}
+
+@test "ls with no DIR lists FIFOs that processes hold, by path" {
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	exec 5>"$f"
+	printf 'abc' >&5
+	ipc-pipe ls -j > o
+	run sh -c "python3 -c 'import json,sys; [print(r[\"kind\"], r[\"bytes\"], r[\"readers\"][0][\"command\"], r[\"writers\"][0][\"pid\"]) for r in json.load(sys.stdin) if r[\"path\"] == \"$PWD/$f\"]' < o"
+	assert_success
+	assert_output "fifo 3 sleep $$"
+}
+
+@test "ls of a missing DIR warns, lists the others, exits 1" {
+	mkdir d
+	ipc-pipe create d/a
+	run --separate-stderr ipc-pipe ls -H -o path nope d
+	assert_failure 1
+	assert_output "d/a"
+	[ "$stderr" = "ipc-pipe: ls nope: No such file or directory" ]
+}
+
+# --- loop -----------------------------------------------------------------
+
+@test "loop feeds each command's output to the other's input" {
+	run timeout 10 ipc-pipe loop 'echo ping; read x; echo "$x" > got' \
+	    'read y; echo "$y pong"'
+	assert_success
+	[ "$(cat got)" = "ping pong" ]
+}
+
+@test "loop exits with the first failure, as pipefail" {
+	run timeout 10 ipc-pipe loop 'exit 3' 'cat > /dev/null'
+	assert_failure 3
+	run timeout 10 ipc-pipe loop 'cat > /dev/null' 'exit 5'
+	assert_failure 5
+	run timeout 10 ipc-pipe loop 'true' 'cat >/dev/null'
+	assert_success
+}
+
+@test "loop passes SIGTERM on and exits 128+15" {
+	bg sh -c "exec ipc-pipe loop 'sleep 30.3; :' 'sleep 30.4; :'"
+	wait_for pgrep -x -f "sleep 30.4"
+	kill -TERM "$BG_LAST"
+	run wait "$BG_LAST"
+	assert_failure 143
+	# the signal reached what the commands started, too
+	wait_for sh -c '! pgrep -x -f "sleep 30.[34]"'
+}
+
+@test "loop wants exactly two commands" {
+	run ipc-pipe loop 'true'
+	assert_failure 2
+	assert_line --index 0 "ipc-pipe: loop: needs CMD1 and CMD2"
+	run ipc-pipe loop a b c
+	assert_failure 2
+	assert_line --index 0 "ipc-pipe: loop: too many operands (quote each command)"
+}
