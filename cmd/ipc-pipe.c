@@ -1,14 +1,11 @@
 /* ipc-pipe: named pipes (FIFOs) and anonymous pipes. */
 #include <sys/ioctl.h>
 #include <sys/wait.h>
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,22 +370,6 @@ is_fifo(const struct stat *st, void *arg)
 	    st->st_ino == want->st_ino);
 }
 
-static void
-set_owner(struct table *t, const struct stat *st)
-{
-	struct passwd *pw = getpwuid(st->st_uid);
-	struct group *gr = getgrgid(st->st_gid);
-
-	if (pw != NULL)
-		table_set(t, C_OWNER, "%s", pw->pw_name);
-	else
-		table_set(t, C_OWNER, "%u", (unsigned)st->st_uid);
-	if (gr != NULL)
-		table_set(t, C_GROUP, "%s", gr->gr_name);
-	else
-		table_set(t, C_GROUP, "%u", (unsigned)st->st_gid);
-}
-
 /*
  * Bytes buffered and capacity. Opening a read end would release a writer
  * blocked in open(2), so open only when a reader already holds it; with
@@ -432,17 +413,9 @@ fill_row(struct table *t, const struct holders *hs, const struct stat *st,
 	table_set(t, C_KIND, "%s", strncmp(path, "pipe:", 5) ? "fifo" : "pipe");
 	table_set(t, C_INODE, "%ju", (uintmax_t)st->st_ino);
 	table_set(t, C_MODE, "%04o", (unsigned)(st->st_mode & 07777));
-	set_owner(t, st);
+	table_owner(t, C_OWNER, C_GROUP, st->st_uid, st->st_gid);
 	set_fill(t, hs, st, open_path);
 	table_set(t, C_PATH, "%s", path);
-}
-
-static void
-partial_note(const struct holders *hs)
-{
-	if (hs->partial)
-		warnx("%s: some processes could not be inspected: readers and "
-		    "writers may be partial", opt.verb->name);
 }
 
 static int
@@ -463,7 +436,7 @@ pipe_stat(int argc, char *argv[])
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
 	proc_scan_fds(&hs, is_fifo, &st);
-	partial_note(&hs);
+	holders_note(&hs, "readers and writers");
 	fill_row(&t, &hs, &st, argv[i], argv[i]);
 	table_print_kv(&t);
 	table_free(&t);
@@ -507,36 +480,18 @@ ls_held(struct table *t, struct holders *hs)
 	}
 }
 
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* the FIFOs in dir, by name */
+/* the FIFOs in dir, by name; symlinks are not followed */
 static int
 ls_dir(struct table *t, const struct holders *hs, const char *dir)
 {
-	char **names = NULL, *path;
-	size_t n = 0, i;
-	struct dirent *e;
+	char **names, *path;
 	struct stat st;
-	DIR *d;
+	size_t n, i;
 
-	if ((d = opendir(dir)) == NULL) {
+	if ((names = dir_names(dir, &n)) == NULL) {
 		warn("ls %s", dir);
 		return 1;
 	}
-	while ((e = readdir(d)) != NULL) {
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISFIFO(st.st_mode))
-			continue;
-		if ((names = reallocarray(names, n + 1, sizeof(*names))) == NULL ||
-		    (names[n++] = strdup(e->d_name)) == NULL)
-			err(1, NULL);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		if (asprintf(&path, "%s%s%s", dir,
 		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]) == -1)
@@ -544,9 +499,8 @@ ls_dir(struct table *t, const struct holders *hs, const char *dir)
 		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
 			fill_row(t, hs, &st, path, path);
 		free(path);
-		free(names[i]);
 	}
-	free(names);
+	dir_names_free(names, n);
 	return 0;
 }
 
@@ -562,7 +516,7 @@ pipe_ls(int argc, char *argv[])
 		check_path(argv[j]);
 	table_init(&t, cols, 1);
 	proc_scan_fds(&hs, is_fifo, NULL);
-	partial_note(&hs);
+	holders_note(&hs, "readers and writers");
 	if (i == argc)
 		ls_held(&t, &hs);
 	for (; i < argc; i++)
