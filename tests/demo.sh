@@ -1,0 +1,43 @@
+#!/bin/sh
+# make demo: every built command at work on real objects, each step
+# printed before it runs. Everything it makes is removed at the end.
+set -eu
+cd "$(dirname "$0")/.."
+PATH="$PWD/bin:$PATH"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '\n# %s\n' "$*"; }
+run() { printf '$ %s\n' "$*"; sh -c "$*"; }
+
+cd "$dir"
+if [ -x "$OLDPWD/bin/ipc-pipe" ]; then
+	say "ipc-pipe: named pipes. Make one (mode 0600 unless -m says otherwise)"
+	run "ipc-pipe create jobs"
+	run "ls -l jobs"
+	say "hold it open (as a service would), send three lines, take exactly two"
+	exec 3<>jobs
+	run "printf 'build\ntest\ndeploy\n' | ipc-pipe send -l jobs"
+	run "ipc-pipe recv -c 2 jobs"
+	say "the third line is still buffered, for the next reader"
+	run "ipc-pipe stat -o bytes,capacity,readers jobs"
+	run "ipc-pipe recv -c 1 jobs"
+	exec 3>&-
+	say "every pipe a process holds, anonymous ones too"
+	run "sleep 2 | sleep 3 & sleep 0.2; ipc-pipe ls -H -o kind,readers,writers,path | awk '\$2 ~ /[(]sleep[)]\$/' | tr -s ' '"
+	say "a bounded wait: nobody reads, so send gives up with status 124"
+	run "ipc-pipe send -t 300ms jobs hello; echo \"exit status \$?\""
+	say "two commands feeding each other"
+	run "ipc-pipe loop 'echo 3; while read n; do [ \$n -le 0 ] && exit; echo \$((n-1)); done' 'while read n; do echo \"countdown \$n\" >&2; echo \$n; done'"
+	run "ipc-pipe rm jobs"
+fi
+if [ -x "$OLDPWD/bin/ipc-mq" ]; then
+	say "ipc-mq: POSIX message queues, highest priority first"
+	run "ipc-mq create -q 8 -s 256 demo$$"
+	run "ipc-mq send -p 1 demo$$ 'low'; ipc-mq send -p 9 demo$$ 'urgent'"
+	run "ipc-mq stat -o maxmsg,msgsize,curmsgs demo$$"
+	run "ipc-mq recv -v -c 2 demo$$"
+	run "ipc-mq rm demo$$"
+fi
+say "done: every object made here has been removed"
