@@ -24,6 +24,7 @@ want socat has socat
 want python3 has python3
 want util-linux has ipcs
 want procps has pkill
+want strace has strace
 
 if [ -n "$need" ]; then
 	if [ "$(id -u)" -ne 0 ]; then

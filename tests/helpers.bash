@@ -2,7 +2,7 @@
 # assertion helpers, and waits for readiness instead of guessed sleeps.
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 tests_unit() { "$ROOT/tests/unit" "$@"; }
-PATH="$ROOT/${IPC_BIN:-bin}:$ROOT/tests/peers:$PATH"
+PATH="${IPC_WRAP:+$IPC_WRAP:}$ROOT/${IPC_BIN:-bin}:$ROOT/tests/peers:$PATH"
 export PATH
 : "${BATS_TEST_TIMEOUT:=60}"
 export BATS_TEST_TIMEOUT

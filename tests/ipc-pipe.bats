@@ -153,10 +153,12 @@ teardown() {
 
 @test "send -l batches whole lines into writes of at most PIPE_BUF" {
 	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would count valgrind's writes"
 	ipc-pipe create "$f"
 	seq 100000 > in
 	bg sh -c "exec cat $f > out"
-	timeout 20 strace -qq -s 5000 -e trace=write -e signal=none -o trace \
+	# LeakSanitizer cannot run under ptrace
+	ASAN_OPTIONS=detect_leaks=0 timeout 20 strace -qq -s 5000 -e trace=write -e signal=none -o trace \
 	    ipc-pipe send -l "$f" < in
 	wait "$BG_LAST"
 	cmp in out
@@ -672,13 +674,15 @@ writers="
 }
 
 @test "loop passes SIGTERM on and exits 128+15" {
-	bg sh -c "exec ipc-pipe loop 'sleep 30.3; :' 'sleep 30.4; :'"
-	wait_for pgrep -x -f "sleep 30.4"
+	a=30.$$1 b=30.$$2
+	bg sh -c "exec ipc-pipe loop 'sleep $a; :' 'sleep $b; :'"
+	wait_for pgrep -x -f "sleep $b" > /dev/null
 	kill -TERM "$BG_LAST"
-	run wait "$BG_LAST"
-	assert_failure 143
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
 	# the signal reached what the commands started, too
-	wait_for sh -c '! pgrep -x -f "sleep 30.[34]"'
+	wait_for sh -c "! pgrep -x -f 'sleep ($a|$b)' > /dev/null"
 }
 
 @test "loop wants exactly two commands" {

@@ -3,7 +3,23 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT INT TERM
+vg=$(mktemp -d)
+trap 'rm -rf "$out" "$vg"' EXIT INT TERM
+
+# VALGRIND=1: every command runs under valgrind; an error fails its test
+if [ "${VALGRIND:-0}" = 1 ]; then
+	for b in "${IPC_BIN:-bin}"/ipc-*; do
+		cat > "$vg/${b##*/}" <<-WRAP
+		#!/bin/sh
+		exec valgrind -q --error-exitcode=99 --leak-check=full \\
+		    --errors-for-leak-kinds=definite "$PWD/$b" "\$@"
+		WRAP
+		chmod +x "$vg/${b##*/}"
+	done
+	chmod 755 "$vg"	# tests run some commands as another user
+	IPC_WRAP=$vg
+	export IPC_WRAP
+fi
 bats --tap ${TESTS:-tests/*.bats} | tee "$out"
 pass=$(grep -c '^ok ' "$out")
 skip=$(grep -c '^ok .* # skip' "$out")
