@@ -38,6 +38,24 @@ check_path(const char *path)
 		usage_error("empty PATH");
 }
 
+/*
+ * The verb's options, then its PATH operands: at least min, at most max
+ * (-1: any number), none empty. Returns the index of the first.
+ */
+static int
+parse_paths(int argc, char *argv[], const char *names, int min, int max)
+{
+	int i = opt_parse(argc, argv, names, NULL), j;
+
+	if (argc - i < min)
+		usage_error("missing PATH");
+	if (max >= 0 && argc - i > max)
+		usage_error("too many operands");
+	for (j = i; j < argc; j++)
+		check_path(argv[j]);
+	return i;
+}
+
 /* stat(2) path and insist on a FIFO; 0 or -1 after a warning */
 static int
 stat_fifo(const char *path, struct stat *st)
@@ -100,11 +118,7 @@ pipe_create(int argc, char *argv[])
 	mode_t old;
 	int i, rc = 0;
 
-	i = opt_parse(argc, argv, "mode exist-ok", NULL);
-	if (i == argc)
-		usage_error("missing PATH");
-	for (int j = i; j < argc; j++)
-		check_path(argv[j]);
+	i = parse_paths(argc, argv, "mode exist-ok", 1, -1);
 	/* the mode exactly as given: the umask does not narrow it */
 	old = umask(0);
 	for (; i < argc; i++)
@@ -318,13 +332,8 @@ pipe_recv(int argc, char *argv[])
 	const char *path;
 	int i, fd;
 
-	i = opt_parse(argc, argv, "timeout count follow null", NULL);
-	if (i == argc)
-		usage_error("missing PATH");
-	if (argc - i > 1)
-		usage_error("too many operands");
+	i = parse_paths(argc, argv, "timeout count follow null", 1, 1);
 	path = argv[i];
-	check_path(path);
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
 	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
 	pipe_grow(fd);
@@ -337,11 +346,7 @@ pipe_rm(int argc, char *argv[])
 	struct stat st;
 	int i, rc = 0;
 
-	i = opt_parse(argc, argv, "force", NULL);
-	if (i == argc)
-		usage_error("missing PATH");
-	for (int j = i; j < argc; j++)
-		check_path(argv[j]);
+	i = parse_paths(argc, argv, "force", 1, -1);
 	for (; i < argc; i++) {
 		if (lstat(argv[i], &st) == -1) {
 			if (errno != ENOENT || !opt.force) {
@@ -426,12 +431,7 @@ pipe_stat(int argc, char *argv[])
 	struct stat st;
 	int i;
 
-	i = opt_parse(argc, argv, "output json", NULL);
-	if (i == argc)
-		usage_error("missing PATH");
-	if (argc - i > 1)
-		usage_error("too many operands");
-	check_path(argv[i]);
+	i = parse_paths(argc, argv, "output json", 1, 1);
 	table_init(&t, cols, 0);
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
@@ -511,9 +511,7 @@ pipe_ls(int argc, char *argv[])
 	struct table t;
 	int i, rc = 0;
 
-	i = opt_parse(argc, argv, "output no-header json", NULL);
-	for (int j = i; j < argc; j++)
-		check_path(argv[j]);
+	i = parse_paths(argc, argv, "output no-header json", 0, -1);
 	table_init(&t, cols, 1);
 	proc_scan_fds(&hs, is_fifo, NULL);
 	holders_note(&hs, "readers and writers");
