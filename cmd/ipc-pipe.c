@@ -389,7 +389,8 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 	struct stat fst;
 	int fd, n;
 
-	if (*any == '\0')
+	/* nobody holds it: nothing can be buffered (unless we cannot see all) */
+	if (*any == '\0' && !hs->partial)
 		table_set(t, C_BYTES, "0");
 	if (*readers != '\0' &&
 	    (fd = open(open_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) != -1) {
@@ -513,7 +514,11 @@ pipe_ls(int argc, char *argv[])
 
 	i = parse_paths(argc, argv, "output no-header json", 0, -1);
 	table_init(&t, cols, 1);
-	proc_scan_fds(&hs, is_fifo, NULL);
+	/* reading every process's descriptors only for fields that need it */
+	memset(&hs, 0, sizeof(hs));
+	if (i == argc || table_shows(&t, C_BYTES) || table_shows(&t, C_CAPACITY) ||
+	    table_shows(&t, C_READERS) || table_shows(&t, C_WRITERS))
+		proc_scan_fds(&hs, is_fifo, NULL);
 	holders_note(&hs, "readers and writers");
 	if (i == argc)
 		ls_held(&t, &hs);

@@ -2,6 +2,7 @@
  * Bulk copy: splice(2) where a pipe is on either side, so the bytes
  * never pass through user space; read/write where splice cannot.
  */
+#include <sys/ioctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -46,6 +47,27 @@ wait_side(int fd, short ev, int64_t t, int err)
 	return r < 0 ? err : COPY_EOF;
 }
 
+/*
+ * Whether in has nothing more to give. A reader that left after the last
+ * byte was written is no failure, though splice(2) reports EPIPE before
+ * it notices its input is at its end.
+ */
+static int
+in_ended(int in)
+{
+	struct pollfd p = { .fd = in, .events = POLLIN };
+	struct stat st;
+	int n;
+
+	if (fstat(in, &st) == -1)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return lseek(in, 0, SEEK_CUR) >= st.st_size;
+	if (!S_ISFIFO(st.st_mode) || ioctl(in, FIONREAD, &n) == -1 || n > 0)
+		return 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
+}
+
 static int
 out_failed(void)
 {
@@ -76,6 +98,8 @@ splice_loop(int in, int out, int64_t tin, int64_t tout, uintmax_t *total)
 			return FALLBACK;
 		if (errno == EINTR)
 			continue;
+		if (errno == EPIPE && in_ended(in))
+			return COPY_EOF;
 		if (errno != EAGAIN)
 			return out_failed() ? COPY_ERR_OUT : COPY_ERR_IN;
 		if ((r = wait_side(out, POLLOUT, tout, COPY_ERR_OUT)) != COPY_EOF)

@@ -25,6 +25,10 @@ want python3 has python3
 want util-linux has ipcs
 want procps has pkill
 want strace has strace
+want zsh has zsh
+want fish has fish
+want zsh has zsh
+want fish has fish
 
 if [ -n "$need" ]; then
 	if [ "$(id -u)" -ne 0 ]; then
