@@ -8,8 +8,9 @@
 # commands, $IPC_BIN or bin), REF (bench/out: the reference programs
 # bench/run.sh built from bench/*.c), TMP (a private directory, removed at
 # exit), clean PATH... (more to remove at exit), pair (time a writer and
-# a reader running at once), median, peer tables, ratio rows, and record,
-# which adds a line to the summary bench/run.sh prints at the end.
+# a reader running at once), rss (their maximum RSS), median, calc, peer
+# tables (peers), ratio rows (ratio), and record, which adds a line to the
+# summary bench/run.sh prints at the end.
 #
 # The summary is the file $BENCH_SUMMARY (standalone runs: none), one
 # TAB-separated line per ratio: script, case, measured, target, verdict;
@@ -26,24 +27,37 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 ROOT=$PWD
 BIN=${IPC_BIN:-bin}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+# shellcheck disable=SC2034 # for the scripts that source this
 REF=$ROOT/bench/out
 SUMMARY=${BENCH_SUMMARY:-/dev/null}
 SCRIPT=$(basename "$0" .sh)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipc-bench.XXXXXX") || exit 1
 CLEAN=("$TMP")
 
-# background jobs first (a writer blocked on a FIFO), then the files
-on_exit() {
+# stop PID...: end these background jobs and the processes they started
+# (a reader that is a pipeline, reader | cat); one blocked in open(2) on
+# a FIFO ends too
+stop() {
 	local p
-	for p in $(jobs -p); do
-		kill "$p" 2>/dev/null
+	for p; do
+		# shellcheck disable=SC2046 # a list of pids
+		kill $(ps -o pid= --ppid "$p") "$p" 2>/dev/null
 	done
+}
+
+# stop background jobs (a writer blocked on a FIFO, say), then remove
+# the files
+on_exit() {
+	# shellcheck disable=SC2046 # a list of pids
+	stop $(jobs -p)
 	wait 2>/dev/null
 	rm -rf "${CLEAN[@]}"
 }
 trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# a second signal (^C reaches both timeout(1) and its child, which then
+# hears it twice) must not cut the clean-up short
+trap 'trap "" INT TERM; exit 130' INT
+trap 'trap "" INT TERM; exit 143' TERM
 
 clean() {
 	CLEAN+=("$@")
@@ -69,7 +83,10 @@ need() {
 
 # pair WRITER READER: run two commands (functions) at once, the reader's
 # stdout on $SINK; sets US to their wall time in microseconds. Either one
-# failing stops the other and the script.
+# failing stops the other and the script. Where the two meet at the FIFO
+# $FIFO, it is opened and closed once as soon as one of them has ended:
+# that is nothing to a reader draining it after its writer, and releases
+# a writer stuck in open(2) when its reader ended without opening it.
 SINK=/dev/null
 pair() {
 	local t0 w r who s
@@ -79,6 +96,10 @@ pair() {
 	wait -n -p who "$w" "$r"
 	s=$?
 	if [ "$s" -eq 0 ]; then
+		# O_RDWR: never waits for a peer
+		if [ -n "${FIFO:-}" ] && [ -p "$FIFO" ]; then
+			: <>"$FIFO"
+		fi
 		if [ "$who" = "$w" ]; then
 			wait "$r"
 		else
@@ -88,10 +109,34 @@ pair() {
 	fi
 	US=$((${EPOCHREALTIME/./} - t0))
 	if [ "$s" -ne 0 ]; then
-		kill "$w" "$r" 2>/dev/null
+		stop "$w" "$r"
 		wait "$w" "$r" 2>/dev/null
 		die "$1 + $2 failed (exit $s)"
 	fi
+}
+
+# gnu_time: whether /usr/bin/time is GNU time (-f %M: maximum RSS)
+gnu_time() {
+	case $(/usr/bin/time --version 2>&1) in
+	*GNU*) return 0 ;;
+	esac
+	return 1
+}
+
+# rss WRITER READER: the measured one of the two runs under GNU time,
+# -f %M -o "$TMP/rss"; sets RSS to the median of 3 runs, in KiB. A single
+# run is too rough: the same command moves by up to 100 KiB run to run
+# (where the loader and the kernel place things), so judge growth in
+# KiB against that, not a ratio near 1
+rss() {
+	local i got=()
+	for i in 1 2 3; do
+		rm -f "$TMP/rss"
+		pair "$1" "$2"
+		got+=("$(tail -n 1 "$TMP/rss")")
+	done
+	# shellcheck disable=SC2034 # for the scripts that source this
+	RSS=$(median "${got[@]}")
 }
 
 # median N...: of numbers (an even count: the mean of the middle two)
@@ -108,6 +153,7 @@ calc() {
 
 # the reader under check, its output counted
 counted() {
+	set -o pipefail
 	"$CHECKED" | wc -c >"$TMP/count"
 }
 
@@ -119,7 +165,7 @@ counted() {
 # MIBS[LABEL] to the median.
 declare -A MIBS
 peers() {
-	local title=$1 bytes=$2 rounds=$3 i p label w r n
+	local title=$1 bytes=$2 rounds=$3 i p label w r n sorted
 	local -A runs
 	shift 3
 	for p; do
@@ -141,13 +187,14 @@ peers() {
 	printf '  %-34s %10s %10s %10s %10s\n' peer "MiB/s" ms slowest fastest
 	for p; do
 		label=${p%%:*}
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # a list of numbers, split on purpose
 		MIBS[$label]=$(median ${runs[$label]})
+		# shellcheck disable=SC2086
+		sorted=$(printf '%s\n' ${runs[$label]} | sort -g)
 		printf '  %-34s %10.0f %10.1f %10.0f %10.0f\n' "$label" \
 		    "${MIBS[$label]}" \
 		    "$(calc "$bytes / 1048576 / ${MIBS[$label]} * 1000")" \
-		    "$(printf '%s\n' ${runs[$label]} | sort -g | head -1)" \
-		    "$(printf '%s\n' ${runs[$label]} | sort -g | tail -1)"
+		    "${sorted%%$'\n'*}" "${sorted##*$'\n'}"
 	done
 }
 

@@ -7,19 +7,16 @@
 # measure is one.
 #
 # Knobs: IPC_BIN (the commands, default bin), BENCH_TIMEOUT (seconds one
-# script may take, default 600), and each script's own (see its header).
+# script may take, default 300), and each script's own (see its header).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 mkdir -p bench/out
 
 for c in bench/*.c; do
 	[ -e "$c" ] || continue
-	o=bench/out/$(basename "$c" .c)
-	if [ ! -x "$o" ] || [ "$c" -nt "$o" ]; then
-		echo "cc $c"
-		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
-		    -o "$o" "$c" -lrt || exit 1
-	fi
+	echo "cc $c"
+	${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
+	    -o "bench/out/$(basename "$c" .c)" "$c" -lrt || exit 1
 done
 
 BENCH_SUMMARY=$(mktemp "${TMPDIR:-/tmp}/ipc-bench-summary.XXXXXX") || exit 1
@@ -28,15 +25,15 @@ trap 'rm -f "$BENCH_SUMMARY"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if /usr/bin/time --version 2>&1 | grep -q GNU; then
-	:
-else
-	echo "note: memory benchmarks need GNU time as /usr/bin/time" \
-	    "(Debian: apt-get install time)"
-fi
-# a hung benchmark must not hang make bench
+case $(/usr/bin/time --version 2>&1) in
+*GNU*)	;;
+*)	echo "note: memory benchmarks need GNU time as /usr/bin/time" \
+	    "(Debian: apt-get install time)" ;;
+esac
+# a hung benchmark must not hang make bench; --foreground: ^C still
+# reaches it
 if command -v timeout >/dev/null 2>&1; then
-	limit="timeout ${BENCH_TIMEOUT:-600}"
+	limit="timeout --foreground ${BENCH_TIMEOUT:-300}"
 else
 	limit=
 fi
@@ -59,10 +56,20 @@ echo "== summary (ratios of medians measured side by side in this run)"
 awk -F '\t' '
 $2 == "note" { notes[++n] = $1 ": " $3; next }
 {
-	printf "  %-8s %-36s %12s  %-12s %s\n", $1, $2, $3, \
-	    ($4 == "-" ? "" : $4), ($5 == "-" ? "" : $5)
+	r++
+	for (i = 1; i <= 5; i++) {
+		c[r, i] = ($i == "-") ? "" : $i
+		if (length(c[r, i]) > w[i])
+			w[i] = length(c[r, i])
+	}
 }
-END { for (i = 1; i <= n; i++) printf "  note: %s\n", notes[i] }
+END {
+	f = "  %-" w[1] "s  %-" w[2] "s  %" w[3] "s  %-" w[4] "s  %s\n"
+	for (j = 1; j <= r; j++)
+		printf f, c[j, 1], c[j, 2], c[j, 3], c[j, 4], c[j, 5]
+	for (i = 1; i <= n; i++)
+		printf "  note: %s\n", notes[i]
+}
 ' "$BENCH_SUMMARY"
 if [ -n "$failed" ]; then
 	echo "could not measure:$failed" >&2
