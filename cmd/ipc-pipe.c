@@ -128,45 +128,37 @@ pipe_create(int argc, char *argv[])
 }
 
 static void
-send_failed(const char *path, const struct msgin *m)
+send_failed(const char *path, const struct batch *b)
 {
 	if (errno == ETIMEDOUT)
 		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", path);
 	if (errno == EMSGSIZE)
 		errx(1, "send %s: %s %ju too long (%zu bytes with its %s > "
-		    "PIPE_BUF %d)", path, opt.null ? "record" : "line", m->n,
-		    m->toolong + 1, opt.null ? "NUL" : "newline", PIPE_BUF);
+		    "PIPE_BUF %d)", path, opt.null ? "record" : "line", b->nrec,
+		    b->toolong, opt.null ? "NUL" : "newline", PIPE_BUF);
 	err(1, "send %s", path);
 }
 
-/* operands, lines or records: each framed, batched into atomic writes */
+/* operands, lines or records: each framed, in whole-record atomic writes */
 static int
 send_records(int fd, const char *path, char **operands)
 {
 	struct batch b = { .fd = fd, .timeout = opt.timeout };
-	struct msgin m;
-	const char *p;
-	size_t len;
+	char term = opt.null ? '\0' : '\n';
 	int r;
 
-	/* stdin's lines must each fit one atomic write; operands may not */
-	if (msgin_init(&m, operands, operands[0] ? SIZE_MAX : PIPE_BUF - 1) == -1)
-		err(1, "send %s", path);
-	m.idle = batch_idle;
-	m.idlearg = &b;
-	while ((r = msgin_next(&m, &p, &len)) == 1)
-		if (batch_put(&b, p, len, opt.null ? '\0' : '\n') == -1)
-			send_failed(path, &m);
-	if (r == -1 && errno != EMSGSIZE)
-		err(1, "send %s: stdin", path);
-	/* the whole lines before a refused one still go */
-	if (batch_flush(&b) == -1)
-		send_failed(path, &m);
-	if (r == -1) {
-		errno = EMSGSIZE;
-		send_failed(path, &m);
+	if (*operands == NULL) {
+		if ((r = batch_stream(&b, 0, term)) == -2)
+			err(1, "send %s: stdin", path);
+		if (r == -1)
+			send_failed(path, &b);
+		return 0;
 	}
-	msgin_free(&m);
+	for (; *operands != NULL; operands++)
+		if (batch_put(&b, *operands, strlen(*operands), term) == -1)
+			send_failed(path, &b);
+	if (batch_flush(&b) == -1)
+		send_failed(path, &b);
 	return 0;
 }
 
@@ -183,6 +175,7 @@ pipe_send(int argc, char *argv[])
 	path = argv[i++];
 	check_path(path);
 	fd = open_fifo(path, O_WRONLY);
+	pipe_grow(fd);
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (i < argc || opt.lines || opt.null)

@@ -5,7 +5,9 @@
  * same FIFO never interleave.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 
@@ -22,14 +24,6 @@ batch_flush(struct batch *b)
 	b->len = 0;
 	errno = b->err;
 	return b->err ? -1 : 0;
-}
-
-/* flush before a read that may wait: a slow producer's lines go out
- * now; a failure is kept for the next put or flush to report */
-void
-batch_idle(void *arg)
-{
-	(void)batch_flush(arg);
 }
 
 /*
@@ -56,4 +50,126 @@ batch_put(struct batch *b, const char *p, size_t len, char term)
 	b->buf[b->len + len] = term;
 	b->len += len + 1;
 	return 0;
+}
+
+/* how many bytes of p are c: eight at a time, since it runs per chunk */
+static uintmax_t
+count_byte(const char *p, size_t len, char c)
+{
+	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
+	const uint64_t rep = UINT64_C(0x0101010101010101) * (unsigned char)c;
+	uintmax_t n = 0;
+	uint64_t x, t;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&x, p + i, 8);
+		x ^= rep;		/* a byte equal to c is now 0 */
+		t = ~(((x & low7) + low7) | x | low7);
+		n += (uintmax_t)__builtin_popcountll(t);
+	}
+	for (; i < len; i++)
+		n += (p[i] == c);
+	return n;
+}
+
+/*
+ * The record at p (have bytes of it buffered) is longer than one atomic
+ * write: find its size, reading on where it goes on, then fail EMSGSIZE.
+ */
+static int
+stream_too_long(struct batch *b, int in, const char *p, size_t have,
+    char *buf, size_t cap, char term)
+{
+	const char *e = memchr(p, term, have);
+	ssize_t n;
+
+	b->toolong = e ? (size_t)(e - p) : have;
+	while (e == NULL && (n = read(in, buf, cap)) > 0) {
+		e = memchr(buf, term, (size_t)n);
+		b->toolong += e ? (size_t)(e - buf) : (size_t)n;
+	}
+	b->toolong++;			/* with its terminator */
+	b->nrec++;
+	errno = EMSGSIZE;
+	return -1;
+}
+
+/* whether a read of in would return at once */
+static int
+in_ready(int in, int regular)
+{
+	struct pollfd p = { .fd = in, .events = POLLIN };
+
+	return regular || (poll(&p, 1, 0) == 1);
+}
+
+/* write whole records from p: the longest run of them up to BATCH_MAX */
+static ssize_t
+stream_chunk(struct batch *b, const char *p, size_t avail, char term)
+{
+	const char *last;
+	size_t len;
+	int r;
+
+	last = memrchr(p, term, avail < BATCH_MAX ? avail : BATCH_MAX);
+	if (last == NULL)
+		return 0;
+	len = (size_t)(last - p) + 1;
+	if ((r = write_full(b->fd, p, len, b->timeout)) != COPY_EOF) {
+		if (r == COPY_TIMEOUT)
+			errno = ETIMEDOUT;
+		return -1;
+	}
+	b->nrec += count_byte(p, len, term);
+	return (ssize_t)len;
+}
+
+/*
+ * Stdin's records (lines, or NUL-ended records) to b->fd, written from
+ * the input buffer itself in whole-record writes of at most PIPE_BUF
+ * bytes: atomic, never one per record, and short only where stdin would
+ * make us wait. Returns 0; -1 when a write fails (errno), or EMSGSIZE for
+ * a record too long for one write (b->nrec is its number, b->toolong its
+ * size), those before it written; -2 when reading stdin fails.
+ */
+int
+batch_stream(struct batch *b, int in, char term)
+{
+	char buf[1 << 16];
+	size_t start = 0, end = 0;
+	struct stat st;
+	ssize_t n = 0;
+	int regular, eof = 0;
+
+	regular = fstat(in, &st) == 0 && S_ISREG(st.st_mode);
+	for (;;) {
+		/* gather more first where it comes without waiting */
+		while (eof || end - start >= BATCH_MAX || !in_ready(in, regular)) {
+			if ((n = stream_chunk(b, buf + start, end - start, term)) <= 0)
+				break;
+			start += (size_t)n;
+		}
+		if (n < 0)
+			return -1;
+		if (end - start >= BATCH_MAX)
+			return stream_too_long(b, in, buf + start, end - start,
+			    buf, sizeof(buf), term);
+		if (eof)
+			break;
+		memmove(buf, buf + start, end - start);
+		end -= start;
+		start = 0;
+		while ((n = read(in, buf + end, sizeof(buf) - 1 - end)) < 0 &&
+		    errno == EINTR)
+			;
+		if (n < 0)
+			return -2;
+		eof = (n == 0);
+		end += (size_t)n;
+	}
+	if (end == start)
+		return 0;
+	buf[end++] = term;		/* a last record without its terminator */
+	return stream_chunk(b, buf + start, end - start, term) < 0 ? -1 : 0;
 }

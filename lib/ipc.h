@@ -91,12 +91,14 @@ struct batch {
 	int fd;
 	int64_t timeout;
 	int err;			/* errno of a failed write, kept */
+	uintmax_t nrec;			/* batch_stream: records written */
+	size_t toolong;			/* batch_stream: a refused record's size */
 	size_t len;
 	char buf[BATCH_MAX];
 };
 int	 batch_put(struct batch *, const char *, size_t, char);
 int	 batch_flush(struct batch *);
-void	 batch_idle(void *);
+int	 batch_stream(struct batch *, int, char);
 void	 pipe_grow(int);
 
 /* msg.c: messages in (operands, whole stdin, -l lines, -0 records) */
@@ -107,8 +109,6 @@ struct msgin {
 	size_t limit, cap, start, end, toolong;
 	uintmax_t n;			/* messages returned so far */
 	char *buf;
-	void (*idle)(void *);		/* called before a read that may wait */
-	void *idlearg;
 };
 int	 msgin_init(struct msgin *, char **, size_t);
 int	 msgin_next(struct msgin *, const char **, size_t *);

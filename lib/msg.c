@@ -46,8 +46,6 @@ fill(struct msgin *m)
 		m->end -= m->start;
 		m->start = 0;
 	}
-	if (m->idle != NULL)
-		m->idle(m->idlearg);
 	do
 		n = read(m->fd, m->buf + m->end, m->cap - m->end);
 	while (n < 0 && errno == EINTR);

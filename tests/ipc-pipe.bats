@@ -196,14 +196,20 @@ teardown() {
 
 @test "send -l refuses a line over PIPE_BUF: lines before it go, nothing of it" {
 	ipc-pipe create "$f"
-	{ echo first; printf 'y%.0s' $(seq 4096); echo; echo after; } > in
+	{ seq 70000; printf 'y%.0s' $(seq 4096); echo; echo after; } > in
 	bg sh -c "exec cat $f > out"
 	run timeout 10 ipc-pipe send -l "$f" < in
 	assert_failure 1
-	assert_output "ipc-pipe: send fifo: line 2 too long (4097 bytes with its newline > PIPE_BUF 4096)"
+	assert_output "ipc-pipe: send fifo: line 70001 too long (4097 bytes with its newline > PIPE_BUF 4096)"
 	wait "$BG_LAST"
-	run cat out
-	assert_output first
+	seq 70000 | cmp - out
+	# the same, when the long line is the last and has no newline
+	{ seq 3; printf 'y%.0s' $(seq 5000); } > in
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send -l "$f" < in
+	assert_output "ipc-pipe: send fifo: line 4 too long (5001 bytes with its newline > PIPE_BUF 4096)"
+	wait "$BG_LAST"
+	seq 3 | cmp - out
 }
 
 @test "send -l takes a line of exactly PIPE_BUF with its newline" {
