@@ -27,8 +27,6 @@ want procps has pkill
 want strace has strace
 want zsh has zsh
 want fish has fish
-want zsh has zsh
-want fish has fish
 
 if [ -n "$need" ]; then
 	if [ "$(id -u)" -ne 0 ]; then
