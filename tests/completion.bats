@@ -13,18 +13,29 @@ setup() {
 	touch plain dir/plain
 	# shellcheck source=/dev/null
 	source "$ROOT/completions/bash/ipc-pipe"
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-mq"
+	mq=cq$$-$BATS_TEST_NUMBER
+	mqkey=$(printf '0x%08x' $((0x6d720000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	mqids=
 }
 
 teardown() {
+	local id
+	ipc-mq rm -f "$mq" "$mq-b" 2>/dev/null
+	ipc-mq rm -S -f "$mqkey" 2>/dev/null
+	for id in $mqids; do
+		ipc-mq rm -S -f "id:$id"
+	done
 	cd "$BATS_TEST_TMPDIR" &&
 	    ipc-pipe rm -f f-one f-two 'with space' 'back\slash' dir/inner -- -dash
 }
 
 # comp LINE: complete at the end of LINE as bash does: COMP_WORDS split at
 # blanks that are not quoted or escaped, and around = and :; the matches,
-# one a line, sorted
+# one a line, sorted; the function is the command's: _ipc_pipe, _ipc_mq
 comp() {
-	local line=$1 i c w='' q='' esc=0
+	local line=$1 i c w='' q='' esc=0 fn
 
 	COMP_WORDS=()
 	for ((i = 0; i < ${#line}; i++)); do
@@ -58,7 +69,8 @@ comp() {
 	COMP_POINT=${#line}
 	COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 	COMPREPLY=()
-	_ipc_pipe || return
+	fn=${COMP_WORDS[0]##*/}
+	"_${fn//-/_}" || return
 	((${#COMPREPLY[@]} == 0)) || printf '%s\n' "${COMPREPLY[@]}" | LC_ALL=C sort
 }
 
@@ -305,10 +317,12 @@ lines() {
 	assert_output ''
 }
 
-# fish_complete LINE: fish's matches at the end of LINE, sorted
+# fish_complete LINE: fish's matches at the end of LINE, sorted, with the
+# completion of LINE's command
 fish_complete() {
+	local c=${1%% *}
 	fish -c 'set PATH $argv[1] $PATH; source $argv[2]; complete -C$argv[3]' \
-	    "$ROOT/${IPC_BIN:-bin}" "$ROOT/completions/fish/ipc-pipe.fish" "$1" |
+	    "$ROOT/${IPC_BIN:-bin}" "$ROOT/completions/fish/${c##*/}.fish" "$1" |
 	    cut -f1 | LC_ALL=C sort
 }
 
@@ -337,4 +351,165 @@ fish_complete() {
 	assert_output kind,capacity
 	run fish_complete 'ipc-pipe create '
 	assert_output dir/
+}
+
+# --- ipc-mq ---
+
+# the options ipc-mq VERB -h lists, one a line, sorted
+mq_opts() {
+	ipc-mq "$1" -h | sed -nE 's/^  -(.), --([^ ]+).*/-\1\n--\2/p' |
+	    LC_ALL=C sort
+}
+
+@test "bash ipc-mq: the verbs; each one the command accepts" {
+	local v
+	run comp 'ipc-mq '
+	assert_output "$(lines create ls peek recv rm send stat)"
+	for v in $output; do
+		run ipc-mq "$v" -h
+		assert_success
+	done
+	run comp 'ipc-mq r'
+	assert_output "$(lines recv rm)"
+	run comp 'ipc-mq -'
+	assert_output "$(lines --help --version -V -h)"
+}
+
+@test "bash ipc-mq: each verb's options, the ones its -h lists" {
+	local v
+	for v in create send recv peek rm stat ls; do
+		run comp "ipc-mq $v -"
+		assert_output "$(mq_opts "$v")"
+	done
+	run comp 'ipc-mq send --p'
+	assert_output --priority
+	run comp 'ipc-mq frob -'
+	assert_output ''
+}
+
+@test "bash ipc-mq: queue names, with the slash or without, where a queue goes" {
+	ipc-mq create "$mq"
+	ipc-mq create "$mq-b"
+	run comp "ipc-mq recv $mq"
+	assert_output "$(lines "$mq" "$mq-b")"
+	run comp "ipc-mq stat -j /$mq-"
+	assert_output "/$mq-b"
+	# an option's value is not the queue; send's messages are not queues
+	run comp "ipc-mq send -p 3 -t 1 $mq-"
+	assert_output "$mq-b"
+	run comp "ipc-mq send $mq $mq"
+	assert_output ''
+	run comp "ipc-mq rm $mq-b $mq-"
+	assert_output "$mq-b"
+	run comp "ipc-mq rm -- $mq-"
+	assert_output "$mq-b"
+	# create's NAME is new; ls has none
+	run comp "ipc-mq create $mq"
+	assert_output ''
+	run comp "ipc-mq ls $mq"
+	assert_output ''
+	run comp 'ipc-mq send -p '
+	assert_output ''
+}
+
+@test "bash ipc-mq: -S completes keys, a private queue as id:N" {
+	ipc-mq create -S "$mqkey"
+	id=$(ipc-mq create -S private)
+	mqids=$id
+	run comp "ipc-mq peek -S $mqkey"
+	assert_output "$mqkey"
+	# bash breaks the word at the colon: only what follows it is replaced
+	run comp "ipc-mq recv -S id:$id"
+	assert_output "$id"
+	run comp "ipc-mq rm -Sf $mqkey"
+	assert_output "$mqkey"
+}
+
+@test "bash ipc-mq: -o completes fields, after a comma, = and in a cluster" {
+	run comp 'ipc-mq stat -o cur'
+	assert_output curmsgs
+	run comp 'ipc-mq ls -o name,ho'
+	assert_output name,holders
+	run comp 'ipc-mq ls -Ho notify'
+	assert_output notify_pid
+	run comp 'ipc-mq stat --output=ms'
+	assert_output msgsize
+	run comp 'ipc-mq ls -S -o lr'
+	assert_output lrpid
+}
+
+@test "bash ipc-mq: every field completed is one the command accepts" {
+	local f
+	ipc-mq create "$mq"
+	ipc-mq create -S "$mqkey"
+	run comp 'ipc-mq stat -o '
+	for f in $output; do
+		run ipc-mq stat -o "$f" "$mq"
+		assert_success
+	done
+	run comp 'ipc-mq stat -S -o '
+	for f in $output; do
+		run ipc-mq stat -S -o "$f" "$mqkey"
+		assert_success
+	done
+}
+
+@test "zsh ipc-mq: the completion parses; names, keys and fields" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	run zsh -n "$ROOT/completions/zsh/_ipc-mq"
+	assert_success
+	assert_output ''
+	ipc-mq create "$mq"
+	ipc-mq create -S "$mqkey"
+	id=$(ipc-mq create -S private)
+	mqids=$id
+	# the compsys functions the helpers hand their lists to, stubbed to
+	# print them: FN PREFIX WORDS...
+	zcomp() {
+		zsh -f -c '
+		    _describe() { local a=${@[-1]}; print -rl -- ${(P)a}; }
+		    _values() { shift 3; print -rl -- $@; }
+		    _arguments() { :; }
+		    words=(ipc-mq ""); CURRENT=2
+		    source "$1" >/dev/null
+		    fn=$2; PREFIX=$3; shift 3; words=("$@"); $fn' \
+		    _ "$ROOT/completions/zsh/_ipc-mq" "$@"
+	}
+	run zcomp _ipc-mq_queues "$mq" ipc-mq recv "$mq"
+	assert_line "$mq"
+	refute_line "/$mq"
+	run zcomp _ipc-mq_queues "/$mq" ipc-mq recv "/$mq"
+	assert_line "/$mq"
+	run zcomp _ipc-mq_queues 0x ipc-mq recv -S 0x
+	assert_line "$mqkey"
+	assert_line "id\\:$id"
+	run zcomp _ipc-mq_fields '' ipc-mq stat -o ''
+	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid holders)"
+}
+
+@test "fish ipc-mq: the completion parses; verbs, options, names, keys, fields" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	run fish -n "$ROOT/completions/fish/ipc-mq.fish"
+	assert_success
+	assert_output ''
+	ipc-mq create "$mq"
+	ipc-mq create -S "$mqkey"
+	run fish_complete 'ipc-mq '
+	assert_output "$(lines create ls peek recv rm send stat)"
+	run fish_complete 'ipc-mq peek -'
+	assert_output "$(mq_opts peek)"
+	run fish_complete "ipc-mq recv $mq"
+	assert_output "$mq"
+	run fish_complete "ipc-mq stat /$mq"
+	assert_output "/$mq"
+	run fish_complete "ipc-mq send $mq $mq"
+	assert_output ''
+	run fish_complete "ipc-mq rm -S $mqkey"
+	assert_output "$mqkey"
+	run fish_complete 'ipc-mq ls -o name,notify'
+	assert_output name,notify_pid
+	run fish_complete 'ipc-mq stat -o cur'
+	assert_output curmsgs
+	run fish_complete 'ipc-mq ls -jS -o lr'
+	assert_output lrpid
 }
