@@ -1,0 +1,134 @@
+#!/bin/bash
+# ipc-mq against raw C (bench/mq_raw.c), measured side by side in the
+# same run:
+#  (a) streaming: the lines of seq N through a POSIX queue, one message
+#      each, ipc-mq send -l into ipc-mq recv -c N, against a raw
+#      mq_send loop into a raw mq_receive loop (both write the same
+#      bytes); in a queue of 10 messages (msg_max here) and, where
+#      /proc/sys/fs/mqueue/msg_max may be raised (it is put back at
+#      exit), of 1000
+#  (b) memory: maximum RSS of recv -c for few and for N messages
+#  (c) start-up: one ipc-mq send Q msg against a bare C program that
+#      opens the queue and sends one message (mq_raw one)
+# Ratios, never pass/fail. Knobs (environment): BENCH_MQ_MSGS (200000),
+# BENCH_MQ_ROUNDS (5), BENCH_SPAWNS (runs per program, 1000).
+. "$(dirname "$0")/common.bash"
+
+M=$BIN/ipc-mq
+RAW=$REF/mq_raw
+N=${BENCH_MQ_MSGS:-200000}
+ROUNDS=${BENCH_MQ_ROUNDS:-5}
+SPAWNS=${BENCH_SPAWNS:-1000}
+Q=ipc-bench-$$
+MSG_MAX=/proc/sys/fs/mqueue/msg_max
+OLD_MAX=
+
+# bench/run.sh builds every bench/*.c; run alone, build what is missing
+mkdir -p "$REF"
+for c in mq_raw spawn; do
+	if [ ! -x "$REF/$c" ] || [ "bench/$c.c" -nt "$REF/$c" ]; then
+		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
+		    -o "$REF/$c" "bench/$c.c" -lrt || die "cannot build $c"
+	fi
+done
+need "$M" "$RAW" "$REF/spawn"
+
+mq_cleanup() {
+	"$M" rm -f "$Q" 2>/dev/null
+	[ -z "$OLD_MAX" ] || echo "$OLD_MAX" >"$MSG_MAX"
+}
+trap 'mq_cleanup; on_exit' EXIT
+
+# a fresh queue of $1 messages of at most 64 bytes
+queue() {
+	"$M" rm -f "$Q"
+	"$M" create -q "$1" -s 64 "$Q" || die "cannot create a queue of $1"
+}
+
+LINES=$TMP/lines
+seq "$N" >"$LINES"
+BYTES=$(wc -c <"$LINES")
+echo "ipc-mq: $(uname -sr), $(nproc) CPUs, msg_max $(cat "$MSG_MAX")," \
+    "$N messages"
+
+w_ipc() { exec "$M" send -l "$Q" <"$LINES"; }
+r_ipc() { exec "$M" recv -c "$N" "$Q"; }
+w_raw() { exec "$RAW" send "/$Q" "$N"; }
+r_raw() { exec "$RAW" recv "/$Q" "$N"; }
+
+# stream DEPTH: (a) in a queue of DEPTH messages
+stream() {
+	queue "$1"
+	peers "(a) $N messages (seq $N, one a line) through a queue of $1; median of $ROUNDS rounds" \
+	    "$BYTES" "$ROUNDS" \
+	    "raw mq_send, mq_receive loops:w_raw:r_raw" \
+	    "ipc-mq send -l, recv -c:w_ipc:r_ipc"
+	printf '  %-34s %10.0f %10.0f\n' "messages/s" \
+	    "$(calc "${MIBS[raw mq_send, mq_receive loops]} * 1048576 / $BYTES * $N")" \
+	    "$(calc "${MIBS[ipc-mq send -l, recv -c]} * 1048576 / $BYTES * $N")"
+	ratio "messages/s, queue of $1, ipc-mq / raw" \
+	    "ipc-mq send -l, recv -c" "raw mq_send, mq_receive loops" ">=" 0.6
+}
+
+stream "$(cat "$MSG_MAX")"
+if [ "$(cat "$MSG_MAX")" -lt 1000 ] && OLD_MAX=$(cat "$MSG_MAX") &&
+    echo 1000 2>/dev/null >"$MSG_MAX"; then
+	stream 1000
+else
+	OLD_MAX=
+	note "(a) with 1000 messages skipped: cannot raise $MSG_MAX"
+fi
+
+# (b) memory: GNU time's %M, the maximum RSS in KiB
+TIME=/usr/bin/time
+m_recv() { exec "$TIME" -f %M -o "$TMP/rss" "$M" recv -c "$COUNT" "$Q"; }
+w_some() { exec "$RAW" send "/$Q" "$COUNT"; }
+echo
+if ! "$TIME" --version 2>&1 | grep -q GNU; then
+	note "(b) memory skipped: needs GNU time as $TIME" \
+	    "(Debian: apt-get install time)"
+else
+	queue "$(cat "$MSG_MAX")"
+	COUNT=10
+	pair w_some m_recv
+	small=$(tail -n 1 "$TMP/rss")
+	COUNT=$N
+	pair w_some m_recv
+	large=$(tail -n 1 "$TMP/rss")
+	echo "(b) memory: maximum RSS of ipc-mq recv -c, in KiB"
+	printf '  %-34s %10s\n' "10 messages" "$small" "$N messages" "$large"
+	record "recv RSS, $N / 10 messages" "$(calc "$large / $small")" x \
+	    "<=" 1.1
+fi
+
+# (c) start-up: one process after another, posix_spawn'd by
+# bench/spawn.c, in rounds as long as the queue has room for, drained
+# after each
+echo
+per=$(cat "$MSG_MAX")
+[ "$per" -le 250 ] || per=250
+queue "$per"
+rounds=$(((SPAWNS + per - 1) / per))
+echo "(c) start-up: microseconds per run, $((per * rounds)) runs each in" \
+    "$rounds interleaved rounds, median round"
+declare -A us=()
+drain() {
+	"$M" recv -f -t 0 "$Q" >/dev/null || die "cannot drain $Q"
+}
+for ((i = 0; i < rounds; i++)); do
+	us[raw]+=" $("$REF/spawn" "$per" "$RAW" one "/$Q" hello)" ||
+	    die "spawn mq_raw one"
+	drain
+	us[ipc]+=" $("$REF/spawn" "$per" "$M" send "$Q" hello)" ||
+	    die "spawn ipc-mq send"
+	drain
+done
+# shellcheck disable=SC2086 # lists of numbers, split on purpose
+{
+	RAWUS=$(median ${us[raw]})
+	IPCUS=$(median ${us[ipc]})
+}
+printf '  %-34s %10s\n' program "us/run" \
+    "bare C: open, mq_send (mq_raw one)" "$RAWUS" \
+    "ipc-mq send Q msg" "$IPCUS"
+record "start-up ipc-mq send / bare C" "$(calc "$IPCUS / $RAWUS")" x "<=" 1.25
