@@ -39,5 +39,7 @@ if [ -x "$OLDPWD/bin/ipc-mq" ]; then
 	run "ipc-mq stat -o maxmsg,msgsize,curmsgs demo$$"
 	run "ipc-mq recv -v -c 2 demo$$"
 	run "ipc-mq rm demo$$"
+	say "System V queues with -S: typed messages, and a peek that takes nothing"
+	run "id=\$(ipc-mq create -S private); echo \"new queue id:\$id\"; ipc-mq send -S -T 2 id:\$id two; ipc-mq send -S -T 1 id:\$id one; ipc-mq peek -S -v -c 2 id:\$id; ipc-mq recv -S -T 1 id:\$id; ipc-mq rm -S id:\$id"
 fi
 say "done: every object made here has been removed"
