@@ -33,7 +33,7 @@ teardown() {
 
 # comp LINE: complete at the end of LINE as bash does: COMP_WORDS split at
 # blanks that are not quoted or escaped, and around = and :; the matches,
-# one a line, sorted; the function is the command's: _ipc_pipe, _ipc_mq
+# one a line, sorted; the function is the one registered for the command
 comp() {
 	local line=$1 i c w='' q='' esc=0 fn
 
@@ -69,8 +69,9 @@ comp() {
 	COMP_POINT=${#line}
 	COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 	COMPREPLY=()
-	fn=${COMP_WORDS[0]##*/}
-	"_${fn//-/_}" || return
+	# the function bash would call: the one registered for the command
+	fn=$(complete -p "${COMP_WORDS[0]##*/}" | sed -n 's/.*-F \([^ ]*\).*/\1/p')
+	"$fn" || return
 	((${#COMPREPLY[@]} == 0)) || printf '%s\n' "${COMPREPLY[@]}" | LC_ALL=C sort
 }
 
