@@ -68,11 +68,22 @@ in_ended(int in)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
 }
 
+/* splice(2) does not say which side failed: find it */
 static int
-out_failed(void)
+side_failed(int out)
 {
-	return errno == EPIPE || errno == ENOSPC || errno == EDQUOT ||
-	    errno == EFBIG || errno == EIO;
+	int e = errno, r;
+
+	if (e == EBADF)		/* one side is open the wrong way round */
+		r = (fcntl(out, F_GETFL) & O_ACCMODE) == O_RDONLY ?
+		    COPY_ERR_OUT : COPY_ERR_IN;
+	else if (e == EPIPE || e == ENOSPC || e == EDQUOT || e == EFBIG ||
+	    e == EIO)
+		r = COPY_ERR_OUT;
+	else
+		r = COPY_ERR_IN;
+	errno = e;
+	return r;
 }
 
 static int
@@ -101,7 +112,7 @@ splice_loop(int in, int out, int64_t tin, int64_t tout, uintmax_t *total)
 		if (errno == EPIPE && in_ended(in))
 			return COPY_EOF;
 		if (errno != EAGAIN)
-			return out_failed() ? COPY_ERR_OUT : COPY_ERR_IN;
+			return side_failed(out);
 		if ((r = wait_side(out, POLLOUT, tout, COPY_ERR_OUT)) != COPY_EOF)
 			return r;
 	}

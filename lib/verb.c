@@ -1,10 +1,12 @@
 /* Look a verb up in a command's table, print usage, dispatch. */
 #include <err.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 
@@ -40,12 +42,29 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/*
+ * A closed stdin, stdout or stderr would be the next open(2)'s number, and
+ * a FIFO or queue opened there would receive our output. Hold each with
+ * /dev/null opened the wrong way round, so using it fails as it should.
+ */
+static void
+std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
+			_exit(1);
+}
+
 int
 verb_main(const struct verb *verbs, int argc, char *argv[])
 {
 	const struct verb *v;
 	const char *name;
 
+	std_fds();
 	if (argc > 0)
 		setprogname(argv[0]);
 	/* a reader that went away is an error we report, not a signal */

@@ -302,3 +302,20 @@ teardown() {
 	assert_failure 1
 	assert_output --partial "File name too long"
 }
+
+@test "a closed stdout or stdin is an error, never taken by an object" {
+	ipc-pipe create f
+	bg sh -c 'echo hi > f'
+	run sh -c 'timeout 10 ipc-pipe recv f >&-'
+	assert_failure 1
+	assert_output "ipc-pipe: recv f: stdout: Bad file descriptor"
+	run sh -c 'ipc-pipe stat f >&-'
+	assert_failure 1
+	assert_output "ipc-pipe: stdout: Bad file descriptor"
+	bg sh -c 'exec cat f > got'
+	run sh -c 'timeout 10 ipc-pipe send f <&-'
+	assert_failure 1
+	assert_output "ipc-pipe: send f: stdin: Bad file descriptor"
+	wait "$BG_LAST"
+	[ ! -s got ]
+}
