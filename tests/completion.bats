@@ -472,19 +472,20 @@ mq_opts() {
 		    _values() { shift 3; print -rl -- $@; }
 		    _arguments() { :; }
 		    words=(ipc-mq ""); CURRENT=2
+		    fpath=("${1:h}" $fpath)
 		    source "$1" >/dev/null
 		    fn=$2; PREFIX=$3; shift 3; words=("$@"); $fn' \
 		    _ "$ROOT/completions/zsh/_ipc-mq" "$@"
 	}
-	run zcomp _ipc-mq_queues "$mq" ipc-mq recv "$mq"
+	run zcomp _ipc_tools_objects "$mq" ipc-mq recv "$mq"
 	assert_line "$mq"
 	refute_line "/$mq"
-	run zcomp _ipc-mq_queues "/$mq" ipc-mq recv "/$mq"
+	run zcomp _ipc_tools_objects "/$mq" ipc-mq recv "/$mq"
 	assert_line "/$mq"
-	run zcomp _ipc-mq_queues 0x ipc-mq recv -S 0x
+	run zcomp _ipc_tools_objects 0x ipc-mq recv -S 0x
 	assert_line "$mqkey"
 	assert_line "id\\:$id"
-	run zcomp _ipc-mq_fields '' ipc-mq stat -o ''
+	run zcomp _ipc_tools_fields '' ipc-mq stat -o ''
 	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid holders)"
 }
 
@@ -513,4 +514,237 @@ mq_opts() {
 	assert_output curmsgs
 	run fish_complete 'ipc-mq ls -jS -o lr'
 	assert_output lrpid
+}
+
+# --- zsh and fish: one engine each, as installed, by real completion ---
+
+# zsh_complete LINE: zsh's matches at the end of LINE, sorted, with the
+# completions installed as make install does (into a site-functions
+# directory first in $fpath, picked up by compinit): an interactive zsh in
+# a pseudo-terminal (zpty) is given LINE and a TAB; compadd is wrapped to
+# write what it is handed that matches the word, as the line would have it
+zsh_complete() {
+	# not in the test's directory: its FIFOs and directories are completed
+	local d=$BATS_FILE_TMPDIR/zc-$BATS_TEST_NUMBER
+
+	rm -rf "$d"
+	mkdir -p "$d/site-functions"
+	cp -f "$ROOT"/completions/zsh/* "$d/site-functions/"
+	cat > "$d/init.zsh" <<-'INIT'
+	PS1= RPS1= PROMPT_EOL_MARK=
+	fpath=($ZC_DIR/site-functions $fpath)
+	autoload -Uz compinit && compinit -u -D
+	zstyle ':completion:*' list-prompt ''
+	compadd() {
+		local -a zc_hits zc_P zc_p zc_i
+		# -O, -A, -D: the caller collects the matches, none is added
+		if [[ " ${@[1,(i)(-|--)]} " == *' '-[OAD]' '* ]]; then
+			builtin compadd "$@"
+			return
+		fi
+		builtin compadd -O zc_hits "$@"
+		zparseopts -E P:=zc_P p:=zc_p i:=zc_i
+		(( $#zc_hits )) && print -rl -- \
+		    $IPREFIX$zc_i[2]$zc_P[2]$zc_p[2]${^zc_hits} >> $ZC_DIR/out
+		builtin compadd "$@"
+	}
+	zc_done() { : >| $ZC_DIR/done; }
+	comppostfuncs=(zc_done)
+	zle-line-init() { : >| $ZC_DIR/ready; }
+	zle -N zle-line-init
+	INIT
+	: > "$d/out"
+	ZC_DIR=$d zsh -f -c '
+	    zmodload zsh/zpty zsh/zselect || exit 2
+	    # wait for file $1, up to 10 s, reading what the shell writes
+	    await() {
+		local i junk
+		for (( i = 0; i < 1000; i++ )); do
+			[[ -e $1 ]] && return 0
+			while zpty -r -t z junk; do print -rn -- $junk >> $ZC_DIR/tty; done
+			zselect -t 1
+		done
+		print -u2 "zsh_complete: no ${1:t} after 10 s; the terminal had:"
+		cat -v $ZC_DIR/tty >&2
+		return 1
+	    }
+	    export ZC_DIR
+	    zpty z zsh -f -i || exit 2
+	    zpty -w z "source ${(q)ZC_DIR}/init.zsh"
+	    await $ZC_DIR/ready && zpty -w -n z "$1"$'\''\t'\'' && await $ZC_DIR/done
+	    ret=$?
+	    zpty -d z
+	    exit $ret' _ "$1" || return
+	LC_ALL=C sort -u "$d/out"
+}
+
+# fish_installed LINE: as fish_complete, with the completions installed as
+# make install does, into a vendor_completions.d that fish loads them from
+# on demand (HOME and XDG dirs of the test's own, so no user's file is found)
+fish_installed() {
+	local d=$BATS_FILE_TMPDIR/fc-$BATS_TEST_NUMBER
+
+	mkdir -p "$d/home" "$d/share/fish/vendor_completions.d"
+	cp -f "$ROOT"/completions/fish/* "$d/share/fish/vendor_completions.d/"
+	HOME=$d/home XDG_CONFIG_HOME=$d/home/.config XDG_DATA_HOME=$d/home/.local \
+	    XDG_DATA_DIRS=$d/share fish -c 'complete -C$argv[1]' "$1" |
+	    cut -f1 | LC_ALL=C sort
+}
+
+@test "zsh: the shared engine and each command's file parse; each file calls the engine" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	local c
+	run zsh -n "$ROOT/completions/zsh/_ipc_tools"
+	assert_success
+	assert_output ''
+	run head -n 1 "$ROOT/completions/zsh/_ipc_tools"
+	assert_output '#autoload'
+	for c in ipc-pipe ipc-mq; do
+		run zsh -n "$ROOT/completions/zsh/_$c"
+		assert_success
+		run head -n 1 "$ROOT/completions/zsh/_$c"
+		assert_output "#compdef $c"
+		run grep -c '^_ipc_tools "\$@"$' "$ROOT/completions/zsh/_$c"
+		assert_output 1
+	done
+}
+
+@test "zsh: the shared engine completes ipc-pipe's verbs, options and FIFOs" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	run zsh_complete 'ipc-pipe '
+	assert_success
+	assert_output "$(lines create loop ls recv rm send stat)"
+	run zsh_complete 'ipc-pipe recv -'
+	assert_output "$(lines --count --follow --help --null --timeout -0 -c -f -h -t)"
+	run zsh_complete 'ipc-pipe stat f-o'
+	assert_output f-one
+	run zsh_complete 'ipc-pipe recv --follow f-o'
+	assert_output f-one
+	run zsh_complete 'ipc-pipe rm '
+	assert_output "$(lines -dash 'back\slash' dir f-one f-two 'with space')"
+	run zsh_complete 'ipc-pipe rm -- -'
+	assert_output -dash
+	run zsh_complete 'ipc-pipe recv -t 1 dir/'
+	assert_output "$(lines dir/inner dir/sub)"
+	run zsh_complete 'ipc-pipe ls -Ho kind,ca'
+	assert_output kind,capacity
+	run zsh_complete 'ipc-pipe create '
+	assert_output dir
+}
+
+@test "zsh: the shared engine completes an ipc-mq System V key, a private one as id:N" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	ipc-mq create "$mq"
+	ipc-mq create -S "$mqkey"
+	id=$(ipc-mq create -S private)
+	mqids=$id
+	# keys, not names, with -S; names, not keys, without
+	run zsh_complete 'ipc-mq rm -S '
+	assert_success
+	assert_line "$mqkey"
+	assert_line "id:$id"
+	refute_line "$mq"
+	run zsh_complete 'ipc-mq rm '
+	assert_line "$mq"
+	refute_line "$mqkey"
+	# another run of these tests at once may have keys that begin the same
+	run zsh_complete "ipc-mq rm -fS ${mqkey%??}"
+	assert_line "$mqkey"
+	run zsh_complete "ipc-mq peek $mqkey"
+	assert_output "$mqkey"
+	run zsh_complete "ipc-mq recv -vS id:$id"
+	assert_line "id:$id"
+	run zsh_complete "ipc-mq stat ${mqkey%??}"
+	assert_output ''
+	run zsh_complete "ipc-mq create -S ${mqkey%??}"
+	assert_output ''
+}
+
+@test "zsh: the shared engine completes an ipc-mq field with -S, and without" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	run zsh_complete 'ipc-mq ls -S -o lr'
+	assert_success
+	assert_output lrpid
+	run zsh_complete 'ipc-mq stat -jS -o key,q'
+	assert_output "$(lines key,qbytes key,qnum)"
+	run zsh_complete 'ipc-mq ls -o q'
+	assert_output qsize
+	run zsh_complete 'ipc-mq stat -S -o '
+	assert_output "$(ipc-mq stat -S -o '?' 1 2>&1 |
+	    sed -n 's/.*(fields: \(.*\)).*/\1/p' | tr -d ' ' | tr , '\n' | LC_ALL=C sort)"
+}
+
+@test "fish: the shared engine is sourced from each command's file, installed or not" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	local c
+	run fish -n "$ROOT/completions/fish/ipc-tools.fish"
+	assert_success
+	assert_output ''
+	for c in ipc-pipe ipc-mq; do
+		run fish -n "$ROOT/completions/fish/$c.fish"
+		assert_success
+		run grep -c '^source (status dirname)/ipc-tools.fish$' \
+		    "$ROOT/completions/fish/$c.fish"
+		assert_output 1
+	done
+	# installed, loaded on demand: the verbs come from the command
+	run fish_installed 'ipc-mq s'
+	assert_output "$(lines send stat)"
+	run fish_installed 'ipc-pipe l'
+	assert_output "$(lines loop ls)"
+}
+
+@test "fish: the shared engine completes an ipc-pipe FIFO" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	run fish_complete 'ipc-pipe stat f-o'
+	assert_output f-one
+	run fish_complete 'ipc-pipe recv --follow f-o'
+	assert_output f-one
+	# FIFOs and directories, not the plain file fish itself would offer
+	run fish_installed 'ipc-pipe stat '
+	assert_output "$(lines -dash 'back\slash' dir/ f-one f-two 'with space')"
+	run fish_installed 'ipc-pipe rm dir/i'
+	assert_output dir/inner
+}
+
+@test "fish: the shared engine completes an ipc-mq System V key, a private one as id:N" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	ipc-mq create "$mq"
+	ipc-mq create -S "$mqkey"
+	id=$(ipc-mq create -S private)
+	mqids=$id
+	# keys, not names, with -S; names, not keys, without
+	run fish_installed 'ipc-mq rm -S '
+	assert_line "$mqkey"
+	assert_line "id:$id"
+	refute_line "$mq"
+	run fish_installed 'ipc-mq rm '
+	assert_line "$mq"
+	refute_line "$mqkey"
+	# another run of these tests at once may have keys that begin the same
+	run fish_complete "ipc-mq peek ${mqkey%??}"
+	assert_line "$mqkey"
+	run fish_complete "ipc-mq recv -vS id:$id"
+	assert_line "id:$id"
+	run fish_installed "ipc-mq rm -S $mqkey"
+	assert_output "$mqkey"
+	run fish_complete "ipc-mq stat ${mqkey%??}"
+	assert_output ''
+	run fish_complete "ipc-mq create -S ${mqkey%??}"
+	assert_output ''
+}
+
+@test "fish: the shared engine completes an ipc-mq field with -S, and without" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	run fish_installed 'ipc-mq ls -S -o lr'
+	assert_output lrpid
+	run fish_complete 'ipc-mq stat -jS -o key,q'
+	assert_output "$(lines key,qbytes key,qnum)"
+	run fish_complete 'ipc-mq ls -o q'
+	assert_output qsize
+	run fish_complete 'ipc-mq stat --sysv --output=rt'
+	assert_output --output=rtime
 }
