@@ -71,6 +71,33 @@ stat_fifo(const char *path, struct stat *st)
 	return 0;
 }
 
+static int
+is_fifo(const struct stat *st, void *arg)
+{
+	const struct stat *want = arg;
+
+	if (!S_ISFIFO(st->st_mode))
+		return 0;
+	return want == NULL || (st->st_dev == want->st_dev &&
+	    st->st_ino == want->st_ino);
+}
+
+/* some process holds the FIFO at path open: something may be buffered */
+static int
+held(const char *path)
+{
+	struct holders hs;
+	struct stat st;
+	int n;
+
+	if (stat(path, &st) == -1)
+		return 1;	/* open_fifo says why */
+	proc_scan_fds(&hs, is_fifo, &st);
+	n = hs.n > 0 || hs.partial;
+	holders_free(&hs);
+	return n;
+}
+
 /* open a FIFO, bounded by -t; exits 1 or 124 on failure */
 static int
 open_fifo(const char *path, int flags)
@@ -130,12 +157,18 @@ pipe_create(int argc, char *argv[])
 static void
 send_failed(const char *path, const struct batch *b)
 {
+	const char *what = opt.null ? "record" : "line";
+	const char *term = opt.null ? "NUL" : "newline";
+
 	if (errno == ETIMEDOUT)
 		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", path);
+	if (errno == EMSGSIZE && b->toolong > TOOLONG_MAX)
+		errx(1, "send %s: %s %ju too long (more than %d bytes > "
+		    "PIPE_BUF %d)", path, what, b->nrec, TOOLONG_MAX, PIPE_BUF);
 	if (errno == EMSGSIZE)
 		errx(1, "send %s: %s %ju too long (%zu bytes with its %s > "
-		    "PIPE_BUF %d)", path, opt.null ? "record" : "line", b->nrec,
-		    b->toolong, opt.null ? "NUL" : "newline", PIPE_BUF);
+		    "PIPE_BUF %d)", path, what, b->nrec, b->toolong, term,
+		    PIPE_BUF);
 	err(1, "send %s", path);
 }
 
@@ -193,26 +226,25 @@ pipe_send(int argc, char *argv[])
 /*
  * A new read end before the old one goes: writers never find the FIFO
  * without a reader, and poll(2) on the new one waits for the next writer
- * instead of reporting the last one's hang-up.
+ * instead of reporting the last one's hang-up. Opened through our own
+ * descriptor, not the path: whatever has replaced the FIFO there since
+ * is not ours to read.
  */
 static int
 reopen(int fd, const char *path)
 {
-	int nfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat a, b;
+	char self[64];
+	int nfd;
 
-	if (nfd == -1)
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if ((nfd = open(self, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
 		err(1, "recv %s", path);
+	if (fstat(fd, &a) == -1 || fstat(nfd, &b) == -1 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino || !S_ISFIFO(b.st_mode))
+		errx(1, "recv %s: the FIFO changed under us", path);
 	close(fd);
 	return nfd;
-}
-
-static int
-timed_out(const char *path, uintmax_t got)
-{
-	if (opt.follow && got > 0)
-		return 0;
-	warnx("recv %s: timed out", path);
-	return EXIT_TIMEOUT;
 }
 
 /* no -c: copy until every writer has closed (-f: for good) */
@@ -230,7 +262,7 @@ recv_stream(int fd, const char *path)
 		if (r == COPY_EOF)
 			fd = reopen(fd, path);
 		else if (r == COPY_TIMEOUT)
-			return timed_out(path, got);
+			return msgout_timeout(path, got);
 		else if (r == COPY_ERR_IN)
 			err(1, "recv %s", path);
 		else if (errno == EPIPE)
@@ -254,26 +286,17 @@ cut_after(const char *p, size_t len, uintmax_t want, int delim)
 	return len;
 }
 
-static uintmax_t
-count_delims(const char *p, size_t len, int delim)
-{
-	const char *q, *e = p + len;
-	uintmax_t n = 0;
-
-	for (q = p; (q = memchr(q, delim, (size_t)(e - q))) != NULL; q++)
-		n++;
-	return n;
-}
-
 /*
- * One step of -c: peek at what is buffered with tee(2), then read(2)
- * exactly up to the end of the lines still wanted, so the next reader
- * loses nothing. Returns bytes written, 0 at end of file, -1 on error.
+ * One step of -c: peek at what is buffered with tee(2), write out what
+ * the lines still wanted take of it, and only then read(2) exactly that
+ * much: the next reader loses nothing, and nothing is lost when stdout
+ * fails. Returns bytes taken, 0 at end of file, -2 for nothing yet, -1.
  */
 static ssize_t
-recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left)
+recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
+    const char *path)
 {
-	int delim = opt.null ? '\0' : '\n';
+	char term = opt.null ? '\0' : '\n';
 	ssize_t n;
 	size_t cut;
 
@@ -282,15 +305,17 @@ recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left)
 		return (n < 0 && errno == EAGAIN) ? -2 : n;
 	if (read(peek[0], buf, (size_t)n) != n)
 		return -1;
-	cut = cut_after(buf, (size_t)n, *left, delim);
-	if ((n = read(fd, buf, cut)) <= 0)
-		return n < 0 && errno == EAGAIN ? -2 : n;
-	*left -= count_delims(buf, (size_t)n, delim);
-	if (write_full(1, buf, (size_t)n, TIMEOUT_NONE) != COPY_EOF) {
+	cut = cut_after(buf, (size_t)n, *left, term);
+	if (write_full(1, buf, cut, TIMEOUT_NONE) != COPY_EOF) {
 		if (errno == EPIPE)
 			stdout_epipe();
-		err(1, "recv: stdout");
+		err(1, "recv %s: stdout", path);
 	}
+	*left -= mem_count(buf, cut, term);
+	/* what we wrote, we take: another reader racing us is our limit */
+	if ((n = read(fd, buf, cut)) != (ssize_t)cut)
+		errx(1, "recv %s: another reader took what was written out",
+		    path);
 	return n;
 }
 
@@ -300,16 +325,18 @@ recv_count(int fd, const char *path)
 	char buf[1 << 16];
 	struct deadline d;
 	uintmax_t left = opt.count, got = 0;
-	ssize_t n;
+	ssize_t n = 1;
 	int peek[2], r;
 
 	if (pipe2(peek, O_CLOEXEC | O_NONBLOCK) == -1)
 		err(1, "recv %s: pipe", path);
 	while (left > 0) {
-		deadline_set(&d, opt.timeout);
+		if (n != -2)	/* a new wait; not after a wake-up with nothing */
+			deadline_set(&d, opt.timeout);
 		if ((r = wait_fd(fd, POLLIN, &d)) == 0)
-			return timed_out(path, got);
-		if (r < 0 || (n = recv_some(fd, peek, buf, sizeof(buf), &left)) == -1)
+			return msgout_timeout(path, got);
+		n = r < 0 ? -1 : recv_some(fd, peek, buf, sizeof(buf), &left, path);
+		if (n == -1)
 			err(1, "recv %s", path);
 		if (n == 0)
 			fd = reopen(fd, path);
@@ -327,6 +354,13 @@ pipe_recv(int argc, char *argv[])
 
 	i = parse_paths(argc, argv, "timeout count follow null", 1, 1);
 	path = argv[i];
+	/*
+	 * -t 0 on a FIFO nobody holds: nothing can be there, and opening it
+	 * would release a writer blocked in open(2) only to leave it to
+	 * SIGPIPE a moment later
+	 */
+	if (opt.timeout == 0 && !held(path))
+		errx(EXIT_TIMEOUT, "recv %s: timed out", path);
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
 	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
 	pipe_grow(fd);
@@ -357,16 +391,6 @@ pipe_rm(int argc, char *argv[])
 	return rc;
 }
 
-static int
-is_fifo(const struct stat *st, void *arg)
-{
-	const struct stat *want = arg;
-
-	if (!S_ISFIFO(st->st_mode))
-		return 0;
-	return want == NULL || (st->st_dev == want->st_dev &&
-	    st->st_ino == want->st_ino);
-}
 
 /*
  * Bytes buffered and capacity. Opening a read end would release a writer
@@ -404,12 +428,13 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 	free(any);
 }
 
+/* kind: "fifo", or "pipe" for an anonymous one */
 static void
 fill_row(struct table *t, const struct holders *hs, const struct stat *st,
-    const char *path, const char *open_path)
+    const char *path, const char *open_path, const char *kind)
 {
 	table_row(t);
-	table_set(t, C_KIND, "%s", strncmp(path, "pipe:", 5) ? "fifo" : "pipe");
+	table_set(t, C_KIND, "%s", kind);
 	table_set(t, C_INODE, "%ju", (uintmax_t)st->st_ino);
 	table_set(t, C_MODE, "%04o", (unsigned)(st->st_mode & 07777));
 	table_owner(t, C_OWNER, C_GROUP, st->st_uid, st->st_gid);
@@ -431,7 +456,7 @@ pipe_stat(int argc, char *argv[])
 		return 1;
 	proc_scan_fds(&hs, is_fifo, &st);
 	holders_note(&hs, "readers and writers");
-	fill_row(&t, &hs, &st, argv[i], argv[i]);
+	fill_row(&t, &hs, &st, argv[i], argv[i], "fifo");
 	table_print_kv(&t);
 	table_free(&t);
 	holders_free(&hs);
@@ -470,7 +495,10 @@ ls_held(struct table *t, struct holders *hs)
 		    stat(fdpath, &st) == -1 || st.st_ino != hs->h[i].ino)
 			continue;
 		path[n] = '\0';
-		fill_row(t, hs, &st, path, fdpath);
+		/* anonymous pipes live on pipefs, not on a path */
+		fill_row(t, hs, &st, path, fdpath,
+		    strncmp(path, "pipe:[", 6) == 0 ?
+		    "pipe" : "fifo");
 	}
 }
 
@@ -491,7 +519,7 @@ ls_dir(struct table *t, const struct holders *hs, const char *dir)
 		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]) == -1)
 			err(1, NULL);
 		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
-			fill_row(t, hs, &st, path, path);
+			fill_row(t, hs, &st, path, path, "fifo");
 		free(path);
 	}
 	dir_names_free(names, n);
@@ -543,7 +571,9 @@ reap(pid_t pid[2], int *left, int *rc)
 static int
 pipe_loop(int argc, char *argv[])
 {
+	static const int pass[] = { SIGINT, SIGTERM, SIGHUP };
 	int a[2], b[2], i, sig = 0, rc = 0, left = 2;
+	struct sigaction sa;
 	sigset_t set, old;
 	siginfo_t si;
 	pid_t pid[2], group;
@@ -554,9 +584,13 @@ pipe_loop(int argc, char *argv[])
 		    "too many operands (quote each command)");
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	for (i = 0; i < 3; i++) {
+		/* one we were started ignoring (nohup) stays ignored */
+		sigaction(pass[i], NULL, &sa);
+		if (sa.sa_handler != SIG_IGN)
+			sigaddset(&set, pass[i]);
+	}
+	i = argc - 2;
 	sigprocmask(SIG_BLOCK, &set, &old);
 	if (pipe2(a, O_CLOEXEC) == -1 || pipe2(b, O_CLOEXEC) == -1)
 		err(1, "loop: pipe");

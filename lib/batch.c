@@ -53,8 +53,8 @@ batch_put(struct batch *b, const char *p, size_t len, char term)
 }
 
 /* how many bytes of p are c: eight at a time, since it runs per chunk */
-static uintmax_t
-count_byte(const char *p, size_t len, char c)
+uintmax_t
+mem_count(const char *p, size_t len, char c)
 {
 	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
 	const uint64_t rep = UINT64_C(0x0101010101010101) * (unsigned char)c;
@@ -75,7 +75,8 @@ count_byte(const char *p, size_t len, char c)
 
 /*
  * The record at p (have bytes of it buffered) is longer than one atomic
- * write: find its size, reading on where it goes on, then fail EMSGSIZE.
+ * write: find its size, reading on where it goes on (up to TOOLONG_MAX:
+ * an endless one must not keep us reading), then fail EMSGSIZE.
  */
 static int
 stream_too_long(struct batch *b, int in, const char *p, size_t have,
@@ -85,7 +86,8 @@ stream_too_long(struct batch *b, int in, const char *p, size_t have,
 	ssize_t n;
 
 	b->toolong = e ? (size_t)(e - p) : have;
-	while (e == NULL && (n = read(in, buf, cap)) > 0) {
+	while (e == NULL && b->toolong <= TOOLONG_MAX &&
+	    (n = read(in, buf, cap)) > 0) {
 		e = memchr(buf, term, (size_t)n);
 		b->toolong += e ? (size_t)(e - buf) : (size_t)n;
 	}
@@ -121,7 +123,7 @@ stream_chunk(struct batch *b, const char *p, size_t avail, char term)
 			errno = ETIMEDOUT;
 		return -1;
 	}
-	b->nrec += count_byte(p, len, term);
+	b->nrec += mem_count(p, len, term);
 	return (ssize_t)len;
 }
 

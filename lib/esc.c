@@ -58,7 +58,7 @@ esc_text(FILE *f, const char *s, int space)
 	}
 }
 
-/* the width esc_text gives s, in bytes */
+/* the columns esc_text takes for s: one a character */
 size_t
 esc_text_len(const char *s, int space)
 {
@@ -66,7 +66,7 @@ esc_text_len(const char *s, int space)
 
 	while (*s != '\0') {
 		if ((n = plain(s, space)) > 0) {
-			len += n;
+			len++;
 			s += n;
 		} else {
 			len += 4;
@@ -78,7 +78,8 @@ esc_text_len(const char *s, int space)
 
 /*
  * JSON string contents; len (size_t)-1 means up to the NUL. A byte that
- * is not part of valid UTF-8 is written as \u00XX.
+ * is not part of valid UTF-8 is written as the lone surrogate \udcXX, so
+ * it cannot be taken for the character U+00XX.
  */
 void
 esc_json(FILE *f, const char *s, size_t len)
@@ -102,7 +103,7 @@ esc_json(FILE *f, const char *s, size_t len)
 		else if ((u = utf8_len(p + i, len - i)) > 0) {
 			fwrite(p + i, 1, u, f);
 			i += u - 1;
-		} else
-			fprintf(f, "\\u%04x", p[i]);
+		} else	/* as Python's surrogateescape: the byte comes back */
+			fprintf(f, "\\u%04x", 0xdc00 + p[i]);
 	}
 }

@@ -99,7 +99,11 @@ struct batch {
 int	 batch_put(struct batch *, const char *, size_t, char);
 int	 batch_flush(struct batch *);
 int	 batch_stream(struct batch *, int, char);
+uintmax_t mem_count(const char *, size_t, char);
 void	 pipe_grow(int);
+
+/* a refused message's size is counted up to this; past it, "more than" */
+#define TOOLONG_MAX	(1 << 20)
 
 /* msg.c: messages in (operands, whole stdin, -l lines, -0 records) */
 enum { MSGIN_WHOLE, MSGIN_LINES, MSGIN_NUL };

@@ -56,7 +56,10 @@ fill(struct msgin *m)
 	return n;
 }
 
-/* a record over the limit: count the rest of it, then fail EMSGSIZE */
+/*
+ * A record over the limit: count the rest of it, up to TOOLONG_MAX (an
+ * endless one, /dev/zero, must not keep us reading), then EMSGSIZE.
+ */
 static int
 too_long(struct msgin *m, size_t have, int delim)
 {
@@ -65,7 +68,7 @@ too_long(struct msgin *m, size_t have, int delim)
 
 	m->toolong = have;
 	m->start = m->end = 0;
-	for (;;) {
+	while (m->toolong <= TOOLONG_MAX) {
 		if ((n = fill(m)) <= 0)
 			break;
 		p = (delim < 0) ? NULL : memchr(m->buf, delim, m->end);

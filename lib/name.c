@@ -20,6 +20,8 @@ name_posix(const char *in, char *out)
 		usage_error("empty name");
 	if (strchr(s, '/') != NULL)
 		usage_error("'%s': a name may have only a leading slash", in);
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		usage_error("'%s' is not a name", in);
 	if (len > NAME_MAX)
 		usage_error("name too long (%zu bytes > NAME_MAX %d)", len,
 		    NAME_MAX);

@@ -126,7 +126,8 @@ mode_parse(const char *s, const char *what)
 
 	for (i = 0; i < len && s[i] >= '0' && s[i] <= '7'; i++)
 		m = (mode_t)(m * 8 + (mode_t)(s[i] - '0'));
-	if (len == 0 || len > 4 || i != len || m > 0777)
+	/* leading zeros as chmod(1) takes them; the length bounds the value */
+	if (len == 0 || len > 12 || i != len || m > 0777)
 		usage_error("%s: '%s' is not an octal mode from 0 to 0777", what, s);
 	return m;
 }

@@ -125,22 +125,16 @@ check_conflicts(void)
 		usage_error("-r and -0 exclude each other");
 }
 
-/*
- * Parse argv (argv[0] is the verb) for the shared options named in
- * `names` and the command's own `extra` ones; return the index of the
- * first operand.
- */
-int
-opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
+/* the getopt_long(3) tables for defs: lo, and so (operands in order) */
+static void
+tables(const struct optdef **defs, size_t n, struct option *lo, char *so)
 {
-	const struct optdef *defs[64];
-	struct option lo[65];
-	char so[200] = "", *s = so;
-	size_t i, n;
-	int c, li;
+	char *s = so;
+	size_t i;
 
-	n = select_defs(names, extra, defs, 64);
+	*s++ = '-';		/* operands in place, even with POSIXLY_CORRECT */
 	*s++ = ':';
+	*s = '\0';
 	for (i = 0; i < n; i++) {
 		lo[i] = (struct option){ defs[i]->name,
 		    defs[i]->arg ? required_argument : no_argument, NULL,
@@ -152,27 +146,63 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 			*s = '\0';
 		}
 	}
-	*s = '\0';
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static void
+bad_option(int c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (c == ':')
+		usage_error("option '%s' needs an argument",
+		    optopt ? opt_name(optopt) : arg);
+	if (strncmp(arg, "--", 2) == 0 && eq != NULL && optopt != 0)
+		usage_error("option '%.*s' takes no argument", (int)(eq - arg),
+		    arg);
+	if (optopt != 0 && optopt < OPT_LONG)
+		usage_error("unknown option '-%c'", optopt);
+	usage_error("unknown option '%s'", arg);
+}
+
+/*
+ * Parse argv (argv[0] is the verb) for the shared options named in
+ * `names` and the command's own `extra` ones. The operands, in order,
+ * end up at the end of argv; returns the index of the first.
+ */
+int
+opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
+{
+	const struct optdef *defs[64];
+	struct option lo[65];
+	char so[200];
+	size_t n;
+	int c, li, nops = 0, rest;
+
+	n = select_defs(names, extra, defs, 64);
+	tables(defs, n, lo, so);
 	opt.extra = extra;
 	opt.timeout = TIMEOUT_NONE;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, so, lo, &li)) != -1) {
-		if (c == 'h')
+		if (c == 1)	/* a slot already read: operands gather in front */
+			argv[1 + nops++] = optarg;
+		else if (c == 'h')
 			verb_help(defs, n);
-		if (c == '?') {
-			if (optopt != 0)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
+		else if (c == '?' || c == ':')
+			bad_option(c, argv[optind - 1]);
+		else {
+			set_shared(c, optarg);
+			if (c < OPT_NCODES)
+				opt.val[c] = optarg ? optarg : "";
 		}
-		if (c == ':')
-			usage_error("option '%s' needs an argument",
-			    optopt ? opt_name(optopt) : argv[optind - 1]);
-		set_shared(c, optarg);
-		if (c < OPT_NCODES)
-			opt.val[c] = optarg ? optarg : "";
 	}
+	/* then what follows --, and all of them at the end of argv */
+	rest = argc - optind;
+	memmove(argv + 1 + nops, argv + optind, (size_t)rest * sizeof(*argv));
+	memmove(argv + argc - nops - rest, argv + 1,
+	    (size_t)(nops + rest) * sizeof(*argv));
 	check_conflicts();
-	return optind;
+	return argc - nops - rest;
 }

@@ -116,6 +116,7 @@ wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
 {
 	struct itimerval off;
 	struct sigaction sa, old;
+	sigset_t alrm, mask;
 	int r, e;
 
 	if (d->at == TIMEOUT_NONE) {
@@ -126,6 +127,10 @@ wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;	/* no SA_RESTART: the call must return */
 	sigaction(SIGALRM, &sa, &old);
+	/* a mask inherited with SIGALRM blocked would make the wait endless */
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &alrm, &mask);
 	do {
 		if (deadline_ms(d) == 0) {
 			r = -1;
@@ -139,6 +144,7 @@ wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
 	memset(&off, 0, sizeof(off));
 	setitimer(ITIMER_REAL, &off, NULL);
 	sigaction(SIGALRM, &old, NULL);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	errno = e;
 	return r;
 }
