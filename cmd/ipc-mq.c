@@ -259,6 +259,22 @@ sv_qbytes(const char *arg, int id, uintmax_t qbytes)
 	err(1, "create %s", arg);
 }
 
+/* a private queue's id is its only name: one nobody was told is removed */
+static void
+sv_print_id(int id)
+{
+	int e;
+
+	printf("%d\n", id);
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	e = errno;
+	msgctl(id, IPC_RMID, NULL);
+	errno = e;
+	stdout_check();
+	exit(1);
+}
+
 static int
 sv_create(const char *arg)
 {
@@ -284,7 +300,7 @@ sv_create(const char *arg)
 	if (qbytes > 0)
 		sv_qbytes(arg, id, qbytes);
 	if (k.kind == KEY_PRIVATE)
-		printf("%d\n", id);
+		sv_print_id(id);
 	return 0;
 }
 
@@ -322,6 +338,20 @@ px_tryrecv(struct q *q)
 }
 
 /*
+ * The reader of our output left while we waited (a pipe with no reader
+ * polls as POLLERR): end as a write would have, before a message is
+ * taken that nobody can be given
+ */
+static void
+reader_check(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		stdout_epipe();
+}
+
+/*
  * try(q) until it does not fail with EAGAIN, waiting in poll(2) for the
  * queue to become ready in between: output so far is flushed before
  * the first wait, and the waits together are bounded by -t (ETIMEDOUT)
@@ -343,6 +373,8 @@ px_retry(struct q *q, int (*try)(struct q *), short ev)
 				errno = ETIMEDOUT;
 			return -1;
 		}
+		if (ev == POLLIN)
+			reader_check();
 	}
 	return r;
 }
@@ -450,8 +482,11 @@ too_long(const struct q *q, const char *what, uintmax_t n, size_t len)
 
 	if (what != NULL)
 		snprintf(where, sizeof(where), "%s %ju: ", what, n);
-	errx(1, "send %s: %s%s (%zu bytes > %s %zu)", q->name, where,
-	    strerror(EMSGSIZE), len, q->limitname, q->limit);
+	/* an endless one was counted only so far */
+	errx(1, "send %s: %s%s (%s%zu bytes > %s %zu)", q->name, where,
+	    strerror(EMSGSIZE), len > TOOLONG_MAX ? "more than " : "",
+	    len > TOOLONG_MAX ? (size_t)TOOLONG_MAX : len, q->limitname,
+	    q->limit);
 }
 
 static void

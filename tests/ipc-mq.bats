@@ -12,7 +12,6 @@ setup() {
 	key=$(printf '0x%x' $((0x6d710000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
 	ids=$BATS_TEST_TMPDIR/ids
 	prio_max=$(($(getconf MQ_PRIO_MAX) - 1))
-	old_msg_max=
 	# a name of NAME_MAX bytes, as unique as q
 	q255=$(printf '%-255s' "$q" | tr ' ' n)
 }
@@ -27,9 +26,6 @@ teardown() {
 		while read -r id; do
 			ipc-mq rm -S -f "id:$id" 2>/dev/null
 		done <"$ids"
-	fi
-	if [ -n "$old_msg_max" ]; then
-		echo "$old_msg_max" >/proc/sys/fs/mqueue/msg_max
 	fi
 	return 0
 }
@@ -88,6 +84,18 @@ crowd() {
 	done | sort >"$BATS_TEST_TMPDIR/want"
 	sort "$BATS_TEST_TMPDIR/r1" "$BATS_TEST_TMPDIR/r2" >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+}
+
+# skip unless this test may have an IPC namespace (unshare -i) of its own
+own_ipc_ns() {
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	unshare -i true 2>/dev/null || skip "no IPC namespaces here"
+}
+
+# pid $1 is ipc-mq itself (not the shell before exec) and asleep
+asleep() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = ipc-mq ] &&
+	    grep -q '^State:[[:space:]]*S' "/proc/$1/status"
 }
 
 usage_line() {
@@ -241,13 +249,26 @@ usage_line() {
 	run -1 attr "$q"
 }
 
-@test "create: raising msg_max lets a bigger queue be made (and it is put back)" {
-	old_msg_max=$(cat /proc/sys/fs/mqueue/msg_max)
-	echo $((old_msg_max + 10)) >/proc/sys/fs/mqueue/msg_max ||
-	    skip "cannot write /proc/sys/fs/mqueue/msg_max"
-	run -0 ipc-mq create -q $((old_msg_max + 10)) -s 16 "$q"
-	run -0 attr "$q"
-	assert_output "$((old_msg_max + 10)) 16 0"
+# the limits are the IPC namespace's: a namespace of the test's own keeps
+# other tests, run at the same time, from seeing them change
+@test "create: raising msg_max lets a bigger queue be made (in an IPC namespace of its own)" {
+	own_ipc_ns
+	run -0 unshare -i sh -c 'm=$(($(cat /proc/sys/fs/mqueue/msg_max) + 10)) &&
+	    echo $m >/proc/sys/fs/mqueue/msg_max && echo $m &&
+	    ipc-mq create -q $m -s 16 "$1" && mqpeer attr "/$1"' _ "$q"
+	assert_equal "${#lines[@]}" 2
+	assert_equal "${lines[1]}" "${lines[0]} 16 0"
+}
+
+@test "create: RLIMIT_MSGQUEUE, queues_max and msgmni are named when they refuse" {
+	run -1 --separate-stderr bash -c 'ulimit -q 1000 && exec ipc-mq create -q 5 -s 1000 "$1"' _ "$q"
+	assert_equal "$stderr" "ipc-mq: create /$q: the user's queues would need more than RLIMIT_MSGQUEUE (ulimit -q: 1000 bytes)"
+	run -1 attr "$q"
+	own_ipc_ns
+	run -1 --separate-stderr unshare -i sh -c 'echo 0 >/proc/sys/fs/mqueue/queues_max && exec ipc-mq create "$1"' _ "$q"
+	assert_equal "$stderr" "ipc-mq: create /$q: No space left on device (/proc/sys/fs/mqueue/queues_max is 0)"
+	run -1 --separate-stderr unshare -i sh -c 'echo 0 >/proc/sys/kernel/msgmni && exec ipc-mq create -S "$1"' _ "$key"
+	assert_equal "$stderr" "ipc-mq: create $key: No space left on device (/proc/sys/kernel/msgmni is 0)"
 }
 
 @test "create: an existing queue fails; -x succeeds and leaves it as it was" {
@@ -487,7 +508,7 @@ usage_line() {
 	run -0 ipc-mq create "$q"
 	printf 'say "hi"\t\\ é\n\001\377' | mq send -p 3 "$q"
 	run -0 mq recv -j "$q"
-	assert_output '{"priority":3,"message":"say \"hi\"\t\\ é\n\u0001\u00ff"}'
+	assert_output '{"priority":3,"message":"say \"hi\"\t\\ é\n\u0001\udcff"}'
 }
 
 @test "recv: -j with -0 or -r, -c with -f, -r with -0, bad -c and -t are usage errors" {
@@ -526,6 +547,49 @@ usage_line() {
 	assert_equal "$stderr" "ipc-mq: stdout: No space left on device"
 	run -1 --separate-stderr bash -c "timeout --preserve-status 20 ipc-mq recv -f -t 0 '$q' >/dev/full"
 	assert_equal "$stderr" "ipc-mq: stdout: No space left on device"
+}
+
+@test "recv -f | head -1: a reader gone while it waits leaves the next message queued, 141" {
+	run -0 ipc-mq create "$q"
+	bg bash -c 'timeout --preserve-status 20 ipc-mq recv -f "$1" |
+	    { head -1 >"$2"; exec <&-; : >"$3"; }
+	    echo "${PIPESTATUS[0]}" >"$4"' _ "$q" "$BATS_TEST_TMPDIR/out" \
+	    "$BATS_TEST_TMPDIR/gone" "$BATS_TEST_TMPDIR/status"
+	run -0 mq send "$q" one
+	wait_for test -e "$BATS_TEST_TMPDIR/gone"
+	run -0 mq send "$q" two
+	wait_for test -s "$BATS_TEST_TMPDIR/status"
+	run -0 cat "$BATS_TEST_TMPDIR/status" "$BATS_TEST_TMPDIR/out"
+	assert_output $'141\none'
+	run -0 mq recv -t 0 "$q"
+	assert_output two
+}
+
+@test "recv: SIGTERM or SIGINT while it waits ends it with 128+signal, taking nothing" {
+	local sig want args pid st
+	run -0 ipc-mq create "$q"
+	run -0 ipc-mq create -S "$key"
+	for sig in TERM INT; do
+		want=$((128 + $(kill -l "$sig")))
+		for args in "$q" "-t 30 $q" "-S $key" "-S -t 30 $key"; do
+			# SIGINT as the default: bash ignores it in a background job
+			bg env --default-signal=INT ipc-mq recv -f $args \
+			    >"$BATS_TEST_TMPDIR/out"
+			pid=$BG_LAST
+			wait_for asleep "$pid"
+			kill -s "$sig" "$pid"
+			st=0
+			wait "$pid" || st=$?
+			assert_equal "$sig $args: $st" "$sig $args: $want"
+			assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" ''
+		done
+	done
+	run -0 mq send "$q" kept
+	run -0 mq send -S "$key" kept
+	run -0 mq recv -t 0 "$q"
+	assert_output kept
+	run -0 mq recv -S -t 0 "$key"
+	assert_output kept
 }
 
 @test "4 senders x 500 and 2 receivers: nothing lost, nothing twice" {
@@ -674,6 +738,16 @@ curmsgs="
 	assert_output --regexp '^[0-9]+$'
 	run -0 ipcs -q -i "$output"
 	assert_line --regexp 'mode=0600'
+}
+
+@test "-S create private: an id that cannot be written out leaves no queue behind" {
+	own_ipc_ns
+	run -0 unshare -i sh -c 'ipc-mq create -S private >/dev/null && ipcs -q | grep -c "^0x"'
+	assert_output 1
+	run -1 --separate-stderr unshare -i sh -c 'ipc-mq create -S private >/dev/full
+	    s=$?; ipcs -q | grep -c "^0x"; exit $s'
+	assert_output 0
+	assert_equal "$stderr" "ipc-mq: stdout: No space left on device"
 }
 
 @test "-S create -s: the queue's qbytes; over msgmnb refused naming it, nothing left" {
