@@ -104,8 +104,9 @@ teardown() {
 
 @test "options may follow operands, and -- ends them" {
 	ipc-pipe create f
-	run ipc-pipe recv f -t 50ms
+	run timeout -s KILL 5 ipc-pipe recv f -t 50ms
 	assert_failure 124
+	assert_output "ipc-pipe: recv f: timed out"
 	bg sh -c 'exec ipc-pipe recv f > out'
 	wait_for fifo_has_reader f
 	run ipc-pipe send f -- -x --y
@@ -140,10 +141,12 @@ teardown() {
 
 @test "-t 0 tries once and never blocks" {
 	ipc-pipe create f
-	run timeout 5 ipc-pipe recv -t 0 f
+	run timeout -s KILL 5 ipc-pipe recv -t 0 f
 	assert_failure 124
-	run timeout 5 ipc-pipe send -t 0 f hi
+	assert_output "ipc-pipe: recv f: timed out"
+	run timeout -s KILL 5 ipc-pipe send -t 0 f hi
 	assert_failure 124
+	assert_output "ipc-pipe: send f: timed out waiting for a reader"
 }
 
 @test "sizes: plain bytes and K, M, G, T suffixes" {
@@ -176,8 +179,9 @@ teardown() {
 		assert_failure 2
 		assert_line --index 0 "ipc-pipe: recv: -c: '$c' is not a whole number from 1 to 9223372036854775807"
 	done
-	run timeout 5 ipc-pipe recv -c 9223372036854775807 -t 50ms f
+	run timeout -s KILL 5 ipc-pipe recv -c 9223372036854775807 -t 50ms f
 	assert_failure 124
+	assert_output "ipc-pipe: recv f: timed out"
 }
 
 @test "modes are octal, exact (the umask does not narrow them), at most 0777" {
@@ -188,7 +192,7 @@ teardown() {
 	[ "$(stat -c %a a)" = 664 ]
 	[ "$(stat -c %a b)" = 7 ]
 	[ "$(stat -c %a c)" = 750 ]
-	for m in 8 01000 rwx 0x1ff "" 00000 -1; do
+	for m in 8 01000 rwx 0x1ff "" 0000000000600 -1; do
 		run ipc-pipe create -m "$m" d
 		assert_failure 2
 		assert_line --index 0 "ipc-pipe: create: -m: '$m' is not an octal mode from 0 to 0777"
@@ -274,10 +278,17 @@ teardown() {
 
 @test "a full disk on stdout is an error: exit 1, named" {
 	ipc-pipe create f
-	run ipc-pipe stat f
 	run sh -c 'ipc-pipe stat f > /dev/full'
 	assert_failure 1
 	assert_output "ipc-pipe: stdout: No space left on device"
+}
+
+@test "a full disk under recv's copy is an error: exit 1, named" {
+	ipc-pipe create f
+	bg sh -c 'echo hi > f'
+	run sh -c 'timeout 10 ipc-pipe recv f > /dev/full'
+	assert_failure 1
+	assert_output "ipc-pipe: recv f: stdout: No space left on device"
 }
 
 @test "a reader of stdout that goes away ends the command quietly, as cat" {
@@ -318,4 +329,27 @@ teardown() {
 	assert_output "ipc-pipe: send f: stdin: Bad file descriptor"
 	wait "$BG_LAST"
 	[ ! -s got ]
+}
+
+@test "options follow operands even with POSIXLY_CORRECT set" {
+	ipc-pipe create f
+	run env POSIXLY_CORRECT=1 timeout -s KILL 5 ipc-pipe recv f -t 50ms
+	assert_failure 124
+	assert_output "ipc-pipe: recv f: timed out"
+}
+
+@test "a flag given an argument is named: takes no argument" {
+	run ipc-pipe recv --follow=x f
+	assert_failure 2
+	assert_line --index 0 "ipc-pipe: recv: option '--follow' takes no argument"
+}
+
+@test "modes take leading zeros as chmod does; . and .. are not names" {
+	run tests_unit mode 00600
+	assert_output 0600
+	run tests_unit name ..
+	assert_failure 2
+	assert_line --index 0 "unit: name: '..' is not a name"
+	run tests_unit name /.
+	assert_failure 2
 }

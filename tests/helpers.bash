@@ -21,10 +21,22 @@ bg() {
 	BG_PIDS="$BG_PIDS $BG_LAST"
 }
 
+# the pids of every process below $1, each followed by its own
+descendants() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# each background pid and whatever it started (timeout, a pipeline's
+# commands, their children): killing only the sh would leave those running
 teardown_bg() {
-	local p
+	local p kids
 	for p in $BG_PIDS; do
-		kill "$p" 2>/dev/null
+		kids=$(descendants "$p")
+		kill "$p" $kids 2>/dev/null
 	done
 	for p in $BG_PIDS; do
 		wait "$p" 2>/dev/null
@@ -43,6 +55,21 @@ wait_for() {
 	echo "wait_for: gave up on: $*" >&2
 	return 1
 }
+
+# wait until process $1 has exec'd $2 (/proc/PID/comm): a `sh -c "exec
+# sleep 30 < fifo"` is still sh while it blocks in the open
+comm_is() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
+wait_comm() { wait_for comm_is "$1" "$2"; }
+
+# process $1 is asleep in the kernel where /proc/PID/wchan matches the
+# extended regex $2 (wait_for_partner: a FIFO's open waiting for its peer;
+# poll: waiting for data)
+asleep_in() {
+	grep -q '^State:[[:space:]]*S' "/proc/$1/status" 2>/dev/null &&
+	    grep -qE "$2" "/proc/$1/wchan" 2>/dev/null
+}
+OPEN_WAIT='wait_for_partner|fifo_open|pipe_wait'
+POLL_WAIT='poll|select'
 
 # some process holds the FIFO $1 open with access $2: r (O_RDONLY or
 # O_RDWR) or w (O_WRONLY or O_RDWR), seen in /proc by inode and fdinfo

@@ -47,6 +47,18 @@ teardown() {
 	assert_output ""
 }
 
+@test "create -x of an existing FIFO keeps its mode, whatever -m says" {
+	ipc-pipe create -m 0604 "$f"
+	run ipc-pipe create -x "$f"
+	assert_success
+	assert_output ""
+	[ "$(stat -c %a "$f")" = 604 ]
+	run ipc-pipe create -x -m 0666 "$f"
+	assert_success
+	assert_output ""
+	[ "$(stat -c %a "$f")" = 604 ]
+}
+
 @test "create -x refuses a path that is another kind of file" {
 	echo data > reg
 	run ipc-pipe create -x reg
@@ -240,34 +252,89 @@ teardown() {
 	[ "$(cat out)" = "$big" ]
 }
 
+@test "send takes MSGs of 4095 and 4096 bytes whole, each with its newline" {
+	ipc-pipe create "$f"
+	a=$(printf 'p%.0s' $(seq 4095))
+	b=$(printf 'q%.0s' $(seq 4096))
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send "$f" "$a" "$b"
+	assert_success
+	assert_output ""
+	wait "$BG_LAST"
+	printf '%s\n%s\n' "$a" "$b" | cmp - out
+}
+
+@test "send writes a 4095-byte MSG and its newline in one write of PIPE_BUF" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would count valgrind's writes"
+	ipc-pipe create "$f"
+	a=$(printf 'p%.0s' $(seq 4095))
+	bg sh -c "exec cat $f > out"
+	# LeakSanitizer cannot run under ptrace
+	ASAN_OPTIONS=detect_leaks=0 timeout 10 strace -qq -s 0 -e trace=write \
+	    -e signal=none -o trace ipc-pipe send "$f" "$a"
+	wait "$BG_LAST"
+	printf '%s\n' "$a" | cmp - out
+	run grep '^write(' trace
+	assert_output --regexp '^write\([0-9]+, ""\.\.\., 4096\) += 4096$'
+}
+
+@test "send follows a symlink to an existing FIFO" {
+	ipc-pipe create "$f"
+	ln -s "$f" link
+	bg sh -c "exec cat $f > out"
+	run timeout 10 ipc-pipe send link hi
+	assert_success
+	assert_output ""
+	wait "$BG_LAST"
+	[ "$(cat out)" = hi ]
+	[ -L link ] && [ -p "$f" ]
+}
+
 @test "send -t times out waiting for a reader: 124" {
 	ipc-pipe create "$f"
-	run timeout 10 ipc-pipe send -t 200ms "$f" hi
+	run timeout -s KILL 10 ipc-pipe send -t 200ms "$f" hi
 	assert_failure 124
 	assert_output "ipc-pipe: send fifo: timed out waiting for a reader"
-	run timeout 10 ipc-pipe send -t 0 "$f" hi
+	run timeout -s KILL 10 ipc-pipe send -t 0 "$f" hi
 	assert_failure 124
 	assert_output "ipc-pipe: send fifo: timed out waiting for a reader"
 }
 
 @test "send without -t waits for a reader" {
 	ipc-pipe create "$f"
-	bg sh -c "exec timeout 10 ipc-pipe send $f late"
-	sleep 0.2
-	kill -0 "$BG_LAST"
+	bg ipc-pipe send "$f" late
+	wait_for asleep_in "$BG_LAST" "$OPEN_WAIT"
 	run timeout 10 ipc-pipe recv "$f"
 	assert_success
 	assert_output late
+	wait "$BG_LAST"
+}
+
+@test "SIGTERM and SIGINT end a send blocked in open: 128+15, 128+2" {
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	ipc-pipe create "$f"
+	for sig in TERM INT; do
+		# a background job starts with SIGINT ignored: give it back
+		bg env --default-signal=INT ipc-pipe send "$f" hi > out 2> err
+		wait_for asleep_in "$BG_LAST" "$OPEN_WAIT"
+		kill -s "$sig" "$BG_LAST"
+		st=0
+		wait "$BG_LAST" || st=$?
+		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ]
+		[ ! -s out ] && [ ! -s err ]
+	done
 }
 
 @test "send -t times out waiting for room when the reader does not read" {
 	ipc-pipe create "$f"
 	head -c 3000000 /dev/zero > in
 	bg sh -c "exec sleep 30 < $f"
-	run timeout 10 ipc-pipe send -t 300ms "$f" < in
+	run timeout -s KILL 10 ipc-pipe send -t 300ms "$f" < in
 	assert_failure 124
 	assert_output "ipc-pipe: send fifo: timed out waiting for room"
-	run timeout 10 sh -c "yes | ipc-pipe send -l -t 300ms $f"
+	run timeout -s KILL 10 sh -c "yes | ipc-pipe send -l -t 300ms $f"
 	assert_failure 124
 	assert_output "ipc-pipe: send fifo: timed out waiting for room"
 }
@@ -373,10 +440,26 @@ teardown() {
 	ipc-pipe create "$f"
 	exec 5<>"$f"
 	echo only >&5
-	run --separate-stderr timeout 10 ipc-pipe recv -c 2 -t 300ms "$f"
+	run --separate-stderr timeout -s KILL 10 ipc-pipe recv -c 2 -t 300ms "$f"
 	assert_failure 124
 	assert_output only
 	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
+}
+
+@test "SIGTERM and SIGINT end a recv blocked waiting: 128+15, 128+2" {
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	ipc-pipe create "$f"
+	for sig in TERM INT; do
+		# a background job starts with SIGINT ignored: give it back
+		bg env --default-signal=INT ipc-pipe recv "$f" > out 2> err
+		wait_for asleep_in "$BG_LAST" "$POLL_WAIT"
+		kill -s "$sig" "$BG_LAST"
+		st=0
+		wait "$BG_LAST" || st=$?
+		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ]
+		[ ! -s out ] && [ ! -s err ]
+	done
 }
 
 @test "recv -f keeps the FIFO open across writers" {
@@ -408,28 +491,32 @@ teardown() {
 	run --separate-stderr timeout 10 ipc-pipe recv -f -t 500ms "$f"
 	assert_success
 	assert_output hello
-	run --separate-stderr timeout 10 ipc-pipe recv -f -t 100ms "$f"
+	run --separate-stderr timeout -s KILL 10 ipc-pipe recv -f -t 100ms "$f"
 	assert_failure 124
 	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
 }
 
 @test "recv -t with no writer times out with 124; -t 0 never blocks" {
 	ipc-pipe create "$f"
-	run timeout 10 ipc-pipe recv -t 100ms "$f"
+	run timeout -s KILL 10 ipc-pipe recv -t 100ms "$f"
 	assert_failure 124
 	assert_output "ipc-pipe: recv fifo: timed out"
-	run timeout 10 ipc-pipe recv -t 0 "$f"
+	run timeout -s KILL 10 ipc-pipe recv -t 0 "$f"
 	assert_failure 124
-	run timeout 10 ipc-pipe recv -c 1 -t 0 "$f"
+	assert_output "ipc-pipe: recv fifo: timed out"
+	run timeout -s KILL 10 ipc-pipe recv -c 1 -t 0 "$f"
 	assert_failure 124
+	assert_output "ipc-pipe: recv fifo: timed out"
 }
 
 @test "recv -t bounds each wait, not the whole copy" {
 	ipc-pipe create "$f"
-	bg sh -c "for i in 1 2 3 4 5; do echo \$i; sleep 0.1; done > $f"
-	run timeout 10 ipc-pipe recv -t 2 "$f"
+	# 1.2 s in all, never more than about 0.1 s between lines: a bound
+	# on the whole copy would cut it off, one on each wait does not
+	bg sh -c "for i in \$(seq 12); do echo \$i; sleep 0.1; done > $f"
+	run timeout 10 ipc-pipe recv -t 400ms "$f"
 	assert_success
-	assert_output "$(seq 5)"
+	assert_output "$(seq 12)"
 }
 
 @test "recv refuses what is not a FIFO and extra operands" {
@@ -513,6 +600,7 @@ path=fifo"
 	rpid=$BG_LAST
 	exec 5>"$f"
 	printf 'hello' >&5
+	wait_comm "$rpid" sleep
 	# not under run: its subshell would hold fd 5 too
 	ipc-pipe stat -o bytes,capacity,readers,writers "$f" > o
 	run cat o
@@ -520,9 +608,13 @@ path=fifo"
 capacity=65536
 readers=$rpid(sleep)
 writers=$$(bash)"
-	# and the bytes are still there
-	run timeout 5 ipc-pipe recv -t 1 -c 1 "$f" <&-
-	exec 5>&-
+	# and the bytes are still there. Not "close fd 5, recv to end of file":
+	# a reader that opens with no writer waits for the next one, as cat's
+	# open would. End the line instead and take exactly it.
+	printf '\n' >&5
+	run timeout -s KILL 5 ipc-pipe recv -c 1 -t 2 "$f"
+	assert_success
+	assert_output hello
 }
 
 @test "stat does not consume what is buffered" {
@@ -567,6 +659,7 @@ writers=$$(bash)"
 	ipc-pipe create "$f"
 	bg sh -c "exec sleep 30 < $f"
 	exec 5>"$f"
+	wait_comm "$BG_LAST" sleep
 	ipc-pipe stat -j $f > o
 	run sh -c "python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d)); print(d[\"readers\"][0][\"command\"], d[\"writers\"][0][\"pid\"], d[\"bytes\"], d[\"capacity\"])' < o"
 	assert_success
@@ -630,10 +723,13 @@ writers="
 }
 
 @test "ls with no DIR lists anonymous pipes with both ends" {
-	sleep 30.1 | sleep 30.2 &
-	wait_for pgrep -x -f "sleep 30.2"
-	w=$(pgrep -x -f "sleep 30.1")
-	r=$(pgrep -x -f "sleep 30.2")
+	a=30.$$1 b=30.$$2
+	sleep "$a" | sleep "$b" &
+	# both, by their own names: either may still be bash for a while
+	wait_for pgrep -x -f "sleep $a" > /dev/null
+	wait_for pgrep -x -f "sleep $b" > /dev/null
+	w=$(pgrep -x -f "sleep $a")
+	r=$(pgrep -x -f "sleep $b")
 	BG_PIDS="$BG_PIDS $w $r"
 	ino=$(stat -L -c %i /proc/$r/fd/0)
 	run sh -c "ipc-pipe ls -H -o kind,inode,readers,writers,path | awk '\$2 == $ino'"
@@ -646,6 +742,7 @@ writers="
 	bg sh -c "exec sleep 30 < $f"
 	exec 5>"$f"
 	printf 'abc' >&5
+	wait_comm "$BG_LAST" sleep
 	ipc-pipe ls -j > o
 	run sh -c "python3 -c 'import json,sys; [print(r[\"kind\"], r[\"bytes\"], r[\"readers\"][0][\"command\"], r[\"writers\"][0][\"pid\"]) for r in json.load(sys.stdin) if r[\"path\"] == \"$PWD/$f\"]' < o"
 	assert_success
@@ -691,6 +788,16 @@ writers="
 	wait_for sh -c "! pgrep -x -f 'sleep ($a|$b)' > /dev/null"
 }
 
+@test "loop: a command killed by a signal makes it exit 128+signal" {
+	# not -s KILL: a hang must give timeout's 124, never the 137 wanted
+	run timeout 10 ipc-pipe loop 'kill -9 $$' 'cat > /dev/null'
+	assert_failure 137
+	assert_output ""
+	run timeout 10 ipc-pipe loop 'cat > /dev/null' 'kill -9 $$'
+	assert_failure 137
+	assert_output ""
+}
+
 @test "loop wants exactly two commands" {
 	run ipc-pipe loop 'true'
 	assert_failure 2
@@ -698,4 +805,87 @@ writers="
 	run ipc-pipe loop a b c
 	assert_failure 2
 	assert_line --index 0 "ipc-pipe: loop: too many operands (quote each command)"
+}
+
+# --- found in review --------------------------------------------------------
+
+@test "recv -f reopens the FIFO it has, never what now stands at the path" {
+	ipc-pipe create "$f"
+	bg sh -c "exec timeout -s KILL 20 ipc-pipe recv -f -t 4 $f > out"
+	wait_for fifo_has_reader "$f"
+	exec 5>"$f"
+	echo one >&5
+	wait_for grep -qx one out
+	rm "$f"
+	echo secret > "$f"
+	exec 5>&-
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 0 ]
+	run cat out
+	assert_output one
+}
+
+@test "recv -t 0 does not release a writer blocked in open when nobody holds the FIFO" {
+	ipc-pipe create "$f"
+	bg sh -c "echo kept > $f"
+	w=$BG_LAST
+	wait_for asleep_in "$w" 'fifo|OPEN_WAIT|wait_for_partner|pipe'
+	run --separate-stderr timeout -s KILL 5 ipc-pipe recv -t 0 "$f"
+	assert_failure 124
+	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
+	run timeout -s KILL 5 cat "$f"
+	assert_output kept
+	wait "$w"
+}
+
+@test "send -t ends in time even when started with SIGALRM blocked" {
+	ipc-pipe create "$f"
+	run timeout -s KILL 5 perl -MPOSIX -e \
+	    'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGALRM)); exec @ARGV' \
+	    ipc-pipe send -t 300ms "$f" hi
+	assert_failure 124
+	assert_output "ipc-pipe: send fifo: timed out waiting for a reader"
+}
+
+@test "recv -c takes nothing it could not write out" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	printf 'one\ntwo\n' >&5
+	run sh -c "timeout -s KILL 5 ipc-pipe recv -c 1 $f > /dev/full"
+	assert_failure 1
+	assert_output "ipc-pipe: recv fifo: stdout: No space left on device"
+	run timeout -s KILL 5 ipc-pipe recv -c 2 "$f"
+	assert_output "$(printf 'one\ntwo')"
+}
+
+@test "send -l of an endless line stops counting it and says so" {
+	ipc-pipe create "$f"
+	bg sh -c "exec cat $f > /dev/null"
+	run timeout -s KILL 10 ipc-pipe send -l "$f" < /dev/zero
+	assert_failure 1
+	assert_output "ipc-pipe: send fifo: line 1 too long (more than 1048576 bytes > PIPE_BUF 4096)"
+}
+
+@test "loop started with SIGHUP ignored (nohup) keeps it ignored" {
+	run timeout -s KILL 10 nohup ipc-pipe loop \
+	    'kill -HUP $PPID; echo a; read x; [ "$x" = a ]' 'read y; echo "$y"'
+	assert_success
+}
+
+@test "kind is the object's, not guessed from its name" {
+	ipc-pipe create 'pipe:[1]'
+	run ipc-pipe stat -o kind 'pipe:[1]'
+	assert_output kind=fifo
+}
+
+@test "ls -j writes a byte that is not UTF-8 so it cannot be taken for a character" {
+	mkdir d
+	ipc-pipe create "d/$(printf '\377')" "d/$(printf '\303\277')"
+	run sh -c 'ipc-pipe ls -j -o path d'
+	assert_success
+	assert_output '[
+{"path":"d/ÿ"},
+{"path":"d/\udcff"}
+]'
 }

@@ -4,7 +4,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp)
 vg=$(mktemp -d)
-trap 'rm -rf "$out" "$vg"' EXIT INT TERM
+st=$(mktemp)
+trap 'rm -rf "$out" "$vg" "$st"' EXIT INT TERM
 
 # VALGRIND=1: every command runs under valgrind; an error fails its test
 if [ "${VALGRIND:-0}" = 1 ]; then
@@ -20,11 +21,34 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 	IPC_WRAP=$vg
 	export IPC_WRAP
 fi
-bats --tap ${TESTS:-tests/*.bats} | tee "$out"
+# bats' own status as well as its TAP: a run that dies partway has
+# neither its plan's count of results nor a "not ok" to show for it
+{ bats --tap ${TESTS:-tests/*.bats}; echo $? > "$st"; } | tee "$out"
+status=$(cat "$st")
 pass=$(grep -c '^ok ' "$out")
 skip=$(grep -c '^ok .* # skip' "$out")
-fail=$(grep -c '^not ok ' "$out")
+notok=$(grep -c '^not ok ' "$out")
 pass=$((pass - skip))
+fail=$notok
+ran=$((pass + skip + notok))
+plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$out" | head -n 1)
+if [ -z "$plan" ]; then
+	echo "run.sh: bats printed no plan (1..N): counted as 1 failed"
+	fail=$((fail + 1))
+elif [ "$ran" -lt "$plan" ]; then
+	echo "run.sh: bats planned $plan tests but reported $ran:" \
+	    "$((plan - ran)) missing, counted as failed"
+	fail=$((fail + plan - ran))
+elif [ "$notok" -gt 0 ]; then
+	:	# failed already, whatever else went wrong
+elif [ "$ran" -gt "$plan" ]; then
+	echo "run.sh: bats planned $plan tests but reported $ran:" \
+	    "counted as 1 failed"
+	fail=$((fail + 1))
+elif [ "$status" != 0 ]; then
+	echo "run.sh: bats exited $status with no failing test: counted as 1 failed"
+	fail=$((fail + 1))
+fi
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else
