@@ -6,6 +6,8 @@
  */
 #include <err.h>
 #include <stdio.h>
+#include <stdio_ext.h>
+#include <string.h>
 
 #include "ipc.h"
 
@@ -22,11 +24,34 @@ meta_json(const struct meta *m)
 	putchar(',');
 }
 
+#define OUTBUF	(1 << 16)
+
+/*
+ * Make room for a whole message: stdio would flush a full buffer in the
+ * middle of one, and a signal then leaves half a message on stdout. A
+ * message over OUTBUF can still take more than one write.
+ */
+static void
+room_for(const struct meta *meta, size_t nmeta, size_t len)
+{
+	/* stdio's own buffer: glibc ignores a size given without one */
+	static char buf[OUTBUF];
+	size_t need = opt.json ? 6 * len + 32 : len + 1, i;
+
+	if (__fbufsize(stdout) == 0 && __fpending(stdout) == 0)
+		setvbuf(stdout, buf, _IOFBF, OUTBUF);
+	for (i = 0; (opt.json || opt.verbose) && i < nmeta; i++)
+		need += 32 + (meta[i].str ? 6 * strlen(meta[i].str) : 0);
+	if (__fpending(stdout) > 0 && need > OUTBUF - __fpending(stdout))
+		msgout_flush();
+}
+
 void
 msgout(const struct meta *meta, size_t nmeta, const char *p, size_t len)
 {
 	size_t i;
 
+	room_for(meta, nmeta, len);
 	if (opt.json) {
 		putchar('{');
 		for (i = 0; i < nmeta; i++)

@@ -1030,3 +1030,17 @@ lrpid=$(cat "$BATS_TEST_TMPDIR/rpid")"
 	run -0 ipc-mq create -S -s 200 "$key"
 	crowd 3 300 -S "$key"
 }
+
+@test "recv writes whole messages: waiting ones go out together, none split" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would count valgrind's writes"
+	ipc-mq create -s 3000 "$q"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		head -c 3000 /dev/zero | tr '\0' x | ipc-mq send "$q"
+	done
+	ASAN_OPTIONS=detect_leaks=0 strace -qq -e trace=write -e signal=none \
+	    -o "$BATS_TEST_TMPDIR/trace" ipc-mq recv -c 10 "$q" > "$BATS_TEST_TMPDIR/out"
+	run grep -c '^write(1' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	[ "$(wc -c < "$BATS_TEST_TMPDIR/out")" -eq 30010 ]
+}
