@@ -1,6 +1,4 @@
 # ipc-tools build settings: edit here, or override on the make command line.
-VERSION   = 0.1.0
-
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions

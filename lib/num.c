@@ -88,7 +88,7 @@ dur_parse(const char *s, const char *what)
 {
 	const char *end;
 	uintmax_t whole, frac = 0, scale = 1;
-	int64_t unit = NS_PER_SEC;
+	int64_t unit = NS_PER_SEC, ns;
 
 	if (!digits(s, &whole, &end))
 		goto bad;
@@ -111,7 +111,12 @@ dur_parse(const char *s, const char *what)
 		goto bad;
 	if (whole > (uintmax_t)(DUR_MAX_SEC * NS_PER_SEC / unit))
 		goto bad;
-	return (int64_t)whole * unit + (int64_t)((double)frac / (double)scale * (double)unit);
+	/* in integers: 1.033359836 is 1033359836 ns, not a rounding of it */
+	ns = (int64_t)whole * unit +
+	    (int64_t)((unsigned __int128)frac * (uint64_t)unit / scale);
+	if (ns > DUR_MAX_SEC * NS_PER_SEC)
+		goto bad;
+	return ns;
 bad:
 	usage_error("%s: '%s' is not a duration (like 250ms, 1.5, 2s, 1m, 1h;"
 	    " at most %jd seconds)", what, s, (intmax_t)DUR_MAX_SEC);

@@ -1,4 +1,7 @@
-/* Children run under sh -c with the signal state we were started with. */
+/*
+ * Children run under sh -c with the signal mask we were started with and
+ * SIGPIPE at its default, as a shell would give them.
+ */
 #include <sys/wait.h>
 #include <err.h>
 #include <signal.h>

@@ -129,10 +129,16 @@ teardown() {
 	assert_output 3600000000000
 	run tests_unit dur 0
 	assert_output 0
+	run tests_unit dur 1.033359836
+	assert_output 1033359836
+	run tests_unit dur 1.5ms
+	assert_output 1500000
+	run tests_unit dur 2147483647
+	assert_output 2147483647000000000
 }
 
 @test "durations that do not parse exit 2 naming the option" {
-	for d in 5x 1. .5 1e3 "" " 1" 1s2 3000000000 99999999999999999999 -1; do
+	for d in 5x 1. .5 1e3 "" " 1" 1s2 3000000000 2147483647.5 99999999999999999999 -1; do
 		run ipc-pipe recv -t "$d" f
 		assert_failure 2
 		assert_line --index 0 "ipc-pipe: recv: -t: '$d' is not a duration (like 250ms, 1.5, 2s, 1m, 1h; at most 2147483647 seconds)"
