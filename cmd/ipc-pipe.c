@@ -393,31 +393,44 @@ pipe_rm(int argc, char *argv[])
 
 
 /*
- * Bytes buffered and capacity. Opening a read end would release a writer
- * blocked in open(2), so open only when a reader already holds it; with
- * nobody holding it, nothing can be buffered.
+ * Bytes buffered and capacity, read through a reader's own descriptor
+ * (pidfd_getfd): opening a read end would release a writer blocked in
+ * open(2). Where that is not permitted, open it, but only while a reader
+ * holds it, so no writer is waiting in open. Nobody holding it: nothing
+ * can be buffered.
  */
+static int
+fill_fd(const struct holders *hs, const struct stat *st, const char *open_path)
+{
+	struct stat fst;
+	int fd;
+
+	if ((fd = holders_dup(hs, st->st_dev, st->st_ino, HOLD_READ)) != -1)
+		return fd;
+	if ((fd = open(open_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &fst) == 0 && fst.st_ino == st->st_ino &&
+	    fst.st_dev == st->st_dev)
+		return fd;
+	close(fd);
+	return -1;
+}
+
 static void
 set_fill(struct table *t, const struct holders *hs, const struct stat *st,
     const char *open_path)
 {
 	char *readers = holders_str(hs, st->st_dev, st->st_ino, HOLD_READ);
 	char *any = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
-	struct stat fst;
 	int fd, n;
 
-	/* nobody holds it: nothing can be buffered (unless we cannot see all) */
 	if (*any == '\0' && !hs->partial)
 		table_set(t, C_BYTES, "0");
-	if (*readers != '\0' &&
-	    (fd = open(open_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) != -1) {
-		if (fstat(fd, &fst) == 0 && fst.st_ino == st->st_ino &&
-		    fst.st_dev == st->st_dev) {
-			if (ioctl(fd, FIONREAD, &n) == 0)
-				table_set(t, C_BYTES, "%d", n);
-			if ((n = fcntl(fd, F_GETPIPE_SZ)) > 0)
-				table_set(t, C_CAPACITY, "%d", n);
-		}
+	if (*readers != '\0' && (fd = fill_fd(hs, st, open_path)) != -1) {
+		if (ioctl(fd, FIONREAD, &n) == 0)
+			table_set(t, C_BYTES, "%d", n);
+		if ((n = fcntl(fd, F_GETPIPE_SZ)) > 0)
+			table_set(t, C_CAPACITY, "%d", n);
 		close(fd);
 	}
 	table_set(t, C_READERS, "%s", readers);

@@ -177,6 +177,7 @@ void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 void	 proc_comm(pid_t, char *, size_t);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
+int	 holders_dup(const struct holders *, dev_t, ino_t, int);
 void	 holders_note(const struct holders *, const char *);
 void	 holders_free(struct holders *);
 

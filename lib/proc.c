@@ -2,6 +2,7 @@
  * Who holds an object: every process's descriptors in /proc, matched by
  * (st_dev, st_ino) of what they lead to, never by the name a link shows.
  */
+#include <sys/syscall.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <err.h>
@@ -171,6 +172,38 @@ holders_note(const struct holders *hs, const char *what)
 	if (hs->partial)
 		warnx("%s: some processes could not be inspected: %s may be "
 		    "partial", opt.verb->name, what);
+}
+
+/*
+ * A copy of the descriptor a holder of (dev, ino) has open with access
+ * want, taken with pidfd_getfd(2): no open(2) of the object, so nothing
+ * it does to others (a FIFO's waiting writers) happens. -1 where none
+ * can be had (not permitted, or the holder has gone).
+ */
+int
+holders_dup(const struct holders *hs, dev_t dev, ino_t ino, int want)
+{
+	const struct holder *h;
+	struct stat st;
+	size_t i;
+	int pfd, fd;
+
+	for (i = 0; i < hs->n; i++) {
+		h = &hs->h[i];
+		if (h->dev != dev || h->ino != ino || !acc_matches(h->acc, want))
+			continue;
+		if ((pfd = (int)syscall(SYS_pidfd_open, h->pid, 0)) == -1)
+			continue;
+		fd = (int)syscall(SYS_pidfd_getfd, pfd, h->fd, 0);
+		close(pfd);
+		/* the number may have been reused for something else since */
+		if (fd != -1 && fstat(fd, &st) == 0 && st.st_dev == dev &&
+		    st.st_ino == ino)
+			return fd;
+		if (fd != -1)
+			close(fd);
+	}
+	return -1;
 }
 
 void

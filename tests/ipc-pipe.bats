@@ -889,3 +889,19 @@ writers="
 {"path":"d/\udcff"}
 ]'
 }
+
+@test "stat reads a held FIFO through its reader's descriptor, never opening it" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	exec 5>"$f"
+	printf 'abc' >&5
+	wait_comm "$BG_LAST" sleep
+	ASAN_OPTIONS=detect_leaks=0 strace -qq -e trace=openat,open \
+	    -o trace ipc-pipe stat -o bytes "$f" > o
+	run cat o
+	assert_output bytes=3
+	run grep -F "\"$f\"" trace
+	assert_failure
+}
