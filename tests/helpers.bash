@@ -87,3 +87,22 @@ fifo_held() {
 
 fifo_has_reader() { fifo_held "$1" r; }
 fifo_has_writer() { fifo_held "$1" w; }
+
+# SIGTERM, then SIGINT, to the command "$@" once it waits (its wchan
+# matches $1): each ends it with 128+signal and nothing on stdout or stderr
+interrupted_exits() {
+	local wait=$1 sig st
+	shift
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	for sig in TERM INT; do
+		# a background job starts with SIGINT ignored: give it back
+		bg env --default-signal=INT "$@" > out 2> err
+		wait_for asleep_in "$BG_LAST" "$wait"
+		kill -s "$sig" "$BG_LAST"
+		st=0
+		wait "$BG_LAST" || st=$?
+		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ]
+		[ ! -s out ] && [ ! -s err ]
+	done
+}
