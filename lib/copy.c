@@ -171,13 +171,13 @@ rw_loop(int in, int out, int64_t tin, int64_t tout, uintmax_t *total)
 int
 copy_stream(int in, int out, int64_t tin, int64_t tout, uintmax_t *total)
 {
-	int r;
+	int r, pin = is_pipe(in), pout = is_pipe(out);
 
 	*total = 0;
-	if (is_pipe(in) || is_pipe(out)) {
-		if (is_pipe(in))
+	if (pin || pout) {
+		if (pin)
 			pipe_grow(in);
-		if (is_pipe(out))
+		if (pout)
 			pipe_grow(out);
 		r = splice_loop(in, out, tin, tout, total);
 		if (r != FALLBACK)

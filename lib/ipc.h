@@ -49,7 +49,6 @@ struct opts {
 };
 extern struct opts opt;
 int	 opt_parse(int, char **, const char *, const struct optdef *);
-const char *opt_name(int);
 
 /* num.c: numbers, sizes, durations, modes; usage error when malformed */
 uintmax_t num_parse(const char *, const char *, uintmax_t, uintmax_t);
@@ -75,7 +74,6 @@ struct deadline {
 };
 void	 deadline_set(struct deadline *, int64_t);
 int	 deadline_ms(const struct deadline *);
-void	 deadline_realtime(const struct deadline *, struct timespec *);
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
@@ -174,7 +172,6 @@ struct holders {
 };
 typedef int (*proc_fd_fn)(const struct stat *, void *);
 void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
-void	 proc_comm(pid_t, char *, size_t);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);

@@ -77,7 +77,7 @@ verb_help(const struct optdef **defs, size_t n)
 }
 
 /* the name an option is known by in messages: "-t" or "--pass-fd" */
-const char *
+static const char *
 opt_name(int code)
 {
 	static char buf[40];

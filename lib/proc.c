@@ -109,7 +109,7 @@ proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
 }
 
 /* the command name, with what would break a list (',', blanks) as '_' */
-void
+static void
 proc_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];

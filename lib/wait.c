@@ -16,18 +16,18 @@
 #define NS	INT64_C(1000000000)
 
 static int64_t
-now(clockid_t clock)
+now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(clock, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
 }
 
 void
 deadline_set(struct deadline *d, int64_t timeout)
 {
-	d->at = (timeout < 0) ? TIMEOUT_NONE : now(CLOCK_MONOTONIC) + timeout;
+	d->at = (timeout < 0) ? TIMEOUT_NONE : now() + timeout;
 }
 
 /* what is left, as poll(2) takes it: -1 forever, 0 expired */
@@ -38,22 +38,11 @@ deadline_ms(const struct deadline *d)
 
 	if (d->at == TIMEOUT_NONE)
 		return -1;
-	left = d->at - now(CLOCK_MONOTONIC);
+	left = d->at - now();
 	if (left <= 0)
 		return 0;
 	left = (left + 999999) / 1000000;
 	return left > INT_MAX ? INT_MAX : (int)left;
-}
-
-/* the same instant on CLOCK_REALTIME, as mq_timedsend(3) wants it */
-void
-deadline_realtime(const struct deadline *d, struct timespec *ts)
-{
-	int64_t left = d->at - now(CLOCK_MONOTONIC), at;
-
-	at = now(CLOCK_REALTIME) + (left > 0 ? left : 0);
-	ts->tv_sec = (time_t)(at / NS);
-	ts->tv_nsec = (long)(at % NS);
 }
 
 /* 1: fd is ready (or hung up); 0: the deadline passed; -1: error */
