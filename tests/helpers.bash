@@ -71,22 +71,18 @@ asleep_in() {
 OPEN_WAIT='wait_for_partner|fifo_open|pipe_wait'
 POLL_WAIT='poll|select'
 
-# some process holds the FIFO $1 open with access $2: r (O_RDONLY or
-# O_RDWR) or w (O_WRONLY or O_RDWR), seen in /proc by inode and fdinfo
-fifo_held() {
-	local ino fd acc
-	[ "$2" = r ] && acc='[02]' || acc='[12]'
+# some process holds the FIFO $1 open for reading (O_RDONLY or O_RDWR),
+# seen in /proc by inode and fdinfo
+fifo_has_reader() {
+	local ino fd
 	ino=$(stat -L -c %i "$1") || return 1
 	for fd in /proc/[0-9]*/fd/*; do
 		[ "$(stat -L -c %i "$fd" 2>/dev/null)" = "$ino" ] || continue
-		grep -qE "^flags:\s+[0-7]*$acc\$" "${fd%/fd/*}/fdinfo/${fd##*/}" \
+		grep -qE '^flags:\s+[0-7]*[02]$' "${fd%/fd/*}/fdinfo/${fd##*/}" \
 		    2>/dev/null && return 0
 	done
 	return 1
 }
-
-fifo_has_reader() { fifo_held "$1" r; }
-fifo_has_writer() { fifo_held "$1" w; }
 
 # SIGTERM, then SIGINT, to the command "$@" once it waits (its wchan
 # matches $1): each ends it with 128+signal and nothing on stdout or stderr
