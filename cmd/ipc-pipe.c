@@ -120,23 +120,34 @@ open_fifo(const char *path, int flags)
 	return fd;
 }
 
+/* mkfifo through the directory's descriptor: what we check is where we made it */
 static int
 create_one(const char *path, mode_t mode)
 {
+	char base[NAME_MAX + 1];
 	struct stat st;
+	int dfd, r = 1;
 
-	if (mkfifo(path, mode) == 0)
-		return 0;
-	if (errno == EEXIST && lstat(path, &st) == 0) {
-		if (S_ISFIFO(st.st_mode) && opt.exist_ok)
-			return 0;
-		if (!S_ISFIFO(st.st_mode)) {
-			warnx("create %s: exists and is not a FIFO", path);
-			return 1;
-		}
+	if ((dfd = path_parent(path, base)) == -1) {
+		warn("create %s", path);
+		return 1;
 	}
-	warn("create %s", path);
-	return 1;
+	if (mkfifoat(dfd, base, mode) == 0)
+		r = 0;
+	else if (errno == EEXIST &&
+	    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISFIFO(st.st_mode))
+			warnx("create %s: exists and is not a FIFO", path);
+		else if (opt.exist_ok)
+			r = 0;
+		else {
+			errno = EEXIST;
+			warn("create %s", path);
+		}
+	} else
+		warn("create %s", path);
+	close(dfd);
+	return r;
 }
 
 static int
@@ -349,11 +360,14 @@ recv_count(int fd, const char *path)
 static int
 pipe_recv(int argc, char *argv[])
 {
+	struct stat st;
 	const char *path;
 	int i, fd;
 
 	i = parse_paths(argc, argv, "timeout count follow null", 1, 1);
 	path = argv[i];
+	if (stat_fifo(path, &st) == -1)
+		return 1;
 	/*
 	 * -t 0 on a FIFO nobody holds: nothing can be there, and opening it
 	 * would release a writer blocked in open(2) only to leave it to
@@ -368,29 +382,35 @@ pipe_recv(int argc, char *argv[])
 }
 
 static int
+rm_one(const char *path)
+{
+	switch (path_rm(path, S_IFIFO, NULL)) {
+	case PATH_OK:
+		return 0;
+	case PATH_KIND:
+		warnx("rm %s: not a FIFO", path);
+		return 1;
+	case PATH_CHANGED:
+		warnx("rm %s: replaced while being removed: left as it is",
+		    path);
+		return 1;
+	}
+	if (errno == ENOENT && opt.force)
+		return 0;
+	warn("rm %s", path);
+	return 1;
+}
+
+static int
 pipe_rm(int argc, char *argv[])
 {
-	struct stat st;
 	int i, rc = 0;
 
 	i = parse_paths(argc, argv, "force", 1, -1);
-	for (; i < argc; i++) {
-		if (lstat(argv[i], &st) == -1) {
-			if (errno != ENOENT || !opt.force) {
-				warn("rm %s", argv[i]);
-				rc = 1;
-			}
-		} else if (!S_ISFIFO(st.st_mode)) {
-			warnx("rm %s: not a FIFO", argv[i]);
-			rc = 1;
-		} else if (unlink(argv[i]) == -1) {
-			warn("rm %s", argv[i]);
-			rc = 1;
-		}
-	}
+	for (; i < argc; i++)
+		rc |= rm_one(argv[i]);
 	return rc;
 }
-
 
 /*
  * Bytes buffered and capacity, read through a reader's own descriptor
@@ -497,7 +517,8 @@ ls_held(struct table *t, struct holders *hs)
 	ssize_t n;
 	size_t i;
 
-	qsort(hs->h, hs->n, sizeof(hs->h[0]), by_object);
+	if (hs->n > 0)		/* qsort(NULL, 0, ...) is undefined */
+		qsort(hs->h, hs->n, sizeof(hs->h[0]), by_object);
 	for (i = 0; i < hs->n; i++) {
 		if (i > 0 && hs->h[i].dev == hs->h[i - 1].dev &&
 		    hs->h[i].ino == hs->h[i - 1].ino)

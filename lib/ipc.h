@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <signal.h>
@@ -133,9 +134,10 @@ struct col {
 	int type;
 	int ls;				/* shown by ls without -o */
 };
+#define TABLE_FIELDS	32		/* -o takes at most this many */
 struct table {
 	const struct col *cols;
-	int ncols, nsel, sel[32];
+	int ncols, nsel, sel[TABLE_FIELDS];
 	size_t nrows, cap;
 	char **cell;
 };
@@ -185,6 +187,12 @@ void	 stdout_epipe(void) __attribute__((noreturn));
 /* dir.c: a directory's names, sorted */
 char	**dir_names(const char *, size_t *);
 void	 dir_names_free(char **, size_t);
+
+/* path.c: files acted on through their directory's descriptor */
+enum { PATH_OK, PATH_KIND, PATH_CHANGED };
+int	 path_parent(const char *, char [NAME_MAX + 1]);
+int	 path_base(const char *, char [NAME_MAX + 1], const char *);
+int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);

@@ -129,9 +129,10 @@ mode_parse(const char *s, const char *what)
 	mode_t m = 0;
 	size_t i;
 
-	for (i = 0; i < len && s[i] >= '0' && s[i] <= '7'; i++)
+	/* leading zeros as chmod(1) takes them, up to 12 digits; past 0777
+	 * it stops, so no digits can wrap round into range */
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '7' && m <= 0777; i++)
 		m = (mode_t)(m * 8 + (mode_t)(s[i] - '0'));
-	/* leading zeros as chmod(1) takes them; the length bounds the value */
 	if (len == 0 || len > 12 || i != len || m > 0777)
 		usage_error("%s: '%s' is not an octal mode from 0 to 0777", what, s);
 	return m;

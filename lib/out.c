@@ -49,7 +49,7 @@ table_init(struct table *t, const struct col *cols, int ls)
 	while (cols[t->ncols].name != NULL)
 		t->ncols++;
 	if (opt.output == NULL) {
-		for (c = 0; c < t->ncols; c++)
+		for (c = 0; c < t->ncols && t->nsel < TABLE_FIELDS; c++)
 			if (!ls || cols[c].ls)
 				t->sel[t->nsel++] = c;
 		return;
@@ -58,8 +58,9 @@ table_init(struct table *t, const struct col *cols, int ls)
 		e = p + strcspn(p, ",");
 		if ((c = col_find(t, p, (size_t)(e - p))) < 0)
 			bad_field(t, p, (size_t)(e - p));
-		if (t->nsel < (int)(sizeof(t->sel) / sizeof(t->sel[0])))
-			t->sel[t->nsel++] = c;
+		if (t->nsel == TABLE_FIELDS)
+			usage_error("-o: more than %d fields", TABLE_FIELDS);
+		t->sel[t->nsel++] = c;
 		if (*e == '\0')
 			break;
 	}
@@ -198,7 +199,7 @@ text_row(const struct table *t, size_t row, const size_t *w)
 void
 table_print(const struct table *t)
 {
-	size_t w[32], r, len;
+	size_t w[TABLE_FIELDS], r, len;
 	const char *v;
 	int i;
 

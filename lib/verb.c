@@ -74,12 +74,14 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	if (argc < 2)
 		usage_error("missing verb");
 	name = argv[1];
-	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
-		help(verbs);
-		return 0;
-	}
-	if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
-		printf("%s %s\n", getprogname(), IPC_VERSION);
+	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 ||
+	    strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
+		if (argc > 2)
+			usage_error("%s takes no operands", name);
+		if (name[1] == 'h' || name[2] == 'h')
+			help(verbs);
+		else
+			printf("%s %s\n", getprogname(), IPC_VERSION);
 		return 0;
 	}
 	for (v = verbs; v->name != NULL; v++)

@@ -37,6 +37,17 @@ teardown() {
 	assert_output "ipc-pipe 0.1.0"
 }
 
+@test "-V and -h take no operands: exit 2" {
+	for c in ipc-pipe ipc-mq; do
+		for o in -V --version -h --help; do
+			run --separate-stderr "$c" "$o" extra
+			assert_failure 2
+			[ -z "$output" ]
+			[ "${stderr_lines[0]}" = "$c: $o takes no operands" ]
+		done
+	done
+}
+
 @test "VERB -h prints that verb's usage and options, exit 0" {
 	run --separate-stderr ipc-pipe send -h
 	assert_success
@@ -198,7 +209,7 @@ teardown() {
 	[ "$(stat -c %a a)" = 664 ]
 	[ "$(stat -c %a b)" = 7 ]
 	[ "$(stat -c %a c)" = 750 ]
-	for m in 8 01000 rwx 0x1ff "" 0000000000600 -1; do
+	for m in 8 01000 rwx 0x1ff "" 0000000000600 -1 40000000777 20000000000; do
 		run ipc-pipe create -m "$m" d
 		assert_failure 2
 		assert_line --index 0 "ipc-pipe: create: -m: '$m' is not an octal mode from 0 to 0777"
@@ -270,6 +281,16 @@ teardown() {
 	run ipc-pipe stat -o bytes,nope f
 	assert_failure 2
 	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, path)"
+}
+
+@test "-o with more fields than a table takes is refused, not cut short" {
+	ipc-pipe create f
+	run -0 ipc-pipe stat -o "$(printf 'kind,%.0s' $(seq 31))kind" f
+	[ "${#lines[@]}" -eq 32 ]
+	run --separate-stderr ipc-pipe stat -o "$(printf 'kind,%.0s' $(seq 32))kind" f
+	assert_failure 2
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "ipc-pipe: stat: -o: more than 32 fields" ]
 }
 
 @test "-j output is valid JSON (stat: an object, ls: an array)" {

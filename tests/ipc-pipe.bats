@@ -883,3 +883,70 @@ writers="
 	run grep -F "\"$f\"" trace
 	assert_failure
 }
+
+# --- races: what is checked is what is acted on ----------------------------
+
+# run "$@" under strace with each newfstatat held for a second after it
+# returns; once it is held in the first that does not follow a symlink
+# (/proc/PID/syscall names the call), return with the traced pid in HELD
+hold_fstatat() {
+	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers here are x86_64's"
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
+	bg strace -qq -o /dev/null \
+	    -e inject=newfstatat:delay_exit=1000000 "$@"
+	wait_for traced_child "$BG_LAST"
+	wait_for in_fstatat "$HELD"
+}
+traced_child() { HELD=$(pgrep -P "$1" -n) && [ -n "$HELD" ]; }
+# stopped at a newfstatat (262) with AT_SYMLINK_NOFOLLOW (0x100)
+in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
+    "/proc/$1/syscall" 2>/dev/null; }
+
+@test "rm removes only the FIFO it checked: a file put in its place is left" {
+	mkdir d
+	ipc-pipe create d/f
+	hold_fstatat ipc-pipe rm d/f
+	mv d/f d/old
+	echo data > d/f
+	st=0
+	wait "$BG_LAST" 2> err || st=$?
+	[ "$st" -eq 1 ]
+	run cat d/f
+	assert_output data
+	[ -p d/old ]
+	run ls -A d
+	assert_output "$(printf 'f\nold')"
+}
+
+@test "rm never follows a parent directory swapped for a symlink" {
+	mkdir d elsewhere
+	ipc-pipe create d/f
+	echo data > elsewhere/f
+	hold_fstatat ipc-pipe rm d/f
+	mv d d.real
+	ln -s elsewhere d
+	wait "$BG_LAST"
+	run cat elsewhere/f
+	assert_output data
+	[ ! -e d.real/f ]
+	run ls -A d.real
+	assert_output ""
+}
+
+@test "recv of a file that is not a FIFO says so, exit 1, even with -t 0" {
+	echo data > reg
+	for t in "" "-t 0"; do
+		run --separate-stderr timeout -s KILL 5 ipc-pipe recv $t reg
+		assert_failure 1
+		[ "$stderr" = "ipc-pipe: recv reg: not a FIFO" ]
+	done
+}
+
+@test "ls with no process holding a pipe lists none (nothing sorted, nothing read)" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root: a PID namespace of its own"
+	run --separate-stderr unshare -p -f --mount-proc ipc-pipe ls
+	assert_success
+	assert_output "KIND INODE BYTES READERS WRITERS PATH"
+	[ -z "$stderr" ]
+}

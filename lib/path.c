@@ -1,0 +1,115 @@
+/*
+ * Files acted on through their directory's descriptor: a check and the
+ * act that follows it see the same directory, whatever is renamed or
+ * swapped for a symlink along the path in between.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+/*
+ * Open the directory that holds path (never through a symlink in its
+ * last part) and put path's last part in base. -1 with errno.
+ */
+int
+path_parent(const char *path, char base[NAME_MAX + 1])
+{
+	char dir[PATH_MAX];
+	const char *slash;
+	size_t len = strlen(path), dlen;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;		/* "fifo/" names fifo */
+	if (len == 0 || len >= sizeof(dir)) {
+		errno = len ? ENAMETOOLONG : ENOENT;
+		return -1;
+	}
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return path_base(dir, base, ".");
+	dlen = (size_t)(slash - dir);
+	if (path_base(slash + 1, base, NULL) == -1)
+		return -1;
+	if (dlen == 0)
+		return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir[dlen] = '\0';
+	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* base checked and copied; then dir opened, unless dir is NULL (0) */
+int
+path_base(const char *name, char base[NAME_MAX + 1], const char *dir)
+{
+	if (*name == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		errno = EISDIR;
+		return -1;
+	}
+	if (strlen(name) > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strlcpy(base, name, NAME_MAX + 1);
+	if (dir == NULL)
+		return 0;
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * Remove path if it is a file of type (S_IFIFO, S_IFSOCK) and ok(),
+ * where given, accepts it. What is removed is what was checked: the
+ * entry is first renamed aside within its directory, checked again
+ * there, and only then unlinked; anything else found there is put
+ * back. PATH_OK; PATH_KIND (not of that type, or refused by ok);
+ * PATH_CHANGED (swapped under us, left as it was); -1 with errno.
+ */
+int
+path_rm(const char *path, mode_t type, int (*ok)(const struct stat *))
+{
+	char base[NAME_MAX + 1], aside[64];
+	struct stat st, now;
+	int dfd, r = -1, e;
+
+	if ((dfd = path_parent(path, base)) == -1)
+		return -1;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		goto out;
+	r = PATH_KIND;
+	if ((st.st_mode & S_IFMT) != type || (ok != NULL && !ok(&st)))
+		goto out;
+	snprintf(aside, sizeof(aside), ".ipc-rm.%ld.%ju", (long)getpid(),
+	    (uintmax_t)st.st_ino);
+	r = -1;
+	if (renameat2(dfd, base, dfd, aside, RENAME_NOREPLACE) == -1) {
+		/* a file system without RENAME_NOREPLACE: unlink as checked */
+		if (errno == EINVAL && unlinkat(dfd, base, 0) == 0)
+			r = PATH_OK;
+		goto out;
+	}
+	if (fstatat(dfd, aside, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_file(&st, &now) && (now.st_mode & S_IFMT) == type) {
+		r = unlinkat(dfd, aside, 0) == 0 ? PATH_OK : -1;
+		goto out;
+	}
+	/* not what we checked: back where it was, untouched */
+	renameat2(dfd, aside, dfd, base, RENAME_NOREPLACE);
+	r = PATH_CHANGED;
+out:
+	e = errno;
+	close(dfd);
+	errno = e;
+	return r;
+}
