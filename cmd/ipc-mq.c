@@ -109,6 +109,7 @@ operand(int argc, char *argv[], int i)
 		usage_error(opt.sysv ? "missing KEY" : "missing NAME");
 	if (argc - i > 1)
 		usage_error("too many operands");
+	opt.obj = argv[i];	/* what a failed stdout names */
 	return argv[i];
 }
 
@@ -338,20 +339,6 @@ px_tryrecv(struct q *q)
 }
 
 /*
- * The reader of our output left while we waited (a pipe with no reader
- * polls as POLLERR): end as a write would have, before a message is
- * taken that nobody can be given
- */
-static void
-reader_check(void)
-{
-	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
-
-	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
-		stdout_epipe();
-}
-
-/*
  * try(q) until it does not fail with EAGAIN, waiting in poll(2) for the
  * queue to become ready in between: output so far is flushed before
  * the first wait, and the waits together are bounded by -t (ETIMEDOUT)
@@ -374,7 +361,7 @@ px_retry(struct q *q, int (*try)(struct q *), short ev)
 			return -1;
 		}
 		if (ev == POLLIN)
-			reader_check();
+			stdout_ready();	/* its reader may have left meanwhile */
 	}
 	return r;
 }
@@ -443,7 +430,12 @@ px_prepare(struct q *q, const char *arg, int flags)
 
 	name_posix(arg, q->pname);
 	q->name = q->pname;
-	q->mqd = mq_open(q->name, flags | O_NONBLOCK);
+	/* a receiver writes too where it may: to give back what it took */
+	q->mqd = (mqd_t)-1;
+	if (flags == O_RDONLY)
+		q->mqd = mq_open(q->name, O_RDWR | O_NONBLOCK);
+	if (q->mqd == (mqd_t)-1)
+		q->mqd = mq_open(q->name, flags | O_NONBLOCK);
 	if (q->mqd == (mqd_t)-1 || mq_getattr(q->mqd, &a) == -1)
 		err(1, "%s %s", opt.verb->name, q->name);
 	q->limit = (size_t)a.mq_msgsize;
@@ -570,15 +562,38 @@ recv_failed(const struct q *q)
 	err(1, "%s %s", opt.verb->name, q->name);
 }
 
+/* a message taken but never written out goes back, without waiting */
+static int
+px_putback(void *arg, intmax_t prio, const char *p, size_t len)
+{
+	struct q *q = arg;
+
+	return mq_send(q->mqd, p, len, (unsigned)prio);
+}
+
+static int
+sv_putback(void *arg, intmax_t type, const char *p, size_t len)
+{
+	struct q *q = arg;
+	long t = (long)type;
+
+	memcpy(q->buf, &t, sizeof(long));
+	memmove(q->buf + sizeof(long), p, len);
+	return msgsnd(q->id, q->buf, len, IPC_NOWAIT);
+}
+
 static int
 recv_all(struct q *q)
 {
 	struct meta m = { opt.sysv ? "type" : "priority", NULL, 0 };
 	uintmax_t got = 0, want = opt.count ? opt.count : 1;
 
+	opt.obj = q->name;
+	msgout_putback(opt.sysv ? sv_putback : px_putback, q);
+	stdout_ready();		/* nothing is taken that cannot be written */
 	while (opt.follow || got < want) {
 		if (q->get(q) == -1) {
-			if (errno == ETIMEDOUT)
+			if (errno == ETIMEDOUT)	/* flushes, q still here */
 				return msgout_timeout(q->name, got);
 			recv_failed(q);
 		}
@@ -586,6 +601,8 @@ recv_all(struct q *q)
 		msgout(&m, 1, q->msg, q->len);
 		got++;
 	}
+	msgout_flush();		/* while q can still take back what fails */
+	msgout_putback(NULL, NULL);
 	return 0;
 }
 
@@ -633,6 +650,7 @@ q_peek(int argc, char *argv[])
 		    "taking the message");
 	json_alone();
 	sv_prepare(&q, arg);
+	opt.obj = q.name;
 	for (n = 0; opt.count == 0 || n < opt.count; n++) {
 		q.type = (long)n;	/* MSG_COPY: the index, not a type */
 		q.flags = MSG_COPY | IPC_NOWAIT;

@@ -1,4 +1,5 @@
 /* ipc-pipe: named pipes (FIFOs) and anonymous pipes. */
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <err.h>
@@ -53,6 +54,8 @@ parse_paths(int argc, char *argv[], const char *names, int min, int max)
 		usage_error("too many operands");
 	for (j = i; j < argc; j++)
 		check_path(argv[j]);
+	if (argc - i == 1)
+		opt.obj = argv[i];	/* what a failed stdout names */
 	return i;
 }
 
@@ -82,20 +85,37 @@ is_fifo(const struct stat *st, void *arg)
 	    st->st_ino == want->st_ino);
 }
 
-/* some process holds the FIFO at path open: something may be buffered */
+/*
+ * Whether recv -t 0 may open the FIFO: opening a read end releases a
+ * writer blocked in open(2), which then dies of SIGPIPE when we close
+ * it a moment later. Safe where a reader holds it (then nobody waits
+ * in open for one), or where no process we can see waits to write it.
+ * Nobody holding it, all of /proc seen: nothing can be buffered.
+ */
 static int
-held(const char *path)
+may_open(const struct stat *st)
 {
-	struct holders hs;
-	struct stat st;
-	int n;
+	struct holders hs, ws;
+	size_t i;
+	int ok = 1;
 
-	if (stat(path, &st) == -1)
-		return 1;	/* open_fifo says why */
-	proc_scan_fds(&hs, is_fifo, &st);
-	n = hs.n > 0 || hs.partial;
+	proc_scan_fds(&hs, is_fifo, (void *)st);
+	if (holders_has(&hs, st->st_dev, st->st_ino, HOLD_READ))
+		goto out;
+	if (hs.n == 0 && !hs.partial) {
+		ok = 0;
+		goto out;
+	}
+	proc_scan_openers(&ws);
+	for (i = 0; i < ws.n; i++)
+		if ((ws.h[i].dev == 0 && ws.h[i].ino == 0) ||
+		    (ws.h[i].dev == st->st_dev && ws.h[i].ino == st->st_ino &&
+		    ws.h[i].acc != O_RDONLY))
+			ok = 0;
+	holders_free(&ws);
+out:
 	holders_free(&hs);
-	return n;
+	return ok;
 }
 
 /* open a FIFO, bounded by -t; exits 1 or 124 on failure */
@@ -276,10 +296,8 @@ recv_stream(int fd, const char *path)
 			return msgout_timeout(path, got);
 		else if (r == COPY_ERR_IN)
 			err(1, "recv %s", path);
-		else if (errno == EPIPE)
-			stdout_epipe();
 		else
-			err(1, "recv %s: stdout", path);
+			stdout_failed();
 	}
 }
 
@@ -297,36 +315,91 @@ cut_after(const char *p, size_t len, uintmax_t want, int delim)
 	return len;
 }
 
+static int
+lock_call(void *arg)
+{
+	return flock(*(int *)arg, LOCK_EX);
+}
+
 /*
- * One step of -c: peek at what is buffered with tee(2), write out what
- * the lines still wanted take of it, and only then read(2) exactly that
- * much: the next reader loses nothing, and nothing is lost when stdout
- * fails. Returns bytes taken, 0 at end of file, -2 for nothing yet, -1.
+ * Our -c readers of one FIFO take turns, each holding an exclusive
+ * flock(2) on it from its peek to its read: between them, every line
+ * reaches exactly one. 0, or -1 (ETIMEDOUT when d passed first).
+ */
+static int
+lock_fifo(int fd, const struct deadline *d)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return -1;
+	return wait_call(lock_call, &fd, d);
+}
+
+/*
+ * A reader that takes no lock (cat, a shell's read) took bytes between
+ * our peek and our read, so we wrote out what it has too, and now hold
+ * bytes nobody else has: write them out, say so, and fail.
+ */
+static void
+raced(const char *path, const char *got, ssize_t n)
+{
+	if (n > 0 && write_full(1, got, (size_t)n, TIMEOUT_NONE) != COPY_EOF)
+		stdout_failed();
+	errx(1, "recv %s: another reader took bytes between our peek and our "
+	    "read: wrote out the %zd bytes read instead, after the lines it "
+	    "also took", shown(path), n > 0 ? n : 0);
+}
+
+/*
+ * One step of -c, under the FIFO's lock: peek at what is buffered with
+ * tee(2), write out what the lines still wanted take of it, and only
+ * then read(2) exactly that much, checking it is what was peeked: the
+ * next reader loses nothing, and nothing is lost when stdout fails.
+ * Returns bytes taken, 0 at end of file, -2 for nothing yet, -1.
  */
 static ssize_t
 recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
     const char *path)
 {
-	char term = opt.null ? '\0' : '\n';
+	char term = opt.null ? '\0' : '\n', got[1 << 16];
 	ssize_t n;
 	size_t cut;
 
-	n = tee(fd, peek[1], size, SPLICE_F_NONBLOCK);
+	n = tee(fd, peek[1], size < sizeof(got) ? size : sizeof(got),
+	    SPLICE_F_NONBLOCK);
 	if (n <= 0)
 		return (n < 0 && errno == EAGAIN) ? -2 : n;
 	if (read(peek[0], buf, (size_t)n) != n)
 		return -1;
 	cut = cut_after(buf, (size_t)n, *left, term);
-	if (write_full(1, buf, cut, TIMEOUT_NONE) != COPY_EOF) {
-		if (errno == EPIPE)
-			stdout_epipe();
-		err(1, "recv %s: stdout", path);
-	}
+	if (write_full(1, buf, cut, TIMEOUT_NONE) != COPY_EOF)
+		stdout_failed();
 	*left -= mem_count(buf, cut, term);
-	/* what we wrote, we take: another reader racing us is our limit */
-	if ((n = read(fd, buf, cut)) != (ssize_t)cut)
-		errx(1, "recv %s: another reader took what was written out",
-		    path);
+	while ((n = read(fd, got, cut)) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)cut || memcmp(got, buf, cut) != 0)
+		raced(path, got, n);
+	return n;
+}
+
+/* wait for bytes, then take a step of them under the FIFO's lock */
+static ssize_t
+recv_step(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
+    const char *path, const struct deadline *d)
+{
+	ssize_t n;
+	int r;
+
+	if ((r = wait_fd(fd, POLLIN, d)) == 0 ||
+	    (r > 0 && lock_fifo(fd, d) == -1 && errno == ETIMEDOUT)) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (r < 0)
+		return -1;
+	n = recv_some(fd, peek, buf, size, left, path);
+	flock(fd, LOCK_UN);
 	return n;
 }
 
@@ -337,16 +410,16 @@ recv_count(int fd, const char *path)
 	struct deadline d;
 	uintmax_t left = opt.count, got = 0;
 	ssize_t n = 1;
-	int peek[2], r;
+	int peek[2];
 
 	if (pipe2(peek, O_CLOEXEC | O_NONBLOCK) == -1)
 		err(1, "recv %s: pipe", path);
 	while (left > 0) {
 		if (n != -2)	/* a new wait; not after a wake-up with nothing */
 			deadline_set(&d, opt.timeout);
-		if ((r = wait_fd(fd, POLLIN, &d)) == 0)
+		n = recv_step(fd, peek, buf, sizeof(buf), &left, path, &d);
+		if (n == -1 && errno == ETIMEDOUT)
 			return msgout_timeout(path, got);
-		n = r < 0 ? -1 : recv_some(fd, peek, buf, sizeof(buf), &left, path);
 		if (n == -1)
 			err(1, "recv %s", path);
 		if (n == 0)
@@ -373,8 +446,10 @@ pipe_recv(int argc, char *argv[])
 	 * would release a writer blocked in open(2) only to leave it to
 	 * SIGPIPE a moment later
 	 */
-	if (opt.timeout == 0 && !held(path))
+	if (opt.timeout == 0 && !may_open(&st))
 		errx(EXIT_TIMEOUT, "recv %s: timed out", path);
+	opt.obj = path;
+	stdout_ready();		/* nothing is taken that cannot be written */
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
 	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
 	pipe_grow(fd);

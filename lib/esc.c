@@ -1,5 +1,6 @@
 /* Escaping: text cells as /proc/mounts does (\040), JSON strings. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipc.h"
@@ -106,4 +107,35 @@ esc_json(FILE *f, const char *s, size_t len)
 		} else	/* as Python's surrogateescape: the byte comes back */
 			fprintf(f, "\\u%04x", 0xdc00 + p[i]);
 	}
+}
+
+/*
+ * s as a message shows it: escaped as a key=value value is (control
+ * bytes, backslashes and bytes that are not UTF-8 as \ooo), so an error
+ * is always one line and cannot drive the terminal. s itself where
+ * nothing needs escaping; else one of a few buffers, reused in turn.
+ */
+const char *
+shown(const char *s)
+{
+	static char *ring[4];
+	static unsigned next;
+	const char *p;
+	size_t len;
+	FILE *f;
+	char **slot;
+
+	for (p = s; *p != '\0' && plain(p, 1) > 0; p += plain(p, 1))
+		;
+	if (*p == '\0')
+		return s;
+	slot = &ring[next++ % 4];
+	free(*slot);
+	*slot = NULL;
+	if ((f = open_memstream(slot, &len)) == NULL)
+		return "?";
+	esc_text(f, s, 1);
+	if (fclose(f) != 0)
+		return "?";
+	return *slot;
 }

@@ -46,6 +46,8 @@ struct opts {
 	int exist_ok, sysv, noheader, json, has_mode;
 	mode_t mode;
 	const char *output;
+	const char *obj;		/* the object, as stdout errors name it */
+	const char *what;		/* -h or -V as given, before any verb */
 	const char *val[OPT_NCODES];	/* other options by code; flags: "" */
 };
 extern struct opts opt;
@@ -125,6 +127,8 @@ struct meta {
 };
 void	 msgout(const struct meta *, size_t, const char *, size_t);
 void	 msgout_flush(void);
+void	 msgout_putback(int (*)(void *, intmax_t, const char *, size_t),
+	    void *);
 int	 msgout_timeout(const char *, uintmax_t);
 
 /* out.c: stat's key=value lines, ls's table, and JSON, from one field list */
@@ -158,6 +162,7 @@ void	 table_time(struct table *, int, time_t);
 void	 esc_text(FILE *, const char *, int);
 size_t	 esc_text_len(const char *, int);
 void	 esc_json(FILE *, const char *, size_t);
+const char *shown(const char *);
 
 /* proc.c: who holds an object, from /proc */
 struct holder {
@@ -175,6 +180,8 @@ struct holders {
 typedef int (*proc_fd_fn)(const struct stat *, void *);
 void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
+void	 proc_scan_openers(struct holders *);
+int	 holders_has(const struct holders *, dev_t, ino_t, int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
 void	 holders_note(const struct holders *, const char *);
@@ -182,7 +189,9 @@ void	 holders_free(struct holders *);
 
 /* outfd.c: stdout flushed and checked at exit */
 void	 stdout_check(void);
+void	 stdout_failed(void) __attribute__((noreturn));
 void	 stdout_epipe(void) __attribute__((noreturn));
+void	 stdout_ready(void);
 
 /* dir.c: a directory's names, sorted */
 char	**dir_names(const char *, size_t *);

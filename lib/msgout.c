@@ -3,28 +3,156 @@
  * -v puts metadata before it, TAB-separated; -j makes one JSON object a
  * line. Buffered while messages keep coming; the caller flushes before
  * it waits, so a pipeline sees each message as it arrives.
+ *
+ * A receiver takes a message out of its object before it can write it,
+ * so each message still in the buffer is kept too, with its metadata:
+ * when a write fails, the ones that never reached stdout are given back
+ * to the object (msgout_putback), and the error says what became of
+ * them. Memory: the buffer, and at most one object's largest message.
  */
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 
-static void
-meta_json(const struct meta *m)
+#define OUTBUF	(1 << 16)
+#define NKEEP	1024		/* messages kept at most; then a flush */
+
+struct kept {
+	uintmax_t start, end;		/* where it stands in the output */
+	size_t off, len;		/* its bytes in keep */
+	intmax_t meta;
+};
+
+static struct {
+	FILE *f;
+	uintmax_t written;		/* bytes that reached stdout */
+	uintmax_t formatted;		/* bytes given to f */
+	int (*put)(void *, intmax_t, const char *, size_t);
+	void *arg;
+	char *keep;
+	size_t keeplen, keepcap, nkept;
+	struct kept kept[NKEEP];
+} out;
+
+static ssize_t
+out_write(void *cookie, const char *p, size_t len)
 {
-	printf("\"%s\":", m->key);
-	if (m->str != NULL) {
-		putchar('"');
-		esc_json(stdout, m->str, (size_t)-1);
-		putchar('"');
-	} else
-		printf("%jd", m->num);
-	putchar(',');
+	size_t done = 0;
+	ssize_t n;
+
+	(void)cookie;
+	while (done < len) {
+		n = write(STDOUT_FILENO, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+		out.written += (uintmax_t)n;
+	}
+	return (ssize_t)len;
 }
 
-#define OUTBUF	(1 << 16)
+/* stdio formats into our buffer; every byte it writes is counted */
+static FILE *
+out_file(void)
+{
+	static char buf[OUTBUF];
+	cookie_io_functions_t io = { .write = out_write };
+
+	if (out.f == NULL) {
+		if ((out.f = fopencookie(NULL, "w", io)) == NULL ||
+		    setvbuf(out.f, buf, _IOFBF, OUTBUF) != 0)
+			err(1, NULL);
+	}
+	return out.f;
+}
+
+/*
+ * The receiving verb's way to give a message back to its object: fn(arg,
+ * meta, bytes, len), 0 when it is back. Without one, nothing is kept.
+ */
+void
+msgout_putback(int (*fn)(void *, intmax_t, const char *, size_t), void *arg)
+{
+	out.put = fn;
+	out.arg = arg;
+}
+
+static void
+keep(intmax_t meta, const char *p, size_t len)
+{
+	struct kept *k = &out.kept[out.nkept++];
+
+	if (out.keeplen + len > out.keepcap) {
+		out.keepcap = out.keeplen + len + OUTBUF;
+		if ((out.keep = realloc(out.keep, out.keepcap)) == NULL)
+			err(1, NULL);
+	}
+	memcpy(out.keep + out.keeplen, p, len);
+	k->off = out.keeplen;
+	k->len = len;
+	k->meta = meta;
+	k->start = out.formatted;
+	out.keeplen += len;
+}
+
+/*
+ * A write failed (errno): give back what never reached stdout, count
+ * what did only in part, say so, and exit 1 (quietly, 141, for a reader
+ * that went away with nothing lost).
+ */
+static void
+out_failed(void)
+{
+	uintmax_t back = 0, lost = 0, torn = 0;
+	int e = errno;
+	size_t i;
+
+	for (i = 0; i < out.nkept; i++) {
+		struct kept *k = &out.kept[i];
+
+		if (k->end <= out.written)
+			continue;
+		if (k->start < out.written)
+			torn++;
+		else if (out.put(out.arg, k->meta, out.keep + k->off,
+		    k->len) == 0)
+			back++;
+		else
+			lost++;
+	}
+	errno = e;
+	if (torn + lost == 0 && (back == 0 || e == EPIPE))
+		stdout_failed();
+	warnx("%s %s: stdout: %s: %ju message%s put back (at the end of "
+	    "%s), %ju lost, %ju written in part", opt.verb->name,
+	    shown(opt.obj), strerror(e), back, back == 1 ? "" : "s",
+	    opt.sysv ? "the queue" : "its priority", lost, torn);
+	_exit(1);
+}
+
+static void
+meta_json(FILE *f, const struct meta *m)
+{
+	fprintf(f, "\"%s\":", m->key);
+	if (m->str != NULL) {
+		putc('"', f);
+		esc_json(f, m->str, (size_t)-1);
+		putc('"', f);
+	} else
+		fprintf(f, "%jd", m->num);
+	putc(',', f);
+}
 
 /*
  * Make room for a whole message: stdio would flush a full buffer in the
@@ -32,54 +160,71 @@ meta_json(const struct meta *m)
  * message over OUTBUF can still take more than one write.
  */
 static void
-room_for(const struct meta *meta, size_t nmeta, size_t len)
+room_for(FILE *f, const struct meta *meta, size_t nmeta, size_t len)
 {
-	/* stdio's own buffer: glibc ignores a size given without one */
-	static char buf[OUTBUF];
 	size_t need = opt.json ? 6 * len + 32 : len + 1, i;
 
-	if (__fbufsize(stdout) == 0 && __fpending(stdout) == 0)
-		setvbuf(stdout, buf, _IOFBF, OUTBUF);
 	for (i = 0; (opt.json || opt.verbose) && i < nmeta; i++)
 		need += 32 + (meta[i].str ? 6 * strlen(meta[i].str) : 0);
-	if (__fpending(stdout) > 0 && need > OUTBUF - __fpending(stdout))
+	if ((__fpending(f) > 0 && need > OUTBUF - __fpending(f)) ||
+	    out.nkept == NKEEP)
 		msgout_flush();
 }
 
-void
-msgout(const struct meta *meta, size_t nmeta, const char *p, size_t len)
+static void
+format(FILE *f, const struct meta *meta, size_t nmeta, const char *p,
+    size_t len)
 {
 	size_t i;
 
-	room_for(meta, nmeta, len);
 	if (opt.json) {
-		putchar('{');
+		putc('{', f);
 		for (i = 0; i < nmeta; i++)
-			meta_json(&meta[i]);
-		fputs("\"message\":\"", stdout);
-		esc_json(stdout, p, len);
-		fputs("\"}\n", stdout);
-	} else {
-		for (i = 0; opt.verbose && i < nmeta; i++) {
-			if (meta[i].str != NULL)
-				fputs(meta[i].str, stdout);
-			else
-				printf("%jd", meta[i].num);
-			putchar('\t');
-		}
-		fwrite(p, 1, len, stdout);
-		if (!opt.raw)
-			putchar(opt.null ? '\0' : '\n');
+			meta_json(f, &meta[i]);
+		fputs("\"message\":\"", f);
+		esc_json(f, p, len);
+		fputs("\"}\n", f);
+		return;
 	}
-	if (ferror(stdout))
-		stdout_check();
+	for (i = 0; opt.verbose && i < nmeta; i++) {
+		if (meta[i].str != NULL)
+			fputs(meta[i].str, f);
+		else
+			fprintf(f, "%jd", meta[i].num);
+		putc('\t', f);
+	}
+	fwrite(p, 1, len, f);
+	if (!opt.raw)
+		putc(opt.null ? '\0' : '\n', f);
+}
+
+/* one message out; meta[0].num is what msgout_putback gives back */
+void
+msgout(const struct meta *meta, size_t nmeta, const char *p, size_t len)
+{
+	FILE *f = out_file();
+
+	room_for(f, meta, nmeta, len);
+	if (out.put != NULL)
+		keep(nmeta > 0 ? meta[0].num : 0, p, len);
+	format(f, meta, nmeta, p, len);
+	out.formatted = out.written + __fpending(f);
+	if (out.put != NULL)
+		out.kept[out.nkept - 1].end = out.formatted;
+	if (ferror(f))
+		out_failed();
+	if (out.written == out.formatted)
+		out.nkept = out.keeplen = 0;
 }
 
 void
 msgout_flush(void)
 {
-	if (fflush(stdout) == EOF)
-		stdout_check();
+	if (out.f == NULL)
+		return;
+	if (fflush(out.f) == EOF)
+		out_failed();
+	out.nkept = out.keeplen = 0;
 }
 
 /*
@@ -89,8 +234,9 @@ msgout_flush(void)
 int
 msgout_timeout(const char *obj, uintmax_t got)
 {
+	msgout_flush();
 	if (opt.follow && got > 0)
 		return 0;
-	warnx("%s %s: timed out", opt.verb->name, obj);
+	warnx("%s %s: timed out", opt.verb->name, shown(obj));
 	return EXIT_TIMEOUT;
 }

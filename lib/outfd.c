@@ -1,6 +1,11 @@
-/* Stdout is flushed and checked before exit: a full disk is an error. */
+/*
+ * Stdout is flushed and checked before exit: a full disk is an error,
+ * named with the verb and object it happened to. A verb that consumes
+ * asks first whether stdout can take anything at all.
+ */
 #include <err.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +22,51 @@ stdout_epipe(void)
 	_exit(128 + SIGPIPE);
 }
 
+/* a write to stdout failed (errno): "ipc-mq: recv /jobs: stdout: ..." */
+void
+stdout_failed(void)
+{
+	const char *verb = opt.verb ? opt.verb->name : opt.what;
+
+	if (errno == EPIPE)
+		stdout_epipe();
+	if (verb != NULL && opt.obj != NULL)
+		warn("%s %s: stdout", verb, shown(opt.obj));
+	else if (verb != NULL)
+		warn("%s: stdout", verb);
+	else
+		warn("stdout");
+	_exit(1);
+}
+
 void
 stdout_check(void)
 {
-	int e;
-
+	msgout_flush();
 	if (fflush(stdout) == 0 && !ferror(stdout) && fclose(stdout) == 0)
 		return;
-	e = errno;
-	if (e == EPIPE)
-		stdout_epipe();
-	errno = e;
-	warn("stdout");
-	_exit(1);
+	stdout_failed();
+}
+
+/*
+ * Whether stdout can take data at all, asked before anything is taken
+ * from an object: a pipe or socket whose reader has gone polls POLLERR,
+ * and a device that refuses every write (/dev/full) fails a zero-length
+ * one (a full disk's file does not: what is lost then is put back or
+ * counted by the verb). Ends as a failed write would.
+ */
+void
+stdout_ready(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st) == -1)
+		stdout_failed();
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+			stdout_epipe();
+	} else if (!S_ISREG(st.st_mode) && write(STDOUT_FILENO, "", 0) == -1 &&
+	    errno != EAGAIN)
+		stdout_failed();
 }

@@ -139,6 +139,19 @@ acc_matches(int acc, int want)
 	return (want == HOLD_READ) ? acc == O_RDONLY : acc == O_WRONLY;
 }
 
+/* whether some holder has (dev, ino) open with access want */
+int
+holders_has(const struct holders *hs, dev_t dev, ino_t ino, int want)
+{
+	size_t i;
+
+	for (i = 0; i < hs->n; i++)
+		if (hs->h[i].dev == dev && hs->h[i].ino == ino &&
+		    acc_matches(hs->h[i].acc, want))
+			return 1;
+	return 0;
+}
+
 /* "12(cat),40(sh)": each process once, for the object (dev, ino) */
 char *
 holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
@@ -211,4 +224,130 @@ holders_free(struct holders *hs)
 {
 	free(hs->h);
 	memset(hs, 0, sizeof(*hs));
+}
+
+/* the first line of /proc/PID/name into buf; 0, or -1 */
+static int
+proc_line(int piddir, const char *name, char *buf, size_t len)
+{
+	ssize_t n;
+	int f;
+
+	if ((f = openat(piddir, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(f, buf, len - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* the NUL-terminated string at addr in the process's memory */
+static int
+proc_string(int piddir, unsigned long addr, char *buf, size_t len)
+{
+	ssize_t n;
+	int f;
+
+	if ((f = openat(piddir, "mem", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = pread(f, buf, len - 1, (off_t)addr);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strlen(buf) < (size_t)n ? 0 : -1;
+}
+
+enum { OPEN_NONE, OPEN_SEEN, OPEN_UNKNOWN, OPEN_HIDDEN };
+
+/*
+ * What a process in open(2) is opening, from /proc/PID/syscall and its
+ * memory: dev and ino of the target, acc its access mode. OPEN_NONE: it
+ * is not in an open; OPEN_HIDDEN: we may not look (another user's);
+ * OPEN_UNKNOWN: in an open, but of what cannot be read.
+ */
+static int
+opening(int piddir, struct holder *h)
+{
+	char line[512], path[PATH_MAX], at[PATH_MAX + 64];
+	unsigned long a[4];
+	struct stat st;
+	long nr;
+	int dirfd;
+
+	if (proc_line(piddir, "syscall", line, sizeof(line)) == -1)
+		return errno == EACCES || errno == EPERM ? OPEN_HIDDEN : OPEN_NONE;
+	if (sscanf(line, "%ld %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2],
+	    &a[3]) != 5)
+		return OPEN_NONE;	/* "running", or no syscall */
+#ifdef SYS_open
+	if (nr == SYS_open) {
+		a[2] = a[1];
+		a[1] = a[0];
+		a[0] = (unsigned long)AT_FDCWD;
+	} else
+#endif
+	if (nr != SYS_openat)
+		return OPEN_NONE;
+	if (proc_string(piddir, a[1], path, sizeof(path)) == -1)
+		return OPEN_UNKNOWN;
+	dirfd = (int)a[0];
+	if (path[0] == '/')
+		snprintf(at, sizeof(at), "%s", path);
+	else if (dirfd == AT_FDCWD)
+		snprintf(at, sizeof(at), "/proc/%d/cwd/%s", (int)h->pid, path);
+	else
+		snprintf(at, sizeof(at), "/proc/%d/fd/%d/%s", (int)h->pid, dirfd,
+		    path);
+	if (stat(at, &st) == -1)
+		return OPEN_UNKNOWN;
+	h->dev = st.st_dev;
+	h->ino = st.st_ino;
+	h->acc = (int)(a[2] & O_ACCMODE);
+	return OPEN_SEEN;
+}
+
+/*
+ * Every process we can see in the middle of an open(2) (blocked there,
+ * as a FIFO's opener waiting for its other end is): what it opens and
+ * how, from /proc/PID/syscall and its memory. Those we cannot look into
+ * (another user's) set hs->partial; one seen opening but not what has
+ * dev and ino 0.
+ */
+void
+proc_scan_openers(struct holders *hs)
+{
+	struct holder h = { .fd = -1 };
+	struct dirent *e;
+	DIR *proc;
+	pid_t self = getpid();
+	int piddir, r;
+
+	memset(hs, 0, sizeof(*hs));
+	if ((proc = opendir("/proc")) == NULL)
+		return;
+	while ((e = readdir(proc)) != NULL) {
+		if (!isdigit((unsigned char)e->d_name[0]) ||
+		    (h.pid = (pid_t)strtol(e->d_name, NULL, 10)) == self)
+			continue;
+		piddir = openat(dirfd(proc), e->d_name,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (piddir == -1)
+			continue;
+		if ((r = opening(piddir, &h)) == OPEN_HIDDEN)
+			hs->partial = 1;
+		else if (r == OPEN_UNKNOWN) {
+			h.dev = 0;
+			h.ino = 0;
+			h.acc = -1;
+			hs->partial = 1;
+			add(hs, &h);
+		} else if (r == OPEN_SEEN)
+			add(hs, &h);
+		close(piddir);
+	}
+	closedir(proc);
 }

@@ -23,22 +23,24 @@ help(const struct verb *v)
 void
 usage_error(const char *fmt, ...)
 {
+	char *msg = NULL;
 	va_list ap;
 
 	fflush(stdout);
-	if (opt.verb != NULL)
-		fprintf(stderr, "%s: %s: ", getprogname(), opt.verb->name);
-	else
-		fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
+	/* operands quoted in it are escaped: the message stays one line */
 	if (opt.verb != NULL)
-		fprintf(stderr, "\nusage: %s %s\n", getprogname(),
+		fprintf(stderr, "%s: %s: %s\nusage: %s %s\n", getprogname(),
+		    opt.verb->name, msg ? shown(msg) : fmt, getprogname(),
 		    opt.verb->usage);
 	else
-		fprintf(stderr, "\nusage: %s VERB [OPTIONS] OBJECT [ARGS...]"
-		    " (see '%s --help')\n", getprogname(), getprogname());
+		fprintf(stderr, "%s: %s\nusage: %s VERB [OPTIONS] OBJECT "
+		    "[ARGS...] (see '%s --help')\n", getprogname(),
+		    msg ? shown(msg) : fmt, getprogname(), getprogname());
+	free(msg);
 	exit(EXIT_USAGE);
 }
 
@@ -78,6 +80,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	    strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0) {
 		if (argc > 2)
 			usage_error("%s takes no operands", name);
+		opt.what = name;
 		if (name[1] == 'h' || name[2] == 'h')
 			help(verbs);
 		else

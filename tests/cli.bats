@@ -307,7 +307,20 @@ teardown() {
 	ipc-pipe create f
 	run sh -c 'ipc-pipe stat f > /dev/full'
 	assert_failure 1
-	assert_output "ipc-pipe: stdout: No space left on device"
+	assert_output "ipc-pipe: stat f: stdout: No space left on device"
+	run sh -c 'ipc-pipe ls . > /dev/full'
+	assert_failure 1
+	assert_output "ipc-pipe: ls .: stdout: No space left on device"
+	for o in -h --help -V --version; do
+		for c in ipc-pipe ipc-mq; do
+			run sh -c "$c $o > /dev/full"
+			assert_failure 1
+			assert_output "$c: $o: stdout: No space left on device"
+		done
+	done
+	run sh -c 'ipc-pipe recv -h > /dev/full'
+	assert_failure 1
+	assert_output "ipc-pipe: recv: stdout: No space left on device"
 }
 
 @test "a full disk under recv's copy is an error: exit 1, named" {
@@ -347,9 +360,12 @@ teardown() {
 	run sh -c 'timeout 10 ipc-pipe recv f >&-'
 	assert_failure 1
 	assert_output "ipc-pipe: recv f: stdout: Bad file descriptor"
+	# nothing taken: the writer's line is there for the next reader
+	run timeout 10 cat f
+	assert_output hi
 	run sh -c 'ipc-pipe stat f >&-'
 	assert_failure 1
-	assert_output "ipc-pipe: stdout: Bad file descriptor"
+	assert_output "ipc-pipe: stat f: stdout: Bad file descriptor"
 	bg sh -c 'exec cat f > got'
 	run sh -c 'timeout 10 ipc-pipe send f <&-'
 	assert_failure 1

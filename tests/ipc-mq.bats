@@ -547,9 +547,12 @@ usage_line() {
 	run -0 ipc-mq create "$q"
 	run -0 mq send "$q" a b
 	run -1 --separate-stderr bash -c "timeout --preserve-status 20 ipc-mq recv '$q' >/dev/full"
-	assert_equal "$stderr" "ipc-mq: stdout: No space left on device"
+	assert_equal "$stderr" "ipc-mq: recv /$q: stdout: No space left on device"
 	run -1 --separate-stderr bash -c "timeout --preserve-status 20 ipc-mq recv -f -t 0 '$q' >/dev/full"
-	assert_equal "$stderr" "ipc-mq: stdout: No space left on device"
+	assert_equal "$stderr" "ipc-mq: recv /$q: stdout: No space left on device"
+	# nothing was taken that could not be written
+	run -0 ipc-mq recv -c 2 "$q"
+	assert_output "$(printf 'a\nb')"
 }
 
 @test "recv -f | head -1: a reader gone while it waits leaves the next message queued, 141" {
@@ -750,7 +753,7 @@ curmsgs="
 	run -1 --separate-stderr unshare -i sh -c 'ipc-mq create -S private >/dev/full
 	    s=$?; ipcs -q | grep -c "^0x"; exit $s'
 	assert_output 0
-	assert_equal "$stderr" "ipc-mq: stdout: No space left on device"
+	assert_equal "$stderr" "ipc-mq: create private: stdout: No space left on device"
 }
 
 @test "-S create -s: the queue's qbytes; over msgmnb refused naming it, nothing left" {
@@ -1046,4 +1049,66 @@ lrpid=$(cat "$BATS_TEST_TMPDIR/rpid")"
 	run grep -c '^write(1' "$BATS_TEST_TMPDIR/trace"
 	assert_output 1
 	[ "$(wc -c < "$BATS_TEST_TMPDIR/out")" -eq 30010 ]
+}
+
+@test "recv takes nothing when stdout's reader has already gone" {
+	run -0 ipc-mq create "$q"
+	run -0 mq send "$q" a b c
+	run bash -c "{ sleep .3; exec timeout --preserve-status 20 ipc-mq recv -c 3 '$q'; } | true; echo \${PIPESTATUS[0]}"
+	assert_output 141
+	run -0 mq recv -c 3 "$q"
+	assert_output "$(printf 'a\nb\nc')"
+}
+
+@test "-S recv takes nothing it could not write: /dev/full, a reader gone" {
+	run -0 ipc-mq create -S "$key"
+	run -0 mq send -S "$key" a b
+	run -1 --separate-stderr bash -c "timeout --preserve-status 20 ipc-mq recv -S -f -t 0 '$key' >/dev/full"
+	assert_equal "$stderr" "ipc-mq: recv $key: stdout: No space left on device"
+	run bash -c "{ sleep .3; exec timeout --preserve-status 20 ipc-mq recv -S -c 2 '$key'; } | true; echo \${PIPESTATUS[0]}"
+	assert_output 141
+	run -0 mq recv -S -c 2 "$key"
+	assert_output "$(printf 'a\nb')"
+}
+
+# a file that takes 1024 bytes (ulimit -f 1), then fails with EFBIG
+small_file() { bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@" > small' sh "$@"; }
+
+@test "recv: what a failing file could not take goes back to the queue, counted" {
+	run -0 ipc-mq create -s 600 "$q"
+	for m in a b c; do
+		head -c 599 /dev/zero | tr '\0' "$m" | mq send -p 3 "$q"
+	done
+	run -1 --separate-stderr small_file timeout --preserve-status 20 ipc-mq recv -c 3 "$q"
+	assert_equal "$stderr" "ipc-mq: recv /$q: stdout: File too large: 1 message put back (at the end of its priority), 0 lost, 1 written in part"
+	[ "$(head -c 600 small | tr -d '\n' | tr -d a)" = "" ]
+	[ "$(wc -c < small)" -eq 1024 ]
+	run -0 mq recv -v "$q"
+	assert_output "3	$(head -c 599 /dev/zero | tr '\0' c)"
+}
+
+@test "-S recv: what a failing file could not take goes back with its type" {
+	run -0 ipc-mq create -S "$key"
+	for m in a b c; do
+		head -c 599 /dev/zero | tr '\0' "$m" | mq send -S -T 7 "$key"
+	done
+	run -1 --separate-stderr small_file timeout --preserve-status 20 ipc-mq recv -S -c 3 "$key"
+	assert_equal "$stderr" "ipc-mq: recv $key: stdout: File too large: 1 message put back (at the end of the queue), 0 lost, 1 written in part"
+	run -0 mq recv -S -v -t 0 "$key"
+	assert_output "7	$(head -c 599 /dev/zero | tr '\0' c)"
+}
+
+@test "recv: a message that cannot go back (no write permission) is counted lost" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root: a queue only another user may write"
+	run -0 ipc-mq create -m 0644 -s 600 "$q"
+	for m in a b c; do
+		head -c 599 /dev/zero | tr '\0' "$m" | mq send "$q"
+	done
+	chmod 777 "$BATS_TEST_TMPDIR"
+	cd "$BATS_TEST_TMPDIR"
+	run -1 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    bash -c 'ulimit -f 1; trap "" XFSZ; exec timeout 20 ipc-mq recv -c 3 "$1" > small' sh "$q"
+	assert_equal "$stderr" "ipc-mq: recv /$q: stdout: File too large: 0 messages put back (at the end of its priority), 1 lost, 1 written in part"
+	run -0 attr "$q"
+	assert_output --regexp ' 0$'
 }

@@ -950,3 +950,88 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 	assert_output "KIND INODE BYTES READERS WRITERS PATH"
 	[ -z "$stderr" ]
 }
+
+@test "recv -c: two racing readers take every line exactly once" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	for r in 1 2; do
+		bg sh -c "while timeout -s KILL 20 ipc-pipe recv -t 1s -c 50 $f >> o$r; do :; done"
+	done
+	seq 20000 | timeout -s KILL 30 ipc-pipe send -l "$f"
+	for p in $BG_PIDS; do wait "$p" || true; done
+	BG_PIDS=
+	run sh -c 'sort o1 o2 | uniq -d | wc -l'
+	assert_output 0
+	run sh -c 'sort -n o1 o2 | uniq | wc -l'
+	assert_output 20000
+	[ "$(wc -l < o1)" -gt 0 ] && [ "$(wc -l < o2)" -gt 0 ]
+}
+
+@test "recv -c: a reader without the lock that takes bytes first is caught, nothing dropped" {
+	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers here are x86_64's"
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	printf 'a\nbbbb\n' >&5
+	# hold our read(2) of the FIFO (2 bytes: the peeked "a\n") while dd takes them
+	bg strace -qq -o /dev/null -e inject=read:delay_enter=1000000 \
+	    ipc-pipe recv -c 1 "$f" > out 2> err
+	wait_for traced_child "$BG_LAST"
+	wait_for in_read2 "$HELD"
+	dd if="$f" of=taken bs=2 count=1 status=none
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 1 ]
+	run cat err
+	assert_output "ipc-pipe: recv fifo: another reader took bytes between our peek and our read: wrote out the 2 bytes read instead, after the lines it also took"
+	run cat taken
+	assert_output a
+	run od -An -c out
+	assert_output "   a  \\n   b   b"
+	run timeout 5 dd if="$f" bs=16 count=1 status=none
+	assert_output bb
+}
+# stopped entering a read (0) of 2 bytes
+in_read2() { awk '$1 == 0 && $4 == "0x2" { ok = 1 } END { exit !ok }' \
+    "/proc/$1/syscall" 2>/dev/null; }
+
+# as nobody where we are root (so not every process can be seen), else
+# as ourselves, who cannot see every process anyway
+as_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+	else
+		"$@"
+	fi
+}
+
+@test "recv -t 0 by a user who cannot see every process leaves its own waiting writer alone" {
+	chmod 777 "$BATS_TEST_TMPDIR"
+	as_user ipc-pipe create -m 0666 "$f"
+	bg as_user sh -c "echo kept > $f"
+	w=$BG_LAST
+	wait_for waits_in_open "$w"
+	run --separate-stderr as_user timeout -s KILL 5 ipc-pipe recv -t 0 "$f"
+	assert_failure 124
+	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
+	waits_in_open "$w"
+	run timeout -s KILL 5 cat "$f"
+	assert_output kept
+	wait "$w"
+}
+# $1, or a process below it, is blocked in openat(2) (its syscall file
+# names the call, whatever the kernel calls the place it sleeps in)
+waits_in_open() {
+	local p nr
+	case $(uname -m) in
+	x86_64) nr=257 ;;
+	aarch64) nr=56 ;;
+	*) skip "openat's number on $(uname -m) is not known here" ;;
+	esac
+	for p in "$1" $(descendants "$1"); do
+		[ "$(cut -d' ' -f1 "/proc/$p/syscall" 2>/dev/null)" = "$nr" ] &&
+		    return 0
+	done
+	return 1
+}
