@@ -163,7 +163,7 @@ limit_of(const char *path)
 	uintmax_t v;
 
 	if (sysctl_num(path, &v) == -1)
-		err(1, "%s", path);
+		err(1, "%s", shown(path));
 	return v;
 }
 
@@ -197,21 +197,21 @@ px_create_failed(const char *name, const struct mq_attr *a)
 
 	if (e == EINVAL && opt.val['q'] != NULL && (uintmax_t)a->mq_maxmsg >
 	    (max = limit_of(MQ_LIMIT "msg_max")))
-		errx(1, "create %s: -q %s is over %smsg_max (%ju)", name,
+		errx(1, "create %s: -q %s is over %smsg_max (%ju)", shown(name),
 		    opt.val['q'], MQ_LIMIT, max);
 	if (e == EINVAL && opt.val['s'] != NULL && (uintmax_t)a->mq_msgsize >
 	    (max = limit_of(MQ_LIMIT "msgsize_max")))
-		errx(1, "create %s: -s %s is over %smsgsize_max (%ju)", name,
+		errx(1, "create %s: -s %s is over %smsgsize_max (%ju)", shown(name),
 		    opt.val['s'], MQ_LIMIT, max);
 	if (e == ENOSPC)
-		errx(1, "create %s: %s (%squeues_max is %ju)", name,
+		errx(1, "create %s: %s (%squeues_max is %ju)", shown(name),
 		    strerror(e), MQ_LIMIT, limit_of(MQ_LIMIT "queues_max"));
 	if (e == EMFILE && getrlimit(RLIMIT_MSGQUEUE, &rl) == 0)
 		errx(1, "create %s: the user's queues would need more than "
-		    "RLIMIT_MSGQUEUE (ulimit -q: %ju bytes)", name,
+		    "RLIMIT_MSGQUEUE (ulimit -q: %ju bytes)", shown(name),
 		    (uintmax_t)rl.rlim_cur);
 	errno = e;
-	err(1, "create %s", name);
+	err(1, "create %s", shown(name));
 }
 
 static int
@@ -254,10 +254,10 @@ sv_qbytes(const char *arg, int id, uintmax_t qbytes)
 	e = errno;
 	msgctl(id, IPC_RMID, NULL);	/* nothing half-made stays */
 	if (e == EPERM && qbytes > limit_of(SV_LIMIT "msgmnb"))
-		errx(1, "create %s: -s %s is over %smsgmnb (%ju)", arg,
+		errx(1, "create %s: -s %s is over %smsgmnb (%ju)", shown(arg),
 		    opt.val['s'], SV_LIMIT, limit_of(SV_LIMIT "msgmnb"));
 	errno = e;
-	err(1, "create %s", arg);
+	err(1, "create %s", shown(arg));
 }
 
 /* a private queue's id is its only name: one nobody was told is removed */
@@ -294,10 +294,10 @@ sv_create(const char *arg)
 	if (id == -1 && errno == EEXIST && opt.exist_ok)
 		return 0;
 	if (id == -1 && (e = errno) == ENOSPC)
-		errx(1, "create %s: %s (%smsgmni is %ju)", arg, strerror(e),
+		errx(1, "create %s: %s (%smsgmni is %ju)", shown(arg), strerror(e),
 		    SV_LIMIT, limit_of(SV_LIMIT "msgmni"));
 	if (id == -1)
-		err(1, "create %s", arg);
+		err(1, "create %s", shown(arg));
 	if (qbytes > 0)
 		sv_qbytes(arg, id, qbytes);
 	if (k.kind == KEY_PRIVATE)
@@ -437,7 +437,7 @@ px_prepare(struct q *q, const char *arg, int flags)
 	if (q->mqd == (mqd_t)-1)
 		q->mqd = mq_open(q->name, flags | O_NONBLOCK);
 	if (q->mqd == (mqd_t)-1 || mq_getattr(q->mqd, &a) == -1)
-		err(1, "%s %s", opt.verb->name, q->name);
+		err(1, "%s %s", opt.verb->name, shown(q->name));
 	q->limit = (size_t)a.mq_msgsize;
 	q->limitname = "msgsize";
 	if (flags == O_RDONLY && (q->buf = malloc(q->limit)) == NULL)
@@ -454,7 +454,7 @@ sv_prepare(struct q *q, const char *arg)
 	sv_key(arg, &k);
 	q->name = arg;
 	if ((q->id = sv_lookup(&k)) == -1)
-		err(1, "%s %s", opt.verb->name, arg);
+		err(1, "%s %s", opt.verb->name, shown(arg));
 	q->limit = limit_of(SV_LIMIT "msgmax");
 	q->limitname = "msgmax";
 	if (q->put != NULL && msgctl(q->id, IPC_STAT, &ds) == 0 &&
@@ -475,7 +475,7 @@ too_long(const struct q *q, const char *what, uintmax_t n, size_t len)
 	if (what != NULL)
 		snprintf(where, sizeof(where), "%s %ju: ", what, n);
 	/* an endless one was counted only so far */
-	errx(1, "send %s: %s%s (%s%zu bytes > %s %zu)", q->name, where,
+	errx(1, "send %s: %s%s (%s%zu bytes > %s %zu)", shown(q->name), where,
 	    strerror(EMSGSIZE), len > TOOLONG_MAX ? "more than " : "",
 	    len > TOOLONG_MAX ? (size_t)TOOLONG_MAX : len, q->limitname,
 	    q->limit);
@@ -486,8 +486,8 @@ put_failed(const struct q *q)
 {
 	if (errno == ETIMEDOUT)
 		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
-		    q->name);
-	err(1, "send %s", q->name);
+		    shown(q->name));
+	err(1, "send %s", shown(q->name));
 }
 
 /* stdin could not be read, or held a message too long to send */
@@ -495,7 +495,7 @@ static void
 input_failed(const struct q *q, const struct msgin *m)
 {
 	if (errno != EMSGSIZE)
-		err(1, "send %s: stdin", q->name);
+		err(1, "send %s: stdin", shown(q->name));
 	too_long(q, m->mode == MSGIN_LINES ? "line" : m->mode == MSGIN_NUL ?
 	    "record" : NULL, m->n, m->toolong);
 }
@@ -512,7 +512,7 @@ send_all(struct q *q, char **operands)
 		if ((len = strlen(operands[i])) > q->limit)
 			too_long(q, NULL, 0, len);
 	if (msgin_init(&m, operands, q->limit) == -1)
-		err(1, "send %s", q->name);
+		err(1, "send %s", shown(q->name));
 	while ((r = msgin_next(&m, &q->msg, &q->len)) == 1)
 		if (q->put(q) == -1)
 			put_failed(q);
@@ -554,12 +554,12 @@ recv_failed(const struct q *q)
 {
 	if (errno == E2BIG)
 		errx(1, "%s %s: a message is larger than %s (%zu bytes)",
-		    opt.verb->name, q->name, q->limitname, q->limit);
+		    opt.verb->name, shown(q->name), q->limitname, q->limit);
 	if (errno == ENOSYS)
 		errx(1, "%s %s: the kernel lacks MSG_COPY "
 		    "(CONFIG_CHECKPOINT_RESTORE): cannot read a message "
-		    "without taking it", opt.verb->name, q->name);
-	err(1, "%s %s", opt.verb->name, q->name);
+		    "without taking it", opt.verb->name, shown(q->name));
+	err(1, "%s %s", opt.verb->name, shown(q->name));
 }
 
 /* a message taken but never written out goes back, without waiting */
@@ -674,7 +674,7 @@ px_rm(const char *arg)
 	name_posix(arg, name);
 	if (mq_unlink(name) == 0 || (errno == ENOENT && opt.force))
 		return 0;
-	warn("rm %s", name);
+	warn("rm %s", shown(name));
 	return 1;
 }
 
@@ -691,7 +691,7 @@ sv_rm(const char *arg)
 		errno = ENOENT;		/* gone since we looked */
 	if (errno == ENOENT && opt.force)
 		return 0;
-	warn("rm %s", arg);
+	warn("rm %s", shown(arg));
 	return 1;
 }
 
@@ -827,7 +827,7 @@ px_stat(struct table *t, const char *arg)
 
 	name_posix(arg, name);
 	if ((fd = px_look(name, &st)) == -1)
-		err(1, "stat %s", name);
+		err(1, "stat %s", shown(name));
 	px_row(t, px_holders(&hs, t, &st), name, fd, &st);
 	if (fd >= 0)
 		mq_close(fd);
@@ -948,11 +948,11 @@ sv_stat(struct table *t, const char *arg)
 
 	sv_key(arg, &k);
 	if ((id = sv_lookup(&k)) == -1)
-		err(1, "stat %s", arg);
+		err(1, "stat %s", shown(arg));
 	if (msgctl(id, IPC_STAT, &ds) == 0)
 		sv_row(t, id, &ds, 1);
 	else if (errno != EACCES || sv_scan(t, id) == 0)
-		err(1, "stat %s", arg);
+		err(1, "stat %s", shown(arg));
 }
 
 static int

@@ -64,11 +64,11 @@ static int
 stat_fifo(const char *path, struct stat *st)
 {
 	if (stat(path, st) == -1) {
-		warn("%s %s", opt.verb->name, path);
+		warn("%s %s", opt.verb->name, shown(path));
 		return -1;
 	}
 	if (!S_ISFIFO(st->st_mode)) {
-		warnx("%s %s: not a FIFO", opt.verb->name, path);
+		warnx("%s %s: not a FIFO", opt.verb->name, shown(path));
 		return -1;
 	}
 	return 0;
@@ -132,11 +132,11 @@ open_fifo(const char *path, int flags)
 	fd = wait_open(path, flags | O_CLOEXEC, &d);
 	if (fd == -1 && (errno == ETIMEDOUT || errno == ENXIO))
 		errx(EXIT_TIMEOUT, "%s %s: timed out waiting for a reader",
-		    opt.verb->name, path);
+		    opt.verb->name, shown(path));
 	if (fd == -1)
-		err(1, "%s %s", opt.verb->name, path);
+		err(1, "%s %s", opt.verb->name, shown(path));
 	if (fstat(fd, &fst) == -1 || !S_ISFIFO(fst.st_mode))
-		errx(1, "%s %s: not a FIFO", opt.verb->name, path);
+		errx(1, "%s %s: not a FIFO", opt.verb->name, shown(path));
 	return fd;
 }
 
@@ -149,7 +149,7 @@ create_one(const char *path, mode_t mode)
 	int dfd, r = 1;
 
 	if ((dfd = path_parent(path, base)) == -1) {
-		warn("create %s", path);
+		warn("create %s", shown(path));
 		return 1;
 	}
 	if (mkfifoat(dfd, base, mode) == 0)
@@ -157,15 +157,15 @@ create_one(const char *path, mode_t mode)
 	else if (errno == EEXIST &&
 	    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISFIFO(st.st_mode))
-			warnx("create %s: exists and is not a FIFO", path);
+			warnx("create %s: exists and is not a FIFO", shown(path));
 		else if (opt.exist_ok)
 			r = 0;
 		else {
 			errno = EEXIST;
-			warn("create %s", path);
+			warn("create %s", shown(path));
 		}
 	} else
-		warn("create %s", path);
+		warn("create %s", shown(path));
 	close(dfd);
 	return r;
 }
@@ -192,15 +192,15 @@ send_failed(const char *path, const struct batch *b)
 	const char *term = opt.null ? "NUL" : "newline";
 
 	if (errno == ETIMEDOUT)
-		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", path);
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", shown(path));
 	if (errno == EMSGSIZE && b->toolong > TOOLONG_MAX)
 		errx(1, "send %s: %s %ju too long (more than %d bytes > "
-		    "PIPE_BUF %d)", path, what, b->nrec, TOOLONG_MAX, PIPE_BUF);
+		    "PIPE_BUF %d)", shown(path), what, b->nrec, TOOLONG_MAX, PIPE_BUF);
 	if (errno == EMSGSIZE)
 		errx(1, "send %s: %s %ju too long (%zu bytes with its %s > "
-		    "PIPE_BUF %d)", path, what, b->nrec, b->toolong, term,
+		    "PIPE_BUF %d)", shown(path), what, b->nrec, b->toolong, term,
 		    PIPE_BUF);
-	err(1, "send %s", path);
+	err(1, "send %s", shown(path));
 }
 
 /* operands, lines or records: each framed, in whole-record atomic writes */
@@ -213,7 +213,7 @@ send_records(int fd, const char *path, char **operands)
 
 	if (*operands == NULL) {
 		if ((r = batch_stream(&b, 0, term)) == -2)
-			err(1, "send %s: stdin", path);
+			err(1, "send %s: stdin", shown(path));
 		if (r == -1)
 			send_failed(path, &b);
 		return 0;
@@ -246,11 +246,11 @@ pipe_send(int argc, char *argv[])
 		return send_records(fd, path, argv + i);
 	r = copy_stream(0, fd, TIMEOUT_NONE, opt.timeout, &n);
 	if (r == COPY_TIMEOUT)
-		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", path);
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", shown(path));
 	if (r == COPY_ERR_IN)
-		err(1, "send %s: stdin", path);
+		err(1, "send %s: stdin", shown(path));
 	if (r == COPY_ERR_OUT)
-		err(1, "send %s", path);
+		err(1, "send %s", shown(path));
 	return 0;
 }
 
@@ -270,10 +270,10 @@ reopen(int fd, const char *path)
 
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	if ((nfd = open(self, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-		err(1, "recv %s", path);
+		err(1, "recv %s", shown(path));
 	if (fstat(fd, &a) == -1 || fstat(nfd, &b) == -1 ||
 	    a.st_dev != b.st_dev || a.st_ino != b.st_ino || !S_ISFIFO(b.st_mode))
-		errx(1, "recv %s: the FIFO changed under us", path);
+		errx(1, "recv %s: the FIFO changed under us", shown(path));
 	close(fd);
 	return nfd;
 }
@@ -295,7 +295,7 @@ recv_stream(int fd, const char *path)
 		else if (r == COPY_TIMEOUT)
 			return msgout_timeout(path, got);
 		else if (r == COPY_ERR_IN)
-			err(1, "recv %s", path);
+			err(1, "recv %s", shown(path));
 		else
 			stdout_failed();
 	}
@@ -413,7 +413,7 @@ recv_count(int fd, const char *path)
 	int peek[2];
 
 	if (pipe2(peek, O_CLOEXEC | O_NONBLOCK) == -1)
-		err(1, "recv %s: pipe", path);
+		err(1, "recv %s: pipe", shown(path));
 	while (left > 0) {
 		if (n != -2)	/* a new wait; not after a wake-up with nothing */
 			deadline_set(&d, opt.timeout);
@@ -421,7 +421,7 @@ recv_count(int fd, const char *path)
 		if (n == -1 && errno == ETIMEDOUT)
 			return msgout_timeout(path, got);
 		if (n == -1)
-			err(1, "recv %s", path);
+			err(1, "recv %s", shown(path));
 		if (n == 0)
 			fd = reopen(fd, path);
 		else if (n > 0)
@@ -447,7 +447,7 @@ pipe_recv(int argc, char *argv[])
 	 * SIGPIPE a moment later
 	 */
 	if (opt.timeout == 0 && !may_open(&st))
-		errx(EXIT_TIMEOUT, "recv %s: timed out", path);
+		errx(EXIT_TIMEOUT, "recv %s: timed out", shown(path));
 	opt.obj = path;
 	stdout_ready();		/* nothing is taken that cannot be written */
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
@@ -463,16 +463,16 @@ rm_one(const char *path)
 	case PATH_OK:
 		return 0;
 	case PATH_KIND:
-		warnx("rm %s: not a FIFO", path);
+		warnx("rm %s: not a FIFO", shown(path));
 		return 1;
 	case PATH_CHANGED:
 		warnx("rm %s: replaced while being removed: left as it is",
-		    path);
+		    shown(path));
 		return 1;
 	}
 	if (errno == ENOENT && opt.force)
 		return 0;
-	warn("rm %s", path);
+	warn("rm %s", shown(path));
 	return 1;
 }
 
@@ -620,7 +620,7 @@ ls_dir(struct table *t, const struct holders *hs, const char *dir)
 	size_t n, i;
 
 	if ((names = dir_names(dir, &n)) == NULL) {
-		warn("ls %s", dir);
+		warn("ls %s", shown(dir));
 		return 1;
 	}
 	for (i = 0; i < n; i++) {

@@ -1,4 +1,5 @@
 /* Escaping: text cells as /proc/mounts does (\040), JSON strings. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,7 @@ shown(const char *s)
 	size_t len;
 	FILE *f;
 	char **slot;
+	int e = errno;		/* it goes into a message about errno */
 
 	for (p = s; *p != '\0' && plain(p, 1) > 0; p += plain(p, 1))
 		;
@@ -132,10 +134,11 @@ shown(const char *s)
 	slot = &ring[next++ % 4];
 	free(*slot);
 	*slot = NULL;
-	if ((f = open_memstream(slot, &len)) == NULL)
-		return "?";
-	esc_text(f, s, 1);
-	if (fclose(f) != 0)
-		return "?";
-	return *slot;
+	if ((f = open_memstream(slot, &len)) != NULL) {
+		esc_text(f, s, 1);
+		if (fclose(f) != 0)
+			*slot = NULL;
+	}
+	errno = e;
+	return *slot ? *slot : "?";
 }

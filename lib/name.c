@@ -47,7 +47,7 @@ key_ftok(const char *s, const char *colon, struct sysvkey *k)
 	k->key = ftok(path, proj);
 	/* a missing file is a failure, not a usage error */
 	if (k->key == (key_t)-1)
-		err(1, "%s %s: ftok %s", opt.verb->name, s, path);
+		err(1, "%s %s: ftok %s", opt.verb->name, shown(s), shown(path));
 }
 
 /* 0x1b2c, 1234, PATH:PROJ, id:N or private */

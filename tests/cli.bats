@@ -374,6 +374,19 @@ teardown() {
 	[ ! -s got ]
 }
 
+@test "names with control bytes are escaped in errors: one line, no escape sequences" {
+	run --separate-stderr ipc-pipe rm "$(printf 'a\nb\033[31m')"
+	assert_failure 1
+	[ "$stderr" = 'ipc-pipe: rm a\012b\033[31m: No such file or directory' ]
+	run --separate-stderr ipc-mq stat "$(printf 'x\ny')"
+	assert_failure 1
+	[ "$stderr" = 'ipc-mq: stat /x\012y: No such file or directory' ]
+	run --separate-stderr ipc-mq stat -S "$(printf '\033]0;hi\a')"
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "ipc-mq: stat: '\\033]0;hi\\007' is not a key (0x1b2c, 1234, PATH:PROJ, id:N or private)" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+}
+
 @test "options follow operands even with POSIXLY_CORRECT set" {
 	ipc-pipe create f
 	run env POSIXLY_CORRECT=1 timeout -s KILL 5 ipc-pipe recv f -t 50ms
