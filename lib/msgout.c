@@ -98,7 +98,8 @@ keep(intmax_t meta, const char *p, size_t len)
 		if ((out.keep = realloc(out.keep, out.keepcap)) == NULL)
 			err(1, NULL);
 	}
-	memcpy(out.keep + out.keeplen, p, len);
+	if (len > 0)		/* an empty one may have no buffer at all */
+		memcpy(out.keep + out.keeplen, p, len);
 	k->off = out.keeplen;
 	k->len = len;
 	k->meta = meta;

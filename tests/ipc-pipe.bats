@@ -893,7 +893,8 @@ hold_fstatat() {
 	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers here are x86_64's"
 	command -v strace >/dev/null || skip "strace is not installed"
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
-	bg strace -qq -o /dev/null \
+	# LeakSanitizer cannot work under ptrace: SANITIZE=1 builds do without it
+	ASAN_OPTIONS=detect_leaks=0 bg strace -qq -o /dev/null \
 	    -e inject=newfstatat:delay_exit=1000000 "$@"
 	wait_for traced_child "$BG_LAST"
 	wait_for in_fstatat "$HELD"
@@ -975,8 +976,8 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 	exec 5<>"$f"
 	printf 'a\nbbbb\n' >&5
 	# hold our read(2) of the FIFO (2 bytes: the peeked "a\n") while dd takes them
-	bg strace -qq -o /dev/null -e inject=read:delay_enter=1000000 \
-	    ipc-pipe recv -c 1 "$f" > out 2> err
+	ASAN_OPTIONS=detect_leaks=0 bg strace -qq -o /dev/null -P "$PWD/$f" \
+	    -e inject=read:delay_enter=1000000 ipc-pipe recv -c 1 "$f" > out 2> err
 	wait_for traced_child "$BG_LAST"
 	wait_for in_read2 "$HELD"
 	dd if="$f" of=taken bs=2 count=1 status=none
