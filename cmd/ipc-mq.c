@@ -136,7 +136,7 @@ json_alone(void)
 static void
 sv_key(const char *arg, struct sysvkey *k)
 {
-	key_parse(arg, k);
+	name_key(arg, k);
 	if (k->kind == KEY_PRIVATE)
 		usage_error("'private' names a new queue, at create only");
 }
@@ -163,7 +163,7 @@ limit_of(const char *path)
 	uintmax_t v;
 
 	if (sysctl_num(path, &v) == -1)
-		err(1, "%s", shown(path));
+		err(1, "%s", esc_name(path));
 	return v;
 }
 
@@ -197,21 +197,21 @@ px_create_failed(const char *name, const struct mq_attr *a)
 
 	if (e == EINVAL && opt.val['q'] != NULL && (uintmax_t)a->mq_maxmsg >
 	    (max = limit_of(MQ_LIMIT "msg_max")))
-		errx(1, "create %s: -q %s is over %smsg_max (%ju)", shown(name),
+		errx(1, "create %s: -q %s is over %smsg_max (%ju)", esc_name(name),
 		    opt.val['q'], MQ_LIMIT, max);
 	if (e == EINVAL && opt.val['s'] != NULL && (uintmax_t)a->mq_msgsize >
 	    (max = limit_of(MQ_LIMIT "msgsize_max")))
-		errx(1, "create %s: -s %s is over %smsgsize_max (%ju)", shown(name),
+		errx(1, "create %s: -s %s is over %smsgsize_max (%ju)", esc_name(name),
 		    opt.val['s'], MQ_LIMIT, max);
 	if (e == ENOSPC)
-		errx(1, "create %s: %s (%squeues_max is %ju)", shown(name),
+		errx(1, "create %s: %s (%squeues_max is %ju)", esc_name(name),
 		    strerror(e), MQ_LIMIT, limit_of(MQ_LIMIT "queues_max"));
 	if (e == EMFILE && getrlimit(RLIMIT_MSGQUEUE, &rl) == 0)
 		errx(1, "create %s: the user's queues would need more than "
-		    "RLIMIT_MSGQUEUE (ulimit -q: %ju bytes)", shown(name),
+		    "RLIMIT_MSGQUEUE (ulimit -q: %ju bytes)", esc_name(name),
 		    (uintmax_t)rl.rlim_cur);
 	errno = e;
-	err(1, "create %s", shown(name));
+	err(1, "create %s", esc_name(name));
 }
 
 static int
@@ -223,9 +223,9 @@ px_create(const char *arg)
 	mqd_t mqd;
 
 	if (q != NULL)
-		a.mq_maxmsg = (long)num_parse(q, "-q", 1, HARD_MSGMAX);
+		a.mq_maxmsg = (long)num_uint(q, "-q", 1, HARD_MSGMAX);
 	if (s != NULL)
-		a.mq_msgsize = (long)size_parse(s, "-s", 1, HARD_MSGSIZEMAX);
+		a.mq_msgsize = (long)num_size(s, "-s", 1, HARD_MSGSIZEMAX);
 	name_posix(arg, name);
 	/* one of the two given: the other as the kernel would default it */
 	if (q == NULL && s != NULL)
@@ -254,10 +254,10 @@ sv_qbytes(const char *arg, int id, uintmax_t qbytes)
 	e = errno;
 	msgctl(id, IPC_RMID, NULL);	/* nothing half-made stays */
 	if (e == EPERM && qbytes > limit_of(SV_LIMIT "msgmnb"))
-		errx(1, "create %s: -s %s is over %smsgmnb (%ju)", shown(arg),
+		errx(1, "create %s: -s %s is over %smsgmnb (%ju)", esc_name(arg),
 		    opt.val['s'], SV_LIMIT, limit_of(SV_LIMIT "msgmnb"));
 	errno = e;
-	err(1, "create %s", shown(arg));
+	err(1, "create %s", esc_name(arg));
 }
 
 /* a private queue's id is its only name: one nobody was told is removed */
@@ -284,8 +284,8 @@ sv_create(const char *arg)
 	int id, e;
 
 	if (opt.val['s'] != NULL)
-		qbytes = size_parse(opt.val['s'], "-s", 1, INT_MAX);
-	key_parse(arg, &k);
+		qbytes = num_size(opt.val['s'], "-s", 1, INT_MAX);
+	name_key(arg, &k);
 	if (k.kind == KEY_ID)
 		usage_error("'%s': create takes a key or 'private', not an id",
 		    arg);
@@ -294,10 +294,10 @@ sv_create(const char *arg)
 	if (id == -1 && errno == EEXIST && opt.exist_ok)
 		return 0;
 	if (id == -1 && (e = errno) == ENOSPC)
-		errx(1, "create %s: %s (%smsgmni is %ju)", shown(arg), strerror(e),
+		errx(1, "create %s: %s (%smsgmni is %ju)", esc_name(arg), strerror(e),
 		    SV_LIMIT, limit_of(SV_LIMIT "msgmni"));
 	if (id == -1)
-		err(1, "create %s", shown(arg));
+		err(1, "create %s", esc_name(arg));
 	if (qbytes > 0)
 		sv_qbytes(arg, id, qbytes);
 	if (k.kind == KEY_PRIVATE)
@@ -355,11 +355,8 @@ px_retry(struct q *q, int (*try)(struct q *), short ev)
 			deadline_set(&d, opt.timeout);
 			waited = 1;
 		}
-		if ((r = wait_fd(q->mqd, ev, &d)) <= 0) {
-			if (r == 0)
-				errno = ETIMEDOUT;
+		if (wait_fd(q->mqd, ev, &d) == -1)
 			return -1;
-		}
 		if (ev == POLLIN)
 			stdout_ready();	/* its reader may have left meanwhile */
 	}
@@ -437,7 +434,7 @@ px_prepare(struct q *q, const char *arg, int flags)
 	if (q->mqd == (mqd_t)-1)
 		q->mqd = mq_open(q->name, flags | O_NONBLOCK);
 	if (q->mqd == (mqd_t)-1 || mq_getattr(q->mqd, &a) == -1)
-		err(1, "%s %s", opt.verb->name, shown(q->name));
+		err(1, "%s %s", opt.verb->name, esc_name(q->name));
 	q->limit = (size_t)a.mq_msgsize;
 	q->limitname = "msgsize";
 	if (flags == O_RDONLY && (q->buf = malloc(q->limit)) == NULL)
@@ -454,7 +451,7 @@ sv_prepare(struct q *q, const char *arg)
 	sv_key(arg, &k);
 	q->name = arg;
 	if ((q->id = sv_lookup(&k)) == -1)
-		err(1, "%s %s", opt.verb->name, shown(arg));
+		err(1, "%s %s", opt.verb->name, esc_name(arg));
 	q->limit = limit_of(SV_LIMIT "msgmax");
 	q->limitname = "msgmax";
 	if (q->put != NULL && msgctl(q->id, IPC_STAT, &ds) == 0 &&
@@ -470,15 +467,7 @@ sv_prepare(struct q *q, const char *arg)
 static void
 too_long(const struct q *q, const char *what, uintmax_t n, size_t len)
 {
-	char where[64] = "";
-
-	if (what != NULL)
-		snprintf(where, sizeof(where), "%s %ju: ", what, n);
-	/* an endless one was counted only so far */
-	errx(1, "send %s: %s%s (%s%zu bytes > %s %zu)", shown(q->name), where,
-	    strerror(EMSGSIZE), len > TOOLONG_MAX ? "more than " : "",
-	    len > TOOLONG_MAX ? (size_t)TOOLONG_MAX : len, q->limitname,
-	    q->limit);
+	msgin_too_long(q->name, what, n, len, NULL, q->limitname, q->limit);
 }
 
 static void
@@ -486,8 +475,8 @@ put_failed(const struct q *q)
 {
 	if (errno == ETIMEDOUT)
 		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
-		    shown(q->name));
-	err(1, "send %s", shown(q->name));
+		    esc_name(q->name));
+	err(1, "send %s", esc_name(q->name));
 }
 
 /* stdin could not be read, or held a message too long to send */
@@ -495,7 +484,7 @@ static void
 input_failed(const struct q *q, const struct msgin *m)
 {
 	if (errno != EMSGSIZE)
-		err(1, "send %s: stdin", shown(q->name));
+		err(1, "send %s: stdin", esc_name(q->name));
 	too_long(q, m->mode == MSGIN_LINES ? "line" : m->mode == MSGIN_NUL ?
 	    "record" : NULL, m->n, m->toolong);
 }
@@ -512,7 +501,7 @@ send_all(struct q *q, char **operands)
 		if ((len = strlen(operands[i])) > q->limit)
 			too_long(q, NULL, 0, len);
 	if (msgin_init(&m, operands, q->limit) == -1)
-		err(1, "send %s", shown(q->name));
+		err(1, "send %s", esc_name(q->name));
 	while ((r = msgin_next(&m, &q->msg, &q->len)) == 1)
 		if (q->put(q) == -1)
 			put_failed(q);
@@ -533,10 +522,10 @@ q_send(int argc, char *argv[])
 		usage_error(opt.sysv ? "missing KEY" : "missing NAME");
 	flavour("p", "T");
 	if (opt.val['p'] != NULL)
-		q.prio = (unsigned)num_parse(opt.val['p'], "-p", 0,
+		q.prio = (unsigned)num_uint(opt.val['p'], "-p", 0,
 		    (uintmax_t)sysconf(_SC_MQ_PRIO_MAX) - 1);
 	if (opt.val['T'] != NULL)
-		q.type = (long)num_parse(opt.val['T'], "-T", 1, LONG_MAX);
+		q.type = (long)num_uint(opt.val['T'], "-T", 1, LONG_MAX);
 	if (opt.sysv) {
 		q.put = sv_put;
 		sv_prepare(&q, argv[i]);
@@ -554,12 +543,12 @@ recv_failed(const struct q *q)
 {
 	if (errno == E2BIG)
 		errx(1, "%s %s: a message is larger than %s (%zu bytes)",
-		    opt.verb->name, shown(q->name), q->limitname, q->limit);
+		    opt.verb->name, esc_name(q->name), q->limitname, q->limit);
 	if (errno == ENOSYS)
 		errx(1, "%s %s: the kernel lacks MSG_COPY "
 		    "(CONFIG_CHECKPOINT_RESTORE): cannot read a message "
-		    "without taking it", opt.verb->name, shown(q->name));
-	err(1, "%s %s", opt.verb->name, shown(q->name));
+		    "without taking it", opt.verb->name, esc_name(q->name));
+	err(1, "%s %s", opt.verb->name, esc_name(q->name));
 }
 
 /* a message taken but never written out goes back, without waiting */
@@ -619,7 +608,7 @@ q_recv(int argc, char *argv[])
 	flavour("", "T");
 	json_alone();
 	if (opt.val['T'] != NULL)
-		q.type = (long)snum_parse(opt.val['T'], "-T", -LONG_MAX,
+		q.type = (long)num_int(opt.val['T'], "-T", -LONG_MAX,
 		    LONG_MAX);
 	if (opt.sysv) {
 		q.get = sv_retry;
@@ -674,7 +663,7 @@ px_rm(const char *arg)
 	name_posix(arg, name);
 	if (mq_unlink(name) == 0 || (errno == ENOENT && opt.force))
 		return 0;
-	warn("rm %s", shown(name));
+	warn("rm %s", esc_name(name));
 	return 1;
 }
 
@@ -691,7 +680,7 @@ sv_rm(const char *arg)
 		errno = ENOENT;		/* gone since we looked */
 	if (errno == ENOENT && opt.force)
 		return 0;
-	warn("rm %s", shown(arg));
+	warn("rm %s", esc_name(arg));
 	return 1;
 }
 
@@ -827,7 +816,7 @@ px_stat(struct table *t, const char *arg)
 
 	name_posix(arg, name);
 	if ((fd = px_look(name, &st)) == -1)
-		err(1, "stat %s", shown(name));
+		err(1, "stat %s", esc_name(name));
 	px_row(t, px_holders(&hs, t, &st), name, fd, &st);
 	if (fd >= 0)
 		mq_close(fd);
@@ -948,11 +937,11 @@ sv_stat(struct table *t, const char *arg)
 
 	sv_key(arg, &k);
 	if ((id = sv_lookup(&k)) == -1)
-		err(1, "stat %s", shown(arg));
+		err(1, "stat %s", esc_name(arg));
 	if (msgctl(id, IPC_STAT, &ds) == 0)
 		sv_row(t, id, &ds, 1);
 	else if (errno != EACCES || sv_scan(t, id) == 0)
-		err(1, "stat %s", shown(arg));
+		err(1, "stat %s", esc_name(arg));
 }
 
 static int

@@ -64,11 +64,11 @@ static int
 stat_fifo(const char *path, struct stat *st)
 {
 	if (stat(path, st) == -1) {
-		warn("%s %s", opt.verb->name, shown(path));
+		warn("%s %s", opt.verb->name, esc_name(path));
 		return -1;
 	}
 	if (!S_ISFIFO(st->st_mode)) {
-		warnx("%s %s: not a FIFO", opt.verb->name, shown(path));
+		warnx("%s %s: not a FIFO", opt.verb->name, esc_name(path));
 		return -1;
 	}
 	return 0;
@@ -130,13 +130,13 @@ open_fifo(const char *path, int flags)
 		exit(1);
 	deadline_set(&d, opt.timeout);
 	fd = wait_open(path, flags | O_CLOEXEC, &d);
-	if (fd == -1 && (errno == ETIMEDOUT || errno == ENXIO))
+	if (fd == -1 && errno == ETIMEDOUT)
 		errx(EXIT_TIMEOUT, "%s %s: timed out waiting for a reader",
-		    opt.verb->name, shown(path));
+		    opt.verb->name, esc_name(path));
 	if (fd == -1)
-		err(1, "%s %s", opt.verb->name, shown(path));
+		err(1, "%s %s", opt.verb->name, esc_name(path));
 	if (fstat(fd, &fst) == -1 || !S_ISFIFO(fst.st_mode))
-		errx(1, "%s %s: not a FIFO", opt.verb->name, shown(path));
+		errx(1, "%s %s: not a FIFO", opt.verb->name, esc_name(path));
 	return fd;
 }
 
@@ -149,7 +149,7 @@ create_one(const char *path, mode_t mode)
 	int dfd, r = 1;
 
 	if ((dfd = path_parent(path, base)) == -1) {
-		warn("create %s", shown(path));
+		warn("create %s", esc_name(path));
 		return 1;
 	}
 	if (mkfifoat(dfd, base, mode) == 0)
@@ -157,15 +157,15 @@ create_one(const char *path, mode_t mode)
 	else if (errno == EEXIST &&
 	    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISFIFO(st.st_mode))
-			warnx("create %s: exists and is not a FIFO", shown(path));
+			warnx("create %s: exists and is not a FIFO", esc_name(path));
 		else if (opt.exist_ok)
 			r = 0;
 		else {
 			errno = EEXIST;
-			warn("create %s", shown(path));
+			warn("create %s", esc_name(path));
 		}
 	} else
-		warn("create %s", shown(path));
+		warn("create %s", esc_name(path));
 	close(dfd);
 	return r;
 }
@@ -188,32 +188,28 @@ pipe_create(int argc, char *argv[])
 static void
 send_failed(const char *path, const struct batch *b)
 {
-	const char *what = opt.null ? "record" : "line";
-	const char *term = opt.null ? "NUL" : "newline";
-
 	if (errno == ETIMEDOUT)
-		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", shown(path));
-	if (errno == EMSGSIZE && b->toolong > TOOLONG_MAX)
-		errx(1, "send %s: %s %ju too long (more than %d bytes > "
-		    "PIPE_BUF %d)", shown(path), what, b->nrec, TOOLONG_MAX, PIPE_BUF);
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
+		    esc_name(path));
 	if (errno == EMSGSIZE)
-		errx(1, "send %s: %s %ju too long (%zu bytes with its %s > "
-		    "PIPE_BUF %d)", shown(path), what, b->nrec, b->toolong, term,
+		msgin_too_long(path, opt.null ? "record" : "line", b->nrec,
+		    b->toolong, opt.null ? "NUL" : "newline", "PIPE_BUF",
 		    PIPE_BUF);
-	err(1, "send %s", shown(path));
+	err(1, "send %s", esc_name(path));
 }
 
 /* operands, lines or records: each framed, in whole-record atomic writes */
 static int
-send_records(int fd, const char *path, char **operands)
+send_records(int fd, const char *path, char **operands,
+    const struct deadline *d)
 {
-	struct batch b = { .fd = fd, .timeout = opt.timeout };
+	struct batch b = { .fd = fd, .d = d };
 	char term = opt.null ? '\0' : '\n';
 	int r;
 
 	if (*operands == NULL) {
 		if ((r = batch_stream(&b, 0, term)) == -2)
-			err(1, "send %s: stdin", shown(path));
+			err(1, "send %s: stdin", esc_name(path));
 		if (r == -1)
 			send_failed(path, &b);
 		return 0;
@@ -229,9 +225,10 @@ send_records(int fd, const char *path, char **operands)
 static int
 pipe_send(int argc, char *argv[])
 {
+	struct deadline d;
+	struct copy c = { .dout = &d };
 	const char *path;
-	uintmax_t n;
-	int i, fd, r;
+	int i, fd;
 
 	i = opt_parse(argc, argv, "timeout lines null", NULL);
 	if (i == argc)
@@ -239,19 +236,20 @@ pipe_send(int argc, char *argv[])
 	path = argv[i++];
 	check_path(path);
 	fd = open_fifo(path, O_WRONLY);
-	pipe_grow(fd);
+	copy_grow(fd);
+	deadline_set(&d, opt.timeout);
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (i < argc || opt.lines || opt.null)
-		return send_records(fd, path, argv + i);
-	r = copy_stream(0, fd, TIMEOUT_NONE, opt.timeout, &n);
-	if (r == COPY_TIMEOUT)
-		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room", shown(path));
-	if (r == COPY_ERR_IN)
-		err(1, "send %s: stdin", shown(path));
-	if (r == COPY_ERR_OUT)
-		err(1, "send %s", shown(path));
-	return 0;
+		return send_records(fd, path, argv + i, &d);
+	if (copy_stream(0, fd, &c) == 0)
+		return 0;
+	if (c.failed == COPY_IN)
+		err(1, "send %s: stdin", esc_name(path));
+	if (errno == ETIMEDOUT)
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
+		    esc_name(path));
+	err(1, "send %s", esc_name(path));
 }
 
 /*
@@ -270,34 +268,47 @@ reopen(int fd, const char *path)
 
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	if ((nfd = open(self, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-		err(1, "recv %s", shown(path));
+		err(1, "recv %s", esc_name(path));
 	if (fstat(fd, &a) == -1 || fstat(nfd, &b) == -1 ||
 	    a.st_dev != b.st_dev || a.st_ino != b.st_ino || !S_ISFIFO(b.st_mode))
-		errx(1, "recv %s: the FIFO changed under us", shown(path));
+		errx(1, "recv %s: the FIFO changed under us", esc_name(path));
 	close(fd);
 	return nfd;
+}
+
+/* stdout failed after bytes were taken from the FIFO: they are gone */
+static void
+stream_failed(const char *path, const struct copy *c)
+{
+	if (c->lost == 0)
+		stdout_failed();
+	err(1, "recv %s: stdout (%ju bytes read from the FIFO were lost)",
+	    esc_name(path), c->lost);
 }
 
 /* no -c: copy until every writer has closed (-f: for good) */
 static int
 recv_stream(int fd, const char *path)
 {
-	uintmax_t n, got = 0;
-	int r;
+	struct deadline d;
+	struct copy c = { .din = &d };
+	uintmax_t got = 0;
 
+	deadline_set(&d, opt.timeout);
 	for (;;) {
-		r = copy_stream(fd, 1, opt.timeout, TIMEOUT_NONE, &n);
-		got += n;
-		if (r == COPY_EOF && !opt.follow)
-			return 0;
-		if (r == COPY_EOF)
+		if (copy_stream(fd, 1, &c) == 0) {
+			got += c.done;
+			if (!opt.follow)
+				return 0;
 			fd = reopen(fd, path);
-		else if (r == COPY_TIMEOUT)
+			continue;
+		}
+		got += c.done;
+		if (c.failed == COPY_OUT)
+			stream_failed(path, &c);
+		if (errno == ETIMEDOUT)
 			return msgout_timeout(path, got);
-		else if (r == COPY_ERR_IN)
-			err(1, "recv %s", shown(path));
-		else
-			stdout_failed();
+		err(1, "recv %s", esc_name(path));
 	}
 }
 
@@ -344,11 +355,11 @@ lock_fifo(int fd, const struct deadline *d)
 static void
 raced(const char *path, const char *got, ssize_t n)
 {
-	if (n > 0 && write_full(1, got, (size_t)n, TIMEOUT_NONE) != COPY_EOF)
+	if (n > 0 && copy_write(1, got, (size_t)n, NULL, NULL) == -1)
 		stdout_failed();
 	errx(1, "recv %s: another reader took bytes between our peek and our "
 	    "read: wrote out the %zd bytes read instead, after the lines it "
-	    "also took", shown(path), n > 0 ? n : 0);
+	    "also took", esc_name(path), n > 0 ? n : 0);
 }
 
 /*
@@ -356,7 +367,8 @@ raced(const char *path, const char *got, ssize_t n)
  * tee(2), write out what the lines still wanted take of it, and only
  * then read(2) exactly that much, checking it is what was peeked: the
  * next reader loses nothing, and nothing is lost when stdout fails.
- * Returns bytes taken, 0 at end of file, -2 for nothing yet, -1.
+ * Returns bytes taken, 0 at end of file, -1 with errno (EAGAIN: nothing
+ * there now, another reader was first).
  */
 static ssize_t
 recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
@@ -369,13 +381,13 @@ recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
 	n = tee(fd, peek[1], size < sizeof(got) ? size : sizeof(got),
 	    SPLICE_F_NONBLOCK);
 	if (n <= 0)
-		return (n < 0 && errno == EAGAIN) ? -2 : n;
+		return n;
 	if (read(peek[0], buf, (size_t)n) != n)
 		return -1;
 	cut = cut_after(buf, (size_t)n, *left, term);
-	if (write_full(1, buf, cut, TIMEOUT_NONE) != COPY_EOF)
+	if (copy_write(1, buf, cut, NULL, NULL) == -1)
 		stdout_failed();
-	*left -= mem_count(buf, cut, term);
+	*left -= batch_count(buf, cut, term);
 	while ((n = read(fd, got, cut)) == -1 && errno == EINTR)
 		;
 	if (n != (ssize_t)cut || memcmp(got, buf, cut) != 0)
@@ -389,17 +401,14 @@ recv_step(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
     const char *path, const struct deadline *d)
 {
 	ssize_t n;
-	int r;
+	int e;
 
-	if ((r = wait_fd(fd, POLLIN, d)) == 0 ||
-	    (r > 0 && lock_fifo(fd, d) == -1 && errno == ETIMEDOUT)) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	if (r < 0)
+	if (wait_fd(fd, POLLIN, d) == -1 || lock_fifo(fd, d) == -1)
 		return -1;
 	n = recv_some(fd, peek, buf, size, left, path);
+	e = errno;
 	flock(fd, LOCK_UN);
+	errno = e;
 	return n;
 }
 
@@ -413,15 +422,16 @@ recv_count(int fd, const char *path)
 	int peek[2];
 
 	if (pipe2(peek, O_CLOEXEC | O_NONBLOCK) == -1)
-		err(1, "recv %s: pipe", shown(path));
+		err(1, "recv %s: pipe", esc_name(path));
 	while (left > 0) {
-		if (n != -2)	/* a new wait; not after a wake-up with nothing */
+		/* a new wait, but not after a wake-up that found nothing */
+		if (n != -1)
 			deadline_set(&d, opt.timeout);
 		n = recv_step(fd, peek, buf, sizeof(buf), &left, path, &d);
 		if (n == -1 && errno == ETIMEDOUT)
 			return msgout_timeout(path, got);
-		if (n == -1)
-			err(1, "recv %s", shown(path));
+		if (n == -1 && errno != EAGAIN)
+			err(1, "recv %s", esc_name(path));
 		if (n == 0)
 			fd = reopen(fd, path);
 		else if (n > 0)
@@ -447,12 +457,12 @@ pipe_recv(int argc, char *argv[])
 	 * SIGPIPE a moment later
 	 */
 	if (opt.timeout == 0 && !may_open(&st))
-		errx(EXIT_TIMEOUT, "recv %s: timed out", shown(path));
+		errx(EXIT_TIMEOUT, "recv %s: timed out", esc_name(path));
 	opt.obj = path;
 	stdout_ready();		/* nothing is taken that cannot be written */
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
 	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
-	pipe_grow(fd);
+	copy_grow(fd);
 	return opt.count ? recv_count(fd, path) : recv_stream(fd, path);
 }
 
@@ -463,16 +473,16 @@ rm_one(const char *path)
 	case PATH_OK:
 		return 0;
 	case PATH_KIND:
-		warnx("rm %s: not a FIFO", shown(path));
+		warnx("rm %s: not a FIFO", esc_name(path));
 		return 1;
 	case PATH_CHANGED:
 		warnx("rm %s: replaced while being removed: left as it is",
-		    shown(path));
+		    esc_name(path));
 		return 1;
 	}
 	if (errno == ENOENT && opt.force)
 		return 0;
-	warn("rm %s", shown(path));
+	warn("rm %s", esc_name(path));
 	return 1;
 }
 
@@ -620,7 +630,7 @@ ls_dir(struct table *t, const struct holders *hs, const char *dir)
 	size_t n, i;
 
 	if ((names = dir_names(dir, &n)) == NULL) {
-		warn("ls %s", shown(dir));
+		warn("ls %s", esc_name(dir));
 		return 1;
 	}
 	for (i = 0; i < n; i++) {

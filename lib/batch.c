@@ -14,13 +14,9 @@
 int
 batch_flush(struct batch *b)
 {
-	int r;
-
-	if (b->err == 0 && b->len > 0) {
-		r = write_full(b->fd, b->buf, b->len, b->timeout);
-		if (r != COPY_EOF)
-			b->err = (r == COPY_TIMEOUT) ? ETIMEDOUT : errno;
-	}
+	if (b->err == 0 && b->len > 0 &&
+	    copy_write(b->fd, b->buf, b->len, b->d, NULL) == -1)
+		b->err = errno;
 	b->len = 0;
 	errno = b->err;
 	return b->err ? -1 : 0;
@@ -33,16 +29,12 @@ batch_flush(struct batch *b)
 int
 batch_put(struct batch *b, const char *p, size_t len, char term)
 {
-	int r;
-
 	if ((b->err || len + 1 > sizeof(b->buf) - b->len) && batch_flush(b) == -1)
 		return -1;
 	if (len + 1 > sizeof(b->buf)) {
-		r = write_full(b->fd, p, len, b->timeout);
-		if (r == COPY_EOF)
-			r = write_full(b->fd, &term, 1, b->timeout);
-		if (r != COPY_EOF)
-			b->err = (r == COPY_TIMEOUT) ? ETIMEDOUT : errno;
+		if (copy_write(b->fd, p, len, b->d, NULL) == -1 ||
+		    copy_write(b->fd, &term, 1, b->d, NULL) == -1)
+			b->err = errno;
 		errno = b->err;
 		return b->err ? -1 : 0;
 	}
@@ -54,7 +46,7 @@ batch_put(struct batch *b, const char *p, size_t len, char term)
 
 /* how many bytes of p are c: eight at a time, since it runs per chunk */
 uintmax_t
-mem_count(const char *p, size_t len, char c)
+batch_count(const char *p, size_t len, char c)
 {
 	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
 	const uint64_t rep = UINT64_C(0x0101010101010101) * (unsigned char)c;
@@ -112,18 +104,14 @@ stream_chunk(struct batch *b, const char *p, size_t avail, char term)
 {
 	const char *last;
 	size_t len;
-	int r;
 
 	last = memrchr(p, term, avail < BATCH_MAX ? avail : BATCH_MAX);
 	if (last == NULL)
 		return 0;
 	len = (size_t)(last - p) + 1;
-	if ((r = write_full(b->fd, p, len, b->timeout)) != COPY_EOF) {
-		if (r == COPY_TIMEOUT)
-			errno = ETIMEDOUT;
+	if (copy_write(b->fd, p, len, b->d, NULL) == -1)
 		return -1;
-	}
-	b->nrec += mem_count(p, len, term);
+	b->nrec += batch_count(p, len, term);
 	return (ssize_t)len;
 }
 

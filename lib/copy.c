@@ -12,11 +12,11 @@
 
 #define CHUNK		(1 << 20)
 #define RWBUF		(1 << 16)
-#define FALLBACK	(-1)
+#define FALLBACK	(-2)	/* splice cannot: read and write instead */
 
 /* grow a pipe to 1 MiB; where that is not allowed, keep what it has */
 void
-pipe_grow(int fd)
+copy_grow(int fd)
 {
 	int e = errno;
 
@@ -33,18 +33,13 @@ is_pipe(int fd)
 	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
-/* wait for one side; a time-out only counts where t bounds it */
+/* a new wait for one side, bounded as that side's each wait is */
 static int
-wait_side(int fd, short ev, int64_t t, int err)
+wait_side(int fd, short ev, const struct deadline *each)
 {
-	struct deadline d;
-	int r;
+	struct deadline d = deadline_again(each);
 
-	deadline_set(&d, t);
-	r = wait_fd(fd, ev, &d);
-	if (r == 0)
-		return COPY_TIMEOUT;
-	return r < 0 ? err : COPY_EOF;
+	return wait_fd(fd, ev, &d);
 }
 
 /*
@@ -72,116 +67,134 @@ in_ended(int in)
 static int
 side_failed(int out)
 {
-	int e = errno, r;
+	int e = errno;
 
 	if (e == EBADF)		/* one side is open the wrong way round */
-		r = (fcntl(out, F_GETFL) & O_ACCMODE) == O_RDONLY ?
-		    COPY_ERR_OUT : COPY_ERR_IN;
-	else if (e == EPIPE || e == ENOSPC || e == EDQUOT || e == EFBIG ||
+		return (fcntl(out, F_GETFL) & O_ACCMODE) == O_RDONLY ?
+		    COPY_OUT : COPY_IN;
+	if (e == EPIPE || e == ENOSPC || e == EDQUOT || e == EFBIG ||
 	    e == EIO)
-		r = COPY_ERR_OUT;
-	else
-		r = COPY_ERR_IN;
-	errno = e;
-	return r;
+		return COPY_OUT;
+	return COPY_IN;
+}
+
+/* -1 with c->failed set to side; errno as it was */
+static int
+failed(struct copy *c, int side)
+{
+	c->failed = side;
+	return -1;
 }
 
 static int
-splice_loop(int in, int out, int64_t tin, int64_t tout, uintmax_t *total)
+splice_loop(int in, int out, struct copy *c)
 {
 	ssize_t n;
-	int r;
 
 	for (;;) {
 		/* a FIFO opened before any writer reads as EOF until one came:
 		 * poll(2) knows better, so wait first */
-		if ((r = wait_side(in, POLLIN, tin, COPY_ERR_IN)) != COPY_EOF)
-			return r;
+		if (wait_side(in, POLLIN, c->din) == -1)
+			return failed(c, COPY_IN);
 		n = splice(in, NULL, out, NULL, CHUNK,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
-			*total += (uintmax_t)n;
+			c->done += (uintmax_t)n;
 			continue;
 		}
 		if (n == 0)
-			return COPY_EOF;
-		if (errno == EINVAL && *total == 0)
+			return 0;
+		if (errno == EINVAL && c->done == 0)
 			return FALLBACK;
 		if (errno == EINTR)
 			continue;
 		if (errno == EPIPE && in_ended(in))
-			return COPY_EOF;
+			return 0;
 		if (errno != EAGAIN)
-			return side_failed(out);
-		if ((r = wait_side(out, POLLOUT, tout, COPY_ERR_OUT)) != COPY_EOF)
-			return r;
-	}
-}
-
-/* all of p, waiting for room at most t each time (TIMEOUT_NONE: forever) */
-int
-write_full(int fd, const char *p, size_t len, int64_t t)
-{
-	ssize_t n;
-	int r;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-		} else if (n < 0 && errno == EAGAIN) {
-			if ((r = wait_side(fd, POLLOUT, t, COPY_ERR_OUT)) != COPY_EOF)
-				return r;
-		} else if (n < 0 && errno != EINTR)
-			return COPY_ERR_OUT;
-	}
-	return COPY_EOF;
-}
-
-static int
-rw_loop(int in, int out, int64_t tin, int64_t tout, uintmax_t *total)
-{
-	char buf[RWBUF];
-	ssize_t n;
-	int r;
-
-	for (;;) {
-		if ((r = wait_side(in, POLLIN, tin, COPY_ERR_IN)) != COPY_EOF)
-			return r;
-		n = read(in, buf, sizeof(buf));
-		if (n == 0)
-			return COPY_EOF;
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return COPY_ERR_IN;
-		}
-		if ((r = write_full(out, buf, (size_t)n, tout)) != COPY_EOF)
-			return r;
-		*total += (uintmax_t)n;
+			return failed(c, side_failed(out));
+		if (wait_side(out, POLLOUT, c->dout) == -1)
+			return failed(c, COPY_OUT);
 	}
 }
 
 /*
- * Copy in to out until in ends. tin and tout bound each wait for input
- * and for room in the output (TIMEOUT_NONE: wait forever). Returns
- * COPY_EOF, COPY_TIMEOUT, or COPY_ERR_IN/OUT with errno set.
+ * All of p to fd, each wait for room bounded as d's is (NULL: forever).
+ * 0, or -1 with errno (ETIMEDOUT); *done, where given, is what went.
  */
 int
-copy_stream(int in, int out, int64_t tin, int64_t tout, uintmax_t *total)
+copy_write(int fd, const char *p, size_t len, const struct deadline *d,
+    size_t *done)
+{
+	size_t got = 0;
+	ssize_t n;
+	int r = 0;
+
+	while (got < len) {
+		n = write(fd, p + got, len - got);
+		if (n > 0)
+			got += (size_t)n;
+		else if (n < 0 && errno == EAGAIN) {
+			if ((r = wait_side(fd, POLLOUT, d)) == -1)
+				break;
+		} else if (n < 0 && errno != EINTR) {
+			r = -1;
+			break;
+		}
+	}
+	if (done != NULL)
+		*done = got;
+	return r;
+}
+
+/* what was read and not written is lost: c->lost counts it */
+static int
+rw_loop(int in, int out, struct copy *c)
+{
+	char buf[RWBUF];
+	size_t w;
+	ssize_t n;
+
+	for (;;) {
+		if (wait_side(in, POLLIN, c->din) == -1)
+			return failed(c, COPY_IN);
+		n = read(in, buf, sizeof(buf));
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return failed(c, COPY_IN);
+		}
+		if (copy_write(out, buf, (size_t)n, c->dout, &w) == -1) {
+			c->done += w;
+			c->lost = (uintmax_t)n - w;
+			return failed(c, COPY_OUT);
+		}
+		c->done += (uintmax_t)n;
+	}
+}
+
+/*
+ * Copy in to out until in ends. c->din and c->dout bound each wait for
+ * input and for room in the output (NULL: forever). 0 at the end of
+ * input; -1 with errno (ETIMEDOUT for a wait that ran out) and
+ * c->failed saying which side. c->done counts the bytes copied.
+ */
+int
+copy_stream(int in, int out, struct copy *c)
 {
 	int r, pin = is_pipe(in), pout = is_pipe(out);
 
-	*total = 0;
+	c->done = c->lost = 0;
+	c->failed = 0;
 	if (pin || pout) {
 		if (pin)
-			pipe_grow(in);
+			copy_grow(in);
 		if (pout)
-			pipe_grow(out);
-		r = splice_loop(in, out, tin, tout, total);
+			copy_grow(out);
+		r = splice_loop(in, out, c);
 		if (r != FALLBACK)
 			return r;
 	}
-	return rw_loop(in, out, tin, tout, total);
+	return rw_loop(in, out, c);
 }

@@ -117,7 +117,7 @@ esc_json(FILE *f, const char *s, size_t len)
  * nothing needs escaping; else one of a few buffers, reused in turn.
  */
 const char *
-shown(const char *s)
+esc_name(const char *s)
 {
 	static char *ring[4];
 	static unsigned next;

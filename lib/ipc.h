@@ -54,11 +54,11 @@ extern struct opts opt;
 int	 opt_parse(int, char **, const char *, const struct optdef *);
 
 /* num.c: numbers, sizes, durations, modes; usage error when malformed */
-uintmax_t num_parse(const char *, const char *, uintmax_t, uintmax_t);
-intmax_t snum_parse(const char *, const char *, intmax_t, intmax_t);
-uintmax_t size_parse(const char *, const char *, uintmax_t, uintmax_t);
-int64_t	 dur_parse(const char *, const char *);
-mode_t	 mode_parse(const char *, const char *);
+uintmax_t num_uint(const char *, const char *, uintmax_t, uintmax_t);
+intmax_t num_int(const char *, const char *, intmax_t, intmax_t);
+uintmax_t num_size(const char *, const char *, uintmax_t, uintmax_t);
+int64_t	 num_dur(const char *, const char *);
+mode_t	 num_mode(const char *, const char *);
 
 /* name.c: POSIX names and System V keys */
 #define NAME_BUF	258		/* "/" + NAME_MAX + NUL */
@@ -69,28 +69,41 @@ struct sysvkey {
 	key_t key;
 	int id;
 };
-void	 key_parse(const char *, struct sysvkey *);
+void	 name_key(const char *, struct sysvkey *);
 
-/* wait.c: deadlines; every blocking call goes through here */
+/* deadline.c: a -t bound as a time on the monotonic clock */
 struct deadline {
 	int64_t at;			/* CLOCK_MONOTONIC ns, or TIMEOUT_NONE */
+	int64_t each;			/* the bound it was set from */
 };
 void	 deadline_set(struct deadline *, int64_t);
+struct deadline deadline_again(const struct deadline *);
 int	 deadline_ms(const struct deadline *);
+
+/* wait.c: every blocking call waits here; a timeout is -1, ETIMEDOUT */
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
 
 /* copy.c: bulk copy, spliced where a pipe is on either side */
-enum { COPY_EOF, COPY_TIMEOUT, COPY_ERR_IN, COPY_ERR_OUT };
-int	 copy_stream(int, int, int64_t, int64_t, uintmax_t *);
-int	 write_full(int, const char *, size_t, int64_t);
+enum { COPY_IN = 1, COPY_OUT };
+struct copy {
+	const struct deadline *din;	/* each wait for input (NULL: forever) */
+	const struct deadline *dout;	/* each wait for room */
+	uintmax_t done;			/* bytes copied */
+	uintmax_t lost;			/* read, then not written: gone */
+	int failed;			/* COPY_IN or COPY_OUT, after -1 */
+};
+int	 copy_stream(int, int, struct copy *);
+int	 copy_write(int, const char *, size_t, const struct deadline *,
+	    size_t *);
+void	 copy_grow(int);
 
 /* batch.c: framed records gathered into whole-record writes */
 #define BATCH_MAX	4096		/* PIPE_BUF: a write this size is atomic */
 struct batch {
 	int fd;
-	int64_t timeout;
+	const struct deadline *d;	/* each wait for room */
 	int err;			/* errno of a failed write, kept */
 	uintmax_t nrec;			/* batch_stream: records written */
 	size_t toolong;			/* batch_stream: a refused record's size */
@@ -100,13 +113,12 @@ struct batch {
 int	 batch_put(struct batch *, const char *, size_t, char);
 int	 batch_flush(struct batch *);
 int	 batch_stream(struct batch *, int, char);
-uintmax_t mem_count(const char *, size_t, char);
-void	 pipe_grow(int);
+uintmax_t batch_count(const char *, size_t, char);
 
 /* a refused message's size is counted up to this; past it, "more than" */
 #define TOOLONG_MAX	(1 << 20)
 
-/* msg.c: messages in (operands, whole stdin, -l lines, -0 records) */
+/* msgin.c: messages in (operands, whole stdin, -l lines, -0 records) */
 enum { MSGIN_WHOLE, MSGIN_LINES, MSGIN_NUL };
 struct msgin {
 	char **argv;			/* operands, NULL-terminated, or NULL */
@@ -118,6 +130,8 @@ struct msgin {
 int	 msgin_init(struct msgin *, char **, size_t);
 int	 msgin_next(struct msgin *, const char **, size_t *);
 void	 msgin_free(struct msgin *);
+void	 msgin_too_long(const char *, const char *, uintmax_t, size_t,
+	    const char *, const char *, size_t) __attribute__((noreturn));
 
 /* msgout.c: messages out (newline, -0 NUL, -r raw, -v metadata, -j JSON) */
 struct meta {
@@ -162,7 +176,7 @@ void	 table_time(struct table *, int, time_t);
 void	 esc_text(FILE *, const char *, int);
 size_t	 esc_text_len(const char *, int);
 void	 esc_json(FILE *, const char *, size_t);
-const char *shown(const char *);
+const char *esc_name(const char *);
 
 /* proc.c: who holds an object, from /proc */
 struct holder {
@@ -181,6 +195,7 @@ typedef int (*proc_fd_fn)(const struct stat *, void *);
 void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
 void	 proc_scan_openers(struct holders *);
+void	 proc_comm(pid_t, char *, size_t);
 int	 holders_has(const struct holders *, dev_t, ino_t, int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);

@@ -137,7 +137,7 @@ out_failed(void)
 		stdout_failed();
 	warnx("%s %s: stdout: %s: %ju message%s put back (at the end of "
 	    "%s), %ju lost, %ju written in part", opt.verb->name,
-	    shown(opt.obj), strerror(e), back, back == 1 ? "" : "s",
+	    esc_name(opt.obj), strerror(e), back, back == 1 ? "" : "s",
 	    opt.sysv ? "the queue" : "its priority", lost, torn);
 	_exit(1);
 }
@@ -238,6 +238,6 @@ msgout_timeout(const char *obj, uintmax_t got)
 	msgout_flush();
 	if (opt.follow && got > 0)
 		return 0;
-	warnx("%s %s: timed out", opt.verb->name, shown(obj));
+	warnx("%s %s: timed out", opt.verb->name, esc_name(obj));
 	return EXIT_TIMEOUT;
 }

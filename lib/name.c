@@ -41,18 +41,18 @@ key_ftok(const char *s, const char *colon, struct sysvkey *k)
 	if (colon[1] != '\0' && colon[2] == '\0' && !isdigit((unsigned char)colon[1]))
 		proj = (unsigned char)colon[1];
 	else
-		proj = (int)num_parse(colon + 1, "PROJ", 1, 255);
+		proj = (int)num_uint(colon + 1, "PROJ", 1, 255);
 	memcpy(path, s, plen);
 	path[plen] = '\0';
 	k->key = ftok(path, proj);
 	/* a missing file is a failure, not a usage error */
 	if (k->key == (key_t)-1)
-		err(1, "%s %s: ftok %s", opt.verb->name, shown(s), shown(path));
+		err(1, "%s %s: ftok %s", opt.verb->name, esc_name(s), esc_name(path));
 }
 
 /* 0x1b2c, 1234, PATH:PROJ, id:N or private */
 void
-key_parse(const char *s, struct sysvkey *k)
+name_key(const char *s, struct sysvkey *k)
 {
 	const char *colon = strrchr(s, ':');
 	const char *digits = s;
@@ -67,7 +67,7 @@ key_parse(const char *s, struct sysvkey *k)
 	}
 	if (strncmp(s, "id:", 3) == 0) {
 		k->kind = KEY_ID;
-		k->id = (int)num_parse(s + 3, "id", 0, INT_MAX);
+		k->id = (int)num_uint(s + 3, "id", 0, INT_MAX);
 		return;
 	}
 	k->kind = KEY_KEY;

@@ -29,7 +29,7 @@ digits(const char *s, uintmax_t *v, const char **end)
 }
 
 uintmax_t
-num_parse(const char *s, const char *what, uintmax_t min, uintmax_t max)
+num_uint(const char *s, const char *what, uintmax_t min, uintmax_t max)
 {
 	const char *end;
 	uintmax_t v;
@@ -41,7 +41,7 @@ num_parse(const char *s, const char *what, uintmax_t min, uintmax_t max)
 }
 
 intmax_t
-snum_parse(const char *s, const char *what, intmax_t min, intmax_t max)
+num_int(const char *s, const char *what, intmax_t min, intmax_t max)
 {
 	const char *end;
 	uintmax_t v;
@@ -56,7 +56,7 @@ snum_parse(const char *s, const char *what, intmax_t min, intmax_t max)
 }
 
 uintmax_t
-size_parse(const char *s, const char *what, uintmax_t min, uintmax_t max)
+num_size(const char *s, const char *what, uintmax_t min, uintmax_t max)
 {
 	static const char units[] = "KMGT";
 	const char *end, *u;
@@ -84,7 +84,7 @@ bad:
 
 /* "1.5" seconds, "250ms", "2s", "1m", "1h"; returns nanoseconds */
 int64_t
-dur_parse(const char *s, const char *what)
+num_dur(const char *s, const char *what)
 {
 	const char *end;
 	uintmax_t whole, frac = 0, scale = 1;
@@ -123,7 +123,7 @@ bad:
 }
 
 mode_t
-mode_parse(const char *s, const char *what)
+num_mode(const char *s, const char *what)
 {
 	size_t len = strlen(s);
 	mode_t m = 0;

@@ -98,14 +98,14 @@ static void
 set_shared(int c, const char *arg)
 {
 	switch (c) {
-	case 't': opt.timeout = dur_parse(arg, "-t"); break;
-	case 'c': opt.count = num_parse(arg, "-c", 1, UINT64_MAX >> 1); break;
+	case 't': opt.timeout = num_dur(arg, "-t"); break;
+	case 'c': opt.count = num_uint(arg, "-c", 1, UINT64_MAX >> 1); break;
 	case 'f': opt.follow = opt.force = 1; break;
 	case 'l': opt.lines = 1; break;
 	case '0': opt.null = 1; break;
 	case 'r': opt.raw = 1; break;
 	case 'v': opt.verbose = 1; break;
-	case 'm': opt.mode = mode_parse(arg, "-m"); opt.has_mode = 1; break;
+	case 'm': opt.mode = num_mode(arg, "-m"); opt.has_mode = 1; break;
 	case 'x': opt.exist_ok = 1; break;
 	case 'S': opt.sysv = 1; break;
 	case 'o': opt.output = arg; break;

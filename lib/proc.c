@@ -109,7 +109,7 @@ proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
 }
 
 /* the command name, with what would break a list (',', blanks) as '_' */
-static void
+void
 proc_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
@@ -127,103 +127,6 @@ proc_comm(pid_t pid, char *buf, size_t len)
 	for (i = 0; buf[i] != '\0'; i++)
 		if (buf[i] == ',' || isspace((unsigned char)buf[i]))
 			buf[i] = '_';
-}
-
-static int
-acc_matches(int acc, int want)
-{
-	if (want == HOLD_ANY)
-		return 1;
-	if (acc == O_RDWR)
-		return 1;
-	return (want == HOLD_READ) ? acc == O_RDONLY : acc == O_WRONLY;
-}
-
-/* whether some holder has (dev, ino) open with access want */
-int
-holders_has(const struct holders *hs, dev_t dev, ino_t ino, int want)
-{
-	size_t i;
-
-	for (i = 0; i < hs->n; i++)
-		if (hs->h[i].dev == dev && hs->h[i].ino == ino &&
-		    acc_matches(hs->h[i].acc, want))
-			return 1;
-	return 0;
-}
-
-/* "12(cat),40(sh)": each process once, for the object (dev, ino) */
-char *
-holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
-{
-	char comm[64], *s = NULL;
-	size_t len = 0, i;
-	pid_t last = 0;
-	FILE *f;
-
-	if ((f = open_memstream(&s, &len)) == NULL)
-		err(1, NULL);
-	for (i = 0; i < hs->n; i++) {
-		const struct holder *h = &hs->h[i];
-
-		if (h->dev != dev || h->ino != ino || !acc_matches(h->acc, want) ||
-		    h->pid == last)
-			continue;
-		proc_comm(h->pid, comm, sizeof(comm));
-		fprintf(f, "%s%d(%s)", last ? "," : "", (int)h->pid, comm);
-		last = h->pid;
-	}
-	if (fclose(f) != 0)
-		err(1, NULL);
-	return s;
-}
-
-/* some processes could not be read: say the list may be partial */
-void
-holders_note(const struct holders *hs, const char *what)
-{
-	if (hs->partial)
-		warnx("%s: some processes could not be inspected: %s may be "
-		    "partial", opt.verb->name, what);
-}
-
-/*
- * A copy of the descriptor a holder of (dev, ino) has open with access
- * want, taken with pidfd_getfd(2): no open(2) of the object, so nothing
- * it does to others (a FIFO's waiting writers) happens. -1 where none
- * can be had (not permitted, or the holder has gone).
- */
-int
-holders_dup(const struct holders *hs, dev_t dev, ino_t ino, int want)
-{
-	const struct holder *h;
-	struct stat st;
-	size_t i;
-	int pfd, fd;
-
-	for (i = 0; i < hs->n; i++) {
-		h = &hs->h[i];
-		if (h->dev != dev || h->ino != ino || !acc_matches(h->acc, want))
-			continue;
-		if ((pfd = (int)syscall(SYS_pidfd_open, h->pid, 0)) == -1)
-			continue;
-		fd = (int)syscall(SYS_pidfd_getfd, pfd, h->fd, 0);
-		close(pfd);
-		/* the number may have been reused for something else since */
-		if (fd != -1 && fstat(fd, &st) == 0 && st.st_dev == dev &&
-		    st.st_ino == ino)
-			return fd;
-		if (fd != -1)
-			close(fd);
-	}
-	return -1;
-}
-
-void
-holders_free(struct holders *hs)
-{
-	free(hs->h);
-	memset(hs, 0, sizeof(*hs));
 }
 
 /* the first line of /proc/PID/name into buf; 0, or -1 */

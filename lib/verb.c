@@ -20,30 +20,6 @@ help(const struct verb *v)
 	printf("Run '%s VERB -h' for a verb's options.\n", getprogname());
 }
 
-void
-usage_error(const char *fmt, ...)
-{
-	char *msg = NULL;
-	va_list ap;
-
-	fflush(stdout);
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	/* operands quoted in it are escaped: the message stays one line */
-	if (opt.verb != NULL)
-		fprintf(stderr, "%s: %s: %s\nusage: %s %s\n", getprogname(),
-		    opt.verb->name, msg ? shown(msg) : fmt, getprogname(),
-		    opt.verb->usage);
-	else
-		fprintf(stderr, "%s: %s\nusage: %s VERB [OPTIONS] OBJECT "
-		    "[ARGS...] (see '%s --help')\n", getprogname(),
-		    msg ? shown(msg) : fmt, getprogname(), getprogname());
-	free(msg);
-	exit(EXIT_USAGE);
-}
-
 /*
  * A closed stdin, stdout or stderr would be the next open(2)'s number, and
  * a FIFO or queue opened there would receive our output. Hold each with

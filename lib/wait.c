@@ -1,7 +1,8 @@
 /*
- * Deadlines. Every blocking call in the toolkit waits through here, so
- * -t bounds it and an interrupted call (EINTR) resumes against the same
- * deadline instead of starting over.
+ * Waits. Every blocking call in the toolkit waits through here, against
+ * a deadline, so -t bounds it and an interrupted call (EINTR) resumes
+ * against the same deadline instead of starting over. A timeout is one
+ * answer everywhere: -1 with errno ETIMEDOUT.
  */
 #include <sys/time.h>
 #include <errno.h>
@@ -13,39 +14,7 @@
 
 #include "ipc.h"
 
-#define NS	INT64_C(1000000000)
-
-static int64_t
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
-}
-
-void
-deadline_set(struct deadline *d, int64_t timeout)
-{
-	d->at = (timeout < 0) ? TIMEOUT_NONE : now() + timeout;
-}
-
-/* what is left, as poll(2) takes it: -1 forever, 0 expired */
-int
-deadline_ms(const struct deadline *d)
-{
-	int64_t left;
-
-	if (d->at == TIMEOUT_NONE)
-		return -1;
-	left = d->at - now();
-	if (left <= 0)
-		return 0;
-	left = (left + 999999) / 1000000;
-	return left > INT_MAX ? INT_MAX : (int)left;
-}
-
-/* 1: fd is ready (or hung up); 0: the deadline passed; -1: error */
+/* 0: fd is ready (or hung up); -1: ETIMEDOUT, or poll(2)'s error */
 int
 wait_fd(int fd, short events, const struct deadline *d)
 {
@@ -56,9 +25,11 @@ wait_fd(int fd, short events, const struct deadline *d)
 		ms = deadline_ms(d);
 		n = poll(&p, 1, ms);
 		if (n > 0)
-			return 1;
-		if (n == 0 && ms != INT_MAX)
 			return 0;
+		if (n == 0 && ms != INT_MAX) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
 		if (n < 0 && errno != EINTR)
 			return -1;
 	}
@@ -108,7 +79,7 @@ wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
 	sigset_t alrm, mask;
 	int r, e;
 
-	if (d->at == TIMEOUT_NONE) {
+	if (deadline_ms(d) == -1) {
 		while ((r = fn(arg)) == -1 && errno == EINTR)
 			;
 		return r;
@@ -153,14 +124,19 @@ open_call(void *arg)
 
 /*
  * open(2) that may block (a FIFO with no peer), bounded by d. A timer
- * interrupts it; on timeout it fails with ETIMEDOUT.
+ * interrupts it; on timeout it fails with ETIMEDOUT. -t 0 tries once
+ * without blocking, where a FIFO's missing reader is ENXIO: that too
+ * is a timeout.
  */
 int
 wait_open(const char *path, int flags, const struct deadline *d)
 {
 	struct openarg a = { path, flags };
+	int fd;
 
-	if (d->at != TIMEOUT_NONE && deadline_ms(d) == 0)
-		return open_once(path, flags);	/* -t 0: try once, never block */
-	return wait_call(open_call, &a, d);
+	if (deadline_ms(d) != 0)
+		return wait_call(open_call, &a, d);
+	if ((fd = open_once(path, flags)) == -1 && errno == ENXIO)
+		errno = ETIMEDOUT;
+	return fd;
 }

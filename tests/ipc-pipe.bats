@@ -212,14 +212,14 @@ teardown() {
 	bg sh -c "exec cat $f > out"
 	run timeout 10 ipc-pipe send -l "$f" < in
 	assert_failure 1
-	assert_output "ipc-pipe: send fifo: line 70001 too long (4097 bytes with its newline > PIPE_BUF 4096)"
+	assert_output "ipc-pipe: send fifo: line 70001: Message too long (4097 bytes with its newline > PIPE_BUF 4096)"
 	wait "$BG_LAST"
 	seq 70000 | cmp - out
 	# the same, when the long line is the last and has no newline
 	{ seq 3; printf 'y%.0s' $(seq 5000); } > in
 	bg sh -c "exec cat $f > out"
 	run timeout 10 ipc-pipe send -l "$f" < in
-	assert_output "ipc-pipe: send fifo: line 4 too long (5001 bytes with its newline > PIPE_BUF 4096)"
+	assert_output "ipc-pipe: send fifo: line 4: Message too long (5001 bytes with its newline > PIPE_BUF 4096)"
 	wait "$BG_LAST"
 	seq 3 | cmp - out
 }
@@ -239,7 +239,7 @@ teardown() {
 	bg sh -c "exec cat $f > out"
 	run sh -c "head -c 5000 /dev/zero | tr '\\0' r | timeout 10 ipc-pipe send -0 $f"
 	assert_failure 1
-	assert_output "ipc-pipe: send fifo: record 1 too long (5001 bytes with its NUL > PIPE_BUF 4096)"
+	assert_output "ipc-pipe: send fifo: record 1: Message too long (5001 bytes with its NUL > PIPE_BUF 4096)"
 }
 
 @test "send of a MSG longer than PIPE_BUF writes it whole" {
@@ -842,7 +842,7 @@ writers="
 	bg sh -c "exec cat $f > /dev/null"
 	run timeout -s KILL 10 ipc-pipe send -l "$f" < /dev/zero
 	assert_failure 1
-	assert_output "ipc-pipe: send fifo: line 1 too long (more than 1048576 bytes > PIPE_BUF 4096)"
+	assert_output "ipc-pipe: send fifo: line 1: Message too long (more than 1048576 bytes > PIPE_BUF 4096)"
 }
 
 @test "loop started with SIGHUP ignored (nohup) keeps it ignored" {

@@ -12,7 +12,7 @@ u_size(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "", NULL);
 
 	if (i < argc)
-		printf("%ju\n", size_parse(argv[i], "SIZE", 1, UINT64_MAX));
+		printf("%ju\n", num_size(argv[i], "SIZE", 1, UINT64_MAX));
 	return 0;
 }
 
@@ -22,7 +22,7 @@ u_dur(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "", NULL);
 
 	if (i < argc)
-		printf("%jd\n", (intmax_t)dur_parse(argv[i], "DUR"));
+		printf("%jd\n", (intmax_t)num_dur(argv[i], "DUR"));
 	return 0;
 }
 
@@ -32,7 +32,7 @@ u_mode(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "", NULL);
 
 	if (i < argc)
-		printf("%04o\n", (unsigned)mode_parse(argv[i], "MODE"));
+		printf("%04o\n", (unsigned)num_mode(argv[i], "MODE"));
 	return 0;
 }
 
@@ -57,7 +57,7 @@ u_key(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "", NULL);
 
 	if (i < argc) {
-		key_parse(argv[i], &k);
+		name_key(argv[i], &k);
 		printf("%s 0x%08x %d\n", kinds[k.kind], (unsigned)k.key, k.id);
 	}
 	return 0;

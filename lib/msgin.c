@@ -3,7 +3,9 @@
  * one per NUL-ended record (-0). Memory is bounded by the object's own
  * message limit, however much comes in.
  */
+#include <err.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -157,4 +159,28 @@ msgin_next(struct msgin *m, const char **p, size_t *len)
 	}
 	return m->mode == MSGIN_WHOLE ? next_whole(m, p, len) :
 	    next_record(m, p, len);
+}
+
+/*
+ * A message over the limit, named the same way by every command, then
+ * exit 1: "send /jobs: line 7: Message too long (9000 bytes > msgsize
+ * 8192)". what ("line", "record") and n number it, NULL for a whole
+ * one; term ("newline") says the size counts it; an endless one was
+ * counted only up to TOOLONG_MAX.
+ */
+void
+msgin_too_long(const char *obj, const char *what, uintmax_t n, size_t len,
+    const char *term, const char *limitname, size_t limit)
+{
+	char where[64] = "", with[32] = "";
+
+	if (what != NULL)
+		snprintf(where, sizeof(where), "%s %ju: ", what, n);
+	if (term != NULL && len <= TOOLONG_MAX)
+		snprintf(with, sizeof(with), " with its %s", term);
+	errx(1, "%s %s: %s%s (%s%zu bytes%s > %s %zu)", opt.verb->name,
+	    esc_name(obj), where, strerror(EMSGSIZE),
+	    len > TOOLONG_MAX ? "more than " : "",
+	    len > TOOLONG_MAX ? (size_t)TOOLONG_MAX : len, with, limitname,
+	    limit);
 }

@@ -31,7 +31,7 @@ stdout_failed(void)
 	if (errno == EPIPE)
 		stdout_epipe();
 	if (verb != NULL && opt.obj != NULL)
-		warn("%s %s: stdout", verb, shown(opt.obj));
+		warn("%s %s: stdout", verb, esc_name(opt.obj));
 	else if (verb != NULL)
 		warn("%s: stdout", verb);
 	else
