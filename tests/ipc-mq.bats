@@ -94,11 +94,7 @@ own_ipc_ns() {
 
 # pid $1 is ipc-mq itself (not the shell before exec) and asleep
 asleep() {
-	case $(cat "/proc/$1/comm" 2>/dev/null) in
-	ipc-mq | memcheck*) ;;	# memcheck: under VALGRIND=1
-	*) return 1 ;;
-	esac
-	grep -q '^State:[[:space:]]*S' "/proc/$1/status"
+	comm_is "$1" ipc-mq && sleeping "$1"
 }
 
 usage_line() {

@@ -304,7 +304,7 @@ teardown() {
 @test "send without -t waits for a reader" {
 	ipc-pipe create "$f"
 	bg ipc-pipe send "$f" late
-	wait_for asleep_in "$BG_LAST" "$OPEN_WAIT"
+	wait_for waits_for_peer "$BG_LAST" ipc-pipe "$f"
 	run timeout 10 ipc-pipe recv "$f"
 	assert_success
 	assert_output late
@@ -313,7 +313,7 @@ teardown() {
 
 @test "SIGTERM and SIGINT end a send blocked in open: 128+15, 128+2" {
 	ipc-pipe create "$f"
-	interrupted_exits "$OPEN_WAIT" ipc-pipe send "$f" hi
+	interrupted_exits waits_for_peer "$f" ipc-pipe send "$f" hi
 }
 
 @test "send -t times out waiting for room when the reader does not read" {
@@ -437,7 +437,7 @@ teardown() {
 
 @test "SIGTERM and SIGINT end a recv blocked waiting: 128+15, 128+2" {
 	ipc-pipe create "$f"
-	interrupted_exits "$POLL_WAIT" ipc-pipe recv "$f"
+	interrupted_exits waits_for_data "$f" ipc-pipe recv "$f"
 }
 
 @test "recv -f keeps the FIFO open across writers" {
@@ -609,7 +609,7 @@ writers=$$(bash)"
 	ipc-pipe create "$f"
 	bg sh -c "echo survived > $f"
 	w=$BG_LAST
-	wait_for sh -c "grep -q fifo_open /proc/$w/stack 2>/dev/null || [ \"\$(cat /proc/$w/wchan 2>/dev/null)\" = pipe_wait ] || [ \"\$(cat /proc/$w/wchan)\" = fifo_open ] || [ \"\$(cat /proc/$w/wchan)\" = wait_for_partner ]"
+	wait_for waits_for_peer "$w" sh "$f"
 	run ipc-pipe stat -o readers,writers "$f"
 	assert_success
 	assert_output "readers=
@@ -808,7 +808,7 @@ writers="
 	ipc-pipe create "$f"
 	bg sh -c "echo kept > $f"
 	w=$BG_LAST
-	wait_for asleep_in "$w" 'fifo|OPEN_WAIT|wait_for_partner|pipe'
+	wait_for waits_for_peer "$w" sh "$f"
 	run --separate-stderr timeout -s KILL 5 ipc-pipe recv -t 0 "$f"
 	assert_failure 124
 	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
