@@ -138,3 +138,34 @@ interrupted_exits() {
 	done
 }
 
+# --- who runs the tests -----------------------------------------------------
+#
+# An ordinary user with the dependencies runs the whole suite; the tests
+# that need root (acting as another user, mounting, namespaces with limits
+# of their own, seeing other users' processes) skip with need_root.
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# skip the test unless it runs as root; $1 says why it needs root. Under
+# `run` a skip would end only run's subshell and the test would go on, so
+# there it fails instead: call need_root before run.
+need_root() {
+	is_root && return 0
+	if [ "$BASHPID" != "$$" ]; then
+		echo "need_root: not root, and under run, which cannot skip:" \
+		    "call need_root before run ($1)" >&2
+		return 125
+	fi
+	skip "needs root: $1"
+}
+
+# CMD... as user nobody, group nogroup, no supplementary groups, bounded:
+# a hang shows as 143, never as a 124 the command could mean. Under `run`,
+# call need_nobody first, so that an ordinary user skips the test.
+need_nobody() { need_root "runs a command as user nobody (setpriv)"; }
+as_nobody() {
+	need_nobody || return
+	timeout --preserve-status 20 setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups "$@"
+}
+

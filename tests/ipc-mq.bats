@@ -40,11 +40,6 @@ peer() {
 	timeout --preserve-status 20 mqpeer "$@"
 }
 
-as_nobody() {
-	timeout --preserve-status 20 setpriv --reuid=nobody --regid=nogroup \
-	    --clear-groups "$@"
-}
-
 attr() {
 	mqpeer attr "/$1"
 }
@@ -88,6 +83,7 @@ crowd() {
 
 # skip unless this test may have an IPC namespace (unshare -i) of its own
 own_ipc_ns() {
+	need_root "an IPC namespace of its own (unshare -i)"
 	command -v unshare >/dev/null || skip "no unshare(1)"
 	unshare -i true 2>/dev/null || skip "no IPC namespaces here"
 }
@@ -259,10 +255,13 @@ usage_line() {
 	assert_equal "${lines[1]}" "${lines[0]} 16 0"
 }
 
-@test "create: RLIMIT_MSGQUEUE, queues_max and msgmni are named when they refuse" {
+@test "create: RLIMIT_MSGQUEUE is named when it refuses" {
 	run -1 --separate-stderr bash -c 'ulimit -q 1000 && exec ipc-mq create -q 5 -s 1000 "$1"' _ "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: the user's queues would need more than RLIMIT_MSGQUEUE (ulimit -q: 1000 bytes)"
 	run -1 attr "$q"
+}
+
+@test "create: queues_max and msgmni are named when they refuse (in an IPC namespace of its own)" {
 	own_ipc_ns
 	run -1 --separate-stderr unshare -i sh -c 'echo 0 >/proc/sys/fs/mqueue/queues_max && exec ipc-mq create "$1"' _ "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: No space left on device (/proc/sys/fs/mqueue/queues_max is 0)"
@@ -433,6 +432,7 @@ usage_line() {
 }
 
 @test "a private queue (0600) is refused to another user: Permission denied" {
+	need_nobody
 	run -0 ipc-mq create "$q"
 	run -0 mq send "$q" secret
 	run -1 --separate-stderr as_nobody ipc-mq send "$q" x
@@ -671,6 +671,7 @@ notify_pid=$pid"
 }
 
 @test "stat: a queue another user may not open still shows its mode and owner" {
+	need_nobody
 	run -0 ipc-mq create "$q"
 	run -0 --separate-stderr as_nobody ipc-mq stat -o name,mode,owner,curmsgs "$q"
 	assert_output "name=/$q
@@ -706,6 +707,7 @@ curmsgs="
 }
 
 @test "ls: with /dev/mqueue not mounted, says how to mount it" {
+	need_root "unmounts /dev/mqueue (in a mount namespace of its own)"
 	command -v unshare >/dev/null || skip "no unshare(1)"
 	unshare -m true 2>/dev/null || skip "no mount namespaces here"
 	run -1 --separate-stderr unshare -m sh -c 'umount /dev/mqueue && exec ipc-mq ls'
@@ -913,6 +915,7 @@ curmsgs="
 }
 
 @test "-S: a 0600 queue is refused to another user: Permission denied" {
+	need_nobody
 	run -0 ipc-mq create -S "$key"
 	run -0 mq send -S "$key" secret
 	run -1 --separate-stderr as_nobody ipc-mq recv -S "$key"

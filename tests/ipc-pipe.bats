@@ -98,10 +98,10 @@ teardown() {
 }
 
 @test "create: another user gets Permission denied in a private directory" {
+	need_nobody
 	d=$(mktemp -d)
 	chmod 700 "$d"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$(command -v ipc-pipe)" create "$d/x"
+	run as_nobody ipc-pipe create "$d/x"
 	rmdir "$d"
 	assert_failure 1
 	assert_output "ipc-pipe: create $d/x: Permission denied"
@@ -352,11 +352,11 @@ teardown() {
 }
 
 @test "send: another user gets Permission denied on a private FIFO" {
+	need_nobody
 	d=$(mktemp -d)
 	chmod 755 "$d"
 	ipc-pipe create "$d/p"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$(command -v ipc-pipe)" send -t 1 "$d/p" hi
+	run as_nobody ipc-pipe send -t 1 "$d/p" hi
 	rm -r "$d"
 	assert_failure 1
 	assert_output "ipc-pipe: send $d/p: Permission denied"
@@ -660,13 +660,13 @@ writers=$$(bash)"
 }
 
 @test "stat as another user sees only what it may and says so" {
+	need_nobody
 	d=$(mktemp -d)
 	chmod 755 "$d"
 	ipc-pipe create -m 0644 "$d/p"
 	bg sh -c "exec sleep 30 < $d/p"
 	exec 5>"$d/p"
-	run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$(command -v ipc-pipe)" stat -o readers,writers "$d/p"
+	run --separate-stderr as_nobody ipc-pipe stat -o readers,writers "$d/p"
 	exec 5>&-
 	rm -r "$d"
 	assert_success
