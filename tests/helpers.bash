@@ -169,3 +169,11 @@ as_nobody() {
 	    --clear-groups "$@"
 }
 
+# the note a command writes to stderr when it cannot read some
+# /proc/PID/fd, so the holders it lists may be partial: $1 the command,
+# $2 the verb, $3 what may be partial. Root reads them all and writes
+# nothing; an ordinary user always meets other users' processes (pid 1).
+partial_note() {
+	is_root ||
+	    echo "$1: $2: some processes could not be inspected: $3 may be partial"
+}

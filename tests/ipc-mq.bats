@@ -630,17 +630,18 @@ usage_line() {
 @test "stat: every field, and it takes nothing from the queue" {
 	run -0 ipc-mq create -q 4 -s 64 "$q"
 	run -0 mq send -p 2 "$q" hello
-	run -0 ipc-mq stat "$q"
+	run -0 --separate-stderr ipc-mq stat "$q"
 	assert_output "name=/$q
 maxmsg=4
 msgsize=64
 curmsgs=1
 qsize=5
 mode=0600
-owner=root
-group=root
+owner=$(id -un)
+group=$(id -gn)
 notify_pid=0
 holders="
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
 	run -0 ipc-mq stat "$q"
 	assert_line curmsgs=1
 	run -0 mq recv -v -t 0 "$q"
@@ -653,19 +654,22 @@ holders="
 	pid=$!
 	BG_PIDS="$BG_PIDS $pid"
 	wait_for test -e "$BATS_TEST_TMPDIR/ready"
-	run -0 ipc-mq stat -o holders,notify_pid "$q"
+	run -0 --separate-stderr ipc-mq stat -o holders,notify_pid "$q"
 	assert_output "holders=$pid(mqpeer)
 notify_pid=$pid"
-	run -0 ipc-mq stat -j -o name,holders "$q"
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
+	run -0 --separate-stderr ipc-mq stat -j -o name,holders "$q"
 	assert_output "{\"name\":\"/$q\",\"holders\":[{\"pid\":$pid,\"command\":\"mqpeer\"}]}"
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
 }
 
 @test "stat -o, -j: only those fields, JSON" {
 	run -0 ipc-mq create -q 3 "$q"
 	run -0 ipc-mq stat -o curmsgs,maxmsg "$q"
 	assert_output $'curmsgs=0\nmaxmsg=3'
-	run -0 ipc-mq stat --json "$q"
-	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"root\",\"group\":\"root\",\"notify_pid\":0,\"holders\":[]}"
+	run -0 --separate-stderr ipc-mq stat --json "$q"
+	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"holders\":[]}"
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
 	run -2 --separate-stderr ipc-mq stat -o size "$q"
 	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, holders)"
 }
@@ -685,14 +689,15 @@ curmsgs="
 @test "ls: every queue, with the fields, and a header" {
 	run -0 ipc-mq create -q 2 "$q"
 	run -0 mq send "$q" x
-	run -0 ipc-mq ls
+	run -0 --separate-stderr ipc-mq ls
 	assert_line --index 0 --regexp '^NAME +MAXMSG MSGSIZE CURMSGS QSIZE MODE OWNER HOLDERS$'
-	assert_line --regexp "^/$q +2 +8192 +1 +1 0600 root +-$"
+	assert_line --regexp "^/$q +2 +8192 +1 +1 0600 $(id -un) +-$"
+	assert_equal "$stderr" "$(partial_note ipc-mq ls holders)"
 	run -0 ipc-mq ls -H -o name
 	assert_line "/$q"
 	refute_line NAME
 	run -0 ipc-mq ls -H -o name,group,notify_pid
-	assert_line --regexp "^/$q +root 0$"
+	assert_line --regexp "^/$q +$(id -gn) 0$"
 	# looking takes nothing
 	run -0 attr "$q"
 	assert_output '2 8192 1'
@@ -981,8 +986,8 @@ curmsgs="
 	assert_line --index 8 rtime=
 	assert_line --index 9 --regexp '^ctime=[0-9]{4}-'
 	assert_line --index 10 mode=0600
-	assert_line --index 11 owner=root
-	assert_line --index 12 group=root
+	assert_line --index 11 "owner=$(id -un)"
+	assert_line --index 12 "group=$(id -gn)"
 	assert_equal "${#lines[@]}" 13
 	run -0 ipc-mq stat -S -j -o key,qnum,rtime "id:$id"
 	assert_output "{\"key\":\"$(printf '0x%08x' "$key")\",\"qnum\":1,\"rtime\":null}"
@@ -1005,7 +1010,7 @@ lrpid=$(cat "$BATS_TEST_TMPDIR/rpid")"
 	id=$(sv_id "$key")
 	run -0 ipc-mq ls -S
 	assert_line --index 0 --regexp '^KEY +ID +QNUM +QBYTES +CBYTES +LSPID +LRPID +MODE +OWNER$'
-	assert_line --regexp "^$(printf '0x%08x' "$key") +$id +1 +16384 +3 +[0-9]+ +0 +0640 +root$"
+	assert_line --regexp "^$(printf '0x%08x' "$key") +$id +1 +16384 +3 +[0-9]+ +0 +0640 +$(id -un)$"
 	run -0 ipc-mq ls -S -H -o key
 	assert_line "$(printf '0x%08x' "$key")"
 	run -0 ipc-mq ls -S -j -o id,qnum
