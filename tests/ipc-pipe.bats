@@ -558,18 +558,19 @@ teardown() {
 
 @test "stat of an idle FIFO: every field as key=value" {
 	ipc-pipe create -m 0640 "$f"
-	run ipc-pipe stat "$f"
+	run --separate-stderr ipc-pipe stat "$f"
 	assert_success
 	assert_output "kind=fifo
 inode=$(stat -c %i "$f")
 mode=0640
 owner=$(id -un)
 group=$(id -gn)
-bytes=0
+bytes=$(idle_fifo_bytes)
 capacity=
 readers=
 writers=
 path=fifo"
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
 }
 
 @test "stat shows bytes buffered, capacity, and who reads and writes" {
@@ -610,10 +611,11 @@ writers=$$(bash)"
 	bg sh -c "echo survived > $f"
 	w=$BG_LAST
 	wait_for waits_for_peer "$w" sh "$f"
-	run ipc-pipe stat -o readers,writers "$f"
+	run --separate-stderr ipc-pipe stat -o readers,writers "$f"
 	assert_success
 	assert_output "readers=
 writers="
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
 	# the writer is still waiting: a real reader now gets its line
 	run timeout 10 cat "$f"
 	assert_output survived
@@ -694,10 +696,12 @@ writers="
 	mkdir d
 	ipc-pipe create d/a
 	ino=$(stat -c %i d/a)
-	run ipc-pipe ls d
+	b=$(idle_fifo_bytes)
+	run --separate-stderr ipc-pipe ls d
 	assert_success
 	assert_line --index 0 --regexp '^KIND +INODE BYTES READERS WRITERS PATH$'
-	assert_line --index 1 --regexp "^fifo +$ino +0 - +- +d/a\$"
+	assert_line --index 1 --regexp "^fifo +$ino +${b:--} - +- +d/a\$"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
 }
 
 @test "ls with no DIR lists anonymous pipes with both ends" {
@@ -710,9 +714,10 @@ writers="
 	r=$(pgrep -x -f "sleep $b")
 	BG_PIDS="$BG_PIDS $w $r"
 	ino=$(stat -L -c %i /proc/$r/fd/0)
-	run sh -c "ipc-pipe ls -H -o kind,inode,readers,writers,path | awk '\$2 == $ino'"
+	run --separate-stderr sh -c "ipc-pipe ls -H -o kind,inode,readers,writers,path | awk '\$2 == $ino'"
 	assert_success
 	assert_output --regexp "^pipe +$ino +$r\\(sleep\\) +$w\\(sleep\\) +pipe:\\[$ino\\]\$"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
 }
 
 @test "ls with no DIR lists FIFOs that processes hold, by path" {
@@ -853,8 +858,9 @@ writers="
 
 @test "kind is the object's, not guessed from its name" {
 	ipc-pipe create 'pipe:[1]'
-	run ipc-pipe stat -o kind 'pipe:[1]'
+	run --separate-stderr ipc-pipe stat -o kind 'pipe:[1]'
 	assert_output kind=fifo
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
 }
 
 @test "ls -j writes a byte that is not UTF-8 so it cannot be taken for a character" {
