@@ -295,22 +295,28 @@ teardown() {
 
 @test "-j output is valid JSON (stat: an object, ls: an array)" {
 	ipc-pipe create f g
-	run sh -c 'ipc-pipe stat -j f | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, d[\"kind\"], d[\"bytes\"])"'
-	assert_output "dict fifo 0"
-	run sh -c 'ipc-pipe ls -j . | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, len(d))"'
+	b=$(idle_fifo_bytes)
+	run --separate-stderr sh -c 'ipc-pipe stat -j f | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, d[\"kind\"], d[\"bytes\"])"'
+	assert_output "dict fifo ${b:-None}"
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
+	run --separate-stderr sh -c 'ipc-pipe ls -j . | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, len(d))"'
 	assert_output "list 2"
-	run sh -c 'mkdir e && ipc-pipe ls -j e | python3 -c "import json,sys; print(json.load(sys.stdin))"'
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
+	run --separate-stderr sh -c 'mkdir e && ipc-pipe ls -j e | python3 -c "import json,sys; print(json.load(sys.stdin))"'
 	assert_output "[]"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
 }
 
 @test "a full disk on stdout is an error: exit 1, named" {
 	ipc-pipe create f
-	run sh -c 'ipc-pipe stat f > /dev/full'
+	run --separate-stderr sh -c 'ipc-pipe stat f > /dev/full'
 	assert_failure 1
-	assert_output "ipc-pipe: stat f: stdout: No space left on device"
-	run sh -c 'ipc-pipe ls . > /dev/full'
+	assert_output ""
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers'
+	    echo "ipc-pipe: stat f: stdout: No space left on device")"
+	run --separate-stderr sh -c 'ipc-pipe ls -o path . > /dev/full'
 	assert_failure 1
-	assert_output "ipc-pipe: ls .: stdout: No space left on device"
+	assert_equal "$stderr" "ipc-pipe: ls .: stdout: No space left on device"
 	for o in -h --help -V --version; do
 		for c in ipc-pipe ipc-mq; do
 			run sh -c "$c $o > /dev/full"
@@ -363,9 +369,11 @@ teardown() {
 	# nothing taken: the writer's line is there for the next reader
 	run timeout 10 cat f
 	assert_output hi
-	run sh -c 'ipc-pipe stat f >&-'
+	run --separate-stderr sh -c 'ipc-pipe stat f >&-'
 	assert_failure 1
-	assert_output "ipc-pipe: stat f: stdout: Bad file descriptor"
+	assert_output ""
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers'
+	    echo "ipc-pipe: stat f: stdout: Bad file descriptor")"
 	bg sh -c 'exec cat f > got'
 	run sh -c 'timeout 10 ipc-pipe send f <&-'
 	assert_failure 1

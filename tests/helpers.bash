@@ -57,48 +57,132 @@ wait_for() {
 }
 
 # wait until process $1 has exec'd $2 (/proc/PID/comm): a `sh -c "exec
-# sleep 30 < fifo"` is still sh while it blocks in the open
-comm_is() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
+# sleep 30 < fifo"` is still sh while it blocks in the open. Under
+# VALGRIND=1 an ipc-* command runs as valgrind's tool, memcheck-ARCH-linux.
+comm_is() {
+	local c
+	c=$(cat "/proc/$1/comm" 2>/dev/null) || return 1
+	[ "$c" = "$2" ] && return 0
+	[ -n "${IPC_WRAP:-}" ] && [[ $2 == ipc-* && $c == memcheck-* ]]
+}
 wait_comm() { wait_for comm_is "$1" "$2"; }
 
-# process $1 is asleep in the kernel where /proc/PID/wchan matches the
-# extended regex $2 (wait_for_partner: a FIFO's open waiting for its peer;
-# poll: waiting for data)
-asleep_in() {
-	grep -q '^State:[[:space:]]*S' "/proc/$1/status" 2>/dev/null &&
-	    grep -qE "$2" "/proc/$1/wchan" 2>/dev/null
+# process $1 sleeps in a blocking call (State S): which call, a test
+# knows from what it sees besides (holds, a pid file), never from the
+# kernel's function names in /proc/PID/wchan, which change with versions
+sleeping() {
+	grep -q '^State:[[:space:]]*S' "/proc/$1/status" 2>/dev/null
 }
-OPEN_WAIT='wait_for_partner|fifo_open|pipe_wait'
-POLL_WAIT='poll|select'
 
-# some process holds the FIFO $1 open for reading (O_RDONLY or O_RDWR),
-# seen in /proc by inode and fdinfo
-fifo_has_reader() {
-	local ino fd
-	ino=$(stat -L -c %i "$1") || return 1
-	for fd in /proc/[0-9]*/fd/*; do
-		[ "$(stat -L -c %i "$fd" 2>/dev/null)" = "$ino" ] || continue
-		grep -qE '^flags:\s+[0-7]*[02]$' "${fd%/fd/*}/fdinfo/${fd##*/}" \
+# process $1 has the file $2 open, by device and inode; with $3 = r, for
+# reading (fdinfo flags O_RDONLY or O_RDWR). holds_id takes the file as
+# DEV:INO, to look through every process without a stat of it for each.
+holds() {
+	local id
+	id=$(stat -L -c %d:%i "$2") || return 1
+	holds_id "$1" "$id" "${3:-}"
+}
+holds_id() {
+	local fd
+	for fd in "/proc/$1"/fd/*; do
+		[ "$(stat -L -c %d:%i "$fd" 2>/dev/null)" = "$2" ] || continue
+		[ "$3" = r ] || return 0
+		grep -qE '^flags:\s+[0-7]*[02]$' "/proc/$1/fdinfo/${fd##*/}" \
 		    2>/dev/null && return 0
 	done
 	return 1
 }
 
-# SIGTERM, then SIGINT, to the command "$@" once it waits (its wchan
-# matches $1): each ends it with 128+signal and nothing on stdout or stderr
+# some process holds the FIFO $1 open for reading (O_RDONLY or O_RDWR),
+# seen in /proc by device, inode and fdinfo
+fifo_has_reader() {
+	local id p
+	id=$(stat -L -c %d:%i "$1") || return 1
+	for p in /proc/[0-9]*; do
+		holds_id "${p#/proc/}" "$id" r && return 0
+	done
+	return 1
+}
+
+# process $1 has exec'd $2 and sleeps in its open(2) of the FIFO $3,
+# waiting for the other end: a FIFO's open is the first call that blocks
+# in the commands and shells the tests run, and until it returns the FIFO
+# is not in the process's fd table
+waits_for_peer() {
+	comm_is "$1" "$2" && sleeping "$1" && ! holds "$1" "$3"
+}
+
+# process $1 has exec'd $2, holds the FIFO $3 open for reading, and
+# sleeps: waiting for data (or for a writer to come)
+waits_for_data() {
+	comm_is "$1" "$2" && holds "$1" "$3" r && sleeping "$1"
+}
+
+# SIGTERM, then SIGINT, to the command "$@" once it waits on the FIFO $2
+# as the predicate $1 (waits_for_peer, waits_for_data) says: each ends it
+# with 128+signal and nothing on stdout or stderr
 interrupted_exits() {
-	local wait=$1 sig st
-	shift
+	local ready=$1 fifo=$2 sig st
+	shift 2
 	env --default-signal=INT true 2>/dev/null ||
 	    skip "env has no --default-signal (coreutils < 8.31)"
 	for sig in TERM INT; do
 		# a background job starts with SIGINT ignored: give it back
 		bg env --default-signal=INT "$@" > out 2> err
-		wait_for asleep_in "$BG_LAST" "$wait"
+		wait_for "$ready" "$BG_LAST" "${1##*/}" "$fifo"
 		kill -s "$sig" "$BG_LAST"
 		st=0
 		wait "$BG_LAST" || st=$?
 		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ]
 		[ ! -s out ] && [ ! -s err ]
 	done
+}
+
+# --- who runs the tests -----------------------------------------------------
+#
+# An ordinary user with the dependencies runs the whole suite; the tests
+# that need root (acting as another user, mounting, namespaces with limits
+# of their own, seeing other users' processes) skip with need_root.
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# skip the test unless it runs as root; $1 says why it needs root. Under
+# `run` a skip would end only run's subshell and the test would go on, so
+# there it fails instead: call need_root before run.
+need_root() {
+	is_root && return 0
+	if [ "$BASHPID" != "$$" ]; then
+		echo "need_root: not root, and under run, which cannot skip:" \
+		    "call need_root before run ($1)" >&2
+		return 125
+	fi
+	skip "needs root: $1"
+}
+
+# CMD... as user nobody, group nogroup, no supplementary groups, bounded:
+# a hang shows as 143, never as a 124 the command could mean. Under `run`,
+# call need_nobody first, so that an ordinary user skips the test.
+need_nobody() { need_root "runs a command as user nobody (setpriv)"; }
+as_nobody() {
+	need_nobody || return
+	timeout --preserve-status 20 setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups "$@"
+}
+
+# the note a command writes to stderr when it cannot read some
+# /proc/PID/fd, so the holders it lists may be partial: $1 the command,
+# $2 the verb, $3 what may be partial. Root reads them all and writes
+# nothing; an ordinary user always meets other users' processes (pid 1).
+partial_note() {
+	is_root ||
+	    echo "$1: $2: some processes could not be inspected: $3 may be partial"
+}
+
+# the bytes ipc-pipe stat and ls give for a FIFO no process holds: 0, as
+# nothing can be buffered; but only root sees every holder, so for anyone
+# else they are unknown and left empty (ipc-pipe(1))
+idle_fifo_bytes() {
+	if is_root; then
+		echo 0
+	fi
 }

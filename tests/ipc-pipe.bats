@@ -98,10 +98,10 @@ teardown() {
 }
 
 @test "create: another user gets Permission denied in a private directory" {
+	need_nobody
 	d=$(mktemp -d)
 	chmod 700 "$d"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$(command -v ipc-pipe)" create "$d/x"
+	run as_nobody ipc-pipe create "$d/x"
 	rmdir "$d"
 	assert_failure 1
 	assert_output "ipc-pipe: create $d/x: Permission denied"
@@ -304,7 +304,7 @@ teardown() {
 @test "send without -t waits for a reader" {
 	ipc-pipe create "$f"
 	bg ipc-pipe send "$f" late
-	wait_for asleep_in "$BG_LAST" "$OPEN_WAIT"
+	wait_for waits_for_peer "$BG_LAST" ipc-pipe "$f"
 	run timeout 10 ipc-pipe recv "$f"
 	assert_success
 	assert_output late
@@ -313,7 +313,7 @@ teardown() {
 
 @test "SIGTERM and SIGINT end a send blocked in open: 128+15, 128+2" {
 	ipc-pipe create "$f"
-	interrupted_exits "$OPEN_WAIT" ipc-pipe send "$f" hi
+	interrupted_exits waits_for_peer "$f" ipc-pipe send "$f" hi
 }
 
 @test "send -t times out waiting for room when the reader does not read" {
@@ -352,11 +352,11 @@ teardown() {
 }
 
 @test "send: another user gets Permission denied on a private FIFO" {
+	need_nobody
 	d=$(mktemp -d)
 	chmod 755 "$d"
 	ipc-pipe create "$d/p"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$(command -v ipc-pipe)" send -t 1 "$d/p" hi
+	run as_nobody ipc-pipe send -t 1 "$d/p" hi
 	rm -r "$d"
 	assert_failure 1
 	assert_output "ipc-pipe: send $d/p: Permission denied"
@@ -437,7 +437,7 @@ teardown() {
 
 @test "SIGTERM and SIGINT end a recv blocked waiting: 128+15, 128+2" {
 	ipc-pipe create "$f"
-	interrupted_exits "$POLL_WAIT" ipc-pipe recv "$f"
+	interrupted_exits waits_for_data "$f" ipc-pipe recv "$f"
 }
 
 @test "recv -f keeps the FIFO open across writers" {
@@ -558,18 +558,19 @@ teardown() {
 
 @test "stat of an idle FIFO: every field as key=value" {
 	ipc-pipe create -m 0640 "$f"
-	run ipc-pipe stat "$f"
+	run --separate-stderr ipc-pipe stat "$f"
 	assert_success
 	assert_output "kind=fifo
 inode=$(stat -c %i "$f")
 mode=0640
 owner=$(id -un)
 group=$(id -gn)
-bytes=0
+bytes=$(idle_fifo_bytes)
 capacity=
 readers=
 writers=
 path=fifo"
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
 }
 
 @test "stat shows bytes buffered, capacity, and who reads and writes" {
@@ -609,11 +610,12 @@ writers=$$(bash)"
 	ipc-pipe create "$f"
 	bg sh -c "echo survived > $f"
 	w=$BG_LAST
-	wait_for sh -c "grep -q fifo_open /proc/$w/stack 2>/dev/null || [ \"\$(cat /proc/$w/wchan 2>/dev/null)\" = pipe_wait ] || [ \"\$(cat /proc/$w/wchan)\" = fifo_open ] || [ \"\$(cat /proc/$w/wchan)\" = wait_for_partner ]"
-	run ipc-pipe stat -o readers,writers "$f"
+	wait_for waits_for_peer "$w" sh "$f"
+	run --separate-stderr ipc-pipe stat -o readers,writers "$f"
 	assert_success
 	assert_output "readers=
 writers="
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
 	# the writer is still waiting: a real reader now gets its line
 	run timeout 10 cat "$f"
 	assert_output survived
@@ -660,13 +662,13 @@ writers=$$(bash)"
 }
 
 @test "stat as another user sees only what it may and says so" {
+	need_nobody
 	d=$(mktemp -d)
 	chmod 755 "$d"
 	ipc-pipe create -m 0644 "$d/p"
 	bg sh -c "exec sleep 30 < $d/p"
 	exec 5>"$d/p"
-	run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$(command -v ipc-pipe)" stat -o readers,writers "$d/p"
+	run --separate-stderr as_nobody ipc-pipe stat -o readers,writers "$d/p"
 	exec 5>&-
 	rm -r "$d"
 	assert_success
@@ -694,10 +696,12 @@ writers="
 	mkdir d
 	ipc-pipe create d/a
 	ino=$(stat -c %i d/a)
-	run ipc-pipe ls d
+	b=$(idle_fifo_bytes)
+	run --separate-stderr ipc-pipe ls d
 	assert_success
 	assert_line --index 0 --regexp '^KIND +INODE BYTES READERS WRITERS PATH$'
-	assert_line --index 1 --regexp "^fifo +$ino +0 - +- +d/a\$"
+	assert_line --index 1 --regexp "^fifo +$ino +${b:--} - +- +d/a\$"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
 }
 
 @test "ls with no DIR lists anonymous pipes with both ends" {
@@ -710,9 +714,10 @@ writers="
 	r=$(pgrep -x -f "sleep $b")
 	BG_PIDS="$BG_PIDS $w $r"
 	ino=$(stat -L -c %i /proc/$r/fd/0)
-	run sh -c "ipc-pipe ls -H -o kind,inode,readers,writers,path | awk '\$2 == $ino'"
+	run --separate-stderr sh -c "ipc-pipe ls -H -o kind,inode,readers,writers,path | awk '\$2 == $ino'"
 	assert_success
 	assert_output --regexp "^pipe +$ino +$r\\(sleep\\) +$w\\(sleep\\) +pipe:\\[$ino\\]\$"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
 }
 
 @test "ls with no DIR lists FIFOs that processes hold, by path" {
@@ -808,7 +813,7 @@ writers="
 	ipc-pipe create "$f"
 	bg sh -c "echo kept > $f"
 	w=$BG_LAST
-	wait_for asleep_in "$w" 'fifo|OPEN_WAIT|wait_for_partner|pipe'
+	wait_for waits_for_peer "$w" sh "$f"
 	run --separate-stderr timeout -s KILL 5 ipc-pipe recv -t 0 "$f"
 	assert_failure 124
 	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
@@ -853,8 +858,9 @@ writers="
 
 @test "kind is the object's, not guessed from its name" {
 	ipc-pipe create 'pipe:[1]'
-	run ipc-pipe stat -o kind 'pipe:[1]'
+	run --separate-stderr ipc-pipe stat -o kind 'pipe:[1]'
 	assert_output kind=fifo
+	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
 }
 
 @test "ls -j writes a byte that is not UTF-8 so it cannot be taken for a character" {
@@ -945,7 +951,7 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 }
 
 @test "ls with no process holding a pipe lists none (nothing sorted, nothing read)" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root: a PID namespace of its own"
+	need_root "a PID namespace of its own"
 	run --separate-stderr unshare -p -f --mount-proc ipc-pipe ls
 	assert_success
 	assert_output "KIND INODE BYTES READERS WRITERS PATH"
@@ -1000,7 +1006,7 @@ in_read2() { awk '$1 == 0 && $4 == "0x2" { ok = 1 } END { exit !ok }' \
 # as nobody where we are root (so not every process can be seen), else
 # as ourselves, who cannot see every process anyway
 as_user() {
-	if [ "$(id -u)" -eq 0 ]; then
+	if is_root; then
 		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
 	else
 		"$@"
@@ -1010,29 +1016,19 @@ as_user() {
 @test "recv -t 0 by a user who cannot see every process leaves its own waiting writer alone" {
 	chmod 777 "$BATS_TEST_TMPDIR"
 	as_user ipc-pipe create -m 0666 "$f"
-	bg as_user sh -c "echo kept > $f"
+	if is_root; then
+		bg setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    sh -c "echo kept > $f"
+	else
+		bg sh -c "echo kept > $f"
+	fi
 	w=$BG_LAST
-	wait_for waits_in_open "$w"
+	wait_for waits_for_peer "$w" sh "$f"
 	run --separate-stderr as_user timeout -s KILL 5 ipc-pipe recv -t 0 "$f"
 	assert_failure 124
 	[ "$stderr" = "ipc-pipe: recv fifo: timed out" ]
-	waits_in_open "$w"
+	waits_for_peer "$w" sh "$f"
 	run timeout -s KILL 5 cat "$f"
 	assert_output kept
 	wait "$w"
-}
-# $1, or a process below it, is blocked in openat(2) (its syscall file
-# names the call, whatever the kernel calls the place it sleeps in)
-waits_in_open() {
-	local p nr
-	case $(uname -m) in
-	x86_64) nr=257 ;;
-	aarch64) nr=56 ;;
-	*) skip "openat's number on $(uname -m) is not known here" ;;
-	esac
-	for p in "$1" $(descendants "$1"); do
-		[ "$(cut -d' ' -f1 "/proc/$p/syscall" 2>/dev/null)" = "$nr" ] &&
-		    return 0
-	done
-	return 1
 }
