@@ -285,7 +285,7 @@ teardown() {
 
 @test "-o with more fields than a table takes is refused, not cut short" {
 	ipc-pipe create f
-	run -0 ipc-pipe stat -o "$(printf 'kind,%.0s' $(seq 31))kind" f
+	run -0 --separate-stderr ipc-pipe stat -o "$(printf 'kind,%.0s' $(seq 31))kind" f
 	[ "${#lines[@]}" -eq 32 ]
 	run --separate-stderr ipc-pipe stat -o "$(printf 'kind,%.0s' $(seq 32))kind" f
 	assert_failure 2
