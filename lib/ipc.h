@@ -3,6 +3,10 @@
 #define IPC_H
 
 #include <sys/types.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <limits.h>
 #include <stddef.h>
@@ -52,6 +56,7 @@ struct opts {
 };
 extern struct opts opt;
 int	 opt_parse(int, char **, const char *, const struct optdef *);
+const char *opt_operand(int, char **, int, const char *);
 
 /* num.c: numbers, sizes, durations, modes; usage error when malformed */
 uintmax_t num_uint(const char *, const char *, uintmax_t, uintmax_t);
@@ -84,6 +89,9 @@ int	 deadline_ms(const struct deadline *);
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
+int	 wait_retry(int, short, int (*)(void *), void *,
+	    const struct deadline *);
+int	 wait_sysv(int (*)(void *), void *, int *, const struct deadline *);
 
 /* copy.c: bulk copy, spliced where a pipe is on either side */
 enum { COPY_IN = 1, COPY_OUT };
@@ -130,6 +138,14 @@ struct msgin {
 int	 msgin_init(struct msgin *, char **, size_t);
 int	 msgin_next(struct msgin *, const char **, size_t *);
 void	 msgin_free(struct msgin *);
+struct msgdest {
+	const char *name;		/* as messages show it */
+	size_t limit;			/* the largest message */
+	const char *limitname;		/* and where that limit comes from */
+	int (*put)(void *, const char *, size_t); /* 0, -1 with errno */
+	void *arg;
+};
+void	 msgin_send(const struct msgdest *, char **);
 void	 msgin_too_long(const char *, const char *, uintmax_t, size_t,
 	    const char *, const char *, size_t) __attribute__((noreturn));
 
@@ -144,6 +160,15 @@ void	 msgout_flush(void);
 void	 msgout_putback(int (*)(void *, intmax_t, const char *, size_t),
 	    void *);
 int	 msgout_timeout(const char *, uintmax_t);
+struct msgsrc {
+	const char *name;		/* as messages show it */
+	const char *meta;		/* what -v prints: "priority", "type" */
+	/* the next message, its bytes and metadata: 0, -1 with errno */
+	int (*take)(void *, const char **, size_t *, intmax_t *);
+	int (*putback)(void *, intmax_t, const char *, size_t);
+	void *arg;
+};
+int	 msgout_recv(const struct msgsrc *);
 
 /* out.c: stat's key=value lines, ls's table, and JSON, from one field list */
 enum { COL_STR, COL_NUM, COL_PIDS };
@@ -167,6 +192,9 @@ void	 table_set(struct table *, int, const char *, ...)
 void	 table_print(const struct table *);
 void	 table_print_kv(const struct table *);
 void	 table_free(struct table *);
+int	 table_stat(const struct col *, void (*)(struct table *, const char *),
+	    const char *);
+int	 table_ls(const struct col *, void (*)(struct table *));
 
 /* cell.c: cells several commands fill alike */
 void	 table_owner(struct table *, int, int, uid_t, gid_t);
@@ -195,6 +223,7 @@ typedef int (*proc_fd_fn)(const struct stat *, void *);
 void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
 void	 proc_scan_openers(struct holders *);
+void	 proc_scan_maps(struct holders *, dev_t, ino_t);
 void	 proc_comm(pid_t, char *, size_t);
 int	 holders_has(const struct holders *, dev_t, ino_t, int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
@@ -220,6 +249,37 @@ int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
+uintmax_t sysctl_limit(const char *);
+
+/* sysv.c: the System V tier, for msg, sem and shm alike */
+enum { SYSV_MSG, SYSV_SEM, SYSV_SHM };
+union sysv_ds {
+	struct msqid_ds msg;
+	struct semid_ds sem;
+	struct shmid_ds shm;
+};
+struct sysv_cols {
+	int key, mode, owner, group;	/* columns sysv_perm fills */
+};
+void	 sysv_key(int, const char *, struct sysvkey *, int);
+int	 sysv_ctl(int, int, int, void *);
+int	 sysv_id(int, const struct sysvkey *);
+void	 sysv_print_id(int, int, int);
+int	 sysv_create(int, const char *, int (*)(void *, key_t, int),
+	    int (*)(void *, int), void *);
+int	 sysv_rm(int, const char *);
+void	 sysv_perm(struct table *, const struct sysv_cols *,
+	    const struct ipc_perm *);
+int	 sysv_each(int, int, void (*)(void *, int, const union sysv_ds *, int),
+	    void *);
+
+/* posix.c: the POSIX-name tier, for mq, sem and shm alike */
+int	 posix_exact(int (*)(void *, mode_t), void *);
+int	 posix_mounted(const char *, long);
+int	 posix_look(const char *, const char *, const char *, struct stat *);
+char	**posix_names(const char *, const char *, int, size_t *);
+void	 posix_holders(struct holders *, const struct stat *, int);
+int	 posix_rm(const char *, int (*)(const char *));
 
 /* spawn.c: run a shell command as a child, with signals as we found them */
 pid_t	 spawn_sh(const char *, int, int, const sigset_t *, pid_t);

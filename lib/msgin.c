@@ -184,3 +184,41 @@ msgin_too_long(const char *obj, const char *what, uintmax_t n, size_t len,
 	    len > TOOLONG_MAX ? (size_t)TOOLONG_MAX : len, with, limitname,
 	    limit);
 }
+
+/*
+ * Send every message: each operand, or stdin whole, per line (-l) or
+ * per record (-0), through d->put. Operands are all checked against the
+ * limit before the first is sent; from stdin, one over it is refused
+ * with those before it sent. Exits 1, or 124 when a wait for room ran
+ * out, naming what failed.
+ */
+void
+msgin_send(const struct msgdest *d, char **operands)
+{
+	struct msgin m;
+	const char *p;
+	size_t len;
+	int i, r;
+
+	for (i = 0; operands[i] != NULL; i++)
+		if ((len = strlen(operands[i])) > d->limit)
+			msgin_too_long(d->name, NULL, 0, len, NULL,
+			    d->limitname, d->limit);
+	if (msgin_init(&m, operands, d->limit) == -1)
+		err(1, "send %s", esc_name(d->name));
+	while ((r = msgin_next(&m, &p, &len)) == 1) {
+		if (d->put(d->arg, p, len) == 0)
+			continue;
+		if (errno == ETIMEDOUT)
+			errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
+			    esc_name(d->name));
+		err(1, "send %s", esc_name(d->name));
+	}
+	if (r == -1 && errno != EMSGSIZE)
+		err(1, "send %s: stdin", esc_name(d->name));
+	if (r == -1)
+		msgin_too_long(d->name, m.mode == MSGIN_LINES ? "line" :
+		    m.mode == MSGIN_NUL ? "record" : NULL, m.n, m.toolong, NULL,
+		    d->limitname, d->limit);
+	msgin_free(&m);
+}

@@ -241,3 +241,35 @@ msgout_timeout(const char *obj, uintmax_t got)
 	warnx("%s %s: timed out", opt.verb->name, esc_name(obj));
 	return EXIT_TIMEOUT;
 }
+
+/*
+ * Receive messages from s->take and write them out: one, -c N, or -f
+ * until a wait runs out. Nothing is taken before stdout is known to take
+ * data, and what fails to reach stdout goes back through s->putback.
+ * The exit status (0, or 124 when a wait ran out first), or -1 with
+ * errno where take failed otherwise.
+ */
+int
+msgout_recv(const struct msgsrc *s)
+{
+	struct meta m = { s->meta, NULL, 0 };
+	uintmax_t got = 0, want = opt.count ? opt.count : 1;
+	const char *p;
+	size_t len;
+
+	opt.obj = s->name;
+	msgout_putback(s->putback, s->arg);
+	stdout_ready();
+	while (opt.follow || got < want) {
+		if (s->take(s->arg, &p, &len, &m.num) == -1) {
+			if (errno == ETIMEDOUT)
+				return msgout_timeout(s->name, got);
+			return -1;
+		}
+		msgout(&m, 1, p, len);
+		got++;
+	}
+	msgout_flush();		/* while the object can take back what fails */
+	msgout_putback(NULL, NULL);
+	return 0;
+}

@@ -123,6 +123,23 @@ check_conflicts(void)
 		usage_error("-c and -f exclude each other");
 	if (opt.raw && opt.null)
 		usage_error("-r and -0 exclude each other");
+	if (opt.json && (opt.null || opt.raw))
+		usage_error("-j excludes -0 and -r");
+}
+
+/*
+ * The one operand at argv[i], the last there is: a usage error naming
+ * what (NAME, KEY, PATH) where it is missing or followed by more
+ */
+const char *
+opt_operand(int argc, char *argv[], int i, const char *what)
+{
+	if (i == argc)
+		usage_error("missing %s", what);
+	if (argc - i > 1)
+		usage_error("too many operands");
+	opt.obj = argv[i];	/* what a failed stdout names */
+	return argv[i];
 }
 
 /* the getopt_long(3) tables for defs: lo, and so (operands in order) */

@@ -3,6 +3,7 @@
  * (st_dev, st_ino) of what they lead to, never by the name a link shows.
  */
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <err.h>
@@ -103,6 +104,68 @@ proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
 		if (piddir == -1)
 			continue;
 		scan_pid(hs, piddir, (pid_t)strtol(e->d_name, NULL, 10), match, arg);
+		close(piddir);
+	}
+	closedir(proc);
+}
+
+/* each mapping of (dev, ino) in one process's maps, once */
+static void
+scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino)
+{
+	struct holder h = { .pid = pid, .fd = -1, .acc = -1 };
+	unsigned maj, min;
+	unsigned long long inode;
+	char line[512];
+	FILE *f;
+	int fd;
+
+	if ((fd = openat(piddir, "maps", O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == EACCES)
+			hs->partial = 1;
+		return;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min,
+		    &inode) != 3 || inode == 0 || makedev(maj, min) != dev ||
+		    (ino != 0 && (ino_t)inode != ino))
+			continue;
+		h.dev = dev;
+		h.ino = (ino_t)inode;
+		add(hs, &h);
+		if (ino != 0)
+			break;
+	}
+	fclose(f);
+}
+
+/*
+ * Every other process that maps (dev, ino) (ino 0: anything on dev),
+ * added to hs: a mapping outlives the descriptor it was made with
+ */
+void
+proc_scan_maps(struct holders *hs, dev_t dev, ino_t ino)
+{
+	struct dirent *e;
+	DIR *proc;
+	pid_t pid, self = getpid();
+	int piddir;
+
+	if ((proc = opendir("/proc")) == NULL)
+		return;
+	while ((e = readdir(proc)) != NULL) {
+		if (!isdigit((unsigned char)e->d_name[0]) ||
+		    (pid = (pid_t)strtol(e->d_name, NULL, 10)) == self)
+			continue;
+		piddir = openat(dirfd(proc), e->d_name,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (piddir == -1)
+			continue;
+		scan_maps(hs, piddir, pid, dev, ino);
 		close(piddir);
 	}
 	closedir(proc);

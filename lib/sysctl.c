@@ -1,4 +1,5 @@
 /* Kernel limits as /proc/sys shows them (fs/mqueue/msg_max, ...). */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -32,4 +33,15 @@ sysctl_num(const char *path, uintmax_t *v)
 		return -1;
 	}
 	return 0;
+}
+
+/* the limit in path, or exit 1 naming the file that could not be read */
+uintmax_t
+sysctl_limit(const char *path)
+{
+	uintmax_t v;
+
+	if (sysctl_num(path, &v) == -1)
+		err(1, "%s", path);
+	return v;
 }

@@ -292,3 +292,30 @@ table_time(struct table *t, int col, time_t when)
 	else
 		table_set(t, col, "%jd", (intmax_t)when);
 }
+
+/* stat's whole work: one object's fields from fill, as key=value or JSON */
+int
+table_stat(const struct col *cols, void (*fill)(struct table *, const char *),
+    const char *arg)
+{
+	struct table t;
+
+	table_init(&t, cols, 0);
+	fill(&t, arg);
+	table_print_kv(&t);
+	table_free(&t);
+	return 0;
+}
+
+/* ls's: every object's row from fill, as a table or a JSON array */
+int
+table_ls(const struct col *cols, void (*fill)(struct table *))
+{
+	struct table t;
+
+	table_init(&t, cols, 1);
+	fill(&t);
+	table_print(&t);
+	table_free(&t);
+	return 0;
+}

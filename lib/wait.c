@@ -140,3 +140,47 @@ wait_open(const char *path, int flags, const struct deadline *d)
 		errno = ETIMEDOUT;
 	return fd;
 }
+
+/*
+ * try(arg), a call on the non-blocking descriptor fd, until it does not
+ * fail with EAGAIN: in between, what was received so far is written out
+ * and poll(2) waits for fd to be ready for ev, the waits together bounded
+ * by d; a receiver (POLLIN) checks after each wait that its stdout still
+ * has a reader. 0, or -1 with errno (ETIMEDOUT).
+ */
+int
+wait_retry(int fd, short ev, int (*try)(void *), void *arg,
+    const struct deadline *d)
+{
+	int r, waited = 0;
+
+	while ((r = try(arg)) == -1 && errno == EAGAIN) {
+		if (!waited++)
+			msgout_flush();
+		if (wait_fd(fd, ev, d) == -1)
+			return -1;
+		if (ev == POLLIN)
+			stdout_ready();
+	}
+	return r;
+}
+
+/*
+ * A System V call that has no timeout of its own (msgsnd, msgrcv, semop):
+ * tried with *flags IPC_NOWAIT; where it would wait, what was received so
+ * far is written out, and it is called again with *flags 0, bounded by
+ * d with a timer. 0, or -1 with errno (ETIMEDOUT).
+ */
+int
+wait_sysv(int (*call)(void *), void *arg, int *flags,
+    const struct deadline *d)
+{
+	int r;
+
+	*flags = IPC_NOWAIT;
+	if ((r = call(arg)) == 0 || (errno != EAGAIN && errno != ENOMSG))
+		return r;
+	msgout_flush();
+	*flags = 0;
+	return wait_call(call, arg, d);
+}

@@ -1,0 +1,273 @@
+/*
+ * The System V tier, for queues, semaphore sets and segments alike, as
+ * util-linux's ipcutils does it: a key or id:N to an id, a new id told,
+ * IPC_RMID, the cells every kind shows, and /proc/sysvipc read line by
+ * line. The kind is chosen once; every call here takes it.
+ */
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+
+static const char *const procfile[] = {
+	[SYSV_MSG] = "/proc/sysvipc/msg",
+	[SYSV_SEM] = "/proc/sysvipc/sem",
+	[SYSV_SHM] = "/proc/sysvipc/shm",
+};
+
+static const char *
+noun(int kind)
+{
+	static const char *const noun[] = {
+		[SYSV_MSG] = "queue", [SYSV_SEM] = "set", [SYSV_SHM] = "segment",
+	};
+
+	return noun[kind];
+}
+
+/*
+ * An operand as a key: a usage error where it cannot be one; 'private'
+ * only where a new object is made, id:N only where one exists
+ */
+void
+sysv_key(int kind, const char *arg, struct sysvkey *k, int create)
+{
+	name_key(arg, k);
+	if (!create && k->kind == KEY_PRIVATE)
+		usage_error("'private' names a new %s, at create only",
+		    noun(kind));
+	if (create && k->kind == KEY_ID)
+		usage_error("'%s': create takes a key or 'private', not an id",
+		    arg);
+}
+
+
+/* IPC_STAT, IPC_SET or IPC_RMID, whatever the kind */
+int
+sysv_ctl(int kind, int id, int cmd, void *ds)
+{
+	union semun { int val; struct semid_ds *buf; } arg = { .buf = ds };
+
+	switch (kind) {
+	case SYSV_MSG:
+		return msgctl(id, cmd, ds);
+	case SYSV_SEM:
+		return semctl(id, 0, cmd, arg);
+	default:
+		return shmctl(id, cmd, ds);
+	}
+}
+
+/* a key's or id:N's id; -1 with ENOENT where there is none */
+int
+sysv_id(int kind, const struct sysvkey *k)
+{
+	union sysv_ds ds;
+
+	if (k->kind == KEY_KEY) {
+		if (kind == SYSV_MSG)
+			return msgget(k->key, 0);
+		if (kind == SYSV_SEM)
+			return semget(k->key, 0, 0);
+		return shmget(k->key, 0, 0);
+	}
+	if (sysv_ctl(kind, k->id, IPC_STAT, &ds) == -1 &&
+	    (errno == EINVAL || errno == EIDRM)) {
+		errno = ENOENT;
+		return -1;
+	}
+	return k->id;	/* EACCES: it is there, the next call says so */
+}
+
+/*
+ * A new object's id on stdout. For a private one it is the only name:
+ * when it cannot be written out, the object is removed, not left behind.
+ */
+void
+sysv_print_id(int kind, int id, int private)
+{
+	int e;
+
+	printf("%d\n", id);
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	e = errno;
+	if (private)
+		sysv_ctl(kind, id, IPC_RMID, NULL);
+	errno = e;
+	stdout_failed();
+}
+
+/*
+ * Make a new object of the kind for arg (a key or 'private') with the
+ * exact mode (-m, or 0600): get(arg, key, flags) is the kind's msgget,
+ * semget or shmget; then setup(arg, id), where given, finishes it, and
+ * it is removed when that fails (errno kept). -x: an existing one is
+ * success. A private one's id is printed, its only name. The id, 0 for
+ * one that existed, or exit 1 naming the limit (msgmni...) that refused.
+ */
+int
+sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
+    int (*setup)(void *, int), void *garg)
+{
+	static const char *const mni[] = {
+		[SYSV_MSG] = "msgmni", [SYSV_SEM] = "semmni",
+		[SYSV_SHM] = "shmmni",
+	};
+	char path[64];
+	struct sysvkey k;
+	int id, e;
+
+	sysv_key(kind, arg, &k, 1);
+	id = get(garg, k.key, IPC_CREAT | IPC_EXCL |
+	    (int)(opt.has_mode ? opt.mode : 0600));
+	if (id == -1 && errno == EEXIST && opt.exist_ok)
+		return 0;
+	if (id == -1 && (e = errno) == ENOSPC) {
+		snprintf(path, sizeof(path), "/proc/sys/kernel/%s", mni[kind]);
+		errx(1, "create %s: %s (%s is %ju)", esc_name(arg),
+		    strerror(e), path, sysctl_limit(path));
+	}
+	if (id == -1)
+		err(1, "create %s", esc_name(arg));
+	if (setup != NULL && setup(garg, id) == -1) {
+		e = errno;
+		sysv_ctl(kind, id, IPC_RMID, NULL);	/* nothing half-made */
+		errno = e;
+		return -1;
+	}
+	if (k.kind == KEY_PRIVATE)
+		sysv_print_id(kind, id, 1);
+	return id;
+}
+
+/* IPC_RMID by key or id:N; -f: a missing one is no error. 0, or 1 */
+int
+sysv_rm(int kind, const char *arg)
+{
+	struct sysvkey k;
+	int id;
+
+	sysv_key(kind, arg, &k, 0);
+	if ((id = sysv_id(kind, &k)) != -1 &&
+	    sysv_ctl(kind, id, IPC_RMID, NULL) == 0)
+		return 0;
+	if (errno == EINVAL || errno == EIDRM)
+		errno = ENOENT;		/* gone since we looked */
+	if (errno == ENOENT && opt.force)
+		return 0;
+	warn("rm %s", esc_name(arg));
+	return 1;
+}
+
+/* key, mode, owner and group, as every kind shows them */
+void
+sysv_perm(struct table *t, const struct sysv_cols *c, const struct ipc_perm *p)
+{
+	table_set(t, c->key, "0x%08x", (unsigned)p->__key);
+	table_set(t, c->mode, "%04o", (unsigned)(p->mode & 0777));
+	table_owner(t, c->owner, c->group, p->uid, p->gid);
+}
+
+/* the ipc_perm of any kind's ds */
+static struct ipc_perm *
+perm_of(int kind, union sysv_ds *ds)
+{
+	if (kind == SYSV_MSG)
+		return &ds->msg.msg_perm;
+	if (kind == SYSV_SEM)
+		return &ds->sem.sem_perm;
+	return &ds->shm.shm_perm;
+}
+
+/*
+ * A /proc/sysvipc line as the kind's ds would hold it: everything IPC_STAT
+ * says but a queue's qbytes and the times a line does not carry. -1
+ * where it is not such a line (the header).
+ */
+static int
+parse(int kind, const char *line, union sysv_ds *ds, int *id)
+{
+	unsigned long long a, b, c;
+	long long t1, t2, t3;
+	unsigned mode, uid, gid;
+	int key, p1, p2, n;
+
+	memset(ds, 0, sizeof(*ds));
+	if (kind == SYSV_MSG) {
+		n = sscanf(line, "%d %d %o %llu %llu %d %d %u %u %*u %*u %lld "
+		    "%lld %lld", &key, id, &mode, &a, &b, &p1, &p2, &uid, &gid,
+		    &t1, &t2, &t3);
+		ds->msg.msg_cbytes = a;
+		ds->msg.msg_qnum = b;
+		ds->msg.msg_lspid = p1;
+		ds->msg.msg_lrpid = p2;
+		ds->msg.msg_stime = (time_t)t1;
+		ds->msg.msg_rtime = (time_t)t2;
+		ds->msg.msg_ctime = (time_t)t3;
+		n -= 12;
+	} else if (kind == SYSV_SEM) {
+		n = sscanf(line, "%d %d %o %llu %u %u %*u %*u %lld %lld", &key,
+		    id, &mode, &a, &uid, &gid, &t1, &t2);
+		ds->sem.sem_nsems = a;
+		ds->sem.sem_otime = (time_t)t1;
+		ds->sem.sem_ctime = (time_t)t2;
+		n -= 8;
+	} else {
+		n = sscanf(line, "%d %d %o %llu %d %d %llu %u %u %*u %*u %lld "
+		    "%lld %lld %llu", &key, id, &mode, &a, &p1, &p2, &b, &uid,
+		    &gid, &t1, &t2, &t3, &c);
+		ds->shm.shm_segsz = a;
+		ds->shm.shm_cpid = p1;
+		ds->shm.shm_lpid = p2;
+		ds->shm.shm_nattch = b;
+		ds->shm.shm_atime = (time_t)t1;
+		ds->shm.shm_dtime = (time_t)t2;
+		ds->shm.shm_ctime = (time_t)t3;
+		n -= 13;
+	}
+	perm_of(kind, ds)->__key = key;
+	perm_of(kind, ds)->mode = (unsigned short)mode;
+	perm_of(kind, ds)->uid = uid;
+	perm_of(kind, ds)->gid = gid;
+	return n == 0 ? 0 : -1;
+}
+
+/*
+ * Each object of the kind (only: the one with that id; -1: all) to
+ * fn(arg, id, ds, full): IPC_STAT's ds (full) where we may, else what
+ * /proc/sysvipc shows every user. Returns how many there were.
+ */
+int
+sysv_each(int kind, int only, void (*fn)(void *, int, const union sysv_ds *,
+    int), void *arg)
+{
+	union sysv_ds ds, st;
+	char *line = NULL;
+	size_t cap = 0;
+	int id, n = 0;
+	FILE *f;
+
+	if ((f = fopen(procfile[kind], "re")) == NULL)
+		err(1, "%s: %s", opt.verb->name, procfile[kind]);
+	while (getline(&line, &cap, f) != -1) {
+		if (parse(kind, line, &ds, &id) == -1 ||
+		    (only != -1 && id != only))
+			continue;
+		if (sysv_ctl(kind, id, IPC_STAT, &st) == 0)
+			fn(arg, id, &st, 1);
+		else
+			fn(arg, id, &ds, 0);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
