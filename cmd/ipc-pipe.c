@@ -16,20 +16,19 @@
 #include "ipc.h"
 
 enum { C_KIND, C_INODE, C_MODE, C_OWNER, C_GROUP, C_BYTES, C_CAPACITY,
-	C_READERS, C_WRITERS, C_PATH };
+	C_READERS, C_WRITERS, C_PATH, C_NCOLS };
 
-static const struct col cols[] = {
-	{ "kind", COL_STR, 1 },
-	{ "inode", COL_NUM, 1 },
-	{ "mode", COL_STR, 0 },
-	{ "owner", COL_STR, 0 },
-	{ "group", COL_STR, 0 },
-	{ "bytes", COL_NUM, 1 },
-	{ "capacity", COL_NUM, 0 },
-	{ "readers", COL_PIDS, 1 },
-	{ "writers", COL_PIDS, 1 },
-	{ "path", COL_STR, 1 },
-	{ NULL, 0, 0 }
+static const struct col cols[C_NCOLS + 1] = {
+	[C_KIND] = { "kind", COL_STR, 1 },
+	[C_INODE] = { "inode", COL_NUM, 1 },
+	[C_MODE] = { "mode", COL_STR, 0 },
+	[C_OWNER] = { "owner", COL_STR, 0 },
+	[C_GROUP] = { "group", COL_STR, 0 },
+	[C_BYTES] = { "bytes", COL_NUM, 1 },
+	[C_CAPACITY] = { "capacity", COL_NUM, 0 },
+	[C_READERS] = { "readers", COL_PIDS, 1 },
+	[C_WRITERS] = { "writers", COL_PIDS, 1 },
+	[C_PATH] = { "path", COL_STR, 1 },
 };
 
 static void
@@ -140,10 +139,11 @@ open_fifo(const char *path, int flags)
 	return fd;
 }
 
-/* mkfifo through the directory's descriptor: what we check is where we made it */
+/* mkfifo through the directory's descriptor: what is checked is what was made */
 static int
-create_one(const char *path, mode_t mode)
+create_one(void *arg, mode_t mode)
 {
+	const char *path = arg;
 	char base[NAME_MAX + 1];
 	struct stat st;
 	int dfd, r = 1;
@@ -173,15 +173,11 @@ create_one(const char *path, mode_t mode)
 static int
 pipe_create(int argc, char *argv[])
 {
-	mode_t old;
 	int i, rc = 0;
 
 	i = parse_paths(argc, argv, "mode exist-ok", 1, -1);
-	/* the mode exactly as given: the umask does not narrow it */
-	old = umask(0);
 	for (; i < argc; i++)
-		rc |= create_one(argv[i], opt.has_mode ? opt.mode : 0600);
-	umask(old);
+		rc |= posix_exact(create_one, argv[i]);
 	return rc;
 }
 

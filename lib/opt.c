@@ -30,25 +30,68 @@ static const struct optdef shared[] = {
 
 static const struct optdef helpdef = { 'h', "help", NULL, "this help" };
 
+/*
+ * A command that names a shared option there is not, or gives its own
+ * option a shared letter, is wrong in a way no user can fix: say so and
+ * abort, so that every test of the verb fails, instead of dropping it.
+ */
+static void
+bad_table(const char *what, const char *name)
+{
+	warnx("%s: internal error: %s '%s'", opt.verb->name, what, name);
+	abort();
+}
+
+static int
+word_in(const char *names, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p;
+
+	for (p = strstr(names, word); p != NULL; p = strstr(p + 1, word))
+		if ((p == names || p[-1] == ' ') &&
+		    (p[len] == ' ' || p[len] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* every word of names is a shared option; no extra one takes a shared letter */
+static void
+check_table(const char *names, const struct optdef *extra)
+{
+	const struct optdef *d, *e;
+	char word[32];
+	const char *p;
+	size_t len;
+
+	for (p = names; *p != '\0'; p += len + strspn(p + len, " ")) {
+		len = strcspn(p, " ");
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		for (d = shared; d->name != NULL; d++)
+			if (strcmp(d->name, word) == 0)
+				break;
+		if (len > 0 && d->name == NULL)
+			bad_table("no shared option", word);
+	}
+	for (e = extra; e != NULL && e->name != NULL; e++)
+		for (d = shared; d->name != NULL; d++)
+			if (e->code == d->code || strcmp(e->name, d->name) == 0)
+				bad_table("its own option takes a shared one's "
+				    "letter or name:", e->name);
+}
+
 /* the options of this verb: the shared ones it names, then its own */
 static size_t
 select_defs(const char *names, const struct optdef *extra,
     const struct optdef **defs, size_t max)
 {
 	const struct optdef *d;
-	const char *p;
-	size_t n = 0, len;
+	size_t n = 0;
 
-	for (d = shared; d->name != NULL; d++) {
-		len = strlen(d->name);
-		for (p = strstr(names, d->name); p != NULL;
-		    p = strstr(p + 1, d->name))
-			if ((p == names || p[-1] == ' ') &&
-			    (p[len] == ' ' || p[len] == '\0'))
-				break;
-		if (p != NULL && n < max)
+	check_table(names, extra);
+	for (d = shared; d->name != NULL; d++)
+		if (word_in(names, d->name) && n < max)
 			defs[n++] = d;
-	}
 	for (d = extra; d != NULL && d->name != NULL && n < max; d++)
 		defs[n++] = d;
 	if (n < max)

@@ -37,6 +37,26 @@ teardown() {
 	assert_output "ipc-pipe 0.1.0"
 }
 
+@test "every verb of every command answers -h: its option table is sound" {
+	for c in ipc-pipe ipc-mq; do
+		for v in $("$c" -h | awk -v c="$c" 'NR > 1 && $1 == c && $2 !~ /^-/ { print $2 }'); do
+			run --separate-stderr "$c" "$v" -h
+			assert_success
+			assert_line --index 0 --partial "usage: $c $v"
+			[ -z "$stderr" ]
+		done
+	done
+}
+
+@test "an option table naming no shared option, or reusing a shared letter, fails loudly" {
+	run --separate-stderr tests_unit badname
+	assert_failure
+	[ "$stderr" = "unit: badname: internal error: no shared option 'no-such'" ]
+	run --separate-stderr tests_unit badletter
+	assert_failure
+	[ "$stderr" = "unit: badletter: internal error: its own option takes a shared one's letter or name: 'tries'" ]
+}
+
 @test "-V and -h take no operands: exit 2" {
 	for c in ipc-pipe ipc-mq; do
 		for o in -V --version -h --help; do

@@ -63,12 +63,32 @@ u_key(int argc, char *argv[])
 	return 0;
 }
 
+/* an option table that is wrong: it must fail loudly, never be dropped */
+static int
+u_badname(int argc, char *argv[])
+{
+	return opt_parse(argc, argv, "timeout no-such", NULL) < 0;
+}
+
+static int
+u_badletter(int argc, char *argv[])
+{
+	static const struct optdef own[] = {
+		{ 't', "tries", "N", "a letter the shared -t has" },
+		{ 0, NULL, NULL, NULL }
+	};
+
+	return opt_parse(argc, argv, "", own) < 0;
+}
+
 static const struct verb verbs[] = {
 	{ "size", u_size, "size SIZE" },
 	{ "dur", u_dur, "dur DURATION" },
 	{ "mode", u_mode, "mode MODE" },
 	{ "name", u_name, "name NAME" },
 	{ "key", u_key, "key KEY" },
+	{ "badname", u_badname, "badname" },
+	{ "badletter", u_badletter, "badletter" },
 	{ NULL, NULL, NULL }
 };
 
