@@ -187,57 +187,85 @@ perm_of(int kind, union sysv_ds *ds)
 	return &ds->shm.shm_perm;
 }
 
-/*
- * A /proc/sysvipc line as the kind's ds would hold it: everything IPC_STAT
- * says but a queue's qbytes and the times a line does not carry. -1
- * where it is not such a line (the header).
- */
-static int
-parse(int kind, const char *line, union sysv_ds *ds, int *id)
-{
+/* the columns every /proc/sysvipc line starts with, and its owner */
+struct line {
+	int key, id;
+	unsigned mode, uid, gid;
 	unsigned long long a, b, c;
 	long long t1, t2, t3;
-	unsigned mode, uid, gid;
-	int key, p1, p2, n;
+	int p1, p2;
+};
+
+static int
+parse_msg(const char *s, struct line *l, union sysv_ds *ds)
+{
+	if (sscanf(s, "%d %d %o %llu %llu %d %d %u %u %*u %*u %lld %lld "
+	    "%lld", &l->key, &l->id, &l->mode, &l->a, &l->b, &l->p1, &l->p2,
+	    &l->uid, &l->gid, &l->t1, &l->t2, &l->t3) != 12)
+		return -1;
+	ds->msg.msg_cbytes = l->a;
+	ds->msg.msg_qnum = l->b;
+	ds->msg.msg_lspid = l->p1;
+	ds->msg.msg_lrpid = l->p2;
+	ds->msg.msg_stime = (time_t)l->t1;
+	ds->msg.msg_rtime = (time_t)l->t2;
+	ds->msg.msg_ctime = (time_t)l->t3;
+	return 0;
+}
+
+static int
+parse_sem(const char *s, struct line *l, union sysv_ds *ds)
+{
+	if (sscanf(s, "%d %d %o %llu %u %u %*u %*u %lld %lld", &l->key,
+	    &l->id, &l->mode, &l->a, &l->uid, &l->gid, &l->t1, &l->t2) != 8)
+		return -1;
+	ds->sem.sem_nsems = l->a;
+	ds->sem.sem_otime = (time_t)l->t1;
+	ds->sem.sem_ctime = (time_t)l->t2;
+	return 0;
+}
+
+static int
+parse_shm(const char *s, struct line *l, union sysv_ds *ds)
+{
+	if (sscanf(s, "%d %d %o %llu %d %d %llu %u %u %*u %*u %lld %lld "
+	    "%lld", &l->key, &l->id, &l->mode, &l->a, &l->p1, &l->p2, &l->b,
+	    &l->uid, &l->gid, &l->t1, &l->t2, &l->t3) != 12)
+		return -1;
+	ds->shm.shm_segsz = l->a;
+	ds->shm.shm_cpid = l->p1;
+	ds->shm.shm_lpid = l->p2;
+	ds->shm.shm_nattch = l->b;
+	ds->shm.shm_atime = (time_t)l->t1;
+	ds->shm.shm_dtime = (time_t)l->t2;
+	ds->shm.shm_ctime = (time_t)l->t3;
+	return 0;
+}
+
+/*
+ * A /proc/sysvipc line as the kind's ds would hold it: all IPC_STAT
+ * says but a queue's qbytes. -1 where it is not one (the header).
+ */
+static int
+parse(int kind, const char *s, union sysv_ds *ds, int *id)
+{
+	static int (*const by[])(const char *, struct line *,
+	    union sysv_ds *) = {
+		[SYSV_MSG] = parse_msg, [SYSV_SEM] = parse_sem,
+		[SYSV_SHM] = parse_shm,
+	};
+	struct ipc_perm *p = perm_of(kind, ds);
+	struct line l;
 
 	memset(ds, 0, sizeof(*ds));
-	if (kind == SYSV_MSG) {
-		n = sscanf(line, "%d %d %o %llu %llu %d %d %u %u %*u %*u %lld "
-		    "%lld %lld", &key, id, &mode, &a, &b, &p1, &p2, &uid, &gid,
-		    &t1, &t2, &t3);
-		ds->msg.msg_cbytes = a;
-		ds->msg.msg_qnum = b;
-		ds->msg.msg_lspid = p1;
-		ds->msg.msg_lrpid = p2;
-		ds->msg.msg_stime = (time_t)t1;
-		ds->msg.msg_rtime = (time_t)t2;
-		ds->msg.msg_ctime = (time_t)t3;
-		n -= 12;
-	} else if (kind == SYSV_SEM) {
-		n = sscanf(line, "%d %d %o %llu %u %u %*u %*u %lld %lld", &key,
-		    id, &mode, &a, &uid, &gid, &t1, &t2);
-		ds->sem.sem_nsems = a;
-		ds->sem.sem_otime = (time_t)t1;
-		ds->sem.sem_ctime = (time_t)t2;
-		n -= 8;
-	} else {
-		n = sscanf(line, "%d %d %o %llu %d %d %llu %u %u %*u %*u %lld "
-		    "%lld %lld %llu", &key, id, &mode, &a, &p1, &p2, &b, &uid,
-		    &gid, &t1, &t2, &t3, &c);
-		ds->shm.shm_segsz = a;
-		ds->shm.shm_cpid = p1;
-		ds->shm.shm_lpid = p2;
-		ds->shm.shm_nattch = b;
-		ds->shm.shm_atime = (time_t)t1;
-		ds->shm.shm_dtime = (time_t)t2;
-		ds->shm.shm_ctime = (time_t)t3;
-		n -= 13;
-	}
-	perm_of(kind, ds)->__key = key;
-	perm_of(kind, ds)->mode = (unsigned short)mode;
-	perm_of(kind, ds)->uid = uid;
-	perm_of(kind, ds)->gid = gid;
-	return n == 0 ? 0 : -1;
+	if (by[kind](s, &l, ds) == -1)
+		return -1;
+	p->__key = l.key;
+	p->mode = (unsigned short)l.mode;
+	p->uid = l.uid;
+	p->gid = l.gid;
+	*id = l.id;
+	return 0;
 }
 
 /*
