@@ -16,7 +16,7 @@
 #include "ipc.h"
 
 enum { C_KIND, C_INODE, C_MODE, C_OWNER, C_GROUP, C_BYTES, C_CAPACITY,
-	C_READERS, C_WRITERS, C_PATH, C_NCOLS };
+	C_READERS, C_WRITERS, C_WAITW, C_WAITR, C_PATH, C_NCOLS };
 
 static const struct col cols[C_NCOLS + 1] = {
 	[C_KIND] = { "kind", COL_STR, 1 },
@@ -28,6 +28,8 @@ static const struct col cols[C_NCOLS + 1] = {
 	[C_CAPACITY] = { "capacity", COL_NUM, 0 },
 	[C_READERS] = { "readers", COL_PIDS, 1 },
 	[C_WRITERS] = { "writers", COL_PIDS, 1 },
+	[C_WAITW] = { "waiting_writers", COL_PIDS, 0 },
+	[C_WAITR] = { "waiting_readers", COL_PIDS, 0 },
 	[C_PATH] = { "path", COL_STR, 1 },
 };
 
@@ -500,6 +502,45 @@ pipe_rm(int argc, char *argv[])
  * holds it, so no writer is waiting in open. Nobody holding it: nothing
  * can be buffered.
  */
+/* what /proc shows of the pipes: who holds them, who waits to open them */
+struct seen {
+	struct holders hs, ws;
+};
+
+/*
+ * The holders of st (NULL: of every FIFO) and the processes waiting to
+ * open one, each read where a shown field needs it, or fds and openers
+ * say it is needed anyway
+ */
+static void
+see(struct seen *s, const struct table *t, const struct stat *st, int fds,
+    int openers)
+{
+	fds = fds || table_shows(t, C_BYTES) || table_shows(t, C_CAPACITY) ||
+	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS);
+	openers = openers || table_shows(t, C_WAITW) ||
+	    table_shows(t, C_WAITR);
+
+	memset(s, 0, sizeof(*s));
+	if (fds)
+		proc_scan_fds(&s->hs, is_fifo, (void *)st);
+	if (openers)
+		proc_scan_openers(&s->ws);
+	if (s->hs.partial && s->ws.partial)
+		holders_note(&s->hs, "readers, writers and waiting openers");
+	else if (s->hs.partial)
+		holders_note(&s->hs, "readers and writers");
+	else
+		holders_note(&s->ws, "waiting openers");
+}
+
+static void
+unsee(struct seen *s)
+{
+	holders_free(&s->hs);
+	holders_free(&s->ws);
+}
+
 static int
 fill_fd(const struct holders *hs, const struct stat *st, const char *open_path)
 {
@@ -542,9 +583,22 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 	free(any);
 }
 
+/* who is blocked in open(2) of it: a writer waits for a reader, and back */
+static void
+set_waiting(struct table *t, const struct holders *ws, const struct stat *st)
+{
+	char *w = holders_str(ws, st->st_dev, st->st_ino, HOLD_WRITE);
+	char *r = holders_str(ws, st->st_dev, st->st_ino, HOLD_READ);
+
+	table_set(t, C_WAITW, "%s", w);
+	table_set(t, C_WAITR, "%s", r);
+	free(w);
+	free(r);
+}
+
 /* kind: "fifo", or "pipe" for an anonymous one */
 static void
-fill_row(struct table *t, const struct holders *hs, const struct stat *st,
+fill_row(struct table *t, const struct seen *s, const struct stat *st,
     const char *path, const char *open_path, const char *kind)
 {
 	table_row(t);
@@ -552,14 +606,15 @@ fill_row(struct table *t, const struct holders *hs, const struct stat *st,
 	table_set(t, C_INODE, "%ju", (uintmax_t)st->st_ino);
 	table_set(t, C_MODE, "%04o", (unsigned)(st->st_mode & 07777));
 	table_owner(t, C_OWNER, C_GROUP, st->st_uid, st->st_gid);
-	set_fill(t, hs, st, open_path);
+	set_fill(t, &s->hs, st, open_path);
+	set_waiting(t, &s->ws, st);
 	table_set(t, C_PATH, "%s", path);
 }
 
 static int
 pipe_stat(int argc, char *argv[])
 {
-	struct holders hs;
+	struct seen s;
 	struct table t;
 	struct stat st;
 	int i;
@@ -568,12 +623,11 @@ pipe_stat(int argc, char *argv[])
 	table_init(&t, cols, 0);
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
-	proc_scan_fds(&hs, is_fifo, &st);
-	holders_note(&hs, "readers and writers");
-	fill_row(&t, &hs, &st, argv[i], argv[i], "fifo");
+	see(&s, &t, &st, 1, 0);
+	fill_row(&t, &s, &st, argv[i], argv[i], "fifo");
 	table_print_kv(&t);
 	table_free(&t);
-	holders_free(&hs);
+	unsee(&s);
 	return 0;
 }
 
@@ -589,10 +643,33 @@ by_object(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* a FIFO nobody holds yet, that a process waits in open(2) to open */
+static void
+ls_waited(struct table *t, const struct seen *s)
+{
+	const struct holder *w;
+	struct stat st;
+	size_t i, j;
+
+	for (i = 0; i < s->ws.n; i++) {
+		w = &s->ws.h[i];
+		for (j = 0; j < i; j++)
+			if (s->ws.h[j].dev == w->dev && s->ws.h[j].ino == w->ino)
+				break;
+		if (w->path == NULL || j < i ||
+		    holders_has(&s->hs, w->dev, w->ino, HOLD_ANY) ||
+		    stat(w->path, &st) == -1 || !S_ISFIFO(st.st_mode) ||
+		    st.st_dev != w->dev || st.st_ino != w->ino)
+			continue;
+		fill_row(t, s, &st, w->path, w->path, "fifo");
+	}
+}
+
 /* every pipe and FIFO a visible process holds, anonymous ones too */
 static void
-ls_held(struct table *t, struct holders *hs)
+ls_held(struct table *t, struct seen *s)
 {
+	struct holders *hs = &s->hs;
 	char fdpath[64], path[PATH_MAX];
 	struct stat st;
 	ssize_t n;
@@ -611,15 +688,16 @@ ls_held(struct table *t, struct holders *hs)
 			continue;
 		path[n] = '\0';
 		/* anonymous pipes live on pipefs, not on a path */
-		fill_row(t, hs, &st, path, fdpath,
+		fill_row(t, s, &st, path, fdpath,
 		    strncmp(path, "pipe:[", 6) == 0 ?
 		    "pipe" : "fifo");
 	}
+	ls_waited(t, s);
 }
 
 /* the FIFOs in dir, by name; symlinks are not followed */
 static int
-ls_dir(struct table *t, const struct holders *hs, const char *dir)
+ls_dir(struct table *t, const struct seen *s, const char *dir)
 {
 	char **names, *path;
 	struct stat st;
@@ -634,7 +712,7 @@ ls_dir(struct table *t, const struct holders *hs, const char *dir)
 		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]) == -1)
 			err(1, NULL);
 		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
-			fill_row(t, hs, &st, path, path, "fifo");
+			fill_row(t, s, &st, path, path, "fifo");
 		free(path);
 	}
 	dir_names_free(names, n);
@@ -644,25 +722,20 @@ ls_dir(struct table *t, const struct holders *hs, const char *dir)
 static int
 pipe_ls(int argc, char *argv[])
 {
-	struct holders hs;
+	struct seen s;
 	struct table t;
 	int i, rc = 0;
 
 	i = parse_paths(argc, argv, "output no-header json", 0, -1);
 	table_init(&t, cols, 1);
-	/* reading every process's descriptors only for fields that need it */
-	memset(&hs, 0, sizeof(hs));
-	if (i == argc || table_shows(&t, C_BYTES) || table_shows(&t, C_CAPACITY) ||
-	    table_shows(&t, C_READERS) || table_shows(&t, C_WRITERS))
-		proc_scan_fds(&hs, is_fifo, NULL);
-	holders_note(&hs, "readers and writers");
+	see(&s, &t, NULL, i == argc, i == argc);
 	if (i == argc)
-		ls_held(&t, &hs);
+		ls_held(&t, &s);
 	for (; i < argc; i++)
-		rc |= ls_dir(&t, &hs, argv[i]);
+		rc |= ls_dir(&t, &s, argv[i]);
 	table_print(&t);
 	table_free(&t);
-	holders_free(&hs);
+	unsee(&s);
 	return rc;
 }
 

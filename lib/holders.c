@@ -105,6 +105,10 @@ holders_dup(const struct holders *hs, dev_t dev, ino_t ino, int want)
 void
 holders_free(struct holders *hs)
 {
+	size_t i;
+
+	for (i = 0; i < hs->n; i++)
+		free(hs->h[i].path);
 	free(hs->h);
 	memset(hs, 0, sizeof(*hs));
 }

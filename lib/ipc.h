@@ -213,6 +213,7 @@ struct holder {
 	int acc;			/* O_RDONLY, O_WRONLY, O_RDWR, or -1 */
 	dev_t dev;
 	ino_t ino;
+	char *path;			/* an opener's: what it opens, or NULL */
 };
 struct holders {
 	struct holder *h;

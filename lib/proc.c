@@ -230,6 +230,28 @@ proc_string(int piddir, unsigned long addr, char *buf, size_t len)
 enum { OPEN_NONE, OPEN_SEEN, OPEN_UNKNOWN, OPEN_HIDDEN };
 
 /*
+ * path, opened relative to the directory base leads to (a process's
+ * cwd or directory descriptor in /proc), as a person would name it
+ */
+static char *
+shown_path(const char *base, const char *path)
+{
+	char dir[PATH_MAX], *s;
+	ssize_t n;
+
+	if (base == NULL || (n = readlink(base, dir, sizeof(dir) - 1)) == -1)
+		s = strdup(path);
+	else {
+		dir[n] = '\0';
+		if (asprintf(&s, "%s/%s", strcmp(dir, "/") ? dir : "", path) == -1)
+			s = NULL;
+	}
+	if (s == NULL)
+		err(1, NULL);
+	return s;
+}
+
+/*
  * What a process in open(2) is opening, from /proc/PID/syscall and its
  * memory: dev and ino of the target, acc its access mode. OPEN_NONE: it
  * is not in an open; OPEN_HIDDEN: we may not look (another user's);
@@ -238,7 +260,7 @@ enum { OPEN_NONE, OPEN_SEEN, OPEN_UNKNOWN, OPEN_HIDDEN };
 static int
 opening(int piddir, struct holder *h)
 {
-	char line[512], path[PATH_MAX], at[PATH_MAX + 64];
+	char line[512], path[PATH_MAX], at[PATH_MAX + 64], base[64];
 	unsigned long a[4];
 	struct stat st;
 	long nr;
@@ -261,18 +283,18 @@ opening(int piddir, struct holder *h)
 	if (proc_string(piddir, a[1], path, sizeof(path)) == -1)
 		return OPEN_UNKNOWN;
 	dirfd = (int)a[0];
-	if (path[0] == '/')
-		snprintf(at, sizeof(at), "%s", path);
-	else if (dirfd == AT_FDCWD)
-		snprintf(at, sizeof(at), "/proc/%d/cwd/%s", (int)h->pid, path);
+	if (dirfd == AT_FDCWD)
+		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)h->pid);
 	else
-		snprintf(at, sizeof(at), "/proc/%d/fd/%d/%s", (int)h->pid, dirfd,
-		    path);
-	if (stat(at, &st) == -1)
+		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)h->pid,
+		    dirfd);
+	snprintf(at, sizeof(at), "%s/%s", path[0] == '/' ? "" : base, path);
+	if (stat(path[0] == '/' ? path : at, &st) == -1)
 		return OPEN_UNKNOWN;
 	h->dev = st.st_dev;
 	h->ino = st.st_ino;
 	h->acc = (int)(a[2] & O_ACCMODE);
+	h->path = shown_path(path[0] == '/' ? NULL : base, path);
 	return OPEN_SEEN;
 }
 
@@ -303,6 +325,7 @@ proc_scan_openers(struct holders *hs)
 		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (piddir == -1)
 			continue;
+		h.path = NULL;
 		if ((r = opening(piddir, &h)) == OPEN_HIDDEN)
 			hs->partial = 1;
 		else if (r == OPEN_UNKNOWN) {

@@ -300,7 +300,7 @@ teardown() {
 	ipc-pipe create f
 	run ipc-pipe stat -o bytes,nope f
 	assert_failure 2
-	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, path)"
+	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, waiting_writers, waiting_readers, path)"
 }
 
 @test "-o with more fields than a table takes is refused, not cut short" {
@@ -318,7 +318,7 @@ teardown() {
 	b=$(idle_fifo_bytes)
 	run --separate-stderr sh -c 'ipc-pipe stat -j f | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, d[\"kind\"], d[\"bytes\"])"'
 	assert_output "dict fifo ${b:-None}"
-	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
+	assert_equal "$stderr" "$(pipe_note stat)"
 	run --separate-stderr sh -c 'ipc-pipe ls -j . | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, len(d))"'
 	assert_output "list 2"
 	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
@@ -332,7 +332,7 @@ teardown() {
 	run --separate-stderr sh -c 'ipc-pipe stat f > /dev/full'
 	assert_failure 1
 	assert_output ""
-	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers'
+	assert_equal "$stderr" "$(pipe_note stat
 	    echo "ipc-pipe: stat f: stdout: No space left on device")"
 	run --separate-stderr sh -c 'ipc-pipe ls -o path . > /dev/full'
 	assert_failure 1
@@ -392,7 +392,7 @@ teardown() {
 	run --separate-stderr sh -c 'ipc-pipe stat f >&-'
 	assert_failure 1
 	assert_output ""
-	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers'
+	assert_equal "$stderr" "$(pipe_note stat
 	    echo "ipc-pipe: stat f: stdout: Bad file descriptor")"
 	bg sh -c 'exec cat f > got'
 	run sh -c 'timeout 10 ipc-pipe send f <&-'

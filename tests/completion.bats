@@ -279,7 +279,7 @@ lines() {
 
 @test "bash: -o completes the fields" {
 	run comp 'ipc-pipe stat -o '
-	assert_output "$(lines bytes capacity group inode kind mode owner path readers writers)"
+	assert_output "$(lines bytes capacity group inode kind mode owner path readers waiting_readers waiting_writers writers)"
 	run comp 'ipc-pipe ls -o r'
 	assert_output readers
 }
@@ -287,7 +287,7 @@ lines() {
 @test "bash: -o completes the field after the last comma" {
 	run comp 'ipc-pipe ls -o kind,ca'
 	assert_output kind,capacity
-	run comp 'ipc-pipe stat -o kind,inode,w'
+	run comp 'ipc-pipe stat -o kind,inode,wr'
 	assert_output kind,inode,writers
 }
 

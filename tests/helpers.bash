@@ -178,6 +178,32 @@ partial_note() {
 	    echo "$1: $2: some processes could not be inspected: $3 may be partial"
 }
 
+# every process's /proc/PID/syscall can be read: what it is opening, if
+# it waits in open(2) (root can be refused some, such as a guarded init)
+sees_openers() {
+	local p x
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$BASHPID" ] && continue
+		{ read -r x < "$p/syscall"; } 2>/dev/null && continue
+		[ -d "$p" ] && return 1	# refused, not merely gone
+	done
+	return 0
+}
+
+# the note of an ipc-pipe verb ($1) that reads both who holds FIFOs and
+# who waits to open them (stat, ls without DIR): what may be partial
+pipe_note() {
+	local what
+	if ! is_root; then
+		what="readers, writers and waiting openers"
+	elif ! sees_openers; then
+		what="waiting openers"
+	else
+		return 0
+	fi
+	echo "ipc-pipe: $1: some processes could not be inspected: $what may be partial"
+}
+
 # the bytes ipc-pipe stat and ls give for a FIFO no process holds: 0, as
 # nothing can be buffered; but only root sees every holder, so for anyone
 # else they are unknown and left empty (ipc-pipe(1))

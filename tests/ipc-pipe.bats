@@ -569,8 +569,10 @@ bytes=$(idle_fifo_bytes)
 capacity=
 readers=
 writers=
+waiting_writers=
+waiting_readers=
 path=fifo"
-	assert_equal "$stderr" "$(partial_note ipc-pipe stat 'readers and writers')"
+	assert_equal "$stderr" "$(pipe_note stat)"
 }
 
 @test "stat shows bytes buffered, capacity, and who reads and writes" {
@@ -643,7 +645,7 @@ writers=$$(bash)"
 	ipc-pipe stat -j $f > o
 	run sh -c "python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d)); print(d[\"readers\"][0][\"command\"], d[\"writers\"][0][\"pid\"], d[\"bytes\"], d[\"capacity\"])' < o"
 	assert_success
-	assert_line --index 0 "['bytes', 'capacity', 'group', 'inode', 'kind', 'mode', 'owner', 'path', 'readers', 'writers']"
+	assert_line --index 0 "['bytes', 'capacity', 'group', 'inode', 'kind', 'mode', 'owner', 'path', 'readers', 'waiting_readers', 'waiting_writers', 'writers']"
 	assert_line --index 1 "sleep $$ 0 65536"
 }
 
@@ -717,7 +719,7 @@ writers="
 	run --separate-stderr sh -c "ipc-pipe ls -H -o kind,inode,readers,writers,path | awk '\$2 == $ino'"
 	assert_success
 	assert_output --regexp "^pipe +$ino +$r\\(sleep\\) +$w\\(sleep\\) +pipe:\\[$ino\\]\$"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
+	assert_equal "$stderr" "$(pipe_note ls)"
 }
 
 @test "ls with no DIR lists FIFOs that processes hold, by path" {
@@ -1031,4 +1033,50 @@ as_user() {
 	run timeout -s KILL 5 cat "$f"
 	assert_output kept
 	wait "$w"
+}
+
+# the test's own process $1 tells what it opens (/proc/PID/syscall); not
+# where Yama's ptrace_scope hides even one's own processes
+can_see_opener() {
+	{ read -r _ < "/proc/$1/syscall"; } 2>/dev/null ||
+	    skip "/proc/$1/syscall cannot be read here (ptrace_scope?)"
+}
+
+@test "stat and ls show a writer blocked in open as waiting, and leave it blocked" {
+	ipc-pipe create "$f"
+	bg sh -c "echo kept > $f"
+	w=$BG_LAST
+	wait_for waits_for_peer "$w" sh "$f"
+	can_see_opener "$w"
+	run --separate-stderr ipc-pipe stat -o readers,writers,waiting_writers,waiting_readers "$f"
+	assert_success
+	assert_output "readers=
+writers=
+waiting_writers=$w(sh)
+waiting_readers="
+	run --separate-stderr sh -c "ipc-pipe ls -H -o path,waiting_writers | grep -F '$PWD/$f'"
+	assert_success
+	assert_output --regexp "^$PWD/$f +$w\\(sh\\)\$"
+	run --separate-stderr sh -c "ipc-pipe stat -j -o waiting_writers $f"
+	assert_output "{\"waiting_writers\":[{\"pid\":$w,\"command\":\"sh\"}]}"
+	waits_for_peer "$w" sh "$f"
+	run timeout -s KILL 5 cat "$f"
+	assert_output kept
+	wait "$w"
+}
+
+@test "stat shows a reader blocked in open as waiting for a writer" {
+	ipc-pipe create "$f"
+	bg sh -c "exec cat $f > out"
+	r=$BG_LAST
+	wait_for waits_for_peer "$r" cat "$f"
+	can_see_opener "$r"
+	run --separate-stderr ipc-pipe stat -o waiting_writers,waiting_readers "$f"
+	assert_success
+	assert_output "waiting_writers=
+waiting_readers=$r(cat)"
+	echo done > "$f"
+	wait "$r"
+	run cat out
+	assert_output done
 }
