@@ -142,6 +142,9 @@ px_create_failed(const char *name, const struct mq_attr *a)
 	if (e == ENOSPC)
 		errx(1, "create %s: %s (%squeues_max is %ju)", esc_name(name),
 		    strerror(e), MQ_LIMIT, sysctl_limit(MQ_LIMIT "queues_max"));
+	if (e == EEXIST)
+		errx(1, "create %s: %s (%s)", esc_name(name), strerror(e),
+		    EXISTS_HINT);
 	if (e == EMFILE && getrlimit(RLIMIT_MSGQUEUE, &rl) == 0)
 		errx(1, "create %s: the user's queues would need more than "
 		    "RLIMIT_MSGQUEUE (ulimit -q: %ju bytes)", esc_name(name),
@@ -233,10 +236,28 @@ px_send(struct q *q)
 	return wait_retry(q->u.px.mqd, POLLOUT, px_trysend, q, &q->d);
 }
 
+/*
+ * Removing a queue wakes nobody who waits on it: a receiver looks at
+ * least once a second whether its queue still has a name (no links
+ * left), and then, having taken what was left, ends as System V's does
+ */
 static int
 px_recv(struct q *q)
 {
-	return wait_retry(q->u.px.mqd, POLLIN, px_tryrecv, q, &q->d);
+	struct deadline slice;
+	struct stat st;
+
+	for (;;) {
+		slice = deadline_cap(&q->d, INT64_C(1000000000));
+		if (wait_retry(q->u.px.mqd, POLLIN, px_tryrecv, q, &slice) == 0)
+			return 0;
+		if (errno != ETIMEDOUT || deadline_ms(&q->d) == 0)
+			return -1;
+		if (fstat(q->u.px.mqd, &st) == 0 && st.st_nlink == 0) {
+			errno = EIDRM;
+			return -1;
+		}
+	}
 }
 
 /* a message taken but never written out goes back, without waiting */
@@ -662,6 +683,9 @@ recv_failed(const struct q *q)
 	if (errno == E2BIG)
 		errx(1, "%s %s: a message is larger than %s (%zu bytes)",
 		    opt.verb->name, esc_name(q->name), q->limitname, q->limit);
+	if (errno == EIDRM)
+		errx(1, "%s %s: the queue was removed", opt.verb->name,
+		    esc_name(q->name));
 	if (errno == ENOSYS)
 		errx(1, "%s %s: the kernel lacks MSG_COPY "
 		    "(CONFIG_CHECKPOINT_RESTORE): cannot read a message "
@@ -712,26 +736,35 @@ q_peek(int argc, char *argv[])
 	struct meta m = { NULL, NULL, 0 };
 	struct q q = { .want = 0 };
 	const char *arg;
-	uintmax_t n;
+	uintmax_t n, shown = 0;
+	long type = 0;
 	int i;
 
-	i = opt_parse(argc, argv, "count null raw verbose json sysv", NULL);
+	i = opt_parse(argc, argv, "count null raw verbose json sysv",
+	    recv_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	m.key = FL->meta;
 	if (FL->peek == NULL)
-		usage_error("needs -S: a POSIX queue cannot be read without "
-		    "taking the message");
+		errx(EXIT_USAGE, "peek %s: the kernel cannot read a POSIX queue "
+		    "without taking the message; a System V queue (-S) it can",
+		    esc_name(arg));
+	if (opt.val['T'] != NULL)
+		type = (long)num_int(opt.val['T'], "-T", -LONG_MAX, LONG_MAX);
 	FL->open(&q, arg, Q_RECV);
 	opt.obj = q.name;
-	for (n = 0; opt.count == 0 || n < opt.count; n++) {
+	for (n = 0; opt.count == 0 || shown < opt.count; n++) {
 		q.want = (long)n;	/* MSG_COPY: the index, not a type */
 		if (FL->peek(&q) == -1) {
 			if (errno == ENOMSG)
 				break;
 			recv_failed(&q);
 		}
+		/* -T as msgrcv has it: that type, or (negative) up to it */
+		if (type > 0 ? q.meta != type : type < 0 && q.meta > -type)
+			continue;
 		m.num = q.meta;
 		msgout(&m, 1, q.msg, q.len);
+		shown++;
 	}
 	msgout_flush();
 	free(q.buf);
@@ -778,7 +811,7 @@ static const struct verb verbs[] = {
 	{ "recv", q_recv,
 	    "recv [-S] [-T TYPE] [-t DUR] [-c N|-f] [-v] [-0|-r] [-j] "
 	    "NAME|KEY" },
-	{ "peek", q_peek, "peek -S [-c N] [-v] [-0|-r] [-j] KEY" },
+	{ "peek", q_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
 	{ "rm", q_rm, "rm [-S] [-f] NAME|KEY..." },
 	{ "stat", q_stat, "stat [-S] [-o LIST] [-j] NAME|KEY" },
 	{ "ls", q_ls, "ls [-S] [-H] [-o LIST] [-j]" },

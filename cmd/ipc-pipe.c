@@ -162,10 +162,9 @@ create_one(void *arg, mode_t mode)
 			warnx("create %s: exists and is not a FIFO", esc_name(path));
 		else if (opt.exist_ok)
 			r = 0;
-		else {
-			errno = EEXIST;
-			warn("create %s", esc_name(path));
-		}
+		else
+			warnx("create %s: %s (%s)", esc_name(path),
+			    strerror(EEXIST), EXISTS_HINT);
 	} else
 		warn("create %s", esc_name(path));
 	close(dfd);

@@ -51,3 +51,15 @@ deadline_ms(const struct deadline *d)
 	left = (left + 999999) / 1000000;
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
+
+/* d, or most ns from now where that comes first: a wait that looks up */
+struct deadline
+deadline_cap(const struct deadline *d, int64_t most)
+{
+	struct deadline c;
+
+	deadline_set(&c, most);
+	if (d != NULL && d->at != TIMEOUT_NONE && d->at < c.at)
+		c.at = d->at;
+	return c;
+}

@@ -19,6 +19,8 @@
 #define EXIT_USAGE	2
 #define EXIT_TIMEOUT	124
 #define TIMEOUT_NONE	(-1)		/* no -t: wait forever */
+/* what create adds to "File exists" */
+#define EXISTS_HINT	"-x: succeed if it already exists"
 
 /* verb.c: a command is a table of verbs */
 struct verb {
@@ -83,6 +85,7 @@ struct deadline {
 };
 void	 deadline_set(struct deadline *, int64_t);
 struct deadline deadline_again(const struct deadline *);
+struct deadline deadline_cap(const struct deadline *, int64_t);
 int	 deadline_ms(const struct deadline *);
 
 /* wait.c: every blocking call waits here; a timeout is -1, ETIMEDOUT */

@@ -87,11 +87,12 @@ sysv_id(int kind, const struct sysvkey *k)
 }
 
 /*
- * A new object's id on stdout. For a private one it is the only name:
- * when it cannot be written out, the object is removed, not left behind.
+ * An object's id on stdout. One just made (made) whose id cannot be
+ * written out is removed, not left behind: for a private one the id is
+ * its only name, and a script told nothing would not remove it.
  */
 void
-sysv_print_id(int kind, int id, int private)
+sysv_print_id(int kind, int id, int made)
 {
 	int e;
 
@@ -99,7 +100,7 @@ sysv_print_id(int kind, int id, int private)
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return;
 	e = errno;
-	if (private)
+	if (made)
 		sysv_ctl(kind, id, IPC_RMID, NULL);
 	errno = e;
 	stdout_failed();
@@ -110,8 +111,9 @@ sysv_print_id(int kind, int id, int private)
  * exact mode (-m, or 0600): get(arg, key, flags) is the kind's msgget,
  * semget or shmget; then setup(arg, id), where given, finishes it, and
  * it is removed when that fails (errno kept). -x: an existing one is
- * success. A private one's id is printed, its only name. The id, 0 for
- * one that existed, or exit 1 naming the limit (msgmni...) that refused.
+ * success. The id is printed, so a script needs no second call (for a
+ * private one it is the only name). The id, or -1 where setup failed;
+ * exit 1 naming the limit (msgmni...) that refused.
  */
 int
 sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
@@ -128,13 +130,19 @@ sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
 	sysv_key(kind, arg, &k, 1);
 	id = get(garg, k.key, IPC_CREAT | IPC_EXCL |
 	    (int)(opt.has_mode ? opt.mode : 0600));
-	if (id == -1 && errno == EEXIST && opt.exist_ok)
-		return 0;
+	if (id == -1 && errno == EEXIST && opt.exist_ok &&
+	    (id = sysv_id(kind, &k)) != -1) {
+		sysv_print_id(kind, id, 0);
+		return id;
+	}
 	if (id == -1 && (e = errno) == ENOSPC) {
 		snprintf(path, sizeof(path), "/proc/sys/kernel/%s", mni[kind]);
 		errx(1, "create %s: %s (%s is %ju)", esc_name(arg),
 		    strerror(e), path, sysctl_limit(path));
 	}
+	if (id == -1 && errno == EEXIST)
+		errx(1, "create %s: %s (%s)", esc_name(arg), strerror(EEXIST),
+		    EXISTS_HINT);
 	if (id == -1)
 		err(1, "create %s", esc_name(arg));
 	if (setup != NULL && setup(garg, id) == -1) {
@@ -143,8 +151,7 @@ sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
 		errno = e;
 		return -1;
 	}
-	if (k.kind == KEY_PRIVATE)
-		sysv_print_id(kind, id, 1);
+	sysv_print_id(kind, id, 1);
 	return id;
 }
 

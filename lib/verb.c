@@ -1,4 +1,6 @@
 /* Look a verb up in a command's table, print usage, dispatch. */
+#include <sys/param.h>
+#include <ctype.h>
 #include <err.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -36,6 +38,59 @@ std_fds(void)
 			_exit(1);
 }
 
+/* edits from a to b (a swap of neighbours is one), as far as 9 */
+static int
+distance(const char *a, const char *b)
+{
+	int d[16][16], i, j, la = (int)strlen(a), lb = (int)strlen(b), c;
+
+	if (la > 15 || lb > 15)
+		return 9;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]);
+			d[i][j] = MIN(MIN(d[i - 1][j], d[i][j - 1]) + 1,
+			    d[i - 1][j - 1] + c);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1])
+				d[i][j] = MIN(d[i][j], d[i - 2][j - 2] + 1);
+		}
+	return d[la][lb];
+}
+
+/* no verb of that name: the one it most likely meant, if one stands out */
+static void
+unknown_verb(const struct verb *verbs, const char *name)
+{
+	const struct verb *v, *best = NULL;
+	int d, min = 3, ties = 0, prefixes = 0;
+
+	/* the start of exactly one verb is that verb, as a suggestion */
+	for (v = verbs; v->name != NULL; v++)
+		if (strncmp(v->name, name, strlen(name)) == 0 && prefixes++ == 0)
+			best = v;
+	if (prefixes == 1)
+		usage_error("unknown verb '%s' (did you mean '%s'?)", name,
+		    best->name);
+	for (best = NULL, v = verbs; v->name != NULL; v++) {
+		if ((d = distance(name, v->name)) < min) {
+			min = d;
+			best = v;
+			ties = 0;
+		} else if (d == min)
+			ties++;
+	}
+	if (best != NULL && ties == 0 && min < (int)strlen(name))
+		usage_error("unknown verb '%s' (did you mean '%s'?)", name,
+		    best->name);
+	usage_error("unknown verb '%s'", name);
+}
+
 int
 verb_main(const struct verb *verbs, int argc, char *argv[])
 {
@@ -67,7 +122,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 		if (strcmp(v->name, name) == 0)
 			break;
 	if (v->name == NULL)
-		usage_error("unknown verb '%s'", name);
+		unknown_verb(verbs, name);
 	opt.verb = v;
 	return v->fn(argc - 1, argv + 1);
 }

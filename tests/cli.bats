@@ -95,9 +95,13 @@ teardown() {
 	assert_line --index 0 "ipc-pipe: unknown verb 'frobnicate'"
 	run ipc-pipe re x
 	assert_failure 2
-	assert_line --index 0 "ipc-pipe: unknown verb 're'"
+	assert_line --index 0 "ipc-pipe: unknown verb 're' (did you mean 'recv'?)"
 	run ipc-pipe RECV x
 	assert_failure 2
+	assert_line --index 0 "ipc-pipe: unknown verb 'RECV' (did you mean 'recv'?)"
+	run ipc-pipe sned x
+	assert_failure 2
+	assert_line --index 0 "ipc-pipe: unknown verb 'sned' (did you mean 'send'?)"
 }
 
 @test "an unknown option exits 2 with the verb's usage" {

@@ -291,6 +291,25 @@ lines() {
 	assert_output kind,inode,writers
 }
 
+@test "bash, fish, zsh: -o does not offer a field already in the list" {
+	run comp 'ipc-pipe ls -o kind,readers,'
+	refute_line kind,readers,kind
+	refute_line kind,readers,readers
+	assert_line kind,readers,writers
+	if command -v fish >/dev/null; then
+		run fish_complete 'ipc-pipe ls -o kind,readers,'
+		refute_line kind,readers,kind
+		refute_line kind,readers,readers
+		assert_line kind,readers,writers
+	fi
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete 'ipc-mq stat -jS -o key,q'
+		assert_output "$(lines key,qbytes key,qnum)"
+		run zsh_complete 'ipc-mq stat -jS -o qnum,q'
+		assert_output qnum,qbytes
+	fi
+}
+
 @test "bash: -o's value in a cluster, after = and abbreviated" {
 	run comp 'ipc-pipe ls -Ho p'
 	assert_output path

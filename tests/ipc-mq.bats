@@ -116,7 +116,7 @@ usage_line() {
 
 @test "a verb is matched whole, never by prefix" {
 	run -2 --separate-stderr ipc-mq re "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: unknown verb 're'"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: unknown verb 're' (did you mean 'recv'?)"
 }
 
 @test "a missing operand and extra operands are usage errors" {
@@ -273,7 +273,7 @@ usage_line() {
 	run -0 ipc-mq create -q 2 -s 10 "$q"
 	run -0 mq send "$q" kept
 	run -1 --separate-stderr ipc-mq create "$q"
-	assert_equal "$stderr" "ipc-mq: create /$q: File exists"
+	assert_equal "$stderr" "ipc-mq: create /$q: File exists (-x: succeed if it already exists)"
 	run -0 ipc-mq create -x "$q"
 	run -0 ipc-mq create --exist-ok -q 5 "$q"
 	run -0 attr "$q"
@@ -727,14 +727,16 @@ curmsgs="
 
 # --- System V ---
 
-@test "-S create: a key; ipcs sees it with mode 0600; -m; the same key again fails, -x not" {
+@test "-S create: a key, its id printed; ipcs sees it with mode 0600; -m; the same key again fails, -x not" {
 	run -0 ipc-mq create -S "$key"
-	assert_output ''
+	assert_output "$(sv_id "$key")"
 	run -0 sv_field "$key" mode
 	assert_output 0600
 	run -1 --separate-stderr ipc-mq create -S "$key"
-	assert_equal "$stderr" "ipc-mq: create $key: File exists"
+	[ -z "$output" ]
+	assert_equal "$stderr" "ipc-mq: create $key: File exists (-x: succeed if it already exists)"
 	run -0 ipc-mq create -S -x "$key"
+	assert_output "$(sv_id "$key")"
 	run -0 ipc-mq rm -S "$key"
 	run -0 ipc-mq create -S -m 0640 "$key"
 	run -0 sv_field "$key" mode
@@ -966,10 +968,10 @@ curmsgs="
 	assert_output 1
 }
 
-@test "peek without -S is a usage error: a POSIX queue has no peek" {
+@test "peek without -S says in one line that a POSIX queue has no peek, exit 2" {
 	run -0 ipc-mq create "$q"
 	run -2 --separate-stderr ipc-mq peek "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: peek: needs -S: a POSIX queue cannot be read without taking the message"
+	assert_equal "$stderr" "ipc-mq: peek $q: the kernel cannot read a POSIX queue without taking the message; a System V queue (-S) it can"
 	run -2 ipc-mq peek -S -j -0 "$key"
 }
 
@@ -1115,4 +1117,50 @@ small_file() { bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@" > small' sh "$@"; }
 	assert_equal "$stderr" "ipc-mq: recv /$q: stdout: File too large: 0 messages put back (at the end of its priority), 1 lost, 1 written in part"
 	run -0 attr "$q"
 	assert_output --regexp ' 0$'
+}
+
+@test "-S peek -T: only that type, or (negative) the types up to it; -c counts those shown" {
+	run -0 ipc-mq create -S "$key"
+	for t in 1 2 3 2; do mq send -S -T "$t" "$key" "m$t"; done
+	run -0 mq peek -S -v -T 2 "$key"
+	assert_output "$(printf '2\tm2\n2\tm2')"
+	run -0 mq peek -S -v -T -2 "$key"
+	assert_output "$(printf '1\tm1\n2\tm2\n2\tm2')"
+	run -0 mq peek -S -c 1 -T 3 "$key"
+	assert_output m3
+	run -0 sv_field "$key" qnum
+	assert_output 4
+}
+
+@test "recv of a POSIX queue removed while it waits takes what was left, says so, exit 1" {
+	run -0 ipc-mq create "$q"
+	run -0 mq send "$q" a b
+	bg sh -c "timeout 20 ipc-mq recv -f '$q' > out 2> err; echo \$? > st"
+	wait_for grep -qx b out
+	run -0 ipc-mq rm "$q"
+	wait_for test -s st
+	run cat st out err
+	assert_output "1
+a
+b
+ipc-mq: recv /$q: the queue was removed"
+}
+
+@test "-S recv of a queue removed while it waits says so the same way, exit 1" {
+	run -0 ipc-mq create -S "$key"
+	bg sh -c "timeout 20 ipc-mq recv -S -f '$key' > out 2> err; echo \$? > st"
+	wait_for waits_sysv "$BG_LAST"
+	run -0 ipc-mq rm -S "$key"
+	wait_for test -s st
+	run cat st err
+	assert_output "1
+ipc-mq: recv $key: the queue was removed"
+}
+# the sh $1 started an ipc-mq that sleeps (waiting in msgrcv)
+waits_sysv() {
+	local p
+	for p in $(descendants "$1"); do
+		comm_is "$p" ipc-mq && sleeping "$p" && return 0
+	done
+	return 1
 }

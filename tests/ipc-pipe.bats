@@ -41,7 +41,7 @@ teardown() {
 	ipc-pipe create "$f"
 	run ipc-pipe create "$f"
 	assert_failure 1
-	assert_output "ipc-pipe: create fifo: File exists"
+	assert_output "ipc-pipe: create fifo: File exists (-x: succeed if it already exists)"
 	run ipc-pipe create -x "$f"
 	assert_success
 	assert_output ""

@@ -152,8 +152,10 @@ function __ipc_tools_optarg --argument-names cmd verb sysv arg want
     switch $arg
         case LIST
             set -l pre (string replace -r '[^,]*$' '' -- $want)
+            # a field already in the list is not offered again
+            set -l given (string split -n , -- $pre)
             for f in (__ipc_tools_fields $cmd $verb "$sysv")
-                echo $pre$f
+                contains -- $f $given; or echo $pre$f
             end
         case PATH DIR
             __ipc_tools_objects $cmd $arg "$want"
