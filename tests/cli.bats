@@ -37,8 +37,17 @@ teardown() {
 	assert_output "ipc-pipe 0.1.0"
 }
 
+# every command built, by name
+commands() {
+	local c
+	for c in "$ROOT/cmd"/ipc-*.c; do
+		c=${c##*/}
+		echo "${c%.c}"
+	done
+}
+
 @test "every verb of every command answers -h: its option table is sound" {
-	for c in ipc-pipe ipc-mq; do
+	for c in $(commands); do
 		for v in $("$c" -h | awk -v c="$c" 'NR > 1 && $1 == c && $2 !~ /^-/ { print $2 }'); do
 			run --separate-stderr "$c" "$v" -h
 			assert_success
@@ -58,7 +67,7 @@ teardown() {
 }
 
 @test "-V and -h take no operands: exit 2" {
-	for c in ipc-pipe ipc-mq; do
+	for c in $(commands); do
 		for o in -V --version -h --help; do
 			run --separate-stderr "$c" "$o" extra
 			assert_failure 2
