@@ -1081,6 +1081,7 @@ lrpid=$(cat "$BATS_TEST_TMPDIR/rpid")"
 small_file() { bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@" > small' sh "$@"; }
 
 @test "recv: what a failing file could not take goes back to the queue, counted" {
+	cd "$BATS_TEST_TMPDIR"
 	run -0 ipc-mq create -s 600 "$q"
 	for m in a b c; do
 		head -c 599 /dev/zero | tr '\0' "$m" | mq send -p 3 "$q"
@@ -1094,6 +1095,7 @@ small_file() { bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@" > small' sh "$@"; }
 }
 
 @test "-S recv: what a failing file could not take goes back with its type" {
+	cd "$BATS_TEST_TMPDIR"
 	run -0 ipc-mq create -S "$key"
 	for m in a b c; do
 		head -c 599 /dev/zero | tr '\0' "$m" | mq send -S -T 7 "$key"
@@ -1135,11 +1137,11 @@ small_file() { bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@" > small' sh "$@"; }
 @test "recv of a POSIX queue removed while it waits takes what was left, says so, exit 1" {
 	run -0 ipc-mq create "$q"
 	run -0 mq send "$q" a b
-	bg sh -c "timeout 20 ipc-mq recv -f '$q' > out 2> err; echo \$? > st"
-	wait_for grep -qx b out
+	bg sh -c "timeout 20 ipc-mq recv -f '$q' > '$BATS_TEST_TMPDIR/out' 2> '$BATS_TEST_TMPDIR/err'; echo \$? > '$BATS_TEST_TMPDIR/st'"
+	wait_for grep -qx b "$BATS_TEST_TMPDIR/out"
 	run -0 ipc-mq rm "$q"
-	wait_for test -s st
-	run cat st out err
+	wait_for test -s "$BATS_TEST_TMPDIR/st"
+	run cat "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
 	assert_output "1
 a
 b
@@ -1148,11 +1150,11 @@ ipc-mq: recv /$q: the queue was removed"
 
 @test "-S recv of a queue removed while it waits says so the same way, exit 1" {
 	run -0 ipc-mq create -S "$key"
-	bg sh -c "timeout 20 ipc-mq recv -S -f '$key' > out 2> err; echo \$? > st"
+	bg sh -c "timeout 20 ipc-mq recv -S -f '$key' > '$BATS_TEST_TMPDIR/out' 2> '$BATS_TEST_TMPDIR/err'; echo \$? > '$BATS_TEST_TMPDIR/st'"
 	wait_for waits_sysv "$BG_LAST"
 	run -0 ipc-mq rm -S "$key"
-	wait_for test -s st
-	run cat st err
+	wait_for test -s "$BATS_TEST_TMPDIR/st"
+	run cat "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/err"
 	assert_output "1
 ipc-mq: recv $key: the queue was removed"
 }

@@ -24,6 +24,10 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 	IPC_WRAP=$vg
 	export IPC_WRAP
 fi
+# what git does not know of in the tree before: a test that leaves files
+# there (it wrote outside its own directory) is a failure
+before=$(git ls-files --others --exclude-standard 2>/dev/null | sort)
+
 # bats' own status as well as its TAP: a run that dies partway has
 # neither its plan's count of results nor a "not ok" to show for it
 { bats --tap ${TESTS:-tests/*.bats}; echo $? > "$st"; } | tee "$out"
@@ -54,6 +58,12 @@ elif [ "$ran" -gt "$plan" ]; then
 	fail=$((fail + 1))
 elif [ "$status" != 0 ]; then
 	echo "run.sh: bats exited $status with no failing test: counted as 1 failed"
+	fail=$((fail + 1))
+fi
+after=$(git ls-files --others --exclude-standard 2>/dev/null | sort)
+left=$(printf '%s\n' "$after" | grep -vxF -e "$before" | grep .)
+if [ -n "$left" ]; then
+	echo "run.sh: the tests left files in the work tree:" $left
 	fail=$((fail + 1))
 fi
 if [ "$skip" -gt 0 ]; then
