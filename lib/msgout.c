@@ -21,7 +21,7 @@
 #include "ipc.h"
 
 #define OUTBUF	(1 << 16)
-#define NKEEP	1024		/* messages kept at most; then a flush */
+#define NKEEP	256		/* messages kept at most; then a flush */
 
 struct kept {
 	uintmax_t start, end;		/* where it stands in the output */
@@ -93,8 +93,14 @@ keep(intmax_t meta, const char *p, size_t len)
 {
 	struct kept *k = &out.kept[out.nkept++];
 
+	/*
+	 * What is kept fits the output buffer: room_for flushed before a
+	 * message that would not fit, and a message takes at least its own
+	 * length there. Only one larger than the buffer needs more.
+	 */
 	if (out.keeplen + len > out.keepcap) {
-		out.keepcap = out.keeplen + len + OUTBUF;
+		out.keepcap = out.keeplen + len > OUTBUF ? out.keeplen + len :
+		    OUTBUF;
 		if ((out.keep = realloc(out.keep, out.keepcap)) == NULL)
 			err(1, NULL);
 	}
