@@ -225,7 +225,8 @@ int	 sysctl_num(const char *, uintmax_t *);
  * child.c: commands run as children, as a shell runs them, and waited
  * for with SIGINT, SIGTERM and SIGHUP passed on. The set blocks them
  * from child_init to child_fini; a command that stops on one (c->sig)
- * ends after child_fini with raise(c->sig), through its handler if any.
+ * ends after child_fini with raise(c->sig), so that cleanup.c undoes
+ * what it made and it dies of the signal.
  */
 #define CHILD_OURS	0		/* pgid: stay in our process group */
 #define CHILD_NEW	(-1)		/* pgid: lead a new one */
@@ -257,5 +258,17 @@ pid_t	 child_wait(struct children *, const struct deadline *, int *);
 void	 child_kill(const struct children *, int);
 void	 child_fini(struct children *);
 int	 child_status(int);
+
+/*
+ * cleanup.c: what a command made for its own use, undone on every exit:
+ * return, exit(3), err(3), and SIGINT, SIGTERM or SIGHUP, after which it
+ * dies of the signal. The last registered is undone first. Each returns
+ * an id for cleanup_drop, or -1 with errno (ENOSPC: CLEANUP_MAX in use).
+ */
+#define CLEANUP_MAX	8
+int	 cleanup_unlink(const char *);
+int	 cleanup_rename(const char *, const char *);
+void	 cleanup_drop(int);
+void	 cleanup_run(void);
 
 #endif
