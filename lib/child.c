@@ -5,11 +5,13 @@
  * so that each can be passed on and nothing is lost between the waits.
  */
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -115,10 +117,38 @@ child_fail(const char *what, int code)
 	_exit(code);
 }
 
+/*
+ * The errno exec failed with, as the shell counts it: execvp's EACCES
+ * can mean no more than a directory on PATH we may not search, and a
+ * command is found only where a file of its name stands.
+ */
+static int
+child_errno(const char *name, int e)
+{
+	char path[PATH_MAX];
+	const char *p, *end;
+	struct stat st;
+
+	if (e != EACCES || strchr(name, '/') != NULL)
+		return e;
+	if ((p = getenv("PATH")) == NULL)
+		p = "/bin:/usr/bin";	/* execvp's own default */
+	for (;; p = end + 1) {
+		end = strchrnul(p, ':');
+		snprintf(path, sizeof(path), "%.*s%s%s", (int)(end - p), p,
+		    end > p ? "/" : "", name);
+		if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+			return e;
+		if (*end == '\0')
+			return ENOENT;
+	}
+}
+
 static void __attribute__((noreturn))
 child_exec(const struct children *c, const struct child *ch, pid_t parent)
 {
 	char *const *e;
+	const char *what;
 
 	if (ch->pgid != CHILD_OURS &&
 	    setpgid(0, ch->pgid == CHILD_NEW ? 0 : ch->pgid) == -1)
@@ -140,9 +170,10 @@ child_exec(const struct children *c, const struct child *ch, pid_t parent)
 		execvp(ch->argv[0], ch->argv);
 	else
 		execl(SHELL, "sh", "-c", ch->sh, (char *)NULL);
+	what = ch->argv != NULL ? ch->argv[0] : SHELL;
 	/* as the shell and timeout(1): 127 not found, 126 not runnable */
-	child_fail(ch->argv != NULL ? ch->argv[0] : SHELL,
-	    errno == ENOENT ? 127 : 126);
+	errno = child_errno(what, errno);
+	child_fail(what, errno == ENOENT ? 127 : 126);
 }
 
 /*
