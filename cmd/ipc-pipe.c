@@ -1,13 +1,11 @@
 /* ipc-pipe: named pipes (FIFOs) and anonymous pipes. */
 #include <sys/file.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -738,71 +736,51 @@ pipe_ls(int argc, char *argv[])
 	return rc;
 }
 
-/* reap what has ended; the first failure is the loop's status */
-static void
-reap(pid_t pid[2], int *left, int *rc)
+/* the first failure, in the order they end, is the loop's status */
+static int
+reap(struct children *c)
 {
-	pid_t p;
-	int st;
+	int st, rc = 0;
+	pid_t pid;
 
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (p == pid[0] || p == pid[1]) {
-			pid[p == pid[1]] = 0;
-			(*left)--;
-			if (*rc == 0)
-				*rc = wait_status(st);
-		}
-	}
+	while ((pid = child_wait(c, NULL, &st)) != -1)
+		if (pid > 0 && rc == 0)
+			rc = st;
+	if (errno != ECHILD)
+		err(1, "loop: wait");
+	return rc;
 }
 
 static int
 pipe_loop(int argc, char *argv[])
 {
-	static const int pass[] = { SIGINT, SIGTERM, SIGHUP };
-	int a[2], b[2], i, sig = 0, rc = 0, left = 2;
-	struct sigaction sa;
-	sigset_t set, old;
-	siginfo_t si;
-	pid_t pid[2], group;
+	struct child ch[2];
+	struct children c;
+	int a[2], b[2], i, rc;
 
 	i = opt_parse(argc, argv, "", NULL);
 	if (argc - i != 2)
 		usage_error(argc - i < 2 ? "needs CMD1 and CMD2" :
 		    "too many operands (quote each command)");
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (i = 0; i < 3; i++) {
-		/* one we were started ignoring (nohup) stays ignored */
-		sigaction(pass[i], NULL, &sa);
-		if (sa.sa_handler != SIG_IGN)
-			sigaddset(&set, pass[i]);
-	}
-	i = argc - 2;
-	sigprocmask(SIG_BLOCK, &set, &old);
+	if (child_init(&c, 2) == -1)
+		err(1, "loop");
 	if (pipe2(a, O_CLOEXEC) == -1 || pipe2(b, O_CLOEXEC) == -1)
 		err(1, "loop: pipe");
 	/* a group of their own, so a signal reaches what they started too */
-	if ((pid[0] = spawn_sh(argv[i], b[0], a[1], &old, 0)) == -1 ||
-	    (pid[1] = spawn_sh(argv[i + 1], a[0], b[1], &old, pid[0])) == -1)
+	ch[0] = (struct child){ .sh = argv[i], .in = b[0], .out = a[1],
+	    .pgid = CHILD_NEW };
+	ch[1] = (struct child){ .sh = argv[i + 1], .in = a[0], .out = b[1] };
+	if ((ch[1].pgid = child_start(&c, &ch[0])) == -1 ||
+	    child_start(&c, &ch[1]) == -1)
 		err(1, "loop: fork");
-	group = pid[0];
 	close(a[0]);
 	close(a[1]);
 	close(b[0]);
 	close(b[1]);
-	while (left > 0) {
-		if (sigwaitinfo(&set, &si) == -1)
-			continue;
-		if (si.si_signo == SIGCHLD) {
-			reap(pid, &left, &rc);
-			continue;
-		}
-		/* pass it on; we end as they do, with 128+signal */
-		sig = si.si_signo;
-		if (left > 0)
-			kill(-group, sig);
-	}
-	return sig ? 128 + sig : rc;
+	rc = reap(&c);
+	child_fini(&c);
+	/* we end as they do, with 128+signal */
+	return c.sig ? 128 + c.sig : rc;
 }
 
 static const struct verb verbs[] = {

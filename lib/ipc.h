@@ -285,8 +285,54 @@ char	**posix_names(const char *, const char *, int, size_t *);
 void	 posix_holders(struct holders *, const struct stat *, int);
 int	 posix_rm(const char *, int (*)(const char *));
 
-/* spawn.c: run a shell command as a child, with signals as we found them */
-pid_t	 spawn_sh(const char *, int, int, const sigset_t *, pid_t);
-int	 wait_status(int);
+/*
+ * child.c: commands run as children, as a shell runs them, and waited
+ * for with SIGINT, SIGTERM and SIGHUP passed on. The set blocks them
+ * from child_init to child_fini; a command that stops on one (c->sig)
+ * ends after child_fini with raise(c->sig), so that cleanup.c undoes
+ * what it made and it dies of the signal.
+ */
+#define CHILD_OURS	0		/* pgid: stay in our process group */
+#define CHILD_NEW	(-1)		/* pgid: lead a new one */
+struct child {
+	char *const *argv;		/* execvp(3) argv[0] with argv, or */
+	const char *sh;			/* when argv is NULL, sh -c this */
+	char *const *env;		/* NAME=VALUE added to ours; NULL-ended */
+	int in, out;			/* its stdin and stdout; -1: ours */
+	pid_t pgid;			/* CHILD_OURS, CHILD_NEW, or one to join */
+	int deathsig;			/* sent to it when we die; 0: none */
+};
+struct child_run {
+	pid_t pid;
+	pid_t to;			/* where its signals go: pid, or -pgid */
+};
+struct children {
+	sigset_t mask;			/* ours before child_init, and theirs */
+	sigset_t set;			/* SIGCHLD and the signals passed on */
+	struct sigaction chld;		/* SIGCHLD's disposition as found */
+	int fd;				/* signalfd(2) of set, to poll(2) */
+	int forward;			/* pass each on (default); 0: hold it */
+	int sig;			/* the last one received; 0: none */
+	size_t n, max;			/* running now; at most */
+	struct child_run *run;
+};
+int	 child_init(struct children *, size_t);
+pid_t	 child_start(struct children *, const struct child *);
+pid_t	 child_wait(struct children *, const struct deadline *, int *);
+void	 child_kill(const struct children *, int);
+void	 child_fini(struct children *);
+int	 child_status(int);
+
+/*
+ * cleanup.c: what a command made for its own use, undone on every exit:
+ * return, exit(3), err(3), and SIGINT, SIGTERM or SIGHUP, after which it
+ * dies of the signal. The last registered is undone first. Each returns
+ * an id for cleanup_drop, or -1 with errno (ENOSPC: CLEANUP_MAX in use).
+ */
+#define CLEANUP_MAX	8
+int	 cleanup_unlink(const char *);
+int	 cleanup_rename(const char *, const char *);
+void	 cleanup_drop(int);
+void	 cleanup_run(void);
 
 #endif

@@ -17,6 +17,7 @@
 void
 stdout_epipe(void)
 {
+	cleanup_run();		/* _exit and a signal skip atexit(3) */
 	signal(SIGPIPE, SIG_DFL);
 	raise(SIGPIPE);
 	_exit(128 + SIGPIPE);
@@ -36,6 +37,7 @@ stdout_failed(void)
 		warn("%s: stdout", verb);
 	else
 		warn("stdout");
+	cleanup_run();
 	_exit(1);
 }
 

@@ -858,6 +858,15 @@ writers="
 	assert_success
 }
 
+@test "loop started with SIGCHLD ignored still sees its commands end" {
+	# the kernel reaps the children of a process that ignores SIGCHLD,
+	# and sends no SIGCHLD: a loop waiting for one would wait for ever
+	run timeout -s KILL 10 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV or die' \
+	    ipc-pipe loop 'exit 3' 'cat > /dev/null'
+	assert_failure 3
+	assert_output ""
+}
+
 @test "kind is the object's, not guessed from its name" {
 	ipc-pipe create 'pipe:[1]'
 	run --separate-stderr ipc-pipe stat -o kind 'pipe:[1]'

@@ -1,8 +1,15 @@
 /*
- * The shared parsers, driven from bats: each verb parses its operand the
- * way the commands do and prints what it understood.
+ * The library's own harness, driven from bats: the shared parsers, each
+ * verb parsing its operand the way the commands do and printing what it
+ * understood; and the tiers commands stand on, child and cleanup.
  */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 
@@ -81,6 +88,128 @@ u_badletter(int argc, char *argv[])
 	return opt_parse(argc, argv, "", own) < 0;
 }
 
+/* make path, a new file, and have it removed on every exit; its id */
+static int
+made(const char *path)
+{
+	int fd, id;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
+		err(1, "%s", path);
+	close(fd);
+	if ((id = cleanup_unlink(path)) == -1)
+		err(1, "cleanup %s", path);
+	return id;
+}
+
+static const struct optdef child_opts[] = {
+	{ 's', "sh", NULL, "CMD is one shell command: sh -c CMD" },
+	{ 'd', "deathsig", NULL, "the child gets SIGKILL when we die" },
+	{ 'g', "group", NULL, "the child leads a process group of its own" },
+	{ 'n', "hold", NULL, "signals are held, not passed on" },
+	{ 'u', "unlink", "PATH", "make PATH, removed on every exit" },
+	{ 0, NULL, NULL, NULL }
+};
+
+/*
+ * One command run as ipc-sem run will run it: we exit with its status;
+ * after a signal, once it has ended, we die of that signal, as a command
+ * that stops on one does (what -u made is removed then too).
+ */
+static int
+u_child(int argc, char *argv[])
+{
+	struct child ch = { .in = -1, .out = -1 };
+	struct children c;
+	char **env;
+	int i = opt_parse(argc, argv, "", child_opts), j, st, rc = 0;
+	pid_t pid;
+
+	for (j = i; j < argc && strchr(argv[j], '=') != NULL; j++)
+		;
+	if (j == argc)
+		usage_error("missing CMD");
+	if ((env = calloc((size_t)(j - i + 1), sizeof(*env))) == NULL)
+		err(125, "child");
+	memcpy(env, argv + i, (size_t)(j - i) * sizeof(*env));
+	ch.env = env;
+	if (opt.val['s'] != NULL)
+		ch.sh = argv[j];
+	else
+		ch.argv = argv + j;
+	ch.pgid = opt.val['g'] != NULL ? CHILD_NEW : CHILD_OURS;
+	ch.deathsig = opt.val['d'] != NULL ? SIGKILL : 0;
+	if (opt.val['u'] != NULL)
+		made(opt.val['u']);
+	if (child_init(&c, 1) == -1)
+		err(125, "child");
+	c.forward = opt.val['n'] == NULL;
+	if (child_start(&c, &ch) == -1)
+		err(125, "child");
+	while ((pid = child_wait(&c, NULL, &st)) != -1)
+		if (pid > 0)
+			rc = st;
+	child_fini(&c);
+	free(env);
+	if (c.sig != 0)
+		raise(c.sig);
+	return rc;
+}
+
+/* one action as a command registers it; the id of the last one */
+static int
+action(const char *a, int last)
+{
+	char aside[PATH_MAX];
+	int id;
+
+	if (strncmp(a, "make:", 5) == 0)
+		return made(a + 5);
+	if (strcmp(a, "drop") == 0) {
+		cleanup_drop(last);
+		return -1;
+	}
+	if (strncmp(a, "aside:", 6) != 0)
+		usage_error("unknown action '%s'", a);
+	snprintf(aside, sizeof(aside), "%s.aside", a + 6);
+	if (rename(a + 6, aside) == -1 ||
+	    (id = cleanup_rename(aside, a + 6)) == -1)
+		err(1, "%s", a);
+	return id;
+}
+
+/*
+ * The actions in order: make:PATH (make it, removed on exit), aside:PATH
+ * (moved to PATH.aside, put back on exit), drop (the last one dropped).
+ * Then -E ends with err(3), -P writes our pid and waits for a signal;
+ * else the verb returns.
+ */
+static int
+u_cleanup(int argc, char *argv[])
+{
+	static const struct optdef opts[] = {
+		{ 'E', "err", NULL, "end with err(3)" },
+		{ 'P', "pid-file", "PIDFILE", "write our pid, wait for a signal" },
+		{ 0, NULL, NULL, NULL }
+	};
+	int i = opt_parse(argc, argv, "", opts), id = -1;
+	FILE *f;
+
+	for (; i < argc; i++)
+		id = action(argv[i], id);
+	if (opt.val['E'] != NULL) {
+		errno = ECANCELED;
+		err(1, "cleanup");
+	}
+	if (opt.val['P'] == NULL)
+		return 0;
+	if ((f = fopen(opt.val['P'], "w")) == NULL ||
+	    fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
+		err(1, "%s", opt.val['P']);
+	for (;;)
+		pause();
+}
+
 static const struct verb verbs[] = {
 	{ "size", u_size, "size SIZE" },
 	{ "dur", u_dur, "dur DURATION" },
@@ -89,6 +218,9 @@ static const struct verb verbs[] = {
 	{ "key", u_key, "key KEY" },
 	{ "badname", u_badname, "badname" },
 	{ "badletter", u_badletter, "badletter" },
+	{ "child", u_child,
+	    "child [-s] [-d] [-g] [-n] [-u PATH] [NAME=VALUE...] CMD [ARG...]" },
+	{ "cleanup", u_cleanup, "cleanup [-E] [-P PIDFILE] ACTION..." },
 	{ NULL, NULL, NULL }
 };
 

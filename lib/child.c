@@ -1,0 +1,311 @@
+/*
+ * Commands run as children, as a shell runs them: with the signals we
+ * were started with, their exec failures reported as 127 and 126, and
+ * waited for with SIGINT, SIGTERM and SIGHUP taken through a signalfd,
+ * so that each can be passed on and nothing is lost between the waits.
+ */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+#define SHELL	"/bin/sh"
+
+static const int passed[] = { SIGINT, SIGTERM, SIGHUP };
+
+/*
+ * Block SIGCHLD and every one of passed[] we were not started ignoring
+ * (nohup's SIGHUP stays ignored), and take them through c->fd, for at
+ * most max children at once. Call it before blocking anything else:
+ * the mask it finds is the one the children get. -1 with errno.
+ */
+int
+child_init(struct children *c, size_t max)
+{
+	struct sigaction sa, dfl;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->forward = 1;
+	sigemptyset(&c->set);
+	sigaddset(&c->set, SIGCHLD);
+	for (i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		if (sigaction(passed[i], NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_IGN)
+			sigaddset(&c->set, passed[i]);
+	if ((c->run = calloc(max, sizeof(*c->run))) == NULL)
+		return -1;
+	c->max = max;
+	/* started with SIGCHLD ignored, the kernel would reap them for us */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &dfl, &c->chld);
+	sigprocmask(SIG_BLOCK, &c->set, &c->mask);
+	if ((c->fd = signalfd(-1, &c->set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		child_fini(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* the caller's signal state back: mask, SIGCHLD; c->fd closed */
+void
+child_fini(struct children *c)
+{
+	int e = errno;
+
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	sigaction(SIGCHLD, &c->chld, NULL);
+	sigprocmask(SIG_SETMASK, &c->mask, NULL);
+	free(c->run);
+	c->run = NULL;
+	errno = e;
+}
+
+/* in the child: signals as the caller had them before child_init */
+static void
+child_signals(const struct children *c)
+{
+	size_t i;
+
+	/* a handler of ours, one that removes our files, must not run here */
+	for (i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		if (sigismember(&c->set, passed[i]))
+			signal(passed[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);	/* verb_main ignored it for us only */
+	sigaction(SIGCHLD, &c->chld, NULL);
+	sigprocmask(SIG_SETMASK, &c->mask, NULL);
+}
+
+/* in the child: in and out as stdin and stdout; -1 with errno */
+static int
+child_stdio(int in, int out)
+{
+	/* out on fd 0 would be overwritten by in before it is copied */
+	if (out == STDIN_FILENO && in != -1 && in != STDIN_FILENO &&
+	    (out = fcntl(out, F_DUPFD_CLOEXEC, 3)) == -1)
+		return -1;
+	if (in != -1 && in != STDIN_FILENO && dup2(in, STDIN_FILENO) == -1)
+		return -1;
+	if (out != -1 && out != STDOUT_FILENO && dup2(out, STDOUT_FILENO) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * In the child: "ipc-X: VERB: WHAT: reason", then _exit: the parent's
+ * buffered stdout is not ours to flush.
+ */
+static void __attribute__((noreturn))
+child_fail(const char *what, int code)
+{
+	warn("%s: %s", opt.verb->name, esc_name(what));
+	_exit(code);
+}
+
+/*
+ * The errno exec failed with, as the shell counts it: execvp's EACCES
+ * can mean no more than a directory on PATH we may not search, and a
+ * command is found only where a file of its name stands.
+ */
+static int
+child_errno(const char *name, int e)
+{
+	char path[PATH_MAX];
+	const char *p, *end;
+	struct stat st;
+
+	if (e != EACCES || strchr(name, '/') != NULL)
+		return e;
+	if ((p = getenv("PATH")) == NULL)
+		p = "/bin:/usr/bin";	/* execvp's own default */
+	for (;; p = end + 1) {
+		end = strchrnul(p, ':');
+		snprintf(path, sizeof(path), "%.*s%s%s", (int)(end - p), p,
+		    end > p ? "/" : "", name);
+		if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+			return e;
+		if (*end == '\0')
+			return ENOENT;
+	}
+}
+
+static void __attribute__((noreturn))
+child_exec(const struct children *c, const struct child *ch, pid_t parent)
+{
+	char *const *e;
+	const char *what;
+
+	if (ch->pgid != CHILD_OURS &&
+	    setpgid(0, ch->pgid == CHILD_NEW ? 0 : ch->pgid) == -1)
+		child_fail("setpgid", 125);
+	child_signals(c);
+	if (ch->deathsig != 0) {
+		if (prctl(PR_SET_PDEATHSIG, ch->deathsig) == -1)
+			child_fail("prctl", 125);
+		/* a parent gone before prctl took effect never sends it */
+		if (getppid() != parent)
+			raise(ch->deathsig);
+	}
+	if (child_stdio(ch->in, ch->out) == -1)
+		child_fail("dup2", 125);
+	for (e = ch->env; e != NULL && *e != NULL; e++)
+		if (putenv(*e) != 0)
+			child_fail(*e, 125);
+	if (ch->argv != NULL)
+		execvp(ch->argv[0], ch->argv);
+	else
+		execl(SHELL, "sh", "-c", ch->sh, (char *)NULL);
+	what = ch->argv != NULL ? ch->argv[0] : SHELL;
+	/* as the shell and timeout(1): 127 not found, 126 not runnable */
+	errno = child_errno(what, errno);
+	child_fail(what, errno == ENOENT ? 127 : 126);
+}
+
+/*
+ * Fork and run ch; its pid, or -1 with errno (EAGAIN: c->max already
+ * run). What fails in the child is its own status: 127 or 126 from
+ * exec, 125 before it, each after a message on stderr.
+ */
+pid_t
+child_start(struct children *c, const struct child *ch)
+{
+	pid_t pid, parent = getpid(), g = ch->pgid;
+
+	if (c->n == c->max) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0)
+		child_exec(c, ch, parent);
+	/* both sides set the group, so neither can act before it is set */
+	if (g != CHILD_OURS)
+		setpgid(pid, g == CHILD_NEW ? pid : g);
+	if (g == CHILD_OURS || g == getpgrp())
+		c->run[c->n].to = pid;
+	else
+		c->run[c->n].to = -(g == CHILD_NEW ? pid : g);
+	c->run[c->n++].pid = pid;
+	return pid;
+}
+
+/*
+ * sig to every child still running: to a child in our group, to each
+ * other group once. tty: the terminal sent it to the whole foreground
+ * group, which is ours, so the children in our group have it already.
+ */
+static void
+pass(const struct children *c, int sig, int tty)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		if (tty && c->run[i].to > 0)
+			continue;
+		for (j = 0; j < i && c->run[j].to != c->run[i].to; j++)
+			;
+		if (j == i)
+			kill(c->run[i].to, sig);
+	}
+}
+
+void
+child_kill(const struct children *c, int sig)
+{
+	pass(c, sig, 0);
+}
+
+/* one child that has ended, reaped: its pid and status; 0 if none */
+static pid_t
+reap(struct children *c, int *status)
+{
+	pid_t pid;
+	size_t i;
+	int st;
+
+	for (i = 0; i < c->n; i++) {
+		if ((pid = waitpid(c->run[i].pid, &st, WNOHANG)) <= 0)
+			continue;
+		c->run[i] = c->run[--c->n];
+		*status = child_status(st);
+		return pid;
+	}
+	return 0;
+}
+
+/* the next signal of c->set, waited for until d: its number, or -1 */
+static int
+take(struct children *c, const struct deadline *d)
+{
+	struct signalfd_siginfo si;
+	ssize_t r;
+
+	while ((r = read(c->fd, &si, sizeof(si))) != (ssize_t)sizeof(si)) {
+		if (r == -1 && errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (wait_fd(c->fd, POLLIN, d) == -1)
+			return -1;
+	}
+	if (si.ssi_signo != SIGCHLD) {
+		c->sig = (int)si.ssi_signo;
+		if (c->forward)
+			pass(c, c->sig, si.ssi_code == SI_KERNEL);
+	}
+	return (int)si.ssi_signo;
+}
+
+/*
+ * Wait, until d (NULL: for ever), for a child to end: its pid, reaped,
+ * with its status as the shell gives it in *status. 0 when SIGINT,
+ * SIGTERM or SIGHUP came first: c->sig says which, and it has been
+ * passed on if c->forward. -1 with errno: ECHILD when none is left,
+ * ETIMEDOUT at d. Only our own children are reaped.
+ */
+pid_t
+child_wait(struct children *c, const struct deadline *d, int *status)
+{
+	struct deadline now;
+	pid_t pid;
+	int sig;
+
+	deadline_set(&now, 0);
+	for (;;) {
+		if ((pid = reap(c, status)) != 0)
+			return pid;
+		/* with none left, take what has come, but never block */
+		if ((sig = take(c, c->n > 0 ? d : &now)) == -1) {
+			if (c->n == 0 && errno == ETIMEDOUT)
+				errno = ECHILD;
+			return -1;
+		}
+		if (sig != SIGCHLD)
+			return 0;
+	}
+}
+
+/* a wait(2) status as the shell reports it: the code, or 128+signal */
+int
+child_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}

@@ -1,0 +1,335 @@
+#!/usr/bin/env bats
+# The tiers commands stand on, through the library's harness tests/unit:
+# children run as a shell runs them and waited for (child.c), and what a
+# command made for its own use undone on every exit (cleanup.c).
+
+load helpers
+
+setup() {
+	# a directory of the test's own: what is left in it is what it made
+	mkdir "$BATS_TEST_TMPDIR/w"
+	cd "$BATS_TEST_TMPDIR/w"
+	U=$ROOT/tests/unit
+	KEEP=
+}
+
+teardown() {
+	teardown_bg
+	# children that outlived the harness on purpose, now below pid 1
+	[ -z "$KEEP" ] || kill $KEEP 2>/dev/null
+	return 0
+}
+
+# process $1 has ended: gone, or a zombie nobody has reaped yet
+dead() {
+	local s
+	s=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" \
+	    2>/dev/null) || return 0
+	[ -z "$s" ] || [ "$s" = Z ]
+}
+
+# signal $2 (a name) waits in process $1's shared pending set: sent,
+# not yet taken (a signalfd read takes it)
+pending() {
+	local mask
+	mask=$(sed -n 's/^ShdPnd:[[:space:]]*//p' "/proc/$1/status") || return 1
+	(( (16#$mask >> ($(kill -l "$2") - 1)) & 1 ))
+}
+taken() { ! pending "$@"; }
+
+# the harness started in a state a caller could give it: SIGUSR1
+# blocked, SIGHUP and SIGCHLD ignored, SIGINT, SIGTERM, SIGPIPE default
+started_odd() {
+	perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR1));
+	    $SIG{HUP} = $SIG{CHLD} = "IGNORE";
+	    $SIG{INT} = $SIG{TERM} = $SIG{PIPE} = "DEFAULT";
+	    exec @ARGV or die "$ARGV[0]: $!\n"' "$@"
+}
+
+# --- child.c ----------------------------------------------------------------
+
+@test "child: not found exits 127, found but not executable 126, each named" {
+	run -127 --separate-stderr "$U" child -- "nosuch-$$"
+	assert_failure 127
+	assert_output ""
+	[ "$stderr" = "unit: child: nosuch-$$: No such file or directory" ]
+	# a directory on PATH we may not search finds nothing (execvp says
+	# EACCES): not found, as the shell has it
+	mkdir locked
+	chmod 0 locked
+	run -127 --separate-stderr env PATH="$PWD/locked:$PATH" "$U" child -- \
+	    "nosuch-$$"
+	[ "$stderr" = "unit: child: nosuch-$$: No such file or directory" ]
+	printf 'echo hi\n' > script
+	chmod 0644 script
+	run --separate-stderr "$U" child -- ./script
+	assert_failure 126
+	assert_output ""
+	[ "$stderr" = "unit: child: ./script: Permission denied" ]
+	mkdir dir
+	cp script dir/tool
+	run --separate-stderr env PATH="$PWD/dir:$PATH" "$U" child -- tool
+	assert_failure 126
+	[ "$stderr" = "unit: child: tool: Permission denied" ]
+}
+
+@test "child: an argv runs through PATH, a string under sh -c; status as the shell's" {
+	run --separate-stderr "$U" child -- printf '%s|' a 'b c'
+	assert_success
+	assert_output "a|b c|"
+	run --separate-stderr "$U" child -s -- 'echo hi; exit 3'
+	assert_failure 3
+	assert_output hi
+	[ -z "$stderr" ]
+	run "$U" child -- sh -c 'kill -9 $$'
+	assert_failure 137
+	assert_output ""
+}
+
+@test "child: the NAME=VALUE entries are added to our environment, replacing ours" {
+	run --separate-stderr env FOO=old KEPT=yes "$U" child -- IPC_MSG_SEQ=7 \
+	    FOO=new sh -c 'echo "$IPC_MSG_SEQ $FOO $KEPT"'
+	assert_success
+	assert_output "7 new yes"
+	run env FOO=old "$U" child -s -- FOO=new 'echo "$FOO"'
+	assert_output new
+}
+
+@test "child: gets the mask and ignored signals we were started with, SIGPIPE default" {
+	want=$(started_odd grep -E '^Sig(Blk|Ign)' /proc/self/status)
+	# what started_odd set up is what the child must see
+	[ "$(( 16#$(echo "$want" | sed -n 's/^SigBlk:\s*//p') & 0x200 ))" -ne 0 ]
+	[ "$(( 16#$(echo "$want" | sed -n 's/^SigIgn:\s*//p') & 0x10001 ))" -eq 65537 ]
+	run --separate-stderr started_odd "$U" child -u made -- \
+	    grep -E '^Sig(Blk|Ign)' /proc/self/status
+	assert_success
+	assert_output "$want"
+	[ -z "$stderr" ]
+	# SIGCHLD inherited ignored must not let the kernel reap it first
+	run started_odd "$U" child -s -- 'exit 3'
+	assert_failure 3
+}
+
+@test "child: SIGTERM is passed on; once the child ends, it dies of it: 128+15" {
+	cat > child.sh <<-'EOF'
+	trap 'kill $s; echo got TERM; exit 7' TERM
+	sleep 30 & s=$!
+	echo $$ > pid
+	wait
+	EOF
+	bg "$U" child -- sh child.sh > out 2> err
+	wait_for test -s pid
+	kill -TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat out)" = "got TERM" ]
+	[ ! -s err ]
+}
+
+@test "child: one leading its own group has the signal passed to the whole group" {
+	bg "$U" child -g -- sh -c 'sleep 30 & echo $! > pid; wait'
+	wait_for test -s pid
+	kill -TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	wait_for dead "$(cat pid)"
+	# in our group, only the child itself is told: what it started stays
+	rm pid
+	bg "$U" child -- sh -c 'sleep 30 & echo $! > pid; wait'
+	wait_for test -s pid
+	KEEP=$(cat pid)
+	kill -TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	! dead "$KEEP"
+}
+
+@test "child: a signal held (-n) is not passed on: the child finishes, then it dies of it" {
+	mkfifo go
+	bg "$U" child -n -- sh -c 'echo $$ > pid; read x < go; echo finished' \
+	    > out
+	wait_for test -s pid
+	kill -TERM "$BG_LAST"
+	wait_for taken "$BG_LAST" TERM
+	timeout 10 sh -c 'echo > go'
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat out)" = finished ]
+}
+
+# the harness on a terminal of its own, as its session's foreground
+# group: once the pid file is written, ^C is typed; prints the harness's
+# status (negative: killed by that signal) and what the terminal showed
+on_tty() {
+	timeout -s KILL 20 python3 -c '
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+while not (os.path.exists("pid") and os.path.getsize("pid") > 0):
+    time.sleep(0.02)
+os.write(fd, b"\x03")
+out = b""
+while True:
+    try:
+        d = os.read(fd, 1024)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+sys.stdout.write(out.decode().replace("\r", ""))
+' "$@"
+}
+
+@test "child: ^C on the terminal reaches a child in our group once, others' by us" {
+	command -v python3 > /dev/null || skip "python3 is not installed"
+	# a second SIGINT would come within the 300 ms it listens on
+	run on_tty "$U" child -- perl -e '$SIG{INT} = sub { $n++ };
+	    open(F, ">pid") and print F "$$\n" and close(F) or die;
+	    sleep 1 until $n; select(undef, undef, undef, 0.3);
+	    print "INT $n\n"'
+	assert_success
+	assert_output "$(printf -- '-2\n^CINT 1')"
+	rm pid
+	# the terminal signals its foreground group: another group hears of
+	# it from us alone
+	run on_tty "$U" child -g -- sh -c 'echo $$ > pid; exec sleep 30'
+	assert_success
+	assert_output "$(printf -- '-2\n^C')"
+}
+
+@test "child: -d: a parent killed with SIGKILL takes the child with it" {
+	bg "$U" child -d -- sh -c 'echo $$ > pid; exec sleep 30'
+	wait_for test -s pid
+	p=$(cat pid)
+	kill -KILL "$BG_LAST"
+	wait "$BG_LAST" || true
+	wait_for dead "$p"
+	# without it, the child outlives its parent
+	rm pid
+	bg "$U" child -- sh -c 'echo $$ > pid; exec sleep 30'
+	wait_for test -s pid
+	KEEP=$(cat pid)
+	kill -KILL "$BG_LAST"
+	wait "$BG_LAST" || true
+	! dead "$KEEP"
+}
+
+@test "child: SIGINT while waiting: passed on, then what we made goes and it dies 128+2" {
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	# a background job starts with SIGINT ignored: give it back
+	bg env --default-signal=INT "$U" child -u made -- \
+	    sh -c 'echo $$ > pid; exec sleep 30'
+	wait_for test -s pid
+	p=$(cat pid)
+	[ -e made ]
+	kill -INT "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 130 ]
+	[ ! -e made ]
+	dead "$p"
+}
+
+# --- cleanup.c --------------------------------------------------------------
+
+@test "cleanup: what it made is removed when it returns, and on err(3)" {
+	run --separate-stderr "$U" cleanup make:f make:g
+	assert_success
+	assert_output ""
+	[ -z "$stderr" ]
+	[ ! -e f ] && [ ! -e g ]
+	run --separate-stderr "$U" cleanup -E make:f
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "unit: cleanup: Operation canceled" ]
+	[ ! -e f ]
+	[ -z "$(ls -A)" ]
+}
+
+@test "cleanup: SIGTERM, SIGINT and SIGHUP remove it, and it dies with 128+signal" {
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	for sig in TERM INT HUP; do
+		rm -f pid
+		bg env --default-signal=INT "$U" cleanup -P pid make:f
+		wait_for test -s pid
+		[ -e f ]
+		kill -s "$sig" "$BG_LAST"
+		st=0
+		wait "$BG_LAST" || st=$?
+		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ]
+		[ ! -e f ]
+	done
+	[ "$(ls -A)" = pid ]
+}
+
+@test "cleanup: a file put in its place since is someone else's: left alone" {
+	bg "$U" cleanup -P pid make:f
+	wait_for test -s pid
+	rm f
+	echo theirs > f
+	kill -TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat f)" = theirs ]
+	[ "$(ls -A | tr '\n' ' ')" = "f pid " ]
+}
+
+@test "cleanup: a file moved aside is put back, after the one made in its place goes" {
+	echo orig > f
+	run "$U" cleanup aside:f
+	assert_success
+	[ "$(cat f)" = orig ]
+	[ ! -e f.aside ]
+	bg "$U" cleanup -P pid aside:f make:f
+	wait_for test -s pid
+	[ "$(cat f.aside)" = orig ] && [ ! -s f ]
+	kill -TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat f)" = orig ]
+	[ "$(ls -A | tr '\n' ' ')" = "f pid " ]
+}
+
+@test "cleanup: a moved file is never put back over one that stands there now" {
+	echo orig > f
+	bg "$U" cleanup -P pid aside:f
+	wait_for test -s pid
+	echo theirs > f
+	kill -TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(cat f)" = theirs ]
+	[ "$(cat f.aside)" = orig ]
+}
+
+@test "cleanup: an action dropped is not undone; the others still are" {
+	run "$U" cleanup make:f drop make:g
+	assert_success
+	[ -e f ] && [ ! -e g ]
+}
+
+@test "cleanup: a signal it was started ignoring (nohup) stays ignored" {
+	bg sh -c "trap '' HUP; exec '$U' cleanup -P pid make:f"
+	wait_for test -s pid
+	# an ignored signal is dropped when sent: nothing to wait for
+	kill -HUP "$BG_LAST"
+	! dead "$BG_LAST"
+	[ -e f ]
+	kill -TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ ! -e f ]
+}
