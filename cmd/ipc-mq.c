@@ -512,6 +512,20 @@ sv_recv(struct q *q)
 	return wait_sysv(sv_recvcall, q, &q->flags, &q->d);
 }
 
+/* for a worker: a message there now, or EAGAIN */
+static int
+sv_tryrecv(void *arg)
+{
+	struct q *q = arg;
+
+	q->flags = IPC_NOWAIT;
+	if (sv_recvcall(q) == 0)
+		return 0;
+	if (errno == ENOMSG)
+		errno = EAGAIN;
+	return -1;
+}
+
 /* MSG_COPY reads the message at an index and leaves it where it is */
 static int
 sv_peek(struct q *q)
@@ -597,6 +611,8 @@ struct flavour {
 	int  (*send)(struct q *);	/* 0, or -1 with errno (ETIMEDOUT) */
 	int  (*recv)(struct q *);
 	int  (*peek)(struct q *);	/* NULL: the kind cannot */
+	int  (*tryrecv)(void *);	/* recv without waiting: EAGAIN */
+	const char *metaenv;		/* what recv -e tells CMD the meta as */
 	int  (*putback)(void *, intmax_t, const char *, size_t);
 	int  (*rm)(const char *);
 	void (*stat)(struct table *, const char *);
@@ -605,14 +621,14 @@ struct flavour {
 
 static const struct flavour posix = {
 	"NAME", "priority", "pq", "-%c needs -S (System V)", pcols,
-	px_create, px_check, px_open, px_send, px_recv, NULL, px_putback,
-	px_rm, px_stat, px_ls,
+	px_create, px_check, px_open, px_send, px_recv, NULL, px_tryrecv,
+	"IPC_MSG_PRIO", px_putback, px_rm, px_stat, px_ls,
 };
 
 static const struct flavour sysv = {
 	"KEY", "type", "T", "-%c is for POSIX queues, not with -S", scols,
-	sv_create, sv_check, sv_open, sv_send, sv_recv, sv_peek, sv_putback,
-	sv_rm, sv_stat, sv_ls,
+	sv_create, sv_check, sv_open, sv_send, sv_recv, sv_peek, sv_tryrecv,
+	"IPC_MSG_TYPE", sv_putback, sv_rm, sv_stat, sv_ls,
 };
 
 /* the one place that asks which flavour: after the options are parsed */
@@ -707,6 +723,35 @@ q_take(void *arg, const char **p, size_t *len, intmax_t *meta)
 	return 0;
 }
 
+/* recv -e: a message there now into fd; a removed queue is EIDRM */
+static int
+q_worktake(void *arg, int fd, intmax_t *meta)
+{
+	struct q *q = arg;
+	struct stat st;
+
+	if (FL->tryrecv(q) == -1) {
+		if (errno == EAGAIN && !opt.sysv && fstat(q->u.px.mqd, &st) == 0 &&
+		    st.st_nlink == 0)
+			errno = EIDRM;
+		return -1;
+	}
+	*meta = q->meta;
+	return copy_write(fd, q->msg, q->len, NULL, NULL);
+}
+
+static int
+q_work(struct q *q)
+{
+	struct worker w = { .name = q->name, .cmd = opt.exec,
+	    .metaenv = FL->metaenv, .kill = opt.val[OPT_KILL] != NULL,
+	    .stop = opt.val[OPT_STOP] != NULL, .take = q_worktake, .arg = q };
+
+	if (!opt.sysv)
+		w.fd = &q->u.px.mqd;
+	return worker_run(&w);
+}
+
 static int
 q_recv(int argc, char *argv[])
 {
@@ -716,7 +761,8 @@ q_recv(int argc, char *argv[])
 	int i, rc;
 
 	i = opt_parse(argc, argv,
-	    "timeout count follow null raw verbose json sysv", recv_opts);
+	    "timeout count follow null raw verbose json sysv exec kill stop",
+	    recv_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
 	if (opt.val['T'] != NULL)
@@ -724,7 +770,7 @@ q_recv(int argc, char *argv[])
 		    LONG_MAX);
 	FL->open(&q, arg, Q_RECV);
 	src = (struct msgsrc){ q.name, FL->meta, q_take, FL->putback, &q };
-	if ((rc = msgout_recv(&src)) == -1)
+	if ((rc = opt.exec ? q_work(&q) : msgout_recv(&src)) == -1)
 		recv_failed(&q);
 	free(q.buf);
 	return rc;
@@ -810,7 +856,7 @@ static const struct verb verbs[] = {
 	    "send [-S] [-p PRIO|-T TYPE] [-t DUR] [-l|-0] NAME|KEY [MSG...]" },
 	{ "recv", q_recv,
 	    "recv [-S] [-T TYPE] [-t DUR] [-c N|-f] [-v] [-0|-r] [-j] "
-	    "NAME|KEY" },
+	    "[-e CMD [--kill] [--stop]] NAME|KEY" },
 	{ "peek", q_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
 	{ "rm", q_rm, "rm [-S] [-f] NAME|KEY..." },
 	{ "stat", q_stat, "stat [-S] [-o LIST] [-j] NAME|KEY" },

@@ -367,11 +367,11 @@ raced(const char *path, const char *got, ssize_t n)
  */
 static ssize_t
 recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
-    const char *path)
+    const char *path, int out)
 {
 	char term = opt.null ? '\0' : '\n', got[1 << 16];
 	ssize_t n;
-	size_t cut;
+	size_t cut, len;
 
 	n = tee(fd, peek[1], size < sizeof(got) ? size : sizeof(got),
 	    SPLICE_F_NONBLOCK);
@@ -380,9 +380,11 @@ recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
 	if (read(peek[0], buf, (size_t)n) != n)
 		return -1;
 	cut = cut_after(buf, (size_t)n, *left, term);
-	if (copy_write(1, buf, cut, NULL, NULL) == -1)
-		stdout_failed();
 	*left -= batch_count(buf, cut, term);
+	/* a worker's message is the record without its terminator */
+	len = (out != 1 && *left == 0 && cut > 0) ? cut - 1 : cut;
+	if (copy_write(out, buf, len, NULL, NULL) == -1)
+		stdout_failed();
 	while ((n = read(fd, got, cut)) == -1 && errno == EINTR)
 		;
 	if (n != (ssize_t)cut || memcmp(got, buf, cut) != 0)
@@ -400,7 +402,7 @@ recv_step(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
 
 	if (wait_fd(fd, POLLIN, d) == -1 || lock_fifo(fd, d) == -1)
 		return -1;
-	n = recv_some(fd, peek, buf, size, left, path);
+	n = recv_some(fd, peek, buf, size, left, path, 1);
 	e = errno;
 	flock(fd, LOCK_UN);
 	errno = e;
@@ -435,6 +437,52 @@ recv_count(int fd, const char *path)
 	return 0;
 }
 
+/* recv -e: one record at a time, taken under the FIFO's lock */
+struct fifo {
+	int fd, peek[2];
+	const char *path;
+};
+
+static int
+fifo_take(void *arg, int out, intmax_t *meta)
+{
+	char buf[1 << 16];
+	struct fifo *f = arg;
+	uintmax_t left = 1;
+	ssize_t n;
+	int e;
+
+	*meta = 0;
+	if (flock(f->fd, LOCK_EX | LOCK_NB) == -1)
+		return -1;	/* EWOULDBLOCK: another worker's turn */
+	n = recv_some(f->fd, f->peek, buf, sizeof(buf), &left, f->path, out);
+	e = errno;
+	flock(f->fd, LOCK_UN);
+	if (n == 0)
+		f->fd = reopen(f->fd, f->path);	/* the next writer's */
+	if (n > 0 && left == 0)
+		return 0;
+	/* nothing, or a record begun whose rest is yet to come */
+	errno = n < 0 ? e : EAGAIN;
+	return -1;
+}
+
+static int
+recv_exec(int fd, const char *path)
+{
+	struct fifo f = { .fd = fd, .path = path };
+	struct worker w = { .name = path, .cmd = opt.exec, .fd = &f.fd,
+	    .kill = opt.val[OPT_KILL] != NULL, .stop = opt.val[OPT_STOP] != NULL,
+	    .take = fifo_take, .arg = &f };
+	int rc;
+
+	if (pipe2(f.peek, O_CLOEXEC | O_NONBLOCK) == -1)
+		err(1, "recv %s: pipe", esc_name(path));
+	if ((rc = worker_run(&w)) == -1)
+		err(1, "recv %s", esc_name(path));
+	return rc;
+}
+
 static int
 pipe_recv(int argc, char *argv[])
 {
@@ -442,7 +490,8 @@ pipe_recv(int argc, char *argv[])
 	const char *path;
 	int i, fd;
 
-	i = parse_paths(argc, argv, "timeout count follow null", 1, 1);
+	i = parse_paths(argc, argv, "timeout count follow null exec kill stop",
+	    1, 1);
 	path = argv[i];
 	if (stat_fifo(path, &st) == -1)
 		return 1;
@@ -454,10 +503,13 @@ pipe_recv(int argc, char *argv[])
 	if (opt.timeout == 0 && !may_open(&st))
 		errx(EXIT_TIMEOUT, "recv %s: timed out", esc_name(path));
 	opt.obj = path;
-	stdout_ready();		/* nothing is taken that cannot be written */
+	if (opt.exec == NULL)
+		stdout_ready();	/* nothing is taken that cannot be written */
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
 	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
 	copy_grow(fd);
+	if (opt.exec != NULL)
+		return recv_exec(fd, path);
 	return opt.count ? recv_count(fd, path) : recv_stream(fd, path);
 }
 
@@ -786,7 +838,8 @@ pipe_loop(int argc, char *argv[])
 static const struct verb verbs[] = {
 	{ "create", pipe_create, "create [-m MODE] [-x] PATH..." },
 	{ "send", pipe_send, "send [-t DUR] [-l|-0] PATH [MSG...]" },
-	{ "recv", pipe_recv, "recv [-t DUR] [-c N|-f] [-0] PATH" },
+	{ "recv", pipe_recv,
+	    "recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] PATH" },
 	{ "rm", pipe_rm, "rm [-f] PATH..." },
 	{ "stat", pipe_stat, "stat [-o LIST] [-j] PATH" },
 	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [DIR...]" },

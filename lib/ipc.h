@@ -35,6 +35,8 @@ void	 usage_error(const char *, ...)
 /* opt.c: the shared options, one meaning per letter */
 enum {
 	OPT_LONG = 256,			/* first code of a long-only option */
+	OPT_KILL = OPT_LONG + 60,	/* shared long-only ones: the last codes */
+	OPT_STOP,
 	OPT_NCODES = 320
 };
 struct optdef {
@@ -52,6 +54,7 @@ struct opts {
 	int exist_ok, sysv, noheader, json, has_mode;
 	mode_t mode;
 	const char *output;
+	const char *exec;		/* recv -e CMD */
 	const char *obj;		/* the object, as stdout errors name it */
 	const char *what;		/* -h or -V as given, before any verb */
 	const char *val[OPT_NCODES];	/* other options by code; flags: "" */
@@ -244,6 +247,20 @@ void	 stdout_ready(void);
 /* dir.c: a directory's names, sorted */
 char	**dir_names(const char *, size_t *);
 void	 dir_names_free(char **, size_t);
+
+/* worker.c: recv -e CMD, one message at a time */
+struct worker {
+	const char *name;		/* the object, as messages show it */
+	const char *cmd;		/* sh -c this for each message */
+	const char *metaenv;		/* IPC_MSG_PRIO, IPC_MSG_TYPE, or NULL */
+	const int *fd;			/* poll(2) it for a message; NULL: cannot */
+	int kill, stop;			/* --kill, --stop */
+	/* one message taken without waiting, its bytes written to the
+	 * descriptor: 0; -1 with errno (EAGAIN: none there now) */
+	int (*take)(void *, int, intmax_t *);
+	void *arg;
+};
+int	 worker_run(const struct worker *);
 
 /* path.c: files acted on through their directory's descriptor */
 enum { PATH_OK, PATH_KIND, PATH_CHANGED };

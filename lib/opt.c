@@ -25,6 +25,11 @@ static const struct optdef shared[] = {
 	{ 'o', "output", "LIST", "only these fields, comma-separated" },
 	{ 'H', "no-header", NULL, "no header line" },
 	{ 'j', "json", NULL, "JSON output" },
+	{ 'e', "exec", "CMD",
+	    "run sh -c CMD for each message, on its stdin, one at a time" },
+	{ OPT_KILL, "kill", NULL,
+	    "-e: pass SIGINT, SIGTERM, SIGHUP on to the running CMD" },
+	{ OPT_STOP, "stop", NULL, "-e: end at the first CMD that fails" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -133,6 +138,10 @@ opt_name(int code)
 	for (d = opt.extra; d != NULL && d->name != NULL; d++)
 		if (d->code == code)
 			break;
+	if (d == NULL || d->name == NULL)
+		for (d = shared; d->name != NULL; d++)
+			if (d->code == code)
+				break;
 	snprintf(buf, sizeof(buf), "--%s", d && d->name ? d->name : "?");
 	return buf;
 }
@@ -154,6 +163,7 @@ set_shared(int c, const char *arg)
 	case 'o': opt.output = arg; break;
 	case 'H': opt.noheader = 1; break;
 	case 'j': opt.json = 1; break;
+	case 'e': opt.exec = arg; break;
 	}
 }
 
@@ -168,6 +178,10 @@ check_conflicts(void)
 		usage_error("-r and -0 exclude each other");
 	if (opt.json && (opt.null || opt.raw))
 		usage_error("-j excludes -0 and -r");
+	if (opt.exec != NULL && (opt.raw || opt.verbose || opt.json))
+		usage_error("-e excludes -r, -v and -j: CMD gets the message");
+	if (opt.exec == NULL && (opt.val[OPT_KILL] || opt.val[OPT_STOP]))
+		usage_error("--kill and --stop go with -e");
 }
 
 /*

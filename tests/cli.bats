@@ -20,7 +20,7 @@ teardown() {
 		assert_line --index 0 "usage: ipc-pipe VERB [OPTIONS] OBJECT [ARGS...]"
 		assert_line "       ipc-pipe create [-m MODE] [-x] PATH..."
 		assert_line "       ipc-pipe send [-t DUR] [-l|-0] PATH [MSG...]"
-		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] PATH"
+		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] PATH"
 		assert_line "       ipc-pipe rm [-f] PATH..."
 		assert_line "       ipc-pipe stat [-o LIST] [-j] PATH"
 		assert_line "       ipc-pipe ls [-H] [-o LIST] [-j] [DIR...]"

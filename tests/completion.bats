@@ -133,7 +133,7 @@ lines() {
 
 @test "bash: the options of recv" {
 	run comp 'ipc-pipe recv -'
-	assert_output "$(lines --count --follow --help --null --timeout -0 -c -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --null --stop --timeout -0 -c -e -f -h -t)"
 }
 
 @test "bash: the options of rm" {
@@ -365,7 +365,7 @@ fish_complete() {
 	run fish_complete 'ipc-pipe '
 	assert_output "$(lines create loop ls recv rm send stat)"
 	run fish_complete 'ipc-pipe recv -'
-	assert_output "$(lines --count --follow --help --null --timeout -0 -c -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --null --stop --timeout -0 -c -e -f -h -t)"
 }
 
 @test "fish: FIFOs and directories, fields of -o" {
@@ -384,8 +384,8 @@ fish_complete() {
 
 # the options ipc-mq VERB -h lists, one a line, sorted
 mq_opts() {
-	ipc-mq "$1" -h | sed -nE 's/^  -(.), --([^ ]+).*/-\1\n--\2/p' |
-	    LC_ALL=C sort
+	ipc-mq "$1" -h | sed -nE 's/^  -(.), --([^ ]+).*/-\1\n--\2/p
+	    s/^      --([^ ]+).*/--\1/p' | LC_ALL=C sort
 }
 
 @test "bash ipc-mq: the verbs; each one the command accepts" {
@@ -634,7 +634,7 @@ fish_installed() {
 	assert_success
 	assert_output "$(lines create loop ls recv rm send stat)"
 	run zsh_complete 'ipc-pipe recv -'
-	assert_output "$(lines --count --follow --help --null --timeout -0 -c -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --null --stop --timeout -0 -c -e -f -h -t)"
 	run zsh_complete 'ipc-pipe stat f-o'
 	assert_output f-one
 	run zsh_complete 'ipc-pipe recv --follow f-o'

@@ -1166,3 +1166,134 @@ waits_sysv() {
 	done
 	return 1
 }
+
+# --- recv -e: workers -----------------------------------------------------
+
+# no signal is pending for process $1 (it has taken what it was sent)
+none_pending() {
+	! grep -qE '^(SigPnd|ShdPnd):\s*0*[1-9a-f]' "/proc/$1/status"
+}
+
+@test "recv -e: three workers share 1000 jobs, each run exactly once, none hoarding" {
+	run -0 ipc-mq create -q 10 "$q"
+	for w in 1 2 3; do
+		bg sh -c "timeout 60 ipc-mq recv -f -t 1s -e 'cat >> \"$BATS_TEST_TMPDIR/done.$w\"; echo >> \"$BATS_TEST_TMPDIR/done.$w\"' '$q'"
+	done
+	seq 1000 | mq send -l "$q"
+	for p in $BG_PIDS; do wait "$p"; done
+	BG_PIDS=
+	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | sort -n | uniq -d | wc -l"
+	assert_output 0
+	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | sort -nu | wc -l"
+	assert_output 1000
+	for w in 1 2 3; do
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/done.$w")" -lt 500 ]
+	done
+}
+
+@test "recv -e: the message's bytes exactly on CMD's stdin, its numbers in the environment" {
+	run -0 ipc-mq create "$q"
+	printf 'a\0b\n' | mq send -p 7 "$q"
+	mq send "$q" second
+	run -0 mq recv -c 2 -e 'od -An -c | tr -s " "; echo "seq=$IPC_MSG_SEQ prio=$IPC_MSG_PRIO"' "$q"
+	assert_output " a \\0 b \\n
+seq=1 prio=7
+ s e c o n d
+seq=2 prio=0"
+	run -0 ipc-mq create -S "$key"
+	mq send -S -T 5 "$key" typed
+	run -0 mq recv -S -e 'echo "$(cat) type=$IPC_MSG_TYPE"' "$key"
+	assert_output "typed type=5"
+}
+
+@test "recv -e: a failing CMD is reported and the next runs; exit 1; --stop ends with its status" {
+	run -0 ipc-mq create "$q"
+	mq send "$q" 1 2 3
+	run -1 --separate-stderr mq recv -c 3 -e 'read x; echo "$x"; [ "$x" != 2 ] || exit 3' "$q"
+	assert_output "$(printf '1\n2\n3')"
+	assert_equal "$stderr" "ipc-mq: recv /$q: message 2: read x; echo \"\$x\"; [ \"\$x\" != 2 ] || exit 3 exited 3"
+	mq send "$q" 1 2 3
+	run -3 --separate-stderr mq recv -f -t 0 --stop -e 'read x; [ "$x" != 2 ] || exit 3' "$q"
+	run -0 mq recv "$q"
+	assert_output 3
+}
+
+@test "recv -e: SIGTERM lets the running CMD finish, takes nothing more, exits 143" {
+	run -0 ipc-mq create "$q"
+	mq send "$q" one two three
+	cd "$BATS_TEST_TMPDIR"
+	bg env --default-signal=TERM ipc-mq recv -f -e 'cat > got; touch started; while [ ! -e go ]; do sleep 0.02; done' "$q"
+	w=$BG_LAST
+	wait_for test -e started
+	kill -TERM "$w"
+	wait_for none_pending "$w"	# the worker has taken it: it holds it
+	touch go
+	st=0
+	wait "$w" || st=$?
+	[ "$st" -eq 143 ]
+	run cat got
+	assert_output one
+	run -0 mq recv -c 2 -t 0 "$q"
+	assert_output "$(printf 'two\nthree')"
+}
+
+@test "recv -e --kill passes the signal on to the running CMD" {
+	run -0 ipc-mq create "$q"
+	mq send "$q" one two
+	cd "$BATS_TEST_TMPDIR"
+	bg env --default-signal=TERM ipc-mq recv -f --kill -e 'trap "echo got TERM > seen; exit 9" TERM; touch started; while :; do sleep 0.02; done' "$q"
+	w=$BG_LAST
+	wait_for test -e started
+	kill -TERM "$w"
+	st=0
+	wait "$w" || st=$?
+	[ "$st" -eq 143 ]
+	run cat seen
+	assert_output "got TERM"
+	run -0 mq recv -t 0 "$q"
+	assert_output two
+}
+
+@test "recv -e: -t 0 on an empty queue is 124; usage: -e with -r, -v or -j; --kill, --stop without -e" {
+	run -0 ipc-mq create "$q"
+	run -124 --separate-stderr mq recv -t 0 -e true "$q"
+	assert_equal "$stderr" "ipc-mq: recv /$q: timed out"
+	for o in -r -v -j; do
+		run -2 --separate-stderr ipc-mq recv "$o" -e true "$q"
+		assert_equal "${stderr_lines[0]}" "ipc-mq: recv: -e excludes -r, -v and -j: CMD gets the message"
+	done
+	for o in --kill --stop; do
+		run -2 --separate-stderr ipc-mq recv "$o" "$q"
+		assert_equal "${stderr_lines[0]}" "ipc-mq: recv: --kill and --stop go with -e"
+	done
+}
+
+@test "-S recv -e: two workers share a System V queue's jobs, each once" {
+	run -0 ipc-mq create -S "$key"
+	for w in 1 2; do
+		bg sh -c "timeout 60 ipc-mq recv -S -f -t 1s -e 'cat >> \"$BATS_TEST_TMPDIR/done.$w\"; echo >> \"$BATS_TEST_TMPDIR/done.$w\"' '$key'"
+	done
+	seq 300 | mq send -S -l "$key"
+	for p in $BG_PIDS; do wait "$p"; done
+	BG_PIDS=
+	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | sort -nu | wc -l"
+	assert_output 300
+	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | wc -l"
+	assert_output 300
+}
+
+@test "recv -e waiting for a message: SIGTERM and SIGINT end it at once, 128+signal, nothing taken" {
+	run -0 ipc-mq create "$q"
+	for sig in TERM INT; do
+		bg env --default-signal=INT ipc-mq recv -f -e true "$q"
+		w=$BG_LAST
+		wait_for sleeping "$w"
+		kill -s "$sig" "$w"
+		st=0
+		wait "$w" || st=$?
+		[ "$st" -eq "$((128 + $(kill -l "$sig")))" ]
+	done
+	mq send "$q" kept
+	run -0 mq recv -t 0 "$q"
+	assert_output kept
+}

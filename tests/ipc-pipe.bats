@@ -1089,3 +1089,25 @@ waiting_readers=$r(cat)"
 	run cat out
 	assert_output done
 }
+
+@test "recv -e: two workers share a FIFO's lines, each line once, without its newline" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	for w in 1 2; do
+		bg sh -c "timeout 60 ipc-pipe recv -f -t 1s -e 'cat >> done.$w; echo >> done.$w' $f"
+	done
+	seq 3000 | timeout 30 ipc-pipe send -l "$f"
+	for p in $BG_PIDS; do wait "$p"; done
+	BG_PIDS=
+	run sh -c 'cat done.* | sort -n | uniq -d | wc -l'
+	assert_output 0
+	run sh -c 'cat done.* | sort -nu | wc -l'
+	assert_output 3000
+	printf 'x\0y\0' >&5
+	run timeout 10 ipc-pipe recv -0 -c 2 -e 'od -An -c | tr -s " "; echo "seq=$IPC_MSG_SEQ"' "$f"
+	assert_success
+	assert_output " x
+seq=1
+ y
+seq=2"
+}
