@@ -1297,3 +1297,16 @@ seq=2 prio=0"
 	run -0 mq recv -t 0 "$q"
 	assert_output kept
 }
+
+@test "ls: numbers are right-aligned under their header, text left-aligned" {
+	run -0 ipc-mq create -q 2 "$q"
+	run -0 ipc-mq create -q 10 "$q-b"
+	ipc-mq ls -o name,maxmsg,mode 2>/dev/null > "$BATS_TEST_TMPDIR/t"
+	# where MAXMSG ends in the header is where each number ends
+	end=$(awk 'NR == 1 { print index($0, "MAXMSG") + 5 }' "$BATS_TEST_TMPDIR/t")
+	run awk -v q="/$q" -v e="$end" '$1 == q || $1 == q "-b" {
+	    n = index($0, " " $2 " ") + length($2); print substr($0, 1, length(q)) ":" (n == e) }' \
+	    "$BATS_TEST_TMPDIR/t"
+	assert_output "/$q:1
+/$q:1"
+}
