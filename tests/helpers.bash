@@ -212,3 +212,31 @@ idle_fifo_bytes() {
 		echo 0
 	fi
 }
+
+# wait for every background helper to end by itself
+wait_bg() {
+	local p
+	for p in $BG_PIDS; do
+		wait "$p" || true
+	done
+	BG_PIDS=
+}
+
+# the lines of the files matched by the glob $1, together, are the
+# numbers 1 to $2, each exactly once: nothing lost, nothing twice
+each_once() {
+	local dups n
+	dups=$(eval "cat $1" | sort -n | uniq -d | wc -l)
+	n=$(eval "cat $1" | sort -nu | wc -l)
+	[ "$dups" -eq 0 ] && [ "$n" -eq "$2" ] ||
+	    { echo "each_once: $dups twice, $n distinct of $2" >&2; return 1; }
+}
+
+# send signal $2 to process $1 (a bg helper) and check it ends with 128+it
+ends_by() {
+	local st=0
+	kill -s "$2" "$1"
+	wait "$1" || st=$?
+	[ "$st" -eq "$((128 + $(kill -l "$2")))" ] ||
+	    { echo "ends_by: $1 ended with $st, not by SIG$2" >&2; return 1; }
+}

@@ -1180,12 +1180,8 @@ none_pending() {
 		bg sh -c "timeout 60 ipc-mq recv -f -t 1s -e 'cat >> \"$BATS_TEST_TMPDIR/done.$w\"; echo >> \"$BATS_TEST_TMPDIR/done.$w\"' '$q'"
 	done
 	seq 1000 | mq send -l "$q"
-	for p in $BG_PIDS; do wait "$p"; done
-	BG_PIDS=
-	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | sort -n | uniq -d | wc -l"
-	assert_output 0
-	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | sort -nu | wc -l"
-	assert_output 1000
+	wait_bg
+	each_once "'$BATS_TEST_TMPDIR'/done.*" 1000
 	for w in 1 2 3; do
 		[ "$(wc -l < "$BATS_TEST_TMPDIR/done.$w")" -lt 500 ]
 	done
@@ -1244,10 +1240,7 @@ seq=2 prio=0"
 	bg env --default-signal=TERM ipc-mq recv -f --kill -e 'trap "echo got TERM > seen; exit 9" TERM; touch started; while :; do sleep 0.02; done' "$q"
 	w=$BG_LAST
 	wait_for test -e started
-	kill -TERM "$w"
-	st=0
-	wait "$w" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$w" TERM
 	run cat seen
 	assert_output "got TERM"
 	run -0 mq recv -t 0 "$q"
@@ -1274,12 +1267,8 @@ seq=2 prio=0"
 		bg sh -c "timeout 60 ipc-mq recv -S -f -t 1s -e 'cat >> \"$BATS_TEST_TMPDIR/done.$w\"; echo >> \"$BATS_TEST_TMPDIR/done.$w\"' '$key'"
 	done
 	seq 300 | mq send -S -l "$key"
-	for p in $BG_PIDS; do wait "$p"; done
-	BG_PIDS=
-	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | sort -nu | wc -l"
-	assert_output 300
-	run sh -c "cat '$BATS_TEST_TMPDIR'/done.* | wc -l"
-	assert_output 300
+	wait_bg
+	each_once "'$BATS_TEST_TMPDIR'/done.*" 300
 }
 
 @test "recv -e waiting for a message: SIGTERM and SIGINT end it at once, 128+signal, nothing taken" {

@@ -976,12 +976,8 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 		bg sh -c "while timeout -s KILL 20 ipc-pipe recv -t 1s -c 50 $f >> o$r; do :; done"
 	done
 	seq 20000 | timeout -s KILL 30 ipc-pipe send -l "$f"
-	for p in $BG_PIDS; do wait "$p" || true; done
-	BG_PIDS=
-	run sh -c 'sort o1 o2 | uniq -d | wc -l'
-	assert_output 0
-	run sh -c 'sort -n o1 o2 | uniq | wc -l'
-	assert_output 20000
+	wait_bg
+	each_once 'o1 o2' 20000
 	[ "$(wc -l < o1)" -gt 0 ] && [ "$(wc -l < o2)" -gt 0 ]
 }
 
@@ -1097,12 +1093,8 @@ waiting_readers=$r(cat)"
 		bg sh -c "timeout 60 ipc-pipe recv -f -t 1s -e 'cat >> done.$w; echo >> done.$w' $f"
 	done
 	seq 3000 | timeout 30 ipc-pipe send -l "$f"
-	for p in $BG_PIDS; do wait "$p"; done
-	BG_PIDS=
-	run sh -c 'cat done.* | sort -n | uniq -d | wc -l'
-	assert_output 0
-	run sh -c 'cat done.* | sort -nu | wc -l'
-	assert_output 3000
+	wait_bg
+	each_once 'done.*' 3000
 	printf 'x\0y\0' >&5
 	run timeout 10 ipc-pipe recv -0 -c 2 -e 'od -An -c | tr -s " "; echo "seq=$IPC_MSG_SEQ"' "$f"
 	assert_success

@@ -119,10 +119,7 @@ started_odd() {
 	EOF
 	bg "$U" child -- sh child.sh > out 2> err
 	wait_for test -s pid
-	kill -TERM "$BG_LAST"
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$BG_LAST" TERM
 	[ "$(cat out)" = "got TERM" ]
 	[ ! -s err ]
 }
@@ -130,20 +127,14 @@ started_odd() {
 @test "child: one leading its own group has the signal passed to the whole group" {
 	bg "$U" child -g -- sh -c 'sleep 30 & echo $! > pid; wait'
 	wait_for test -s pid
-	kill -TERM "$BG_LAST"
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$BG_LAST" TERM
 	wait_for dead "$(cat pid)"
 	# in our group, only the child itself is told: what it started stays
 	rm pid
 	bg "$U" child -- sh -c 'sleep 30 & echo $! > pid; wait'
 	wait_for test -s pid
 	KEEP=$(cat pid)
-	kill -TERM "$BG_LAST"
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$BG_LAST" TERM
 	! dead "$KEEP"
 }
 
@@ -276,10 +267,7 @@ sys.stdout.write(out.decode().replace("\r", ""))
 	wait_for test -s pid
 	rm f
 	echo theirs > f
-	kill -TERM "$BG_LAST"
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$BG_LAST" TERM
 	[ "$(cat f)" = theirs ]
 	[ "$(ls -A | tr '\n' ' ')" = "f pid " ]
 }
@@ -293,10 +281,7 @@ sys.stdout.write(out.decode().replace("\r", ""))
 	bg "$U" cleanup -P pid aside:f make:f
 	wait_for test -s pid
 	[ "$(cat f.aside)" = orig ] && [ ! -s f ]
-	kill -TERM "$BG_LAST"
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$BG_LAST" TERM
 	[ "$(cat f)" = orig ]
 	[ "$(ls -A | tr '\n' ' ')" = "f pid " ]
 }
@@ -306,10 +291,7 @@ sys.stdout.write(out.decode().replace("\r", ""))
 	bg "$U" cleanup -P pid aside:f
 	wait_for test -s pid
 	echo theirs > f
-	kill -TERM "$BG_LAST"
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$BG_LAST" TERM
 	[ "$(cat f)" = theirs ]
 	[ "$(cat f.aside)" = orig ]
 }
@@ -327,9 +309,6 @@ sys.stdout.write(out.decode().replace("\r", ""))
 	kill -HUP "$BG_LAST"
 	! dead "$BG_LAST"
 	[ -e f ]
-	kill -TERM "$BG_LAST"
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 143 ]
+	ends_by "$BG_LAST" TERM
 	[ ! -e f ]
 }
