@@ -602,7 +602,7 @@ sv_ls(struct table *t)
 struct flavour {
 	const char *object;		/* a missing operand: "missing NAME" */
 	const char *meta;		/* what -v prints before a message */
-	const char *own;		/* option letters only this flavour takes */
+	const char *own;		/* option letters only it takes */
 	const char *foreign;		/* how another flavour's is refused */
 	const struct col *cols;
 	int  (*create)(const char *);
@@ -731,8 +731,8 @@ q_worktake(void *arg, int fd, intmax_t *meta)
 	struct stat st;
 
 	if (FL->tryrecv(q) == -1) {
-		if (errno == EAGAIN && !opt.sysv && fstat(q->u.px.mqd, &st) == 0 &&
-		    st.st_nlink == 0)
+		if (errno == EAGAIN && !opt.sysv &&
+		    fstat(q->u.px.mqd, &st) == 0 && st.st_nlink == 0)
 			errno = EIDRM;
 		return -1;
 	}
@@ -791,8 +791,9 @@ q_peek(int argc, char *argv[])
 	arg = opt_operand(argc, argv, i, FL->object);
 	m.key = FL->meta;
 	if (FL->peek == NULL)
-		errx(EXIT_USAGE, "peek %s: the kernel cannot read a POSIX queue "
-		    "without taking the message; a System V queue (-S) it can",
+		errx(EXIT_USAGE, "peek %s: the kernel cannot read a POSIX "
+		    "queue without taking the message; a System V queue (-S) "
+		    "it can",
 		    esc_name(arg));
 	if (opt.val['T'] != NULL)
 		type = (long)num_int(opt.val['T'], "-T", -LONG_MAX, LONG_MAX);

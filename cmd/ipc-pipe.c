@@ -139,7 +139,7 @@ open_fifo(const char *path, int flags)
 	return fd;
 }
 
-/* mkfifo through the directory's descriptor: what is checked is what was made */
+/* mkfifo through the directory: what is checked is what was made */
 static int
 create_one(void *arg, mode_t mode)
 {
@@ -157,7 +157,8 @@ create_one(void *arg, mode_t mode)
 	else if (errno == EEXIST &&
 	    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISFIFO(st.st_mode))
-			warnx("create %s: exists and is not a FIFO", esc_name(path));
+			warnx("create %s: exists and is not a FIFO",
+			    esc_name(path));
 		else if (opt.exist_ok)
 			r = 0;
 		else
@@ -265,7 +266,8 @@ reopen(int fd, const char *path)
 	if ((nfd = open(self, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
 		err(1, "recv %s", esc_name(path));
 	if (fstat(fd, &a) == -1 || fstat(nfd, &b) == -1 ||
-	    a.st_dev != b.st_dev || a.st_ino != b.st_ino || !S_ISFIFO(b.st_mode))
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino ||
+	    !S_ISFIFO(b.st_mode))
 		errx(1, "recv %s: the FIFO changed under us", esc_name(path));
 	close(fd);
 	return nfd;
@@ -472,8 +474,8 @@ recv_exec(int fd, const char *path)
 {
 	struct fifo f = { .fd = fd, .path = path };
 	struct worker w = { .name = path, .cmd = opt.exec, .fd = &f.fd,
-	    .kill = opt.val[OPT_KILL] != NULL, .stop = opt.val[OPT_STOP] != NULL,
-	    .take = fifo_take, .arg = &f };
+	    .kill = opt.val[OPT_KILL] != NULL,
+	    .stop = opt.val[OPT_STOP] != NULL, .take = fifo_take, .arg = &f };
 	int rc;
 
 	if (pipe2(f.peek, O_CLOEXEC | O_NONBLOCK) == -1)
@@ -703,7 +705,8 @@ ls_waited(struct table *t, const struct seen *s)
 	for (i = 0; i < s->ws.n; i++) {
 		w = &s->ws.h[i];
 		for (j = 0; j < i; j++)
-			if (s->ws.h[j].dev == w->dev && s->ws.h[j].ino == w->ino)
+			if (s->ws.h[j].dev == w->dev &&
+			    s->ws.h[j].ino == w->ino)
 				break;
 		if (w->path == NULL || j < i ||
 		    holders_has(&s->hs, w->dev, w->ino, HOLD_ANY) ||

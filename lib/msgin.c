@@ -210,8 +210,8 @@ msgin_send(const struct msgdest *d, char **operands)
 		if (d->put(d->arg, p, len) == 0)
 			continue;
 		if (errno == ETIMEDOUT)
-			errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
-			    esc_name(d->name));
+			errx(EXIT_TIMEOUT, "send %s: timed out waiting for "
+			    "room", esc_name(d->name));
 		err(1, "send %s", esc_name(d->name));
 	}
 	if (r == -1 && errno != EMSGSIZE)

@@ -243,7 +243,8 @@ shown_path(const char *base, const char *path)
 		s = strdup(path);
 	else {
 		dir[n] = '\0';
-		if (asprintf(&s, "%s/%s", strcmp(dir, "/") ? dir : "", path) == -1)
+		if (asprintf(&s, "%s/%s", strcmp(dir, "/") ? dir : "",
+		    path) == -1)
 			s = NULL;
 	}
 	if (s == NULL)
@@ -267,7 +268,8 @@ opening(int piddir, struct holder *h)
 	int dirfd;
 
 	if (proc_line(piddir, "syscall", line, sizeof(line)) == -1)
-		return errno == EACCES || errno == EPERM ? OPEN_HIDDEN : OPEN_NONE;
+		return errno == EACCES || errno == EPERM ? OPEN_HIDDEN :
+		    OPEN_NONE;
 	if (sscanf(line, "%ld %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2],
 	    &a[3]) != 5)
 		return OPEN_NONE;	/* "running", or no syscall */

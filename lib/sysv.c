@@ -26,7 +26,8 @@ static const char *
 noun(int kind)
 {
 	static const char *const noun[] = {
-		[SYSV_MSG] = "queue", [SYSV_SEM] = "set", [SYSV_SHM] = "segment",
+		[SYSV_MSG] = "queue", [SYSV_SEM] = "set",
+		[SYSV_SHM] = "segment",
 	};
 
 	return noun[kind];

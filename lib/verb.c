@@ -72,7 +72,8 @@ unknown_verb(const struct verb *verbs, const char *name)
 
 	/* the start of exactly one verb is that verb, as a suggestion */
 	for (v = verbs; v->name != NULL; v++)
-		if (strncmp(v->name, name, strlen(name)) == 0 && prefixes++ == 0)
+		if (strncmp(v->name, name, strlen(name)) == 0 &&
+		    prefixes++ == 0)
 			best = v;
 	if (prefixes == 1)
 		usage_error("unknown verb '%s' (did you mean '%s'?)", name,

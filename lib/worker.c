@@ -17,7 +17,7 @@
 
 #include "ipc.h"
 
-#define BACKOFF_MAX	100	/* ms between looks where nothing can be polled */
+#define BACKOFF_MAX	100	/* ms between looks at what cannot be polled */
 /* ms between looks where something can: a POSIX queue removed wakes none */
 #define LOOK_MAX	1000
 
@@ -122,11 +122,13 @@ worker_run(const struct worker *w)
 	c.forward = w->kill;
 	for (seq = 1; (opt.follow || seq <= want) && c.sig == 0; seq++) {
 		if ((fd = memfd_create("ipc-message", MFD_CLOEXEC)) == -1)
-			err(1, "%s %s: memfd", opt.verb->name, esc_name(w->name));
+			err(1, "%s %s: memfd", opt.verb->name,
+			    esc_name(w->name));
 		r = next(w, &c, fd, &meta);
-		if (r == 0 && c.sig == 0 && (st = run_one(w, &c, fd, seq, meta))) {
-			warnx("%s %s: message %ju: %s exited %d", opt.verb->name,
-			    esc_name(w->name), seq, w->cmd, st);
+		if (r == 0 && c.sig == 0 &&
+		    (st = run_one(w, &c, fd, seq, meta)) != 0) {
+			warnx("%s %s: message %ju: %s exited %d",
+			    opt.verb->name, esc_name(w->name), seq, w->cmd, st);
 			rc = w->stop ? st : 1;
 		}
 		/* a signal that came as CMD ended: nothing more is taken */
