@@ -361,7 +361,7 @@ raced(const char *path, const char *got, ssize_t n)
 
 /*
  * One step of -c, under the FIFO's lock: peek at what is buffered with
- * tee(2), write out what the lines still wanted take of it, and only
+ * tee(2), write to out what the lines still wanted take of it, and only
  * then read(2) exactly that much, checking it is what was peeked: the
  * next reader loses nothing, and nothing is lost when stdout fails.
  * Returns bytes taken, 0 at end of file, -1 with errno (EAGAIN: nothing
@@ -369,7 +369,7 @@ raced(const char *path, const char *got, ssize_t n)
  */
 static ssize_t
 recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
-    const char *path, int out)
+    const char *path, int out, int strip)
 {
 	char term = opt.null ? '\0' : '\n', got[1 << 16];
 	ssize_t n;
@@ -383,8 +383,8 @@ recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
 		return -1;
 	cut = cut_after(buf, (size_t)n, *left, term);
 	*left -= batch_count(buf, cut, term);
-	/* a worker's message is the record without its terminator */
-	len = (out != 1 && *left == 0 && cut > 0) ? cut - 1 : cut;
+	/* strip: a worker's message is the record without its terminator */
+	len = (strip && *left == 0 && cut > 0) ? cut - 1 : cut;
 	if (copy_write(out, buf, len, NULL, NULL) == -1)
 		stdout_failed();
 	while ((n = read(fd, got, cut)) == -1 && errno == EINTR)
@@ -404,7 +404,7 @@ recv_step(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
 
 	if (wait_fd(fd, POLLIN, d) == -1 || lock_fifo(fd, d) == -1)
 		return -1;
-	n = recv_some(fd, peek, buf, size, left, path, 1);
+	n = recv_some(fd, peek, buf, size, left, path, 1, 0);
 	e = errno;
 	flock(fd, LOCK_UN);
 	errno = e;
@@ -457,7 +457,8 @@ fifo_take(void *arg, int out, intmax_t *meta)
 	*meta = 0;
 	if (flock(f->fd, LOCK_EX | LOCK_NB) == -1)
 		return -1;	/* EWOULDBLOCK: another worker's turn */
-	n = recv_some(f->fd, f->peek, buf, sizeof(buf), &left, f->path, out);
+	n = recv_some(f->fd, f->peek, buf, sizeof(buf), &left, f->path, out,
+	    1);
 	e = errno;
 	flock(f->fd, LOCK_UN);
 	if (n == 0)
