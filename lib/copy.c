@@ -86,16 +86,31 @@ failed(struct copy *c, int side)
 	return -1;
 }
 
+/* whether a read of fd would not wait now */
+static int
+readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/*
+ * Wait for input only where splice(2) said it would block on it: a poll
+ * before every splice costs a wake-up a chunk. The first wait stays: a
+ * FIFO opened before any writer reads as EOF until one came, and
+ * poll(2) knows better.
+ */
 static int
 splice_loop(int in, int out, struct copy *c)
 {
+	int need_in = 1;
 	ssize_t n;
 
 	for (;;) {
-		/* a FIFO opened before any writer reads as EOF until one came:
-		 * poll(2) knows better, so wait first */
-		if (wait_side(in, POLLIN, c->din) == -1)
+		if (need_in && wait_side(in, POLLIN, c->din) == -1)
 			return failed(c, COPY_IN);
+		need_in = 0;
 		n = splice(in, NULL, out, NULL, CHUNK,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
@@ -112,7 +127,10 @@ splice_loop(int in, int out, struct copy *c)
 			return 0;
 		if (errno != EAGAIN)
 			return failed(c, side_failed(out));
-		if (wait_side(out, POLLOUT, c->dout) == -1)
+		/* which side would wait: nothing in, or no room out */
+		if (!readable(in))
+			need_in = 1;
+		else if (wait_side(out, POLLOUT, c->dout) == -1)
 			return failed(c, COPY_OUT);
 	}
 }
