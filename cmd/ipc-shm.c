@@ -20,6 +20,8 @@
 #define SV_LIMIT	"/proc/sys/kernel/"
 #define WINDOW		(1 << 20)	/* each copy's bound: memory stays flat */
 #define RWBUF		(1 << 16)
+/* a segment's window: its pages are in our RSS until let go */
+#define SV_WINDOW	(1 << 18)
 #define SIZE_MAX_OBJ	((uintmax_t)INT64_MAX)
 #define SHRANK		(-2)		/* the object ended before the range */
 
@@ -616,7 +618,8 @@ sv_fill(struct obj *o, uintmax_t off, const struct src *s)
 	ssize_t n;
 
 	while (done < s->len) {
-		want = s->len - done > WINDOW ? WINDOW : (size_t)(s->len - done);
+		want = s->len - done > SV_WINDOW ? SV_WINDOW :
+		    (size_t)(s->len - done);
 		n = pread(s->fd, o->base + off + done, want,
 		    (off_t)(s->off + done));
 		if (n == -1 && errno == EINTR)
@@ -635,7 +638,7 @@ sv_out(struct obj *o, uintmax_t off, uintmax_t len)
 	size_t n;
 
 	while (len > 0) {
-		n = len > WINDOW ? WINDOW : (size_t)len;
+		n = len > SV_WINDOW ? SV_WINDOW : (size_t)len;
 		if (copy_write(STDOUT_FILENO, o->base + off, n, NULL, NULL) == -1)
 			return -1;
 		sv_release(o, off, n);
