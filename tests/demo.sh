@@ -46,4 +46,14 @@ if [ -x "$OLDPWD/bin/ipc-mq" ]; then
 	say "System V queues with -S: typed messages, and a peek that takes nothing"
 	run "id=\$(ipc-mq create -S private); echo \"new queue id:\$id\"; ipc-mq send -S -T 2 id:\$id two; ipc-mq send -S -T 1 id:\$id one; ipc-mq peek -S -v -c 2 id:\$id; ipc-mq recv -S -T 1 id:\$id; ipc-mq rm -S id:\$id"
 fi
+if [ -x "$OLDPWD/bin/ipc-shm" ]; then
+	say "ipc-shm: shared memory written and read from the shell"
+	run "ipc-shm create -s 64K demo$$"
+	run "ipc-shm send -O 8 demo$$ hello; ipc-shm recv -O 8 -c 5 demo$$; echo"
+	run "ipc-shm send -O 65534 demo$$ toolong || echo refused, nothing written"
+	run "ipc-shm stat -o size,allocated,mode demo$$"
+	run "ipc-shm rm demo$$"
+	say "System V segments with -S: through shmat"
+	run "id=\$(ipc-shm create -S -s 4K private); ipc-shm send -S id:\$id segment; ipc-shm recv -S -c 7 id:\$id; echo; ipc-shm rm -S id:\$id"
+fi
 say "done: every object made here has been removed"

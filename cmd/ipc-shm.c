@@ -1,0 +1,1000 @@
+/* ipc-shm: POSIX shared memory; System V segments with -S; files with -F. */
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+#define SHM_DIR		"/dev/shm"
+#define SV_LIMIT	"/proc/sys/kernel/"
+#define WINDOW		(1 << 20)	/* each copy's bound: memory stays flat */
+#define RWBUF		(1 << 16)
+/* a segment's window: its pages are in our RSS until let go */
+#define SV_WINDOW	(1 << 18)
+#define SIZE_MAX_OBJ	((uintmax_t)INT64_MAX)
+#define SHRANK		(-2)		/* the object ended before the range */
+
+static const struct optdef file_opt[] = {
+	{ 'F', "file", NULL, "OBJECT is a regular file, mapped" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef create_opts[] = {
+	{ 's', "size", "SIZE", "bytes of the new object (4096, 64K, 1M, 2G)" },
+	{ 'F', "file", NULL, "OBJECT is a regular file, mapped" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef send_opts[] = {
+	{ 'O', "offset", "OFFSET", "write at OFFSET bytes (default 0)" },
+	{ 'g', "grow", NULL, "extend the object to take what is written" },
+	{ 'F', "file", NULL, "OBJECT is a regular file, mapped" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef recv_opts[] = {
+	{ 'O', "offset", "OFFSET", "read from OFFSET bytes (default 0)" },
+	{ 'F', "file", NULL, "OBJECT is a regular file, mapped" },
+	{ 0, NULL, NULL, NULL }
+};
+
+enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
+	P_NCOLS };
+
+static const struct col pcols[P_NCOLS + 1] = {
+	[P_NAME] = { "name", COL_STR, 1 },
+	[P_SIZE] = { "size", COL_NUM, 1 },
+	[P_ALLOC] = { "allocated", COL_NUM, 1 },
+	[P_MODE] = { "mode", COL_STR, 1 },
+	[P_OWNER] = { "owner", COL_STR, 1 },
+	[P_GROUP] = { "group", COL_STR, 0 },
+	[P_HOLDERS] = { "holders", COL_PIDS, 1 },
+};
+
+static const struct col fcols[P_NCOLS + 1] = {
+	[P_NAME] = { "path", COL_STR, 1 },
+	[P_SIZE] = { "size", COL_NUM, 1 },
+	[P_ALLOC] = { "allocated", COL_NUM, 1 },
+	[P_MODE] = { "mode", COL_STR, 1 },
+	[P_OWNER] = { "owner", COL_STR, 1 },
+	[P_GROUP] = { "group", COL_STR, 0 },
+	[P_HOLDERS] = { "holders", COL_PIDS, 1 },
+};
+
+enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
+	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_NCOLS };
+
+static const struct col scols[S_NCOLS + 1] = {
+	[S_KEY] = { "key", COL_STR, 1 },
+	[S_ID] = { "id", COL_NUM, 1 },
+	[S_SIZE] = { "size", COL_NUM, 1 },
+	[S_NATTCH] = { "nattch", COL_NUM, 1 },
+	[S_CPID] = { "cpid", COL_NUM, 1 },
+	[S_LPID] = { "lpid", COL_NUM, 1 },
+	[S_ATIME] = { "atime", COL_STR, 0 },
+	[S_DTIME] = { "dtime", COL_STR, 0 },
+	[S_CTIME] = { "ctime", COL_STR, 0 },
+	[S_MODE] = { "mode", COL_STR, 1 },
+	[S_OWNER] = { "owner", COL_STR, 1 },
+	[S_GROUP] = { "group", COL_STR, 0 },
+};
+
+static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
+
+/* the object a send or recv works on */
+struct obj {
+	const char *name;		/* as messages show it */
+	char pname[NAME_BUF];		/* POSIX: /NAME */
+	int fd;				/* POSIX, -F: open on it */
+	int id;				/* -S: the segment */
+	char *base;			/* -S: attached whole */
+	uintmax_t size;
+};
+
+/* what send writes when it has no operands: stdin, or a copy of it */
+struct src {
+	int fd;
+	uintmax_t off, len;
+};
+
+/* --- descriptors: POSIX objects and files alike ------------------------- */
+
+/* where a size does not fit: the free space of fd's file system, named */
+static void
+nospace(const char *name, int fd, uintmax_t size, const char *where)
+{
+	struct statvfs fs;
+
+	if (fstatvfs(fd, &fs) == -1)
+		errx(1, "%s %s: %s (%ju bytes)", opt.verb->name,
+		    esc_name(name), strerror(ENOSPC), size);
+	errx(1, "%s %s: %s (%ju bytes wanted, %ju free in %s)",
+	    opt.verb->name, esc_name(name), strerror(ENOSPC), size,
+	    (uintmax_t)fs.f_bavail * fs.f_frsize, where);
+}
+
+/*
+ * Reserve [from, to) of fd's backing store, so that no later write or
+ * touch of a page can fail for want of space: 0, or -1 with errno
+ */
+static int
+reserve(int fd, uintmax_t from, uintmax_t to)
+{
+	int e;
+
+	if (to <= from)
+		return 0;
+	if ((e = posix_fallocate(fd, (off_t)from, (off_t)(to - from))) != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fd_size(int fd, uintmax_t *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	*size = (uintmax_t)st.st_size;
+	return 0;
+}
+
+static int
+fd_grow(struct obj *o, uintmax_t to)
+{
+	if (to <= o->size)
+		return 0;
+	if (reserve(o->fd, o->size, to) == -1)
+		return -1;
+	o->size = to;
+	return 0;
+}
+
+static int
+fd_put(struct obj *o, uintmax_t off, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = pwrite(o->fd, p, len, (off_t)off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += (uintmax_t)n;
+	}
+	return 0;
+}
+
+/* s->len bytes of s->fd from s->off, through a buffer */
+static int
+fd_fill_rw(struct obj *o, uintmax_t off, const struct src *s,
+    uintmax_t done)
+{
+	char buf[RWBUF];
+	ssize_t n;
+
+	while (done < s->len) {
+		n = pread(s->fd, buf, s->len - done < sizeof(buf) ?
+		    (size_t)(s->len - done) : sizeof(buf),
+		    (off_t)(s->off + done));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? SHRANK : -1;
+		if (fd_put(o, off + done, buf, (size_t)n) == -1)
+			return -1;
+		done += (uintmax_t)n;
+	}
+	return 0;
+}
+
+/* the kernel copies file to file: sendfile(2) writes at the file offset */
+static int
+fd_fill(struct obj *o, uintmax_t off, const struct src *s)
+{
+	off_t at = (off_t)s->off;
+	uintmax_t done = 0;
+	ssize_t n;
+
+	if (lseek(o->fd, (off_t)off, SEEK_SET) == -1)
+		return -1;
+	while (done < s->len) {
+		n = sendfile(o->fd, s->fd, &at, s->len - done > WINDOW ? WINDOW :
+		    (size_t)(s->len - done));
+		if (n > 0)
+			done += (uintmax_t)n;
+		else if (n == 0)
+			return SHRANK;
+		else if (errno == EINVAL || errno == ENOSYS)
+			return fd_fill_rw(o, off, s, done);
+		else if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+out_rw(int fd, uintmax_t off, uintmax_t len)
+{
+	char buf[RWBUF];
+	ssize_t n;
+
+	while (len > 0) {
+		n = pread(fd, buf, len < sizeof(buf) ? (size_t)len :
+		    sizeof(buf), (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? SHRANK : -1;
+		if (copy_write(STDOUT_FILENO, buf, (size_t)n, NULL, NULL) == -1)
+			return -1;
+		off += (uintmax_t)n;
+		len -= (uintmax_t)n;
+	}
+	return 0;
+}
+
+/*
+ * [off, off + len) to stdout: sendfile(2) (a splice where stdout is a
+ * pipe), so the bytes never pass through a buffer of ours; where the
+ * kernel cannot (stdout appends), read and write
+ */
+static int
+fd_out(struct obj *o, uintmax_t off, uintmax_t len)
+{
+	off_t at = (off_t)off;
+	ssize_t n;
+
+	if (len > 0 && fcntl(STDOUT_FILENO, F_GETFL) & O_APPEND)
+		return out_rw(o->fd, off, len);
+	while (len > 0) {
+		n = sendfile(STDOUT_FILENO, o->fd, &at, len > WINDOW ? WINDOW :
+		    (size_t)len);
+		if (n > 0)
+			len -= (uintmax_t)n;
+		else if (n == 0)
+			return SHRANK;
+		else if (errno == EINVAL || errno == ENOSYS)
+			return out_rw(o->fd, (uintmax_t)at, len);
+		else if (errno == EAGAIN)
+			wait_fd(STDOUT_FILENO, POLLOUT, NULL);
+		else if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+fd_close(struct obj *o)
+{
+	close(o->fd);
+}
+
+/* one object's row from its stat: holders where the table shows them */
+static void
+fd_row(struct table *t, const char *name, const struct stat *st,
+    struct holders *hs)
+{
+	char *h;
+
+	table_row(t);
+	table_set(t, P_NAME, "%s", name);
+	table_set(t, P_SIZE, "%jd", (intmax_t)st->st_size);
+	table_set(t, P_ALLOC, "%jd", (intmax_t)st->st_blocks * 512);
+	table_set(t, P_MODE, "%04o", (unsigned)(st->st_mode & 07777));
+	table_owner(t, P_OWNER, P_GROUP, st->st_uid, st->st_gid);
+	if (hs != NULL) {
+		h = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
+		table_set(t, P_HOLDERS, "%s", h);
+		free(h);
+	}
+}
+
+/* who opens or maps the object (st_ino 0: anything on its device) */
+static struct holders *
+fd_holders(struct holders *hs, const struct table *t, const struct stat *on)
+{
+	if (!table_shows(t, P_HOLDERS))
+		return NULL;
+	posix_holders(hs, on, 1);
+	holders_note(hs, "holders");
+	return hs;
+}
+
+/* --- POSIX shared memory -------------------------------------------------- */
+
+struct mkobj {
+	const char *name;
+	int fd;
+};
+
+static int
+px_make(void *arg, mode_t mode)
+{
+	struct mkobj *m = arg;
+
+	return m->fd = shm_open(m->name, O_RDWR | O_CREAT | O_EXCL, mode);
+}
+
+static int
+px_create(const char *arg, uintmax_t size)
+{
+	char name[NAME_BUF];
+	struct mkobj m = { name, -1 };
+	int e;
+
+	name_posix(arg, name);
+	if (posix_exact(px_make, &m) == -1) {
+		if (errno == EEXIST && opt.exist_ok)
+			return 0;
+		if (errno == EEXIST)
+			errx(1, "create %s: %s (%s)", esc_name(name),
+			    strerror(errno), EXISTS_HINT);
+		err(1, "create %s", esc_name(name));
+	}
+	if (reserve(m.fd, 0, size) == 0 && close(m.fd) == 0)
+		return 0;
+	e = errno;
+	shm_unlink(name);	/* nothing half made */
+	if (e == ENOSPC)
+		nospace(name, m.fd, size, SHM_DIR);
+	errno = e;
+	err(1, "create %s", esc_name(name));
+}
+
+static void
+px_check(const char *arg)
+{
+	char name[NAME_BUF];
+
+	name_posix(arg, name);
+}
+
+static void
+px_open(struct obj *o, const char *arg, int wr)
+{
+	name_posix(arg, o->pname);
+	o->name = o->pname;
+	if ((o->fd = shm_open(o->name, wr ? O_RDWR : O_RDONLY, 0)) == -1 ||
+	    fd_size(o->fd, &o->size) == -1)
+		err(1, "%s %s", opt.verb->name, esc_name(o->name));
+}
+
+static int
+px_rm(const char *arg)
+{
+	return posix_rm(arg, shm_unlink);
+}
+
+static void
+px_stat(struct table *t, const char *arg)
+{
+	struct holders hs = { 0 };
+	char name[NAME_BUF];
+	struct stat st;
+
+	name_posix(arg, name);
+	if (posix_look(SHM_DIR, "", name, &st) == -1)
+		err(1, "stat %s", esc_name(name));
+	if (!S_ISREG(st.st_mode))
+		errx(1, "stat %s: not shared memory", esc_name(name));
+	fd_row(t, name, &st, fd_holders(&hs, t, &st));
+	holders_free(&hs);
+}
+
+/* what is in /dev/shm but a semaphore (ipc-sem's "sem.NAME") */
+static void
+px_ls(struct table *t)
+{
+	struct holders hs = { 0 }, *h;
+	struct stat dir, st;
+	char **names;
+	size_t n, i;
+
+	if (stat(SHM_DIR, &dir) == -1 ||
+	    (names = posix_names(SHM_DIR, "sem.", 1, &n)) == NULL)
+		err(1, "ls %s", SHM_DIR);
+	dir.st_ino = 0;
+	h = fd_holders(&hs, t, &dir);
+	for (i = 0; i < n; i++)
+		if (posix_look(SHM_DIR, "", names[i], &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			fd_row(t, names[i], &st, h);
+	dir_names_free(names, n);
+	holders_free(&hs);
+}
+
+/* --- files ------------------------------------------------------------------ */
+
+struct mkfile {
+	int dfd;
+	const char *base;
+	int fd;
+};
+
+static int
+fl_make(void *arg, mode_t mode)
+{
+	struct mkfile *m = arg;
+
+	return m->fd = openat(m->dfd, m->base, O_RDWR | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, mode);
+}
+
+/* made in its directory, never through a symlink; removed if not sized */
+static int
+fl_create(const char *path, uintmax_t size)
+{
+	char base[NAME_MAX + 1];
+	struct mkfile m = { -1, base, -1 };
+	struct stat st;
+	int e;
+
+	if ((m.dfd = path_parent(path, base)) == -1)
+		err(1, "create %s", esc_name(path));
+	if (posix_exact(fl_make, &m) == -1) {
+		e = errno;
+		if (e == EEXIST && opt.exist_ok && fstatat(m.dfd, base, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			return close(m.dfd), 0;
+		if (e == EEXIST)
+			errx(1, "create %s: %s (%s)", esc_name(path),
+			    strerror(e), EXISTS_HINT);
+		errno = e;
+		err(1, "create %s", esc_name(path));
+	}
+	if (reserve(m.fd, 0, size) == 0 && close(m.fd) == 0)
+		return close(m.dfd), 0;
+	e = errno;
+	unlinkat(m.dfd, base, 0);
+	if (e == ENOSPC)
+		nospace(path, m.fd, size, path);
+	if (e == EOPNOTSUPP)
+		errx(1, "create %s: its file system cannot reserve space "
+		    "(posix_fallocate: %s)", esc_name(path), strerror(e));
+	errno = e;
+	err(1, "create %s", esc_name(path));
+}
+
+static void
+fl_check(const char *path)
+{
+	(void)path;
+}
+
+static void
+fl_open(struct obj *o, const char *path, int wr)
+{
+	struct stat st;
+
+	o->name = path;
+	if ((o->fd = open(path, (wr ? O_RDWR : O_RDONLY) | O_CLOEXEC)) == -1 ||
+	    fstat(o->fd, &st) == -1)
+		err(1, "%s %s", opt.verb->name, esc_name(path));
+	if (!S_ISREG(st.st_mode))
+		errx(1, "%s %s: not a regular file", opt.verb->name,
+		    esc_name(path));
+	o->size = (uintmax_t)st.st_size;
+}
+
+/* a regular file only, removed through its directory */
+static int
+fl_rm(const char *path)
+{
+	int r = path_rm(path, S_IFREG, NULL);
+
+	if (r == PATH_OK || (r == -1 && errno == ENOENT && opt.force))
+		return 0;
+	if (r == PATH_KIND)
+		warnx("rm %s: not a regular file", esc_name(path));
+	else if (r == PATH_CHANGED)
+		warnx("rm %s: changed while being removed: left as it is",
+		    esc_name(path));
+	else
+		warn("rm %s", esc_name(path));
+	return 1;
+}
+
+static void
+fl_stat(struct table *t, const char *path)
+{
+	struct holders hs = { 0 };
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		err(1, "stat %s", esc_name(path));
+	if (!S_ISREG(st.st_mode))
+		errx(1, "stat %s: not a regular file", esc_name(path));
+	fd_row(t, path, &st, fd_holders(&hs, t, &st));
+	holders_free(&hs);
+}
+
+static void
+fl_ls(struct table *t)
+{
+	(void)t;
+	usage_error("ls -F: files are listed by ls(1); stat -F FILE tells one");
+}
+
+/* --- System V segments --------------------------------------------------- */
+
+/* shmget's EINVAL for a size is this machine's shmmax, named */
+static int
+sv_get(void *arg, key_t key, int flags)
+{
+	const uintmax_t *size = arg;
+	uintmax_t max;
+	int id, e;
+
+	if ((id = shmget(key, (size_t)*size, flags)) != -1 || errno != EINVAL ||
+	    *size <= (max = sysctl_limit(SV_LIMIT "shmmax")))
+		return id;
+	e = errno;
+	warnx("create: -s %s is over %sshmmax (%ju)", opt.val['s'], SV_LIMIT,
+	    max);
+	errno = e;
+	return -1;
+}
+
+static int
+sv_create(const char *arg, uintmax_t size)
+{
+	sysv_create(SYSV_SHM, arg, sv_get, NULL, &size);
+	return 0;
+}
+
+static void
+sv_check(const char *arg)
+{
+	struct sysvkey k;
+
+	sysv_key(SYSV_SHM, arg, &k, 0);
+}
+
+static void
+sv_open(struct obj *o, const char *arg, int wr)
+{
+	struct shmid_ds ds;
+	struct sysvkey k;
+
+	sysv_key(SYSV_SHM, arg, &k, 0);
+	o->name = arg;
+	if ((o->id = sysv_id(SYSV_SHM, &k)) == -1 ||
+	    shmctl(o->id, IPC_STAT, &ds) == -1 ||
+	    (o->base = shmat(o->id, NULL, wr ? 0 : SHM_RDONLY)) ==
+	    (void *)-1)
+		err(1, "%s %s", opt.verb->name, esc_name(arg));
+	o->size = ds.shm_segsz;
+}
+
+static int
+sv_grow(struct obj *o, uintmax_t to)
+{
+	(void)o;
+	(void)to;
+	errno = EFBIG;
+	return -1;
+}
+
+/* shmat cannot attach less: the pages of each copied window let go */
+static void
+sv_release(struct obj *o, uintmax_t off, size_t len)
+{
+	uintmax_t page = (uintmax_t)sysconf(_SC_PAGESIZE);
+	uintmax_t from = off / page * page;
+
+	madvise(o->base + from, (size_t)(off + len - from), MADV_DONTNEED);
+}
+
+static int
+sv_put(struct obj *o, uintmax_t off, const char *p, size_t len)
+{
+	memcpy(o->base + off, p, len);
+	return 0;
+}
+
+static int
+sv_fill(struct obj *o, uintmax_t off, const struct src *s)
+{
+	uintmax_t done = 0;
+	size_t want;
+	ssize_t n;
+
+	while (done < s->len) {
+		want = s->len - done > SV_WINDOW ? SV_WINDOW :
+		    (size_t)(s->len - done);
+		n = pread(s->fd, o->base + off + done, want,
+		    (off_t)(s->off + done));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? SHRANK : -1;
+		sv_release(o, off + done, (size_t)n);
+		done += (uintmax_t)n;
+	}
+	return 0;
+}
+
+static int
+sv_out(struct obj *o, uintmax_t off, uintmax_t len)
+{
+	size_t n;
+
+	while (len > 0) {
+		n = len > SV_WINDOW ? SV_WINDOW : (size_t)len;
+		if (copy_write(STDOUT_FILENO, o->base + off, n, NULL, NULL) == -1)
+			return -1;
+		sv_release(o, off, n);
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void
+sv_close(struct obj *o)
+{
+	shmdt(o->base);
+}
+
+/* removed once the last process detaches: say so where some are */
+static int
+sv_rm(const char *arg)
+{
+	struct shmid_ds ds;
+	struct sysvkey k;
+	int id, n = 0;
+
+	sysv_key(SYSV_SHM, arg, &k, 0);
+	if ((id = sysv_id(SYSV_SHM, &k)) != -1 &&
+	    shmctl(id, IPC_STAT, &ds) == 0)
+		n = (int)ds.shm_nattch;
+	if (sysv_rm(SYSV_SHM, arg) != 0)
+		return 1;
+	if (n > 0)
+		warnx("rm %s: marked for removal; %d attached process%s keep%s "
+		    "it until %s detach%s", esc_name(arg), n, n == 1 ? "" : "es",
+		    n == 1 ? "s" : "", n == 1 ? "it" : "they",
+		    n == 1 ? "es" : "");
+	return 0;
+}
+
+static void
+sv_row(struct table *t, int id, const struct shmid_ds *ds)
+{
+	table_row(t);
+	sysv_perm(t, &sperm, &ds->shm_perm);
+	table_set(t, S_ID, "%d", id);
+	table_set(t, S_SIZE, "%ju", (uintmax_t)ds->shm_segsz);
+	table_set(t, S_NATTCH, "%ju", (uintmax_t)ds->shm_nattch);
+	table_set(t, S_CPID, "%d", (int)ds->shm_cpid);
+	table_set(t, S_LPID, "%d", (int)ds->shm_lpid);
+	table_time(t, S_ATIME, ds->shm_atime);
+	table_time(t, S_DTIME, ds->shm_dtime);
+	table_time(t, S_CTIME, ds->shm_ctime);
+}
+
+static void
+sv_each(void *t, int id, const union sysv_ds *ds, int full)
+{
+	(void)full;
+	sv_row(t, id, &ds->shm);
+}
+
+static void
+sv_stat(struct table *t, const char *arg)
+{
+	struct shmid_ds ds;
+	struct sysvkey k;
+	int id;
+
+	sysv_key(SYSV_SHM, arg, &k, 0);
+	if ((id = sysv_id(SYSV_SHM, &k)) == -1)
+		err(1, "stat %s", esc_name(arg));
+	if (shmctl(id, IPC_STAT, &ds) == 0)
+		sv_row(t, id, &ds);
+	else if (errno != EACCES || sysv_each(SYSV_SHM, id, sv_each, t) == 0)
+		err(1, "stat %s", esc_name(arg));
+}
+
+static void
+sv_ls(struct table *t)
+{
+	sysv_each(SYSV_SHM, -1, sv_each, t);
+}
+
+/* --- the three flavours, and the verbs over them -------------------------- */
+
+struct flavour {
+	const char *object;		/* a missing operand: "missing NAME" */
+	const char *own;		/* option letters only this flavour takes */
+	const char *foreign;		/* how another flavour's is refused */
+	int grows;			/* send -g can extend it */
+	const struct col *cols;
+	int  (*create)(const char *, uintmax_t);
+	void (*check)(const char *);	/* usage error where it cannot be one */
+	void (*open)(struct obj *, const char *, int);
+	int  (*grow)(struct obj *, uintmax_t);	/* reserved; -1 with errno */
+	int  (*put)(struct obj *, uintmax_t, const char *, size_t);
+	int  (*fill)(struct obj *, uintmax_t, const struct src *);
+	int  (*out)(struct obj *, uintmax_t, uintmax_t);
+	void (*close)(struct obj *);
+	int  (*rm)(const char *);
+	void (*stat)(struct table *, const char *);
+	void (*ls)(struct table *);
+};
+
+static const struct flavour posix = {
+	"NAME", "g", "", 1, pcols, px_create, px_check, px_open, fd_grow, fd_put,
+	fd_fill, fd_out, fd_close, px_rm, px_stat, px_ls,
+};
+
+static const struct flavour file = {
+	"PATH", "g", "", 1, fcols, fl_create, fl_check, fl_open, fd_grow, fd_put,
+	fd_fill, fd_out, fd_close, fl_rm, fl_stat, fl_ls,
+};
+
+static const struct flavour sysv = {
+	"KEY", "", "-%c: a System V segment cannot grow", 0, scols, sv_create,
+	sv_check, sv_open, sv_grow, sv_put, sv_fill, sv_out, sv_close, sv_rm,
+	sv_stat, sv_ls,
+};
+
+/* the one place that asks which flavour: after the options are parsed */
+#define FL	(opt.sysv ? &sysv : opt.val['F'] ? &file : &posix)
+
+/* -S and -F exclude each other; what only other flavours take is refused */
+static void
+own_options(void)
+{
+	const char *p;
+
+	if (opt.sysv && opt.val['F'] != NULL)
+		usage_error("-S and -F exclude each other");
+	for (p = (FL == &sysv ? &posix : &sysv)->own; *p != '\0'; p++)
+		if (opt.val[(unsigned char)*p] != NULL)
+			usage_error(FL->foreign, *p);
+}
+
+static uintmax_t
+offset(void)
+{
+	const char *o = opt.val['O'];
+
+	return o == NULL ? 0 : num_size(o, "-O", 0, SIZE_MAX_OBJ);
+}
+
+static int
+shm_create(int argc, char *argv[])
+{
+	const char *arg;
+	uintmax_t size;
+	int i;
+
+	i = opt_parse(argc, argv, "mode exist-ok sysv", create_opts);
+	arg = opt_operand(argc, argv, i, FL->object);
+	own_options();
+	if (opt.val['s'] == NULL)
+		usage_error("-s SIZE is needed: the bytes of the new object");
+	size = num_size(opt.val['s'], "-s", 1, SIZE_MAX_OBJ);
+	return FL->create(arg, size);
+}
+
+/*
+ * Stdin as a source of known length: itself where it is a regular file
+ * (the rest of it from where it stands), else copied into a memory file
+ * first, up to max + 1 bytes: what does not fit is known before any
+ * byte is written
+ */
+static void
+stdin_src(struct src *s, uintmax_t max)
+{
+	char buf[RWBUF];
+	struct stat st;
+	off_t at;
+	ssize_t n;
+
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (at = lseek(STDIN_FILENO, 0, SEEK_CUR)) != -1) {
+		*s = (struct src){ STDIN_FILENO, (uintmax_t)at,
+		    st.st_size > at ? (uintmax_t)(st.st_size - at) : 0 };
+		return;
+	}
+	if ((s->fd = memfd_create("ipc-shm-stdin", MFD_CLOEXEC)) == -1)
+		err(1, "send: stdin");
+	s->off = s->len = 0;
+	while (s->len <= max) {
+		n = splice(STDIN_FILENO, NULL, s->fd, NULL, WINDOW, 0);
+		if (n == -1 && errno == EINVAL)
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+		else if (n > 0) {
+			s->len += (uintmax_t)n;
+			continue;
+		}
+		if (n == 0)
+			return;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || copy_write(s->fd, buf, (size_t)n, NULL,
+		    NULL) == -1)
+			err(1, "send: stdin");
+		s->len += (uintmax_t)n;
+	}
+}
+
+/* the whole range checked, grown with -g, before the first byte */
+static void
+room(struct obj *o, uintmax_t off, uintmax_t len)
+{
+	if (off > SIZE_MAX_OBJ - len)
+		errx(1, "send %s: %ju bytes at offset %ju run past the largest "
+		    "size", esc_name(o->name), len, off);
+	if (off + len <= o->size)
+		return;
+	if (opt.val['g'] == NULL)
+		errx(1, "send %s: %ju bytes at offset %ju run past the end "
+		    "(size %ju%s)", esc_name(o->name), len, off, o->size,
+		    FL->grows ? "; -g grows it" : "");
+	if (FL->grow(o, off + len) == -1) {
+		if (errno == ENOSPC)
+			nospace(o->name, o->fd, off + len - o->size, o->name);
+		err(1, "send %s: -g", esc_name(o->name));
+	}
+}
+
+static uintmax_t
+operands_len(char **argv)
+{
+	uintmax_t len = 0;
+
+	for (; *argv != NULL; argv++)
+		len += strlen(*argv);
+	return len;
+}
+
+static void
+copy_failed(const struct obj *o, int r, const char *what)
+{
+	if (r == SHRANK)
+		errx(1, "%s %s: %s ended before the range did: truncated "
+		    "under us", opt.verb->name, esc_name(o->name), what);
+	err(1, "%s %s", opt.verb->name, esc_name(o->name));
+}
+
+static int
+shm_send(int argc, char *argv[])
+{
+	struct obj o = { .fd = -1 };
+	uintmax_t off, len;
+	struct src s;
+	int i, r = 0;
+
+	i = opt_parse(argc, argv, "sysv", send_opts);
+	if (i == argc)
+		usage_error("missing %s", FL->object);
+	own_options();
+	off = offset();
+	FL->check(argv[i]);
+	FL->open(&o, argv[i], 1);
+	if (i + 1 < argc) {
+		room(&o, off, len = operands_len(argv + i + 1));
+		for (i++; i < argc && r == 0; i++) {
+			len = strlen(argv[i]);
+			r = FL->put(&o, off, argv[i], (size_t)len);
+			off += len;
+		}
+	} else {
+		stdin_src(&s, opt.val['g'] || off > o.size ? SIZE_MAX_OBJ :
+		    o.size - off);
+		room(&o, off, s.len);
+		r = FL->fill(&o, off, &s);
+	}
+	if (r != 0)
+		copy_failed(&o, r, "stdin");
+	FL->close(&o);
+	return 0;
+}
+
+static int
+shm_recv(int argc, char *argv[])
+{
+	struct obj o = { .fd = -1 };
+	uintmax_t off, len;
+	const char *arg;
+	int i, r;
+
+	i = opt_parse(argc, argv, "count sysv", recv_opts);
+	arg = opt_operand(argc, argv, i, FL->object);
+	own_options();
+	off = offset();
+	FL->check(arg);
+	FL->open(&o, arg, 0);
+	opt.obj = o.name;
+	if (off > o.size)
+		errx(1, "recv %s: offset %ju is past the end (size %ju)",
+		    esc_name(o.name), off, o.size);
+	len = opt.count ? opt.count : o.size - off;
+	if (len > o.size - off)
+		errx(1, "recv %s: %ju bytes at offset %ju run past the end "
+		    "(size %ju)", esc_name(o.name), len, off, o.size);
+	stdout_ready();
+	if ((r = FL->out(&o, off, len)) == SHRANK)
+		copy_failed(&o, r, "the object");
+	if (r != 0)
+		stdout_failed();
+	FL->close(&o);
+	return 0;
+}
+
+static int
+shm_rm(int argc, char *argv[])
+{
+	int i, j, rc = 0;
+
+	i = opt_parse(argc, argv, "force sysv", file_opt);
+	if (i == argc)
+		usage_error("missing %s", FL->object);
+	own_options();
+	for (j = i; j < argc; j++)
+		FL->check(argv[j]);	/* a bad one among them: none removed */
+	for (; i < argc; i++)
+		rc |= FL->rm(argv[i]);
+	return rc;
+}
+
+static int
+shm_stat(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "output json sysv", file_opt);
+	const char *arg = opt_operand(argc, argv, i, FL->object);
+
+	own_options();
+	return table_stat(FL->cols, FL->stat, arg);
+}
+
+static int
+shm_ls(int argc, char *argv[])
+{
+	if (opt_parse(argc, argv, "output no-header json sysv", file_opt) !=
+	    argc)
+		usage_error("too many operands");
+	own_options();
+	return table_ls(FL->cols, FL->ls);
+}
+
+static const struct verb verbs[] = {
+	{ "create", shm_create,
+	    "create [-S|-F] [-m MODE] [-x] -s SIZE NAME|KEY" },
+	{ "send", shm_send, "send [-S|-F] [-O OFFSET] [-g] NAME|KEY [DATA...]" },
+	{ "write", shm_send,
+	    "write [-S|-F] [-O OFFSET] [-g] NAME|KEY [DATA...]" },
+	{ "recv", shm_recv, "recv [-S|-F] [-O OFFSET] [-c BYTES] NAME|KEY" },
+	{ "read", shm_recv, "read [-S|-F] [-O OFFSET] [-c BYTES] NAME|KEY" },
+	{ "rm", shm_rm, "rm [-S|-F] [-f] NAME|KEY..." },
+	{ "stat", shm_stat, "stat [-S|-F] [-o LIST] [-j] NAME|KEY" },
+	{ "ls", shm_ls, "ls [-S] [-H] [-o LIST] [-j]" },
+	{ NULL, NULL, NULL }
+};
+
+int
+main(int argc, char *argv[])
+{
+	return verb_main(verbs, argc, argv);
+}

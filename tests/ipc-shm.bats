@@ -1,0 +1,397 @@
+#!/usr/bin/env bats
+# ipc-shm: POSIX shared memory, System V segments with -S and mapped files
+# with -F, checked against peers that are not this code: Python's
+# multiprocessing.shared_memory, tests/peers/shmpeer (shmat) and ipcs.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return
+	n=t$$-$BATS_TEST_NUMBER
+	key=$(printf '0x%x' $((0x73680000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	ids=$BATS_TEST_TMPDIR/ids
+}
+
+teardown() {
+	local id
+	teardown_bg
+	ipc-shm rm -f "$n" "$n-b" 2>/dev/null
+	ipc-shm rm -S -f "$key" 2>/dev/null
+	if [ -f "$ids" ]; then
+		while read -r id; do
+			ipc-shm rm -S -f "id:$id" 2>/dev/null
+		done <"$ids"
+	fi
+	return 0
+}
+
+# every command that may block is bounded
+shm() {
+	timeout --preserve-status 20 ipc-shm "$@"
+}
+
+# Python's shared_memory, without its resource tracker (which would
+# remove the object when the peer exits)
+py() {
+	timeout --preserve-status 20 python3 -c '
+import sys
+from multiprocessing import shared_memory, resource_tracker
+m = shared_memory.SharedMemory(sys.argv[1])
+resource_tracker.unregister(m._name, "shared_memory")
+exec(sys.argv[2])
+m.close()' "$@"
+}
+
+usage_line() {
+	ipc-shm -h | sed -n "s/^ *ipc-shm $1 /usage: ipc-shm $1 /p"
+}
+
+# stderr holds nothing, or only the note that some processes' maps could
+# not be read (another user's; even root is refused some, such as pid 1)
+only_note() {
+	[ -z "$stderr" ] || [ "$stderr" = "ipc-shm: $1: some processes could not be inspected: holders may be partial" ]
+}
+
+# --- the command line ---
+
+@test "-h lists every verb and alias; VERB -h lists that verb's options" {
+	run -0 ipc-shm -h
+	for v in create send write recv read rm stat ls; do
+		assert_line --regexp "^ +ipc-shm $v "
+	done
+	run -0 ipc-shm send -h
+	assert_line 'usage: ipc-shm send [-S|-F] [-O OFFSET] [-g] NAME|KEY [DATA...]'
+	assert_line --regexp '^  -O, --offset OFFSET '
+	assert_line --regexp '^  -g, --grow '
+	assert_line --regexp '^  -F, --file '
+	run -0 ipc-shm create -h
+	assert_line --regexp '^  -s, --size SIZE '
+}
+
+@test "missing operands, extra operands and missing size are usage errors" {
+	run -2 --separate-stderr ipc-shm create -s 4K
+	assert_equal "${stderr_lines[0]}" "ipc-shm: create: missing NAME"
+	assert_equal "${stderr_lines[1]}" "$(usage_line create)"
+	run -2 --separate-stderr ipc-shm create -S -s 4K
+	assert_equal "${stderr_lines[0]}" "ipc-shm: create: missing KEY"
+	run -2 --separate-stderr ipc-shm create -F -s 4K
+	assert_equal "${stderr_lines[0]}" "ipc-shm: create: missing PATH"
+	run -2 --separate-stderr ipc-shm create "$n"
+	assert_equal "${stderr_lines[0]}" "ipc-shm: create: -s SIZE is needed: the bytes of the new object"
+	run -2 --separate-stderr ipc-shm recv "$n" extra
+	assert_equal "${stderr_lines[0]}" "ipc-shm: recv: too many operands"
+	run -2 --separate-stderr ipc-shm send
+	assert_equal "${stderr_lines[0]}" "ipc-shm: send: missing NAME"
+	run -2 --separate-stderr ipc-shm rm
+	assert_equal "${stderr_lines[0]}" "ipc-shm: rm: missing NAME"
+	run -2 --separate-stderr ipc-shm ls extra
+	assert_equal "${stderr_lines[0]}" "ipc-shm: ls: too many operands"
+	[ ! -e "/dev/shm/$n" ]
+}
+
+@test "sizes: zero, unknown suffixes and overflow are usage errors" {
+	local s
+	for s in 0 4Q 1.5K -1 99999999999999999999 9000000T; do
+		run -2 --separate-stderr ipc-shm create -s "$s" "$n"
+		assert_equal "${stderr_lines[0]}" "ipc-shm: create: -s: '$s' is not a size from 1 to 9223372036854775807 bytes (a number, optionally with K, M, G or T)"
+	done
+	[ ! -e "/dev/shm/$n" ]
+}
+
+@test "offsets: negative or malformed ones are usage errors" {
+	shm create -s 4K "$n"
+	run -2 --separate-stderr ipc-shm recv -O -1 "$n"
+	assert_equal "${stderr_lines[0]}" "ipc-shm: recv: -O: '-1' is not a size from 0 to 9223372036854775807 bytes (a number, optionally with K, M, G or T)"
+	run -2 --separate-stderr ipc-shm send -O x "$n" a
+	assert_equal "${stderr_lines[0]}" "ipc-shm: send: -O: 'x' is not a size from 0 to 9223372036854775807 bytes (a number, optionally with K, M, G or T)"
+	run -2 --separate-stderr ipc-shm recv -c 0 "$n"
+	assert_equal "${stderr_lines[0]}" "ipc-shm: recv: -c: '0' is not a whole number from 1 to 9223372036854775807"
+}
+
+@test "-S and -F exclude each other; -g is refused with -S" {
+	run -2 --separate-stderr ipc-shm stat -S -F "$key"
+	assert_equal "${stderr_lines[0]}" "ipc-shm: stat: -S and -F exclude each other"
+	run -2 --separate-stderr ipc-shm send -S -g "$key" x
+	assert_equal "${stderr_lines[0]}" "ipc-shm: send: -g: a System V segment cannot grow"
+	run -2 --separate-stderr ipc-shm ls -F
+	assert_equal "${stderr_lines[0]}" "ipc-shm: ls: ls -F: files are listed by ls(1); stat -F FILE tells one"
+}
+
+# --- POSIX ---
+
+@test "create reserves the whole size, mode 0600 exactly whatever the umask" {
+	umask 077
+	run -0 shm create -s 64K "$n"
+	assert_output ''
+	[ "$(stat -c '%s %a' "/dev/shm/$n")" = "65536 600" ]
+	[ "$(($(stat -c '%b' "/dev/shm/$n") * 512))" -ge 65536 ]
+	umask 022
+	run -0 shm create -m 0660 -s 1 "$n-b"
+	[ "$(stat -c '%s %a' "/dev/shm/$n-b")" = "1 660" ]
+}
+
+@test "create: an existing one fails unless -x" {
+	shm create -s 4K "/$n"
+	run -1 --separate-stderr ipc-shm create -s 4K "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: File exists (-x: succeed if it already exists)"
+	run -0 shm create -x -s 4K "$n"
+}
+
+@test "create: a size that does not fit is refused naming the free space, nothing left" {
+	run -1 --separate-stderr ipc-shm create -s 8000T "$n"
+	assert_regex "$stderr" "^ipc-shm: create /$n: No space left on device \(8796093022208000 bytes wanted, [0-9]+ free in /dev/shm\)$"
+	[ ! -e "/dev/shm/$n" ]
+}
+
+@test "send writes operands back to back at OFFSET; recv and read give them back" {
+	shm create -s 16 "$n"
+	run -0 shm send "$n" hello ", " world
+	run -0 shm recv -c 12 "$n"
+	assert_output 'hello, world'
+	run -0 shm write -O 7 "$n" W
+	run -0 shm read -O 7 -c 5 "$n"
+	assert_output 'World'
+	run -0 bash -c "ipc-shm recv '$n' | od -An -c | tr -s ' '"
+	assert_output ' h e l l o , W o r l d \0 \0 \0 \0'
+}
+
+@test "send with no operands copies stdin, a pipe or a file" {
+	shm create -s 8K "$n"
+	printf 'from a pipe' | shm send "$n"
+	run -0 shm recv -c 11 "$n"
+	assert_output 'from a pipe'
+	head -c 8192 /dev/urandom >data
+	shm send "$n" <data
+	shm recv "$n" >got
+	cmp data got
+}
+
+@test "a write past the end is refused before any byte, unless -g grows it" {
+	shm create -s 8 "$n"
+	shm send "$n" 12345678
+	run -1 --separate-stderr ipc-shm send -O 6 "$n" abc
+	assert_equal "$stderr" "ipc-shm: send /$n: 3 bytes at offset 6 run past the end (size 8; -g grows it)"
+	run -1 --separate-stderr bash -c "printf abc | ipc-shm send -O 6 '$n'"
+	assert_equal "$stderr" "ipc-shm: send /$n: 3 bytes at offset 6 run past the end (size 8; -g grows it)"
+	run -0 shm recv "$n"
+	assert_output 12345678
+	run -0 shm send -g -O 6 "$n" abc
+	run -0 shm recv "$n"
+	assert_output 123456abc
+	printf xyz | shm send --grow -O 12 "$n"
+	[ "$(stat -c %s "/dev/shm/$n")" -eq 15 ]
+}
+
+@test "recv: an offset or count past the end exits 1 with the numbers" {
+	shm create -s 10 "$n"
+	run -1 --separate-stderr ipc-shm recv -O 11 "$n"
+	assert_equal "$stderr" "ipc-shm: recv /$n: offset 11 is past the end (size 10)"
+	run -1 --separate-stderr ipc-shm recv -O 5 -c 6 "$n"
+	assert_equal "$stderr" "ipc-shm: recv /$n: 6 bytes at offset 5 run past the end (size 10)"
+	run -0 shm recv -O 10 "$n"
+	assert_output ''
+}
+
+@test "recv to /dev/full reports it and exits 1" {
+	shm create -s 4K "$n"
+	run -1 --separate-stderr bash -c "timeout --preserve-status 20 ipc-shm recv '$n' >/dev/full"
+	assert_equal "$stderr" "ipc-shm: recv /$n: stdout: No space left on device"
+}
+
+@test "a missing object is reported, exit 1" {
+	run -1 --separate-stderr ipc-shm recv "$n"
+	assert_equal "$stderr" "ipc-shm: recv /$n: No such file or directory"
+	run -1 --separate-stderr ipc-shm send "$n" x
+	assert_equal "$stderr" "ipc-shm: send /$n: No such file or directory"
+	run -1 --separate-stderr ipc-shm stat "$n"
+	assert_equal "$stderr" "ipc-shm: stat /$n: No such file or directory"
+}
+
+@test "bytes written by ipc-shm are read by Python's shared_memory, and back" {
+	shm create -s 4K "$n"
+	shm send -O 100 "$n" 'to python'
+	run -0 py "$n" 'print(bytes(m.buf[100:109]).decode())'
+	assert_output 'to python'
+	py "$n" 'm.buf[0:11] = b"from python"'
+	run -0 shm recv -c 11 "$n"
+	assert_output 'from python'
+}
+
+@test "stat: size, allocated, mode, owner, and the holders that map it" {
+	local peer
+	shm create -m 0640 -s 8K "$n"
+	bg python3 -c '
+import sys, mmap, os
+fd = os.open("/dev/shm/" + sys.argv[1], os.O_RDWR)
+m = mmap.mmap(fd, 0)
+os.close(fd)
+open(sys.argv[2], "w").close()
+import signal; signal.pause()' "$n" ready
+	peer=$BG_LAST
+	wait_for test -e ready
+	run -0 --separate-stderr ipc-shm stat "$n"
+	only_note stat
+	assert_line "name=/$n"
+	assert_line size=8192
+	assert_line allocated=8192
+	assert_line mode=0640
+	assert_line "owner=$(id -un)"
+	assert_line "holders=$peer(python3)"
+	run -0 --separate-stderr ipc-shm stat -j -o name,size "$n"
+	assert_output "{\"name\":\"/$n\",\"size\":8192}"
+}
+
+@test "ls lists shared memory but not semaphores" {
+	shm create -s 4K "$n"
+	: >"/dev/shm/sem.$n"
+	run -0 --separate-stderr ipc-shm ls -H -o name,size
+	rm -f "/dev/shm/sem.$n"
+	only_note ls
+	assert_line --regexp "^/$n +4096$"
+	refute_line --partial "sem.$n"
+}
+
+@test "rm removes each; a missing one is an error unless -f, the others still go" {
+	shm create -s 4K "$n"
+	shm create -s 4K "$n-b"
+	run -1 --separate-stderr ipc-shm rm "$n" missing-$n "$n-b"
+	assert_equal "$stderr" "ipc-shm: rm /missing-$n: No such file or directory"
+	[ ! -e "/dev/shm/$n" ] && [ ! -e "/dev/shm/$n-b" ]
+	run -0 shm rm -f "$n"
+}
+
+@test "another user gets Permission denied" {
+	need_nobody
+	shm create -s 4K "$n"
+	run -1 --separate-stderr as_nobody ipc-shm recv "$n"
+	assert_equal "$stderr" "ipc-shm: recv /$n: Permission denied"
+	run -1 --separate-stderr as_nobody ipc-shm send "$n" x
+	assert_equal "$stderr" "ipc-shm: send /$n: Permission denied"
+}
+
+# --- System V ---
+
+@test "-S: create private prints the id; ipcs sees the segment" {
+	run -0 shm create -S -s 8K private
+	echo "$output" >>"$ids"
+	assert_regex "$output" '^[0-9]+$'
+	run -0 bash -c "ipcs -m | awk '\$2 == $output { print \$4, \$5 }'"
+	assert_output '600 8192'
+}
+
+@test "-S: create KEY, an existing one fails unless -x; ls -S lists it" {
+	run -0 shm create -S -m 0640 -s 4K "$key"
+	local id=$output
+	run -1 --separate-stderr ipc-shm create -S -s 4K "$key"
+	assert_equal "$stderr" "ipc-shm: create $key: File exists (-x: succeed if it already exists)"
+	run -0 shm create -S -x -s 4K "$key"
+	assert_output "$id"
+	run -0 shm ls -S -H -o key,id,size,mode
+	assert_line --regexp "^$(printf '0x%08x' "$key") +$id +4096 +0640$"
+}
+
+@test "-S: bytes written by ipc-shm are read through shmat, and back" {
+	local id
+	id=$(shm create -S -s 4K "$key")
+	shm send -S -O 10 "$key" 'to the peer'
+	run -0 shmpeer read "$id" 10 11
+	assert_output 'to the peer'
+	shmpeer write "$id" 0 'from peer'
+	run -0 shm recv -S -c 9 "id:$id"
+	assert_output 'from peer'
+	printf piped | shm write -S "$key"
+	run -0 shm read -S -c 5 "$key"
+	assert_output piped
+}
+
+@test "-S: past the end is refused with the numbers, without -g" {
+	shm create -S -s 4K "$key" >/dev/null
+	run -1 --separate-stderr ipc-shm send -S -O 4094 "$key" abc
+	assert_equal "$stderr" "ipc-shm: send $key: 3 bytes at offset 4094 run past the end (size 4096)"
+	run -1 --separate-stderr ipc-shm recv -S -O 4097 "$key"
+	assert_equal "$stderr" "ipc-shm: recv $key: offset 4097 is past the end (size 4096)"
+}
+
+@test "-S: stat shows size, nattch and pids; rm says who keeps it alive" {
+	local id peer
+	id=$(shm create -S -s 4K "$key")
+	bg shmpeer hold "$id" ready
+	peer=$BG_LAST
+	wait_for test -e ready
+	run -0 shm stat -S -o id,size,nattch,cpid "$key"
+	assert_output "id=$id
+size=4096
+nattch=1
+cpid=$(ipcs -m -p | awk -v i="$id" '$1 == i { print $3 }')"
+	run -0 --separate-stderr ipc-shm rm -S "$key"
+	assert_equal "$stderr" "ipc-shm: rm $key: marked for removal; 1 attached process keeps it until it detaches"
+	run -0 bash -c "ipcs -m | awk '\$2 == $id { print \$6 }'"
+	assert_output 1
+}
+
+@test "-S: a missing key, and another user's segment" {
+	run -1 --separate-stderr ipc-shm recv -S "$key"
+	assert_equal "$stderr" "ipc-shm: recv $key: No such file or directory"
+	run -0 shm rm -S -f "$key"
+	need_nobody
+	shm create -S -s 4K "$key" >/dev/null
+	run -1 --separate-stderr as_nobody ipc-shm recv -S "$key"
+	assert_equal "$stderr" "ipc-shm: recv $key: Permission denied"
+}
+
+# --- files ---
+
+@test "-F: create sizes and reserves a file, exact mode, no symlink followed" {
+	umask 077
+	run -0 shm create -F -m 0644 -s 8K f
+	[ "$(stat -c '%s %a' f)" = "8192 644" ]
+	ln -s f link
+	run -1 --separate-stderr ipc-shm create -F -s 4K link
+	assert_equal "$stderr" "ipc-shm: create link: File exists (-x: succeed if it already exists)"
+	[ "$(stat -c %s f)" -eq 8192 ]
+	run -1 --separate-stderr ipc-shm create -F -s 4K nodir/f
+	assert_equal "$stderr" "ipc-shm: create nodir/f: No such file or directory"
+}
+
+@test "-F: send, recv, -g, and the range checked first" {
+	shm create -F -s 8 f
+	shm send -F f abcdefgh
+	run -1 --separate-stderr ipc-shm send -F -O 7 f xy
+	assert_equal "$stderr" "ipc-shm: send f: 2 bytes at offset 7 run past the end (size 8; -g grows it)"
+	run -0 shm recv -F f
+	assert_output abcdefgh
+	shm send -F -g -O 7 f xy
+	run -0 shm recv -F -O 6 f
+	assert_output gxy
+	head -c 3000000 /dev/urandom >data
+	shm send -F -g big <data 2>/dev/null && false
+	shm create -F -s 1 big
+	cat data | shm send -F -g big
+	shm recv -F big | cmp - data
+}
+
+@test "-F: stat shows holders; rm removes regular files only" {
+	shm create -F -s 4K f
+	bg bash -c 'exec 3<f; : >ready; exec sleep 30'
+	wait_for test -e ready
+	run -0 --separate-stderr ipc-shm stat -F -o path,size,holders f
+	only_note stat
+	assert_output "path=f
+size=4096
+holders=$BG_LAST(sleep)"
+	mkdir d
+	run -1 --separate-stderr ipc-shm rm -F d
+	assert_equal "$stderr" "ipc-shm: rm d: not a regular file"
+	run -0 shm rm -F f
+	[ ! -e f ]
+	run -1 --separate-stderr ipc-shm recv -F f
+	assert_equal "$stderr" "ipc-shm: recv f: No such file or directory"
+}
+
+@test "-F: a file truncated by another process is read at its new size" {
+	shm create -F -s 4K f
+	truncate -s 0 f
+	run -1 --separate-stderr ipc-shm recv -F -c 4096 f
+	assert_equal "$stderr" "ipc-shm: recv f: 4096 bytes at offset 0 run past the end (size 0)"
+}
