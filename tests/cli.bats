@@ -394,6 +394,8 @@ commands() {
 }
 
 @test "a closed stdout or stdin is an error, never taken by an object" {
+	# valgrind opens files of its own, which take the closed numbers
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, a closed descriptor is valgrind's"
 	ipc-pipe create f
 	bg sh -c 'echo hi > f'
 	run sh -c 'timeout 10 ipc-pipe recv f >&-'
