@@ -36,10 +36,11 @@ $(B)/%: cmd/%.c $(LIB) lib/ipc.h
 tests/peers/%: tests/peers/%.c
 	$(CC) -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lrt
 
-PEERS = $(patsubst %.c,%,$(wildcard tests/peers/*.c)) tests/unit
+PEERS = $(patsubst %.c,%,$(wildcard tests/peers/*.c)) $(O)/unit
 
-# the shared parsers' own harness, linked with the library under test
-tests/unit: tests/unit.c $(LIB) lib/ipc.h
+# the library's own harness, linked with the library under test: built
+# beside it, so a SANITIZE=1 build never runs the plain one's, or back
+$(O)/unit: tests/unit.c $(LIB) lib/ipc.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ tests/unit.c $(LIB) $(LDLIBS)
 
 deps:
@@ -55,7 +56,7 @@ lint:
 check: deps
 	@$(MAKE) -s all $(PEERS)
 	@sh tests/lint.sh
-	@IPC_BIN=$(B) sh tests/run.sh
+	@IPC_BIN=$(B) IPC_OBJ=$(O) sh tests/run.sh
 
 bench: all
 	@sh bench/run.sh
@@ -80,6 +81,6 @@ uninstall:
 	for f in completions/fish/*; do rm -f $(DESTDIR)$(FISHCOMPDIR)/$${f##*/}; done
 
 clean:
-	rm -rf bin obj bin-san obj-san $(PEERS)
+	rm -rf bin obj bin-san obj-san $(PEERS) tests/unit
 
 .PHONY: all deps demo lint check bench install uninstall clean

@@ -1,7 +1,7 @@
 # Loaded by every bats file: the commands under test first on PATH, the
 # assertion helpers, and waits for readiness instead of guessed sleeps.
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-tests_unit() { "$ROOT/tests/unit" "$@"; }
+tests_unit() { "$ROOT/${IPC_OBJ:-obj}/unit" "$@"; }
 PATH="${IPC_WRAP:+$IPC_WRAP:}$ROOT/${IPC_BIN:-bin}:$ROOT/tests/peers:$PATH"
 export PATH
 : "${BATS_TEST_TIMEOUT:=60}"

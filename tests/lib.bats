@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The tiers commands stand on, through the library's harness tests/unit:
+# The tiers commands stand on, through the library's harness (obj/unit):
 # children run as a shell runs them and waited for (child.c), and what a
 # command made for its own use undone on every exit (cleanup.c).
 
@@ -9,7 +9,7 @@ setup() {
 	# a directory of the test's own: what is left in it is what it made
 	mkdir "$BATS_TEST_TMPDIR/w"
 	cd "$BATS_TEST_TMPDIR/w"
-	U=$ROOT/tests/unit
+	U=$ROOT/${IPC_OBJ:-obj}/unit
 	KEEP=
 }
 
