@@ -13,6 +13,34 @@
 #include "ipc.h"
 
 /*
+ * "fifo/" names a directory, and none of our objects is one: what is
+ * there is not it (ENOTDIR, EISDIR), or nothing is (ENOENT)
+ */
+static int
+slashed(const char *path, size_t len, char base[NAME_MAX + 1])
+{
+	char bare[PATH_MAX];
+	struct stat st;
+	int dfd, e;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= sizeof(bare)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(bare, path, len);
+	bare[len] = '\0';
+	if ((dfd = path_parent(bare, base)) == -1)
+		return -1;
+	e = fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1 ? errno :
+	    S_ISDIR(st.st_mode) ? EISDIR : ENOTDIR;
+	close(dfd);
+	errno = e;
+	return -1;
+}
+
+/*
  * Open the directory that holds path (never through a symlink in its
  * last part) and put path's last part in base. -1 with errno.
  */
@@ -23,8 +51,8 @@ path_parent(const char *path, char base[NAME_MAX + 1])
 	const char *slash;
 	size_t len = strlen(path), dlen;
 
-	while (len > 1 && path[len - 1] == '/')
-		len--;		/* "fifo/" names fifo */
+	if (len > 1 && path[len - 1] == '/')
+		return slashed(path, len, base);
 	if (len == 0 || len >= sizeof(dir)) {
 		errno = len ? ENAMETOOLONG : ENOENT;
 		return -1;

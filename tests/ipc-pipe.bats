@@ -1105,3 +1105,30 @@ seq=1
  y
 seq=2"
 }
+
+@test "a PATH with a trailing slash names a directory: create and rm refuse it" {
+	ipc-pipe create "$f"
+	run --separate-stderr ipc-pipe rm "$f/"
+	assert_failure 1
+	[ "$stderr" = "ipc-pipe: rm fifo/: Not a directory" ]
+	[ -p "$f" ]
+	run --separate-stderr ipc-pipe create new/
+	assert_failure 1
+	[ "$stderr" = "ipc-pipe: create new/: No such file or directory" ]
+	[ ! -e new ]
+	run ipc-pipe rm -f gone/
+	assert_success
+	mkdir dir
+	run --separate-stderr ipc-pipe rm dir/
+	assert_failure 1
+	[ "$stderr" = "ipc-pipe: rm dir/: Is a directory" ]
+}
+
+@test "recv -e: a line longer than one peek reaches CMD whole" {
+	ipc-pipe create "$f"
+	exec 5<>"$f"
+	{ head -c 200000 /dev/zero | tr '\0' a; echo; echo short; } >&5 &
+	run timeout 20 ipc-pipe recv -c 2 -e 'wc -c' "$f"
+	assert_success
+	assert_output "$(printf '200000\n5')"
+}
