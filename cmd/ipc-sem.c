@@ -174,12 +174,20 @@ px_create(const char *arg, unsigned value, unsigned nsems)
 	err(1, "create %s", esc_name(name));
 }
 
+/* the name as messages show it: with its slash */
+static const char *
+px_shown(const char *arg, char *buf)
+{
+	name_posix(arg, buf);
+	return buf;
+}
+
 static void
 px_check(const char *arg)
 {
 	char name[NAME_BUF];
 
-	name_posix(arg, name);
+	px_shown(arg, name);
 }
 
 /*
@@ -377,40 +385,6 @@ struct mkset {
 	unsigned value;
 };
 
-static int
-sv_get(void *arg, key_t key, int flags)
-{
-	const struct mkset *m = arg;
-
-	return semget(key, (int)m->nsems, flags);
-}
-
-/*
- * A new set's start value, set with semop, never SETVAL: SETVAL would
- * leave sem_otime 0, which is how an opener knows the set is not ready
- * (Stevens' creator protocol); a value of 0 is a wait for zero, which
- * sets sem_otime as well
- */
-static int
-sv_setup(void *arg, int id)
-{
-	const struct mkset *m = arg;
-	struct sembuf ops[250];
-	unsigned i, n, done;
-
-	for (done = 0; done < m->nsems; done += n) {
-		n = m->nsems - done < 250 ? m->nsems - done : 250;
-		for (i = 0; i < n; i++)
-			ops[i] = (struct sembuf){ (unsigned short)(done + i),
-			    (short)m->value, IPC_NOWAIT };
-		if (semop(id, ops, n) == -1)
-			return -1;
-		if (m->value == 0)
-			break;		/* 0 already: sem_otime was all */
-	}
-	return 0;
-}
-
 /* field i (0: SEMMSL, 1: SEMMNS, 2: SEMOPM, 3: SEMMNI) of the limits */
 static unsigned long
 sv_limit(int i)
@@ -424,6 +398,35 @@ sv_limit(int i)
 		fclose(f);
 	}
 	return v[i];
+}
+
+/*
+ * A new set's start value, set with semop, never SETVAL: SETVAL would
+ * leave sem_otime 0, which is how an opener knows the set is not ready
+ * (Stevens' creator protocol); a value of 0 is a wait for zero, which
+ * sets sem_otime as well
+ */
+static int
+sv_setup(void *arg, int id)
+{
+	const struct mkset *m = arg;
+	struct sembuf ops[250];
+	unsigned long most = sv_limit(2);	/* SEMOPM: ops in one semop */
+	unsigned i, n, done;
+
+	if (most == 0 || most > 250)
+		most = 250;
+	for (done = 0; done < m->nsems; done += n) {
+		n = m->nsems - done < most ? m->nsems - done : (unsigned)most;
+		for (i = 0; i < n; i++)
+			ops[i] = (struct sembuf){ (unsigned short)(done + i),
+			    (short)m->value, IPC_NOWAIT };
+		if (semop(id, ops, n) == -1)
+			return -1;
+		if (m->value == 0)
+			break;		/* 0 already: sem_otime was all */
+	}
+	return 0;
 }
 
 /* the kernel's no, with the limit of /proc/sys/kernel/sem that said it */
@@ -449,10 +452,10 @@ sv_refused(const char *arg, unsigned nsems, int code)
 
 /* ENOSPC is ours to word: the limits are fields of one file */
 static int
-sv_get_checked(void *arg, key_t key, int flags)
+sv_get(void *arg, key_t key, int flags)
 {
 	const struct mkset *m = arg;
-	int id = sv_get(arg, key, flags);
+	int id = semget(key, (int)m->nsems, flags);
 
 	if (id == -1 && (errno == ENOSPC || (errno == EINVAL &&
 	    m->nsems > sv_limit(0))))
@@ -466,9 +469,16 @@ sv_create(const char *arg, unsigned value, unsigned nsems)
 	struct mkset m = { nsems, value };
 
 	opt.obj = arg;
-	if (sysv_create(SYSV_SEM, arg, sv_get_checked, sv_setup, &m) == -1)
+	if (sysv_create(SYSV_SEM, arg, sv_get, sv_setup, &m) == -1)
 		err(1, "create %s", esc_name(arg));
 	return 0;
+}
+
+static const char *
+sv_shown(const char *arg, char *buf)
+{
+	(void)buf;
+	return arg;
 }
 
 static void
@@ -684,6 +694,7 @@ struct flavour {
 	unsigned valmax;		/* the largest value of one semaphore */
 	int  (*create)(const char *, unsigned, unsigned);
 	void (*check)(const char *);	/* usage error where it cannot be one */
+	const char *(*shown)(const char *, char *);	/* NAME_BUF */
 	void (*open)(struct sem *, const char *, long);
 	int  (*post)(struct sem *, unsigned);	/* 0, or -1 with errno */
 	int  (*take)(struct sem *, unsigned, const struct deadline *, int);
@@ -697,12 +708,12 @@ static const int sv_own[] = { O_INDEX, O_NSEMS, 0 };
 
 static const struct flavour posix = {
 	"NAME", px_own, "--%s needs -S (System V)", pcols, SEM_VALUE_MAX,
-	px_create, px_check, px_open, px_post, px_take, px_rm, px_stat, px_ls,
+	px_create, px_check, px_shown, px_open, px_post, px_take, px_rm, px_stat, px_ls,
 };
 
 static const struct flavour sysv = {
 	"KEY", sv_own, "--%s is for System V sets (-S)", scols, SEMVMX,
-	sv_create, sv_check, sv_open, sv_post, sv_take, sv_rm, sv_stat, sv_ls,
+	sv_create, sv_check, sv_shown, sv_open, sv_post, sv_take, sv_rm, sv_stat, sv_ls,
 };
 
 /* the one place that asks which flavour: after the options are parsed */
@@ -929,12 +940,16 @@ s_rm(int argc, char *argv[])
 static int
 s_stat(int argc, char *argv[])
 {
+	char shown[NAME_BUF];
 	const char *arg;
 	int i;
 
 	i = opt_parse(argc, argv, "output json sysv", index_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
+	/* what a failed stdout names, at exit: after this frame is gone */
+	if ((opt.obj = strdup(FL->shown(arg, shown))) == NULL)
+		err(1, NULL);
 	return table_stat(FL->cols, FL->stat, arg);
 }
 

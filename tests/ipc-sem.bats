@@ -610,6 +610,16 @@ racing_runners() {
 	assert_line --regexp '^otime=[0-9]{4}-'
 }
 
+@test "create -S: a set of more semaphores than one semop takes (SEMOPM) gets its value in each" {
+	local n
+	n=$(($(awk '{ print $3 }' /proc/sys/kernel/sem) + 3))
+	[ "$n" -le "$(awk '{ print $1 }' /proc/sys/kernel/sem)" ] ||
+	    skip "SEMMSL is not above SEMOPM here"
+	run -0 ipc-sem create -S --nsems "$n" -i 2 "$key"
+	[ "$(sv_value "$key" 0)" = 2 ]
+	[ "$(sv_value "$key" $((n - 1)))" = 2 ]
+}
+
 @test "create -S: an existing set is refused; -x prints its id and never resets it" {
 	ipc-sem create -S -i 2 "$key" >/dev/null
 	run -1 --separate-stderr ipc-sem create -S "$key"
