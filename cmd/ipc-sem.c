@@ -795,6 +795,25 @@ s_post(int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * A take that failed (errno): 124 for a timeout; a signal that cut a
+ * POSIX wait short is died of, now that what it took is back
+ */
+static int
+take_failed(const struct sem *s)
+{
+	if (errno == EINTR && caught)
+		die_of(caught);
+	if (errno == ETIMEDOUT) {
+		warnx("%s %s: timed out", opt.verb->name, esc_name(s->name));
+		return EXIT_TIMEOUT;
+	}
+	if (errno == EIDRM)
+		errx(failure(), "%s %s: the set was removed", opt.verb->name,
+		    esc_name(s->name));
+	err(failure(), "%s %s", opt.verb->name, esc_name(s->name));
+}
+
 static int
 s_wait(int argc, char *argv[])
 {
@@ -812,18 +831,9 @@ s_wait(int argc, char *argv[])
 	catch_signals();
 	FL->open(&s, arg, -1);
 	deadline_set(&d, opt.timeout);
-	if (FL->take(&s, n, &d, 0) == 0)
-		return 0;
-	if (errno == EINTR && caught)
-		die_of(caught);
-	if (errno == ETIMEDOUT) {
-		warnx("%s %s: timed out", opt.verb->name, esc_name(s.name));
-		return EXIT_TIMEOUT;
-	}
-	if (errno == EIDRM)
-		errx(1, "%s %s: the set was removed", opt.verb->name,
-		    esc_name(s.name));
-	err(1, "%s %s", opt.verb->name, esc_name(s.name));
+	if (FL->take(&s, n, &d, 0) == -1)
+		return take_failed(&s);
+	return 0;
 }
 
 /*
@@ -904,18 +914,8 @@ s_run(int argc, char *argv[])
 		catch_signals();
 	FL->open(&s, arg, mk);
 	deadline_set(&d, opt.timeout);
-	if (FL->take(&s, 1, &d, 1) == -1) {
-		if (errno == EINTR && caught)
-			die_of(caught);
-		if (errno == ETIMEDOUT) {
-			warnx("run %s: timed out", esc_name(s.name));
-			return EXIT_TIMEOUT;
-		}
-		if (errno == EIDRM)
-			errx(125, "run %s: the set was removed",
-			    esc_name(s.name));
-		err(125, "run %s", esc_name(s.name));
-	}
+	if (FL->take(&s, 1, &d, 1) == -1)
+		return take_failed(&s);
 	/* SEM_UNDO outlives execve: CMD itself holds the unit */
 	if (opt.sysv)
 		child_replace(argv + j + 1);

@@ -675,6 +675,17 @@ racing_runners() {
 	[ "$(sv_value "$key")" = 0 ]
 }
 
+@test "wait -S: a set removed while it waits ends it, named: exit 1" {
+	ipc-sem create -S -i 0 "$key" >/dev/null
+	bg sh -c "exec ipc-sem wait -S $key 2> err"
+	wait_for test "$(sv_col "$key" 0 ncount)" = 1
+	ipc-sem rm -S "$key"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 1 ]
+	[ "$(cat err)" = "ipc-sem: wait $key: the set was removed" ]
+}
+
 @test "post -S: past SEMVMX is refused with the numbers" {
 	ipc-sem create -S -i 32767 "$key" >/dev/null
 	run -1 --separate-stderr ipc-sem post -S "$key"
