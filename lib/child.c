@@ -177,6 +177,21 @@ child_exec(const struct children *c, const struct child *ch, pid_t parent)
 }
 
 /*
+ * Become argv, as a child of child_start would (SIGPIPE as the shell
+ * gives it, 127 not found, 126 not runnable, each named): for a verb
+ * whose command must hold what the verb took, a System V SEM_UNDO that
+ * survives execve(2) and is undone only when the command itself ends.
+ */
+void
+child_replace(char *const *argv)
+{
+	signal(SIGPIPE, SIG_DFL);	/* verb_main ignored it for us only */
+	execvp(argv[0], argv);
+	errno = child_errno(argv[0], errno);
+	child_fail(argv[0], errno == ENOENT ? 127 : 126);
+}
+
+/*
  * Fork and run ch; its pid, or -1 with errno (EAGAIN: c->max already
  * run). What fails in the child is its own status: 127 or 126 from
  * exec, 125 before it, each after a message on stderr.

@@ -339,6 +339,7 @@ pid_t	 child_wait(struct children *, const struct deadline *, int *);
 void	 child_kill(const struct children *, int);
 void	 child_fini(struct children *);
 int	 child_status(int);
+void	 child_replace(char *const *) __attribute__((noreturn));
 
 /*
  * cleanup.c: what a command made for its own use, undone on every exit:

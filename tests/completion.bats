@@ -15,6 +15,10 @@ setup() {
 	source "$ROOT/completions/bash/ipc-pipe"
 	# shellcheck source=/dev/null
 	source "$ROOT/completions/bash/ipc-mq"
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-sem"
+	sm=cs$$-$BATS_TEST_NUMBER
+	smkey=$(printf '0x%08x' $((0x73660000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
 	mq=cq$$-$BATS_TEST_NUMBER
 	mqkey=$(printf '0x%08x' $((0x6d720000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
 	mqids=
@@ -24,6 +28,8 @@ teardown() {
 	local id
 	ipc-mq rm -f "$mq" "$mq-b" 2>/dev/null
 	ipc-mq rm -S -f "$mqkey" 2>/dev/null
+	ipc-sem rm -f "$sm" "$sm-b" 2>/dev/null
+	ipc-sem rm -S -f "$smkey" 2>/dev/null
 	for id in $mqids; do
 		ipc-mq rm -S -f "id:$id"
 	done
@@ -765,4 +771,24 @@ fish_installed() {
 	assert_output qsize
 	run fish_complete 'ipc-mq stat --sysv --output=rt'
 	assert_output --output=rtime
+}
+
+# --- ipc-sem ---
+
+@test "bash ipc-sem: verbs and aliases; semaphore names; keys with -S" {
+	ipc-sem create "$sm"
+	ipc-sem create "$sm-b"
+	ipc-sem create -S "$smkey" >/dev/null
+	run comp 'ipc-sem '
+	assert_output "$(lines create ls post recv rm run send stat wait)"
+	run comp 'ipc-sem wait --i'
+	assert_output --index
+	run comp "ipc-sem post $sm"
+	assert_output "$(lines "$sm" "$sm-b")"
+	run comp "ipc-sem run -t 1 /$sm-"
+	assert_output "/$sm-b"
+	run comp "ipc-sem stat -S ${smkey%??}"
+	assert_line "$smkey"
+	run comp "ipc-sem create $sm"
+	assert_output ''
 }

@@ -56,4 +56,15 @@ if [ -x "$OLDPWD/bin/ipc-shm" ]; then
 	say "System V segments with -S: through shmat"
 	run "id=\$(ipc-shm create -S -s 4K private); ipc-shm send -S id:\$id segment; ipc-shm recv -S -c 7 id:\$id; echo; ipc-shm rm -S id:\$id"
 fi
+if [ -x "$OLDPWD/bin/ipc-sem" ]; then
+	say "ipc-sem: a counting semaphore; run holds a unit while a command runs"
+	run "for i in 1 2 3 4 5; do ipc-sem run -i 2 demo$$ -- sh -c 'echo \"job \$0 in: \$(ipc-sem stat -o value demo$$)\"; sleep 0.2' \$i & done; wait"
+	run "ipc-sem stat -o value,mode demo$$"
+	say "a wait bounded by -t: nothing free, so it gives up with status 124"
+	run "ipc-sem create -i 0 gate$$; ipc-sem wait -t 200ms gate$$; echo \"exit status \$?\""
+	run "ipc-sem post -c 2 gate$$; ipc-sem wait -c 2 gate$$ && echo took two"
+	run "ipc-sem rm demo$$ gate$$"
+	say "System V with -S: run takes its unit with SEM_UNDO, so even SIGKILL gives it back"
+	run "id=\$(ipc-sem create -S private); ipc-sem run -S id:\$id -- sh -c 'kill -9 \$\$'; ipc-sem stat -S -o value id:\$id; ipc-sem rm -S id:\$id"
+fi
 say "done: every object made here has been removed"
