@@ -108,6 +108,31 @@ sysv_print_id(int kind, int id, int made)
 }
 
 /*
+ * No more objects of the kind may be made: say which limit. Semaphore
+ * sets' is the fourth of /proc/sys/kernel/sem's (SEMMSL SEMMNS SEMOPM
+ * SEMMNI); the others have a file each.
+ */
+static void
+sets_full(int kind, const char *arg, const char *mni)
+{
+	unsigned long long v[4];
+	char path[64];
+	FILE *f;
+
+	if (kind != SYSV_SEM) {
+		snprintf(path, sizeof(path), "/proc/sys/kernel/%s", mni);
+		errx(1, "create %s: %s (%s is %ju)", esc_name(arg),
+		    strerror(ENOSPC), path, sysctl_limit(path));
+	}
+	if ((f = fopen("/proc/sys/kernel/sem", "re")) != NULL &&
+	    fscanf(f, "%llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3]) == 4)
+		errx(1, "create %s: %s (semmni, the fourth of "
+		    "/proc/sys/kernel/sem, is %llu)", esc_name(arg),
+		    strerror(ENOSPC), v[3]);
+	errx(1, "create %s: %s", esc_name(arg), strerror(ENOSPC));
+}
+
+/*
  * Make a new object of the kind for arg (a key or 'private') with the
  * exact mode (-m, or 0600): get(arg, key, flags) is the kind's msgget,
  * semget or shmget; then setup(arg, id), where given, finishes it, and
@@ -124,7 +149,6 @@ sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
 		[SYSV_MSG] = "msgmni", [SYSV_SEM] = "semmni",
 		[SYSV_SHM] = "shmmni",
 	};
-	char path[64];
 	struct sysvkey k;
 	int id, e;
 
@@ -136,11 +160,8 @@ sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
 		sysv_print_id(kind, id, 0);
 		return id;
 	}
-	if (id == -1 && (e = errno) == ENOSPC) {
-		snprintf(path, sizeof(path), "/proc/sys/kernel/%s", mni[kind]);
-		errx(1, "create %s: %s (%s is %ju)", esc_name(arg),
-		    strerror(e), path, sysctl_limit(path));
-	}
+	if (id == -1 && (e = errno) == ENOSPC)
+		sets_full(kind, arg, mni[kind]);
 	if (id == -1 && errno == EEXIST)
 		errx(1, "create %s: %s (%s)", esc_name(arg), strerror(EEXIST),
 		    EXISTS_HINT);
