@@ -466,17 +466,32 @@ run_set(int code, const char *what, sigset_t *set)
 		changeable(tok, what);
 }
 
+/*
+ * A signal named in both of two opposite lists is a mistake; against
+ * "all", the other list names the exceptions (--block all --unblock INT)
+ */
 static void
-run_apart(const sigset_t *a, const char *an, const sigset_t *b,
+run_apart(int ca, sigset_t *a, const char *an, int cb, sigset_t *b,
     const char *bn)
 {
 	char nb[SIG_NAME_BUF];
-	int n;
+	int n, alla, allb;
 
-	for (n = 1; n <= sig_max(); n++)
-		if (sigismember(a, n) == 1 && sigismember(b, n) == 1)
+	alla = opt.val[ca] != NULL && strcmp(opt.val[ca], "all") == 0;
+	allb = opt.val[cb] != NULL && strcmp(opt.val[cb], "all") == 0;
+	if (alla && allb)
+		usage_error("%s all and %s all exclude each other", an, bn);
+	for (n = 1; n <= sig_max(); n++) {
+		if (sigismember(a, n) != 1 || sigismember(b, n) != 1)
+			continue;
+		if (alla)
+			sigdelset(a, n);
+		else if (allb)
+			sigdelset(b, n);
+		else
 			usage_error("%s is both in %s and in %s",
 			    sig_name(n, nb, sizeof(nb)), an, bn);
+	}
 }
 
 static void
@@ -503,8 +518,8 @@ sig_run(int argc, char *argv[])
 	run_set(O_UNBLOCK, "--unblock", &unblock);
 	run_set(O_IGNORE, "--ignore", &ign);
 	run_set(O_DEFAULT, "--default", &dfl);
-	run_apart(&block, "--block", &unblock, "--unblock");
-	run_apart(&ign, "--ignore", &dfl, "--default");
+	run_apart(O_BLOCK, &block, "--block", O_UNBLOCK, &unblock, "--unblock");
+	run_apart(O_IGNORE, &ign, "--ignore", O_DEFAULT, &dfl, "--default");
 	if (i == argc)
 		usage_error("missing CMD");
 	if (sigaction(SIGPIPE, &pipe_inherited, NULL) == -1)
