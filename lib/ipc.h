@@ -353,4 +353,15 @@ int	 cleanup_rename(const char *, const char *);
 void	 cleanup_drop(int);
 void	 cleanup_run(void);
 
+/* signame.c: signals by name and number, default actions, si_code names */
+#define SIG_NAME_BUF	16		/* "RTMAX-15", "-2147483648" */
+int	 sig_max(void);
+int	 sig_valid(int);
+int	 sig_parse(const char *, int);
+void	 sig_list(const char *, const char *, sigset_t *);
+const char *sig_name(int, char *, size_t);
+const char *sig_action(int);
+const char *sig_descr(int);
+const char *sig_code(int, int, char *, size_t);
+
 #endif

@@ -351,7 +351,7 @@ commands() {
 	assert_failure 1
 	assert_equal "$stderr" "ipc-pipe: ls .: stdout: No space left on device"
 	for o in -h --help -V --version; do
-		for c in ipc-pipe ipc-mq; do
+		for c in ipc-pipe ipc-mq ipc-sig; do
 			run sh -c "$c $o > /dev/full"
 			assert_failure 1
 			assert_output "$c: $o: stdout: No space left on device"

@@ -623,7 +623,7 @@ fish_installed() {
 	assert_output ''
 	run head -n 1 "$ROOT/completions/zsh/_ipc_tools"
 	assert_output '#autoload'
-	for c in ipc-pipe ipc-mq; do
+	for c in ipc-pipe ipc-mq ipc-sig; do
 		run zsh -n "$ROOT/completions/zsh/_$c"
 		assert_success
 		run head -n 1 "$ROOT/completions/zsh/_$c"
@@ -707,7 +707,7 @@ fish_installed() {
 	run fish -n "$ROOT/completions/fish/ipc-tools.fish"
 	assert_success
 	assert_output ''
-	for c in ipc-pipe ipc-mq; do
+	for c in ipc-pipe ipc-mq ipc-sig; do
 		run fish -n "$ROOT/completions/fish/$c.fish"
 		assert_success
 		run grep -c '^source (status dirname)/ipc-tools.fish$' \

@@ -67,4 +67,12 @@ if [ -x "$OLDPWD/bin/ipc-sem" ]; then
 	say "System V with -S: run takes its unit with SEM_UNDO, so even SIGKILL gives it back"
 	run "id=\$(ipc-sem create -S private); ipc-sem run -S id:\$id -- sh -c 'kill -9 \$\$'; ipc-sem stat -S -o value id:\$id; ipc-sem rm -S id:\$id"
 fi
+if [ -x "$OLDPWD/bin/ipc-sig" ]; then
+	say "ipc-sig: a signal waited for, and who sent it"
+	run "ipc-sig recv -v -c 2 -P sig$$.pid USR1 RTMIN & while [ ! -s sig$$.pid ]; do sleep 0.01; done; ipc-sig send USR1 @sig$$.pid; ipc-sig send -q 42 RTMIN @sig$$.pid; wait"
+	run "ipc-sig send 0 \$\$ && echo this shell lives"
+	run "ipc-sig ls -o number,name,action | sed -n '1,4p'"
+	say "run: a command started with only SIGUSR1 and SIGUSR2 blocked, whatever it was given"
+	run "ipc-sig run --unblock all --block USR1,USR2 -- sh -c 'exec ipc-sig ls -o blocked \$\$'"
+fi
 say "done: every object made here has been removed"

@@ -1,0 +1,489 @@
+#!/usr/bin/env bats
+# ipc-sig: signals sent, queued, waited for and inspected, checked
+# against peers that are not this code: bash's kill -l, procps' kill
+# --queue and the kernel's own /proc/PID/status.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return
+	pf=$BATS_TEST_TMPDIR/pid
+}
+
+teardown() {
+	teardown_bg
+}
+
+# every command that may block is bounded; a hang shows as 143, never
+# as the 124 of a timed-out wait
+sig() {
+	timeout --preserve-status 20 ipc-sig "$@"
+}
+
+# a receiver in the background, its output in out; returns once its pid
+# file is there (so the signals are blocked)
+receiver() {
+	bg sig recv -P "$pf" "$@" >out 2>err
+	wait_for test -s "$pf"
+	rpid=$(cat "$pf")
+}
+
+# a process to signal and inspect, started with every signal unblocked
+# and at its default (whatever the test runner was given), then with
+# what the test asks for
+target() {
+	bg ipc-sig run --unblock all --default all -- ipc-sig run "$@" -- \
+	    sleep 30
+	tpid=$BG_LAST
+	wait_comm "$tpid" sleep
+}
+
+# a mask of /proc/PID/status ($2: SigBlk, ...) as a decimal number,
+# without signals 32 and 33: the C library's, which a test runner may
+# hand down ignored and run cannot change
+mask() {
+	echo $((16#$(awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status") &
+	    ~(3 << 31)))
+}
+
+# ipc-sig ls PID, without 32 and 33 (as mask says)
+ls_pid() {
+	ipc-sig ls "$@" | sed -E 's/,?\<3[23]\>//g; s/=,/=/'
+}
+
+@test "send: a signal by name in any case, with or without SIG, or by number" {
+	for s in USR1 SIGUSR1 usr1 sigusr1 10 Usr1; do
+		receiver USR1
+		run sig send "$s" "$rpid"
+		assert_success
+		assert_output ''
+		wait_bg
+		run cat out
+		assert_output USR1
+	done
+}
+
+@test "send: RTMIN+N and RTMAX-N name the numbers bash's kill -l gives them" {
+	receiver -c 2 RTMIN+3 RTMAX-2
+	sig send RTMIN+3 "$rpid"
+	sig send RTMAX-2 "$rpid"
+	wait_bg
+	run cat out
+	assert_output "$(kill -l $(($(kill -l RTMIN) + 3)))
+$(kill -l $(($(kill -l RTMAX) - 2)))"
+	[ "$(kill -l RTMIN+3)" -eq $(($(kill -l RTMIN) + 3)) ]
+}
+
+@test "send: unknown names, RTMIN+N past RTMAX, numbers out of range: exit 2" {
+	local u='usage: ipc-sig send [-q VALUE] [--group PGID] SIG [TARGET...]'
+	run --separate-stderr ipc-sig send FOO $$
+	assert_failure 2
+	assert_equal "$stderr" "ipc-sig: send: 'FOO' is not a signal (USR1, SIGUSR1, RTMIN+N, RTMAX-N, or a number)
+$u"
+	run --separate-stderr ipc-sig send RTMIN+31 $$
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: 'RTMIN+31': past the real-time signals (RTMIN+30, RTMAX-30 at most)"
+	run --separate-stderr ipc-sig send RTMAX-99 $$
+	assert_failure 2
+	run --separate-stderr ipc-sig send 65 $$
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: '65' is not a signal number from 0 to 64"
+	for s in SIG '' RTMIN+ RTMIN-1 RTMAX+1 10x 99999999999999999999; do
+		run --separate-stderr ipc-sig send "$s" $$
+		assert_failure 2
+		assert_equal "${#stderr_lines[@]}" 2
+	done
+	run --separate-stderr ipc-sig send
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: missing SIG"
+	run --separate-stderr ipc-sig send USR1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: missing TARGET"
+}
+
+@test "send 0 tests that the target lives: exit 0, or 1 naming it" {
+	target
+	run --separate-stderr ipc-sig send 0 "$tpid"
+	assert_success
+	assert_equal "$stderr" ''
+	kill "$tpid"
+	wait "$tpid" || true
+	run --separate-stderr ipc-sig send 0 "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send $tpid: No such process"
+}
+
+@test "send: targets -1 and 0 are refused, never every process: exit 2" {
+	for t in 0 -1; do
+		run --separate-stderr ipc-sig send 0 -- "$t"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: send: target $t refused: ipc-sig never signals every process"
+	done
+	run --separate-stderr ipc-sig send 0 -1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: unknown option '-1'"
+	for t in x 1.5 -- -5 99999999999999999999 2147483648; do
+		run --separate-stderr ipc-sig send 0 -- "$t"
+		assert_failure 2
+		assert_equal "${#stderr_lines[@]}" 2
+	done
+	run --separate-stderr ipc-sig send 0 -- x
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: target: 'x' is not a whole number from 1 to 2147483647"
+}
+
+@test "send: several targets, each tried; exit 1 if any failed, each failure named" {
+	target
+	local a=$tpid
+	target
+	local b=$tpid
+	kill "$a"
+	wait "$a" || true
+	run --separate-stderr ipc-sig send TERM "$a" "$b"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send $a: No such process"
+	local st=0
+	wait "$b" || st=$?
+	[ "$st" -eq 143 ]
+}
+
+@test "send @PIDFILE: the pid in it; empty, garbage or unreadable: exit 2" {
+	receiver USR1
+	run sig send USR1 "@$pf"
+	assert_success
+	wait_bg
+	run cat out
+	assert_output USR1
+	: >empty
+	run --separate-stderr ipc-sig send 0 @empty
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @empty: empty pid file"
+	for g in 'abc' '12 13' '-4' ' 12' '12x'; do
+		echo "$g" >garbage
+		run --separate-stderr ipc-sig send 0 @garbage
+		assert_failure 2
+		assert_equal "${#stderr_lines[@]}" 2
+	done
+	echo abc >garbage
+	run --separate-stderr ipc-sig send 0 @garbage
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @garbage: not a pid file (one number, then a newline)"
+	run --separate-stderr ipc-sig send 0 @missing
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @missing: No such file or directory"
+}
+
+@test "send @PIDFILE refuses a process that started after the file was written" {
+	target
+	echo "$tpid" >old
+	touch -d '1 hour ago' old
+	run --separate-stderr ipc-sig send TERM @old
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @old: process $tpid started after the pid file was written: not the one it names"
+	run ipc-sig send 0 "$tpid"
+	assert_success
+}
+
+@test "send -q: the value and our pid reach recv -v as SI_QUEUE; kill as SI_USER" {
+	receiver -v -c 2 USR1 RTMIN
+	sh -c 'echo $$ >qpid; exec ipc-sig send -q -42 RTMIN "$1"' sh "$rpid"
+	sh -c 'echo $$ >kpid; exec kill -USR1 "$1"' sh "$rpid"
+	wait_bg
+	run cat out
+	assert_output "RTMIN	$(cat qpid)	$(id -u)	SI_QUEUE	-42
+USR1	$(cat kpid)	$(id -u)	SI_USER	-"
+}
+
+@test "send -q: a value that is not an int: exit 2; with --group: exit 2" {
+	for v in x 1.5 2147483648 -2147483649 ''; do
+		run --separate-stderr ipc-sig send -q "$v" USR1 $$
+		assert_failure 2
+	done
+	run --separate-stderr ipc-sig send -q x USR1 $$
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: -q: 'x' is not a whole number from -2147483648 to 2147483647"
+	run --separate-stderr ipc-sig send -q 1 --group 5 USR1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: -q and --group exclude each other: sigqueue(3) signals one process"
+}
+
+@test "send --group: every process of the group; group 1 and 0 refused" {
+	bg setsid sh -c 'sleep 30 & echo $! >kid; wait'
+	wait_for test -s kid
+	local g=$BG_LAST kid
+	kid=$(cat kid)
+	[ "$(ps -o pgid= "$kid" | tr -d ' ')" = "$g" ]
+	run ipc-sig send TERM --group "$g"
+	assert_success
+	wait_for sh -c "! kill -0 $kid 2>/dev/null"
+	run --separate-stderr ipc-sig send TERM --group 1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 1 refused: kill(2) would take it for every process"
+	run --separate-stderr ipc-sig send TERM --group 0
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 0 refused: ipc-sig never signals every process"
+}
+
+@test "send to another user's process: Operation not permitted, exit 1" {
+	need_nobody
+	target
+	run --separate-stderr as_nobody ipc-sig send 0 "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send $tpid: Operation not permitted"
+	run --separate-stderr as_nobody ipc-sig send -q 1 USR1 "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send $tpid: Operation not permitted"
+}
+
+@test "recv: procps kill --queue as the sender: value and pid seen" {
+	receiver -v RTMIN+1
+	sh -c 'echo $$ >kpid; exec /bin/kill --queue 7 -s RTMIN+1 "$1"' sh "$rpid"
+	wait_bg
+	run cat out
+	assert_output "RTMIN+1	$(cat kpid)	$(id -u)	SI_QUEUE	7"
+}
+
+@test "recv -c 100: 100 queued RTMIN signals, every one, in order" {
+	receiver -v -c 100 RTMIN
+	for i in $(seq 100); do
+		ipc-sig send -q "$i" RTMIN "$rpid"
+	done
+	wait_bg
+	run cut -f 5 out
+	assert_output "$(seq 100)"
+	run cut -f 1,4 out
+	assert_output "$(yes "RTMIN	SI_QUEUE" | head -n 100)"
+}
+
+@test "recv -j: one JSON object a line" {
+	receiver -j -c 2 USR2 RTMAX
+	ipc-sig send USR2 "$rpid"
+	sh -c 'echo $$ >qpid; exec ipc-sig send -q 5 RTMAX "$1"' sh "$rpid"
+	wait_bg
+	run cat out
+	run sed -n 2p out
+	assert_output "{\"signal\":\"RTMAX\",\"number\":$(kill -l RTMAX),\"pid\":$(cat qpid),\"uid\":$(id -u),\"code\":\"SI_QUEUE\",\"value\":5}"
+	run sed -n 1p out
+	assert_output --regexp "^\{\"signal\":\"USR2\",\"number\":12,\"pid\":[0-9]+,\"uid\":$(id -u),\"code\":\"SI_USER\",\"value\":null\}$"
+}
+
+@test "recv -t: a wait that runs out is 124; -t 0 tries once; -f ends at -t with 0" {
+	run --separate-stderr sig recv -t 100ms USR1
+	assert_failure 124
+	assert_equal "$stderr" "ipc-sig: recv USR1: timed out"
+	run --separate-stderr sig recv -t 0 USR1
+	assert_failure 124
+	receiver -f -t 300ms USR1 USR2
+	ipc-sig send USR1 "$rpid"
+	ipc-sig send USR2 "$rpid"
+	local st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 0 ]
+	run cat out
+	assert_output "USR1
+USR2"
+}
+
+@test "recv -P: the pid file holds recv's pid, and is removed on every exit" {
+	receiver USR1
+	comm_is "$rpid" ipc-sig
+	[ "$(stat -c %a "$pf")" = 644 ]
+	ipc-sig send USR1 "$rpid"
+	wait_bg
+	[ ! -e "$pf" ]
+	receiver USR1
+	kill -TERM "$rpid"
+	wait_bg
+	[ ! -e "$pf" ]
+	run sig recv -t 50ms -P "$pf" USR1
+	assert_failure 124
+	[ ! -e "$pf" ]
+	run ls -A "$BATS_TEST_TMPDIR"
+	refute_output --partial 'pid.'
+	run --separate-stderr ipc-sig recv -P nodir/pid USR1
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: recv -P nodir/pid: No such file or directory"
+}
+
+@test "recv: KILL, STOP and 0 are refused, as are bad names: exit 2" {
+	for s in KILL SIGSTOP 9 19; do
+		run --separate-stderr ipc-sig recv "$s"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: recv: recv: $s cannot be caught, blocked or ignored"
+	done
+	run --separate-stderr ipc-sig recv 0
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: '0' is not a signal number from 1 to 64"
+	run --separate-stderr ipc-sig recv 32
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: recv: signal 32 belongs to the C library"
+	run --separate-stderr ipc-sig recv
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: missing SIG"
+	run --separate-stderr ipc-sig recv -c 2 -f USR1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: -c and -f exclude each other"
+}
+
+@test "recv to a full disk: exit 1, named, before a signal is taken" {
+	run --separate-stderr sh -c 'timeout 10 ipc-sig recv -t 5 USR1 >/dev/full'
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: recv USR1: stdout: No space left on device"
+}
+
+@test "ls: every signal, numbered and named as bash's kill -l names them" {
+	run ipc-sig ls
+	assert_success
+	assert_line --index 0 --regexp '^NUMBER +NAME +ACTION +DESCRIPTION$'
+	assert_line --index 1 --regexp '^ +1 HUP +Term +terminal\\040hung'
+	assert_line --regexp '^ +9 KILL +Term '
+	assert_line --regexp '^ +11 SEGV +Core '
+	assert_line --regexp '^ +17 CHLD +Ign '
+	assert_line --regexp '^ +18 CONT +Cont '
+	assert_line --regexp '^ +19 STOP +Stop '
+	[ "${#lines[@]}" -eq $((1 + 31 + $(kill -l RTMAX) - $(kill -l RTMIN) + 1)) ]
+	while read -r n name; do
+		[ "$(kill -l "$n")" = "$name" ] ||
+		    { echo "$n: $name, kill -l: $(kill -l "$n")"; return 1; }
+	done < <(ipc-sig ls -H -o number,name)
+}
+
+@test "ls -o, -H, -j" {
+	run ipc-sig ls -H -o name,action
+	assert_line --index 0 --regexp '^HUP +Term$'
+	run ipc-sig ls -j -o number,name
+	assert_line --index 0 '['
+	assert_line --index 1 '{"number":1,"name":"HUP"},'
+	run ipc-sig ls -j
+	assert_line --index 1 '{"number":1,"name":"HUP","action":"Term","description":"terminal hung up, or its controller ended"},'
+	run --separate-stderr ipc-sig ls -o nope
+	assert_failure 2
+}
+
+@test "ls PID: pending, blocked, ignored, caught, as /proc/PID/status has them" {
+	target --block USR1,RTMIN --ignore USR2,PIPE
+	ipc-sig send USR1 "$tpid"
+	wait_for grep -q '^ShdPnd:.*[1-9a-f]' "/proc/$tpid/status"
+	run ls_pid "$tpid"
+	assert_success
+	assert_output "pid=$tpid
+pending=
+shared_pending=USR1
+blocked=USR1,RTMIN
+ignored=USR2,PIPE
+caught="
+	[ "$(mask "$tpid" SigBlk)" -eq $(((1 << 9) | (1 << ($(kill -l RTMIN) - 1)))) ]
+	[ "$(mask "$tpid" SigIgn)" -eq $(((1 << 11) | (1 << 12))) ]
+	[ "$(mask "$tpid" ShdPnd)" -eq $((1 << 9)) ]
+	run ipc-sig ls -j -o blocked,pending "$tpid"
+	assert_output '{"blocked":"USR1,RTMIN","pending":null}'
+	run ipc-sig ls "$BATS_ROOT_PID"
+	assert_success
+}
+
+@test "ls PID: a gone process is exit 1; a bad pid exit 2" {
+	target
+	kill "$tpid"
+	wait "$tpid" || true
+	run --separate-stderr ipc-sig ls "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: ls $tpid: No such process"
+	run --separate-stderr ipc-sig ls x
+	assert_failure 2
+	run --separate-stderr ipc-sig ls 1 2
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: ls: too many operands"
+}
+
+@test "run: dispositions and mask as asked, seen by ls on the child and in /proc" {
+	target --block TERM,RTMAX-1 --ignore HUP,USR1 --default PIPE
+	run ls_pid -o blocked,ignored,caught "$tpid"
+	assert_output "blocked=TERM,RTMAX-1
+ignored=HUP,USR1
+caught="
+	[ "$(mask "$tpid" SigBlk)" -eq $(((1 << 14) | (1 << ($(kill -l RTMAX) - 2)))) ]
+	[ "$(mask "$tpid" SigIgn)" -eq $(((1 << 0) | (1 << 9))) ]
+}
+
+@test "run --block all: every signal but KILL and STOP; --unblock and --default undo" {
+	target --block all
+	local want=0 n
+	for ((n = 1; n <= $(kill -l RTMAX); n++)); do
+		case $n in 9 | 19 | 32 | 33) continue ;; esac
+		want=$((want | (1 << (n - 1))))
+	done
+	[ "$(mask "$tpid" SigBlk)" -eq "$want" ]
+	bg sh -c 'trap "" USR1; exec ipc-sig run --block all --unblock USR2 --default USR1 -- sleep 30'
+	wait_comm "$BG_LAST" sleep
+	[ "$(mask "$BG_LAST" SigBlk)" -eq $((want & ~(1 << 11))) ]
+	run ipc-sig ls -o ignored "$BG_LAST"
+	refute_output --partial USR1
+}
+
+@test "run: SIGPIPE as it was given to us, though ipc-sig ignores it for itself" {
+	target
+	run ls_pid -o ignored "$tpid"
+	assert_output 'ignored='
+	bg sh -c 'trap "" PIPE; exec ipc-sig run -- sleep 30'
+	wait_comm "$BG_LAST" sleep
+	run ipc-sig ls -o ignored "$BG_LAST"
+	assert_output --regexp '(^|[=,])PIPE(,|$)'
+	run sh -c 'ipc-sig run -- yes | head -n 1'
+	assert_success
+	assert_output y
+}
+
+@test "run: KILL or STOP, overlaps and a missing CMD refused: exit 2" {
+	local u='usage: ipc-sig run [--block SIGS] [--unblock SIGS] [--ignore SIGS] [--default SIGS] -- CMD...'
+	for o in --ignore --default --block --unblock; do
+		run --separate-stderr ipc-sig run "$o" INT,KILL -- true
+		assert_failure 2
+		assert_equal "$stderr" "ipc-sig: run: $o: KILL cannot be caught, blocked or ignored
+$u"
+	done
+	run --separate-stderr ipc-sig run --ignore STOP -- true
+	assert_failure 2
+	run --separate-stderr ipc-sig run --ignore INT --default int -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: INT is both in --ignore and in --default"
+	run --separate-stderr ipc-sig run --block all --unblock all -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: --block all and --unblock all exclude each other"
+	run --separate-stderr ipc-sig run --ignore INT,,HUP -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: --ignore: an empty name in 'INT,,HUP'"
+	run --separate-stderr ipc-sig run --ignore NOPE -- true
+	assert_failure 2
+	run --separate-stderr ipc-sig run --ignore INT
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: missing CMD"
+}
+
+@test "run: CMD's status is ours; 127 not found, 126 not runnable, as timeout(1)" {
+	run ipc-sig run -- sh -c 'exit 3'
+	assert_failure 3
+	run -127 --separate-stderr ipc-sig run -- ./no-such-command-here
+	assert_equal "$stderr" "ipc-sig: run ./no-such-command-here: No such file or directory"
+	echo 'echo hi' >noexec
+	chmod 644 noexec
+	if is_root; then
+		mkdir d
+		run --separate-stderr ipc-sig run -- ./d
+	else
+		run --separate-stderr ipc-sig run -- ./noexec
+	fi
+	assert_failure 126
+	assert_equal "$stderr" "ipc-sig: run ./$(is_root && echo d || echo noexec): Permission denied"
+	run ipc-sig run --ignore INT -- sh -c 'echo ok'
+	assert_success
+	assert_output ok
+}
+
+@test "ipc-sig -h lists the verbs; watch is not built" {
+	run ipc-sig -h
+	assert_success
+	assert_line '       ipc-sig send [-q VALUE] [--group PGID] SIG [TARGET...]'
+	assert_line '       ipc-sig recv [-t DUR] [-c N|-f] [-P PIDFILE] [-v] [-j] SIG...'
+	assert_line '       ipc-sig ls [-H] [-o LIST] [-j] [PID]'
+	assert_line '       ipc-sig run [--block SIGS] [--unblock SIGS] [--ignore SIGS] [--default SIGS] -- CMD...'
+	run ipc-sig watch 1
+	assert_failure 2
+}
