@@ -47,6 +47,8 @@ static const struct optdef recv_opts[] = {
 enum { P_NAME, P_MAXMSG, P_MSGSIZE, P_CURMSGS, P_QSIZE, P_MODE, P_OWNER,
 	P_GROUP, P_NOTIFY, P_HOLDERS, P_NCOLS };
 
+static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
+
 static const struct col pcols[P_NCOLS + 1] = {
 	[P_NAME] = { "name", COL_STR, 1 },
 	[P_MAXMSG] = { "maxmsg", COL_NUM, 1 },
@@ -175,14 +177,6 @@ px_create(const char *arg)
 	    (errno != EEXIST || !opt.exist_ok))
 		px_create_failed(name, &a);
 	return 0;
-}
-
-static void
-px_check(const char *arg)
-{
-	char name[NAME_BUF];
-
-	name_posix(arg, name);
 }
 
 /* a receiver opens for writing too where it may: to give back */
@@ -334,30 +328,12 @@ static void
 px_row(struct table *t, const struct holders *hs, const char *name, int fd,
     const struct stat *st)
 {
-	char *h;
-
 	table_row(t);
 	table_set(t, P_NAME, "%s", name);
-	table_set(t, P_MODE, "%04o", (unsigned)(st->st_mode & 07777));
-	table_owner(t, P_OWNER, P_GROUP, st->st_uid, st->st_gid);
+	table_file(t, pfile, st);
 	if (fd != NOQUEUE)
 		px_cells(t, fd);
-	if (hs != NULL) {
-		h = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
-		table_set(t, P_HOLDERS, "%s", h);
-		free(h);
-	}
-}
-
-/* who holds the queue (st_ino 0: any), or NULL where nobody asked */
-static struct holders *
-px_holders(struct holders *hs, const struct table *t, const struct stat *on)
-{
-	if (!table_shows(t, P_HOLDERS))
-		return NULL;
-	posix_holders(hs, on, 0);
-	holders_note(hs, "holders");
-	return hs;
+	table_holders(t, P_HOLDERS, hs, st);
 }
 
 static void
@@ -371,7 +347,8 @@ px_stat(struct table *t, const char *arg)
 	name_posix(arg, name);
 	if ((fd = px_look(name, &st)) == -1)
 		err(1, "stat %s", esc_name(name));
-	px_row(t, px_holders(&hs, t, &st), name, fd, &st);
+	px_row(t, posix_holders_shown(&hs, t, P_HOLDERS, &st, 0), name, fd,
+	    &st);
 	if (fd >= 0)
 		mq_close(fd);
 	holders_free(&hs);
@@ -392,7 +369,7 @@ px_ls(struct table *t)
 	if ((names = posix_names(MQ_DIR, "", 0, &n)) == NULL)
 		err(1, "ls %s", MQ_DIR);
 	dir.st_ino = 0;
-	h = px_holders(&hs, t, &dir);
+	h = posix_holders_shown(&hs, t, P_HOLDERS, &dir, 0);
 	for (i = 0; i < n; i++) {
 		if ((fd = px_look(names[i], &st)) == -1)
 			continue;	/* gone since the listing */
@@ -444,9 +421,7 @@ sv_create(const char *arg)
 static void
 sv_check(const char *arg)
 {
-	struct sysvkey k;
-
-	sysv_key(SYSV_MSG, arg, &k, 0);
+	sysv_check(SYSV_MSG, arg);
 }
 
 /* a message's limit is msgmax, and for a sender the queue's qbytes */
@@ -621,7 +596,7 @@ struct flavour {
 
 static const struct flavour posix = {
 	"NAME", "priority", "pq", "-%c needs -S (System V)", pcols,
-	px_create, px_check, px_open, px_send, px_recv, NULL, px_tryrecv,
+	px_create, posix_check, px_open, px_send, px_recv, NULL, px_tryrecv,
 	"IPC_MSG_PRIO", px_putback, px_rm, px_stat, px_ls,
 };
 
@@ -821,16 +796,9 @@ q_peek(int argc, char *argv[])
 static int
 q_rm(int argc, char *argv[])
 {
-	int i, j, rc = 0;
+	int i = opt_parse(argc, argv, "force sysv", NULL);
 
-	i = opt_parse(argc, argv, "force sysv", NULL);
-	if (i == argc)
-		usage_error("missing %s", FL->object);
-	for (j = i; j < argc; j++)
-		FL->check(argv[j]);	/* a bad one among them: none removed */
-	for (; i < argc; i++)
-		rc |= FL->rm(argv[i]);
-	return rc;
+	return opt_each(argc, argv, i, FL->object, FL->check, FL->rm);
 }
 
 static int

@@ -46,6 +46,8 @@ static const struct optdef run_opts[] = {
 
 enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_HOLDERS, P_NCOLS };
 
+static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
+
 static const struct col pcols[P_NCOLS + 1] = {
 	[P_NAME] = { "name", COL_STR, 1 },
 	[P_VALUE] = { "value", COL_NUM, 1 },
@@ -302,34 +304,12 @@ static void
 px_row(struct table *t, const struct holders *hs, const char *name,
     const struct stat *st)
 {
-	char *h;
-
 	table_row(t);
 	table_set(t, P_NAME, "%s", name);
 	if (table_shows(t, P_VALUE))
 		px_value(t, name);
-	table_set(t, P_MODE, "%04o", (unsigned)(st->st_mode & 07777));
-	table_owner(t, P_OWNER, P_GROUP, st->st_uid, st->st_gid);
-	if (hs != NULL) {
-		h = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
-		table_set(t, P_HOLDERS, "%s", h);
-		free(h);
-	}
-}
-
-/*
- * Who maps the semaphore (st_ino 0: any on /dev/shm), or NULL where
- * nobody asked: glibc maps it through a file since removed, so only
- * its inode tells which it is
- */
-static struct holders *
-px_holders(struct holders *hs, const struct table *t, const struct stat *on)
-{
-	if (!table_shows(t, P_HOLDERS))
-		return NULL;
-	posix_holders(hs, on, 1);
-	holders_note(hs, "holders");
-	return hs;
+	table_file(t, pfile, st);
+	table_holders(t, P_HOLDERS, hs, st);
 }
 
 static int
@@ -354,7 +334,8 @@ px_stat(struct table *t, const char *arg)
 	name_posix(arg, name);
 	if (px_look(name, &st) == -1)
 		err(1, "stat %s", esc_name(name));
-	px_row(t, px_holders(&hs, t, &st), name, &st);
+	/* glibc maps it through a file since removed: only its inode tells */
+	px_row(t, posix_holders_shown(&hs, t, P_HOLDERS, &st, 1), name, &st);
 	holders_free(&hs);
 }
 
@@ -370,7 +351,7 @@ px_ls(struct table *t)
 	    (names = posix_names(SEM_DIR, SEM_PREFIX, 0, &n)) == NULL)
 		err(1, "ls %s", SEM_DIR);
 	dir.st_ino = 0;
-	h = px_holders(&hs, t, &dir);
+	h = posix_holders_shown(&hs, t, P_HOLDERS, &dir, 1);
 	for (i = 0; i < n; i++)
 		if (px_look(names[i], &st) == 0)	/* else gone since */
 			px_row(t, h, names[i], &st);
@@ -484,9 +465,7 @@ sv_shown(const char *arg, char *buf)
 static void
 sv_check(const char *arg)
 {
-	struct sysvkey k;
-
-	sysv_key(SYSV_SEM, arg, &k, 0);
+	sysv_check(SYSV_SEM, arg);
 }
 
 /*
@@ -925,16 +904,9 @@ s_run(int argc, char *argv[])
 static int
 s_rm(int argc, char *argv[])
 {
-	int i, j, rc = 0;
+	int i = opt_parse(argc, argv, "force sysv", NULL);
 
-	i = opt_parse(argc, argv, "force sysv", NULL);
-	if (i == argc)
-		usage_error("missing %s", FL->object);
-	for (j = i; j < argc; j++)
-		FL->check(argv[j]);	/* a bad one among them: none removed */
-	for (; i < argc; i++)
-		rc |= FL->rm(argv[i]);
-	return rc;
+	return opt_each(argc, argv, i, FL->object, FL->check, FL->rm);
 }
 
 static int

@@ -52,6 +52,8 @@ static const struct optdef recv_opts[] = {
 enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
 	P_NCOLS };
 
+static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
+
 static const struct col pcols[P_NCOLS + 1] = {
 	[P_NAME] = { "name", COL_STR, 1 },
 	[P_SIZE] = { "size", COL_NUM, 1 },
@@ -292,30 +294,12 @@ static void
 fd_row(struct table *t, const char *name, const struct stat *st,
     struct holders *hs)
 {
-	char *h;
-
 	table_row(t);
 	table_set(t, P_NAME, "%s", name);
 	table_set(t, P_SIZE, "%jd", (intmax_t)st->st_size);
 	table_set(t, P_ALLOC, "%jd", (intmax_t)st->st_blocks * 512);
-	table_set(t, P_MODE, "%04o", (unsigned)(st->st_mode & 07777));
-	table_owner(t, P_OWNER, P_GROUP, st->st_uid, st->st_gid);
-	if (hs != NULL) {
-		h = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
-		table_set(t, P_HOLDERS, "%s", h);
-		free(h);
-	}
-}
-
-/* who opens or maps the object (st_ino 0: anything on its device) */
-static struct holders *
-fd_holders(struct holders *hs, const struct table *t, const struct stat *on)
-{
-	if (!table_shows(t, P_HOLDERS))
-		return NULL;
-	posix_holders(hs, on, 1);
-	holders_note(hs, "holders");
-	return hs;
+	table_file(t, pfile, st);
+	table_holders(t, P_HOLDERS, hs, st);
 }
 
 /* --- POSIX shared memory -------------------------------------------------- */
@@ -360,14 +344,6 @@ px_create(const char *arg, uintmax_t size)
 }
 
 static void
-px_check(const char *arg)
-{
-	char name[NAME_BUF];
-
-	name_posix(arg, name);
-}
-
-static void
 px_open(struct obj *o, const char *arg, int wr)
 {
 	name_posix(arg, o->pname);
@@ -395,7 +371,8 @@ px_stat(struct table *t, const char *arg)
 		err(1, "stat %s", esc_name(name));
 	if (!S_ISREG(st.st_mode))
 		errx(1, "stat %s: not shared memory", esc_name(name));
-	fd_row(t, name, &st, fd_holders(&hs, t, &st));
+	fd_row(t, name, &st,
+	    posix_holders_shown(&hs, t, P_HOLDERS, &st, 1));
 	holders_free(&hs);
 }
 
@@ -412,7 +389,7 @@ px_ls(struct table *t)
 	    (names = posix_names(SHM_DIR, "sem.", 1, &n)) == NULL)
 		err(1, "ls %s", SHM_DIR);
 	dir.st_ino = 0;
-	h = fd_holders(&hs, t, &dir);
+	h = posix_holders_shown(&hs, t, P_HOLDERS, &dir, 1);
 	for (i = 0; i < n; i++)
 		if (posix_look(SHM_DIR, "", names[i], &st) == 0 &&
 		    S_ISREG(st.st_mode))
@@ -522,7 +499,8 @@ fl_stat(struct table *t, const char *path)
 		err(1, "stat %s", esc_name(path));
 	if (!S_ISREG(st.st_mode))
 		errx(1, "stat %s: not a regular file", esc_name(path));
-	fd_row(t, path, &st, fd_holders(&hs, t, &st));
+	fd_row(t, path, &st,
+	    posix_holders_shown(&hs, t, P_HOLDERS, &st, 1));
 	holders_free(&hs);
 }
 
@@ -563,9 +541,7 @@ sv_create(const char *arg, uintmax_t size)
 static void
 sv_check(const char *arg)
 {
-	struct sysvkey k;
-
-	sysv_key(SYSV_SHM, arg, &k, 0);
+	sysv_check(SYSV_SHM, arg);
 }
 
 static void
@@ -742,8 +718,8 @@ struct flavour {
 };
 
 static const struct flavour posix = {
-	"NAME", "g", "", 1, pcols, px_create, px_check, px_open, fd_grow, fd_put,
-	fd_fill, fd_out, fd_close, px_rm, px_stat, px_ls,
+	"NAME", "g", "", 1, pcols, px_create, posix_check, px_open, fd_grow,
+	fd_put, fd_fill, fd_out, fd_close, px_rm, px_stat, px_ls,
 };
 
 static const struct flavour file = {
@@ -946,17 +922,12 @@ shm_recv(int argc, char *argv[])
 static int
 shm_rm(int argc, char *argv[])
 {
-	int i, j, rc = 0;
+	int i = opt_parse(argc, argv, "force sysv", file_opt);
 
-	i = opt_parse(argc, argv, "force sysv", file_opt);
-	if (i == argc)
+	if (i == argc)		/* before the flavour's options, as ever */
 		usage_error("missing %s", FL->object);
 	own_options();
-	for (j = i; j < argc; j++)
-		FL->check(argv[j]);	/* a bad one among them: none removed */
-	for (; i < argc; i++)
-		rc |= FL->rm(argv[i]);
-	return rc;
+	return opt_each(argc, argv, i, FL->object, FL->check, FL->rm);
 }
 
 static int

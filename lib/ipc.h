@@ -62,6 +62,8 @@ struct opts {
 extern struct opts opt;
 int	 opt_parse(int, char **, const char *, const struct optdef *);
 const char *opt_operand(int, char **, int, const char *);
+int	 opt_each(int, char **, int, const char *, void (*)(const char *),
+	    int (*)(const char *));
 
 /* num.c: numbers, sizes, durations, modes; usage error when malformed */
 uintmax_t num_uint(const char *, const char *, uintmax_t, uintmax_t);
@@ -205,6 +207,10 @@ int	 table_ls(const struct col *, void (*)(struct table *));
 /* cell.c: cells several commands fill alike */
 void	 table_owner(struct table *, int, int, uid_t, gid_t);
 void	 table_time(struct table *, int, time_t);
+void	 table_file(struct table *, const int [3], const struct stat *);
+struct holders;
+void	 table_holders(struct table *, int, const struct holders *,
+	    const struct stat *);
 
 /* esc.c: escaping for text cells and JSON strings */
 void	 esc_text(FILE *, const char *, int);
@@ -283,6 +289,7 @@ struct sysv_cols {
 	int key, mode, owner, group;	/* columns sysv_perm fills */
 };
 void	 sysv_key(int, const char *, struct sysvkey *, int);
+void	 sysv_check(int, const char *);
 int	 sysv_ctl(int, int, int, void *);
 int	 sysv_id(int, const struct sysvkey *);
 void	 sysv_print_id(int, int, int);
@@ -301,6 +308,9 @@ int	 posix_look(const char *, const char *, const char *, struct stat *);
 char	**posix_names(const char *, const char *, int, size_t *);
 void	 posix_holders(struct holders *, const struct stat *, int);
 int	 posix_rm(const char *, int (*)(const char *));
+void	 posix_check(const char *);
+struct holders *posix_holders_shown(struct holders *, const struct table *,
+	    int, const struct stat *, int);
 
 /*
  * child.c: commands run as children, as a shell runs them, and waited

@@ -280,3 +280,23 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 	check_conflicts();
 	return argc - nops - rest;
 }
+
+/*
+ * The operands from argv[i] on, each an object for act: every one is
+ * checked before the first is acted on, so a bad one among them changes
+ * nothing; then each is tried, and the failures or'd (rm a b c)
+ */
+int
+opt_each(int argc, char *argv[], int i, const char *what,
+    void (*check)(const char *), int (*act)(const char *))
+{
+	int j, rc = 0;
+
+	if (i == argc)
+		usage_error("missing %s", what);
+	for (j = i; j < argc; j++)
+		check(argv[j]);
+	for (; i < argc; i++)
+		rc |= act(argv[i]);
+	return rc;
+}

@@ -116,3 +116,27 @@ posix_rm(const char *arg, int (*unlink)(const char *))
 	warn("rm %s", esc_name(name));
 	return 1;
 }
+
+/* a name that cannot be one is a usage error; nothing is touched */
+void
+posix_check(const char *arg)
+{
+	char name[NAME_BUF];
+
+	name_posix(arg, name);
+}
+
+/*
+ * posix_holders for on, where the table shows column col; NULL where it
+ * does not, so nobody pays for a /proc scan no field needs
+ */
+struct holders *
+posix_holders_shown(struct holders *hs, const struct table *t, int col,
+    const struct stat *on, int maps)
+{
+	if (!table_shows(t, col))
+		return NULL;
+	posix_holders(hs, on, maps);
+	holders_note(hs, "holders");
+	return hs;
+}

@@ -50,6 +50,15 @@ sysv_key(int kind, const char *arg, struct sysvkey *k, int create)
 }
 
 
+/* arg as a key of an object that exists: a usage error where not one */
+void
+sysv_check(int kind, const char *arg)
+{
+	struct sysvkey k;
+
+	sysv_key(kind, arg, &k, 0);
+}
+
 /* IPC_STAT, IPC_SET or IPC_RMID, whatever the kind */
 int
 sysv_ctl(int kind, int id, int cmd, void *ds)

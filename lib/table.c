@@ -277,6 +277,28 @@ table_owner(struct table *t, int ocol, int gcol, uid_t uid, gid_t gid)
 		table_set(t, gcol, "%u", (unsigned)gid);
 }
 
+/* a file's mode, owner and group, as every kind shows them */
+void
+table_file(struct table *t, const int col[3], const struct stat *st)
+{
+	table_set(t, col[0], "%04o", (unsigned)(st->st_mode & 07777));
+	table_owner(t, col[1], col[2], st->st_uid, st->st_gid);
+}
+
+/* who holds the object st, where hs was read (NULL: not asked for) */
+void
+table_holders(struct table *t, int col, const struct holders *hs,
+    const struct stat *st)
+{
+	char *h;
+
+	if (hs == NULL)
+		return;
+	h = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
+	table_set(t, col, "%s", h);
+	free(h);
+}
+
 /* local time as 2026-11-25T14:24:40+0000; 0 (never) leaves it empty */
 void
 table_time(struct table *t, int col, time_t when)
