@@ -188,6 +188,7 @@ child_replace(char *const *argv)
 	signal(SIGPIPE, SIG_DFL);	/* verb_main ignored it for us only */
 	execvp(argv[0], argv);
 	errno = child_errno(argv[0], errno);
+	cleanup_run();			/* what we made for it is not needed */
 	child_fail(argv[0], errno == ENOENT ? 127 : 126);
 }
 

@@ -7,6 +7,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <limits.h>
 #include <stddef.h>
@@ -37,7 +38,8 @@ enum {
 	OPT_LONG = 256,			/* first code of a long-only option */
 	OPT_KILL = OPT_LONG + 60,	/* shared long-only ones: the last codes */
 	OPT_STOP,
-	OPT_NCODES = 320
+	OPT_NCODES = 320,
+	OPT_ARGS = 64			/* arguments kept of repeated options */
 };
 struct optdef {
 	int code;			/* the letter, or OPT_LONG + n */
@@ -58,10 +60,14 @@ struct opts {
 	const char *obj;		/* the object, as stdout errors name it */
 	const char *what;		/* -h or -V as given, before any verb */
 	const char *val[OPT_NCODES];	/* other options by code; flags: "" */
+	int ndashed;			/* operands after --, the last; -1: no -- */
+	size_t nargs;			/* every option's argument, in order */
+	struct { int code; const char *arg; } args[OPT_ARGS];
 };
 extern struct opts opt;
 int	 opt_parse(int, char **, const char *, const struct optdef *);
 const char *opt_operand(int, char **, int, const char *);
+size_t	 opt_all(int, const char **, size_t);
 int	 opt_each(int, char **, int, const char *, void (*)(const char *),
 	    int (*)(const char *));
 
@@ -373,5 +379,55 @@ const char *sig_name(int, char *, size_t);
 const char *sig_action(int);
 const char *sig_descr(int);
 const char *sig_code(int, int, char *, size_t);
+
+/* addr.c: socket addresses, parsed whole; a usage error when malformed */
+enum { ADDR_PATH, ADDR_ABSTRACT, ADDR_TCP, ADDR_UDP };
+#define ADDR_BIND	1		/* addr_parse: port 0 (a free one) allowed */
+#define ADDR_BUF	160		/* "[v6]:port", "@" + a sun_path name */
+struct addr {
+	const char *arg;		/* as given */
+	int kind;			/* ADDR_PATH ... */
+	int type;			/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	const char *path;		/* a path, or an abstract name */
+	unsigned port;
+	struct sockaddr_storage sa;
+	socklen_t len;
+};
+int	 addr_type(const char *);
+const char *addr_type_name(int);
+void	 addr_parse(const char *, int, int, struct addr *);
+void	 addr_str(const struct sockaddr *, socklen_t, char *, size_t);
+
+/* sock.c: sockets connected to an address, or bound to one */
+int	 sock_open(const struct addr *);
+int	 sock_connect(const struct addr *, const struct deadline *);
+int	 sock_bind(struct addr *, mode_t, int);
+const char *sock_bind_why(int);
+
+/* udiag.c: every Unix socket, from NETLINK_SOCK_DIAG (unix_diag) */
+#define USOCK_LISTEN	10		/* the states as TCP's: TCP_LISTEN */
+#define USOCK_CONNECTED	1		/* TCP_ESTABLISHED */
+#define USOCK_CONNECTING 2		/* TCP_SYN_SENT */
+#define USOCK_UNCONNECTED 7		/* TCP_CLOSE */
+struct usock {
+	ino_t ino;			/* the socket's own inode */
+	int type, state;
+	char name[110];			/* as bound; abstract: a NUL first */
+	size_t namelen;			/* 0: not bound */
+	dev_t vdev;			/* the socket file's, when bound to one */
+	ino_t vino;
+	ino_t peer;			/* the other end's inode, or 0 */
+	uint32_t rq, wq;		/* queued; a listener: backlog now, max */
+	uid_t uid;
+	int has_uid;
+};
+int	 udiag_each(int (*)(const struct usock *, void *), void *);
+int	 udiag_bound(const struct stat *, struct usock *);
+
+/* fdpass.c: descriptors passed over Unix sockets, and peer credentials */
+#define FDPASS_MAX	253		/* SCM_MAX_FD: the most one message takes */
+ssize_t	 fdpass_send(int, const void *, size_t, const int *, size_t);
+ssize_t	 fdpass_recv(int, void *, size_t, int *, size_t *);
+int	 fdpass_place(const int *, size_t);
 
 #endif

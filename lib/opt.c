@@ -168,6 +168,32 @@ set_shared(int c, const char *arg)
 }
 
 static void
+set_opt(int c, const char *arg)
+{
+	set_shared(c, arg);
+	if (c < OPT_NCODES)
+		opt.val[c] = arg ? arg : "";
+	if (arg == NULL)
+		return;
+	if (opt.nargs == OPT_ARGS)
+		usage_error("more than %d options with arguments", OPT_ARGS);
+	opt.args[opt.nargs].code = c;
+	opt.args[opt.nargs++].arg = arg;
+}
+
+/* every argument given to option code, in order (--pass-fd 3 --pass-fd 4) */
+size_t
+opt_all(int code, const char **v, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < opt.nargs && n < max; i++)
+		if (opt.args[i].code == code)
+			v[n++] = opt.args[i].arg;
+	return n;
+}
+
+static void
 check_conflicts(void)
 {
 	if (opt.lines && opt.null)
@@ -266,14 +292,13 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 			verb_help(defs, n);
 		else if (c == '?' || c == ':')
 			bad_option(c, argv[optind - 1]);
-		else {
-			set_shared(c, optarg);
-			if (c < OPT_NCODES)
-				opt.val[c] = optarg ? optarg : "";
-		}
+		else
+			set_opt(c, optarg);
 	}
 	/* then what follows --, and all of them at the end of argv */
 	rest = argc - optind;
+	opt.ndashed = optind > 1 && optind <= argc &&
+	    strcmp(argv[optind - 1], "--") == 0 ? rest : -1;
 	memmove(argv + 1 + nops, argv + optind, (size_t)rest * sizeof(*argv));
 	memmove(argv + argc - nops - rest, argv + 1,
 	    (size_t)(nops + rest) * sizeof(*argv));

@@ -1,0 +1,821 @@
+/* ipc-sock: Unix sockets (path and abstract), TCP and UDP. */
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+#define LISTEN_MAX	64		/* listen -e: connections served at once */
+#define LINE_BUF	(1 << 16)	/* recv of lines: the longest line */
+#define NAMES_MAX	FDPASS_MAX	/* activate: addresses at most */
+
+enum { O_TYPE = OPT_LONG, O_PASSFD, O_TAKEFD, O_NAME };
+
+static const struct optdef type_opt[] = {
+	{ O_TYPE, "type", "TYPE", "stream (default), dgram or seqpacket" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef listen_opts[] = {
+	{ '1', "once", NULL, "serve one connection, then exit" },
+	{ 'n', "max", "MAX", "-e: connections served at once (default 64)" },
+	{ O_TYPE, "type", "TYPE", "stream (default) or seqpacket" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef activate_opts[] = {
+	{ O_NAME, "name", "NAME", "LISTEN_FDNAMES entry of each ADDR, in order" },
+	{ O_TYPE, "type", "TYPE", "stream (default), dgram or seqpacket" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef send_opts[] = {
+	{ O_PASSFD, "pass-fd", "N", "pass open descriptor N (SCM_RIGHTS)" },
+	{ O_TYPE, "type", "TYPE", "stream (default), dgram or seqpacket" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef recv_opts[] = {
+	{ O_TAKEFD, "take-fd", NULL,
+	    "exec CMD with the descriptors received as fd 3, 4, ..." },
+	{ O_TYPE, "type", "TYPE", "stream (default), dgram or seqpacket" },
+	{ 0, NULL, NULL, NULL }
+};
+
+/* ADDR from the operand, as --type and the verb allow */
+static void
+parse_addr(const char *s, int flags, struct addr *a)
+{
+	addr_parse(s, opt.val[O_TYPE] ? addr_type(opt.val[O_TYPE]) : 0, flags,
+	    a);
+	opt.obj = s;
+}
+
+/* the one ADDR operand at argv[i] */
+static void
+one_addr(int argc, char *argv[], int i, int flags, struct addr *a)
+{
+	parse_addr(opt_operand(argc, argv, i, "ADDR"), flags, a);
+}
+
+static void __attribute__((noreturn))
+failed(const struct addr *a, const char *doing)
+{
+	if (errno == ETIMEDOUT)
+		errx(EXIT_TIMEOUT, "%s %s: timed out %s", opt.verb->name,
+		    esc_name(a->arg), doing);
+	err(1, "%s %s", opt.verb->name, esc_name(a->arg));
+}
+
+static int
+connect_to(const struct addr *a, const struct deadline *d)
+{
+	int fd;
+
+	if ((fd = sock_connect(a, d)) == -1)
+		failed(a, "connecting");
+	return fd;
+}
+
+static int
+bind_to(struct addr *a, int backlog)
+{
+	int fd;
+
+	if ((fd = sock_bind(a, opt.has_mode ? opt.mode : 0600, backlog)) == -1)
+		errx(1, "%s %s: %s", opt.verb->name, esc_name(a->arg),
+		    sock_bind_why(errno));
+	return fd;
+}
+
+/* a connection from the listener, waited for as -t allows */
+static int
+accept_one(int lfd, const struct addr *a, const struct deadline *d)
+{
+	int fd;
+
+	msgout_flush();
+	for (;;) {
+		if (wait_fd(lfd, POLLIN, d) == -1)
+			failed(a, "waiting for a connection");
+		if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) != -1)
+			return fd;
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			failed(a, "");
+	}
+}
+
+/* --- send --- */
+
+/* every --pass-fd, each an open descriptor; a usage error otherwise */
+static size_t
+pass_fds(int *fds)
+{
+	const char *v[FDPASS_MAX];
+	size_t i, n = opt_all(O_PASSFD, v, FDPASS_MAX);
+
+	for (i = 0; i < n; i++) {
+		fds[i] = (int)num_int(v[i], "--pass-fd", 0, INT_MAX);
+		if (fcntl(fds[i], F_GETFD) == -1)
+			usage_error("--pass-fd %s: %s", v[i], strerror(errno));
+	}
+	return n;
+}
+
+struct out {
+	int fd;
+	const struct addr *a;
+	const struct deadline *d;
+	const int *fds;			/* to go with the first message */
+	size_t nfds;
+};
+
+/* one datagram or record; descriptors with the first */
+static int
+put_dgram(void *arg, const char *p, size_t len)
+{
+	struct out *o = arg;
+	ssize_t n;
+
+	for (;;) {
+		n = fdpass_send(o->fd, p, len, o->fds, o->nfds);
+		if (n >= 0)
+			break;
+		if (errno != EAGAIN && errno != ENOBUFS)
+			return -1;
+		if (wait_fd(o->fd, POLLOUT, o->d) == -1)
+			return -1;
+	}
+	o->nfds = 0;
+	return 0;
+}
+
+/* the largest datagram the kernel takes from this socket */
+static size_t
+dgram_limit(const struct out *o, const char **name)
+{
+	socklen_t l = sizeof(int);
+	int sndbuf = 0;
+
+	if (o->a->kind == ADDR_UDP) {
+		*name = "UDP";
+		return o->a->sa.ss_family == AF_INET6 ? 65527 : 65507;
+	}
+	*name = "SO_SNDBUF";
+	getsockopt(o->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &l);
+	return sndbuf > 64 ? (size_t)sndbuf - 32 : 0;
+}
+
+static void
+send_dgrams(struct out *o, char **operands)
+{
+	struct msgdest dest = { o->a->arg, 0, NULL, put_dgram, o };
+
+	dest.limit = dgram_limit(o, &dest.limitname);
+	if (o->nfds > 0 && *operands == NULL) {
+		if (put_dgram(o, "", 0) == -1)
+			failed(o->a, "waiting for room");
+		return;
+	}
+	msgin_send(&dest, operands);
+}
+
+static void
+stream_failed(const struct addr *a, int e)
+{
+	errno = e;
+	failed(a, "waiting for room");
+}
+
+/* operands, lines or records, each framed as echo and printf '%s\0' do */
+static void
+send_framed(struct out *o, char **operands)
+{
+	struct batch b = { .fd = o->fd, .d = o->d };
+	char term = opt.null ? '\0' : '\n';
+	int r;
+
+	if (*operands == NULL) {
+		if ((r = batch_stream(&b, 0, term)) == -2)
+			err(1, "send %s: stdin", esc_name(o->a->arg));
+		if (r == -1)
+			stream_failed(o->a, errno);
+		return;
+	}
+	for (; *operands != NULL; operands++)
+		if (batch_put(&b, *operands, strlen(*operands), term) == -1)
+			stream_failed(o->a, errno);
+	if (batch_flush(&b) == -1)
+		stream_failed(o->a, errno);
+}
+
+/*
+ * A byte stream: descriptors ride on the first byte, and with no MSG a
+ * lone NUL carries them (a stream cannot carry them on nothing).
+ */
+static void
+send_stream(struct out *o, char **operands)
+{
+	struct copy c = { .dout = o->d };
+
+	if (o->nfds > 0 && *operands == NULL && !opt.lines && !opt.null) {
+		if (put_dgram(o, "", 1) == -1)
+			failed(o->a, "waiting for room");
+		return;
+	}
+	if (o->nfds > 0 && put_dgram(o, "", 0) == -1)
+		failed(o->a, "waiting for room");
+	if (*operands != NULL || opt.lines || opt.null) {
+		send_framed(o, operands);
+		return;
+	}
+	if (copy_stream(0, o->fd, &c) == 0)
+		return;
+	if (c.failed == COPY_IN)
+		err(1, "send %s: stdin", esc_name(o->a->arg));
+	stream_failed(o->a, errno);
+}
+
+static int
+sock_send(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "timeout lines null", send_opts);
+	int fds[FDPASS_MAX];
+	struct deadline d;
+	struct addr a;
+	struct out o = { .a = &a, .d = &d, .fds = fds };
+
+	if (i == argc)
+		usage_error("missing ADDR");
+	parse_addr(argv[i++], 0, &a);
+	o.nfds = pass_fds(fds);
+	if (o.nfds > 0 && (a.kind == ADDR_TCP || a.kind == ADDR_UDP))
+		usage_error("--pass-fd: %s is not a Unix socket", a.arg);
+	deadline_set(&d, opt.timeout);
+	o.fd = connect_to(&a, &d);
+	if (opt.timeout != TIMEOUT_NONE)
+		fcntl(o.fd, F_SETFL, fcntl(o.fd, F_GETFL) | O_NONBLOCK);
+	if (a.type == SOCK_STREAM)
+		send_stream(&o, argv + i);
+	else
+		send_dgrams(&o, argv + i);
+	if (a.type == SOCK_STREAM && shutdown(o.fd, SHUT_WR) == -1 &&
+	    errno != ENOTCONN)
+		failed(&a, "");
+	close(o.fd);
+	return 0;
+}
+
+/* --- recv --- */
+
+struct peer {
+	char pid[16], uid[16], gid[16];
+	char addr[ADDR_BUF];
+	struct meta m[4];
+	size_t n;
+};
+
+/* -v and -j: who sent it, as the socket says */
+static void
+peer_meta(struct peer *p, const struct ucred *uc, const struct sockaddr *sa,
+    socklen_t len)
+{
+	p->n = 0;
+	if (uc != NULL) {
+		p->m[p->n++] = (struct meta){ "pid", NULL, uc->pid };
+		p->m[p->n++] = (struct meta){ "uid", NULL, uc->uid };
+		p->m[p->n++] = (struct meta){ "gid", NULL, uc->gid };
+	}
+	if (sa != NULL && len > 0) {
+		addr_str(sa, len, p->addr, sizeof(p->addr));
+		p->m[p->n++] = (struct meta){ "addr", p->addr, 0 };
+	}
+}
+
+static void
+conn_meta(int fd, const struct addr *a, struct peer *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss), cl = sizeof(struct ucred);
+	struct ucred uc;
+
+	if (a->kind == ADDR_TCP) {
+		getpeername(fd, (struct sockaddr *)&ss, &len);
+		peer_meta(p, NULL, (struct sockaddr *)&ss, len);
+	} else if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &cl) == 0)
+		peer_meta(p, &uc, NULL, 0);
+	else
+		peer_meta(p, NULL, NULL, 0);
+}
+
+/* stdout failed after bytes were taken from the socket: they are gone */
+static void
+lost(const struct addr *a, uintmax_t n)
+{
+	if (n == 0)
+		stdout_failed();
+	err(1, "recv %s: stdout (%ju bytes taken from the socket were lost)",
+	    esc_name(a->arg), n);
+}
+
+/* a connection's bytes to stdout, to its end */
+static int
+copy_conn(int fd, const struct addr *a, const struct deadline *d)
+{
+	struct copy c = { .din = d };
+
+	if (copy_stream(fd, STDOUT_FILENO, &c) == 0)
+		return 0;
+	if (c.failed == COPY_OUT)
+		lost(a, c.lost);
+	if (errno == ETIMEDOUT)
+		return msgout_timeout(a->arg, c.done);
+	warn("recv %s: the peer", esc_name(a->arg));
+	return 1;
+}
+
+struct lines {
+	char buf[LINE_BUF];
+	size_t len;
+	int eof;
+};
+
+/* the next line of the connection, newline dropped: 1, 0 at its end */
+static int
+next_line(int fd, struct lines *l, const struct addr *a,
+    const struct deadline *d, size_t *len)
+{
+	char *nl;
+	ssize_t n;
+
+	for (;;) {
+		if ((nl = memchr(l->buf, '\n', l->len)) != NULL) {
+			*len = (size_t)(nl - l->buf);
+			return 1;
+		}
+		if (l->eof) {
+			*len = l->len;
+			return l->len > 0;
+		}
+		if (l->len == sizeof(l->buf))
+			errx(1, "recv %s: a line longer than %d bytes",
+			    esc_name(a->arg), LINE_BUF);
+		msgout_flush();
+		if (wait_fd(fd, POLLIN, d) == -1)
+			failed(a, "waiting for a line");
+		n = read(fd, l->buf + l->len, sizeof(l->buf) - l->len);
+		if (n < 0 && errno != EINTR && errno != EAGAIN)
+			failed(a, "");
+		if (n > 0)
+			l->len += (size_t)n;
+		l->eof = n == 0;
+	}
+}
+
+static void
+drop_line(struct lines *l, size_t len)
+{
+	len = len < l->len ? len + 1 : len;
+	memmove(l->buf, l->buf + len, l->len - len);
+	l->len -= len;
+}
+
+/* -c N, -v, -j on a stream: each line a message */
+static uintmax_t
+recv_lines(int fd, const struct addr *a, const struct deadline *d,
+    uintmax_t want)
+{
+	static struct lines l;
+	struct peer p;
+	uintmax_t got = 0;
+	size_t len;
+
+	conn_meta(fd, a, &p);
+	l.len = 0;
+	l.eof = 0;
+	while (got < want && next_line(fd, &l, a, d, &len) == 1) {
+		msgout(p.m, p.n, l.buf, len);
+		drop_line(&l, len);
+		got++;
+	}
+	return got;
+}
+
+/* a stream socket: a connection to its end; -f: one after another */
+static int
+recv_stream(int lfd, const struct addr *a, const struct deadline *d)
+{
+	uintmax_t got = 0, want = opt.count ? opt.count : UINTMAX_MAX;
+	int fd, r;
+
+	do {
+		stdout_ready();
+		fd = accept_one(lfd, a, d);
+		if (opt.count || opt.verbose || opt.json)
+			got += recv_lines(fd, a, d, want - got);
+		else if ((r = copy_conn(fd, a, d)) != 0)
+			return r;
+		close(fd);
+	} while (opt.follow || (opt.count && got < want));
+	return 0;
+}
+
+struct dgram {
+	int fd;
+	const struct addr *a;
+	const struct deadline *d;
+	char *buf;
+	size_t cap;
+};
+
+/* the next datagram's length, waited for; it stays in the socket */
+static size_t
+dgram_peek(struct dgram *g)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = recv(g->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (n >= 0)
+			return (size_t)n;
+		if (errno != EAGAIN && errno != EINTR)
+			failed(g->a, "");
+		msgout_flush();
+		if (wait_fd(g->fd, POLLIN, g->d) == -1)
+			failed(g->a, "waiting for a message");
+		stdout_ready();
+	}
+}
+
+/* take one datagram, with who sent it, into g->buf */
+static size_t
+dgram_take(struct dgram *g, struct peer *p)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } c;
+	struct sockaddr_storage ss;
+	struct iovec iov;
+	struct msghdr mh = { &ss, sizeof(ss), &iov, 1, c.b, sizeof(c.b), 0 };
+	struct cmsghdr *h;
+	size_t len = dgram_peek(g);
+	ssize_t n;
+
+	if (len + 1 > g->cap && (g->buf = realloc(g->buf, g->cap = len + 1))
+	    == NULL)
+		err(1, NULL);
+	iov = (struct iovec){ g->buf, g->cap };
+	if ((n = recvmsg(g->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1)
+		failed(g->a, "");
+	h = CMSG_FIRSTHDR(&mh);
+	peer_meta(p, h != NULL && h->cmsg_type == SCM_CREDENTIALS ?
+	    (struct ucred *)CMSG_DATA(h) : NULL, (struct sockaddr *)&ss,
+	    mh.msg_namelen);
+	return (size_t)n;
+}
+
+/* datagrams and records: one message each, -c N of them, or -f */
+static int
+recv_dgrams(int fd, const struct addr *a, const struct deadline *d)
+{
+	struct dgram g = { fd, a, d, NULL, 0 };
+	uintmax_t got = 0, want = opt.count ? opt.count : 1;
+	struct peer p;
+	size_t len;
+
+	while (opt.follow || got < want) {
+		len = dgram_take(&g, &p);
+		if (len == 0 && a->type == SOCK_SEQPACKET) {
+			char empty[1];
+
+			if (recv(fd, empty, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+				break;	/* the peer closed: no more records */
+		}
+		msgout(p.m, p.n, g.buf, len);
+		got++;
+	}
+	free(g.buf);
+	msgout_flush();
+	return 0;
+}
+
+static int
+take_fds(int lfd, const struct addr *a, const struct deadline *d,
+    char **cmd)
+{
+	int fds[FDPASS_MAX], fd = lfd;
+	char byte[256];
+	size_t n;
+
+	if (a->type != SOCK_DGRAM)
+		fd = accept_one(lfd, a, d);
+	do {
+		if (wait_fd(fd, POLLIN, d) == -1)
+			failed(a, "waiting for descriptors");
+	} while (fdpass_recv(fd, byte, sizeof(byte), fds, &n) == -1 &&
+	    errno == EAGAIN);
+	if (n == 0)
+		errx(125, "recv %s: no descriptor came with the message",
+		    esc_name(a->arg));
+	if (fdpass_place(fds, n) == -1)
+		err(125, "recv %s: placing the descriptors", esc_name(a->arg));
+	cleanup_run();
+	child_replace(cmd);
+}
+
+static int
+sock_recv(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "timeout count follow verbose null raw "
+	    "json mode", recv_opts), fd, one = 1, ncmd = opt.ndashed;
+	struct deadline d;
+	struct addr a;
+
+	if (opt.val[O_TAKEFD] != NULL && ncmd <= 0)
+		usage_error("--take-fd needs -- CMD...");
+	if (opt.val[O_TAKEFD] == NULL && ncmd > 0)
+		usage_error("-- CMD goes with --take-fd");
+	one_addr(argc - (ncmd > 0 ? ncmd : 0), argv, i, ADDR_BIND, &a);
+	deadline_set(&d, opt.timeout);
+	fd = bind_to(&a, SOMAXCONN);
+	if (a.kind != ADDR_TCP && a.kind != ADDR_UDP)
+		setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	if (ncmd > 0)
+		return take_fds(fd, &a, &d, argv + argc - ncmd);
+	stdout_ready();
+	if (a.type == SOCK_STREAM)
+		return recv_stream(fd, &a, &d);
+	if (a.type == SOCK_SEQPACKET) {
+		int cfd = accept_one(fd, &a, &d);
+
+		close(fd);
+		return recv_dgrams(cfd, &a, &d);
+	}
+	return recv_dgrams(fd, &a, &d);
+}
+
+/* --- connect --- */
+
+/*
+ * Both ways at once: a child copies stdin to the socket and shuts its
+ * writing side down at the end; we copy the socket to stdout. Done when
+ * both are.
+ */
+static int
+sock_connect_(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "timeout", type_opt), fd, st, rc;
+	struct deadline d;
+	struct copy c = { .din = &d };
+	struct addr a;
+	pid_t pid;
+
+	one_addr(argc, argv, i, 0, &a);
+	deadline_set(&d, opt.timeout);
+	fd = connect_to(&a, &d);
+	if ((pid = fork()) == -1)
+		err(1, "connect %s: fork", esc_name(a.arg));
+	if (pid == 0) {
+		c = (struct copy){ .dout = &d };
+		if (copy_stream(STDIN_FILENO, fd, &c) == -1)
+			failed(&a, c.failed == COPY_IN ? "reading stdin" :
+			    "waiting for room");
+		if (shutdown(fd, SHUT_WR) == -1 && errno != ENOTCONN)
+			failed(&a, "");
+		_exit(0);
+	}
+	rc = copy_stream(fd, STDOUT_FILENO, &c) == 0 ? 0 :
+	    c.failed == COPY_OUT ? (lost(&a, c.lost), 1) :
+	    errno == ETIMEDOUT ? msgout_timeout(a.arg, c.done) :
+	    (warn("connect %s", esc_name(a.arg)), 1);
+	if (rc != 0)
+		kill(pid, SIGTERM);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return rc != 0 ? rc : child_status(st);
+}
+
+/* --- listen --- */
+
+struct conn_env {
+	char pid[32], uid[32], gid[32], addr[ADDR_BUF + 16];
+	char *env[5];
+};
+
+/* IPC_PEER_*: who is at the other end, as the kernel says */
+static void
+conn_env(int fd, const struct addr *a, struct conn_env *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss), cl = sizeof(struct ucred);
+	struct ucred uc;
+	char buf[ADDR_BUF] = "";
+	size_t n = 0;
+
+	if (a->kind != ADDR_TCP &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &cl) == 0) {
+		snprintf(e->pid, sizeof(e->pid), "IPC_PEER_PID=%ld", (long)uc.pid);
+		snprintf(e->uid, sizeof(e->uid), "IPC_PEER_UID=%lu",
+		    (unsigned long)uc.uid);
+		snprintf(e->gid, sizeof(e->gid), "IPC_PEER_GID=%lu",
+		    (unsigned long)uc.gid);
+		e->env[n++] = e->pid;
+		e->env[n++] = e->uid;
+		e->env[n++] = e->gid;
+	}
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    (a->kind == ADDR_TCP || len > sizeof(sa_family_t)))
+		addr_str((struct sockaddr *)&ss, len, buf, sizeof(buf));
+	snprintf(e->addr, sizeof(e->addr), "IPC_PEER_ADDR=%s", buf);
+	e->env[n++] = e->addr;
+	e->env[n] = NULL;
+}
+
+/* without -e: each connection's bytes to stdout, one after another */
+static int
+listen_out(int lfd, const struct addr *a)
+{
+	int fd, r;
+
+	do {
+		stdout_ready();
+		fd = accept_one(lfd, a, NULL);
+		if ((r = copy_conn(fd, a, NULL)) != 0)
+			return r;
+		close(fd);
+	} while (opt.val['1'] == NULL);
+	return 0;
+}
+
+static void
+serve_one(struct children *c, int lfd, const struct addr *a)
+{
+	struct conn_env e;
+	struct child ch = { .sh = opt.exec, .env = e.env, .pgid = CHILD_OURS };
+	int fd;
+
+	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			warn("listen %s: accept", esc_name(a->arg));
+		return;
+	}
+	conn_env(fd, a, &e);
+	ch.in = ch.out = fd;
+	if (child_start(c, &ch) == -1)
+		warn("listen %s: fork", esc_name(a->arg));
+	close(fd);
+}
+
+/* reap what has ended; the last status, or -1 with c->sig set */
+static int
+reap_all(struct children *c, int *last)
+{
+	struct deadline now;
+	pid_t pid;
+
+	deadline_set(&now, 0);
+	while ((pid = child_wait(c, &now, last)) > 0)
+		;
+	return pid == 0 ? -1 : 0;
+}
+
+/* -e CMD: a child per connection, at most -n of them at once */
+static int
+listen_exec(int lfd, const struct addr *a, size_t max)
+{
+	struct children c;
+	struct pollfd p[2];
+	int st = 0, served = 0, once = opt.val['1'] != NULL;
+
+	if (child_init(&c, max) == -1)
+		err(1, "listen %s", esc_name(a->arg));
+	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
+	while (c.sig == 0 && (!once || !served || c.n > 0)) {
+		p[0] = (struct pollfd){ c.fd, POLLIN, 0 };
+		p[1] = (struct pollfd){ lfd, POLLIN, 0 };
+		if (poll(p, c.n < c.max && !(once && served) ? 2 : 1, -1) == -1 &&
+		    errno != EINTR)
+			err(1, "listen %s: poll", esc_name(a->arg));
+		if (p[0].revents && reap_all(&c, &st) == -1)
+			break;
+		if (c.n < c.max && !(once && served) && (p[1].revents & POLLIN)) {
+			serve_one(&c, lfd, a);
+			served = c.n > 0 || served;
+		}
+	}
+	close(lfd);
+	while (c.n > 0 && child_wait(&c, NULL, &st) != -1)
+		;
+	child_fini(&c);
+	if (c.sig != 0)
+		raise(c.sig);
+	return once ? st : 0;
+}
+
+static int
+sock_listen(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "exec mode", listen_opts), fd;
+	size_t max = LISTEN_MAX;
+	struct addr a;
+
+	one_addr(argc, argv, i, ADDR_BIND, &a);
+	if (a.type == SOCK_DGRAM)
+		usage_error("%s: a datagram socket has no connections to "
+		    "serve (recv takes its messages)", a.arg);
+	if (opt.val['n'] != NULL && opt.exec == NULL)
+		usage_error("-n goes with -e");
+	if (opt.val['n'] != NULL)
+		max = (size_t)num_uint(opt.val['n'], "-n", 1, 65536);
+	fd = bind_to(&a, SOMAXCONN);
+	if (opt.exec == NULL)
+		return listen_out(fd, &a);
+	return listen_exec(fd, &a, max);
+}
+
+/* --- activate --- */
+
+/* LISTEN_FDNAMES: --name for each, in order; "unknown" for the rest */
+static char *
+fd_names(size_t n)
+{
+	const char *v[NAMES_MAX];
+	size_t k = opt_all(O_NAME, v, NAMES_MAX), i, len = 32;
+	char *s;
+
+	if (k > n)
+		usage_error("%zu --name for %zu ADDR", k, n);
+	for (i = 0; i < k; i++) {
+		if (*v[i] == '\0' || strchr(v[i], ':') != NULL)
+			usage_error("--name '%s': empty or with a colon", v[i]);
+		len += strlen(v[i]) + 8;
+	}
+	if ((s = malloc(len + n * 8)) == NULL)
+		err(125, NULL);
+	strlcpy(s, "LISTEN_FDNAMES=", len + n * 8);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(s, ":", len + n * 8);
+		strlcat(s, i < k ? v[i] : "unknown", len + n * 8);
+	}
+	return s;
+}
+
+static int
+sock_activate(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "mode", activate_opts), ncmd = opt.ndashed;
+	struct addr a[NAMES_MAX];
+	int fds[NAMES_MAX];
+	char n[32], pid[32], *names;
+	size_t k, na;
+
+	if (ncmd <= 0)
+		usage_error("missing -- CMD...");
+	na = (size_t)(argc - ncmd - i);
+	if (na == 0)
+		usage_error("missing ADDR");
+	if (na > NAMES_MAX)
+		usage_error("more than %d ADDR", NAMES_MAX);
+	for (k = 0; k < na; k++)
+		parse_addr(argv[i + (int)k], ADDR_BIND, &a[k]);
+	names = fd_names(na);
+	for (k = 0; k < na; k++)
+		if ((fds[k] = sock_bind(&a[k], opt.has_mode ? opt.mode : 0600,
+		    SOMAXCONN)) == -1)
+			errx(125, "activate %s: %s", esc_name(a[k].arg),
+			    sock_bind_why(errno));
+	if (fdpass_place(fds, na) == -1)
+		err(125, "activate: placing the descriptors");
+	snprintf(n, sizeof(n), "LISTEN_FDS=%zu", na);
+	snprintf(pid, sizeof(pid), "LISTEN_PID=%ld", (long)getpid());
+	if (putenv(n) != 0 || putenv(pid) != 0 || putenv(names) != 0)
+		err(125, "activate");
+	child_replace(argv + argc - ncmd);
+}
+
+static const struct verb verbs[] = {
+	{ "listen", sock_listen, "listen [-1] [-e CMD] [-n MAX] [-m MODE] "
+	    "[--type TYPE] ADDR" },
+	{ "activate", sock_activate, "activate [--name NAME]... [-m MODE] "
+	    "[--type TYPE] ADDR... -- CMD..." },
+	{ "connect", sock_connect_, "connect [-t DUR] [--type TYPE] ADDR" },
+	{ "send", sock_send, "send [-t DUR] [-l|-0] [--pass-fd N]... "
+	    "[--type TYPE] ADDR [MSG...]" },
+	{ "recv", sock_recv, "recv [-t DUR] [-c N|-f] [-v] [-j] [-0|-r] "
+	    "[-m MODE] [--type TYPE] [--take-fd] ADDR [-- CMD...]" },
+	{ NULL, NULL, NULL }
+};
+
+int
+main(int argc, char *argv[])
+{
+	return verb_main(verbs, argc, argv);
+}

@@ -1,0 +1,184 @@
+/*
+ * Every Unix socket on the system, from NETLINK_SOCK_DIAG: its inode,
+ * type, state, bound name, the file it is bound to (dev, inode) and its
+ * peer. /proc/net/unix has no file and no peer, so only this can tie a
+ * socket file to its listener without connecting to it, which the
+ * listener would see.
+ */
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+#define DIAG_BUF	(1 << 15)
+
+static int
+diag_ask(int fd)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct unix_diag_req r;
+	} req;
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.r.sdiag_family = AF_UNIX;
+	req.r.udiag_states = ~0U;
+	req.r.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER |
+	    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+	return sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nl,
+	    sizeof(nl)) == (ssize_t)sizeof(req) ? 0 : -1;
+}
+
+/* the kernel's dev_t, as unix_diag gives it: 12 bits major, 20 minor */
+static dev_t
+kdev(uint32_t d)
+{
+	return makedev(d >> 20, d & 0xfffff);
+}
+
+static void
+diag_attr(struct usock *u, const struct rtattr *a)
+{
+	const struct unix_diag_vfs *v = RTA_DATA(a);
+	const struct unix_diag_rqlen *q = RTA_DATA(a);
+	size_t n = RTA_PAYLOAD(a);
+
+	switch (a->rta_type) {
+	case UNIX_DIAG_NAME:
+		u->namelen = n < sizeof(u->name) - 1 ? n : sizeof(u->name) - 1;
+		memcpy(u->name, RTA_DATA(a), u->namelen);
+		u->name[u->namelen] = '\0';
+		break;
+	case UNIX_DIAG_VFS:
+		u->vdev = kdev(v->udiag_vfs_dev);
+		u->vino = v->udiag_vfs_ino;
+		break;
+	case UNIX_DIAG_PEER:
+		u->peer = *(const uint32_t *)RTA_DATA(a);
+		break;
+	case UNIX_DIAG_RQLEN:
+		u->rq = q->udiag_rqueue;
+		u->wq = q->udiag_wqueue;
+		break;
+	case UNIX_DIAG_UID:
+		u->uid = *(const uint32_t *)RTA_DATA(a);
+		u->has_uid = 1;
+		break;
+	}
+}
+
+static void
+diag_msg(struct usock *u, const struct nlmsghdr *h)
+{
+	const struct unix_diag_msg *m = NLMSG_DATA(h);
+	const struct rtattr *a = (const struct rtattr *)(m + 1);
+	int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+
+	memset(u, 0, sizeof(*u));
+	u->ino = m->udiag_ino;
+	u->type = m->udiag_type;
+	u->state = m->udiag_state;
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		diag_attr(u, a);
+}
+
+/* one datagram of the dump: 1 at its end, 0 for more, -1 with errno */
+static int
+diag_read(int fd, char *buf, int (*fn)(const struct usock *, void *),
+    void *arg)
+{
+	struct nlmsghdr *h;
+	struct usock u;
+	ssize_t n;
+
+	if ((n = recv(fd, buf, DIAG_BUF, 0)) <= 0)
+		return n == 0 ? 1 : -1;
+	for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+	    h = NLMSG_NEXT(h, n)) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			errno = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			return -1;
+		}
+		diag_msg(&u, h);
+		if (fn(&u, arg) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Call fn for each Unix socket until it returns non-zero. 0, or -1 with
+ * errno: where the unix_diag module is missing, ENOENT or EINVAL.
+ */
+int
+udiag_each(int (*fn)(const struct usock *, void *), void *arg)
+{
+	static char buf[DIAG_BUF];
+	int fd, r, e;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd == -1)
+		return -1;
+	if (diag_ask(fd) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	while ((r = diag_read(fd, buf, fn, arg)) == 0)
+		;
+	e = errno;
+	close(fd);
+	errno = e;
+	return r == 1 ? 0 : -1;
+}
+
+struct bound {
+	const struct stat *st;
+	struct usock found;
+	int n;
+};
+
+static int
+is_bound(const struct usock *u, void *arg)
+{
+	struct bound *b = arg;
+
+	if (u->vino != b->st->st_ino || u->vdev != b->st->st_dev)
+		return 0;
+	/* a listener, or a datagram socket someone receives on */
+	if (b->n == 0 || u->state == USOCK_LISTEN)
+		b->found = *u;
+	b->n++;
+	return u->state == USOCK_LISTEN;
+}
+
+/*
+ * The socket bound to the socket file st, where one is: 1 with *u
+ * filled (a listener, if one is), 0 for none (the file is stale), -1
+ * with errno where the system cannot say.
+ */
+int
+udiag_bound(const struct stat *st, struct usock *u)
+{
+	struct bound b = { st, { 0 }, 0 };
+
+	if (udiag_each(is_bound, &b) == -1)
+		return -1;
+	if (b.n > 0 && u != NULL)
+		*u = b.found;
+	return b.n > 0;
+}
