@@ -474,35 +474,58 @@ dgram_take(struct dgram *g, struct peer *p)
 	iov = (struct iovec){ g->buf, g->cap };
 	if ((n = recvmsg(g->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1)
 		failed(g->a, "");
+	/* a Unix sender by its credentials, always there; others by address */
 	h = CMSG_FIRSTHDR(&mh);
-	peer_meta(p, h != NULL && h->cmsg_type == SCM_CREDENTIALS ?
-	    (struct ucred *)CMSG_DATA(h) : NULL, (struct sockaddr *)&ss,
-	    mh.msg_namelen);
+	if (g->a->kind == ADDR_UDP)
+		peer_meta(p, NULL, (struct sockaddr *)&ss, mh.msg_namelen);
+	else
+		peer_meta(p, h != NULL && h->cmsg_type == SCM_CREDENTIALS ?
+		    (struct ucred *)CMSG_DATA(h) : NULL, NULL, 0);
 	return (size_t)n;
 }
 
-/* datagrams and records: one message each, -c N of them, or -f */
+/*
+ * Datagrams and records: one message each, until *got reaches want (or
+ * for good, -f). 1 when a seqpacket peer has closed first, else 0.
+ */
 static int
-recv_dgrams(int fd, const struct addr *a, const struct deadline *d)
+recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
+    uintmax_t *got, uintmax_t want)
 {
 	struct dgram g = { fd, a, d, NULL, 0 };
-	uintmax_t got = 0, want = opt.count ? opt.count : 1;
 	struct peer p;
 	size_t len;
+	char byte;
+	int closed = 0;
 
-	while (opt.follow || got < want) {
+	while (opt.follow || *got < want) {
 		len = dgram_take(&g, &p);
-		if (len == 0 && a->type == SOCK_SEQPACKET) {
-			char empty[1];
-
-			if (recv(fd, empty, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
-				break;	/* the peer closed: no more records */
+		/* nothing, and nothing to come: the peer closed */
+		if (len == 0 && a->type == SOCK_SEQPACKET &&
+		    recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+			closed = 1;
+			break;
 		}
 		msgout(p.m, p.n, g.buf, len);
-		got++;
+		(*got)++;
 	}
 	free(g.buf);
 	msgout_flush();
+	return closed;
+}
+
+/* seqpacket: a connection's records; -f or -c N: one after another */
+static int
+recv_records(int lfd, const struct addr *a, const struct deadline *d)
+{
+	uintmax_t got = 0, want = opt.count ? opt.count : 1;
+	int fd, closed;
+
+	do {
+		fd = accept_one(lfd, a, d);
+		closed = recv_dgrams(fd, a, d, &got, want);
+		close(fd);
+	} while (closed && (opt.follow || got < want));
 	return 0;
 }
 
@@ -535,6 +558,7 @@ sock_recv(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow verbose null raw "
 	    "json mode", recv_opts), fd, one = 1, ncmd = opt.ndashed;
+	uintmax_t got = 0;
 	struct deadline d;
 	struct addr a;
 
@@ -552,13 +576,10 @@ sock_recv(int argc, char *argv[])
 	stdout_ready();
 	if (a.type == SOCK_STREAM)
 		return recv_stream(fd, &a, &d);
-	if (a.type == SOCK_SEQPACKET) {
-		int cfd = accept_one(fd, &a, &d);
-
-		close(fd);
-		return recv_dgrams(cfd, &a, &d);
-	}
-	return recv_dgrams(fd, &a, &d);
+	if (a.type == SOCK_SEQPACKET)
+		return recv_records(fd, &a, &d);
+	recv_dgrams(fd, &a, &d, &got, opt.count ? opt.count : 1);
+	return 0;
 }
 
 /* --- connect --- */

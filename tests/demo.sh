@@ -67,6 +67,14 @@ if [ -x "$OLDPWD/bin/ipc-sem" ]; then
 	say "System V with -S: run takes its unit with SEM_UNDO, so even SIGKILL gives it back"
 	run "id=\$(ipc-sem create -S private); ipc-sem run -S id:\$id -- sh -c 'kill -9 \$\$'; ipc-sem stat -S -o value id:\$id; ipc-sem rm -S id:\$id"
 fi
+if [ -x "$OLDPWD/bin/ipc-sock" ]; then
+	say "ipc-sock: a server with a command per connection, told who connects"
+	run "ipc-sock listen -1 -e 'echo \"hello uid \$IPC_PEER_UID\"; tr a-z A-Z' app.sock & while [ ! -S app.sock ]; do sleep 0.01; done; sleep 0.05; echo 'shout this' | ipc-sock connect app.sock; wait"
+	say "datagrams keep their boundaries; -v says who sent each"
+	run "ipc-sock recv -c 2 -v --type dgram @demo$$ & sleep 0.1; ipc-sock send --type dgram @demo$$ one 'two words'; wait"
+	say "an open file handed to another process, which runs a command with it as fd 3"
+	run "echo 'a secret line' > secret; ipc-sock recv --take-fd fd.sock -- sh -c 'cat <&3' & while [ ! -S fd.sock ]; do sleep 0.01; done; sleep 0.05; ipc-sock send --pass-fd 3 fd.sock 3< secret; wait"
+fi
 if [ -x "$OLDPWD/bin/ipc-sig" ]; then
 	say "ipc-sig: a signal waited for, and who sent it"
 	run "ipc-sig recv -v -c 2 -P sig$$.pid USR1 RTMIN & while [ ! -s sig$$.pid ]; do sleep 0.01; done; ipc-sig send USR1 @sig$$.pid; ipc-sig send -q 42 RTMIN @sig$$.pid; wait"
