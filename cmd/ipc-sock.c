@@ -17,6 +17,7 @@
 #define LISTEN_MAX	64		/* listen -e: connections served at once */
 #define LINE_BUF	(1 << 16)	/* recv of lines: the longest line */
 #define NAMES_MAX	FDPASS_MAX	/* activate: addresses at most */
+#define NAME_LEN	255		/* activate: a --name's bytes at most */
 
 enum { O_TYPE = OPT_LONG, O_PASSFD, O_TAKEFD, O_NAME };
 
@@ -763,28 +764,32 @@ sock_listen(int argc, char *argv[])
 
 /* --- activate --- */
 
-/* LISTEN_FDNAMES: --name for each, in order; "unknown" for the rest */
+/*
+ * LISTEN_FDNAMES: --name for each, in order; "unknown" for the rest. A
+ * name is what sd_listen_fds_with_names(3) takes: 1 to 255 printable
+ * bytes, no colon (the list's separator).
+ */
 static char *
 fd_names(size_t n)
 {
-	const char *v[NAMES_MAX];
-	size_t k = opt_all(O_NAME, v, NAMES_MAX), i, len = 32;
-	char *s;
+	static char s[sizeof("LISTEN_FDNAMES=") + NAMES_MAX * (NAME_LEN + 1)];
+	const char *v[NAMES_MAX], *p;
+	size_t k = opt_all(O_NAME, v, NAMES_MAX), i;
 
 	if (k > n)
 		usage_error("%zu --name for %zu ADDR", k, n);
 	for (i = 0; i < k; i++) {
-		if (*v[i] == '\0' || strchr(v[i], ':') != NULL)
-			usage_error("--name '%s': empty or with a colon", v[i]);
-		len += strlen(v[i]) + 8;
+		for (p = v[i]; *p > ' ' && *p < 0x7f && *p != ':'; p++)
+			;
+		if (*p != '\0' || p == v[i] || p - v[i] > NAME_LEN)
+			usage_error("--name '%s': not 1 to %d printable bytes "
+			    "without a colon", v[i], NAME_LEN);
 	}
-	if ((s = malloc(len + n * 8)) == NULL)
-		err(125, NULL);
-	strlcpy(s, "LISTEN_FDNAMES=", len + n * 8);
+	strlcpy(s, "LISTEN_FDNAMES=", sizeof(s));
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			strlcat(s, ":", len + n * 8);
-		strlcat(s, i < k ? v[i] : "unknown", len + n * 8);
+			strlcat(s, ":", sizeof(s));
+		strlcat(s, i < k ? v[i] : "unknown", sizeof(s));
 	}
 	return s;
 }

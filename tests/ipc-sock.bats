@@ -29,15 +29,16 @@ bound() {
 }
 listens() { bound "$1" l; }
 
-# a receiver or server in the background, ready once its socket is
+# a receiver or server in the background, ready once its socket $1 is
 # bound (listening, for connections); output in out, errors in err
 server() {
 	local name=$1
 	shift
 	bg sock "$@" >out 2>err
-	if [ "$name" != - ]; then
-		wait_for bound "$name"
-	fi
+	case " $* " in
+	*" dgram "*)	wait_for bound "$name" ;;
+	*)		wait_for listens "$name" ;;
+	esac
 }
 
 # the port a verb bound to port 0 said on stderr (file $1)
@@ -415,7 +416,9 @@ EOF
 	assert_output a:unknown
 	run sock activate --name 'a:b' s -- true
 	assert_failure 2
-	assert_line --index 0 "ipc-sock: activate: --name 'a:b': empty or with a colon"
+	assert_line --index 0 "ipc-sock: activate: --name 'a:b': not 1 to 255 printable bytes without a colon"
+	run sock activate --name '' s -- true
+	assert_failure 2
 }
 
 @test "activate: no command is 2; not found 127, not runnable 126, and its files go" {
