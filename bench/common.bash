@@ -8,7 +8,8 @@
 # commands, $IPC_BIN or bin), REF (bench/out: the reference programs
 # bench/run.sh built from bench/*.c), TMP (a private directory, removed at
 # exit), clean PATH... (more to remove at exit), pair (time a writer and
-# a reader running at once), rss (their maximum RSS), median, calc, peer
+# a reader running at once), listening (wait for a socket to be ready),
+# rss (their maximum RSS), median, calc, peer
 # tables (peers), ratio rows (ratio), and record, which adds a line to the
 # summary bench/run.sh prints at the end.
 #
@@ -113,6 +114,42 @@ pair() {
 		wait "$w" "$r" 2>/dev/null
 		die "$1 + $2 failed (exit $s)"
 	fi
+}
+
+# nap: about half a millisecond, without a fork: read(1) that times out
+# on a FIFO nobody writes, open both ways so it never sees an end (made
+# here, opened by the first nap of each process)
+mkfifo "$TMP/nap" || exit 1
+nap() {
+	local _
+	[ -n "${NAP_FD:-}" ] || exec {NAP_FD}<>"$TMP/nap" ||
+	    die "cannot open $TMP/nap"
+	read -r -t 0.0005 -u "$NAP_FD" _
+}
+
+# listening PATH [SECONDS]: wait (10 s at most) until a Unix socket
+# bound at PATH can take a peer: one that listens, or a datagram one.
+# The socket file alone is not enough: it is there from bind(2) on, and
+# a connect(2) before listen(2) is refused. /proc/net/unix says which
+# sockets listen (flag 00010000); it names them by the path as bound,
+# which may be the last component only, so give each socket a name of
+# its own.
+listening() {
+	local path=$1 base=${1##*/} t1 _n _r _p flags type _st _i name
+	t1=$((${EPOCHREALTIME/./} + ${2:-10} * 1000000))
+	while :; do
+		if [ -S "$path" ]; then
+			while read -r _n _r _p flags type _st _i name; do
+				[ "$name" = "$path" ] || [ "$name" = "$base" ] ||
+				    continue
+				[ "$flags" = 00010000 ] || [ "$type" = 0002 ] &&
+				    return 0
+			done </proc/net/unix
+		fi
+		[ "${EPOCHREALTIME/./}" -lt "$t1" ] ||
+		    die "$path: no socket listening after ${2:-10} s"
+		nap
+	done
 }
 
 # gnu_time: whether /usr/bin/time is GNU time (-f %M: maximum RSS)

@@ -220,6 +220,22 @@ send_framed(struct out *o, char **operands)
 }
 
 /*
+ * A Unix socket's send buffer (wmem_default, 208 KiB) is what bounds
+ * each splice(2) into it and how often the two ends wake each other:
+ * as large as the 1 MiB pipe in front of it, where wmem_max allows (the
+ * kernel doubles it). Not TCP: a set size would end its autotuning.
+ */
+static void
+grow_sndbuf(const struct out *o)
+{
+	int size = 1 << 20;
+
+	if (o->a->kind != ADDR_TCP && o->a->kind != ADDR_UDP)
+		(void)setsockopt(o->fd, SOL_SOCKET, SO_SNDBUF, &size,
+		    sizeof(size));
+}
+
+/*
  * A byte stream: descriptors ride on the first byte, and with no MSG a
  * lone NUL carries them (a stream cannot carry them on nothing).
  */
@@ -239,6 +255,7 @@ send_stream(struct out *o, char **operands)
 		send_framed(o, operands);
 		return;
 	}
+	grow_sndbuf(o);
 	if (copy_stream(0, o->fd, &c) == 0)
 		return;
 	if (c.failed == COPY_IN)
