@@ -455,16 +455,41 @@ struct dgram {
 	size_t cap;
 };
 
-/* the next datagram's length, waited for; it stays in the socket */
+/*
+ * Room for the largest datagram a sender can make, so each is taken
+ * whole in one call, never peeked at first: 64 KiB over UDP; on a Unix
+ * socket a sender's buffer, which SO_SNDBUF raises to twice wmem_max.
+ * Only SO_SNDBUFFORCE (CAP_NET_ADMIN) goes past that, and such a
+ * datagram is reported, never printed cut. Untouched, the room costs
+ * no memory.
+ */
+static void
+dgram_room(struct dgram *g)
+{
+	uintmax_t w;
+
+	if (g->a->kind == ADDR_UDP)
+		g->cap = 65536;
+	else if (sysctl_num("/proc/sys/net/core/wmem_max", &w) == 0 &&
+	    w < SIZE_MAX / 4)
+		g->cap = (size_t)w * 2 + 1;
+	else
+		g->cap = 1 << 23;
+	if ((g->buf = malloc(g->cap)) == NULL)
+		err(1, NULL);
+}
+
+/* one datagram, waited for; what recvmsg(2) returns */
 static size_t
-dgram_peek(struct dgram *g)
+dgram_recv(struct dgram *g, struct msghdr *mh)
 {
 	ssize_t n;
 
 	for (;;) {
-		n = recv(g->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		n = recvmsg(g->fd, mh, MSG_DONTWAIT | MSG_TRUNC |
+		    MSG_CMSG_CLOEXEC);
 		if (n >= 0)
-			return (size_t)n;
+			break;
 		if (errno != EAGAIN && errno != EINTR)
 			failed(g->a, "");
 		msgout_flush();
@@ -472,6 +497,11 @@ dgram_peek(struct dgram *g)
 			failed(g->a, "waiting for a message");
 		stdout_ready();
 	}
+	if ((size_t)n >= g->cap)
+		errx(1, "%s %s: a datagram of %zd bytes, more than any sender "
+		    "without CAP_NET_ADMIN can send (%zu): not printed cut",
+		    opt.verb->name, esc_name(g->a->arg), n, g->cap - 1);
+	return (size_t)n;
 }
 
 /* take one datagram, with who sent it, into g->buf */
@@ -480,18 +510,11 @@ dgram_take(struct dgram *g, struct peer *p)
 {
 	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } c;
 	struct sockaddr_storage ss;
-	struct iovec iov;
+	struct iovec iov = { g->buf, g->cap };
 	struct msghdr mh = { &ss, sizeof(ss), &iov, 1, c.b, sizeof(c.b), 0 };
 	struct cmsghdr *h;
-	size_t len = dgram_peek(g);
-	ssize_t n;
+	size_t n = dgram_recv(g, &mh);
 
-	if (len + 1 > g->cap && (g->buf = realloc(g->buf, g->cap = len + 1))
-	    == NULL)
-		err(1, NULL);
-	iov = (struct iovec){ g->buf, g->cap };
-	if ((n = recvmsg(g->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1)
-		failed(g->a, "");
 	/* a Unix sender by its credentials, always there; others by address */
 	h = CMSG_FIRSTHDR(&mh);
 	if (g->a->kind == ADDR_UDP)
@@ -499,7 +522,7 @@ dgram_take(struct dgram *g, struct peer *p)
 	else
 		peer_meta(p, h != NULL && h->cmsg_type == SCM_CREDENTIALS ?
 		    (struct ucred *)CMSG_DATA(h) : NULL, NULL, 0);
-	return (size_t)n;
+	return n;
 }
 
 /*
@@ -515,6 +538,8 @@ recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
 	size_t len;
 	char byte;
 	int closed = 0;
+
+	dgram_room(&g);
 
 	while (opt.follow || *got < want) {
 		len = dgram_take(&g, &p);
