@@ -63,11 +63,22 @@ in_ended(int in)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
 }
 
+static int
+is_sock(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 /* splice(2) does not say which side failed: find it */
 static int
 side_failed(int out)
 {
 	int e = errno;
+
+	if (e == ECONNRESET || e == ENOTCONN)	/* a peer's doing */
+		return is_sock(out) ? COPY_OUT : COPY_IN;
 
 	if (e == EBADF)		/* one side is open the wrong way round */
 		return (fcntl(out, F_GETFL) & O_ACCMODE) == O_RDONLY ?
