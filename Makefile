@@ -7,9 +7,13 @@ B = bin
 ifeq ($(SANITIZE),1)
 O = obj-san
 B = bin-san
-CFLAGS  += $(SAN_CFLAGS)
-LDFLAGS += $(SAN_LDFLAGS)
+override CFLAGS  += $(SAN_CFLAGS)
+override LDFLAGS += $(SAN_LDFLAGS)
 endif
+
+# the one place the version is written: every -V, the package, the tarball
+VERSION := $(shell cat VERSION)
+override CPPFLAGS += -DIPC_VERSION='"$(VERSION)"'
 
 CMDS = $(patsubst cmd/%.c,%,$(wildcard cmd/ipc-*.c))
 BIN  = $(CMDS:%=$(B)/%)
@@ -21,7 +25,7 @@ MAN7 = $(wildcard man/*.7)
 
 all: $(BIN)
 
-$(O)/%.o: lib/%.c lib/ipc.h config.mk
+$(O)/%.o: lib/%.c lib/ipc.h config.mk VERSION
 	@mkdir -p $(O)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -80,7 +84,20 @@ uninstall:
 	for f in completions/zsh/*; do rm -f $(DESTDIR)$(ZSHCOMPDIR)/$${f##*/}; done
 	for f in completions/fish/*; do rm -f $(DESTDIR)$(FISHCOMPDIR)/$${f##*/}; done
 
+# what the suite runs besides the commands: the peers and the harness
+peers: $(PEERS)
+
+# ipc-tools-VERSION.tar.gz of what git has committed
+dist:
+	git archive --format=tar.gz --prefix=ipc-tools-$(VERSION)/ \
+	    -o ipc-tools-$(VERSION).tar.gz HEAD
+	@echo ipc-tools-$(VERSION).tar.gz
+
+# the Debian package, built from a clean copy of the tree
+deb:
+	@sh tests/deb.sh
+
 clean:
 	rm -rf bin obj bin-san obj-san $(PEERS) tests/unit
 
-.PHONY: all deps demo lint check bench install uninstall clean
+.PHONY: all deps demo lint check bench install uninstall peers dist deb clean

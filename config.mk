@@ -10,9 +10,13 @@ BSD_CFLAGS = `pkg-config --cflags libbsd-overlay`
 # libbsd's archive, not its shared object: loading it costs a quarter of
 # a small command's start-up; glibc stays dynamic
 BSD_LIBS   = -Wl,-Bstatic -lbsd -lmd -Wl,-Bdynamic
-CPPFLAGS = -D_GNU_SOURCE $(BSD_CFLAGS)
-CFLAGS   = -std=c11 -O2 -g -Wall -Wextra -Werror
-LDFLAGS  =
+# a distribution's flags (dpkg-buildflags, CFLAGS=... on the command
+# line) are kept, and ours added to them; warnings are errors only in
+# development: a package build sets WERROR= empty
+CFLAGS  ?= -O2 -g
+WERROR   = -Werror
+override CPPFLAGS += -D_GNU_SOURCE $(BSD_CFLAGS)
+override CFLAGS   += -std=c11 -Wall -Wextra $(WERROR)
 LDLIBS   = $(BSD_LIBS) -lrt
 
 # make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer

@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <time.h>
 
-#define IPC_VERSION	"0.1.0"
+#ifndef IPC_VERSION			/* from the file VERSION, by the Makefile */
+#error "IPC_VERSION is not defined: build with make"
+#endif
 #define EXIT_USAGE	2
 #define EXIT_TIMEOUT	124
 #define TIMEOUT_NONE	(-1)		/* no -t: wait forever */

@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# The release: one version everywhere, a tarball that builds, a Debian
+# package with every binary, page and completion where Debian keeps them.
+
+load helpers
+
+setup() {
+	version=$(cat "$ROOT/VERSION")
+}
+
+@test "one version: VERSION, every -V, debian/changelog and NEWS agree" {
+	[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
+	for c in "$ROOT"/cmd/ipc-*.c; do
+		c=$(basename "$c" .c)
+		run "$c" -V
+		assert_output "$c $version"
+	done
+	run sed -n '1s/^ipc-tools (\([^)]*\)).*/\1/p' "$ROOT/debian/changelog"
+	assert_output "$version"
+	run grep -c "^$version (" "$ROOT/NEWS"
+	assert_output 1
+}
+
+@test "every man page is dated as the version's entry in NEWS" {
+	date=$(sed -n "s/^$version (\(.*\))$/\1/p" "$ROOT/NEWS")
+	[ -n "$date" ]
+	for page in "$ROOT"/man/*.[1-8]; do
+		run sed -n 's/^\.Dd //p' "$page"
+		assert_output "$date"
+	done
+}
+
+@test "make dist: a tarball of what git has, which builds and reports the version" {
+	command -v git >/dev/null && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 ||
+	    skip "not a git checkout: make dist archives from git"
+	d=$BATS_TEST_TMPDIR
+	git clone -q "$ROOT" "$d/src"
+	run make -s -C "$d/src" dist
+	assert_success
+	assert_output "ipc-tools-$version.tar.gz"
+	tar xzf "$d/src/ipc-tools-$version.tar.gz" -C "$d"
+	diff <(cd "$d/src" && git ls-files | sort) \
+	    <(cd "$d/ipc-tools-$version" && find . -type f | sed 's|^\./||' | sort)
+	run make -s -C "$d/ipc-tools-$version" all
+	assert_success
+	run "$d/ipc-tools-$version/bin/ipc-sock" -V
+	assert_output "ipc-sock $version"
+}
+
+@test "make deb: the package holds every command, page and completion, and only libc beside" {
+	for t in dpkg-buildpackage dh fakeroot lintian; do
+		command -v "$t" >/dev/null || skip "make deb needs $t (dpkg-dev, debhelper, fakeroot, lintian)"
+	done
+	command -v git >/dev/null && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 ||
+	    skip "not a git checkout: make deb copies the files git knows"
+	d=$BATS_TEST_TMPDIR
+	git clone -q "$ROOT" "$d/src"
+	# the suite is this one: not again inside the package build
+	DEB_BUILD_OPTIONS=nocheck run make -s -C "$d/src" deb
+	assert_success
+	deb=$(ls "$d/src"/ipc-tools_"$version"_*.deb)
+	dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' > contents
+	for c in "$ROOT"/cmd/ipc-*.c; do
+		c=$(basename "$c" .c)
+		grep -qx "/usr/bin/$c" contents
+		grep -qx "/usr/share/man/man1/$c.1.gz" contents
+		grep -qx "/usr/share/bash-completion/completions/$c" contents
+		grep -qx "/usr/share/zsh/vendor-completions/_$c" contents
+		grep -qx "/usr/share/fish/vendor_completions.d/$c.fish" contents
+	done
+	grep -qx /usr/share/man/man7/ipc-tools.7.gz contents
+	run dpkg-deb -f "$deb" Depends
+	assert_output --regexp '^libc6 \(>= [0-9.]+\)$'
+}
