@@ -2,7 +2,13 @@
 # assertion helpers, and waits for readiness instead of guessed sleeps.
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 tests_unit() { "$ROOT/${IPC_OBJ:-obj}/unit" "$@"; }
-PATH="${IPC_WRAP:+$IPC_WRAP:}$ROOT/${IPC_BIN:-bin}:$ROOT/tests/peers:$PATH"
+# the commands under test: bin/ of the tree, or IPC_BIN (relative to the
+# tree, or absolute: /usr/bin for an installed package)
+case ${IPC_BIN:-bin} in
+/*)	BIN=$IPC_BIN ;;
+*)	BIN=$ROOT/${IPC_BIN:-bin} ;;
+esac
+PATH="${IPC_WRAP:+$IPC_WRAP:}$BIN:$ROOT/tests/peers:$PATH"
 export PATH
 : "${BATS_TEST_TIMEOUT:=60}"
 export BATS_TEST_TIMEOUT

@@ -337,19 +337,19 @@ dead() {
 	need_nobody
 	ipc-sem create -i 2 "$s"
 	for v in post wait rm; do
-		run -1 --separate-stderr as_nobody "$ROOT/bin/ipc-sem" "$v" "$s"
+		run -1 --separate-stderr as_nobody "$BIN/ipc-sem" "$v" "$s"
 		assert_equal "$stderr" "ipc-sem: $v /$s: Permission denied"
 	done
-	run -125 --separate-stderr as_nobody "$ROOT/bin/ipc-sem" run "$s" -- true
+	run -125 --separate-stderr as_nobody "$BIN/ipc-sem" run "$s" -- true
 	assert_equal "$stderr" "ipc-sem: run /$s: Permission denied"
 	run -0 value "$s"
 	assert_output 2
 	ipc-sem create -S -i 2 "$key" >/dev/null
 	for v in post wait; do
-		run -1 --separate-stderr as_nobody "$ROOT/bin/ipc-sem" "$v" -S "$key"
+		run -1 --separate-stderr as_nobody "$BIN/ipc-sem" "$v" -S "$key"
 		assert_equal "$stderr" "ipc-sem: $v $key: Permission denied"
 	done
-	run -1 --separate-stderr as_nobody "$ROOT/bin/ipc-sem" rm -S "$key"
+	run -1 --separate-stderr as_nobody "$BIN/ipc-sem" rm -S "$key"
 	assert_equal "$stderr" "ipc-sem: rm $key: Operation not permitted"
 	[ "$(sv_value "$key")" = 2 ]
 }

@@ -14,7 +14,7 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 		#!/bin/sh
 		exec valgrind -q --error-exitcode=99 --leak-check=full \\
 		    --errors-for-leak-kinds=definite --log-file="$vg/log.%p" \\
-		    "$PWD/$b" "\$@"
+		    "$(cd "${b%/*}" && pwd)/${b##*/}" "\$@"
 		WRAP
 		chmod +x "$vg/${b##*/}"
 	done
