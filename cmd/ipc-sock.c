@@ -905,16 +905,7 @@ set_named(struct table *t, const struct usock *u, const struct holders *hs,
 static int
 look_file(const char *path, const char *arg, struct stat *st)
 {
-	char base[NAME_MAX + 1];
-	int dfd, e = 0;
-
-	if ((dfd = path_parent(path, base)) == -1 ||
-	    fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW) == -1)
-		e = errno;
-	if (dfd != -1)
-		close(dfd);
-	if (e != 0) {
-		errno = e;
+	if (path_lstat(path, st) == -1) {
 		warn("%s %s", opt.verb->name, esc_name(arg));
 		return -1;
 	}
@@ -1200,22 +1191,12 @@ static int
 rm_one(const char *arg)
 {
 	struct addr a;
+	int r;
 
 	addr_parse(arg, 0, 0, &a);
-	switch (path_rm(a.path, S_IFSOCK, unbound)) {
-	case PATH_OK:
-		return 0;
-	case PATH_KIND:
+	if ((r = path_rm(a.path, S_IFSOCK, unbound)) == PATH_KIND)
 		return rm_refused(&a);
-	case PATH_CHANGED:
-		warnx("rm %s: replaced while being removed: left as it is",
-		    esc_name(arg));
-		return 1;
-	}
-	if (errno == ENOENT && opt.force)
-		return 0;
-	warn("rm %s", esc_name(arg));
-	return 1;
+	return path_rm_warn(r, arg);
 }
 
 static int

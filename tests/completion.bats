@@ -796,16 +796,10 @@ fish_installed() {
 
 # --- ipc-sock ---
 
-# a socket file bound by a process that has ended (a stale one)
-sock_file() {
-	python3 -c 'import socket, sys
-socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"
-}
-
 # socket files here and in dir/, and a listener on the abstract name $an
 sock_setup() {
-	sock_file s-one.sock
-	sock_file dir/s-in.sock
+	stale_sock s-one.sock
+	stale_sock dir/s-in.sock
 	an=ca$$-$BATS_TEST_NUMBER
 	bg timeout 30 ipc-sock listen "@$an"
 	wait_for sh -c "ipc-sock stat -o state @$an 2>/dev/null | grep -qx state=listen"

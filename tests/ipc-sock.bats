@@ -16,12 +16,6 @@ teardown() {
 
 # stat, ls, rm ---------------------------------------------------------------
 
-# a socket file bound, then left behind by a process that has ended
-stale_sock() {
-	python3 -c 'import socket, sys
-socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"
-}
-
 # ADDR $1 has a listening socket bound to it, as stat says
 listens() {
 	[ "$(ipc-sock stat -o state "$1" 2>/dev/null)" = state=listen ]
