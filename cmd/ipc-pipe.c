@@ -519,21 +519,13 @@ pipe_recv(int argc, char *argv[])
 static int
 rm_one(const char *path)
 {
-	switch (path_rm(path, S_IFIFO, NULL)) {
-	case PATH_OK:
-		return 0;
-	case PATH_KIND:
+	int r = path_rm(path, S_IFIFO, NULL);
+
+	if (r == PATH_KIND) {
 		warnx("rm %s: not a FIFO", esc_name(path));
 		return 1;
-	case PATH_CHANGED:
-		warnx("rm %s: replaced while being removed: left as it is",
-		    esc_name(path));
-		return 1;
 	}
-	if (errno == ENOENT && opt.force)
-		return 0;
-	warn("rm %s", esc_name(path));
-	return 1;
+	return path_rm_warn(r, path);
 }
 
 static int

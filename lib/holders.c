@@ -35,9 +35,10 @@ holders_has(const struct holders *hs, dev_t dev, ino_t ino, int want)
 	return 0;
 }
 
-/* "12(cat),40(sh)": each process once, for the object (dev, ino) */
-char *
-holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
+/* "12(cat),40(sh)": each process of h[0..n) once that has ino (and dev) */
+static char *
+pids_str(const struct holder *h, size_t n, const dev_t *dev, ino_t ino,
+    int want)
 {
 	char comm[64], *s = NULL;
 	size_t len = 0, i;
@@ -46,19 +47,51 @@ holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
 
 	if ((f = open_memstream(&s, &len)) == NULL)
 		err(1, NULL);
-	for (i = 0; i < hs->n; i++) {
-		const struct holder *h = &hs->h[i];
-
-		if (h->dev != dev || h->ino != ino || !acc_matches(h->acc, want) ||
-		    h->pid == last)
+	for (i = 0; i < n; i++) {
+		if ((dev != NULL && h[i].dev != *dev) || h[i].ino != ino ||
+		    !acc_matches(h[i].acc, want) || h[i].pid == last)
 			continue;
-		proc_comm(h->pid, comm, sizeof(comm));
-		fprintf(f, "%s%d(%s)", last ? "," : "", (int)h->pid, comm);
-		last = h->pid;
+		proc_comm(h[i].pid, comm, sizeof(comm));
+		fprintf(f, "%s%d(%s)", last ? "," : "", (int)h[i].pid, comm);
+		last = h[i].pid;
 	}
 	if (fclose(f) != 0)
 		err(1, NULL);
 	return s;
+}
+
+/* "12(cat),40(sh)": each process once, for the object (dev, ino) */
+char *
+holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
+{
+	return pids_str(hs->h, hs->n, &dev, ino, want);
+}
+
+/* the first of proc_scan_socks' holders with an inode of ino or more */
+static size_t
+sock_first(const struct holders *hs, ino_t ino)
+{
+	size_t lo = 0, hi = hs->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (hs->h[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* who holds the socket inode ino, as holders_str, from proc_scan_socks' */
+char *
+holders_sock(const struct holders *hs, ino_t ino)
+{
+	size_t i = sock_first(hs, ino), j = i;
+
+	while (j < hs->n && hs->h[j].ino == ino)
+		j++;
+	return pids_str(hs->h + i, j - i, NULL, ino, HOLD_ANY);
 }
 
 /* some processes could not be read: say the list may be partial */

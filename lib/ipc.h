@@ -245,9 +245,11 @@ void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
 void	 proc_scan_openers(struct holders *);
 void	 proc_scan_maps(struct holders *, dev_t, ino_t);
+void	 proc_scan_socks(struct holders *, ino_t);
 void	 proc_comm(pid_t, char *, size_t);
 int	 holders_has(const struct holders *, dev_t, ino_t, int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
+char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
 void	 holders_note(const struct holders *, const char *);
 void	 holders_free(struct holders *);
@@ -281,6 +283,8 @@ enum { PATH_OK, PATH_KIND, PATH_CHANGED };
 int	 path_parent(const char *, char [NAME_MAX + 1]);
 int	 path_base(const char *, char [NAME_MAX + 1], const char *);
 int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
+int	 path_rm_warn(int, const char *);
+int	 path_lstat(const char *, struct stat *);
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
@@ -425,6 +429,11 @@ struct usock {
 };
 int	 udiag_each(int (*)(const struct usock *, void *), void *);
 int	 udiag_bound(const struct stat *, struct usock *);
+void	 udiag_name(const struct usock *, char *, size_t);
+const char *udiag_state(int);
+int	 udiag_procnet(const char *, int (*)(const struct usock *, void *),
+	    void *);
+int	 udiag_any(int (*)(const struct usock *, void *), void *, int *);
 
 /* fdpass.c: descriptors passed over Unix sockets, and peer credentials */
 #define FDPASS_MAX	253		/* SCM_MAX_FD: the most one message takes */

@@ -3,6 +3,7 @@
  * act that follows it see the same directory, whatever is renamed or
  * swapped for a symlink along the path in between.
  */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -90,6 +91,22 @@ path_base(const char *name, char base[NAME_MAX + 1], const char *dir)
 	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* lstat(2) of path from its directory: the same answer path_rm acts on */
+int
+path_lstat(const char *path, struct stat *st)
+{
+	char base[NAME_MAX + 1];
+	int dfd, r, e;
+
+	if ((dfd = path_parent(path, base)) == -1)
+		return -1;
+	r = fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return r;
+}
+
 static int
 same_file(const struct stat *a, const struct stat *b)
 {
@@ -140,4 +157,25 @@ out:
 	close(dfd);
 	errno = e;
 	return r;
+}
+
+/*
+ * How rm words path_rm's outcome r for the operand arg, but for
+ * PATH_KIND, which only the caller can word: 0 (removed, or missing
+ * under -f), or 1 after a warning. errno is path_rm's.
+ */
+int
+path_rm_warn(int r, const char *arg)
+{
+	if (r == PATH_OK)
+		return 0;
+	if (r == PATH_CHANGED) {
+		warnx("rm %s: replaced while being removed: left as it is",
+		    esc_name(arg));
+		return 1;
+	}
+	if (errno == ENOENT && opt.force)
+		return 0;
+	warn("rm %s", esc_name(arg));
+	return 1;
 }

@@ -109,6 +109,37 @@ proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
 	closedir(proc);
 }
 
+static int
+is_sock(const struct stat *st, void *arg)
+{
+	const ino_t *ino = arg;
+
+	return S_ISSOCK(st->st_mode) && (*ino == 0 || st->st_ino == *ino);
+}
+
+static int
+by_sock(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/*
+ * Every other process's descriptors of the socket inode ino (0: of any
+ * socket), in one pass over /proc, sorted by inode for holders_sock:
+ * sockets all live on sockfs, so the inode alone names one
+ */
+void
+proc_scan_socks(struct holders *hs, ino_t ino)
+{
+	proc_scan_fds(hs, is_sock, &ino);
+	if (hs->n > 0)		/* qsort(NULL, 0, ...) is undefined */
+		qsort(hs->h, hs->n, sizeof(hs->h[0]), by_sock);
+}
+
 /* each mapping of (dev, ino) in one process's maps, once */
 static void
 scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino)

@@ -12,6 +12,7 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -181,4 +182,109 @@ udiag_bound(const struct stat *st, struct usock *u)
 	if (b.n > 0 && u != NULL)
 		*u = b.found;
 	return b.n > 0;
+}
+
+/* the name as a reader sees it: a path, @NAME, or "" for an unnamed one */
+void
+udiag_name(const struct usock *u, char *buf, size_t size)
+{
+	size_t i, n;
+
+	if (u->namelen == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	if (u->name[0] != '\0') {
+		snprintf(buf, size, "%.*s", (int)strnlen(u->name, u->namelen),
+		    u->name);
+		return;
+	}
+	/* an abstract name may hold NULs: shown as '@', as /proc/net/unix does */
+	n = u->namelen < size - 1 ? u->namelen : size - 1;
+	for (i = 0; i < n; i++)
+		buf[i] = u->name[i] == '\0' ? '@' : u->name[i];
+	buf[n] = '\0';
+}
+
+const char *
+udiag_state(int state)
+{
+	switch (state) {
+	case USOCK_LISTEN:
+		return "listen";
+	case USOCK_CONNECTED:
+		return "connected";
+	case USOCK_CONNECTING:
+		return "connecting";
+	case USOCK_UNCONNECTED:
+		return "unconnected";
+	}
+	return "unknown";
+}
+
+/* one line of /proc/net/unix; 0 for the header or a line it cannot read */
+static int
+net_line(struct usock *u, const char *line)
+{
+	unsigned flags, type, st;
+	unsigned long ino;
+	int at = 0;
+
+	memset(u, 0, sizeof(*u));
+	if (sscanf(line, "%*s %*x %*x %x %x %x %lu%n", &flags, &type, &st,
+	    &ino, &at) != 4)
+		return 0;
+	u->ino = (ino_t)ino;
+	u->type = (int)type;
+	u->state = flags & (1U << 16) ? USOCK_LISTEN :	/* __SO_ACCEPTCON */
+	    st == 3 ? USOCK_CONNECTED : st == 2 ? USOCK_CONNECTING :
+	    USOCK_UNCONNECTED;
+	if (line[at] != ' ' || line[at + 1] == '\n' || line[at + 1] == '\0')
+		return 1;
+	line += at + 1;
+	u->namelen = strcspn(line, "\n");
+	if (u->namelen > sizeof(u->name) - 2)
+		u->namelen = sizeof(u->name) - 2;
+	memcpy(u->name, line, u->namelen);
+	if (u->name[0] == '@')		/* abstract: a NUL first, as bound */
+		u->name[0] = '\0';
+	else
+		u->name[u->namelen++] = '\0';
+	return 1;
+}
+
+/*
+ * Every Unix socket in file (/proc/net/unix), for where unix_diag is
+ * missing: names, types, states and inodes, but no socket file (vdev,
+ * vino), no peer and no queues. 0, or -1 with errno.
+ */
+int
+udiag_procnet(const char *file, int (*fn)(const struct usock *, void *),
+    void *arg)
+{
+	char line[512];
+	struct usock u;
+	FILE *f;
+
+	if ((f = fopen(file, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (net_line(&u, line) && fn(&u, arg) != 0)
+			break;
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Every Unix socket, from unix_diag, or else from /proc/net/unix with
+ * *why set to unix_diag's errno (0 when it answered). 0, or -1 with errno.
+ */
+int
+udiag_any(int (*fn)(const struct usock *, void *), void *arg, int *why)
+{
+	*why = 0;
+	if (udiag_each(fn, arg) == 0)
+		return 0;
+	*why = errno;
+	return udiag_procnet("/proc/net/unix", fn, arg);
 }

@@ -26,6 +26,7 @@ setup() {
 
 teardown() {
 	local id
+	teardown_bg
 	ipc-mq rm -f "$mq" "$mq-b" 2>/dev/null
 	ipc-mq rm -S -f "$mqkey" 2>/dev/null
 	ipc-sem rm -f "$sm" "$sm-b" 2>/dev/null
@@ -794,4 +795,79 @@ fish_installed() {
 	assert_line "$smkey"
 	run comp "ipc-sem create $sm"
 	assert_output ''
+}
+
+# --- ipc-sock ---
+
+# socket files here and in dir/, and a listener on the abstract name $an
+sock_setup() {
+	stale_sock s-one.sock
+	stale_sock dir/s-in.sock
+	an=ca$$-$BATS_TEST_NUMBER
+	bg timeout 30 ipc-sock listen "@$an"
+	wait_for sh -c "ipc-sock stat -o state @$an 2>/dev/null | grep -qx state=listen"
+}
+
+@test "bash ipc-sock: ADDR: socket files, directories, abstract names as @NAME" {
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-sock"
+	sock_setup
+	run comp 'ipc-sock stat s'
+	assert_output s-one.sock
+	run comp 'ipc-sock connect -t 1 dir/'
+	assert_output "$(lines dir/s-in.sock dir/sub)"
+	run comp "ipc-sock send @$an"
+	assert_output "@$an"
+	run comp 'ipc-sock stat '
+	assert_line "@$an"
+	assert_line s-one.sock
+	assert_line dir
+	refute_line f-one
+	refute_line plain
+	# rm's PATH: socket files only, never an abstract name
+	run comp 'ipc-sock rm '
+	assert_output "$(lines dir s-one.sock)"
+}
+
+@test "bash ipc-sock: --type completes the socket types" {
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-sock"
+	run comp 'ipc-sock listen --type '
+	assert_output "$(lines dgram seqpacket stream)"
+	run comp 'ipc-sock recv --type=s'
+	assert_output "$(lines seqpacket stream)"
+	run comp 'ipc-sock ls -o peer'
+	assert_output "$(lines peer peer_holders)"
+}
+
+@test "zsh ipc-sock: ADDR and --type" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	sock_setup
+	run zsh_complete 'ipc-sock stat s'
+	assert_success
+	assert_output s-one.sock
+	run zsh_complete 'ipc-sock connect dir/'
+	assert_output "$(lines dir/s-in.sock dir/sub)"
+	run zsh_complete "ipc-sock send @$an"
+	assert_output "@$an"
+	run zsh_complete 'ipc-sock rm '
+	assert_output "$(lines dir s-one.sock)"
+	run zsh_complete 'ipc-sock listen --type '
+	assert_output "$(lines dgram seqpacket stream)"
+}
+
+@test "fish ipc-sock: ADDR and --type" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	sock_setup
+	run fish_complete 'ipc-sock stat s'
+	assert_output s-one.sock
+	run fish_complete 'ipc-sock connect dir/'
+	assert_output "$(lines dir/s-in.sock dir/sub/)"
+	run fish_complete "ipc-sock send @$an"
+	assert_output "@$an"
+	run fish_installed 'ipc-sock rm '
+	assert_output "$(lines dir/ s-one.sock)"
+	run fish_complete 'ipc-sock listen --type '
+	assert_output "$(lines dgram seqpacket stream)"
 }

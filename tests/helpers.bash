@@ -219,6 +219,12 @@ idle_fifo_bytes() {
 	fi
 }
 
+# a socket file bound by a process that has since ended: a stale one
+stale_sock() {
+	python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"
+}
+
 # wait for every background helper to end by itself
 wait_bg() {
 	local p

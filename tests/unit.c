@@ -210,6 +210,30 @@ u_cleanup(int argc, char *argv[])
 		pause();
 }
 
+static int
+net_print(const struct usock *u, void *arg)
+{
+	char name[sizeof(u->name) + 1];
+
+	(void)arg;
+	udiag_name(u, name, sizeof(name));
+	printf("%ju %s %s %s\n", (uintmax_t)u->ino, addr_type_name(u->type),
+	    udiag_state(u->state), name);
+	return 0;
+}
+
+/* FILE read as /proc/net/unix: each socket's inode, type, state, name */
+static int
+u_netunix(int argc, char *argv[])
+{
+	const char *file = opt_operand(argc, argv, opt_parse(argc, argv, "",
+	    NULL), "FILE");
+
+	if (udiag_procnet(file, net_print, NULL) == -1)
+		err(1, "%s", file);
+	return 0;
+}
+
 static const struct verb verbs[] = {
 	{ "size", u_size, "size SIZE" },
 	{ "dur", u_dur, "dur DURATION" },
@@ -221,6 +245,7 @@ static const struct verb verbs[] = {
 	{ "child", u_child,
 	    "child [-s] [-d] [-g] [-n] [-u PATH] [NAME=VALUE...] CMD [ARG...]" },
 	{ "cleanup", u_cleanup, "cleanup [-E] [-P PIDFILE] ACTION..." },
+	{ "netunix", u_netunix, "netunix FILE" },
 	{ NULL, NULL, NULL }
 };
 

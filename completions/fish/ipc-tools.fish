@@ -6,8 +6,9 @@
 # disagree with it: the verbs of `ipc-X --help`, each verb's options and
 # operands of `ipc-X VERB -h` (`VERB -S -h` with -S), the fields of -o of
 # the error the command gives for an unknown one, and the objects of the
-# command's own `ls`: FIFOs (`ls -H -o path DIR`), POSIX names
-# (`ls -H -o name`) and System V keys (`ls -S -H -o key,id`).
+# command's own `ls`: FIFOs and socket files (`ls -H -o path DIR`), POSIX
+# names and abstract socket names (`ls -H -o name`) and System V keys
+# (`ls -S -H -o key,id`).
 #
 # fish has no dynamic scope: what a helper needs of the line (the
 # command, the verb, -S as "-S" or "") is passed to it.
@@ -89,8 +90,10 @@ function __ipc_tools_unescape
     end
 end
 
-# FIFOs in the directory part of the word, and directories to descend into
-function __ipc_tools_fifos --argument-names cmd want
+# FIFOs (or what $what names) in the directory part of the word, and
+# directories to descend into
+function __ipc_tools_fifos --argument-names cmd want what
+    test -n "$what"; or set what FIFO
     set -l dir
     if string match -q -- '*/*' $want
         set dir (string replace -r '[^/]*$' '' -- $want)
@@ -106,9 +109,20 @@ function __ipc_tools_fifos --argument-names cmd want
         else
             set line $dir(string sub -s (math (string length -- $qdir) + 1) -- $line)
         end
-        printf '%s\tFIFO\n' $line
+        printf '%s\t%s\n' $line $what
     end
     __fish_complete_directories (commandline -ct) directory
+end
+
+# socket addresses: abstract names as @NAME, socket files, directories
+function __ipc_tools_addrs --argument-names cmd want
+    if test -z "$want"; or string match -q -- '@*' $want
+        for n in ($cmd ls -H -o name 2>/dev/null | sort -u)
+            set n (__ipc_tools_unescape $n)
+            string match -q -- '@*' $n; and printf '%s\tabstract name\n' $n
+        end
+    end
+    string match -q -- '@*' $want; or __ipc_tools_fifos $cmd "$want" socket
 end
 
 # the POSIX objects: "jobs" and "/jobs" are the same one, so the form
@@ -159,6 +173,8 @@ function __ipc_tools_optarg --argument-names cmd verb sysv arg want
             end
         case PATH DIR
             __ipc_tools_objects $cmd $arg "$want"
+        case TYPE
+            printf '%s\n' stream dgram seqpacket
     end
 end
 
@@ -317,6 +333,8 @@ function __ipc_tools_operand --argument-names cmd verb sysv n want
             end
         case NAME KEY
             test "$verb" = create; or __ipc_tools_objects $cmd $kind "$want"
+        case ADDR
+            __ipc_tools_addrs $cmd "$want"
         case DIR
             __fish_complete_directories (commandline -ct) directory
     end
