@@ -1258,10 +1258,18 @@ rm_refused(const struct addr *a)
 static int
 rm_one(const char *arg)
 {
+	struct stat st;
 	struct addr a;
 	int r;
 
 	addr_parse(arg, 0, 0, &a);
+	/* without unix_diag, only a refused connect(2) proves it stale */
+	if (path_lstat(a.path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    udiag_bound(&st, NULL) == -1 && sock_live(&a, &st) != 0) {
+		warnx("rm %s: cannot tell it is stale (no unix_diag), and it "
+		    "is not refused: left as it is", esc_name(arg));
+		return 1;
+	}
 	if ((r = path_rm(a.path, S_IFSOCK, unbound)) == PATH_KIND)
 		return rm_refused(&a);
 	return path_rm_warn(r, arg);

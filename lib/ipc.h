@@ -408,6 +408,7 @@ void	 addr_str(const struct sockaddr *, socklen_t, char *, size_t);
 int	 sock_open(const struct addr *);
 int	 sock_connect(const struct addr *, const struct deadline *);
 int	 sock_bind(struct addr *, mode_t, int);
+int	 sock_live(const struct addr *, const struct stat *);
 const char *sock_bind_why(int);
 
 /* udiag.c: every Unix socket, from NETLINK_SOCK_DIAG (unix_diag) */

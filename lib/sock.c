@@ -108,12 +108,12 @@ sock_connect(const struct addr *a, const struct deadline *d)
 }
 
 /*
- * Whether anybody is bound to the socket file at a->path, asked of
- * unix_diag. Without it, connect(2) is the only test left: refused
+ * Whether anybody is bound to the socket file at a->path (st), asked of
+ * unix_diag: 1, 0, or -1 with errno. Without it, connect(2) is the only test left: refused
  * means stale (a listener would see the probe, and it is one only then).
  */
-static int
-live(const struct addr *a, const struct stat *st)
+int
+sock_live(const struct addr *a, const struct stat *st)
 {
 	int r, fd;
 
@@ -150,7 +150,7 @@ clear_path(int dfd, const char *base, const struct addr *a)
 		errno = EEXIST;
 		return -1;
 	}
-	if ((r = live(a, &st)) != 0) {
+	if ((r = sock_live(a, &st)) != 0) {
 		errno = r == 1 ? EADDRINUSE : errno;
 		return -1;
 	}
