@@ -71,12 +71,14 @@ struct target {
 	struct timespec written;	/* @PIDFILE: when it was written */
 };
 
+/* why send and ls refuse pids 0 and -1: to kill(2) they are many */
+#define EVERY	"ipc-sig never signals every process"
+
 static pid_t
-parse_pid(const char *s, const char *what)
+parse_pid(const char *s, const char *what, const char *why)
 {
 	if (strcmp(s, "0") == 0 || strcmp(s, "-1") == 0)
-		usage_error("%s %s refused: ipc-sig never signals every process",
-		    what, s);
+		usage_error("%s %s refused: %s", what, s, why);
 	return (pid_t)num_int(s, what, 1, INT_MAX);
 }
 
@@ -205,7 +207,7 @@ sig_send(int argc, char *argv[])
 		if (strcmp(group, "1") == 0)
 			usage_error("--group 1 refused: kill(2) would take it "
 			    "for every process");
-		pgid = parse_pid(group, "--group");
+		pgid = parse_pid(group, "--group", EVERY);
 	}
 	if (i == argc && group == NULL)
 		usage_error("missing TARGET");
@@ -216,7 +218,7 @@ sig_send(int argc, char *argv[])
 		if (t[n].arg[0] == '@')
 			read_pidfile(&t[n]);
 		else
-			t[n].pid = parse_pid(t[n].arg, "target");
+			t[n].pid = parse_pid(t[n].arg, "target", EVERY);
 	}
 	if (group != NULL && kill(-pgid, sig) == -1) {
 		warn("send --group %s", group);
@@ -303,31 +305,64 @@ has_value(const siginfo_t *si)
 }
 
 static void
-print_sig(const siginfo_t *si)
+print_json(const siginfo_t *si, const char *name, const char *code,
+    const char *comm)
+{
+	printf("{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
+	    "\"code\":\"%s\",\"value\":", name, si->si_signo,
+	    (int)si->si_pid, (unsigned)si->si_uid, code);
+	if (has_value(si))
+		printf("%d", si->si_value.sival_int);
+	else
+		fputs("null", stdout);
+	if (comm != NULL && *comm != '\0') {
+		fputs(",\"command\":\"", stdout);
+		esc_json(stdout, comm, (size_t)-1);
+		putchar('"');
+	} else if (comm != NULL)
+		fputs(",\"command\":null", stdout);
+	fputs("}\n", stdout);
+}
+
+static void
+print_text(const siginfo_t *si, const char *name, const char *code,
+    const char *comm)
+{
+	printf("%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
+	    (unsigned)si->si_uid, code);
+	if (has_value(si))
+		printf("%d", si->si_value.sival_int);
+	else
+		putchar('-');
+	if (comm != NULL) {
+		putchar('\t');
+		if (*comm != '\0')
+			esc_text(stdout, comm, 1);
+		else
+			putchar('-');
+	}
+	putchar('\n');
+}
+
+/*
+ * One signal, written out at once: its name; with -v (and always where
+ * comm is given: the sender's command, "" where it is not known) the
+ * sender and code; -j as JSON. 0, or -1 with errno.
+ */
+static int
+print_sig(const siginfo_t *si, const char *comm)
 {
 	char nb[SIG_NAME_BUF], cb[SIG_NAME_BUF];
 	const char *name = sig_name(si->si_signo, nb, sizeof(nb));
 	const char *code = sig_code(si->si_signo, si->si_code, cb, sizeof(cb));
 
-	if (opt.json) {
-		printf("{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
-		    "\"code\":\"%s\",\"value\":", name, si->si_signo,
-		    (int)si->si_pid, (unsigned)si->si_uid, code);
-		if (has_value(si))
-			printf("%d}\n", si->si_value.sival_int);
-		else
-			fputs("null}\n", stdout);
-	} else if (opt.verbose) {
-		printf("%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
-		    (unsigned)si->si_uid, code);
-		if (has_value(si))
-			printf("%d\n", si->si_value.sival_int);
-		else
-			fputs("-\n", stdout);
-	} else
+	if (opt.json)
+		print_json(si, name, code, comm);
+	else if (opt.verbose || comm != NULL)
+		print_text(si, name, code, comm);
+	else
 		puts(name);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		stdout_failed();
+	return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
 }
 
 /* a signal recv may wait for, or run may change; usage error otherwise */
@@ -372,7 +407,8 @@ sig_recv(int argc, char *argv[])
 				return msgout_timeout(argv[i], got);
 			err(1, "recv %s", esc_name(argv[i]));
 		}
-		print_sig(&si);
+		if (print_sig(&si, NULL) == -1)
+			stdout_failed();
 		got++;
 	}
 	return 0;
@@ -445,7 +481,7 @@ sig_ls(int argc, char *argv[])
 	if (i == argc)
 		return table_ls(lcols, ls_fill);
 	snprintf(pid, sizeof(pid), "%d",
-	    (int)parse_pid(opt_operand(argc, argv, i, "PID"), "PID"));
+	    (int)parse_pid(opt_operand(argc, argv, i, "PID"), "PID", EVERY));
 	return table_stat(pcols, pid_fill, pid);
 }
 
