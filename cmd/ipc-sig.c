@@ -1,4 +1,7 @@
-/* ipc-sig: send, queue and wait for signals; inspect a process's signals. */
+/*
+ * ipc-sig: send, queue and wait for signals; inspect a process's signals,
+ * and watch who signals it.
+ */
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <ctype.h>
@@ -71,12 +74,14 @@ struct target {
 	struct timespec written;	/* @PIDFILE: when it was written */
 };
 
+/* why send and ls refuse pids 0 and -1: to kill(2) they are many */
+#define EVERY	"ipc-sig never signals every process"
+
 static pid_t
-parse_pid(const char *s, const char *what)
+parse_pid(const char *s, const char *what, const char *why)
 {
 	if (strcmp(s, "0") == 0 || strcmp(s, "-1") == 0)
-		usage_error("%s %s refused: ipc-sig never signals every process",
-		    what, s);
+		usage_error("%s %s refused: %s", what, s, why);
 	return (pid_t)num_int(s, what, 1, INT_MAX);
 }
 
@@ -205,7 +210,7 @@ sig_send(int argc, char *argv[])
 		if (strcmp(group, "1") == 0)
 			usage_error("--group 1 refused: kill(2) would take it "
 			    "for every process");
-		pgid = parse_pid(group, "--group");
+		pgid = parse_pid(group, "--group", EVERY);
 	}
 	if (i == argc && group == NULL)
 		usage_error("missing TARGET");
@@ -216,7 +221,7 @@ sig_send(int argc, char *argv[])
 		if (t[n].arg[0] == '@')
 			read_pidfile(&t[n]);
 		else
-			t[n].pid = parse_pid(t[n].arg, "target");
+			t[n].pid = parse_pid(t[n].arg, "target", EVERY);
 	}
 	if (group != NULL && kill(-pgid, sig) == -1) {
 		warn("send --group %s", group);
@@ -303,31 +308,64 @@ has_value(const siginfo_t *si)
 }
 
 static void
-print_sig(const siginfo_t *si)
+print_json(const siginfo_t *si, const char *name, const char *code,
+    const char *comm)
+{
+	printf("{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
+	    "\"code\":\"%s\",\"value\":", name, si->si_signo,
+	    (int)si->si_pid, (unsigned)si->si_uid, code);
+	if (has_value(si))
+		printf("%d", si->si_value.sival_int);
+	else
+		fputs("null", stdout);
+	if (comm != NULL && *comm != '\0') {
+		fputs(",\"command\":\"", stdout);
+		esc_json(stdout, comm, (size_t)-1);
+		putchar('"');
+	} else if (comm != NULL)
+		fputs(",\"command\":null", stdout);
+	fputs("}\n", stdout);
+}
+
+static void
+print_text(const siginfo_t *si, const char *name, const char *code,
+    const char *comm)
+{
+	printf("%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
+	    (unsigned)si->si_uid, code);
+	if (has_value(si))
+		printf("%d", si->si_value.sival_int);
+	else
+		putchar('-');
+	if (comm != NULL) {
+		putchar('\t');
+		if (*comm != '\0')
+			esc_text(stdout, comm, 1);
+		else
+			putchar('-');
+	}
+	putchar('\n');
+}
+
+/*
+ * One signal, written out at once: its name; with -v (and always for
+ * watch, which adds the sender's command, or "" where it is not known)
+ * the sender and code; -j as JSON. 0, or -1 with errno.
+ */
+static int
+print_sig(const siginfo_t *si, const char *comm)
 {
 	char nb[SIG_NAME_BUF], cb[SIG_NAME_BUF];
 	const char *name = sig_name(si->si_signo, nb, sizeof(nb));
 	const char *code = sig_code(si->si_signo, si->si_code, cb, sizeof(cb));
 
-	if (opt.json) {
-		printf("{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
-		    "\"code\":\"%s\",\"value\":", name, si->si_signo,
-		    (int)si->si_pid, (unsigned)si->si_uid, code);
-		if (has_value(si))
-			printf("%d}\n", si->si_value.sival_int);
-		else
-			fputs("null}\n", stdout);
-	} else if (opt.verbose) {
-		printf("%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
-		    (unsigned)si->si_uid, code);
-		if (has_value(si))
-			printf("%d\n", si->si_value.sival_int);
-		else
-			fputs("-\n", stdout);
-	} else
+	if (opt.json)
+		print_json(si, name, code, comm);
+	else if (opt.verbose || comm != NULL)
+		print_text(si, name, code, comm);
+	else
 		puts(name);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		stdout_failed();
+	return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
 }
 
 /* a signal recv may wait for, or run may change; usage error otherwise */
@@ -372,7 +410,8 @@ sig_recv(int argc, char *argv[])
 				return msgout_timeout(argv[i], got);
 			err(1, "recv %s", esc_name(argv[i]));
 		}
-		print_sig(&si);
+		if (print_sig(&si, NULL) == -1)
+			stdout_failed();
 		got++;
 	}
 	return 0;
@@ -445,7 +484,7 @@ sig_ls(int argc, char *argv[])
 	if (i == argc)
 		return table_ls(lcols, ls_fill);
 	snprintf(pid, sizeof(pid), "%d",
-	    (int)parse_pid(opt_operand(argc, argv, i, "PID"), "PID"));
+	    (int)parse_pid(opt_operand(argc, argv, i, "PID"), "PID", EVERY));
 	return table_stat(pcols, pid_fill, pid);
 }
 
@@ -535,6 +574,234 @@ sig_run(int argc, char *argv[])
 	return st;
 }
 
+/* what "KEY:" says in /proc/PID/status, into buf; 0, or -1 with errno */
+static int
+status_field(pid_t pid, const char *key, char *buf, size_t len)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			strlcpy(buf, line + klen + 1 + strspn(line + klen + 1,
+			    " \t"), len);
+			buf[strcspn(buf, "\n")] = '\0';
+			found = 1;
+		}
+	fclose(f);
+	if (!found)
+		errno = ENOENT;
+	return found ? 0 : -1;
+}
+
+/* a process another tracer holds is refused, naming it */
+static void
+untraced(const char *arg, pid_t pid)
+{
+	char buf[32], comm[64];
+	long tracer;
+
+	if (status_field(pid, "TracerPid", buf, sizeof(buf)) == -1 ||
+	    (tracer = strtol(buf, NULL, 10)) == 0)
+		return;
+	proc_comm((pid_t)tracer, comm, sizeof(comm));
+	errx(1, "watch %s: already traced by %ld (%s)", arg, tracer,
+	    esc_name(comm));
+}
+
+/* the process pid is a thread of, where it can be watched; else exit 1 */
+static pid_t
+watch_target(const char *arg, pid_t pid)
+{
+	char buf[64];
+	pid_t tgid;
+
+	if (status_field(pid, "Tgid", buf, sizeof(buf)) == -1) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		err(1, "watch %s", arg);
+	}
+	if ((tgid = (pid_t)strtol(buf, NULL, 10)) == getpid())
+		errx(1, "watch %s: that is this ipc-sig itself", arg);
+	if (status_field(tgid, "State", buf, sizeof(buf)) == 0 &&
+	    buf[0] == 'Z')
+		errx(1, "watch %s: a zombie: it has ended, and its parent has "
+		    "not yet waited for it", arg);
+	untraced(arg, tgid);
+	return tgid;
+}
+
+/*
+ * kernel.yama.ptrace_scope, where Yama is, as ptrace(2) explains it;
+ * NULL for 0 (or no Yama), where the classic checks alone apply
+ */
+static const char *
+yama(uintmax_t *scope)
+{
+	if (sysctl_num("/proc/sys/kernel/yama/ptrace_scope", scope) == -1 ||
+	    *scope == 0)
+		return NULL;
+	if (*scope == 1)
+		return "kernel.yama.ptrace_scope is 1: only a process's "
+		    "ancestors, one it names with prctl(PR_SET_PTRACER), or "
+		    "CAP_SYS_PTRACE may trace it";
+	if (*scope == 2)
+		return "kernel.yama.ptrace_scope is 2: only CAP_SYS_PTRACE may "
+		    "trace";
+	return "kernel.yama.ptrace_scope is 3: nothing may be traced";
+}
+
+/*
+ * Why the kernel refused us pid (EPERM), as " (...)", in the order it
+ * asks: Yama at 2 or 3, which refuses all but CAP_SYS_PTRACE; the same
+ * user, real, effective and saved; dumpable (else /proc/PID is root's);
+ * Yama at 1. Empty where none of them says.
+ */
+static void
+refusal(pid_t pid, char *buf, size_t len)
+{
+	char ids[64], path[32];
+	unsigned long r = getuid(), e = getuid(), s = getuid();
+	struct stat st;
+	uintmax_t scope;
+	const char *y = yama(&scope);
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (status_field(pid, "Uid", ids, sizeof(ids)) == 0)
+		sscanf(ids, "%lu %lu %lu", &r, &e, &s);
+	if (y != NULL && scope >= 2)
+		snprintf(buf, len, " (%s)", y);
+	else if (r != getuid())
+		snprintf(buf, len, " (another user's process, uid %lu: only "
+		    "CAP_SYS_PTRACE may trace it)", r);
+	else if (e != getuid() || s != getuid())
+		snprintf(buf, len, " (it runs set-user-ID, effective uid %lu: "
+		    "only CAP_SYS_PTRACE may trace it)", e);
+	else if (stat(path, &st) == 0 && st.st_uid != e)
+		snprintf(buf, len, " (it is not dumpable: only CAP_SYS_PTRACE "
+		    "may trace it)");
+	else if (y != NULL)
+		snprintf(buf, len, " (%s)", y);
+}
+
+static void __attribute__((noreturn))
+watch_refused(const char *arg, pid_t pid, int e)
+{
+	char why[256];
+
+	if (e == EPERM) {
+		untraced(arg, pid);	/* traced since we looked */
+		refusal(pid, why, sizeof(why));
+		errx(1, "watch %s: %s%s", arg, strerror(e), why);
+	}
+	errno = e;
+	err(1, "watch %s", arg);
+}
+
+/*
+ * Who sent it, where si_code says a process did (for SIGCHLD: the
+ * child): its command, read now, while it may still live, or "" once it
+ * has gone. A signal the kernel made for a fault, a timer or I/O holds
+ * other fields where the pid and uid are: they become 0, as the
+ * kernel's own.
+ */
+static void
+sender(siginfo_t *si, char *comm, size_t len)
+{
+	int sent = si->si_code == SI_USER || si->si_code == SI_QUEUE ||
+	    si->si_code == SI_TKILL || si->si_code == SI_MESGQ ||
+	    (si->si_signo == SIGCHLD && si->si_code > 0);
+
+	comm[0] = '\0';
+	if (!sent) {
+		si->si_pid = 0;
+		si->si_uid = 0;
+	} else if (si->si_pid > 0)
+		proc_comm(si->si_pid, comm, len);
+}
+
+/*
+ * Each signal seen printed, after it has gone on to the process: one,
+ * -c N or -f. What the last trace_next said: 1 when enough were seen.
+ */
+static int
+watch_loop(struct trace *tr, uintmax_t *got)
+{
+	struct deadline d;
+	char comm[64];
+	siginfo_t si;
+	int r, e;
+
+	deadline_set(&d, opt.timeout);
+	while (opt.follow || *got < (opt.count ? opt.count : 1)) {
+		if ((r = trace_next(tr, &si, &d)) != 1)
+			return r;
+		sender(&si, comm, sizeof(comm));
+		trace_deliver(tr);
+		if (print_sig(&si, comm) == -1) {
+			e = errno;
+			trace_detach(tr);
+			errno = e;
+			stdout_failed();
+		}
+		(*got)++;
+		d = deadline_again(&d);
+	}
+	return 1;
+}
+
+/* the process ended: how, on stderr; 0 with -f, else 1: too few came */
+static int
+watch_ended(int st, const char *arg)
+{
+	char nb[SIG_NAME_BUF];
+
+	if (st != -1 && WIFEXITED(st))
+		warnx("watch %s: the process has ended: exit status %d", arg,
+		    WEXITSTATUS(st));
+	else if (st != -1 && WIFSIGNALED(st))
+		warnx("watch %s: the process has ended: killed by SIG%s", arg,
+		    sig_name(WTERMSIG(st), nb, sizeof(nb)));
+	else
+		warnx("watch %s: the process has ended", arg);
+	return opt.follow ? 0 : 1;
+}
+
+static int
+sig_watch(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "timeout count follow json", NULL), r, e;
+	const char *arg = opt_operand(argc, argv, i, "PID");
+	pid_t pid = parse_pid(arg, "PID", "not a process");
+	uintmax_t got = 0;
+	struct trace tr;
+
+	pid = watch_target(arg, pid);
+	stdout_ready();
+	if (trace_seize(&tr, pid) == -1)
+		watch_refused(arg, pid, errno);
+	r = watch_loop(&tr, &got);
+	e = errno;
+	trace_detach(&tr);
+	if (tr.sig != 0) {	/* as the others: dead of it, 128+sig */
+		raise(tr.sig);
+		return 128 + tr.sig;
+	}
+	if (r == 0)
+		return watch_ended(tr.status, arg);
+	if (r == -1 && e == ETIMEDOUT)
+		return msgout_timeout(arg, got);
+	if (r == -1)
+		errc(1, e, "watch %s", arg);
+	return 0;
+}
+
 static const struct verb verbs[] = {
 	{ "send", sig_send, "send [-q VALUE] [--group PGID] SIG [TARGET...]" },
 	{ "recv", sig_recv,
@@ -542,6 +809,7 @@ static const struct verb verbs[] = {
 	{ "ls", sig_ls, "ls [-H] [-o LIST] [-j] [PID]" },
 	{ "run", sig_run, "run [--block SIGS] [--unblock SIGS] [--ignore SIGS] "
 	    "[--default SIGS] -- CMD..." },
+	{ "watch", sig_watch, "watch [-t DUR] [-c N|-f] [-j] PID" },
 	{ NULL, NULL, NULL }
 };
 

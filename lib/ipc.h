@@ -375,6 +375,27 @@ int	 cleanup_rename(const char *, const char *);
 void	 cleanup_drop(int);
 void	 cleanup_run(void);
 
+/*
+ * trace.c: a running process's threads traced with ptrace(2), each
+ * signal it is sent stopped at and delivered as it came, every other
+ * stop passed over, and every thread let go as it was
+ */
+struct trace {
+	pid_t pid;			/* the process (its thread group) */
+	pid_t *tid;			/* its threads we trace */
+	size_t n, cap;
+	pid_t stopped;			/* held in a signal-delivery stop; 0: none */
+	int stopsig;			/* and the signal it stopped for */
+	int status;			/* the process ended: its wait status */
+	int sig;			/* SIGINT, SIGTERM or SIGHUP came; 0: none */
+	int fd;				/* signalfd(2) of set, to poll(2) */
+	sigset_t set, mask;		/* taken through fd; ours before */
+};
+int	 trace_seize(struct trace *, pid_t);
+int	 trace_next(struct trace *, siginfo_t *, const struct deadline *);
+void	 trace_deliver(struct trace *);
+void	 trace_detach(struct trace *);
+
 /* signame.c: signals by name and number, default actions, si_code names */
 #define SIG_NAME_BUF	16		/* "RTMAX-15", "-2147483648" */
 int	 sig_max(void);

@@ -17,6 +17,8 @@ setup() {
 	source "$ROOT/completions/bash/ipc-mq"
 	# shellcheck source=/dev/null
 	source "$ROOT/completions/bash/ipc-sem"
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-sig"
 	sm=cs$$-$BATS_TEST_NUMBER
 	smkey=$(printf '0x%08x' $((0x73660000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
 	mq=cq$$-$BATS_TEST_NUMBER
@@ -36,6 +38,7 @@ teardown() {
 	done
 	cd "$BATS_TEST_TMPDIR" &&
 	    ipc-pipe rm -f f-one f-two 'with space' 'back\slash' dir/inner -- -dash
+	teardown_bg
 }
 
 # comp LINE: complete at the end of LINE as bash does: COMP_WORDS split at
@@ -354,13 +357,17 @@ lines() {
 	assert_output ''
 }
 
-# fish_complete LINE: fish's matches at the end of LINE, sorted, with the
-# completion of LINE's command
-fish_complete() {
+# fish_described LINE: fish's matches at the end of LINE with their
+# descriptions (MATCH<TAB>DESCRIPTION), sorted, with the completion of
+# LINE's command; fish_complete LINE: the matches alone
+fish_described() {
 	local c=${1%% *}
 	fish -c 'set PATH $argv[1] $PATH; source $argv[2]; complete -C$argv[3]' \
 	    "$BIN" "$ROOT/completions/fish/${c##*/}.fish" "$1" |
-	    cut -f1 | LC_ALL=C sort
+	    LC_ALL=C sort
+}
+fish_complete() {
+	fish_described "$1" | cut -f1 | LC_ALL=C sort
 }
 
 @test "fish: the completion parses" {
@@ -483,6 +490,22 @@ mq_opts() {
 	fields_accepted 'ipc-mq stat -S -o ' ipc-mq stat -S "$mqkey"
 }
 
+# zcomp FN PREFIX WORDS...: the zsh engine's helper FN, with PREFIX and
+# words as compsys sets them, loaded from the completion of the command
+# WORDS begin with; the compsys functions the helpers hand their lists to
+# are stubbed to print them (_describe's as NAME:DESCRIPTION)
+zcomp() {
+	zsh -f -c '
+	    _describe() { local a=${@[-1]}; print -rl -- ${(P)a}; }
+	    _values() { shift 3; print -rl -- $@; }
+	    _arguments() { :; }
+	    words=($4 ""); CURRENT=2
+	    fpath=("${1:h}" $fpath)
+	    source "$1" >/dev/null
+	    fn=$2; PREFIX=$3; shift 3; words=("$@"); $fn' \
+	    _ "$ROOT/completions/zsh/_$3" "$@"
+}
+
 @test "zsh ipc-mq: the completion parses; names, keys and fields" {
 	command -v zsh >/dev/null || skip "zsh is not installed"
 	run zsh -n "$ROOT/completions/zsh/_ipc-mq"
@@ -492,19 +515,6 @@ mq_opts() {
 	ipc-mq create -S "$mqkey"
 	id=$(ipc-mq create -S private)
 	mqids=$id
-	# the compsys functions the helpers hand their lists to, stubbed to
-	# print them: FN PREFIX WORDS...
-	zcomp() {
-		zsh -f -c '
-		    _describe() { local a=${@[-1]}; print -rl -- ${(P)a}; }
-		    _values() { shift 3; print -rl -- $@; }
-		    _arguments() { :; }
-		    words=(ipc-mq ""); CURRENT=2
-		    fpath=("${1:h}" $fpath)
-		    source "$1" >/dev/null
-		    fn=$2; PREFIX=$3; shift 3; words=("$@"); $fn' \
-		    _ "$ROOT/completions/zsh/_ipc-mq" "$@"
-	}
 	run zcomp _ipc_tools_objects "$mq" ipc-mq recv "$mq"
 	assert_line "$mq"
 	refute_line "/$mq"
@@ -870,4 +880,123 @@ sock_setup() {
 	assert_output "$(lines dir/ s-one.sock)"
 	run fish_complete 'ipc-sock listen --type '
 	assert_output "$(lines dgram seqpacket stream)"
+}
+
+# --- ipc-sig ---
+
+# the signal names ipc-sig lists that begin with $1, sorted
+sig_names() {
+	ipc-sig ls -H -o name | grep "^$1" | LC_ALL=C sort
+}
+
+# a process to complete, in pid: a sleep of this test's
+sleeper() {
+	bg sleep 30
+	pid=$BG_LAST
+	wait_comm "$pid" sleep
+}
+
+# the kernel's own threads (kthreadd, 2, and its children), as /proc/PID/stat has them
+kthreads() {
+	local s
+	for s in /proc/[0-9]*/stat; do
+		{ read -r s <"$s"; } 2>/dev/null || continue
+		read -r _ p _ <<<"${s##*) }"
+		[[ ${s%% *} == 2 || $p == 2 ]] && echo "${s%% *}"
+	done
+}
+
+@test "bash ipc-sig: a SIG operand completes the signal names the command lists" {
+	run comp 'ipc-sig send '
+	assert_output "$(sig_names)"
+	run comp 'ipc-sig send US'
+	assert_output "$(lines USR1 USR2)"
+	run comp 'ipc-sig send SIGUS'
+	assert_output "$(lines SIGUSR1 SIGUSR2)"
+	run comp 'ipc-sig send -q 1 RTMAX-1'
+	assert_output "$(sig_names RTMAX-1)"
+	# recv takes several; run's SIGS and send's TARGET are not SIG
+	run comp 'ipc-sig recv -v USR1 HU'
+	assert_output HUP
+	run comp 'ipc-sig recv -t 1 -c 2 T'
+	assert_output "$(sig_names T)"
+	run comp 'ipc-sig send USR1 US'
+	assert_output ''
+	run comp 'ipc-sig run --block '
+	assert_output ''
+}
+
+@test "bash ipc-sig: PID and TARGET complete the processes, not the kernel's threads" {
+	local p k
+	sleeper
+	for line in "ipc-sig send USR1 $pid" "ipc-sig send -q 3 RTMIN $$ $pid" \
+	    "ipc-sig watch $pid" "ipc-sig watch -j -t 1 $pid" "ipc-sig ls $pid" \
+	    "ipc-sig ls -H -o blocked $pid"; do
+		run comp "$line"
+		assert_line "$pid"
+		for p in $output; do
+			[[ $p == "$pid"* ]]
+		done
+	done
+	run comp 'ipc-sig watch '
+	assert_line "$pid"
+	assert_line "$$"
+	for k in $(kthreads); do
+		refute_line "$k"
+	done
+	run comp "ipc-sig watch $pid "
+	assert_output ''
+	run comp 'ipc-sig watch -'
+	assert_output "$(lines --count --follow --help --json --timeout -c -f -h -j -t)"
+}
+
+@test "zsh ipc-sig: signal names and processes, each described" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	sleeper
+	run zsh_complete 'ipc-sig send US'
+	assert_success
+	assert_output "$(lines USR1 USR2)"
+	run zsh_complete 'ipc-sig send SIGUS'
+	assert_output "$(lines SIGUSR1 SIGUSR2)"
+	run zsh_complete 'ipc-sig recv -v USR1 HU'
+	assert_output HUP
+	run zsh_complete "ipc-sig send USR1 $pid"
+	assert_line "$pid"
+	run zsh_complete "ipc-sig watch -t 1 $pid"
+	assert_line "$pid"
+	run zsh_complete "ipc-sig ls $pid"
+	assert_line "$pid"
+	# what each is: a signal's description, a process's command
+	run zcomp _ipc_tools_objects US ipc-sig send US
+	assert_line 'USR1:user-defined signal 1'
+	assert_line 'RTMIN+1:real-time signal: queued, carries a value'
+	run zcomp _ipc_tools_objects '' ipc-sig watch ''
+	assert_line "$pid:sleep"
+	refute_line --regexp '^2:'
+}
+
+@test "fish ipc-sig: signal names and processes, each described" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	sleeper
+	run fish_complete 'ipc-sig send US'
+	assert_output "$(lines USR1 USR2)"
+	run fish_complete 'ipc-sig send SIGUS'
+	assert_output "$(lines SIGUSR1 SIGUSR2)"
+	run fish_complete 'ipc-sig recv -v USR1 HU'
+	assert_output HUP
+	run fish_complete "ipc-sig send USR1 $pid"
+	assert_line "$pid"
+	run fish_installed "ipc-sig watch -t 1 $pid"
+	assert_line "$pid"
+	run fish_complete "ipc-sig ls $pid"
+	assert_line "$pid"
+	# what each is: a signal's description, a process's command
+	run fish_described 'ipc-sig send USR'
+	assert_output "USR1	user-defined signal 1
+USR2	user-defined signal 2"
+	run fish_described "ipc-sig watch $pid"
+	assert_line "$pid	sleep"
+	run fish_complete 'ipc-sig watch '
+	refute_line 2
 }

@@ -82,5 +82,7 @@ if [ -x "$OLDPWD/bin/ipc-sig" ]; then
 	run "ipc-sig ls -o number,name,action | sed -n '1,4p'"
 	say "run: a command started with only SIGUSR1 and SIGUSR2 blocked, whatever it was given"
 	run "ipc-sig run --unblock all --block USR1,USR2 -- sh -c 'exec ipc-sig ls -o blocked \$\$'"
+	say "watch: who signals a running process; the signal goes on unchanged, and watch lets go"
+	run "sleep 30 & t=\$!; ipc-sig watch -t 5 \$t & for i in \$(seq 200); do grep -q '^TracerPid:[[:space:]]*[1-9]' /proc/\$t/status && break; sleep 0.01; done; kill -CONT \$t; wait \$!; grep TracerPid /proc/\$t/status; kill \$t"
 fi
 say "done: every object made here has been removed"

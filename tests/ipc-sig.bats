@@ -12,6 +12,8 @@ setup() {
 }
 
 teardown() {
+	# a target a test left stopped would never see teardown's SIGTERM
+	[ -z "${tpid:-}" ] || kill -CONT "$tpid" 2>/dev/null
 	teardown_bg
 }
 
@@ -477,13 +479,341 @@ $u"
 	assert_output ok
 }
 
-@test "ipc-sig -h lists the verbs; watch is not built" {
+@test "ipc-sig -h lists the verbs" {
 	run ipc-sig -h
 	assert_success
 	assert_line '       ipc-sig send [-q VALUE] [--group PGID] SIG [TARGET...]'
 	assert_line '       ipc-sig recv [-t DUR] [-c N|-f] [-P PIDFILE] [-v] [-j] SIG...'
 	assert_line '       ipc-sig ls [-H] [-o LIST] [-j] [PID]'
 	assert_line '       ipc-sig run [--block SIGS] [--unblock SIGS] [--ignore SIGS] [--default SIGS] -- CMD...'
-	run ipc-sig watch 1
+	assert_line '       ipc-sig watch [-t DUR] [-c N|-f] [-j] PID'
+}
+
+# --- watch ---
+
+# watch traces the test's own processes, which Yama allows at 1 only to
+# root (CAP_SYS_PTRACE), at 2 only to CAP_SYS_PTRACE, and at 3 to nobody
+need_ptrace() {
+	local s
+	s=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null) || return 0
+	[ "$s" -eq 0 ] && return 0
+	[ "$s" -lt 3 ] && is_root && return 0
+	skip "kernel.yama.ptrace_scope is $s: the test's processes may not be traced"
+}
+
+# the tracer of process or thread $1 (TracerPid): a pid, or 0
+tracer() {
+	awk '$1 == "TracerPid:" { print $2 }' "/proc/$1/status"
+}
+
+traced() {
+	[ "$(tracer "$1")" -ne 0 ]
+}
+
+# every thread of process $1 is traced (any $2: none is)
+all_traced() {
+	local t n
+	for t in "/proc/$1"/task/*; do
+		n=$(tracer "$1/task/${t##*/}") || return 1
+		if [ -z "${2:-}" ]; then
+			[ "$n" -ne 0 ] || return 1
+		else
+			[ "$n" -eq 0 ] || return 1
+		fi
+	done
+}
+
+# the state letter of process $1: S sleeping, T stopped, t traced and stopped
+state() {
+	awk '$1 == "State:" { print $2 }' "/proc/$1/status"
+}
+in_state() {
+	[ "$(state "$1")" = "$2" ]
+}
+
+# a process to watch, tests/peers/sigpeer with "$@" (threads): its pid
+# in tpid, what its handlers saw in tout; returns once they are set
+peer() {
+	rm -f ready
+	bg sigpeer ready "$@" >tout
+	tpid=$BG_LAST
+	wait_for test -e ready
+}
+
+# ipc-sig watch "$@" $tpid in the background, bounded, its output in out
+# and err; returns once it traces every thread. wpid is timeout's, which
+# passes a signal on and ends as watch does (not sig's: a shell between)
+watcher() {
+	bg timeout --preserve-status 20 ipc-sig watch "$@" "$tpid" >out 2>err
+	wpid=$BG_LAST
+	wait_for all_traced "$tpid"
+}
+
+# background job $1 ends with status $2
+ends_with() {
+	local st=0
+	wait "$1" || st=$?
+	[ "$st" -eq "$2" ] ||
+	    { echo "ends_with: $1 ended with $st, not $2" >&2; return 1; }
+}
+
+@test "watch: a kill from another process, with its pid, uid and command; delivered as it came" {
+	need_ptrace
+	peer
+	watcher
+	ln -s "$(command -v bash)" sender
+	bg ./sender -c 'kill -USR1 "$1"; sleep 30 & wait' sender "$tpid"
+	local spid=$BG_LAST
+	ends_with "$wpid" 0
+	run cat out
+	assert_output "USR1	$spid	$(id -u)	SI_USER	-	sender"
+	run cat err
+	assert_output ''
+	# the target's own handler was given the sender's siginfo, not ours
+	wait_for grep -qx "USR1 $spid" tout
+	[ "$(tracer "$tpid")" -eq 0 ]
+	kill -0 "$tpid"
+}
+
+@test "watch -c 2: two, each with its code and value, written as each comes" {
+	need_ptrace
+	peer
+	watcher -c 2
+	kill -USR2 "$tpid"
+	wait_for grep -q '^USR2' out
+	sh -c 'echo $$ >qpid; exec ipc-sig send -q 7 USR1 "$1"' sh "$tpid"
+	ends_with "$wpid" 0
+	run sed -n 1p out
+	assert_output "USR2	$BASHPID	$(id -u)	SI_USER	-	$(cat "/proc/$BASHPID/comm")"
+	# the sender has ended by now, or not: its command is there or -
+	run sed -n 2p out
+	assert_output --regexp "^USR1	$(cat qpid)	$(id -u)	SI_QUEUE	7	(ipc-sig|-)\$"
+	[ "$(wc -l <out)" -eq 2 ]
+	wait_for grep -qx "USR1 $(cat qpid)" tout
+	all_traced "$tpid" none
+}
+
+@test "watch -j: one JSON object a line, recv -j's fields and the command" {
+	need_ptrace
+	peer
+	watcher -j -c 2
+	kill -USR1 "$tpid"
+	wait_for grep -q USR1 out
+	sh -c 'echo $$ >qpid; exec ipc-sig send -q -5 USR2 "$1"' sh "$tpid"
+	ends_with "$wpid" 0
+	run sed -n 1p out
+	assert_output "{\"signal\":\"USR1\",\"number\":10,\"pid\":$BASHPID,\"uid\":$(id -u),\"code\":\"SI_USER\",\"value\":null,\"command\":\"$(cat "/proc/$BASHPID/comm")\"}"
+	run python3 -c '
+import json, sys
+for line in open("out"):
+    d = json.loads(line)
+    print(d["signal"], d["number"], d["pid"], d["code"], d["value"],
+        d["command"] in ("ipc-sig", None) if d["signal"] == "USR2" else d["command"])'
+	assert_success
+	assert_output "USR1 10 $BASHPID SI_USER None $(cat "/proc/$BASHPID/comm")
+USR2 12 $(cat qpid) SI_QUEUE -5 True"
+}
+
+@test "watch -t: nothing within it is 124, named; -f ends at -t with 0 once one came" {
+	need_ptrace
+	peer
+	run --separate-stderr sig watch -t 0.2 "$tpid"
+	assert_failure 124
+	assert_equal "$stderr" "ipc-sig: watch $tpid: timed out"
+	assert_output ''
+	run --separate-stderr sig watch -t 0 "$tpid"
+	assert_failure 124
+	[ "$(tracer "$tpid")" -eq 0 ]
+	watcher -f -t 1
+	kill -USR1 "$tpid"
+	ends_with "$wpid" 0
+	run cut -f 1 out
+	assert_output USR1
+	run cat err
+	assert_output ''
+	watcher -c 2 -t 1
+	kill -USR2 "$tpid"
+	ends_with "$wpid" 124
+	run cut -f 1 out
+	assert_output USR2
+	[ "$(tracer "$tpid")" -eq 0 ]
+	kill -0 "$tpid"
+}
+
+@test "watch: SIGTERM, SIGINT or SIGHUP lets the target go, then watch dies of it" {
+	need_ptrace
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	peer
+	for s in TERM INT HUP; do
+		# a background job starts with SIGINT ignored: give it back
+		bg env --default-signal=INT ipc-sig watch -f "$tpid" >out 2>err
+		wait_for traced "$tpid"
+		ends_by "$BG_LAST" "$s"
+		[ "$(tracer "$tpid")" -eq 0 ]
+		[ ! -s out ] && [ ! -s err ]
+	done
+	kill -USR1 "$tpid"
+	wait_for grep -q '^USR1 ' tout
+}
+
+@test "watch: a STOP is reported and the stop kept; a stopped target stays stopped" {
+	need_ptrace
+	peer
+	watcher -f
+	kill -STOP "$tpid"
+	wait_for grep -q '^STOP' out
+	wait_for in_state "$tpid" t
+	ends_by "$wpid" TERM
+	# let go, it passes from the tracer's stop back to its own
+	wait_for in_state "$tpid" T
+	[ "$(tracer "$tpid")" -eq 0 ]
+	# stopped before watch: it passes the stop over, and leaves it so
+	run sig watch -t 0.3 "$tpid"
+	assert_failure 124
+	wait_for in_state "$tpid" T
+	[ "$(tracer "$tpid")" -eq 0 ]
+	kill -CONT "$tpid"
+	wait_for in_state "$tpid" S
+	kill -USR1 "$tpid"
+	wait_for grep -q '^USR1 ' tout
+}
+
+@test "watch: the target's end is said; exit 0 with -f, 1 short of -c" {
+	need_ptrace
+	peer
+	watcher -c 3
+	kill -USR1 "$tpid"
+	wait_for grep -q '^USR1' out
+	kill -TERM "$tpid"
+	ends_with "$wpid" 1
+	run cut -f 1 out
+	assert_output "USR1
+TERM"
+	run cat err
+	assert_output "ipc-sig: watch $tpid: the process has ended: exit status 3"
+	ends_with "$tpid" 3
+	# SIGKILL makes no stop: only the end shows it
+	peer
+	watcher -f
+	kill -KILL "$tpid"
+	ends_with "$wpid" 0
+	run cat out
+	assert_output ''
+	run cat err
+	assert_output "ipc-sig: watch $tpid: the process has ended: killed by SIGKILL"
+}
+
+@test "watch: every thread is traced, and one made later; each is let go" {
+	need_ptrace
+	peer 3
+	watcher -c 2
+	[ "$(ls "/proc/$tpid/task" | wc -l)" -eq 4 ]
+	kill -USR2 "$tpid"
+	wait_for grep -q '^thread ' tout
+	local t
+	t=$(awk '$1 == "thread" { print $2 }' tout)
+	[ "$(tracer "$tpid/task/$t")" -eq "$(tracer "$tpid")" ]
+	# only the new thread takes USR1: it is seen there, or not at all
+	kill -USR1 "$tpid"
+	ends_with "$wpid" 0
+	run cut -f 1 out
+	assert_output "USR2
+USR1"
+	wait_for grep -q '^USR1 ' tout
+	all_traced "$tpid" none
+}
+
+@test "watch: a missing, 0, -1 or malformed PID is a usage error: exit 2" {
+	local u='usage: ipc-sig watch [-t DUR] [-c N|-f] [-j] PID'
+	run --separate-stderr ipc-sig watch
 	assert_failure 2
+	assert_equal "$stderr" "ipc-sig: watch: missing PID
+$u"
+	for p in 0 -1; do
+		run --separate-stderr ipc-sig watch -- "$p"
+		assert_failure 2
+		assert_equal "$stderr" "ipc-sig: watch: PID $p refused: not a process
+$u"
+	done
+	run --separate-stderr ipc-sig watch -1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: watch: unknown option '-1'"
+	for p in x 1.5 '' 12x -- -5 2147483648; do
+		run --separate-stderr ipc-sig watch -- "$p"
+		assert_failure 2
+		assert_equal "${#stderr_lines[@]}" 2
+	done
+	run --separate-stderr ipc-sig watch x
+	assert_equal "${stderr_lines[0]}" "ipc-sig: watch: PID: 'x' is not a whole number from 1 to 2147483647"
+	run --separate-stderr ipc-sig watch 1 2
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: watch: too many operands"
+	run --separate-stderr ipc-sig watch -c 2 -f 1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: watch: -c and -f exclude each other"
+	run --separate-stderr ipc-sig watch -t soon 1
+	assert_failure 2
+}
+
+@test "watch: no such process is exit 1, named; so is a full stdout, before it traces" {
+	peer
+	local gone=$tpid
+	kill "$gone"
+	wait "$gone" || true
+	run --separate-stderr ipc-sig watch "$gone"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: watch $gone: No such process"
+	need_ptrace
+	peer
+	run --separate-stderr sh -c 'timeout 10 ipc-sig watch -t 5 "$1" >/dev/full' sh "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: watch $tpid: stdout: No space left on device"
+	[ "$(tracer "$tpid")" -eq 0 ]
+}
+
+@test "watch another user's process: Operation not permitted, and why; exit 1" {
+	need_nobody
+	local s
+	s=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null) || s=0
+	[ "$s" -lt 2 ] || skip "kernel.yama.ptrace_scope is $s: Yama refuses first"
+	peer
+	run --separate-stderr as_nobody ipc-sig watch -t 1 "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: watch $tpid: Operation not permitted (another user's process, uid 0: only CAP_SYS_PTRACE may trace it)"
+	[ "$(tracer "$tpid")" -eq 0 ]
+}
+
+@test "watch a process another tracer holds: refused, naming the tracer" {
+	need_ptrace
+	peer
+	watcher -f
+	local w
+	w=$(tracer "$tpid")
+	run --separate-stderr sig watch -t 1 "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: watch $tpid: already traced by $w ($(cat "/proc/$w/comm"))"
+	# the first is undisturbed
+	kill -USR1 "$tpid"
+	wait_for grep -q '^USR1' out
+	[ "$(tracer "$tpid")" -eq "$w" ]
+}
+
+@test "watch under Yama: refused with ptrace_scope's value and what it means" {
+	local s m
+	s=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null) ||
+	    skip "no Yama on this kernel (no kernel.yama.ptrace_scope)"
+	[ "$s" -ge 1 ] || skip "kernel.yama.ptrace_scope is 0: Yama refuses nothing"
+	if is_root && [ "$s" -lt 3 ]; then
+		skip "root may trace at kernel.yama.ptrace_scope $s: run as an ordinary user"
+	fi
+	case $s in
+	1) m="kernel.yama.ptrace_scope is 1: only a process's ancestors, one it names with prctl(PR_SET_PTRACER), or CAP_SYS_PTRACE may trace it" ;;
+	2) m="kernel.yama.ptrace_scope is 2: only CAP_SYS_PTRACE may trace" ;;
+	*) m="kernel.yama.ptrace_scope is 3: nothing may be traced" ;;
+	esac
+	peer
+	run --separate-stderr sig watch -t 1 "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: watch $tpid: Operation not permitted ($m)"
 }

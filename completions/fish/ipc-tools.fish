@@ -7,8 +7,9 @@
 # operands of `ipc-X VERB -h` (`VERB -S -h` with -S), the fields of -o of
 # the error the command gives for an unknown one, and the objects of the
 # command's own `ls`: FIFOs and socket files (`ls -H -o path DIR`), POSIX
-# names and abstract socket names (`ls -H -o name`) and System V keys
-# (`ls -S -H -o key,id`).
+# names and abstract socket names (`ls -H -o name`), System V keys
+# (`ls -S -H -o key,id`) and signals (ipc-sig's `ls -H -o name,description`).
+# Processes, which no command lists, come from /proc.
 #
 # fish has no dynamic scope: what a helper needs of the line (the
 # command, the verb, -S as "-S" or "") is passed to it.
@@ -83,10 +84,13 @@ function __ipc_tools_fields --argument-names cmd verb sysv
     string split ', ' -- $m[2]
 end
 
-# a cell of the command's text output with its \ooo escapes undone
+# a cell of the command's text output with its \ooo escapes undone; one
+# that begins with 0 (\040) is written \0040, as printf's %b reads up to
+# three digits after \0, and "signal\0401" would lose its 1
 function __ipc_tools_unescape
     for line in $argv
-        printf '%b' $line | string collect
+        printf '%b' (string replace -ra '\\\\(0[0-7]{2})' '\\\\0$1' -- $line) |
+            string collect
     end
 end
 
@@ -147,7 +151,35 @@ function __ipc_tools_keys --argument-names cmd
     end
 end
 
-# the objects of kind $kind: PATH (FIFOs), NAME, KEY or DIR
+# the signals, each described, from the command's ls; SIGUSR1 and the
+# like where the word begins with SIG
+function __ipc_tools_sigs --argument-names cmd want
+    set -l pre
+    string match -q -- 'SIG*' $want; and set pre SIG
+    for line in ($cmd ls -H -o name,description 2>/dev/null)
+        # two words: the command writes blanks, controls and \ as \ooo
+        set -l w (string split -n ' ' -- $line)
+        printf '%s%s\t%s\n' "$pre" $w[1] (__ipc_tools_unescape $w[2])
+    end
+end
+
+# the processes, each described by its command, from /proc/PID/stat
+# ("PID (COMM) STATE PPID ..."), read by one cat, which is quiet about
+# those gone meanwhile: not the kernel's own threads, kthreadd (2) and
+# its children, which no signal or tracer reaches
+function __ipc_tools_pids
+    set -l stats (string match -r '^/proc/\d+/stat$' -- /proc/*/stat)
+    set -q stats[1]; or return
+    for line in (cat $stats 2>/dev/null)
+        set -l f (string match -r '^(\d+) \((.*)\) \S+ (\d+) ' -- $line)
+        or continue
+        test $f[2] = 2 -o $f[4] = 2; and continue
+        printf '%s\t%s\n' $f[2] $f[3]
+    end
+end
+
+# the objects of kind $kind: PATH (FIFOs), NAME, KEY, DIR, SIG, or PID
+# and TARGET (processes)
 function __ipc_tools_objects --argument-names cmd kind want
     switch $kind
         case PATH
@@ -158,6 +190,10 @@ function __ipc_tools_objects --argument-names cmd kind want
             __ipc_tools_keys $cmd
         case DIR
             __fish_complete_directories (commandline -ct) directory
+        case SIG
+            __ipc_tools_sigs $cmd "$want"
+        case PID TARGET
+            __ipc_tools_pids
     end
 end
 
@@ -337,5 +373,7 @@ function __ipc_tools_operand --argument-names cmd verb sysv n want
             __ipc_tools_addrs $cmd "$want"
         case DIR
             __fish_complete_directories (commandline -ct) directory
+        case SIG PID TARGET
+            __ipc_tools_objects $cmd $kind "$want"
     end
 end
