@@ -218,8 +218,10 @@ struct holders;
 void	 table_holders(struct table *, int, const struct holders *,
 	    const struct stat *);
 
-/* esc.c: escaping for text cells and JSON strings */
+/* esc.c: escaping for text cells and JSON strings; bytes as text or hex */
 void	 esc_text(FILE *, const char *, int);
+void	 esc_bytes(FILE *, const char *, size_t, int);
+void	 esc_hex(FILE *, const char *, size_t);
 size_t	 esc_text_len(const char *, int);
 void	 esc_json(FILE *, const char *, size_t);
 const char *esc_name(const char *);
