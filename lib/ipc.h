@@ -403,6 +403,7 @@ void	 addr_str(const struct sockaddr *, socklen_t, char *, size_t);
 /* sock.c: sockets connected to an address, or bound to one */
 int	 sock_open(const struct addr *);
 int	 sock_connect(const struct addr *, const struct deadline *);
+int	 sock_connect_as(const struct addr *, int, const struct deadline *);
 int	 sock_bind(struct addr *, mode_t, int);
 const char *sock_bind_why(int);
 
