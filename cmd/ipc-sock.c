@@ -933,11 +933,11 @@ tap_say(const struct tap *t, const struct stat *st)
 		    "the server's %lu:%lu (only root can give it away)",
 		    (unsigned long)now.st_uid, (unsigned long)now.st_gid,
 		    (unsigned long)st->st_uid, (unsigned long)st->st_gid);
-	warnx("tap %s: relaying to the server, moved aside to %s; the server "
-	    "now sees the tap's pid%s, not the client's, for every new "
-	    "client%s",
-	    esc_name(t->at.arg), esc_name(t->server.path),
-	    t->root ? "" : ", uid and gid", own);
+	warnx("tap %s: relaying to the server, moved aside to %s; for every "
+	    "new client the server now sees %s, not the client's%s",
+	    esc_name(t->at.arg), esc_name(t->server.path), t->root ?
+	    "the pid of a short-lived child of the tap (with the client's "
+	    "uid and gid)" : "the tap's pid, uid and gid", own);
 }
 
 /* one chunk out, whole, as it came: text, -X hex dump, or -j JSON */
@@ -1133,6 +1133,8 @@ tap_relay(struct tap *t)
 		err(1, NULL);
 	for (k = 0; k < TAP_MAX; k++)
 		t->c[k].fd[TAP_C] = t->c[k].fd[TAP_S] = -1;
+	/* a client gone between poll(2) and accept(2) must not block us */
+	fcntl(t->lfd, F_SETFL, fcntl(t->lfd, F_GETFL) | O_NONBLOCK);
 	for (;;) {
 		free_ = NULL;
 		for (k = 0; k < TAP_MAX; k++) {
