@@ -132,6 +132,27 @@ s>c True $(wc -c < reply) 0 'hi\\n\\x01'"
 	done
 }
 
+@test "tap: SIGTERM at any moment of its start never leaves the server's file aside" {
+	server "$s"
+	before=$(ino "$s")
+	for i in $(seq 10); do
+		bg ipc-sock tap "$s" > tap.out 2> tap.err
+		TAP=$BG_LAST
+		# kill it once it is ours (a shell's child killed before its
+		# exec can lose the signal): at once, or the moment the
+		# server's file is aside
+		wait_comm "$TAP" ipc-sock
+		if [ $((i % 2)) = 0 ]; then
+			for n in $(seq 20000); do
+				[ -e ".$s.tap.$TAP" ] && break
+			done
+		fi
+		ends_by "$TAP" TERM
+		[ "$(ino "$s")" = "$before" ]
+		nothing_aside
+	done
+}
+
 @test "tap: a client connected before keeps talking to the server, unseen" {
 	server "$s"
 	mkfifo in
