@@ -1283,6 +1283,384 @@ sock_rm(int argc, char *argv[])
 	return opt_each(argc, argv, i, "PATH", rm_check, rm_one);
 }
 
+static const struct optdef tap_opts[] = {
+	{ 'X', "hex", NULL, "each chunk as a hex dump (offset, hex, ASCII)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+/* --- tap --- */
+
+#define TAP_MAX		64		/* clients relayed at once */
+#define TAP_BUF		(1 << 14)	/* one chunk, each way */
+#define TAP_OUTBUF	(6 * TAP_BUF)	/* a chunk in hex, whole */
+/* how long a new client waits for the server to accept (ns) */
+#define TAP_CONNECT	(5 * INT64_C(1000000000))
+
+enum { TAP_C, TAP_S };			/* a client's end; the server's */
+
+struct tap_dir {
+	char buf[TAP_BUF];
+	size_t len, off;		/* read; of it, written on */
+	int fds[FDPASS_MAX];		/* go with its first byte */
+	size_t nfds;
+	int eof;			/* its end read and passed on */
+};
+
+struct tap_conn {
+	int fd[2];			/* TAP_C, TAP_S; -1: free */
+	pid_t pid;			/* the client's (SO_PEERCRED) */
+	struct tap_dir dir[2];		/* from fd[i], for fd[!i] */
+};
+
+struct tap {
+	struct addr at;			/* PATH: ours, while we run */
+	struct addr server;		/* the server's, moved aside */
+	char unixaside[PATH_MAX];	/* "unix:" and the aside path */
+	char base[NAME_MAX + 1];
+	int dfd, lfd, root;
+	struct tap_conn *c;
+};
+
+/* PATH is a socket file a live stream server listens on, else exit 1 */
+static void
+tap_look(struct tap *t, struct stat *st)
+{
+	const char *p = esc_name(t->at.arg);
+	struct usock u;
+	int r;
+
+	if ((t->dfd = path_parent(t->at.path, t->base)) == -1 ||
+	    fstatat(t->dfd, t->base, st, AT_SYMLINK_NOFOLLOW) == -1)
+		err(1, "tap %s", p);
+	if (S_ISLNK(st->st_mode))
+		errx(1, "tap %s: a symbolic link, not a socket (tap follows "
+		    "none)", p);
+	if (!S_ISSOCK(st->st_mode))
+		errx(1, "tap %s: not a socket", p);
+	if ((r = udiag_bound(st, &u)) == -1)
+		err(1, "tap %s: cannot tell whether anybody listens "
+		    "(unix_diag)", p);
+	if (r == 0 || u.state != USOCK_LISTEN)
+		errx(1, "tap %s: stale: nobody listens", p);
+	if (u.type != SOCK_STREAM)
+		errx(1, "tap %s: a %s socket: tap relays stream sockets only",
+		    p, addr_type_name(u.type));
+}
+
+/* a hidden name beside PATH for the server's file, as an address */
+static const char *
+tap_aside_name(struct tap *t)
+{
+	const char *slash = strrchr(t->at.path, '/');
+	int dlen = slash != NULL ? (int)(slash - t->at.path) + 1 : 0;
+
+	snprintf(t->unixaside, sizeof(t->unixaside), "unix:%.*s.%s.tap.%ld",
+	    dlen, t->at.path, t->base, (long)getpid());
+	if (strlen(t->unixaside) - 5 > sizeof(struct sockaddr_un) -
+	    offsetof(struct sockaddr_un, sun_path) - 1)
+		errx(1, "tap %s: the name to move the server's socket aside "
+		    "to, %s, is too long for sun_path", esc_name(t->at.arg),
+		    esc_name(t->unixaside + 5));
+	addr_parse(t->unixaside, SOCK_STREAM, 0, &t->server);
+	return t->unixaside + 5 + dlen;
+}
+
+/*
+ * The server's file moved aside, its way back registered, and ours
+ * bound in its place (registered after, so undone first), with the
+ * signals held throughout: one that came in between would leave the
+ * server's file aside, or ours where it must go back.
+ */
+static void
+tap_swap(struct tap *t, const struct stat *st)
+{
+	const char *name = tap_aside_name(t), *p = esc_name(t->at.arg);
+	sigset_t set, old;
+	struct stat now;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (renameat2(t->dfd, t->base, t->dfd, name, RENAME_NOREPLACE) == -1)
+		err(1, "tap %s: moving it aside to %s", p,
+		    esc_name(t->server.path));
+	if (cleanup_rename(t->server.path, t->at.path) == -1) {
+		renameat2(t->dfd, name, t->dfd, t->base, RENAME_NOREPLACE);
+		err(1, "tap %s", p);
+	}
+	if (fstatat(t->dfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    now.st_dev != st->st_dev || now.st_ino != st->st_ino)
+		errx(1, "tap %s: replaced while it was looked at", p);
+	if ((t->lfd = sock_bind(&t->at, st->st_mode & 0777, SOMAXCONN)) == -1)
+		errx(1, "tap %s: %s", p, sock_bind_why(errno));
+	if (fchownat(t->dfd, t->base, st->st_uid, st->st_gid,
+	    AT_SYMLINK_NOFOLLOW) == -1)	/* the group alone, where ours */
+		fchownat(t->dfd, t->base, (uid_t)-1, st->st_gid,
+		    AT_SYMLINK_NOFOLLOW);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* what the server can no longer see, and an owner we could not give */
+static void
+tap_say(const struct tap *t, const struct stat *st)
+{
+	char own[128] = "";
+	struct stat now;
+
+	if (fstatat(t->dfd, t->base, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (now.st_uid != st->st_uid || now.st_gid != st->st_gid))
+		snprintf(own, sizeof(own), "; it is owned by %lu:%lu, not by "
+		    "the server's %lu:%lu (only root can give it away)",
+		    (unsigned long)now.st_uid, (unsigned long)now.st_gid,
+		    (unsigned long)st->st_uid, (unsigned long)st->st_gid);
+	warnx("tap %s: relaying to the server, moved aside to %s; for every "
+	    "new client the server now sees %s, not the client's%s",
+	    esc_name(t->at.arg), esc_name(t->server.path), t->root ?
+	    "the pid of a short-lived child of the tap (with the client's "
+	    "uid and gid)" : "the tap's pid, uid and gid", own);
+}
+
+/* one chunk out, whole, as it came: text, -X hex dump, or -j JSON */
+static void
+tap_print(const struct tap_conn *c, int from, const struct tap_dir *d)
+{
+	const char *dir = from == TAP_C ? "c>s" : "s>c";
+	struct meta m[4] = {
+		{ "dir", dir, 0 },
+		{ "pid", NULL, c->pid },
+		{ "len", NULL, (intmax_t)d->len },
+		{ "fds", NULL, (intmax_t)d->nfds },
+	};
+
+	if (opt.json) {
+		msgout(m, 4, d->buf, d->len);
+		msgout_flush();
+		return;
+	}
+	printf("%s %ld %zu", dir, (long)c->pid, d->len);
+	if (d->nfds > 0)
+		printf(" fds=%zu", d->nfds);
+	putchar('\n');
+	if (opt.val['X'] != NULL)
+		esc_hex(stdout, d->buf, d->len);
+	else {
+		esc_bytes(stdout, d->buf, d->len, 1);
+		putchar('\n');
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		stdout_failed();
+}
+
+static void
+tap_close_fds(struct tap_dir *d)
+{
+	while (d->nfds > 0)
+		close(d->fds[--d->nfds]);
+}
+
+static void
+tap_end(struct tap_conn *c)
+{
+	int i;
+
+	for (i = TAP_C; i <= TAP_S; i++) {
+		tap_close_fds(&c->dir[i]);
+		close(c->fd[i]);
+		c->fd[i] = -1;
+	}
+}
+
+/* a chunk from fd[from], shown, for the other end; its end passed on */
+static int
+tap_read(struct tap_conn *c, int from)
+{
+	struct tap_dir *d = &c->dir[from];
+	ssize_t n;
+
+	n = fdpass_recv(c->fd[from], d->buf, sizeof(d->buf), d->fds, &d->nfds);
+	if (n == -1)
+		return errno == EAGAIN ? 0 : -1;
+	if (n == 0) {
+		tap_close_fds(d);
+		d->eof = 1;
+		if (shutdown(c->fd[!from], SHUT_WR) == -1 && errno != ENOTCONN)
+			return -1;
+		return 0;
+	}
+	d->len = (size_t)n;
+	d->off = 0;
+	tap_print(c, from, d);
+	return 0;
+}
+
+/* what came from fd[from] on to the other end, as much as it takes */
+static int
+tap_write(struct tap_conn *c, int from)
+{
+	struct tap_dir *d = &c->dir[from];
+	ssize_t n;
+
+	n = fdpass_send(c->fd[!from], d->buf + d->off, d->len - d->off, d->fds,
+	    d->nfds);
+	if (n == -1)
+		return errno == EAGAIN ? 0 : -1;
+	tap_close_fds(d);
+	d->off += (size_t)n;
+	if (d->off == d->len)
+		d->len = d->off = 0;
+	return 0;
+}
+
+/*
+ * What to wait for at each end: to read while nothing read from it
+ * waits to be written (so a side that cannot take more stops the
+ * other), to write while something waits for it. Neither: not polled,
+ * so a hang-up there cannot spin the loop.
+ */
+static void
+tap_events(const struct tap_conn *c, struct pollfd *p)
+{
+	int i;
+
+	for (i = TAP_C; i <= TAP_S; i++) {
+		p[i].events = 0;
+		if (c->fd[i] != -1 && c->dir[i].len == 0 && !c->dir[i].eof)
+			p[i].events |= POLLIN;
+		if (c->fd[i] != -1 && c->dir[!i].len > 0)
+			p[i].events |= POLLOUT;
+		p[i].fd = p[i].events ? c->fd[i] : -1;
+		p[i].revents = 0;
+	}
+}
+
+/* one pass over a pair's ends; the pair ends when both ways have */
+static void
+tap_step(struct tap_conn *c, const struct pollfd *p)
+{
+	int i, r = 0;
+
+	for (i = TAP_C; i <= TAP_S && r == 0; i++) {
+		if (p[i].revents & POLLOUT ||
+		    (p[i].revents & (POLLHUP | POLLERR) && c->dir[!i].len > 0))
+			r = tap_write(c, !i);
+		if (r == 0 && p[i].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    c->dir[i].len == 0 && !c->dir[i].eof)
+			r = tap_read(c, i);
+	}
+	if (r == -1 || (c->dir[TAP_C].eof && c->dir[TAP_S].eof &&
+	    c->dir[TAP_C].len == 0 && c->dir[TAP_S].len == 0))
+		tap_end(c);
+}
+
+/*
+ * The server's end for a new client: as root, connected as the client
+ * (its uid and gid, so the server's check of them still holds). A server
+ * that refuses has gone: the tap ends, and its file goes back.
+ */
+static int
+tap_connect(const struct tap *t, int cfd, pid_t pid)
+{
+	struct deadline d;
+	int fd;
+
+	deadline_set(&d, TAP_CONNECT);
+	fd = t->root ? sock_connect_as(&t->server, cfd, &d) :
+	    sock_connect(&t->server, &d);
+	if (fd == -1 && (errno == ECONNREFUSED || errno == ENOENT))
+		err(1, "tap %s: the server stopped listening",
+		    esc_name(t->at.arg));
+	if (fd == -1)
+		warn("tap %s: client %ld: connecting to the server",
+		    esc_name(t->at.arg), (long)pid);
+	else
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+static void
+tap_accept(const struct tap *t, struct tap_conn *c)
+{
+	struct ucred uc = { 0, 0, 0 };
+	socklen_t len = sizeof(uc);
+	int fd;
+
+	if ((fd = accept4(t->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK))
+	    == -1) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			warn("tap %s: accept", esc_name(t->at.arg));
+		return;
+	}
+	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len);
+	memset(c, 0, sizeof(*c));
+	c->fd[TAP_C] = -1;
+	if ((c->fd[TAP_S] = tap_connect(t, fd, uc.pid)) == -1) {
+		close(fd);
+		return;
+	}
+	c->fd[TAP_C] = fd;
+	c->pid = uc.pid;
+}
+
+/* every pair in one poll(2) loop, so chunks reach stdout one at a time */
+static void __attribute__((noreturn))
+tap_relay(struct tap *t)
+{
+	struct pollfd p[1 + 2 * TAP_MAX];
+	struct tap_conn *free_;
+	size_t k;
+
+	if ((t->c = calloc(TAP_MAX, sizeof(*t->c))) == NULL)
+		err(1, NULL);
+	for (k = 0; k < TAP_MAX; k++)
+		t->c[k].fd[TAP_C] = t->c[k].fd[TAP_S] = -1;
+	/* a client gone between poll(2) and accept(2) must not block us */
+	fcntl(t->lfd, F_SETFL, fcntl(t->lfd, F_GETFL) | O_NONBLOCK);
+	for (;;) {
+		free_ = NULL;
+		for (k = 0; k < TAP_MAX; k++) {
+			tap_events(&t->c[k], p + 1 + 2 * k);
+			if (t->c[k].fd[TAP_C] == -1)
+				free_ = &t->c[k];
+		}
+		p[0] = (struct pollfd){ free_ ? t->lfd : -1, POLLIN, 0 };
+		if (poll(p, 1 + 2 * TAP_MAX, -1) == -1 && errno != EINTR)
+			err(1, "tap %s: poll", esc_name(t->at.arg));
+		for (k = 0; k < TAP_MAX; k++)
+			if (t->c[k].fd[TAP_C] != -1)
+				tap_step(&t->c[k], p + 1 + 2 * k);
+		if (p[0].revents & POLLIN)
+			tap_accept(t, free_);
+	}
+}
+
+static int
+sock_tap(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "json", tap_opts);
+	static char outbuf[TAP_OUTBUF];
+	struct tap t = { .dfd = -1, .lfd = -1 };
+	struct stat st;
+
+	one_addr(argc, argv, i, 0, &t.at);
+	if (opt.json && opt.val['X'] != NULL)
+		usage_error("-X and -j: one output format");
+	if (t.at.kind == ADDR_ABSTRACT)
+		usage_error("%s: an abstract name has no file to move aside; "
+		    "tap takes a socket file", t.at.arg);
+	if (t.at.kind != ADDR_PATH)
+		usage_error("%s: tap takes a Unix socket file, not TCP or UDP",
+		    t.at.arg);
+	t.root = geteuid() == 0;
+	tap_look(&t, &st);
+	stdout_ready();
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	tap_swap(&t, &st);
+	tap_say(&t, &st);
+	tap_relay(&t);
+}
+
 static const struct verb verbs[] = {
 	{ "listen", sock_listen, "listen [-1] [-e CMD] [-n MAX] [-m MODE] "
 	    "[--type TYPE] ADDR" },
@@ -1296,6 +1674,7 @@ static const struct verb verbs[] = {
 	{ "stat", sock_stat, "stat [-o LIST] [-j] ADDR" },
 	{ "ls", sock_ls, "ls [-H] [-o LIST] [-j] [DIR...]" },
 	{ "rm", sock_rm, "rm [-f] PATH..." },
+	{ "tap", sock_tap, "tap [-X|-j] PATH" },
 	{ NULL, NULL, NULL }
 };
 

@@ -1,4 +1,7 @@
-/* Escaping: text cells as /proc/mounts does (\040), JSON strings. */
+/*
+ * Escaping: text cells as /proc/mounts does (\040), JSON strings, and
+ * bytes of any kind as text or as a hex dump.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,14 +34,14 @@ utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* bytes at s that esc_text leaves as they are: 0, or a character's */
+/* bytes at s (n left) that esc_text leaves as they are: 0, or a character's */
 static size_t
-plain(const char *s, int space)
+plain(const char *s, size_t n, int space)
 {
 	unsigned char c = (unsigned char)*s;
 
 	if (c >= 0x80)
-		return utf8_len((const unsigned char *)s, strlen(s));
+		return utf8_len((const unsigned char *)s, n);
 	return ((c > ' ' || (space && c == ' ')) && c != '\\' && c != 0x7f);
 }
 
@@ -49,14 +52,50 @@ plain(const char *s, int space)
 void
 esc_text(FILE *f, const char *s, int space)
 {
+	esc_bytes(f, s, strlen(s), space);
+}
+
+/* len bytes, NUL and newline among them, as esc_text writes a string */
+void
+esc_bytes(FILE *f, const char *s, size_t len, int space)
+{
+	const char *end = s + len;
 	size_t n;
 
-	while (*s != '\0') {
-		if ((n = plain(s, space)) > 0) {
+	while (s < end) {
+		if ((n = plain(s, (size_t)(end - s), space)) > 0) {
 			fwrite(s, 1, n, f);
 			s += n;
 		} else
 			fprintf(f, "\\%03o", (unsigned char)*s++);
+	}
+}
+
+/*
+ * len bytes as hexdump -C shows them: the offset, sixteen bytes in hex
+ * (a gap after eight), and those printable in ASCII between bars.
+ */
+void
+esc_hex(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t off, i;
+
+	for (off = 0; off < len; off += 16) {
+		fprintf(f, "%08zx ", off);
+		for (i = 0; i < 16; i++) {
+			if (i == 8)
+				putc(' ', f);
+			if (off + i < len)
+				fprintf(f, " %02x", p[off + i]);
+			else
+				fputs("   ", f);
+		}
+		fputs("  |", f);
+		for (i = 0; i < 16 && off + i < len; i++)
+			putc(p[off + i] >= ' ' && p[off + i] < 0x7f ?
+			    p[off + i] : '.', f);
+		fputs("|\n", f);
 	}
 }
 
@@ -67,7 +106,7 @@ esc_text_len(const char *s, int space)
 	size_t len = 0, n;
 
 	while (*s != '\0') {
-		if ((n = plain(s, space)) > 0) {
+		if ((n = plain(s, strlen(s), space)) > 0) {
 			len++;
 			s += n;
 		} else {
@@ -127,7 +166,8 @@ esc_name(const char *s)
 	char **slot;
 	int e = errno;		/* it goes into a message about errno */
 
-	for (p = s; *p != '\0' && plain(p, 1) > 0; p += plain(p, 1))
+	for (p = s; *p != '\0' && plain(p, strlen(p), 1) > 0;
+	    p += plain(p, strlen(p), 1))
 		;
 	if (*p == '\0')
 		return s;

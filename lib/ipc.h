@@ -220,8 +220,10 @@ struct holders;
 void	 table_holders(struct table *, int, const struct holders *,
 	    const struct stat *);
 
-/* esc.c: escaping for text cells and JSON strings */
+/* esc.c: escaping for text cells and JSON strings; bytes as text or hex */
 void	 esc_text(FILE *, const char *, int);
+void	 esc_bytes(FILE *, const char *, size_t, int);
+void	 esc_hex(FILE *, const char *, size_t);
 size_t	 esc_text_len(const char *, int);
 void	 esc_json(FILE *, const char *, size_t);
 const char *esc_name(const char *);
@@ -428,6 +430,7 @@ void	 addr_str(const struct sockaddr *, socklen_t, char *, size_t);
 /* sock.c: sockets connected to an address, or bound to one */
 int	 sock_open(const struct addr *);
 int	 sock_connect(const struct addr *, const struct deadline *);
+int	 sock_connect_as(const struct addr *, int, const struct deadline *);
 int	 sock_bind(struct addr *, mode_t, int);
 int	 sock_live(const struct addr *, const struct stat *);
 const char *sock_bind_why(int);

@@ -5,7 +5,9 @@
  */
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <err.h>
+#include <grp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -104,6 +106,63 @@ sock_connect(const struct addr *a, const struct deadline *d)
 	e = errno;
 	close(fd);
 	errno = e;
+	return -1;
+}
+
+/*
+ * In a child: become who is at the other end of peer (uid, gid and
+ * groups, as SO_PEERCRED and SO_PEERGROUPS say), connect to a, and send
+ * the socket back, or the errno that stopped it.
+ */
+static void __attribute__((noreturn))
+connect_child(const struct addr *a, int peer, const struct deadline *d,
+    int back)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc), glen = NGROUPS_MAX * sizeof(gid_t);
+	gid_t *groups = malloc(glen);
+	int fd = -1, e = 0;
+
+	if (groups == NULL ||
+	    getsockopt(peer, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
+	    getsockopt(peer, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == -1 ||
+	    setgroups(glen / sizeof(gid_t), groups) == -1 ||
+	    setgid(uc.gid) == -1 || setuid(uc.uid) == -1 ||
+	    (fd = sock_connect(a, d)) == -1)
+		e = errno;
+	fdpass_send(back, &e, sizeof(e), &fd, fd != -1);
+	_exit(0);
+}
+
+/*
+ * A socket connected to a as the process at the other end of the Unix
+ * socket peer: the server's check of SO_PEERCRED sees that process's
+ * uid and gid, not ours (our pid, though). Needs root. -1 with errno.
+ */
+int
+sock_connect_as(const struct addr *a, int peer, const struct deadline *d)
+{
+	int sp[2], fd = -1, e = EIO, st;
+	size_t n = 0;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(sp[0]);
+		connect_child(a, peer, d, sp[1]);
+	}
+	close(sp[1]);
+	if (pid == -1)
+		e = errno;
+	else if (fdpass_recv(sp[0], &e, sizeof(e), &fd, &n) == -1)
+		e = errno;
+	close(sp[0]);
+	while (pid > 0 && waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (n == 1)
+		return fd;
+	errno = e != 0 ? e : EIO;
 	return -1;
 }
 
