@@ -93,23 +93,23 @@ diag_msg(struct usock *u, const struct nlmsghdr *h)
 		diag_attr(u, a);
 }
 
-/* one datagram of the dump: 1 at its end, 0 for more, -1 with errno */
-static int
-diag_read(int fd, char *buf, int (*fn)(const struct usock *, void *),
-    void *arg)
+/*
+ * One datagram of the dump, n bytes at buf, each socket in it to fn: 1
+ * at the dump's end (or where fn said stop), 0 for more, -1 with errno
+ */
+int
+udiag_parse(const void *buf, size_t n, int (*fn)(const struct usock *,
+    void *), void *arg)
 {
-	struct nlmsghdr *h;
+	const struct nlmsghdr *h;
 	struct usock u;
-	ssize_t n;
+	ssize_t left = (ssize_t)n;	/* signed: NLMSG_NEXT takes it below 0 */
 
-	if ((n = recv(fd, buf, DIAG_BUF, 0)) <= 0)
-		return n == 0 ? 1 : -1;
-	for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-	    h = NLMSG_NEXT(h, n)) {
+	for (h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h->nlmsg_type == NLMSG_ERROR) {
-			errno = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			errno = -((const struct nlmsgerr *)NLMSG_DATA(h))->error;
 			return -1;
 		}
 		diag_msg(&u, h);
@@ -117,6 +117,18 @@ diag_read(int fd, char *buf, int (*fn)(const struct usock *, void *),
 			return 1;
 	}
 	return 0;
+}
+
+/* one datagram of the dump: 1 at its end, 0 for more, -1 with errno */
+static int
+diag_read(int fd, char *buf, int (*fn)(const struct usock *, void *),
+    void *arg)
+{
+	ssize_t n;
+
+	if ((n = recv(fd, buf, DIAG_BUF, 0)) <= 0)
+		return n == 0 ? 1 : -1;
+	return udiag_parse(buf, (size_t)n, fn, arg);
 }
 
 /*
