@@ -94,6 +94,21 @@ diag_msg(struct usock *u, const struct nlmsghdr *h)
 }
 
 /*
+ * An NLMSG_ERROR's errno. One too short to hold it, or an error of 0
+ * (an acknowledgement, which a dump without NLM_F_ACK never gets) is
+ * EPROTO: a failure told as errno 0 would read "Success".
+ */
+static int
+diag_error(const struct nlmsghdr *h)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(h);
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || e->error >= 0)
+		return EPROTO;
+	return -e->error;
+}
+
+/*
  * One datagram of the dump, n bytes at buf, each socket in it to fn: 1
  * at the dump's end (or where fn said stop), 0 for more, -1 with errno
  */
@@ -109,7 +124,7 @@ udiag_parse(const void *buf, size_t n, int (*fn)(const struct usock *,
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h->nlmsg_type == NLMSG_ERROR) {
-			errno = -((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+			errno = diag_error(h);
 			return -1;
 		}
 		diag_msg(&u, h);
