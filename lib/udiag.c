@@ -78,19 +78,23 @@ diag_attr(struct usock *u, const struct rtattr *a)
 	}
 }
 
-static void
+/* a socket's message; 0 where it is too short to be one */
+static int
 diag_msg(struct usock *u, const struct nlmsghdr *h)
 {
 	const struct unix_diag_msg *m = NLMSG_DATA(h);
 	const struct rtattr *a = (const struct rtattr *)(m + 1);
 	int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
 
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return 0;
 	memset(u, 0, sizeof(*u));
 	u->ino = m->udiag_ino;
 	u->type = m->udiag_type;
 	u->state = m->udiag_state;
 	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
 		diag_attr(u, a);
+	return 1;
 }
 
 /*
@@ -127,8 +131,7 @@ udiag_parse(const void *buf, size_t n, int (*fn)(const struct usock *,
 			errno = diag_error(h);
 			return -1;
 		}
-		diag_msg(&u, h);
-		if (fn(&u, arg) != 0)
+		if (diag_msg(&u, h) && fn(&u, arg) != 0)
 			return 1;
 	}
 	return 0;
