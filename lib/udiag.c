@@ -47,6 +47,14 @@ kdev(uint32_t d)
 	return makedev(d >> 20, d & 0xfffff);
 }
 
+/* the least payload of each attribute we read; one shorter is passed over */
+static const size_t attr_min[] = {
+	[UNIX_DIAG_VFS] = sizeof(struct unix_diag_vfs),
+	[UNIX_DIAG_PEER] = sizeof(uint32_t),
+	[UNIX_DIAG_RQLEN] = sizeof(struct unix_diag_rqlen),
+	[UNIX_DIAG_UID] = sizeof(uint32_t),
+};
+
 static void
 diag_attr(struct usock *u, const struct rtattr *a)
 {
@@ -54,6 +62,9 @@ diag_attr(struct usock *u, const struct rtattr *a)
 	const struct unix_diag_rqlen *q = RTA_DATA(a);
 	size_t n = RTA_PAYLOAD(a);
 
+	if (a->rta_type < sizeof(attr_min) / sizeof(attr_min[0]) &&
+	    n < attr_min[a->rta_type])
+		return;
 	switch (a->rta_type) {
 	case UNIX_DIAG_NAME:
 		u->namelen = n < sizeof(u->name) - 1 ? n : sizeof(u->name) - 1;
