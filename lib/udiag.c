@@ -109,16 +109,18 @@ diag_msg(struct usock *u, const struct nlmsghdr *h)
 }
 
 /*
- * An NLMSG_ERROR's errno. One too short to hold it, or an error of 0
- * (an acknowledgement, which a dump without NLM_F_ACK never gets) is
- * EPROTO: a failure told as errno 0 would read "Success".
+ * An NLMSG_ERROR's errno. One too short to hold it, an error of 0 (an
+ * acknowledgement, which a dump without NLM_F_ACK never gets) or one
+ * no errno is (below -4095, where -INT_MIN would overflow) is EPROTO:
+ * a failure told as errno 0 would read "Success".
  */
 static int
 diag_error(const struct nlmsghdr *h)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(h);
 
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || e->error >= 0)
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || e->error >= 0 ||
+	    e->error < -4095)
 		return EPROTO;
 	return -e->error;
 }
