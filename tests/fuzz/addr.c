@@ -33,16 +33,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct addr a;
+	unsigned pick;
 	char *s;
 	int type;
 
-	if (size == 0)
+	if ((s = fuzz_pick(data, size, &pick)) == NULL)
 		return 0;
 	fuzz_begin();
-	s = fuzz_str(data + 1, size - 1);
 	FUZZ_CATCH {
-		addr_parse(s, types[data[0] & 3], data[0] & 4 ? ADDR_BIND : 0,
-		    &a);
+		addr_parse(s, types[pick & 3], pick & 4 ? ADDR_BIND : 0, &a);
 		check(&a);
 	}
 	FUZZ_CATCH {

@@ -19,6 +19,7 @@ extern int fuzz_usage;		/* usage errors seen since the last input */
 #define FUZZ_CATCH	if (setjmp(fuzz_jmp) == 0)
 
 char	*fuzz_str(const uint8_t *, size_t);
+char	*fuzz_pick(const uint8_t *, size_t, unsigned *);
 int	 fuzz_fd(const void *, size_t);
 void	 fuzz_begin(void);
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);

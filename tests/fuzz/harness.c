@@ -70,6 +70,17 @@ fuzz_str(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* the first byte, to pick a variant, in *pick; the rest as a C string;
+ * NULL for no input at all */
+char *
+fuzz_pick(const uint8_t *data, size_t size, unsigned *pick)
+{
+	if (size == 0)
+		return NULL;
+	*pick = data[0];
+	return fuzz_str(data + 1, size - 1);
+}
+
 /* a file in memory holding the bytes, read from its start */
 int
 fuzz_fd(const void *data, size_t size)

@@ -13,14 +13,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	union sysv_ds ds;
+	unsigned pick;
 	char *s;
 	int id;
 
-	if (size == 0)
+	if ((s = fuzz_pick(data, size, &pick)) == NULL)
 		return 0;
 	fuzz_begin();
-	s = fuzz_str(data + 1, size - 1);
-	if (sysv_line(data[0] % 3, s, &ds, &id) == 0)
+	if (sysv_line((int)(pick % 3), s, &ds, &id) == 0)
 		assert((ds.msg.msg_perm.mode & ~0xffffu) == 0);
 	free(s);
 	return 0;
