@@ -10,6 +10,15 @@ B = bin-san
 override CFLAGS  += $(SAN_CFLAGS)
 override LDFLAGS += $(SAN_LDFLAGS)
 endif
+# make fuzz builds the library again with clang's coverage for libFuzzer
+ifeq ($(FUZZ),1)
+O = obj-fuzz
+CC = $(FUZZ_CC)
+CFLAGS  += $(FUZZ_CFLAGS)
+FUZZ_MAIN = -fsanitize=fuzzer
+else
+FUZZ_MAIN = tests/fuzz/replay.c
+endif
 
 # the one place the version is written: every -V, the package, the tarball
 VERSION := $(shell cat VERSION)
@@ -46,6 +55,26 @@ PEERS = $(patsubst %.c,%,$(wildcard tests/peers/*.c)) $(O)/unit
 # beside it, so a SANITIZE=1 build never runs the plain one's, or back
 $(O)/unit: tests/unit.c $(LIB) lib/ipc.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ tests/unit.c $(LIB) $(LDLIBS)
+
+# the fuzz targets: tests/fuzz/TARGET.c, each with its corpus in
+# tests/fuzz/TARGET/; linked with libFuzzer (make fuzz), or else with a
+# main() that replays the corpus, which make check runs
+FUZZ_SRC = $(filter-out tests/fuzz/harness.c tests/fuzz/replay.c, \
+	$(wildcard tests/fuzz/*.c))
+FUZZERS = $(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz-%)
+PEERS += $(FUZZERS)
+
+$(O)/fuzz-%: tests/fuzz/%.c tests/fuzz/harness.c tests/fuzz/replay.c \
+    tests/fuzz/fuzz.h $(LIB) lib/ipc.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -Itests/fuzz $(LDFLAGS) -o $@ \
+	    tests/fuzz/$*.c tests/fuzz/harness.c $(FUZZ_MAIN) $(LIB) $(LDLIBS)
+
+fuzz:
+	@sh tests/deps.sh fuzz
+	@$(MAKE) -s FUZZ=1 fuzzers
+	@FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh obj-fuzz $(FUZZ_TARGETS)
+
+fuzzers: $(FUZZERS)
 
 deps:
 	@sh tests/deps.sh
@@ -98,6 +127,6 @@ deb:
 	@sh tests/deb.sh
 
 clean:
-	rm -rf bin obj bin-san obj-san $(PEERS) tests/unit
+	rm -rf bin obj bin-san obj-san obj-fuzz $(PEERS) tests/unit
 
-.PHONY: all deps demo lint check bench install uninstall peers dist deb clean
+.PHONY: all deps demo lint check fuzz fuzzers bench install uninstall peers dist deb clean

@@ -23,3 +23,9 @@ LDLIBS   = $(BSD_LIBS) -lrt
 SAN_CFLAGS  = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 SAN_LDFLAGS = -fsanitize=address,undefined
+
+# make fuzz: libFuzzer targets, built with clang; FUZZ_TIME seconds each
+FUZZ_CC     = clang
+FUZZ_CFLAGS = -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_TIME   = 30

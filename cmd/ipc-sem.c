@@ -592,7 +592,8 @@ sv_take(struct sem *s, unsigned n, const struct deadline *d, int undo)
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		if (errno != EINTR)
+		/* a signal we catch ends the wait, as a POSIX one's does */
+		if (errno != EINTR || caught)
 			return -1;
 	}
 }

@@ -242,6 +242,9 @@ struct holders {
 	size_t n, cap;
 	int partial;			/* some processes could not be read */
 };
+int	 proc_fdinfo_acc(const char *);
+int	 proc_maps_line(const char *, dev_t *, ino_t *);
+int	 proc_syscall_open(const char *, unsigned long [3]);
 typedef int (*proc_fd_fn)(const struct stat *, void *);
 void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
@@ -310,6 +313,7 @@ void	 sysv_print_id(int, int, int);
 int	 sysv_create(int, const char *, int (*)(void *, key_t, int),
 	    int (*)(void *, int), void *);
 int	 sysv_rm(int, const char *);
+int	 sysv_line(int, const char *, union sysv_ds *, int *);
 void	 sysv_perm(struct table *, const struct sysv_cols *,
 	    const struct ipc_perm *);
 int	 sysv_each(int, int, void (*)(void *, int, const union sysv_ds *, int),
@@ -452,6 +456,8 @@ struct usock {
 	uid_t uid;
 	int has_uid;
 };
+int	 udiag_parse(const void *, size_t, int (*)(const struct usock *, void *),
+	    void *);
 int	 udiag_each(int (*)(const struct usock *, void *), void *);
 int	 udiag_bound(const struct stat *, struct usock *);
 void	 udiag_name(const struct usock *, char *, size_t);

@@ -28,11 +28,23 @@ add(struct holders *hs, const struct holder *h)
 	hs->h[hs->n++] = *h;
 }
 
+/* fdinfo's text: the open flags' access mode, O_RDONLY, O_WRONLY or
+ * O_RDWR; -1 where it has no flags line */
+int
+proc_fdinfo_acc(const char *buf)
+{
+	const char *p;
+
+	if ((p = strstr(buf, "flags:")) == NULL)
+		return -1;
+	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
+}
+
 /* the descriptor's open flags from fdinfo: O_RDONLY, O_WRONLY or O_RDWR */
 static int
 fd_acc(int piddir, const char *fd)
 {
-	char path[300], buf[256], *p;
+	char path[300], buf[256];
 	ssize_t n;
 	int f;
 
@@ -44,9 +56,7 @@ fd_acc(int piddir, const char *fd)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	if ((p = strstr(buf, "flags:")) == NULL)
-		return -1;
-	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
+	return proc_fdinfo_acc(buf);
 }
 
 static void
@@ -145,8 +155,8 @@ static void
 scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino)
 {
 	struct holder h = { .pid = pid, .fd = -1, .acc = -1 };
-	unsigned maj, min;
-	unsigned long long inode;
+	dev_t mdev;
+	ino_t mino;
 	char line[512];
 	FILE *f;
 	int fd;
@@ -161,17 +171,31 @@ scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino)
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min,
-		    &inode) != 3 || inode == 0 || makedev(maj, min) != dev ||
-		    (ino != 0 && (ino_t)inode != ino))
+		if (proc_maps_line(line, &mdev, &mino) == -1 || mdev != dev ||
+		    (ino != 0 && mino != ino))
 			continue;
 		h.dev = dev;
-		h.ino = (ino_t)inode;
+		h.ino = mino;
 		add(hs, &h);
 		if (ino != 0)
 			break;
 	}
 	fclose(f);
+}
+
+/* a line of /proc/PID/maps: the file mapped; -1 where it maps none */
+int
+proc_maps_line(const char *line, dev_t *dev, ino_t *ino)
+{
+	unsigned maj, min;
+	unsigned long long inode;
+
+	if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &inode) != 3 ||
+	    inode == 0)
+		return -1;
+	*dev = makedev(maj, min);
+	*ino = (ino_t)inode;
+	return 0;
 }
 
 /*
@@ -258,6 +282,33 @@ proc_string(int piddir, unsigned long addr, char *buf, size_t len)
 	return strlen(buf) < (size_t)n ? 0 : -1;
 }
 
+/*
+ * A line of /proc/PID/syscall: where it is in open(2) or openat(2), its
+ * arguments as openat's (directory, path's address, flags); else -1
+ */
+int
+proc_syscall_open(const char *line, unsigned long a[3])
+{
+	unsigned long x[4];
+	long nr;
+
+	if (sscanf(line, "%ld %lx %lx %lx %lx", &nr, &x[0], &x[1], &x[2],
+	    &x[3]) != 5)
+		return -1;	/* "running", or no syscall */
+#ifdef SYS_open
+	if (nr == SYS_open) {
+		a[0] = (unsigned long)AT_FDCWD;
+		a[1] = x[0];
+		a[2] = x[1];
+		return 0;
+	}
+#endif
+	if (nr != SYS_openat)
+		return -1;
+	memcpy(a, x, 3 * sizeof(*a));
+	return 0;
+}
+
 enum { OPEN_NONE, OPEN_SEEN, OPEN_UNKNOWN, OPEN_HIDDEN };
 
 /*
@@ -293,25 +344,14 @@ static int
 opening(int piddir, struct holder *h)
 {
 	char line[512], path[PATH_MAX], at[PATH_MAX + 64], base[64];
-	unsigned long a[4];
+	unsigned long a[3];
 	struct stat st;
-	long nr;
 	int dirfd;
 
 	if (proc_line(piddir, "syscall", line, sizeof(line)) == -1)
 		return errno == EACCES || errno == EPERM ? OPEN_HIDDEN :
 		    OPEN_NONE;
-	if (sscanf(line, "%ld %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2],
-	    &a[3]) != 5)
-		return OPEN_NONE;	/* "running", or no syscall */
-#ifdef SYS_open
-	if (nr == SYS_open) {
-		a[2] = a[1];
-		a[1] = a[0];
-		a[0] = (unsigned long)AT_FDCWD;
-	} else
-#endif
-	if (nr != SYS_openat)
+	if (proc_syscall_open(line, a) == -1)
 		return OPEN_NONE;
 	if (proc_string(piddir, a[1], path, sizeof(path)) == -1)
 		return OPEN_UNKNOWN;

@@ -284,8 +284,8 @@ parse_shm(const char *s, struct line *l, union sysv_ds *ds)
  * A /proc/sysvipc line as the kind's ds would hold it: all IPC_STAT
  * says but a queue's qbytes. -1 where it is not one (the header).
  */
-static int
-parse(int kind, const char *s, union sysv_ds *ds, int *id)
+int
+sysv_line(int kind, const char *s, union sysv_ds *ds, int *id)
 {
 	static int (*const by[])(const char *, struct line *,
 	    union sysv_ds *) = {
@@ -324,7 +324,7 @@ sysv_each(int kind, int only, void (*fn)(void *, int, const union sysv_ds *,
 	if ((f = fopen(procfile[kind], "re")) == NULL)
 		err(1, "%s: %s", opt.verb->name, procfile[kind]);
 	while (getline(&line, &cap, f) != -1) {
-		if (parse(kind, line, &ds, &id) == -1 ||
+		if (sysv_line(kind, line, &ds, &id) == -1 ||
 		    (only != -1 && id != only))
 			continue;
 		if (sysv_ctl(kind, id, IPC_STAT, &st) == 0)

@@ -48,6 +48,14 @@ kdev(uint32_t d)
 	return makedev(d >> 20, d & 0xfffff);
 }
 
+/* the least payload of each attribute we read; one shorter is passed over */
+static const size_t attr_min[] = {
+	[UNIX_DIAG_VFS] = sizeof(struct unix_diag_vfs),
+	[UNIX_DIAG_PEER] = sizeof(uint32_t),
+	[UNIX_DIAG_RQLEN] = sizeof(struct unix_diag_rqlen),
+	[UNIX_DIAG_UID] = sizeof(uint32_t),
+};
+
 static void
 diag_attr(struct usock *u, const struct rtattr *a)
 {
@@ -55,6 +63,9 @@ diag_attr(struct usock *u, const struct rtattr *a)
 	const struct unix_diag_rqlen *q = RTA_DATA(a);
 	size_t n = RTA_PAYLOAD(a);
 
+	if (a->rta_type < sizeof(attr_min) / sizeof(attr_min[0]) &&
+	    n < attr_min[a->rta_type])
+		return;
 	switch (a->rta_type) {
 	case UNIX_DIAG_NAME:
 		u->namelen = n < sizeof(u->name) - 1 ? n : sizeof(u->name) - 1;
@@ -79,19 +90,65 @@ diag_attr(struct usock *u, const struct rtattr *a)
 	}
 }
 
-static void
+/* a socket's message; 0 where it is too short to be one */
+static int
 diag_msg(struct usock *u, const struct nlmsghdr *h)
 {
 	const struct unix_diag_msg *m = NLMSG_DATA(h);
 	const struct rtattr *a = (const struct rtattr *)(m + 1);
 	int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
 
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return 0;
 	memset(u, 0, sizeof(*u));
 	u->ino = m->udiag_ino;
 	u->type = m->udiag_type;
 	u->state = m->udiag_state;
 	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
 		diag_attr(u, a);
+	return 1;
+}
+
+/*
+ * An NLMSG_ERROR's errno. One too short to hold it, an error of 0 (an
+ * acknowledgement, which a dump without NLM_F_ACK never gets) or one
+ * no errno is (below -4095, where -INT_MIN would overflow) is EPROTO:
+ * a failure told as errno 0 would read "Success".
+ */
+static int
+diag_error(const struct nlmsghdr *h)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(h);
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || e->error >= 0 ||
+	    e->error < -4095)
+		return EPROTO;
+	return -e->error;
+}
+
+/*
+ * One datagram of the dump, n bytes at buf, each socket in it to fn: 1
+ * at the dump's end (or where fn said stop), 0 for more, -1 with errno
+ */
+int
+udiag_parse(const void *buf, size_t n, int (*fn)(const struct usock *,
+    void *), void *arg)
+{
+	const struct nlmsghdr *h;
+	struct usock u;
+	ssize_t left = (ssize_t)n;	/* signed: NLMSG_NEXT takes it below 0 */
+
+	for (h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			errno = diag_error(h);
+			return -1;
+		}
+		if (diag_msg(&u, h) && fn(&u, arg) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* one datagram of the dump: 1 at its end, 0 for more, -1 with errno */
@@ -99,25 +156,11 @@ static int
 diag_read(int fd, char *buf, int (*fn)(const struct usock *, void *),
     void *arg)
 {
-	struct nlmsghdr *h;
-	struct usock u;
 	ssize_t n;
 
 	if ((n = recv(fd, buf, DIAG_BUF, 0)) <= 0)
 		return n == 0 ? 1 : -1;
-	for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-	    h = NLMSG_NEXT(h, n)) {
-		if (h->nlmsg_type == NLMSG_DONE)
-			return 1;
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			errno = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
-			return -1;
-		}
-		diag_msg(&u, h);
-		if (fn(&u, arg) != 0)
-			return 1;
-	}
-	return 0;
+	return udiag_parse(buf, (size_t)n, fn, arg);
 }
 
 /*

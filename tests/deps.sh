@@ -2,7 +2,8 @@
 # Install what the build and the tests need, where it is missing: as root
 # with apt-get; otherwise print the exact command to run. Then mount the
 # mqueue filesystem where it is not mounted and we may. IPC_NOINSTALL=1:
-# only say what is missing.
+# only say what is missing. With "fuzz": what make fuzz needs besides,
+# clang with its libFuzzer, and nothing else.
 set -u
 
 need=""
@@ -12,22 +13,33 @@ want() {	# want PACKAGE TEST...: the package, unless the test passes
 	"$@" >/dev/null 2>&1 || need="$need $pkg"
 }
 has() { command -v "$1"; }
+# clang links a fuzz target: it has its libFuzzer runtime
+fuzzer() {
+	echo 'int LLVMFuzzerTestOneInput(const char *p, long n) { return 0; }' |
+	    clang -fsanitize=fuzzer -x c -o /dev/null -
+}
 
-want gcc has cc
-want make has make
-want pkg-config has pkg-config
-want libbsd-dev pkg-config --exists libbsd-overlay
-want bats has bats
-want bats-support test -f /usr/lib/bats/bats-support/load.bash
-want bats-assert test -f /usr/lib/bats/bats-assert/load.bash
-want mandoc has mandoc
-want socat has socat
-want python3 has python3
-want util-linux has ipcs
-want procps has pkill
-want strace has strace
-want zsh has zsh
-want fish has fish
+if [ "${1:-}" = fuzz ]; then
+	want clang fuzzer
+	what="make fuzz"
+else
+	what=ipc-tools
+	want gcc has cc
+	want make has make
+	want pkg-config has pkg-config
+	want libbsd-dev pkg-config --exists libbsd-overlay
+	want bats has bats
+	want bats-support test -f /usr/lib/bats/bats-support/load.bash
+	want bats-assert test -f /usr/lib/bats/bats-assert/load.bash
+	want mandoc has mandoc
+	want socat has socat
+	want python3 has python3
+	want util-linux has ipcs
+	want procps has pkill
+	want strace has strace
+	want zsh has zsh
+	want fish has fish
+fi
 
 # IPC_NOINSTALL=1 (a package build): say what is missing, change nothing;
 # the tests that need it skip and say why
@@ -40,7 +52,7 @@ fi
 
 if [ -n "$need" ]; then
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "ipc-tools needs:$need" >&2
+		echo "$what needs:$need" >&2
 		echo "run: sudo apt-get update && sudo apt-get install -y$need" >&2
 		exit 1
 	fi
@@ -51,7 +63,7 @@ if [ -n "$need" ]; then
 	    exit 1
 fi
 
-if ! mountpoint -q /dev/mqueue 2>/dev/null; then
+if [ "${1:-}" != fuzz ] && ! mountpoint -q /dev/mqueue 2>/dev/null; then
 	if [ "$(id -u)" -eq 0 ]; then
 		mkdir -p /dev/mqueue
 		mount -t mqueue none /dev/mqueue ||

@@ -686,6 +686,16 @@ racing_runners() {
 	[ "$(cat err)" = "ipc-sem: wait $key: the set was removed" ]
 }
 
+@test "wait -S: SIGTERM or SIGHUP while it waits ends it, 128+signal" {
+	local sig
+	ipc-sem create -S -i 0 "$key" >/dev/null
+	for sig in TERM HUP; do
+		bg ipc-sem wait -S "$key"
+		wait_for test "$(sv_col "$key" 0 ncount)" = 1
+		ends_by "$BG_LAST" "$sig"
+	done
+}
+
 @test "post -S: past SEMVMX is refused with the numbers" {
 	ipc-sem create -S -i 32767 "$key" >/dev/null
 	run -1 --separate-stderr ipc-sem post -S "$key"

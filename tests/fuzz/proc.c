@@ -1,0 +1,29 @@
+/*
+ * The /proc line parsers (lib/proc.c): fdinfo's flags, a maps line, a
+ * syscall line, each given the input.
+ */
+#include <assert.h>
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include "ipc.h"
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = fuzz_str(data, size);
+	unsigned long a[3];
+	dev_t dev;
+	ino_t ino;
+	int acc;
+
+	fuzz_begin();
+	acc = proc_fdinfo_acc(s);
+	assert(acc == -1 || (acc & ~O_ACCMODE) == 0);
+	if (proc_maps_line(s, &dev, &ino) == 0)
+		assert(ino != 0);
+	(void)proc_syscall_open(s, a);
+	free(s);
+	return 0;
+}
