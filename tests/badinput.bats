@@ -390,6 +390,18 @@ CASES
 2 ipc-sig run --ignore KILL -- true
 2 ipc-sig run --default
 2 ipc-sig run --unblock "$BAD" -- true
+2 ipc-sig watch
+2 ipc-sig watch 0
+2 ipc-sig watch -1
+2 ipc-sig watch x
+2 ipc-sig watch ''
+2 ipc-sig watch -t x 1
+2 ipc-sig watch -c x 1
+2 ipc-sig watch -c 1 -f 1
+2 ipc-sig watch 99999999999999999999
+2 ipc-sig watch "$BAD"
+2 ipc-sig watch 1 2
+1 ipc-sig watch 2147483647
 CASES
 }
 
@@ -451,6 +463,29 @@ CASES
 2 ipc-sock recv --type nope s
 2 ipc-sock recv -m 9 s
 2 ipc-sock recv "udp:$NL:1"
+2 ipc-sock stat
+2 ipc-sock stat ''
+2 ipc-sock stat foo:bar
+2 ipc-sock stat tcp:127.0.0.1:1
+2 ipc-sock stat -o nope s
+2 ipc-sock stat "$LONG"
+2 ipc-sock stat s t
+1 ipc-sock stat nosuch
+2 ipc-sock ls -o nope
+2 ipc-sock ls -o "$HUGE"
+1 ipc-sock ls nosuchdir
+2 ipc-sock rm
+2 ipc-sock rm @x
+2 ipc-sock rm tcp:127.0.0.1:1
+2 ipc-sock rm ''
+1 ipc-sock rm nosuch
+2 ipc-sock tap
+2 ipc-sock tap @x
+2 ipc-sock tap tcp:127.0.0.1:1
+2 ipc-sock tap -X -j s
+2 ipc-sock tap a b
+2 ipc-sock tap "$BAD$LONG"
+1 ipc-sock tap nosuch
 CASES
 }
 
