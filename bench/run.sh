@@ -52,21 +52,24 @@ for s in bench/*.sh; do
 done
 
 echo
-echo "== summary (ratios of medians measured side by side in this run)"
+echo "== summary (ours over theirs, ratios of medians measured side by side in this run;"
+echo "   throughput: higher is better; time and memory: lower is better)"
 awk -F '\t' '
 $2 == "note" { notes[++n] = $1 ": " $3; next }
 {
 	r++
-	for (i = 1; i <= 5; i++) {
+	for (i = 1; i <= 6; i++) {
 		c[r, i] = ($i == "-") ? "" : $i
 		if (length(c[r, i]) > w[i])
 			w[i] = length(c[r, i])
 	}
 }
 END {
-	f = "  %-" w[1] "s  %-" w[2] "s  %" w[3] "s  %-" w[4] "s  %s\n"
+	f = "  %-" w[1] "s  %-" w[2] "s  %-" w[3] "s  %-" w[4] "s  %-" \
+	    w[5] "s  %s\n"
+	printf f, "script", "case", "ours/theirs", "direction", "target", ""
 	for (j = 1; j <= r; j++)
-		printf f, c[j, 1], c[j, 2], c[j, 3], c[j, 4], c[j, 5]
+		printf f, c[j, 1], c[j, 2], c[j, 3], c[j, 4], c[j, 5], c[j, 6]
 	for (i = 1; i <= n; i++)
 		printf "  note: %s\n", notes[i]
 }

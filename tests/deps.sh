@@ -2,6 +2,12 @@
 # Install what the build and the tests need, where it is missing: as root
 # with apt-get; otherwise print the exact command to run. Then mount the
 # mqueue filesystem where it is not mounted and we may.
+#
+#	sh tests/deps.sh [bench]
+#
+# bench: also the contenders make bench measures against (pv, GNU
+# parallel's sem, GNU time for memory); make check does not need them,
+# and a bench without one says so in a note.
 set -u
 
 need=""
@@ -27,6 +33,11 @@ want procps has pkill
 want strace has strace
 want zsh has zsh
 want fish has fish
+if [ "${1:-}" = bench ]; then
+	want pv has pv
+	want parallel has parallel
+	want time test -x /usr/bin/time
+fi
 
 if [ -n "$need" ]; then
 	if [ "$(id -u)" -ne 0 ]; then
