@@ -11,13 +11,13 @@
 # in interleaved rounds; time ratios (ours over theirs, lower is better)
 # of the median round, never pass/fail.
 # Knobs (environment): BENCH_SPAWNS (runs per program, 1000),
-# BENCH_SEM_ROUNDS (5), BENCH_PARALLEL_RUNS (runs of GNU sem, 20).
+# BENCH_SEM_ROUNDS (9), BENCH_PARALLEL_RUNS (runs of GNU sem, 20).
 . "$(dirname "$0")/common.bash"
 
 S=$BIN/ipc-sem
 RAW=$REF/sem_raw
 SPAWNS=${BENCH_SPAWNS:-1000}
-ROUNDS=${BENCH_SEM_ROUNDS:-5}
+ROUNDS=${BENCH_SEM_ROUNDS:-9}
 NAME=ipc-bench-$$
 LOCK=$TMP/lock
 
