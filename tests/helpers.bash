@@ -7,6 +7,14 @@ export PATH
 : "${BATS_TEST_TIMEOUT:=60}"
 export BATS_TEST_TIMEOUT
 
+# sysv_key TAG: a System V key for this test alone, TAG (one byte) telling
+# the files apart: the whole pid and the test's number, so that suites
+# running at once on one machine never share a key (pid % 256 did)
+sysv_key() {
+	printf '0x%x' $((($1 << 24) | (($$ & 0x7fff) << 8) |
+	    (BATS_TEST_NUMBER & 0xff)))
+}
+
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load

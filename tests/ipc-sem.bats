@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
 	s=t$$-$BATS_TEST_NUMBER
-	key=$(printf '0x%x' $((0x73650000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	key=$(sysv_key 0x73)
 	ids=$BATS_TEST_TMPDIR/ids
 }
 
