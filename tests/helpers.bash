@@ -54,6 +54,12 @@ teardown_bg() {
 }
 
 # try a command every 20 ms until it succeeds, for at most 10 s
+# outputs WANT CMD...: whether CMD prints WANT; for wait_for, which runs it
+# anew each time (wait_for test "$(CMD)" = WANT would ask once, before)
+outputs() {
+	[ "$("${@:2}")" = "$1" ]
+}
+
 wait_for() {
 	local i
 	for i in $(seq 500); do
