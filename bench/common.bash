@@ -10,12 +10,20 @@
 # exit), clean PATH... (more to remove at exit), pair (time a writer and
 # a reader running at once), listening (wait for a socket to be ready),
 # rss (their maximum RSS), median, calc, peer
-# tables (peers), ratio rows (ratio), and record, which adds a line to the
+# tables (peers: two processes through an object; solo: one process;
+# spawns: one short process after another), ratio rows (ratio for
+# throughput, tratio for time), and record, which adds a line to the
 # summary bench/run.sh prints at the end.
 #
+# Every ratio is ours over theirs, of the medians of interleaved rounds,
+# with the ratio of the best rounds beside it, and says its direction:
+# "throughput" (our rate over theirs: higher is better), "time" (our
+# time over theirs: lower is better) or "memory" (KiB or a ratio of
+# them: lower is better).
+#
 # The summary is the file $BENCH_SUMMARY (standalone runs: none), one
-# TAB-separated line per ratio: script, case, measured, target, verdict;
-# or script, "note", text.
+# TAB-separated line per ratio: script, case, measured, direction,
+# target, verdict; or script, "note", text.
 
 if [ -z "${BASH_VERSINFO:-}" ] || [ "${BASH_VERSINFO[0]}${BASH_VERSINFO[1]}" -lt 51 ]; then
 	echo "bench: needs bash 5.1 or later (wait -n -p, EPOCHREALTIME)" >&2
@@ -200,7 +208,7 @@ counted() {
 # checks that every reader gets all BYTES. Prints a row per peer
 # (median MiB/s, and the slowest and fastest rounds) and sets
 # MIBS[LABEL] to the median.
-declare -A MIBS
+declare -A MIBS BEST
 peers() {
 	local title=$1 bytes=$2 rounds=$3 i p label w r n sorted
 	local -A runs
@@ -221,13 +229,22 @@ peers() {
 	done
 	echo
 	echo "$title"
-	printf '  %-34s %10s %10s %10s %10s\n' peer "MiB/s" ms slowest fastest
+	rate_table "$bytes" "$@"
+}
+
+# rate_table BYTES LABEL:...: the rows of peers and solo from runs[]
+# (MiB/s of each round); sets MIBS[LABEL] (median) and BEST[LABEL]
+rate_table() {
+	local bytes=$1 p label sorted
+	shift
+	printf '  %-34s %10s %10s %10s %10s\n' peer "MiB/s" ms slowest best
 	for p; do
 		label=${p%%:*}
 		# shellcheck disable=SC2086 # a list of numbers, split on purpose
 		MIBS[$label]=$(median ${runs[$label]})
 		# shellcheck disable=SC2086
 		sorted=$(printf '%s\n' ${runs[$label]} | sort -g)
+		BEST[$label]=${sorted##*$'\n'}
 		printf '  %-34s %10.0f %10.1f %10.0f %10.0f\n' "$label" \
 		    "${MIBS[$label]}" \
 		    "$(calc "$bytes / 1048576 / ${MIBS[$label]} * 1000")" \
@@ -235,14 +252,82 @@ peers() {
 	done
 }
 
+# solo TITLE BYTES ROUNDS LABEL:FUNC...: as peers, for one process
+# that moves BYTES by itself (into or out of shared memory): round after
+# round, every FUNC once in turn, timed; MIBS[LABEL] and BEST[LABEL]
+solo() {
+	local title=$1 bytes=$2 rounds=$3 i p label f t0
+	local -A runs
+	shift 3
+	for ((i = 0; i < rounds; i++)); do
+		for p; do
+			IFS=: read -r label f <<<"$p"
+			t0=${EPOCHREALTIME/./}
+			"$f" || die "$label failed"
+			runs[$label]+=" $(calc "$bytes / 1048576 / ((${EPOCHREALTIME/./} - $t0) / 1e6)")"
+		done
+	done
+	echo
+	echo "$title"
+	rate_table "$bytes" "$@"
+}
+
+# spawns TITLE ROUNDS PER LABEL:FUNC...: one short process after another
+# (bench/spawn.c runs one PER times, posix_spawn'd, and prints the mean
+# microseconds of a run). Round after round, every FUNC once in turn;
+# FUNC PER prints that mean for its program. Sets USMED[LABEL] (the
+# median round) and USBEST[LABEL] (the best).
+declare -A USMED USBEST
+spawns() {
+	local title=$1 rounds=$2 per=$3 i p label f v sorted
+	local -A runs
+	shift 3
+	for ((i = 0; i < rounds; i++)); do
+		for p; do
+			IFS=: read -r label f <<<"$p"
+			v=$("$f" "$per") || die "$label failed"
+			runs[$label]+=" $v"
+		done
+	done
+	echo
+	echo "$title: microseconds a run, $rounds interleaved rounds of $per runs each"
+	printf '  %-44s %10s %10s %10s\n' program median slowest best
+	for p; do
+		label=${p%%:*}
+		# shellcheck disable=SC2086 # a list of numbers, split on purpose
+		USMED[$label]=$(median ${runs[$label]})
+		# shellcheck disable=SC2086
+		sorted=$(printf '%s\n' ${runs[$label]} | sort -g)
+		USBEST[$label]=${sorted%%$'\n'*}
+		printf '  %-44s %10s %10s %10s\n' "$label" "${USMED[$label]}" \
+		    "${sorted##*$'\n'}" "${USBEST[$label]}"
+	done
+}
+
+# have CMD: whether the contender CMD is installed; if not, a note says
+# so (a missing contender is a row not measured, never a failure)
+have() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	note "$1 is not installed: its rows are skipped (Debian: apt-get install ${2:-$1})"
+	return 1
+}
+
 # record CASE VALUE UNIT [OP TARGET]: print a ratio (or a limit) against
 # its target, OP >= or <=, and add it to the summary; no OP: shown, with
-# no target
+# no target. Its direction is $DIR where set (throughput, time, memory),
+# else memory for KiB, throughput for a ratio. $BESTOF, where set, is
+# the ratio of the best rounds, shown beside it.
 record() {
 	local name=$1 v=$2 unit=$3 op=${4:-} target=${5:-} verdict=-
+	local dir=${DIR:-} shown
+	if [ -z "$dir" ]; then
+		case $unit in *KiB*) dir=memory ;; *) dir=throughput ;; esac
+	fi
+	shown=$v$unit${BESTOF:+ (best $BESTOF$unit)}
 	if [ -z "$op" ]; then
-		printf '  %-34s %10s%-4s no target\n' "$name" "$v" "$unit"
-		printf '%s\t%s\t%s%s\t-\t-\n' "$SCRIPT" "$name" "$v" "$unit" >>"$SUMMARY"
+		printf '  %-40s %-22s %-10s no target\n' "$name" "$shown" "$dir"
+		printf '%s\t%s\t%s\t%s\t-\t-\n' "$SCRIPT" "$name" "$shown" \
+		    "$dir" >>"$SUMMARY"
 		return
 	fi
 	if awk "BEGIN { exit !($v $op $target) }"; then
@@ -250,15 +335,28 @@ record() {
 	else
 		verdict=MISSED
 	fi
-	printf '  %-34s %10s%-4s target %s %s%s: %s\n' "$name" "$v" "$unit" \
-	    "$op" "$target" "$unit" "$verdict"
-	printf '%s\t%s\t%s%s\t%s %s%s\t%s\n' "$SCRIPT" "$name" "$v" "$unit" \
-	    "$op" "$target" "$unit" "$verdict" >>"$SUMMARY"
+	printf '  %-40s %-22s %-10s target %s %s%s: %s\n' "$name" "$shown" \
+	    "$dir" "$op" "$target" "$unit" "$verdict"
+	printf '%s\t%s\t%s\t%s\t%s %s%s\t%s\n' "$SCRIPT" "$name" "$shown" \
+	    "$dir" "$op" "$target" "$unit" "$verdict" >>"$SUMMARY"
 }
 
-# ratio CASE A B [OP TARGET]: record MIBS[A] / MIBS[B]
+# ratio CASE A B [OP TARGET]: throughput, MIBS[A] / MIBS[B] (higher is
+# better), the best rounds' ratio beside it
 ratio() {
+	local name=$1 a=$2 b=$3 best=
+	shift 3
+	[ -z "${BEST[$a]:-}" ] || [ -z "${BEST[$b]:-}" ] ||
+	    best=$(calc "${BEST[$a]} / ${BEST[$b]}")
+	DIR=throughput BESTOF=$best \
+	    record "$name" "$(calc "${MIBS[$a]} / ${MIBS[$b]}")" x "$@"
+}
+
+# tratio CASE A B [OP TARGET]: time, USMED[A] / USMED[B] (lower is
+# better), the best rounds' ratio beside it
+tratio() {
 	local name=$1 a=$2 b=$3
 	shift 3
-	record "$name" "$(calc "${MIBS[$a]} / ${MIBS[$b]}")" x "$@"
+	DIR=time BESTOF=$(calc "${USBEST[$a]} / ${USBEST[$b]}") \
+	    record "$name" "$(calc "${USMED[$a]} / ${USMED[$b]}")" x "$@"
 }

@@ -2,7 +2,8 @@
 # make bench: build the reference programs (every bench/*.c, into
 # bench/out/), run every bench script (bench/*.sh but this one, each with
 # the interpreter its #! line names), then print the summary of ratios
-# they recorded (see bench/common.bash). Benchmarks are never pass/fail:
+# they recorded (see bench/common.bash), on the terminal and as a
+# Markdown table in bench/out/summary.md. Benchmarks are never pass/fail:
 # a missed target is reported, not an error; a script that could not
 # measure is one.
 #
@@ -52,25 +53,45 @@ for s in bench/*.sh; do
 done
 
 echo
-echo "== summary (ratios of medians measured side by side in this run)"
+echo "== summary (ours over theirs, ratios of medians measured side by side in this run;"
+echo "   throughput: higher is better; time and memory: lower is better)"
 awk -F '\t' '
 $2 == "note" { notes[++n] = $1 ": " $3; next }
 {
 	r++
-	for (i = 1; i <= 5; i++) {
+	for (i = 1; i <= 6; i++) {
 		c[r, i] = ($i == "-") ? "" : $i
 		if (length(c[r, i]) > w[i])
 			w[i] = length(c[r, i])
 	}
 }
 END {
-	f = "  %-" w[1] "s  %-" w[2] "s  %" w[3] "s  %-" w[4] "s  %s\n"
+	f = "  %-" w[1] "s  %-" w[2] "s  %-" w[3] "s  %-" w[4] "s  %-" \
+	    w[5] "s  %s\n"
+	printf f, "script", "case", "ours/theirs", "direction", "target", ""
 	for (j = 1; j <= r; j++)
-		printf f, c[j, 1], c[j, 2], c[j, 3], c[j, 4], c[j, 5]
+		printf f, c[j, 1], c[j, 2], c[j, 3], c[j, 4], c[j, 5], c[j, 6]
 	for (i = 1; i <= n; i++)
 		printf "  note: %s\n", notes[i]
 }
 ' "$BENCH_SUMMARY"
+# the same as the Markdown table README.md's Speed section is pasted from
+awk -F '\t' -v host="$(uname -sr), $(nproc) CPUs" '
+BEGIN {
+	print "Measured by make bench on " host "."
+	print ""
+	print "| script | case | ours/theirs | direction | target | verdict |"
+	print "|---|---|---|---|---|---|"
+}
+$2 == "note" { notes[++n] = $1 ": " $3; next }
+{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }
+END {
+	for (i = 1; i <= n; i++)
+		printf "%s- note: %s\n", (i == 1 ? "\n" : ""), notes[i]
+}
+' "$BENCH_SUMMARY" >bench/out/summary.md
+echo
+echo "(as a Markdown table: bench/out/summary.md)"
 if [ -n "$failed" ]; then
 	echo "could not measure:$failed" >&2
 	exit 1

@@ -3,18 +3,21 @@
 #  (a) start-up: one ipc-sem post NAME against a bare C program that
 #      opens the semaphore and posts it (bench/sem_raw.c)
 #  (b) a lock around a command: ipc-sem run NAME -- true against
-#      flock LOCKFILE true, and against GNU parallel's sem where it is
-#      installed
+#      flock LOCKFILE true, and (c) against GNU parallel's sem where it
+#      is installed
+#  (d) making a System V set: ipc-sem create -S private against
+#      ipcmk -S 1, each in an IPC namespace of its own (unshare --ipc)
 # Each program runs one after another, posix_spawn'd by bench/spawn.c,
-# in interleaved rounds; ratios of the median round, never pass/fail.
+# in interleaved rounds; time ratios (ours over theirs, lower is better)
+# of the median round, never pass/fail.
 # Knobs (environment): BENCH_SPAWNS (runs per program, 1000),
-# BENCH_SEM_ROUNDS (5), BENCH_PARALLEL_RUNS (runs of GNU sem, 20).
+# BENCH_SEM_ROUNDS (9), BENCH_PARALLEL_RUNS (runs of GNU sem, 20).
 . "$(dirname "$0")/common.bash"
 
 S=$BIN/ipc-sem
 RAW=$REF/sem_raw
 SPAWNS=${BENCH_SPAWNS:-1000}
-ROUNDS=${BENCH_SEM_ROUNDS:-5}
+ROUNDS=${BENCH_SEM_ROUNDS:-9}
 NAME=ipc-bench-$$
 LOCK=$TMP/lock
 
@@ -36,49 +39,45 @@ trap '"$S" rm -f "$NAME" 2>/dev/null; on_exit' EXIT
 : >"$LOCK"
 
 per=$(((SPAWNS + ROUNDS - 1) / ROUNDS))
-echo "ipc-sem: $(uname -sr), $(nproc) CPUs; microseconds per run," \
-    "$((per * ROUNDS)) runs each in $ROUNDS interleaved rounds, median round"
+echo "ipc-sem: $(uname -sr), $(nproc) CPUs"
 
-declare -A us=() med=()
-spawn() {
-	"$REF/spawn" "$per" "$@" || die "spawn $*"
-}
-for ((i = 0; i < ROUNDS; i++)); do
-	us[raw]+=" $(spawn "$RAW" "/$NAME")"
-	us[post]+=" $(spawn "$S" post "$NAME")"
-	us[flock]+=" $(spawn "$FLOCK" "$LOCK" "$TRUE")"
-	us[run]+=" $(spawn "$S" run "$NAME" -- "$TRUE")"
-done
-# shellcheck disable=SC2086 # lists of numbers, split on purpose
-for k in raw post flock run; do
-	med[$k]=$(median ${us[$k]})
-done
-
-echo
-echo "(a) start-up"
-printf '  %-40s %10s\n' program "us/run" \
-    "bare C: sem_open, sem_post (sem_raw)" "${med[raw]}" \
-    "ipc-sem post NAME" "${med[post]}"
-record "start-up ipc-sem post / bare C" "$(calc "${med[post]} / ${med[raw]}")" x "<=" 1.1
-
-echo
-echo "(b) a lock around true"
-printf '  %-40s %10s\n' program "us/run" \
-    "flock LOCKFILE true" "${med[flock]}" \
-    "ipc-sem run NAME -- true" "${med[run]}"
-record "ipc-sem run / flock" "$(calc "${med[run]} / ${med[flock]}")" x "<=" 1.0
+s_raw() { "$REF/spawn" "$1" "$RAW" "/$NAME"; }
+s_post() { "$REF/spawn" "$1" "$S" post "$NAME"; }
+s_flock() { "$REF/spawn" "$1" "$FLOCK" "$LOCK" "$TRUE"; }
+s_run() { "$REF/spawn" "$1" "$S" run "$NAME" -- "$TRUE"; }
+spawns "(a) start-up, (b) a lock around true" "$ROUNDS" "$per" \
+    "bare C (sem_open, sem_post; sem_raw):s_raw" "ipc-sem post NAME:s_post" \
+    "flock LOCKFILE true:s_flock" "ipc-sem run NAME -- true:s_run"
+tratio "start-up ipc-sem post / bare C" "ipc-sem post NAME" \
+    "bare C (sem_open, sem_post; sem_raw)" "<=" 1.1
+tratio "ipc-sem run / flock" "ipc-sem run NAME -- true" \
+    "flock LOCKFILE true" "<=" 1.0
 
 # GNU parallel's sem: a Perl start-up each time, so far fewer runs
+s_psem() { "$REF/spawn" "$1" "$PSEM" --id "ipc-bench-$$" --fg "$TRUE"; }
 if PSEM=$(command -v sem) && "$PSEM" --version 2>/dev/null | grep -q 'GNU parallel'; then
 	n=${BENCH_PARALLEL_RUNS:-20}
-	t0=${EPOCHREALTIME/./}
-	for ((i = 0; i < n; i++)); do
-		"$PSEM" --id "ipc-bench-$$" --fg "$TRUE" </dev/null >/dev/null 2>&1 ||
-		    die "GNU sem failed"
-	done
-	psem=$(((${EPOCHREALTIME/./} - t0) / n))
-	printf '  %-40s %10s\n' "GNU parallel: sem --fg true" "$psem"
-	record "GNU sem / ipc-sem run" "$(calc "$psem / ${med[run]}")" x ">=" 20
+	spawns "(c) a lock around true, against GNU parallel's sem" 3 \
+	    $(((n + 2) / 3)) "sem --fg true (GNU parallel):s_psem" \
+	    "ipc-sem run NAME -- true:s_run"
+	tratio "ipc-sem run / GNU sem" "ipc-sem run NAME -- true" \
+	    "sem --fg true (GNU parallel)" "<=" 1.0
 else
-	note "GNU parallel's sem is not installed: that comparison skipped"
+	note "GNU parallel's sem is not installed: that comparison skipped" \
+	    "(Debian: apt-get install parallel)"
+fi
+
+# (d) making a System V set, against util-linux ipcmk; each in an IPC
+# namespace of its own, which takes every set made with it when it ends
+s_mk() { unshare --ipc "$REF/spawn" "$1" "$IPCMK" -S 1; }
+s_create() { unshare --ipc "$REF/spawn" "$1" "$S" create -S private; }
+if ! IPCMK=$(command -v ipcmk); then
+	note "ipcmk is not installed: that comparison skipped (Debian: util-linux)"
+elif ! unshare --ipc true 2>/dev/null; then
+	note "ipcmk comparison skipped: unshare --ipc is not allowed here"
+else
+	spawns "(d) one System V set made" "$ROUNDS" "$per" \
+	    "ipcmk -S 1:s_mk" "ipc-sem create -S private:s_create"
+	tratio "ipc-sem create -S / ipcmk -S" "ipc-sem create -S private" \
+	    "ipcmk -S 1" "<=" 1.0
 fi

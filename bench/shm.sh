@@ -1,77 +1,138 @@
 #!/bin/bash
-# ipc-shm against dd bs=1M on the same /dev/shm object, side by side in
-# the same run:
-#  (a) in: a file on /dev/shm copied into the object (send < file, dd of=)
-#  (b) out: the object copied to a file on /dev/shm (recv > file, dd if=)
-#  (c) memory: maximum RSS of send and recv of the whole object
-# Throughput ratios are ipc-shm's MiB/s over dd's (higher is better), the
-# median of the rounds; RSS in KiB (lower is better). Knobs (environment):
-# BENCH_MB (object size, 1024), BENCH_ROUNDS (5).
+# ipc-shm against dd bs=1M and a raw C copy through the mapping
+# (bench/shm_raw.c), side by side in the same run, every contender once
+# a round in turn:
+#  (a) in: a file on /dev/shm copied into a POSIX object (send < file,
+#      dd of=, shm_raw in)
+#  (b) out: the object copied to a file on /dev/shm (recv > file, dd if=,
+#      shm_raw out)
+#  (c) the same into and out of a System V segment (send -S, recv -S,
+#      against shm_raw -S: dd cannot reach one)
+#  (d) memory: maximum RSS of send and recv, POSIX and System V, of a
+#      1 MiB and of the large object
+#  (e) start-up: one ipc-shm send NAME DATA against a bare C program
+#      that maps the object and copies DATA in (shm_raw one)
+# Throughput ratios are ipc-shm's MiB/s over the peer's (higher is
+# better), the median of the rounds; RSS in KiB and start-up time, ours
+# over the reference's (lower is better). Knobs (environment): BENCH_MB
+# (object size, 1024), BENCH_ROUNDS (5), BENCH_SPAWNS (1000).
 # shellcheck source-path=SCRIPTDIR source=common.bash
 . "$(dirname "$0")/common.bash" || exit 1
 
 S=$BIN/ipc-shm
-need "$S"
+RAW=$REF/shm_raw
 MB=${BENCH_MB:-1024}
 ROUNDS=${BENCH_ROUNDS:-5}
+SPAWNS=${BENCH_SPAWNS:-1000}
+
+# bench/run.sh builds every bench/*.c; run alone, build what is missing
+mkdir -p "$REF"
+for c in shm_raw spawn; do
+	if [ ! -x "$REF/$c" ] || [ "bench/$c.c" -nt "$REF/$c" ]; then
+		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
+		    -o "$REF/$c" "bench/$c.c" -lrt || die "cannot build $c"
+	fi
+done
+need "$S" "$RAW" "$REF/spawn"
 OBJ=ipc-bench-shm.$$
+SMALLOBJ=ipc-bench-shm-small.$$
 DATA=/dev/shm/ipc-bench-data.$$
+SMALL=/dev/shm/ipc-bench-small.$$
 OUT=/dev/shm/ipc-bench-out.$$
+SVID=
+SVSMALL=
 free=$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')
-[ "${free:-0}" -ge $((MB * 3 * 1024 + 65536)) ] ||
-    die "/dev/shm has ${free:-?} KiB free: $((MB * 3)) MiB needed"
-CLEAN+=("$DATA" "$OUT" "/dev/shm/$OBJ")
+# the data, the POSIX object, the System V one and the copy out
+[ "${free:-0}" -ge $((MB * 4 * 1024 + 65536)) ] ||
+    die "/dev/shm has ${free:-?} KiB free: $((MB * 4)) MiB needed (BENCH_MB)"
+clean "$DATA" "$SMALL" "$OUT" "/dev/shm/$OBJ" "/dev/shm/$SMALLOBJ"
+trap '[ -z "$SVID" ] || "$S" rm -S -f "id:$SVID";
+    [ -z "$SVSMALL" ] || "$S" rm -S -f "id:$SVSMALL"; on_exit' EXIT
 head -c $((MB << 20)) /dev/zero | tr '\0' x >"$DATA" || die "data"
+head -c 1048576 "$DATA" >"$SMALL" || die "data"
 "$S" create -s "${MB}M" "$OBJ" || die "create"
+"$S" create -s 1M "$SMALLOBJ" || die "create"
+SVID=$("$S" create -S -s "${MB}M" private) || die "create -S"
+SVSMALL=$("$S" create -S -s 1M private) || die "create -S"
 
-# secs CMD...: wall time of one run
-secs() {
-	local t0=$EPOCHREALTIME
-	"$@" || die "failed: $*"
-	calc "$EPOCHREALTIME - $t0"
-}
+in_shm() { "$S" send "$OBJ" <"$DATA"; }
+in_dd() { dd if="$DATA" of="/dev/shm/$OBJ" bs=1M conv=notrunc status=none; }
+in_raw() { "$RAW" in "/$OBJ" <"$DATA"; }
+out_shm() { rm -f "$OUT"; "$S" recv "$OBJ" >"$OUT"; }
+out_dd() { rm -f "$OUT"; dd if="/dev/shm/$OBJ" of="$OUT" bs=1M status=none; }
+out_raw() { rm -f "$OUT"; "$RAW" out "/$OBJ" >"$OUT"; }
+in_sv() { "$S" send -S "id:$SVID" <"$DATA"; }
+in_svraw() { "$RAW" in -S "$SVID" <"$DATA"; }
+out_sv() { rm -f "$OUT"; "$S" recv -S "id:$SVID" >"$OUT"; }
+out_svraw() { rm -f "$OUT"; "$RAW" out -S "$SVID" >"$OUT"; }
 
-declare -A MIBS
-rate() {
-	local name=$1 i got=()
-	shift
-	for ((i = 0; i < ROUNDS; i++)); do
-		rm -f "$OUT"
-		got+=("$(secs "$@")")
+echo "ipc-shm: $(uname -sr), $(nproc) CPUs; $MB MiB in and out of shared memory"
+B=$((MB << 20))
+solo "(a) in: a file on /dev/shm into a POSIX object; median of $ROUNDS rounds" \
+    "$B" "$ROUNDS" "ipc-shm send < file:in_shm" "dd bs=1M of=/dev/shm/OBJ:in_dd" \
+    "raw C, read into the mapping:in_raw"
+ratio "in: send / dd" "ipc-shm send < file" "dd bs=1M of=/dev/shm/OBJ" '>=' 0.9
+ratio "in: send / raw" "ipc-shm send < file" "raw C, read into the mapping"
+solo "(b) out: a POSIX object to a file on /dev/shm; median of $ROUNDS rounds" \
+    "$B" "$ROUNDS" "ipc-shm recv > file:out_shm" "dd bs=1M if=/dev/shm/OBJ:out_dd" \
+    "raw C, write from the mapping:out_raw"
+ratio "out: recv / dd" "ipc-shm recv > file" "dd bs=1M if=/dev/shm/OBJ" '>=' 0.9
+ratio "out: recv / raw" "ipc-shm recv > file" "raw C, write from the mapping"
+solo "(c) in and out of a System V segment; median of $ROUNDS rounds" \
+    "$B" "$ROUNDS" "ipc-shm send -S < file:in_sv" \
+    "raw C, read into shmat mapping:in_svraw" "ipc-shm recv -S > file:out_sv" \
+    "raw C, write from shmat mapping:out_svraw"
+ratio "in -S: send / raw" "ipc-shm send -S < file" \
+    "raw C, read into shmat mapping" '>=' 0.9
+ratio "out -S: recv / raw" "ipc-shm recv -S > file" \
+    "raw C, write from shmat mapping" '>=' 0.9
+
+# rss_of LABEL SMALL LARGE: GNU time's %M (median of 3) of the functions
+# SMALL and LARGE, each run under /usr/bin/time -f %M -o "$TMP/rss"
+rss_of() {
+	local i s=() l=()
+	for i in 1 2 3; do
+		"$2" || die "$1"
+		s+=("$(tail -n 1 "$TMP/rss")")
+		"$3" || die "$1"
+		l+=("$(tail -n 1 "$TMP/rss")")
 	done
-	MIBS[$name]=$(calc "$MB / $(median "${got[@]}")")
-	record "$name MiB/s" "${MIBS[$name]}" ""
+	RSS_S=$(median "${s[@]}")
+	RSS_L=$(median "${l[@]}")
+	printf '  %-34s %10s %10s %10s\n' "$1" "$RSS_S" "$RSS_L" \
+	    "$((RSS_L - RSS_S))"
+	record "$1 max RSS, $MB MiB" "$RSS_L" " KiB" '<' 2048
+	record "$1 RSS growth, 1 MiB to $MB MiB" "$((RSS_L - RSS_S))" " KiB" \
+	    '<=' 256
 }
+T() { /usr/bin/time -f %M -o "$TMP/rss" "$@"; }
+m_send_s() { T "$S" send "$SMALLOBJ" <"$SMALL"; }
+m_send_l() { T "$S" send "$OBJ" <"$DATA"; }
+m_recv_s() { T "$S" recv "$SMALLOBJ" >"$OUT"; }
+m_recv_l() { T "$S" recv "$OBJ" >"$OUT"; }
+m_svsend_s() { T "$S" send -S "id:$SVSMALL" <"$SMALL"; }
+m_svsend_l() { T "$S" send -S "id:$SVID" <"$DATA"; }
+m_svrecv_s() { T "$S" recv -S "id:$SVSMALL" >"$OUT"; }
+m_svrecv_l() { T "$S" recv -S "id:$SVID" >"$OUT"; }
 
-shm_in() { "$S" send "$OBJ" <"$DATA"; }
-dd_in() { dd if="$DATA" of="/dev/shm/$OBJ" bs=1M conv=notrunc status=none; }
-shm_out() { "$S" recv "$OBJ" >"$OUT"; }
-dd_out() { dd if="/dev/shm/$OBJ" of="$OUT" bs=1M status=none; }
-
-echo "ipc-shm: $MB MiB in and out of /dev/shm/$OBJ, $ROUNDS rounds each"
-rate "in: ipc-shm send" shm_in
-rate "in: dd bs=1M" dd_in
-ratio "in: send / dd" "in: ipc-shm send" "in: dd bs=1M" '>=' 0.9
-rate "out: ipc-shm recv" shm_out
-rate "out: dd bs=1M" dd_out
-ratio "out: recv / dd" "out: ipc-shm recv" "out: dd bs=1M" '>=' 0.9
-
+echo
 if gnu_time; then
-	/usr/bin/time -f %M -o "$TMP/rss" "$S" send "$OBJ" <"$DATA" ||
-	    die "send"
-	record "send max RSS" "$(tail -n 1 "$TMP/rss")" KiB '<' 2048
-	/usr/bin/time -f %M -o "$TMP/rss" "$S" recv "$OBJ" >"$OUT" ||
-	    die "recv"
-	record "recv max RSS" "$(tail -n 1 "$TMP/rss")" KiB '<' 2048
-	id=$("$S" create -S -s "${MB}M" private) || die "create -S"
-	/usr/bin/time -f %M -o "$TMP/rss" "$S" send -S "id:$id" <"$DATA" ||
-	    die "send -S"
-	record "send -S max RSS" "$(tail -n 1 "$TMP/rss")" KiB '<' 2048
-	/usr/bin/time -f %M -o "$TMP/rss" "$S" recv -S "id:$id" >"$OUT" ||
-	    die "recv -S"
-	record "recv -S max RSS" "$(tail -n 1 "$TMP/rss")" KiB '<' 2048
-	"$S" rm -S "id:$id"
+	echo "(d) memory: maximum RSS in KiB (median of 3), a 1 MiB and a $MB MiB object"
+	printf '  %-34s %10s %10s %10s\n' verb small large growth
+	rss_of "send" m_send_s m_send_l
+	rss_of "recv" m_recv_s m_recv_l
+	rss_of "send -S" m_svsend_s m_svsend_l
+	rss_of "recv -S" m_svrecv_s m_svrecv_l
 else
-	note "no GNU time(1): max RSS not measured"
+	note "(d) memory skipped: needs GNU time as /usr/bin/time" \
+	    "(Debian: apt-get install time)"
 fi
-"$S" rm "$OBJ"
+rm -f "$OUT"
+
+s_raw() { "$REF/spawn" "$1" "$RAW" one "/$SMALLOBJ" hello; }
+s_shm() { "$REF/spawn" "$1" "$S" send "$SMALLOBJ" hello; }
+spawns "(e) start-up, a few bytes written" 5 $(((SPAWNS + 4) / 5)) \
+    "bare C (shm_open, mmap, memcpy; shm_raw one):s_raw" \
+    "ipc-shm send NAME DATA:s_shm"
+tratio "start-up ipc-shm send / bare C" "ipc-shm send NAME DATA" \
+    "bare C (shm_open, mmap, memcpy; shm_raw one)" '<=' 1.1

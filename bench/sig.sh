@@ -1,10 +1,14 @@
 #!/bin/bash
-# ipc-sig against the system's kill(1), measured side by side in the
-# same run: one `ipc-sig send 0 PID` against one `kill -0 PID`, each
-# posix_spawn'd by bench/spawn.c one after another, in interleaved
-# rounds. Ratios, never pass/fail. Knobs (environment): BENCH_SPAWNS
-# (runs per program, 1000), BENCH_SIG_ROUNDS (5).
-. "$(dirname "$0")/common.bash"
+# ipc-sig send against a bare C program making the same calls
+# (bench/sig_raw.c: pidfd_open, pidfd_send_signal) and against the
+# system's kill(1), measured side by side in the same run: one
+# `ipc-sig send 0 PID` against one `sig_raw 0 PID` and one `kill -0 PID`,
+# each posix_spawn'd by bench/spawn.c one after another, in interleaved
+# rounds. Time ratios (ours over theirs, lower is better), never
+# pass/fail. Knobs (environment): BENCH_SPAWNS (runs per program, 1000),
+# BENCH_SIG_ROUNDS (5).
+# shellcheck source-path=SCRIPTDIR source=common.bash
+. "$(dirname "$0")/common.bash" || exit 1
 
 S=$BIN/ipc-sig
 KILL=
@@ -14,31 +18,30 @@ done
 SPAWNS=${BENCH_SPAWNS:-1000}
 ROUNDS=${BENCH_SIG_ROUNDS:-5}
 
+# bench/run.sh builds every bench/*.c; run alone, build what is missing
 mkdir -p "$REF"
-if [ ! -x "$REF/spawn" ] || [ bench/spawn.c -nt "$REF/spawn" ]; then
-	${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
-	    -o "$REF/spawn" bench/spawn.c || die "cannot build spawn"
-fi
-need "$S" "$KILL" "$REF/spawn"
+for c in spawn sig_raw; do
+	if [ ! -x "$REF/$c" ] || [ "bench/$c.c" -nt "$REF/$c" ]; then
+		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
+		    -o "$REF/$c" "bench/$c.c" || die "cannot build $c"
+	fi
+done
+need "$S" "$REF/sig_raw" "$REF/spawn"
 
 sleep 600 &
 T=$!
-per=$(((SPAWNS + ROUNDS - 1) / ROUNDS))
-echo "ipc-sig: $(uname -sr), $(nproc) CPUs; $KILL is $("$KILL" -V 2>&1 | head -n 1)"
-echo "start-up: microseconds per run, $((per * ROUNDS)) runs each in" \
-    "$ROUNDS interleaved rounds, median round"
-declare -A us=()
-for ((i = 0; i < ROUNDS; i++)); do
-	us[kill]+=" $("$REF/spawn" "$per" "$KILL" -0 "$T")" || die "spawn kill"
-	us[ipc]+=" $("$REF/spawn" "$per" "$S" send 0 "$T")" ||
-	    die "spawn ipc-sig send"
-done
-# shellcheck disable=SC2086 # lists of numbers, split on purpose
-{
-	KUS=$(median ${us[kill]})
-	IUS=$(median ${us[ipc]})
-}
-printf '  %-34s %10s\n' program "us/run" \
-    "kill -0 PID" "$KUS" \
-    "ipc-sig send 0 PID" "$IUS"
-record "ipc-sig send 0 / kill -0" "$(calc "$IUS / $KUS")" x "<=" 1.1
+echo "ipc-sig: $(uname -sr), $(nproc) CPUs${KILL:+; $KILL is $("$KILL" -V 2>&1 | head -n 1)}"
+s_raw() { "$REF/spawn" "$1" "$REF/sig_raw" 0 "$T"; }
+s_ipc() { "$REF/spawn" "$1" "$S" send 0 "$T"; }
+s_kill() { "$REF/spawn" "$1" "$KILL" -0 "$T"; }
+progs=("bare C (pidfd_open, pidfd_send_signal):s_raw" "ipc-sig send 0 PID:s_ipc")
+if [ -n "$KILL" ]; then
+	progs+=("kill -0 PID:s_kill")
+else
+	note "no kill(1) in /usr/bin or /bin: that row skipped (Debian: procps)"
+fi
+spawns "start-up" "$ROUNDS" $(((SPAWNS + ROUNDS - 1) / ROUNDS)) "${progs[@]}"
+tratio "ipc-sig send 0 / bare C" "ipc-sig send 0 PID" \
+    "bare C (pidfd_open, pidfd_send_signal)" "<=" 1.1
+[ -z "$KILL" ] ||
+    tratio "ipc-sig send 0 / kill -0" "ipc-sig send 0 PID" "kill -0 PID" "<=" 1.0

@@ -179,10 +179,16 @@ px_create(const char *arg)
 	return 0;
 }
 
-/* a receiver opens for writing too where it may: to give back */
+/*
+ * A receiver opens for writing too where it may: to give back. A sender
+ * with no -t has nothing to do while the queue is full but wait, so it
+ * waits in mq_send: a full queue then costs one call a message, not an
+ * EAGAIN, a poll and the call again.
+ */
 static void
 px_open(struct q *q, const char *arg, int dir)
 {
+	int block = dir == Q_SEND && opt.timeout == TIMEOUT_NONE;
 	struct mq_attr a;
 
 	name_posix(arg, q->u.px.name);
@@ -192,7 +198,7 @@ px_open(struct q *q, const char *arg, int dir)
 		q->u.px.mqd = mq_open(q->name, O_RDWR | O_NONBLOCK);
 	if (q->u.px.mqd == (mqd_t)-1)
 		q->u.px.mqd = mq_open(q->name, (dir == Q_RECV ? O_RDONLY :
-		    O_WRONLY) | O_NONBLOCK);
+		    O_WRONLY) | (block ? 0 : O_NONBLOCK));
 	if (q->u.px.mqd == (mqd_t)-1 || mq_getattr(q->u.px.mqd, &a) == -1)
 		err(1, "%s %s", opt.verb->name, esc_name(q->name));
 	q->limit = (size_t)a.mq_msgsize;

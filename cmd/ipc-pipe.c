@@ -283,6 +283,20 @@ stream_failed(const char *path, const struct copy *c)
 	    esc_name(path), c->lost);
 }
 
+/*
+ * With no -t, the read end opened O_NONBLOCK (so that open(2) does not
+ * wait) is made blocking: splice(2) then waits for the writer in the
+ * kernel, not in an EAGAIN and two polls. poll(2) still waits for the
+ * first writer.
+ */
+static int
+stream_fd(int fd)
+{
+	if (opt.timeout == TIMEOUT_NONE)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 /* no -c: copy until every writer has closed (-f: for good) */
 static int
 recv_stream(int fd, const char *path)
@@ -292,12 +306,13 @@ recv_stream(int fd, const char *path)
 	uintmax_t got = 0;
 
 	deadline_set(&d, opt.timeout);
+	fd = stream_fd(fd);
 	for (;;) {
 		if (copy_stream(fd, 1, &c) == 0) {
 			got += c.done;
 			if (!opt.follow)
 				return 0;
-			fd = reopen(fd, path);
+			fd = stream_fd(reopen(fd, path));
 			continue;
 		}
 		got += c.done;

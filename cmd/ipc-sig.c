@@ -195,7 +195,7 @@ sig_send(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "", send_opts), sig, n, k, bad = 0;
 	const char *value = opt.val['q'], *group = opt.val[O_GROUP];
-	struct target *t;
+	struct target few[4], *t = few;
 	pid_t pgid = 0;
 
 	if (i == argc)
@@ -214,7 +214,14 @@ sig_send(int argc, char *argv[])
 	}
 	if (i == argc && group == NULL)
 		usage_error("missing TARGET");
-	if ((t = calloc((size_t)(argc - i), sizeof(*t))) == NULL)
+	/*
+	 * a few targets on the stack: the first malloc of a run costs a
+	 * getrandom and two brk, a third more system calls than the
+	 * signal itself needs
+	 */
+	memset(few, 0, sizeof(few));
+	if (argc - i > (int)(sizeof(few) / sizeof(few[0])) &&
+	    (t = calloc((size_t)(argc - i), sizeof(*t))) == NULL)
 		err(1, "send");
 	for (n = 0; i + n < argc; n++) {
 		t[n].arg = argv[i + n];
@@ -229,7 +236,8 @@ sig_send(int argc, char *argv[])
 	}
 	for (k = 0; k < n; k++)
 		bad |= send_one(&t[k], sig, value);
-	free(t);
+	if (t != few)
+		free(t);
 	return bad;
 }
 

@@ -106,24 +106,35 @@ readable(int fd)
 	return poll(&p, 1, 0) == 1;
 }
 
+/* whether every wait of d is for ever (no -t) */
+static int
+forever(const struct deadline *d)
+{
+	return d == NULL || d->each == TIMEOUT_NONE;
+}
+
 /*
  * Wait for input only where splice(2) said it would block on it: a poll
  * before every splice costs a wake-up a chunk. The first wait stays: a
  * FIFO opened before any writer reads as EOF until one came, and
- * poll(2) knows better.
+ * poll(2) knows better. With no bound on either side, splice waits in
+ * the kernel: a full or empty pipe then costs no EAGAIN and two polls
+ * (a descriptor opened O_NONBLOCK still says EAGAIN, and is polled).
  */
 static int
 splice_loop(int in, int out, struct copy *c)
 {
+	unsigned int fl = SPLICE_F_MOVE;
 	int need_in = 1;
 	ssize_t n;
 
+	if (!forever(c->din) || !forever(c->dout))
+		fl |= SPLICE_F_NONBLOCK;
 	for (;;) {
 		if (need_in && wait_side(in, POLLIN, c->din) == -1)
 			return failed(c, COPY_IN);
 		need_in = 0;
-		n = splice(in, NULL, out, NULL, CHUNK,
-		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		n = splice(in, NULL, out, NULL, CHUNK, fl);
 		if (n > 0) {
 			c->done += (uintmax_t)n;
 			continue;

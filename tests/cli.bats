@@ -160,6 +160,21 @@ commands() {
 	assert_output "$(printf -- '-x\n--y')"
 }
 
+@test "newlines are counted right at every alignment and length" {
+	# runs of newlines longer than a vector lane counts to (255), and
+	# a tail shorter than a vector
+	{ seq 5000; head -c 5000 /dev/zero | tr '\0' '\n'; printf 'x\ny'; } >in
+	want=
+	for off in $(seq 0 16); do
+		want+="$(tail -c +$((off + 1)) in | tr -cd '\n' | wc -c)"$'\n'
+	done
+	run tests_unit count <in
+	assert_success
+	assert_output "${want%$'\n'}"
+	run tests_unit count </dev/null
+	assert_output 0
+}
+
 @test "durations: 250ms, 1.5, 2s, 1m, 1h, 0" {
 	run tests_unit dur 250ms
 	assert_output 250000000

@@ -20,9 +20,9 @@ setup() {
 	# shellcheck source=/dev/null
 	source "$ROOT/completions/bash/ipc-sig"
 	sm=cs$$-$BATS_TEST_NUMBER
-	smkey=$(printf '0x%08x' $((0x73660000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	smkey=$(printf '0x%08x' "$(sysv_key 0x74)")
 	mq=cq$$-$BATS_TEST_NUMBER
-	mqkey=$(printf '0x%08x' $((0x6d720000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	mqkey=$(printf '0x%08x' "$(sysv_key 0x6e)")
 	mqids=
 }
 

@@ -2,8 +2,14 @@
 # Install what the build and the tests need, where it is missing: as root
 # with apt-get; otherwise print the exact command to run. Then mount the
 # mqueue filesystem where it is not mounted and we may. IPC_NOINSTALL=1:
-# only say what is missing. With "fuzz": what make fuzz needs besides,
-# clang with its libFuzzer, and nothing else.
+# only say what is missing.
+#
+#	sh tests/deps.sh [bench|fuzz]
+#
+# bench: also the contenders make bench measures against (pv, GNU
+# parallel's sem, GNU time for memory); make check does not need them,
+# and a bench without one says so in a note. fuzz: what make fuzz needs
+# besides, clang with its libFuzzer, and nothing else.
 set -u
 
 need=""
@@ -39,6 +45,11 @@ else
 	want strace has strace
 	want zsh has zsh
 	want fish has fish
+	if [ "${1:-}" = bench ]; then
+		want pv has pv
+		want parallel has parallel
+		want time test -x /usr/bin/time
+	fi
 fi
 
 # IPC_NOINSTALL=1 (a package build): say what is missing, change nothing;

@@ -13,6 +13,14 @@ export PATH
 : "${BATS_TEST_TIMEOUT:=60}"
 export BATS_TEST_TIMEOUT
 
+# sysv_key TAG: a System V key for this test alone, TAG (one byte) telling
+# the files apart: the whole pid and the test's number, so that suites
+# running at once on one machine never share a key (pid % 256 did)
+sysv_key() {
+	printf '0x%x' $((($1 << 24) | (($$ & 0x7fff) << 8) |
+	    (BATS_TEST_NUMBER & 0xff)))
+}
+
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
@@ -52,6 +60,12 @@ teardown_bg() {
 }
 
 # try a command every 20 ms until it succeeds, for at most 10 s
+# outputs WANT CMD...: whether CMD prints WANT; for wait_for, which runs it
+# anew each time (wait_for test "$(CMD)" = WANT would ask once, before)
+outputs() {
+	[ "$("${@:2}")" = "$1" ]
+}
+
 wait_for() {
 	local i
 	for i in $(seq 500); do

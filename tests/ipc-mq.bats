@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	q=t$$-$BATS_TEST_NUMBER
-	key=$(printf '0x%x' $((0x6d710000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	key=$(sysv_key 0x6d)
 	ids=$BATS_TEST_TMPDIR/ids
 	prio_max=$(($(getconf MQ_PRIO_MAX) - 1))
 	# a name of NAME_MAX bytes, as unique as q

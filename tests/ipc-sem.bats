@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
 	s=t$$-$BATS_TEST_NUMBER
-	key=$(printf '0x%x' $((0x73650000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	key=$(sysv_key 0x73)
 	ids=$BATS_TEST_TMPDIR/ids
 }
 
@@ -287,7 +287,7 @@ dead() {
 	for sig in TERM INT HUP; do
 		bg env --default-signal=INT ipc-sem wait -c 3 "$s" 2>err
 		wait_for asleep "$BG_LAST"
-		wait_for test "$(value "$s")" = 0
+		wait_for outputs 0 value "$s"
 		kill -s "$sig" "$BG_LAST"
 		st=0
 		wait "$BG_LAST" || st=$?
@@ -633,7 +633,7 @@ racing_runners() {
 	[ "$(sv_value "$key")" = 1 ]
 	kill -KILL "$(cat pid)"
 	wait "$BG_LAST" || true
-	wait_for test "$(sv_value "$key")" = 2
+	wait_for outputs 2 sv_value "$key"
 }
 
 @test "create -S: over SEMMSL is refused naming it; private with stdout full leaves nothing" {
@@ -668,7 +668,7 @@ racing_runners() {
 	run -124 timeout -s KILL 10 ipc-sem wait -S -t 150ms -c 3 "$key"
 	[ "$(sv_value "$key")" = 2 ]
 	bg sem wait -S -c 3 "$key"
-	wait_for test "$(sv_col "$key" 0 ncount)" = 1
+	wait_for outputs 1 sv_col "$key" 0 ncount
 	[ "$(sv_value "$key")" = 2 ]
 	ipc-sem post -S "$key"
 	wait "$BG_LAST"
@@ -678,7 +678,7 @@ racing_runners() {
 @test "wait -S: a set removed while it waits ends it, named: exit 1" {
 	ipc-sem create -S -i 0 "$key" >/dev/null
 	bg sh -c "exec ipc-sem wait -S $key 2> err"
-	wait_for test "$(sv_col "$key" 0 ncount)" = 1
+	wait_for outputs 1 sv_col "$key" 0 ncount
 	ipc-sem rm -S "$key"
 	st=0
 	wait "$BG_LAST" || st=$?
@@ -748,7 +748,7 @@ racing_runners() {
 	[ "$(sv_value "$key")" = 0 ]
 	kill -KILL "$BG_LAST"
 	wait "$BG_LAST" || true
-	wait_for test "$(sv_value "$key")" = 1
+	wait_for outputs 1 sv_value "$key"
 }
 
 @test "run -S: status, 127 and 126, a timeout; the unit comes back every time" {
@@ -765,7 +765,7 @@ racing_runners() {
 	[ ! -e ran ]
 	kill "$BG_LAST"
 	wait "$BG_LAST" || true
-	wait_for test "$(sv_value "$key")" = 1
+	wait_for outputs 1 sv_value "$key"
 }
 
 @test "run -S: SIGTERM reaches CMD itself, which ends 143" {

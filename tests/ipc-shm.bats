@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
 	n=t$$-$BATS_TEST_NUMBER
-	key=$(printf '0x%x' $((0x73680000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+	key=$(sysv_key 0x68)
 	ids=$BATS_TEST_TMPDIR/ids
 }
 
