@@ -5,7 +5,8 @@
 # `ipc-sig send 0 PID` against one `sig_raw 0 PID` and one `kill -0 PID`,
 # each posix_spawn'd by bench/spawn.c one after another, in interleaved
 # rounds. Time ratios (ours over theirs, lower is better), never
-# pass/fail. Knobs (environment): BENCH_SPAWNS (runs per program, 1000),
+# pass/fail; then (b) a signal's round trip, below. Knobs (environment):
+# BENCH_SPAWNS (runs per program, 1000),
 # BENCH_SIG_ROUNDS (5).
 # shellcheck source-path=SCRIPTDIR source=common.bash
 . "$(dirname "$0")/common.bash" || exit 1
@@ -45,3 +46,39 @@ tratio "ipc-sig send 0 / bare C" "ipc-sig send 0 PID" \
     "bare C (pidfd_open, pidfd_send_signal)" "<=" 1.1
 [ -z "$KILL" ] ||
     tratio "ipc-sig send 0 / kill -0" "ipc-sig send 0 PID" "kill -0 PID" "<=" 1.0
+
+# (b) a round trip: a sender started, its signal taken and printed by a
+# receiver that keeps running, the line read back; ipc-sig send -q and
+# recv -f against a bare C sigqueue(3) and sigtimedwait(2) pair
+# (bench/sig_pair.c), driven the same way by bench/sig_rt.c
+for c in sig_rt sig_pair; do
+	if [ ! -x "$REF/$c" ] || [ "bench/$c.c" -nt "$REF/$c" ]; then
+		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
+		    -o "$REF/$c" "bench/$c.c" || die "cannot build $c"
+	fi
+done
+RT=$(kill -l RTMIN)
+mkfifo "$TMP/rt_ipc" "$TMP/rt_raw" || die "mkfifo"
+"$S" recv -f -P "$TMP/pf_ipc" RTMIN >"$TMP/rt_ipc" &
+RI=$!
+"$REF/sig_pair" recv "$TMP/pf_raw" "$RT" >"$TMP/rt_raw" &
+RR=$!
+exec 7<"$TMP/rt_ipc" 8<"$TMP/rt_raw"
+for f in "$TMP/pf_ipc" "$TMP/pf_raw"; do
+	for ((i = 0; i < 500; i++)); do
+		[ -s "$f" ] && break
+		sleep 0.01
+	done
+	[ -s "$f" ] || die "no receiver wrote $f"
+done
+PI=$(<"$TMP/pf_ipc")
+PR=$(<"$TMP/pf_raw")
+r_raw() { "$REF/sig_rt" "$1" 8 "$REF/sig_pair" send "$RT" "$PR"; }
+r_ipc() { "$REF/sig_rt" "$1" 7 "$S" send -q 1 RTMIN "$PI"; }
+spawns "round trip" "$ROUNDS" $(((SPAWNS + ROUNDS - 1) / ROUNDS)) \
+    "bare C sigqueue, sigtimedwait:r_raw" "ipc-sig send -q, recv -f:r_ipc"
+tratio "round trip ipc-sig / bare C" "ipc-sig send -q, recv -f" \
+    "bare C sigqueue, sigtimedwait" "<=" 1.25
+kill "$RI" "$RR" 2>/dev/null
+exec 7<&- 8<&-
+wait "$RI" "$RR" 2>/dev/null
