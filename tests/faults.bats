@@ -185,6 +185,25 @@ EOF
 	assert_output m2
 }
 
+@test "sem: wait, post and create with semtimedop and mmap failing once" {
+	ipc-sem create -S -i 1 "$key" >/dev/null
+	value() { ipc-sem stat -S "$key" -o value | cut -d= -f2; }
+	inject semtimedop EINTR 1 ipc-sem wait -S -t 5 "$key";	expect 0
+	[ "$(value)" = 0 ]
+	# glibc's semop(3) is the semtimedop call without a timeout
+	inject semtimedop EINTR 1 ipc-sem post -S "$key";	expect 0
+	[ "$(value)" = 1 ]
+	inject semtimedop ENOMEM 1 ipc-sem post -S "$key";	expect 1
+	inject semtimedop ENOMEM 1 ipc-sem wait -S -t 5 "$key"; expect 1
+	[ "$(value)" = 1 ]
+	# sem_open maps the new semaphore: fail that, and none is left
+	n=$(nth mmap MAP_SHARED ipc-sem create "$q")
+	[ -n "$n" ]
+	ipc-sem rm "$q"
+	inject mmap ENOMEM "$n" ipc-sem create "$q";		expect 1
+	[ ! -e "/dev/shm/sem.$q" ]
+}
+
 @test "pipe: send -l and recv -c with write, read, splice and openat failing once" {
 	ipc-pipe create fifo
 	exec 7<>fifo		# holds both ends: opens never wait
