@@ -204,6 +204,28 @@ EOF
 	[ ! -e "/dev/shm/sem.$q" ]
 }
 
+@test "shm: create reserves the whole size through a cut fallocate; a failed open changes nothing" {
+	inject fallocate EINTR 1 ipc-shm create -s 64K "$q";	expect 0
+	[ "$(stat -c %s "/dev/shm/$q")" = 65536 ]
+	[ "$(du -k "/dev/shm/$q" | cut -f1)" -ge 64 ]
+	ipc-shm rm "$q"
+	inject fallocate ENOSPC 1 ipc-shm create -s 64K "$q";	expect 1
+	[ ! -e "/dev/shm/$q" ]
+	inject fallocate EINTR 1 ipc-shm create -F -s 8K file;	expect 0
+	[ "$(stat -c %s file)" = 8192 ]
+	inject fallocate ENOSPC 1 ipc-shm create -F -s 8K file2; expect 1
+	[ ! -e file2 ]
+	ipc-shm create -s 16 "$q"
+	ipc-shm send "$q" before
+	n=$(nth openat "/$q" ipc-shm send "$q" before)
+	[ -n "$n" ]
+	inject openat ENOMEM "$n" ipc-shm send "$q" after;	expect 1
+	inject openat ENOMEM "$n" ipc-shm recv -c 6 "$q";	expect 1
+	[ ! -s out ]
+	run -0 ipc-shm recv -c 6 "$q"
+	assert_output before
+}
+
 @test "pipe: send -l and recv -c with write, read, splice and openat failing once" {
 	ipc-pipe create fifo
 	exec 7<>fifo		# holds both ends: opens never wait
