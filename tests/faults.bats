@@ -295,6 +295,39 @@ EOF
 	done
 }
 
+@test "sock: recv with accept4, recvmsg and stdout failing once" {
+	for c in 'accept4 EINTR' 'accept4 ECONNABORTED'; do
+		set -- $c
+		rm -f s.sock
+		bg timeout --preserve-status 20 strace -qq -f -o /dev/null \
+		    -e inject="$1:error=$2:when=1" ipc-sock recv -t 10 s.sock \
+		    >rout 2>rerr
+		wait_for listens_here s.sock
+		echo hello | ipc-sock send -t 5 s.sock
+		wait "$BG_LAST"
+		[ "$(cat rout)" = hello ]
+	done
+	rm -f d.sock
+	bg timeout --preserve-status 20 strace -qq -f -o /dev/null \
+	    -e inject=recvmsg:error=EINTR:when=1 \
+	    ipc-sock recv --type dgram -t 10 -c 2 d.sock >rout 2>rerr
+	wait_for bound_here d.sock
+	ipc-sock send --type dgram d.sock one two
+	wait "$BG_LAST"
+	[ "$(cat rout)" = "$(printf 'one\ntwo')" ]
+	rm -f d.sock
+	st=0
+	bg timeout --preserve-status 20 strace -qq -f -o /dev/null \
+	    -e inject=write:error=ENOSPC:when=1 \
+	    ipc-sock recv --type dgram -t 10 -c 1 d.sock >out 2>err
+	wait_for bound_here d.sock
+	ipc-sock send --type dgram d.sock one
+	wait "$BG_LAST" || st=$?
+	expect 1
+	grep -qx 'ipc-sock: recv d.sock: stdout: No space left on device: 1 message taken and lost, 0 written in part' err
+	[ ! -e d.sock ]
+}
+
 @test "sig: recv -P with rt_sigtimedwait and the pid file's write failing once" {
 	bg timeout --preserve-status 20 strace -qq -f -o /dev/null \
 	    -e inject=rt_sigtimedwait:error=EINTR:when=1 \
