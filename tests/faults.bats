@@ -339,3 +339,35 @@ EOF
 	inject write ENOSPC 1 ipc-sig recv -t 5 -P pid USR1;	expect 1
 	[ ! -e pid ] && [ ! -s out ]
 }
+
+@test "short reads and writes: every verb still moves whole messages" {
+	[ -f "$shim" ] || skip "tests/peers/shortio.so not built (make peers)"
+	ipc-pipe create fifo
+	exec 7<>fifo
+	for n in 1 3; do
+		printf 'first line\nsecond\n' | short "$n" ipc-pipe send -l fifo
+		run -0 short "$n" ipc-pipe recv -t 5 -c 1 fifo
+		assert_output 'first line'
+		run -0 short "$n" ipc-pipe recv -t 5 -c 1 fifo
+		assert_output second
+	done
+	exec 7>&-
+	mq create "$q"
+	printf 'alpha\nbeta gamma\n' | short 2 ipc-mq send -l "$q"
+	run -0 short 2 ipc-mq recv -c 2 "$q"
+	assert_output "$(printf 'alpha\nbeta gamma')"
+	ipc-shm create -s 64 "$q"
+	printf 'shared bytes' | short 3 ipc-shm send "$q"
+	run -0 short 3 ipc-shm recv -c 12 "$q"
+	assert_output 'shared bytes'
+	bg short 2 ipc-sock recv -t 10 s.sock >rout
+	wait_for listens_here s.sock
+	printf 'a stream, byte by byte\n' | short 2 ipc-sock send -t 5 s.sock
+	wait "$BG_LAST"
+	[ "$(cat rout)" = 'a stream, byte by byte' ]
+	bg short 2 ipc-sock recv --type dgram -t 10 -c 2 d.sock >rout
+	wait_for bound_here d.sock
+	printf 'one line\ntwo line\n' | short 2 ipc-sock send --type dgram -l d.sock
+	wait "$BG_LAST"
+	[ "$(cat rout)" = "$(printf 'one line\ntwo line')" ]
+}
