@@ -13,6 +13,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ static struct {
 static ssize_t
 out_write(void *cookie, const char *p, size_t len)
 {
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
 	size_t done = 0;
 	ssize_t n;
 
@@ -52,6 +54,13 @@ out_write(void *cookie, const char *p, size_t len)
 		n = write(STDOUT_FILENO, p + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* a stdout left non-blocking: wait as a blocking one would,
+		 * never leave a message cut where the pipe happened to fill */
+		if (n < 0 && errno == EAGAIN) {
+			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+				return -1;
+			continue;
+		}
 		if (n <= 0) {
 			if (n == 0)
 				errno = EIO;

@@ -371,3 +371,20 @@ EOF
 	wait "$BG_LAST"
 	[ "$(cat rout)" = "$(printf 'one line\ntwo line')" ]
 }
+
+@test "a non-blocking stdout with no room: recv waits, never cuts a message" {
+	big=$(head -c 6000 /dev/zero | tr '\0' a)
+	mq create "$q"
+	mq send "$q" "$big" small
+	ROOM=4096 run -0 nbfull timeout 20 ipc-mq recv -c 2 "$q"
+	assert_output "$(printf '%s\nsmall' "$big")"
+	[ "$(curmsgs)" = 0 ]
+	ipc-pipe create fifo
+	exec 7<>fifo
+	printf '%s\nrest\n' "$big" >&7
+	ROOM=4096 run -0 nbfull timeout 20 ipc-pipe recv -t 5 -c 1 fifo
+	assert_output "$big"
+	run -0 timeout 5 ipc-pipe recv -t 5 -c 1 fifo
+	assert_output rest
+	exec 7>&-
+}
