@@ -120,7 +120,8 @@ short() {
 }
 
 # CMD... with stdout a non-blocking pipe that has $ROOM bytes free,
-# drained only after the command has met it full; prints what it wrote
+# drained only once the command sleeps, having met it full; prints what
+# it wrote, and ends with its status (143 if it had to be killed)
 nbfull() {
 	python3 - "$@" <<'EOF'
 import fcntl, os, subprocess, sys, time
@@ -131,8 +132,13 @@ os.write(w, b"x" * fill)
 fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
 p = subprocess.Popen(sys.argv[1:], stdout=w)
 os.close(w)
-while p.poll() is None and not open("/proc/%d/stat" % p.pid).read() \
-        .rsplit(")", 1)[1].split()[0] == "S":
+end = time.time() + 20
+def state():
+    try:
+        return open("/proc/%d/stat" % p.pid).read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+while p.poll() is None and state() != "S" and time.time() < end:
     time.sleep(0.01)
 data = b""
 while True:
@@ -141,7 +147,11 @@ while True:
         break
     data += b
 sys.stdout.buffer.write(data[fill:])
-st = p.wait()
+try:
+    st = p.wait(timeout=20)
+except subprocess.TimeoutExpired:
+    p.kill()
+    sys.exit(143)
 sys.exit(st if st >= 0 else 128 - st)
 EOF
 }
@@ -376,13 +386,13 @@ EOF
 	big=$(head -c 6000 /dev/zero | tr '\0' a)
 	mq create "$q"
 	mq send "$q" "$big" small
-	ROOM=4096 run -0 nbfull timeout 20 ipc-mq recv -c 2 "$q"
+	ROOM=4096 run -0 nbfull ipc-mq recv -c 2 "$q"
 	assert_output "$(printf '%s\nsmall' "$big")"
 	[ "$(curmsgs)" = 0 ]
 	ipc-pipe create fifo
 	exec 7<>fifo
 	printf '%s\nrest\n' "$big" >&7
-	ROOM=4096 run -0 nbfull timeout 20 ipc-pipe recv -t 5 -c 1 fifo
+	ROOM=4096 run -0 nbfull ipc-pipe recv -t 5 -c 1 fifo
 	assert_output "$big"
 	run -0 timeout 5 ipc-pipe recv -t 5 -c 1 fifo
 	assert_output rest
