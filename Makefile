@@ -49,7 +49,15 @@ $(B)/%: cmd/%.c $(LIB) lib/ipc.h
 tests/peers/%: tests/peers/%.c
 	$(CC) -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lrt
 
-PEERS = $(patsubst %.c,%,$(wildcard tests/peers/*.c)) $(O)/unit
+# LD_PRELOAD shims: shared objects, not programs
+SHIMS = tests/peers/shortio.so
+
+tests/peers/%.so: tests/peers/%.c
+	$(CC) -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC \
+	    -o $@ $< -ldl
+
+PEERS = $(filter-out $(SHIMS:.so=),$(patsubst %.c,%,$(wildcard \
+    tests/peers/*.c))) $(SHIMS) $(O)/unit
 
 # the library's own harness, linked with the library under test: built
 # beside it, so a SANITIZE=1 build never runs the plain one's, or back

@@ -375,6 +375,30 @@ raced(const char *path, const char *got, ssize_t n)
 }
 
 /*
+ * read(2) of len bytes that are buffered (peeked) in the pipe fd: a
+ * short count is read on while fd still has bytes now, so only another
+ * reader can make it come up short. What was read, or read(2)'s -1 or 0.
+ */
+static ssize_t
+read_buffered(int fd, char *p, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t done = 0;
+	ssize_t n = 0;
+
+	while (done < len) {
+		if ((n = read(fd, p + done, len - done)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+		if (done < len && poll(&pfd, 1, 0) != 1)
+			break;
+	}
+	return done > 0 ? (ssize_t)done : n;
+}
+
+/*
  * One step of -c, under the FIFO's lock: peek at what is buffered with
  * tee(2), write to out what the lines still wanted take of it, and only
  * then read(2) exactly that much, checking it is what was peeked: the
@@ -394,7 +418,7 @@ recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
 	    SPLICE_F_NONBLOCK);
 	if (n <= 0)
 		return n;
-	if (read(peek[0], buf, (size_t)n) != n)
+	if (read_buffered(peek[0], buf, (size_t)n) != n)
 		return -1;
 	cut = cut_after(buf, (size_t)n, *left, term);
 	*left -= batch_count(buf, cut, term);
@@ -402,8 +426,7 @@ recv_some(int fd, int peek[2], char *buf, size_t size, uintmax_t *left,
 	len = (strip && *left == 0 && cut > 0) ? cut - 1 : cut;
 	if (copy_write(out, buf, len, NULL, NULL) == -1)
 		stdout_failed();
-	while ((n = read(fd, got, cut)) == -1 && errno == EINTR)
-		;
+	n = read_buffered(fd, got, cut);
 	if (n != (ssize_t)cut || memcmp(got, buf, cut) != 0)
 		raced(path, got, n);
 	return n;

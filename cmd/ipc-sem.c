@@ -557,9 +557,11 @@ sv_post(struct sem *s, unsigned n)
 {
 	struct sembuf op = { s->index, (short)n, IPC_NOWAIT };
 	union { int val; struct semid_ds *buf; } a = { 0 };
-	int v;
+	int v, r;
 
-	if (semop(s->u.sv.id, &op, 1) == 0)
+	while ((r = semop(s->u.sv.id, &op, 1)) == -1 && errno == EINTR)
+		;
+	if (r == 0)
 		return 0;
 	if (errno == ERANGE && (v = semctl(s->u.sv.id, s->index, GETVAL,
 	    a)) != -1)

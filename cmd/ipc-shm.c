@@ -137,7 +137,11 @@ reserve(int fd, uintmax_t from, uintmax_t to)
 
 	if (to <= from)
 		return 0;
-	if ((e = posix_fallocate(fd, (off_t)from, (off_t)(to - from))) != 0) {
+	/* a large reservation can be cut by a handled signal: go on */
+	while ((e = posix_fallocate(fd, (off_t)from, (off_t)(to - from))) ==
+	    EINTR)
+		;
+	if (e != 0) {
 		errno = e;
 		return -1;
 	}

@@ -8,10 +8,12 @@
  * so each message still in the buffer is kept too, with its metadata:
  * when a write fails, the ones that never reached stdout are given back
  * to the object (msgout_putback), and the error says what became of
- * them. Memory: the buffer, and at most one object's largest message.
+ * them; where nothing can go back, how many were lost. Memory: the
+ * buffer, and at most one object's largest message.
  */
 #include <err.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ static struct {
 static ssize_t
 out_write(void *cookie, const char *p, size_t len)
 {
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
 	size_t done = 0;
 	ssize_t n;
 
@@ -51,6 +54,13 @@ out_write(void *cookie, const char *p, size_t len)
 		n = write(STDOUT_FILENO, p + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* a stdout left non-blocking: wait as a blocking one would,
+		 * never leave a message cut where the pipe happened to fill */
+		if (n < 0 && errno == EAGAIN) {
+			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+				return -1;
+			continue;
+		}
 		if (n <= 0) {
 			if (n == 0)
 				errno = EIO;
@@ -132,8 +142,8 @@ out_failed(void)
 			continue;
 		if (k->start < out.written)
 			torn++;
-		else if (out.put(out.arg, k->meta, out.keep + k->off,
-		    k->len) == 0)
+		else if (out.put != NULL && out.put(out.arg, k->meta,
+		    out.keep + k->off, k->len) == 0)
 			back++;
 		else
 			lost++;
@@ -141,6 +151,13 @@ out_failed(void)
 	errno = e;
 	if (torn + lost == 0 && (back == 0 || e == EPIPE))
 		stdout_failed();
+	if (out.put == NULL) {
+		warnx("%s %s: stdout: %s: %ju message%s taken and lost, %ju "
+		    "written in part", opt.verb->name, esc_name(opt.obj),
+		    strerror(e), lost, lost == 1 ? "" : "s", torn);
+		cleanup_run();
+		_exit(1);
+	}
 	warnx("%s %s: stdout: %s: %ju message%s put back (at the end of "
 	    "%s), %ju lost, %ju written in part", opt.verb->name,
 	    esc_name(opt.obj), strerror(e), back, back == 1 ? "" : "s",
@@ -212,12 +229,11 @@ msgout(const struct meta *meta, size_t nmeta, const char *p, size_t len)
 	FILE *f = out_file();
 
 	room_for(f, meta, nmeta, len);
-	if (out.put != NULL)
-		keep(nmeta > 0 ? meta[0].num : 0, p, len);
+	/* without a way back, only where it stands: a loss is counted */
+	keep(nmeta > 0 ? meta[0].num : 0, p, out.put != NULL ? len : 0);
 	format(f, meta, nmeta, p, len);
 	out.formatted = out.written + __fpending(f);
-	if (out.put != NULL)
-		out.kept[out.nkept - 1].end = out.formatted;
+	out.kept[out.nkept - 1].end = out.formatted;
 	if (ferror(f))
 		out_failed();
 	if (out.written == out.formatted)

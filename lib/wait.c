@@ -154,7 +154,9 @@ wait_retry(int fd, short ev, int (*try)(void *), void *arg,
 {
 	int r, waited = 0;
 
-	while ((r = try(arg)) == -1 && errno == EAGAIN) {
+	while ((r = try(arg)) == -1 && (errno == EAGAIN || errno == EINTR)) {
+		if (errno == EINTR)
+			continue;	/* a handled signal: again, same deadline */
 		if (!waited++)
 			msgout_flush();
 		if (wait_fd(fd, ev, d) == -1)
@@ -178,7 +180,9 @@ wait_sysv(int (*call)(void *), void *arg, int *flags,
 	int r;
 
 	*flags = IPC_NOWAIT;
-	if ((r = call(arg)) == 0 || (errno != EAGAIN && errno != ENOMSG))
+	while ((r = call(arg)) == -1 && errno == EINTR)
+		;
+	if (r == 0 || (errno != EAGAIN && errno != ENOMSG))
 		return r;
 	msgout_flush();
 	*flags = 0;

@@ -6,7 +6,8 @@ load helpers
 
 setup() {
 	version=$(cat "$ROOT/VERSION")
-	# the builds here are the plain ones, whatever make check was asked
+	# a release is built as it ships: not as the suite's own build,
+	# whose SANITIZE=1 a make run from make check would inherit
 	unset MAKEFLAGS MFLAGS MAKELEVEL SANITIZE
 }
 
