@@ -162,6 +162,7 @@ out_failed(void)
 	    "%s), %ju lost, %ju written in part", opt.verb->name,
 	    esc_name(opt.obj), strerror(e), back, back == 1 ? "" : "s",
 	    opt.sysv ? "the queue" : "its priority", lost, torn);
+	cleanup_run();		/* _exit skips atexit(3) */
 	_exit(1);
 }
 
