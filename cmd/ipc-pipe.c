@@ -24,8 +24,8 @@ static const struct col cols[C_NCOLS + 1] = {
 	[C_GROUP] = { "group", COL_STR, 0 },
 	[C_BYTES] = { "bytes", COL_NUM, 1 },
 	[C_CAPACITY] = { "capacity", COL_NUM, 0 },
-	[C_READERS] = { "readers", COL_PIDS, 1 },
-	[C_WRITERS] = { "writers", COL_PIDS, 1 },
+	[C_READERS] = { "readers", COL_PIDS, 1, "reader" },
+	[C_WRITERS] = { "writers", COL_PIDS, 1, "writer" },
 	[C_WAITW] = { "waiting_writers", COL_PIDS, 0 },
 	[C_WAITR] = { "waiting_readers", COL_PIDS, 0 },
 	[C_PATH] = { "path", COL_STR, 1 },
@@ -663,8 +663,9 @@ pipe_stat(int argc, char *argv[])
 	struct stat st;
 	int i;
 
-	i = parse_paths(argc, argv, "output json", 1, 1);
+	i = parse_paths(argc, argv, "timeout output json wait", 1, 1);
 	table_init(&t, cols, 0);
+	exists_wait(exists_path, argv[i], argv[i], "exist");
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
 	see(&s, &t, &st, 1, 0);
@@ -771,7 +772,7 @@ pipe_ls(int argc, char *argv[])
 	struct table t;
 	int i, rc = 0;
 
-	i = parse_paths(argc, argv, "output no-header json", 0, -1);
+	i = parse_paths(argc, argv, "output no-header json pid", 0, -1);
 	table_init(&t, cols, 1);
 	see(&s, &t, NULL, i == argc, i == argc);
 	if (i == argc)
@@ -837,8 +838,8 @@ static const struct verb verbs[] = {
 	{ "recv", pipe_recv,
 	    "recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] PATH" },
 	{ "rm", pipe_rm, "rm [-f] PATH..." },
-	{ "stat", pipe_stat, "stat [-o LIST] [-j] PATH" },
-	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [DIR...]" },
+	{ "stat", pipe_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] PATH" },
+	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
 	{ "loop", pipe_loop, "loop CMD1 CMD2" },
 	{ NULL, NULL, NULL }
 };
