@@ -45,7 +45,7 @@ static const struct optdef recv_opts[] = {
 };
 
 enum { P_NAME, P_MAXMSG, P_MSGSIZE, P_CURMSGS, P_QSIZE, P_MODE, P_OWNER,
-	P_GROUP, P_NOTIFY, P_HOLDERS, P_NCOLS };
+	P_GROUP, P_NOTIFY, P_HOLDERS, P_ORPHAN, P_NCOLS };
 
 static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
 
@@ -60,6 +60,7 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_NOTIFY] = { "notify_pid", COL_NUM, 0 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[P_ORPHAN] = { "orphan", COL_STR, 0 },
 };
 
 enum { S_KEY, S_ID, S_QNUM, S_QBYTES, S_CBYTES, S_LSPID, S_LRPID, S_STIME,

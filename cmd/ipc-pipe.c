@@ -14,7 +14,7 @@
 #include "ipc.h"
 
 enum { C_KIND, C_INODE, C_MODE, C_OWNER, C_GROUP, C_BYTES, C_CAPACITY,
-	C_READERS, C_WRITERS, C_WAITW, C_WAITR, C_PATH, C_NCOLS };
+	C_READERS, C_WRITERS, C_WAITW, C_WAITR, C_PATH, C_ORPHAN, C_NCOLS };
 
 static const struct col cols[C_NCOLS + 1] = {
 	[C_KIND] = { "kind", COL_STR, 1 },
@@ -29,6 +29,7 @@ static const struct col cols[C_NCOLS + 1] = {
 	[C_WAITW] = { "waiting_writers", COL_PIDS, 0 },
 	[C_WAITR] = { "waiting_readers", COL_PIDS, 0 },
 	[C_PATH] = { "path", COL_STR, 1 },
+	[C_ORPHAN] = { "orphan", COL_STR, 0 },
 };
 
 static void
@@ -561,7 +562,8 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
     int openers)
 {
 	fds = fds || table_shows(t, C_BYTES) || table_shows(t, C_CAPACITY) ||
-	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS);
+	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS) ||
+	    table_shows(t, C_ORPHAN);
 	openers = openers || table_shows(t, C_WAITW) ||
 	    table_shows(t, C_WAITR);
 
@@ -620,6 +622,7 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 		close(fd);
 	}
 	table_set(t, C_READERS, "%s", readers);
+	table_orphan(t, *any != '\0');
 	free(readers);
 	free(any);
 	any = holders_str(hs, st->st_dev, st->st_ino, HOLD_WRITE);

@@ -50,7 +50,7 @@ static const struct optdef recv_opts[] = {
 };
 
 enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
-	P_NCOLS };
+	P_ORPHAN, P_NCOLS };
 
 static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
 
@@ -62,6 +62,7 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[P_ORPHAN] = { "orphan", COL_STR, 0 },
 };
 
 static const struct col fcols[P_NCOLS + 1] = {
@@ -72,10 +73,11 @@ static const struct col fcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[P_ORPHAN] = { "orphan", COL_STR, 0 },
 };
 
 enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
-	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_HOLDERS, S_NCOLS };
+	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_HOLDERS, S_ORPHAN, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
 	[S_KEY] = { "key", COL_STR, 1 },
@@ -91,6 +93,7 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_OWNER] = { "owner", COL_STR, 1 },
 	[S_GROUP] = { "group", COL_STR, 0 },
 	[S_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[S_ORPHAN] = { "orphan", COL_STR, 0 },
 };
 
 static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
@@ -691,6 +694,8 @@ sv_row(const struct svsee *s, int id, const struct shmid_ds *ds)
 	table_time(t, S_ATIME, ds->shm_atime);
 	table_time(t, S_DTIME, ds->shm_dtime);
 	table_time(t, S_CTIME, ds->shm_ctime);
+	/* attached or not, the kernel counts it: no scan, nothing partial */
+	table_orphan(t, ds->shm_nattch > 0);
 	if (s->h == NULL)
 		return;
 	h = holders_str(s->h, 0, (ino_t)id, HOLD_ANY);

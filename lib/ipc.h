@@ -225,6 +225,8 @@ int	 table_ls(const struct col *, void (*)(struct table *));
 void	 table_owner(struct table *, int, int, uid_t, gid_t);
 void	 table_time(struct table *, int, time_t);
 void	 table_file(struct table *, const int [3], const struct stat *);
+int	 table_orphans(const struct table *);
+void	 table_orphan(struct table *, int);
 struct holders;
 void	 table_holders(struct table *, int, const struct holders *,
 	    const struct stat *);

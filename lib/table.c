@@ -379,6 +379,28 @@ table_file(struct table *t, const int col[3], const struct stat *st)
 	table_owner(t, col[1], col[2], st->st_uid, st->st_gid);
 }
 
+/*
+ * The orphan field, where the table shows one: whether no process we
+ * could see holds the object (what RemoveIPC=yes takes at logout). A
+ * scan that could not see every process has said so (holders_note).
+ */
+int
+table_orphans(const struct table *t)
+{
+	int c = col_find(t, "orphan", 6);
+
+	return c >= 0 && table_shows(t, c) ? c : -1;
+}
+
+void
+table_orphan(struct table *t, int held)
+{
+	int c = table_orphans(t);
+
+	if (c >= 0)
+		table_set(t, c, "%s", held ? "no" : "yes");
+}
+
 /* who holds the object st, where hs was read (NULL: not asked for) */
 void
 table_holders(struct table *t, int col, const struct holders *hs,
@@ -390,6 +412,7 @@ table_holders(struct table *t, int col, const struct holders *hs,
 		return;
 	h = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
 	table_set(t, col, "%s", h);
+	table_orphan(t, *h != '\0');
 	free(h);
 }
 

@@ -184,3 +184,40 @@ lspid() {
 		assert_failure 2
 	done
 }
+
+# --- orphans: objects no visible process holds (RemoveIPC=yes takes them)
+
+@test "ls -o orphan: yes where nobody holds it, no where someone does" {
+	ipc-mq create "$n"
+	ipc-shm create -s 4k "$n"
+	ipc-sem create "$n"
+	for c in ipc-mq ipc-shm ipc-sem; do
+		run --separate-stderr "$c" ls -H -o name,orphan
+		assert_success
+		assert_line --regexp "^/$n +yes\$"
+		# a partial view says so, orphans named
+		[ -z "$stderr" ] || assert_equal "$stderr" \
+		    "$c: ls: some processes could not be inspected: holders, and so orphans, may be partial"
+	done
+	bg alone mqpeer hold "/$n" ready
+	wait_for test -e ready
+	run --separate-stderr ipc-mq ls -H -o name,orphan
+	assert_line --regexp "^/$n +no\$"
+	run --separate-stderr ipc-mq stat "$n" -o orphan
+	assert_output "orphan=no"
+}
+
+@test "ls -o orphan: a System V segment by its attach count; a FIFO in a directory" {
+	id=$(ipc-shm create -S -s 4k "$key" && ipc-shm ls -S -H -o key,id |
+	    awk -v k="$key" '$1 == k { print $2 }')
+	run --separate-stderr ipc-shm ls -S -H -o key,orphan
+	assert_line --regexp "^$key +yes\$"
+	bg alone shmpeer hold "$id" ready
+	wait_for test -e ready
+	run --separate-stderr ipc-shm ls -S -H -o key,orphan
+	assert_line --regexp "^$key +no\$"
+	mkdir d
+	mkfifo d/f
+	run --separate-stderr ipc-pipe ls -H -o path,orphan d
+	assert_output "d/f yes"
+}
