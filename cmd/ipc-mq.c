@@ -60,7 +60,7 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_NOTIFY] = { "notify_pid", COL_NUM, 0 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_QNUM, S_QBYTES, S_CBYTES, S_LSPID, S_LRPID, S_STIME,

@@ -56,7 +56,7 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_NSEMS, S_VALUE, S_NCNT, S_ZCNT, S_SEMPID, S_OTIME,

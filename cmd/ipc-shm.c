@@ -62,7 +62,7 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static const struct col fcols[P_NCOLS + 1] = {
@@ -73,7 +73,7 @@ static const struct col fcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
@@ -93,7 +93,7 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_OWNER] = { "owner", COL_STR, 1 },
 	[S_GROUP] = { "group", COL_STR, 0 },
 	[S_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[S_ORPHAN] = { "orphan", COL_STR, 0 },
+	[S_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };

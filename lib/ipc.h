@@ -196,7 +196,8 @@ enum { COL_STR, COL_NUM, COL_PIDS };
 struct col {
 	const char *name;
 	int type;
-	int ls;				/* shown by ls without -o */
+	int ls;				/* shown by ls without -o; -1: only
+					 * with -o, by stat too */
 	/* ls --pid: a pid in this column ties the row to the process, as
 	 * this (COL_PIDS "holder", "reader"; COL_NUM "last_pid"); NULL: not */
 	const char *role;

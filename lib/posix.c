@@ -137,7 +137,6 @@ posix_holders_shown(struct holders *hs, const struct table *t, int col,
 	if (!table_shows(t, col) && table_orphans(t) < 0)
 		return NULL;
 	posix_holders(hs, on, maps);
-	holders_note(hs, table_orphans(t) < 0 ? "holders" :
-	    "holders, and so orphans,");
+	holders_note(hs, "holders");
 	return hs;
 }

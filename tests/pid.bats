@@ -195,9 +195,9 @@ lspid() {
 		run --separate-stderr "$c" ls -H -o name,orphan
 		assert_success
 		assert_line --regexp "^/$n +yes\$"
-		# a partial view says so, orphans named
+		# a partial view says so
 		[ -z "$stderr" ] || assert_equal "$stderr" \
-		    "$c: ls: some processes could not be inspected: holders, and so orphans, may be partial"
+		    "$c: ls: some processes could not be inspected: holders may be partial"
 	done
 	bg alone mqpeer hold "/$n" ready
 	wait_for test -e ready
