@@ -61,6 +61,7 @@ struct opts {
 	int exist_ok, sysv, noheader, json, has_mode;
 	pid_t pid;			/* ls --pid: only what it holds; 0: all */
 	int wait;			/* stat --wait */
+	pid_t ns;			/* --ns: whose namespaces we are in */
 	mode_t mode;
 	const char *output;
 	const char *exec;		/* recv -e CMD */

@@ -51,12 +51,11 @@ fresh_mqueue(pid_t pid)
 void
 ns_enter(pid_t pid)
 {
-	static pid_t entered;		/* a verb that parses twice enters once */
 	char path[64];
 	int fd[3];
 	size_t i;
 
-	if (entered == pid)
+	if (opt.ns == pid)		/* a verb that parses twice enters once */
 		return;
 	/* all opened before any is entered: after mnt, /proc is PID's */
 	for (i = 0; i < 3; i++) {
@@ -71,5 +70,5 @@ ns_enter(pid_t pid)
 		close(fd[i]);
 	}
 	fresh_mqueue(pid);
-	entered = pid;
+	opt.ns = pid;
 }
