@@ -45,7 +45,7 @@ static const struct optdef recv_opts[] = {
 };
 
 enum { P_NAME, P_MAXMSG, P_MSGSIZE, P_CURMSGS, P_QSIZE, P_MODE, P_OWNER,
-	P_GROUP, P_NOTIFY, P_HOLDERS, P_NCOLS };
+	P_GROUP, P_NOTIFY, P_HOLDERS, P_ORPHAN, P_NCOLS };
 
 static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
 
@@ -59,7 +59,8 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_NOTIFY] = { "notify_pid", COL_NUM, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1 },
+	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_QNUM, S_QBYTES, S_CBYTES, S_LSPID, S_LRPID, S_STIME,
@@ -71,8 +72,8 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_QNUM] = { "qnum", COL_NUM, 1 },
 	[S_QBYTES] = { "qbytes", COL_NUM, 1 },
 	[S_CBYTES] = { "cbytes", COL_NUM, 1 },
-	[S_LSPID] = { "lspid", COL_NUM, 1 },
-	[S_LRPID] = { "lrpid", COL_NUM, 1 },
+	[S_LSPID] = { "lspid", COL_NUM, 1, "last_pid" },
+	[S_LRPID] = { "lrpid", COL_NUM, 1, "last_pid" },
 	[S_STIME] = { "stime", COL_STR, 0 },
 	[S_RTIME] = { "rtime", COL_STR, 0 },
 	[S_CTIME] = { "ctime", COL_STR, 0 },
@@ -342,6 +343,17 @@ px_row(struct table *t, const struct holders *hs, const char *name, int fd,
 	table_holders(t, P_HOLDERS, hs, st);
 }
 
+/* stat --wait: the queue is there, whether or not we may open it */
+static int
+px_there(void *name)
+{
+	mqd_t q = mq_open(name, O_RDONLY);
+
+	if (q != (mqd_t)-1)
+		mq_close(q);
+	return q != (mqd_t)-1 || errno != ENOENT;
+}
+
 static void
 px_stat(struct table *t, const char *arg)
 {
@@ -351,6 +363,7 @@ px_stat(struct table *t, const char *arg)
 	int fd;
 
 	name_posix(arg, name);
+	exists_wait(px_there, name, name, "exist");
 	if ((fd = px_look(name, &st)) == -1)
 		err(1, "stat %s", esc_name(name));
 	px_row(t, posix_holders_shown(&hs, t, P_HOLDERS, &st, 0), name, fd,
@@ -561,9 +574,11 @@ sv_stat(struct table *t, const char *arg)
 {
 	struct msqid_ds ds;
 	struct sysvkey k;
+	struct sysv_look l = { SYSV_MSG, &k };
 	int id;
 
 	sysv_key(SYSV_MSG, arg, &k, 0);
+	exists_wait(exists_sysv, &l, arg, "exist");
 	if ((id = sysv_id(SYSV_MSG, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
 	if (msgctl(id, IPC_STAT, &ds) == 0)
@@ -810,7 +825,7 @@ q_rm(int argc, char *argv[])
 static int
 q_stat(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output json sysv", NULL);
+	int i = opt_parse(argc, argv, "timeout output json sysv wait", NULL);
 
 	return table_stat(FL->cols, FL->stat,
 	    opt_operand(argc, argv, i, FL->object));
@@ -819,7 +834,7 @@ q_stat(int argc, char *argv[])
 static int
 q_ls(int argc, char *argv[])
 {
-	if (opt_parse(argc, argv, "output no-header json sysv", NULL) != argc)
+	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
 	return table_ls(FL->cols, FL->ls);
 }
@@ -834,8 +849,8 @@ static const struct verb verbs[] = {
 	    "[-e CMD [--kill] [--stop]] NAME|KEY" },
 	{ "peek", q_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
 	{ "rm", q_rm, "rm [-S] [-f] NAME|KEY..." },
-	{ "stat", q_stat, "stat [-S] [-o LIST] [-j] NAME|KEY" },
-	{ "ls", q_ls, "ls [-S] [-H] [-o LIST] [-j]" },
+	{ "stat", q_stat, "stat [-S] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
+	{ "ls", q_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

@@ -14,7 +14,7 @@
 #include "ipc.h"
 
 enum { C_KIND, C_INODE, C_MODE, C_OWNER, C_GROUP, C_BYTES, C_CAPACITY,
-	C_READERS, C_WRITERS, C_WAITW, C_WAITR, C_PATH, C_NCOLS };
+	C_READERS, C_WRITERS, C_WAITW, C_WAITR, C_PATH, C_ORPHAN, C_NCOLS };
 
 static const struct col cols[C_NCOLS + 1] = {
 	[C_KIND] = { "kind", COL_STR, 1 },
@@ -24,11 +24,12 @@ static const struct col cols[C_NCOLS + 1] = {
 	[C_GROUP] = { "group", COL_STR, 0 },
 	[C_BYTES] = { "bytes", COL_NUM, 1 },
 	[C_CAPACITY] = { "capacity", COL_NUM, 0 },
-	[C_READERS] = { "readers", COL_PIDS, 1 },
-	[C_WRITERS] = { "writers", COL_PIDS, 1 },
+	[C_READERS] = { "readers", COL_PIDS, 1, "reader" },
+	[C_WRITERS] = { "writers", COL_PIDS, 1, "writer" },
 	[C_WAITW] = { "waiting_writers", COL_PIDS, 0 },
 	[C_WAITR] = { "waiting_readers", COL_PIDS, 0 },
 	[C_PATH] = { "path", COL_STR, 1 },
+	[C_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static void
@@ -599,7 +600,8 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
     int openers)
 {
 	fds = fds || table_shows(t, C_BYTES) || table_shows(t, C_CAPACITY) ||
-	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS);
+	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS) ||
+	    table_shows(t, C_ORPHAN);
 	openers = openers || table_shows(t, C_WAITW) ||
 	    table_shows(t, C_WAITR);
 
@@ -658,6 +660,7 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 		close(fd);
 	}
 	table_set(t, C_READERS, "%s", readers);
+	table_orphan(t, *any != '\0');
 	free(readers);
 	free(any);
 	any = holders_str(hs, st->st_dev, st->st_ino, HOLD_WRITE);
@@ -701,8 +704,9 @@ pipe_stat(int argc, char *argv[])
 	struct stat st;
 	int i;
 
-	i = parse_paths(argc, argv, "output json", 1, 1);
+	i = parse_paths(argc, argv, "timeout output json wait", 1, 1);
 	table_init(&t, cols, 0);
+	exists_wait(exists_path, argv[i], argv[i], "exist");
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
 	see(&s, &t, &st, 1, 0);
@@ -809,7 +813,7 @@ pipe_ls(int argc, char *argv[])
 	struct table t;
 	int i, rc = 0;
 
-	i = parse_paths(argc, argv, "output no-header json", 0, -1);
+	i = parse_paths(argc, argv, "output no-header json pid", 0, -1);
 	table_init(&t, cols, 1);
 	see(&s, &t, NULL, i == argc, i == argc);
 	if (i == argc)
@@ -875,8 +879,8 @@ static const struct verb verbs[] = {
 	{ "recv", pipe_recv,
 	    "recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] PATH" },
 	{ "rm", pipe_rm, "rm [-f] PATH..." },
-	{ "stat", pipe_stat, "stat [-o LIST] [-j] PATH" },
-	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [DIR...]" },
+	{ "stat", pipe_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] PATH" },
+	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
 	{ "loop", pipe_loop, "loop CMD1 CMD2" },
 	{ NULL, NULL, NULL }
 };

@@ -44,7 +44,8 @@ static const struct optdef run_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_HOLDERS, P_NCOLS };
+enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_HOLDERS, P_ORPHAN,
+	P_NCOLS };
 
 static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
 
@@ -54,7 +55,8 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_MODE] = { "mode", COL_STR, 1 },
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1 },
+	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_NSEMS, S_VALUE, S_NCNT, S_ZCNT, S_SEMPID, S_OTIME,
@@ -67,7 +69,7 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_VALUE] = { "value", COL_NUM, 1 },
 	[S_NCNT] = { "ncnt", COL_NUM, 1 },
 	[S_ZCNT] = { "zcnt", COL_NUM, 1 },
-	[S_SEMPID] = { "sempid", COL_NUM, 1 },
+	[S_SEMPID] = { "sempid", COL_NUM, 1, "last_pid" },
 	[S_OTIME] = { "otime", COL_STR, 0 },
 	[S_CTIME] = { "ctime", COL_STR, 0 },
 	[S_MODE] = { "mode", COL_STR, 1 },
@@ -328,10 +330,12 @@ static void
 px_stat(struct table *t, const char *arg)
 {
 	struct holders hs = { 0 };
-	char name[NAME_BUF];
+	char name[NAME_BUF], path[PATH_MAX];
 	struct stat st;
 
 	name_posix(arg, name);
+	snprintf(path, sizeof(path), "%s/%s%s", SEM_DIR, SEM_PREFIX, name + 1);
+	exists_wait(exists_path, path, name, "exist");
 	if (px_look(name, &st) == -1)
 		err(1, "stat %s", esc_name(name));
 	/* glibc maps it through a file since removed: only its inode tells */
@@ -646,9 +650,11 @@ sv_stat(struct table *t, const char *arg)
 {
 	struct svrow r = { t, index_opt() };
 	struct sysvkey k;
+	struct sysv_look l = { SYSV_SEM, &k };
 	int id;
 
 	sysv_key(SYSV_SEM, arg, &k, 0);
+	exists_wait(exists_sysv, &l, arg, "exist");
 	if ((id = sysv_id(SYSV_SEM, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
 	sv_index_ok(id, r.index, arg, 1);
@@ -919,7 +925,7 @@ s_stat(int argc, char *argv[])
 	const char *arg;
 	int i;
 
-	i = opt_parse(argc, argv, "output json sysv", index_opts);
+	i = opt_parse(argc, argv, "timeout output json sysv wait", index_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
 	/* what a failed stdout names, at exit: after this frame is gone */
@@ -931,7 +937,7 @@ s_stat(int argc, char *argv[])
 static int
 s_ls(int argc, char *argv[])
 {
-	if (opt_parse(argc, argv, "output no-header json sysv", NULL) != argc)
+	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
 	return table_ls(FL->cols, FL->ls);
 }
@@ -946,8 +952,8 @@ static const struct verb verbs[] = {
 	{ "run", s_run,
 	    "run [-S] [--index N] [-t DUR] [-i N] NAME|KEY -- CMD..." },
 	{ "rm", s_rm, "rm [-S] [-f] NAME|KEY..." },
-	{ "stat", s_stat, "stat [-S] [--index N] [-o LIST] [-j] NAME|KEY" },
-	{ "ls", s_ls, "ls [-S] [-H] [-o LIST] [-j]" },
+	{ "stat", s_stat, "stat [-S] [--index N] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
+	{ "ls", s_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

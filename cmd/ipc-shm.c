@@ -50,7 +50,7 @@ static const struct optdef recv_opts[] = {
 };
 
 enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
-	P_NCOLS };
+	P_ORPHAN, P_NCOLS };
 
 static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
 
@@ -61,7 +61,8 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_MODE] = { "mode", COL_STR, 1 },
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1 },
+	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static const struct col fcols[P_NCOLS + 1] = {
@@ -71,11 +72,12 @@ static const struct col fcols[P_NCOLS + 1] = {
 	[P_MODE] = { "mode", COL_STR, 1 },
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1 },
+	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
-	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_NCOLS };
+	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_HOLDERS, S_ORPHAN, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
 	[S_KEY] = { "key", COL_STR, 1 },
@@ -83,13 +85,15 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_SIZE] = { "size", COL_NUM, 1 },
 	[S_NATTCH] = { "nattch", COL_NUM, 1 },
 	[S_CPID] = { "cpid", COL_NUM, 1 },
-	[S_LPID] = { "lpid", COL_NUM, 1 },
+	[S_LPID] = { "lpid", COL_NUM, 1, "last_pid" },
 	[S_ATIME] = { "atime", COL_STR, 0 },
 	[S_DTIME] = { "dtime", COL_STR, 0 },
 	[S_CTIME] = { "ctime", COL_STR, 0 },
 	[S_MODE] = { "mode", COL_STR, 1 },
 	[S_OWNER] = { "owner", COL_STR, 1 },
 	[S_GROUP] = { "group", COL_STR, 0 },
+	[S_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
+	[S_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
@@ -367,10 +371,12 @@ static void
 px_stat(struct table *t, const char *arg)
 {
 	struct holders hs = { 0 };
-	char name[NAME_BUF];
+	char name[NAME_BUF], path[PATH_MAX];
 	struct stat st;
 
 	name_posix(arg, name);
+	snprintf(path, sizeof(path), "%s%s", SHM_DIR, name);
+	exists_wait(exists_path, path, name, "exist");
 	if (posix_look(SHM_DIR, "", name, &st) == -1)
 		err(1, "stat %s", esc_name(name));
 	if (!S_ISREG(st.st_mode))
@@ -499,6 +505,7 @@ fl_stat(struct table *t, const char *path)
 	struct holders hs = { 0 };
 	struct stat st;
 
+	exists_wait(exists_path, (void *)path, path, "exist");
 	if (stat(path, &st) == -1)
 		err(1, "stat %s", esc_name(path));
 	if (!S_ISREG(st.st_mode))
@@ -656,9 +663,31 @@ sv_rm(const char *arg)
 	return 0;
 }
 
+/* the segments' holders: who has them attached, where a field needs it */
+struct svsee {
+	struct table *t;
+	struct holders hs, *h;
+};
+
 static void
-sv_row(struct table *t, int id, const struct shmid_ds *ds)
+sv_see(struct svsee *s, struct table *t, int id)
 {
+	s->t = t;
+	s->h = NULL;
+	memset(&s->hs, 0, sizeof(s->hs));
+	if (!table_shows(t, S_HOLDERS))
+		return;
+	proc_scan_shm(&s->hs, id);
+	holders_note(&s->hs, "holders");
+	s->h = &s->hs;
+}
+
+static void
+sv_row(const struct svsee *s, int id, const struct shmid_ds *ds)
+{
+	struct table *t = s->t;
+	char *h;
+
 	table_row(t);
 	sysv_perm(t, &sperm, &ds->shm_perm);
 	table_set(t, S_ID, "%d", id);
@@ -669,13 +698,20 @@ sv_row(struct table *t, int id, const struct shmid_ds *ds)
 	table_time(t, S_ATIME, ds->shm_atime);
 	table_time(t, S_DTIME, ds->shm_dtime);
 	table_time(t, S_CTIME, ds->shm_ctime);
+	/* attached or not, the kernel counts it: no scan, nothing partial */
+	table_orphan(t, ds->shm_nattch > 0);
+	if (s->h == NULL)
+		return;
+	h = holders_str(s->h, 0, (ino_t)id, HOLD_ANY);
+	table_set(t, S_HOLDERS, "%s", h);
+	free(h);
 }
 
 static void
-sv_each(void *t, int id, const union sysv_ds *ds, int full)
+sv_each(void *s, int id, const union sysv_ds *ds, int full)
 {
 	(void)full;
-	sv_row(t, id, &ds->shm);
+	sv_row(s, id, &ds->shm);
 }
 
 static void
@@ -683,21 +719,30 @@ sv_stat(struct table *t, const char *arg)
 {
 	struct shmid_ds ds;
 	struct sysvkey k;
+	struct sysv_look l = { SYSV_SHM, &k };
+	struct svsee s;
 	int id;
 
 	sysv_key(SYSV_SHM, arg, &k, 0);
+	exists_wait(exists_sysv, &l, arg, "exist");
 	if ((id = sysv_id(SYSV_SHM, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
+	sv_see(&s, t, id);
 	if (shmctl(id, IPC_STAT, &ds) == 0)
-		sv_row(t, id, &ds);
-	else if (errno != EACCES || sysv_each(SYSV_SHM, id, sv_each, t) == 0)
+		sv_row(&s, id, &ds);
+	else if (errno != EACCES || sysv_each(SYSV_SHM, id, sv_each, &s) == 0)
 		err(1, "stat %s", esc_name(arg));
+	holders_free(&s.hs);
 }
 
 static void
 sv_ls(struct table *t)
 {
-	sysv_each(SYSV_SHM, -1, sv_each, t);
+	struct svsee s;
+
+	sv_see(&s, t, -1);
+	sysv_each(SYSV_SHM, -1, sv_each, &s);
+	holders_free(&s.hs);
 }
 
 /* --- the three flavours, and the verbs over them -------------------------- */
@@ -937,7 +982,7 @@ shm_rm(int argc, char *argv[])
 static int
 shm_stat(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output json sysv", file_opt);
+	int i = opt_parse(argc, argv, "timeout output json sysv wait", file_opt);
 	const char *arg = opt_operand(argc, argv, i, FL->object);
 
 	own_options();
@@ -947,7 +992,7 @@ shm_stat(int argc, char *argv[])
 static int
 shm_ls(int argc, char *argv[])
 {
-	if (opt_parse(argc, argv, "output no-header json sysv", file_opt) !=
+	if (opt_parse(argc, argv, "output no-header json sysv pid", file_opt) !=
 	    argc)
 		usage_error("too many operands");
 	own_options();
@@ -963,8 +1008,8 @@ static const struct verb verbs[] = {
 	{ "recv", shm_recv, "recv [-S|-F] [-O OFFSET] [-c BYTES] NAME|KEY" },
 	{ "read", shm_recv, "read [-S|-F] [-O OFFSET] [-c BYTES] NAME|KEY" },
 	{ "rm", shm_rm, "rm [-S|-F] [-f] NAME|KEY..." },
-	{ "stat", shm_stat, "stat [-S|-F] [-o LIST] [-j] NAME|KEY" },
-	{ "ls", shm_ls, "ls [-S] [-H] [-o LIST] [-j]" },
+	{ "stat", shm_stat, "stat [-S|-F] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
+	{ "ls", shm_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

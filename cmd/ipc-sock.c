@@ -886,7 +886,7 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_FILE_INODE] = { "file_inode", COL_NUM, 0 },
 	[S_RQ] = { "rq", COL_NUM, 0 },
 	[S_WQ] = { "wq", COL_NUM, 0 },
-	[S_HOLDERS] = { "holders", COL_PIDS, 1 },
+	[S_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
 	[S_PEER] = { "peer", COL_NUM, 1 },
 	[S_PEER_HOLDERS] = { "peer_holders", COL_PIDS, 1 },
 	[S_PATH] = { "path", COL_STR, 0 },
@@ -1054,10 +1054,41 @@ stat_abstract(struct table *t, const struct addr *a)
 	return 0;
 }
 
+/* a socket that takes what is sent: a listener, or a bound datagram one */
+static int
+serving(const struct usock *u)
+{
+	return u->state == USOCK_LISTEN || u->type == SOCK_DGRAM;
+}
+
+/*
+ * stat --wait: the address is served, seen from unix_diag (or
+ * /proc/net/unix), never by connecting; where that cannot be told, stat
+ * says what it sees
+ */
+static int
+listening(void *arg)
+{
+	const struct addr *a = arg;
+	struct named f = { a->path, strlen(a->path), { 0 }, 0 };
+	struct usock u;
+	struct stat st;
+	int r, why;
+
+	if (a->kind == ADDR_ABSTRACT)
+		return udiag_any(is_named, &f, &why) == -1 ||
+		    (f.n > 0 && serving(&f.u));
+	if (path_lstat(a->path, &st) == -1)
+		return errno != ENOENT;
+	if (!S_ISSOCK(st.st_mode) || (r = udiag_bound(&st, &u)) == -1)
+		return 1;
+	return r == 1 && serving(&u);
+}
+
 static int
 sock_stat(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output json", NULL), rc;
+	int i = opt_parse(argc, argv, "timeout output json wait", NULL), rc;
 	struct table t;
 	struct addr a;
 
@@ -1066,6 +1097,7 @@ sock_stat(int argc, char *argv[])
 	if (a.kind == ADDR_TCP || a.kind == ADDR_UDP)
 		usage_error("%s: stat is for Unix sockets (ss(8) shows TCP "
 		    "and UDP)", a.arg);
+	exists_wait(listening, &a, a.arg, "listen");
 	table_row(&t);
 	rc = a.kind == ADDR_PATH ? stat_path(&t, &a) : stat_abstract(&t, &a);
 	if (rc == 0)
@@ -1160,7 +1192,7 @@ ls_dir(struct table *t, const struct socks *s, const struct holders *hs,
 static int
 sock_ls(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output no-header json", NULL), why;
+	int i = opt_parse(argc, argv, "output no-header json pid", NULL), why;
 	int seen, rc = 0;
 	struct socks s = { NULL, 0, 0 };
 	struct holders hs;
@@ -1671,8 +1703,8 @@ static const struct verb verbs[] = {
 	    "[--type TYPE] ADDR [MSG...]" },
 	{ "recv", sock_recv, "recv [-t DUR] [-c N|-f] [-v] [-j] [-0|-r] "
 	    "[-m MODE] [--type TYPE] [--take-fd] ADDR [-- CMD...]" },
-	{ "stat", sock_stat, "stat [-o LIST] [-j] ADDR" },
-	{ "ls", sock_ls, "ls [-H] [-o LIST] [-j] [DIR...]" },
+	{ "stat", sock_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] ADDR" },
+	{ "ls", sock_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
 	{ "rm", sock_rm, "rm [-f] PATH..." },
 	{ "tap", sock_tap, "tap [-X|-j] PATH" },
 	{ NULL, NULL, NULL }

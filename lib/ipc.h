@@ -40,6 +40,9 @@ enum {
 	OPT_LONG = 256,			/* first code of a long-only option */
 	OPT_KILL = OPT_LONG + 60,	/* shared long-only ones: the last codes */
 	OPT_STOP,
+	OPT_PID,			/* ls --pid PID */
+	OPT_NS,				/* --ns PID, every verb */
+	OPT_WAIT,			/* stat --wait */
 	OPT_NCODES = 320,
 	OPT_ARGS = 64			/* arguments kept of repeated options */
 };
@@ -56,6 +59,9 @@ struct opts {
 	uintmax_t count;		/* -c N, 0 if absent */
 	int follow, force, lines, null, raw, verbose;
 	int exist_ok, sysv, noheader, json, has_mode;
+	pid_t pid;			/* ls --pid: only what it holds; 0: all */
+	int wait;			/* stat --wait */
+	pid_t ns;			/* --ns: whose namespaces we are in */
 	mode_t mode;
 	const char *output;
 	const char *exec;		/* recv -e CMD */
@@ -191,7 +197,11 @@ enum { COL_STR, COL_NUM, COL_PIDS };
 struct col {
 	const char *name;
 	int type;
-	int ls;				/* shown by ls without -o */
+	int ls;				/* shown by ls without -o; -1: only
+					 * with -o, by stat too */
+	/* ls --pid: a pid in this column ties the row to the process, as
+	 * this (COL_PIDS "holder", "reader"; COL_NUM "last_pid"); NULL: not */
+	const char *role;
 };
 #define TABLE_FIELDS	32		/* -o takes at most this many */
 struct table {
@@ -199,13 +209,14 @@ struct table {
 	int ncols, nsel, sel[TABLE_FIELDS];
 	size_t nrows, cap;
 	char **cell;
+	struct col *own;		/* cols and, with --pid, pid_role */
 };
 void	 table_init(struct table *, const struct col *, int);
 int	 table_shows(const struct table *, int);
 void	 table_row(struct table *);
 void	 table_set(struct table *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-void	 table_print(const struct table *);
+void	 table_print(struct table *);
 void	 table_print_kv(const struct table *);
 void	 table_free(struct table *);
 int	 table_stat(const struct col *, void (*)(struct table *, const char *),
@@ -216,6 +227,8 @@ int	 table_ls(const struct col *, void (*)(struct table *));
 void	 table_owner(struct table *, int, int, uid_t, gid_t);
 void	 table_time(struct table *, int, time_t);
 void	 table_file(struct table *, const int [3], const struct stat *);
+int	 table_orphans(const struct table *);
+void	 table_orphan(struct table *, int);
 struct holders;
 void	 table_holders(struct table *, int, const struct holders *,
 	    const struct stat *);
@@ -250,6 +263,7 @@ void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
 void	 proc_scan_openers(struct holders *);
 void	 proc_scan_maps(struct holders *, dev_t, ino_t);
+void	 proc_scan_shm(struct holders *, int);
 void	 proc_scan_socks(struct holders *, ino_t);
 void	 proc_comm(pid_t, char *, size_t);
 int	 holders_has(const struct holders *, dev_t, ino_t, int);
@@ -258,6 +272,10 @@ char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
 void	 holders_note(const struct holders *, const char *);
 void	 holders_free(struct holders *);
+
+/* ns.c: --ns PID, the verb run in PID's IPC, network and mount namespaces */
+void	 ns_enter(pid_t);
+
 
 /* outfd.c: stdout flushed and checked at exit */
 void	 stdout_check(void);
@@ -318,6 +336,15 @@ void	 sysv_perm(struct table *, const struct sysv_cols *,
 	    const struct ipc_perm *);
 int	 sysv_each(int, int, void (*)(void *, int, const union sysv_ds *, int),
 	    void *);
+
+/* exists.c: stat --wait, until the object is there (bounded by -t) */
+struct sysv_look {
+	int kind;			/* SYSV_MSG ... */
+	const struct sysvkey *key;
+};
+void	 exists_wait(int (*)(void *), void *, const char *, const char *);
+int	 exists_path(void *);
+int	 exists_sysv(void *);
 
 /* posix.c: the POSIX-name tier, for mq, sem and shm alike */
 int	 posix_exact(int (*)(void *, mode_t), void *);

@@ -1,6 +1,7 @@
 /* The shared options: parsed once, the same letter means the same thing. */
 #include <err.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +31,17 @@ static const struct optdef shared[] = {
 	{ OPT_KILL, "kill", NULL,
 	    "-e: pass SIGINT, SIGTERM, SIGHUP on to the running CMD" },
 	{ OPT_STOP, "stop", NULL, "-e: end at the first CMD that fails" },
+	{ OPT_PID, "pid", "PID",
+	    "only the objects PID holds, opens or maps (System V: last used)" },
+	{ OPT_WAIT, "wait", NULL,
+	    "wait (bounded by -t) until it exists; a socket, until it listens" },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct optdef helpdef = { 'h', "help", NULL, "this help" };
+/* every verb takes it: what a verb does, it can do in a container */
+static const struct optdef nsdef = { OPT_NS, "ns", "PID",
+    "in the IPC, network and mount namespaces of PID" };
 
 /*
  * A command that names a shared option there is not, or gives its own
@@ -100,6 +108,8 @@ select_defs(const char *names, const struct optdef *extra,
 	for (d = extra; d != NULL && d->name != NULL && n < max; d++)
 		defs[n++] = d;
 	if (n < max)
+		defs[n++] = &nsdef;
+	if (n < max)
 		defs[n++] = &helpdef;
 	return n;
 }
@@ -142,6 +152,8 @@ opt_name(int code)
 		for (d = shared; d->name != NULL; d++)
 			if (d->code == code)
 				break;
+	if (d->name == NULL && code == OPT_NS)
+		d = &nsdef;
 	snprintf(buf, sizeof(buf), "--%s", d && d->name ? d->name : "?");
 	return buf;
 }
@@ -164,6 +176,9 @@ set_shared(int c, const char *arg)
 	case 'H': opt.noheader = 1; break;
 	case 'j': opt.json = 1; break;
 	case 'e': opt.exec = arg; break;
+	case OPT_PID: opt.pid = (pid_t)num_uint(arg, "--pid", 1, INT_MAX); break;
+	case OPT_NS: num_uint(arg, "--ns", 1, INT_MAX); break;
+	case OPT_WAIT: opt.wait = 1; break;
 	}
 }
 
@@ -303,6 +318,10 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 	memmove(argv + argc - nops - rest, argv + 1,
 	    (size_t)(nops + rest) * sizeof(*argv));
 	check_conflicts();
+	/* parsed whole, so a usage error acts on nothing; then the verb runs
+	 * where its objects are */
+	if (opt.val[OPT_NS] != NULL)
+		ns_enter((pid_t)num_uint(opt.val[OPT_NS], "--ns", 1, INT_MAX));
 	return argc - nops - rest;
 }
 

@@ -134,7 +134,7 @@ struct holders *
 posix_holders_shown(struct holders *hs, const struct table *t, int col,
     const struct stat *on, int maps)
 {
-	if (!table_shows(t, col))
+	if (!table_shows(t, col) && table_orphans(t) < 0)
 		return NULL;
 	posix_holders(hs, on, maps);
 	holders_note(hs, "holders");

@@ -150,12 +150,37 @@ proc_scan_socks(struct holders *hs, ino_t ino)
 		qsort(hs->h, hs->n, sizeof(hs->h[0]), by_sock);
 }
 
-/* each mapping of (dev, ino) in one process's maps, once */
+#define SHM_ANY	((ino_t)-1)	/* any segment: shmid 0 is one */
+
+/* whether a maps line maps what scan_maps looks for; *got its inode */
+static int
+map_matches(const char *line, dev_t dev, ino_t ino, int sysv, ino_t *got)
+{
+	unsigned long long inode;
+	dev_t mdev;
+
+	if (sysv) {
+		if (strstr(line, " /SYSV") == NULL ||
+		    sscanf(line, "%*s %*s %*s %*s %llu", &inode) != 1)
+			return 0;
+		*got = (ino_t)inode;
+		return ino == SHM_ANY || *got == ino;
+	}
+	if (proc_maps_line(line, &mdev, got) == -1 || mdev != dev)
+		return 0;
+	return ino == 0 || *got == ino;
+}
+
+/*
+ * each mapping of (dev, ino) in one process's maps, once; sysv: of the
+ * System V segment ino (SHM_ANY: of any), mapped as "/SYSV0000abcd (deleted)"
+ * with its shmid as the inode, on whatever device shmat gave it
+ */
 static void
-scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino)
+scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino,
+    int sysv)
 {
 	struct holder h = { .pid = pid, .fd = -1, .acc = -1 };
-	dev_t mdev;
 	ino_t mino;
 	char line[512];
 	FILE *f;
@@ -171,13 +196,12 @@ scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino)
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (proc_maps_line(line, &mdev, &mino) == -1 || mdev != dev ||
-		    (ino != 0 && mino != ino))
+		if (!map_matches(line, dev, ino, sysv, &mino))
 			continue;
-		h.dev = dev;
+		h.dev = sysv ? 0 : dev;
 		h.ino = mino;
 		add(hs, &h);
-		if (ino != 0)
+		if (ino != (sysv ? SHM_ANY : 0))
 			break;
 	}
 	fclose(f);
@@ -198,12 +222,8 @@ proc_maps_line(const char *line, dev_t *dev, ino_t *ino)
 	return 0;
 }
 
-/*
- * Every other process that maps (dev, ino) (ino 0: anything on dev),
- * added to hs: a mapping outlives the descriptor it was made with
- */
-void
-proc_scan_maps(struct holders *hs, dev_t dev, ino_t ino)
+static void
+scan_all_maps(struct holders *hs, dev_t dev, ino_t ino, int sysv)
 {
 	struct dirent *e;
 	DIR *proc;
@@ -220,10 +240,30 @@ proc_scan_maps(struct holders *hs, dev_t dev, ino_t ino)
 		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (piddir == -1)
 			continue;
-		scan_maps(hs, piddir, pid, dev, ino);
+		scan_maps(hs, piddir, pid, dev, ino, sysv);
 		close(piddir);
 	}
 	closedir(proc);
+}
+
+/*
+ * Every other process that maps (dev, ino) (ino 0: anything on dev),
+ * added to hs: a mapping outlives the descriptor it was made with
+ */
+void
+proc_scan_maps(struct holders *hs, dev_t dev, ino_t ino)
+{
+	scan_all_maps(hs, dev, ino, 0);
+}
+
+/*
+ * Every other process that has the System V segment shmid (-1: any)
+ * attached, added to hs with dev 0 and the shmid as ino
+ */
+void
+proc_scan_shm(struct holders *hs, int shmid)
+{
+	scan_all_maps(hs, 0, shmid < 0 ? SHM_ANY : (ino_t)shmid, 1);
 }
 
 /* the command name, with what would break a list (',', blanks) as '_' */

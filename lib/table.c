@@ -3,6 +3,8 @@
  * and JSON (-j), as util-linux's lsipc does.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <err.h>
 #include <grp.h>
 #include <pwd.h>
@@ -39,6 +41,26 @@ bad_field(const struct table *t, const char *name, size_t len)
 	    list);
 }
 
+/*
+ * ls --pid: the command's columns and one more, pid_role, that says how
+ * each row is the process's: "holder", "reader,writer", "last_pid"
+ */
+static void
+pid_cols(struct table *t)
+{
+	size_t n = (size_t)t->ncols;
+
+	if (kill(opt.pid, 0) == -1 && errno == ESRCH)
+		errx(1, "%s --pid %d: %s", opt.verb->name, (int)opt.pid,
+		    strerror(ESRCH));
+	if ((t->own = calloc(n + 2, sizeof(*t->own))) == NULL)
+		err(1, NULL);
+	memcpy(t->own, t->cols, n * sizeof(*t->own));
+	t->own[n] = (struct col){ "pid_role", COL_STR, 1, NULL };
+	t->cols = t->own;
+	t->ncols++;
+}
+
 /* the fields to show: -o's list, or the defaults (ls: those marked) */
 void
 table_init(struct table *t, const struct col *cols, int ls)
@@ -50,9 +72,11 @@ table_init(struct table *t, const struct col *cols, int ls)
 	t->cols = cols;
 	while (cols[t->ncols].name != NULL)
 		t->ncols++;
+	if (ls && opt.pid != 0 && t->ncols < TABLE_FIELDS)
+		pid_cols(t);
 	if (opt.output == NULL) {
 		for (c = 0; c < t->ncols && t->nsel < TABLE_FIELDS; c++)
-			if (!ls || cols[c].ls)
+			if (ls ? t->cols[c].ls > 0 : t->cols[c].ls >= 0)
 				t->sel[t->nsel++] = c;
 		return;
 	}
@@ -74,6 +98,9 @@ int
 table_shows(const struct table *t, int col)
 {
 	int i;
+
+	if (t->own != NULL && t->cols[col].role != NULL)
+		return 1;	/* ls --pid: the rows are chosen by it */
 
 	for (i = 0; i < t->nsel; i++)
 		if (t->sel[i] == col)
@@ -197,13 +224,78 @@ text_row(const struct table *t, size_t row, const size_t *w)
 	putchar('\n');
 }
 
+/* whether the list "12(cat),40(sh)" (or the number "12") has pid */
+static int
+has_pid(const char *s, pid_t pid)
+{
+	char *end;
+	long p;
+
+	while (s != NULL && *s != '\0') {
+		p = strtol(s, &end, 10);
+		if (end != s && p == (long)pid && (*end == '(' ||
+		    *end == ',' || *end == '\0'))
+			return 1;
+		if ((s = strchr(end, ',')) != NULL)
+			s++;
+	}
+	return 0;
+}
+
+/* row's pid_role: how it is opt.pid's, each way once; 0: it is not */
+static int
+row_role(struct table *t, size_t row)
+{
+	char role[128] = "";
+	const char *r;
+	int c, n = 0;
+
+	for (c = 0; c < t->ncols; c++) {
+		if ((r = t->cols[c].role) == NULL ||
+		    !has_pid(cell(t, row, c), opt.pid) || strstr(role, r) != NULL)
+			continue;
+		if (n++)
+			strlcat(role, ",", sizeof(role));
+		strlcat(role, r, sizeof(role));
+	}
+	if (n == 0)
+		return 0;
+	free(t->cell[row * (size_t)t->ncols + (size_t)t->ncols - 1]);
+	if ((t->cell[row * (size_t)t->ncols + (size_t)t->ncols - 1] =
+	    strdup(role)) == NULL)
+		err(1, NULL);
+	return 1;
+}
+
+/* ls --pid: only the rows of opt.pid, each with its pid_role */
+static void
+keep_pid(struct table *t)
+{
+	size_t r, kept = 0, w = (size_t)t->ncols, c;
+
+	for (r = 0; r < t->nrows; r++) {
+		if (row_role(t, r)) {
+			if (kept != r)
+				memcpy(t->cell + kept * w, t->cell + r * w,
+				    w * sizeof(char *));
+			kept++;
+		} else
+			for (c = 0; c < w; c++)
+				free(t->cell[r * w + c]);
+	}
+	t->nrows = kept;
+}
+
 /* ls: a table with a header (none with -H), or a JSON array */
 void
-table_print(const struct table *t)
+table_print(struct table *t)
 {
 	size_t w[TABLE_FIELDS], r, len;
 	const char *v;
 	int i;
+
+	if (t->own != NULL)
+		keep_pid(t);
 
 	if (opt.json) {
 		putchar('[');
@@ -258,6 +350,8 @@ table_free(struct table *t)
 		free(t->cell[i]);
 	free(t->cell);
 	t->cell = NULL;
+	free(t->own);
+	t->own = NULL;
 }
 
 /* the owner's and group's names; a number where there is no name */
@@ -285,6 +379,28 @@ table_file(struct table *t, const int col[3], const struct stat *st)
 	table_owner(t, col[1], col[2], st->st_uid, st->st_gid);
 }
 
+/*
+ * The orphan field, where the table shows one: whether no process we
+ * could see holds the object (what RemoveIPC=yes takes at logout). A
+ * scan that could not see every process has said so (holders_note).
+ */
+int
+table_orphans(const struct table *t)
+{
+	int c = col_find(t, "orphan", 6);
+
+	return c >= 0 && table_shows(t, c) ? c : -1;
+}
+
+void
+table_orphan(struct table *t, int held)
+{
+	int c = table_orphans(t);
+
+	if (c >= 0)
+		table_set(t, c, "%s", held ? "no" : "yes");
+}
+
 /* who holds the object st, where hs was read (NULL: not asked for) */
 void
 table_holders(struct table *t, int col, const struct holders *hs,
@@ -296,6 +412,7 @@ table_holders(struct table *t, int col, const struct holders *hs,
 		return;
 	h = holders_str(hs, st->st_dev, st->st_ino, HOLD_ANY);
 	table_set(t, col, "%s", h);
+	table_orphan(t, *h != '\0');
 	free(h);
 }
 

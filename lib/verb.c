@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <err.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -105,6 +106,15 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (atexit(stdout_check) != 0)
 		err(1, "atexit");
+	/* ipc-mq --ns PID ls: entered once the verb has parsed its options */
+	if (argc > 1 && strcmp(argv[1], "--ns") == 0) {
+		if (argc < 3)
+			usage_error("option '--ns' needs an argument");
+		num_uint(argv[2], "--ns", 1, INT_MAX);
+		opt.val[OPT_NS] = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		usage_error("missing verb");
 	name = argv[1];

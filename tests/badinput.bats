@@ -288,6 +288,13 @@ CASES
 2 ipc-shm ls -F
 2 ipc-shm ls -o nope
 2 ipc-shm ls x
+2 ipc-shm ls --pid x
+2 ipc-shm ls -S --pid 0
+1 ipc-shm ls --pid 2147483647
+2 ipc-shm stat --wait -t x "$NAME"
+124 ipc-shm stat --wait -t 0 "$NAME"
+2 ipc-shm --ns "$BAD" ls
+1 ipc-shm ls --ns 2147483647
 CASES
 }
 
@@ -335,6 +342,11 @@ CASES
 1 ipc-sem stat -S "$KEY"
 2 ipc-sem ls -o ''
 2 ipc-sem ls x
+2 ipc-sem ls --pid ""
+2 ipc-sem ls -S --pid "$LONG"
+1 ipc-sem ls --pid 2147483647
+124 ipc-sem stat -S --wait -t 0 "$KEY"
+2 ipc-sem stat --ns 1x "$NAME"
 CASES
 }
 
@@ -380,6 +392,9 @@ CASES
 2 ipc-sig ls -1
 2 ipc-sig ls 99999999999999999999
 1 ipc-sig ls 2147483647
+2 ipc-sig ls --ns x
+2 ipc-sig --ns
+1 ipc-sig ls --ns 2147483647
 2 ipc-sig run
 2 ipc-sig run --block
 2 ipc-sig run --block NOSUCH -- true
@@ -472,6 +487,11 @@ CASES
 2 ipc-sock stat s t
 1 ipc-sock stat nosuch
 2 ipc-sock ls -o nope
+2 ipc-sock ls --pid x
+1 ipc-sock ls --pid 2147483647
+2 ipc-sock stat --wait -t 1x s
+124 ipc-sock stat --wait -t 0 nosuch
+2 ipc-sock --ns -5 ls
 2 ipc-sock ls -o "$HUGE"
 1 ipc-sock ls nosuchdir
 2 ipc-sock rm

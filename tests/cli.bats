@@ -22,8 +22,8 @@ teardown() {
 		assert_line "       ipc-pipe send [-t DUR] [-l|-0] PATH [MSG...]"
 		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] PATH"
 		assert_line "       ipc-pipe rm [-f] PATH..."
-		assert_line "       ipc-pipe stat [-o LIST] [-j] PATH"
-		assert_line "       ipc-pipe ls [-H] [-o LIST] [-j] [DIR...]"
+		assert_line "       ipc-pipe stat [-o LIST] [-j] [--wait [-t DUR]] PATH"
+		assert_line "       ipc-pipe ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]"
 		assert_line "       ipc-pipe loop CMD1 CMD2"
 		[ -z "$stderr" ]
 	done
@@ -328,7 +328,7 @@ commands() {
 	ipc-pipe create f
 	run ipc-pipe stat -o bytes,nope f
 	assert_failure 2
-	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, waiting_writers, waiting_readers, path)"
+	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, waiting_writers, waiting_readers, path, orphan)"
 }
 
 @test "-o with more fields than a table takes is refused, not cut short" {

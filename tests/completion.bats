@@ -133,44 +133,44 @@ lines() {
 
 @test "bash: the options of create" {
 	run comp 'ipc-pipe create -'
-	assert_output "$(lines --exist-ok --help --mode -h -m -x)"
+	assert_output "$(lines --exist-ok --help --mode --ns -h -m -x)"
 }
 
 @test "bash: the options of send" {
 	run comp 'ipc-pipe send -'
-	assert_output "$(lines --help --lines --null --timeout -0 -h -l -t)"
+	assert_output "$(lines --help --lines --ns --null --timeout -0 -h -l -t)"
 }
 
 @test "bash: the options of recv" {
 	run comp 'ipc-pipe recv -'
-	assert_output "$(lines --count --exec --follow --help --kill --null --stop --timeout -0 -c -e -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --ns --null --stop --timeout -0 -c -e -f -h -t)"
 }
 
 @test "bash: the options of rm" {
 	run comp 'ipc-pipe rm -'
-	assert_output "$(lines --force --help -f -h)"
+	assert_output "$(lines --force --help --ns -f -h)"
 }
 
 @test "bash: the options of stat" {
 	run comp 'ipc-pipe stat -'
-	assert_output "$(lines --help --json --output -h -j -o)"
+	assert_output "$(lines --help --json --ns --output --timeout --wait -h -j -o -t)"
 }
 
 @test "bash: the options of ls" {
 	run comp 'ipc-pipe ls -'
-	assert_output "$(lines --help --json --no-header --output -H -h -j -o)"
+	assert_output "$(lines --help --json --no-header --ns --output --pid -H -h -j -o)"
 }
 
 @test "bash: the options of loop" {
 	run comp 'ipc-pipe loop -'
-	assert_output "$(lines --help -h)"
+	assert_output "$(lines --help --ns -h)"
 }
 
 @test "bash: long options that begin with the word" {
 	run comp 'ipc-pipe recv --f'
 	assert_output --follow
 	run comp 'ipc-pipe rm --'
-	assert_output "$(lines --force --help)"
+	assert_output "$(lines --force --help --ns)"
 }
 
 @test "bash: an unknown verb completes nothing" {
@@ -289,7 +289,7 @@ lines() {
 
 @test "bash: -o completes the fields" {
 	run comp 'ipc-pipe stat -o '
-	assert_output "$(lines bytes capacity group inode kind mode owner path readers waiting_readers waiting_writers writers)"
+	assert_output "$(lines bytes capacity group inode kind mode orphan owner path readers waiting_readers waiting_writers writers)"
 	run comp 'ipc-pipe ls -o r'
 	assert_output readers
 }
@@ -382,7 +382,7 @@ fish_complete() {
 	run fish_complete 'ipc-pipe '
 	assert_output "$(lines create loop ls recv rm send stat)"
 	run fish_complete 'ipc-pipe recv -'
-	assert_output "$(lines --count --exec --follow --help --kill --null --stop --timeout -0 -c -e -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --ns --null --stop --timeout -0 -c -e -f -h -t)"
 }
 
 @test "fish: FIFOs and directories, fields of -o" {
@@ -524,7 +524,7 @@ zcomp() {
 	assert_line "$mqkey"
 	assert_line "id\\:$id"
 	run zcomp _ipc_tools_fields '' ipc-mq stat -o ''
-	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid holders)"
+	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid holders orphan)"
 }
 
 @test "fish ipc-mq: the completion parses; verbs, options, names, keys, fields" {
@@ -654,7 +654,7 @@ fish_installed() {
 	assert_success
 	assert_output "$(lines create loop ls recv rm send stat)"
 	run zsh_complete 'ipc-pipe recv -'
-	assert_output "$(lines --count --exec --follow --help --kill --null --stop --timeout -0 -c -e -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --ns --null --stop --timeout -0 -c -e -f -h -t)"
 	run zsh_complete 'ipc-pipe stat f-o'
 	assert_output f-one
 	run zsh_complete 'ipc-pipe recv --follow f-o'
@@ -947,7 +947,23 @@ kthreads() {
 	run comp "ipc-sig watch $pid "
 	assert_output ''
 	run comp 'ipc-sig watch -'
-	assert_output "$(lines --count --follow --help --json --timeout -c -f -h -j -t)"
+	assert_output "$(lines --count --follow --help --json --ns --timeout -c -f -h -j -t)"
+}
+
+@test "bash, zsh, fish: --pid and --ns complete the processes" {
+	sleeper
+	run comp "ipc-mq ls --pid $pid"
+	assert_line "$pid"
+	run comp "ipc-pipe send --ns $pid"
+	assert_line "$pid"
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete "ipc-sem ls --pid $pid"
+		assert_line "$pid"
+	fi
+	if command -v fish >/dev/null; then
+		run fish_complete "ipc-sock ls --pid $pid"
+		assert_line "$pid"
+	fi
 }
 
 @test "zsh ipc-sig: signal names and processes, each described" {

@@ -674,7 +674,7 @@ notify_pid=$pid"
 	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"holders\":[]}"
 	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
 	run -2 --separate-stderr ipc-mq stat -o size "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, holders)"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, holders, orphan)"
 }
 
 @test "stat: a queue another user may not open still shows its mode and owner" {

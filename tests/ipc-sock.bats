@@ -694,7 +694,7 @@ name=@$n"
 	run ipc-sock stat tcp:127.0.0.1:80
 	assert_failure 2
 	assert_line --index 0 "ipc-sock: stat: tcp:127.0.0.1:80: stat is for Unix sockets (ss(8) shows TCP and UDP)"
-	assert_line --index 1 "usage: ipc-sock stat [-o LIST] [-j] ADDR"
+	assert_line --index 1 "usage: ipc-sock stat [-o LIST] [-j] [--wait [-t DUR]] ADDR"
 	run ipc-sock stat udp:127.0.0.1:53
 	assert_failure 2
 	run ipc-sock stat
@@ -780,7 +780,7 @@ $hi connected $p\\($c\\) $lo $p\\($c\\) -\$"
 	run ipc-sock ls -o nope
 	assert_failure 2
 	assert_line --index 0 "ipc-sock: ls: -o: unknown field 'nope' (fields: kind, type, state, inode, mode, owner, group, file_inode, rq, wq, holders, peer, peer_holders, path, name)"
-	assert_line --index 1 "usage: ipc-sock ls [-H] [-o LIST] [-j] [DIR...]"
+	assert_line --index 1 "usage: ipc-sock ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]"
 	run ipc-sock ls -H -o path nodir
 	assert_failure 1
 	assert_output "ipc-sock: ls nodir: No such file or directory"

@@ -197,7 +197,7 @@ function __ipc_tools_objects --argument-names cmd kind want
     end
 end
 
-# the value of an option that takes an ARG: LIST, PATH, DIR or none
+# the value of an option that takes an ARG: LIST, PATH, DIR, TYPE, PID or none
 function __ipc_tools_optarg --argument-names cmd verb sysv arg want
     switch $arg
         case LIST
@@ -211,6 +211,8 @@ function __ipc_tools_optarg --argument-names cmd verb sysv arg want
             __ipc_tools_objects $cmd $arg "$want"
         case TYPE
             printf '%s\n' stream dgram seqpacket
+        case PID
+            __ipc_tools_pids
     end
 end
 

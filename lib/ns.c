@@ -1,0 +1,74 @@
+/*
+ * --ns PID: the verb runs in the IPC, network and mount namespaces of
+ * PID, so what it creates, lists or opens is a container's.
+ */
+#include <sys/mount.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+#define MQ_DIR	"/dev/mqueue"
+
+static const struct {
+	const char *name;
+	int type;
+} kinds[] = {
+	{ "ipc", CLONE_NEWIPC },
+	{ "net", CLONE_NEWNET },
+	{ "mnt", CLONE_NEWNS },		/* last: /proc may not be ours after */
+};
+
+static void __attribute__((noreturn))
+failed(pid_t pid, int e)
+{
+	errno = e == ENOENT ? ESRCH : e;
+	err(1, "--ns %d", (int)pid);
+}
+
+/*
+ * /dev/mqueue shows the queues of the IPC namespace that mounted it,
+ * so the mount namespace entered may show another's, or none: a fresh
+ * mount, made now that we are in PID's IPC namespace, in a private
+ * mount namespace of our own so that nothing of PID's changes
+ */
+static void
+fresh_mqueue(pid_t pid)
+{
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		failed(pid, errno);
+	/* no /dev/mqueue there: ipc-mq ls says how to mount one */
+	if (mount("mqueue", MQ_DIR, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    NULL) == -1 && errno != ENOENT && errno != ENOTDIR)
+		warn("--ns %d: mount %s", (int)pid, MQ_DIR);
+}
+
+void
+ns_enter(pid_t pid)
+{
+	char path[64];
+	int fd[3];
+	size_t i;
+
+	if (opt.ns == pid)		/* a verb that parses twice enters once */
+		return;
+	/* all opened before any is entered: after mnt, /proc is PID's */
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid,
+		    kinds[i].name);
+		if ((fd[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			failed(pid, errno);
+	}
+	for (i = 0; i < 3; i++) {
+		if (setns(fd[i], kinds[i].type) == -1)
+			failed(pid, errno);
+		close(fd[i]);
+	}
+	fresh_mqueue(pid);
+	opt.ns = pid;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# --ns PID: the verb runs in PID's IPC, network and mount namespaces. A
+# "container" here is unshare(1) --ipc --net --mount; the objects are
+# made inside it and looked at from outside.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return
+	n=n$$-$BATS_TEST_NUMBER
+	key=$(printf '0x%x' $((0x6e730000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+}
+
+teardown() {
+	teardown_bg
+	ipc-shm rm -f "$n" 2>/dev/null
+	return 0
+}
+
+# a process in namespaces of its own, after running $1 there; its pid in ns
+container() {
+	need_root "enters namespaces (unshare, setns)"
+	command -v unshare >/dev/null || skip "no unshare(1) (util-linux)"
+	unshare --ipc --net --mount true 2>/dev/null ||
+	    skip "unshare --ipc --net --mount is refused here"
+	bg unshare --ipc --net --mount --fork sh -c "$1"'
+	    echo $$ > ns.pid; exec sleep 30' </dev/null >/dev/null 2>&1
+	wait_for test -s ns.pid
+	ns=$(cat ns.pid)
+	wait_comm "$ns" sleep
+}
+
+@test "--ns: a container's POSIX and System V queues, not the host's" {
+	container "ipc-mq create $n; ipc-mq create -S $key;"
+	run --separate-stderr ipc-mq --ns "$ns" ls -H -o name
+	assert_success
+	assert_output "/$n"
+	run --separate-stderr ipc-mq ls --ns "$ns" -S -H -o key
+	assert_success
+	assert_output "$key"
+	run --separate-stderr ipc-mq stat --ns "$ns" "$n" -o name
+	assert_output "name=/$n"
+	run --separate-stderr ipc-mq stat "$n"
+	assert_failure 1
+	run --separate-stderr ipc-mq stat -S "$key"
+	assert_failure 1
+	# the host's mount of /dev/mqueue is as it was
+	run --separate-stderr ipc-mq ls -H -o name
+	refute_line "/$n"
+}
+
+@test "--ns: System V sets and segments, and sockets, of the container" {
+	container "ipc-sem create -S $key; ipc-shm create -S -s 4k $key;
+	    ipc-sock listen @$n & while ! ipc-sock stat -t 1 --wait @$n \
+	    >/dev/null 2>&1; do :; done;"
+	run --separate-stderr ipc-sem ls --ns "$ns" -S -H -o key
+	assert_output "$key"
+	run --separate-stderr ipc-shm ls --ns "$ns" -S -H -o key
+	assert_output "$key"
+	run --separate-stderr ipc-sock stat --ns "$ns" @"$n" -o state
+	assert_success
+	assert_output "state=listen"
+	run --separate-stderr ipc-sock stat @"$n"
+	assert_failure 1
+}
+
+@test "--ns: verbs that make and take act in the container" {
+	container ""
+	ipc-mq --ns "$ns" create "$n"
+	ipc-mq send --ns "$ns" "$n" hello
+	run --separate-stderr ipc-mq stat "$n"
+	assert_failure 1
+	run --separate-stderr ipc-mq recv --ns "$ns" -t 5s "$n"
+	assert_success
+	assert_output hello
+}
+
+@test "--ns: no such process, and not permitted, exit 1 naming it" {
+	run --separate-stderr ipc-mq ls --ns 2147483647
+	assert_failure 1
+	assert_equal "$stderr" "ipc-mq: --ns 2147483647: No such process"
+	need_nobody
+	bg sleep 30
+	run --separate-stderr as_nobody ipc-sem --ns "$BG_LAST" ls
+	assert_failure 1
+	[[ $stderr == "ipc-sem: --ns $BG_LAST: "@(Permission denied|Operation not permitted) ]]
+}
+
+@test "--ns: malformed PIDs are usage errors" {
+	for a in x 0 -1 99999999999; do
+		run --separate-stderr ipc-pipe ls --ns "$a"
+		assert_failure 2
+		run --separate-stderr ipc-pipe --ns "$a" ls
+		assert_failure 2
+	done
+	run --separate-stderr ipc-pipe --ns
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-pipe: option '--ns' needs an argument"
+}

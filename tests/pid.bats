@@ -1,0 +1,223 @@
+#!/usr/bin/env bats
+# ls --pid PID on every command: only the objects PID holds, opens or
+# maps, each with how (pid_role), and the other end where the kind has
+# one; System V queues and sets show the last pid the kernel recorded,
+# as last_pid, never as a holder. The processes are peers that are not
+# this code (sleep, cat, tests/peers/*) with nothing else open.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return
+	n=p$$-$BATS_TEST_NUMBER
+	key=$(printf '0x%x' $((0x70690000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
+}
+
+teardown() {
+	teardown_bg
+	ipc-mq rm -f "$n" "$n-b" 2>/dev/null
+	ipc-shm rm -f "$n" "$n-b" 2>/dev/null
+	ipc-sem rm -f "$n" "$n-b" 2>/dev/null
+	ipc-mq rm -S -f "$key" 2>/dev/null
+	ipc-shm rm -S -f "$key" 2>/dev/null
+	ipc-sem rm -S -f "$key" 2>/dev/null
+	return 0
+}
+
+# the pid a process wrote to the file $1, once it is there
+pid_in() {
+	wait_for test -s "$1" && cat "$1"
+}
+
+# exec the command with nothing open but /dev/null as 0, 1 and 2: what
+# bats holds open (its output pipes) would be the process's objects too
+alone() {
+	local fd
+	for fd in $(ls "/proc/$BASHPID/fd"); do
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	done
+	exec "$@" </dev/null >/dev/null 2>&1
+}
+
+# ls of the command $1 for pid $2, the fields $3, and options or DIRs after
+lspid() {
+	local cmd=$1 pid=$2 fields=$3
+	shift 3
+	run --separate-stderr "$cmd" ls -H --pid "$pid" -o "$fields" "$@"
+}
+
+@test "ipc-pipe ls --pid: the FIFO it reads and the pipe it writes, with the other ends" {
+	mkfifo f
+	# a reader of f whose stdout is a pipe to cat: exactly two objects
+	bg alone sh -c 'sleep 30 < f 2>/dev/null | cat > /dev/null'
+	p=$BG_LAST
+	bg alone sh -c 'exec sleep 30 > f 2>/dev/null </dev/null'
+	w=$BG_LAST
+	wait_comm "$w" sleep
+	wait_for holds "$w" f
+	wait_for pgrep -P "$p" -x cat
+	c=$(pgrep -P "$p" -x cat)
+	r=$(pgrep -P "$p" -x sleep)
+	wait_for holds "$r" f
+	lspid ipc-pipe "$r" kind,readers,writers,pid_role
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_line --regexp "^fifo +$r\\(sleep\\) +$w\\(sleep\\) +reader\$"
+	assert_line --regexp "^pipe +$c\\(cat\\) +$r\\(sleep\\) +writer\$"
+	lspid ipc-pipe "$w" kind,path,readers,writers,pid_role
+	assert_success
+	assert_output "fifo $PWD/f $r(sleep) $w(sleep) writer"
+}
+
+@test "ipc-pipe ls --pid DIR: only the FIFOs there that it holds" {
+	mkdir d
+	mkfifo d/a d/b
+	bg alone sh -c 'exec sleep 30 <> d/a >/dev/null 2>&1'
+	wait_comm "$BG_LAST" sleep
+	wait_for holds "$BG_LAST" d/a
+	lspid ipc-pipe "$BG_LAST" path,pid_role d
+	assert_success
+	assert_output "d/a reader,writer"
+}
+
+@test "ipc-mq ls --pid: the queue it has open, not the others" {
+	ipc-mq create "$n"
+	ipc-mq create "$n-b"
+	bg alone mqpeer hold "/$n" ready
+	wait_for test -e ready
+	lspid ipc-mq "$BG_LAST" name,holders,pid_role
+	assert_success
+	assert_output "/$n $BG_LAST(mqpeer) holder"
+}
+
+@test "ipc-mq ls -S --pid: the queue it last received from, as last_pid" {
+	ipc-mq create -S "$key"
+	ipc-mq create -S 0x$(printf '%x' $((key + 1))) >/dev/null 2>&1 || true
+	bg alone sh -c 'exec timeout 30 ipc-mq recv -S -f "$1" > out' sh "$key"
+	wait_comm "$BG_LAST" timeout
+	ipc-mq send -S "$key" one
+	wait_for grep -q one out
+	r=$(pgrep -P "$BG_LAST" -x ipc-mq)
+	lspid ipc-mq "$r" key,lrpid,pid_role -S
+	ipc-mq rm -S -f 0x$(printf '%x' $((key + 1)))
+	assert_success
+	assert_output "$key $r last_pid"
+	refute_output --partial holder
+}
+
+@test "ipc-shm ls --pid: the object it holds open; -S: the segment it has attached" {
+	ipc-shm create -s 4k "$n"
+	ipc-shm create -s 4k "$n-b"
+	bg alone sh -c 'exec sleep 30 3< "/dev/shm/$1" >/dev/null 2>&1' sh "$n"
+	wait_comm "$BG_LAST" sleep
+	lspid ipc-shm "$BG_LAST" name,holders,pid_role
+	assert_success
+	assert_output "/$n $BG_LAST(sleep) holder"
+
+	id=$(ipc-shm create -S -s 4k "$key" && ipc-shm ls -S -H -o key,id |
+	    awk -v k="$key" '$1 == k { print $2 }')
+	bg alone shmpeer hold "$id" ready
+	wait_for test -e ready
+	lspid ipc-shm "$BG_LAST" key,nattch,holders,pid_role -S
+	assert_success
+	assert_output "$key 1 $BG_LAST(shmpeer) last_pid,holder"
+}
+
+@test "ipc-sem ls --pid: the semaphore it maps; -S: the set it last changed, as last_pid" {
+	ipc-sem create "$n"
+	ipc-sem create "$n-b"
+	bg alone sempeer hold "/$n" ready
+	wait_for test -e ready
+	lspid ipc-sem "$BG_LAST" name,holders,pid_role
+	assert_success
+	assert_output "/$n $BG_LAST(sempeer) holder"
+
+	ipc-sem create -S "$key"
+	# run -S takes its unit, then execs the command: sleep did the semop
+	bg alone ipc-sem run -S "$key" -- sleep 30
+	wait_comm "$BG_LAST" sleep
+	lspid ipc-sem "$BG_LAST" key,sempid,pid_role -S
+	assert_success
+	assert_output "$key $BG_LAST last_pid"
+}
+
+@test "ipc-sock ls --pid: its socket, and who holds the other end" {
+	bg alone ipc-sock listen -e 'echo $$ > srv.pid; exec sleep 30' s
+	wait_for test -S s
+	l=$BG_LAST
+	bg alone sh -c 'sleep 30 | exec ipc-sock connect s > /dev/null'
+	e=$(pid_in srv.pid)
+	wait_comm "$e" sleep
+	c=$(pgrep -P "$BG_LAST" -x ipc-sock || echo "$BG_LAST")
+	lspid ipc-sock "$c" state,holders,peer_holders,pid_role
+	assert_success
+	# connect may hold its socket in a second process, its writer
+	assert_output --regexp "^connected $c\\(ipc-sock\\)(,[0-9]+\\(ipc-sock\\))? $e\\(sleep\\) holder\$"
+	lspid ipc-sock "$l" state,name,pid_role
+	assert_success
+	assert_output "listen s holder"
+}
+
+@test "ls --pid -j: each object with its pid_role; a process that holds none: none" {
+	ipc-mq create "$n"
+	bg alone mqpeer hold "/$n" ready
+	wait_for test -e ready
+	run --separate-stderr ipc-mq ls -j --pid "$BG_LAST" -o name,pid_role
+	assert_success
+	assert_output "$(printf '[\n{"name":"/%s","pid_role":"holder"}\n]' "$n")"
+	bg alone sh -c 'exec sleep 30 >/dev/null 2>&1 </dev/null'
+	wait_comm "$BG_LAST" sleep
+	for c in ipc-pipe ipc-mq ipc-shm ipc-sem ipc-sock; do
+		run --separate-stderr "$c" ls -H --pid "$BG_LAST"
+		assert_success
+		assert_output ""
+	done
+}
+
+@test "ls --pid of no process exits 1; a malformed PID exits 2" {
+	for c in ipc-pipe ipc-mq ipc-shm ipc-sem ipc-sock; do
+		run --separate-stderr "$c" ls --pid 2147483647
+		assert_failure 1
+		assert_equal "$stderr" "$c: ls --pid 2147483647: No such process"
+		run --separate-stderr "$c" ls --pid 0
+		assert_failure 2
+	done
+}
+
+# --- orphans: objects no visible process holds (RemoveIPC=yes takes them)
+
+@test "ls -o orphan: yes where nobody holds it, no where someone does" {
+	ipc-mq create "$n"
+	ipc-shm create -s 4k "$n"
+	ipc-sem create "$n"
+	for c in ipc-mq ipc-shm ipc-sem; do
+		run --separate-stderr "$c" ls -H -o name,orphan
+		assert_success
+		assert_line --regexp "^/$n +yes\$"
+		# a partial view says so
+		[ -z "$stderr" ] || assert_equal "$stderr" \
+		    "$c: ls: some processes could not be inspected: holders may be partial"
+	done
+	bg alone mqpeer hold "/$n" ready
+	wait_for test -e ready
+	run --separate-stderr ipc-mq ls -H -o name,orphan
+	assert_line --regexp "^/$n +no\$"
+	run --separate-stderr ipc-mq stat "$n" -o orphan
+	assert_output "orphan=no"
+}
+
+@test "ls -o orphan: a System V segment by its attach count; a FIFO in a directory" {
+	id=$(ipc-shm create -S -s 4k "$key" && ipc-shm ls -S -H -o key,id |
+	    awk -v k="$key" '$1 == k { print $2 }')
+	run --separate-stderr ipc-shm ls -S -H -o key,orphan
+	assert_line --regexp "^$key +yes\$"
+	bg alone shmpeer hold "$id" ready
+	wait_for test -e ready
+	run --separate-stderr ipc-shm ls -S -H -o key,orphan
+	assert_line --regexp "^$key +no\$"
+	mkdir d
+	mkfifo d/f
+	run --separate-stderr ipc-pipe ls -H -o path,orphan d
+	assert_output "d/f yes"
+}
