@@ -52,12 +52,11 @@ else
 	fi
 fi
 
-# IPC_NOINSTALL=1 (a package build): say what is missing, change nothing;
-# the tests that need it skip and say why
+# IPC_NOINSTALL=1 (a package build): say what is missing, change nothing
 if [ "${IPC_NOINSTALL:-0}" = 1 ]; then
 	[ -z "$need" ] || echo "note: missing, so their tests skip:$need" >&2
 	mountpoint -q /dev/mqueue 2>/dev/null ||
-	    echo "note: /dev/mqueue is not mounted: ipc-mq ls and its tests skip" >&2
+	    echo "note: /dev/mqueue is not mounted: the tests of ipc-mq ls and of POSIX queue files will fail" >&2
 	exit 0
 fi
 
