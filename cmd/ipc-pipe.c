@@ -811,9 +811,13 @@ pipe_ls(int argc, char *argv[])
 {
 	struct seen s;
 	struct table t;
-	int i, rc = 0;
+	int i, rc = 0, given;
 
 	i = parse_paths(argc, argv, "output no-header json pid", 0, -1);
+	given = argc > i;
+	argc = dir_usable(argc, argv, i, &rc);
+	if (given && argc == i)
+		return 1;
 	table_init(&t, cols, 1);
 	see(&s, &t, NULL, i == argc, i == argc);
 	if (i == argc)

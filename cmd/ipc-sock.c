@@ -1193,12 +1193,15 @@ static int
 sock_ls(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "output no-header json pid", NULL), why;
-	int seen, rc = 0;
+	int seen, rc = 0, given = argc > i;
 	struct socks s = { NULL, 0, 0 };
 	struct holders hs;
 	struct table t;
 	size_t k;
 
+	argc = dir_usable(argc, argv, i, &rc);
+	if (given && argc == i)
+		return 1;
 	table_init(&t, scols, 1);
 	if (udiag_any(keep, &s, &why) == -1)
 		err(1, "ls: /proc/net/unix");

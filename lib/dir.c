@@ -1,8 +1,11 @@
 /* The names in a directory, sorted, as ls shows them. */
+#include <sys/stat.h>
 #include <dirent.h>
 #include <err.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 
@@ -47,4 +50,30 @@ dir_names_free(char **names, size_t n)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+/*
+ * ls DIR...: the DIR operands argv[i] to argv[argc - 1] that can be
+ * read, kept in order; a warning for each that cannot, and *bad set.
+ * The new end of the operands. Checked before anything is scanned, so
+ * a missing DIR is one line, not a line after a scan's notes.
+ */
+int
+dir_usable(int argc, char *argv[], int i, int *bad)
+{
+	struct stat st;
+	int j, k = i;
+
+	*bad = 0;
+	for (j = i; j < argc; j++) {
+		if (stat(argv[j], &st) == 0 && !S_ISDIR(st.st_mode))
+			errno = ENOTDIR;
+		else if (access(argv[j], R_OK | X_OK) == 0) {
+			argv[k++] = argv[j];
+			continue;
+		}
+		warn("%s %s", opt.verb->name, esc_name(argv[j]));
+		*bad = 1;
+	}
+	return k;
 }

@@ -286,6 +286,7 @@ void	 stdout_ready(void);
 /* dir.c: a directory's names, sorted */
 char	**dir_names(const char *, size_t *);
 void	 dir_names_free(char **, size_t);
+int	 dir_usable(int, char **, int, int *);
 
 /* worker.c: recv -e CMD, one message at a time */
 struct worker {
