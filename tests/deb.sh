@@ -16,12 +16,10 @@ if [ -n "$need" ]; then
 	echo "run: sudo apt-get install -y$need" >&2
 	exit 1
 fi
-if ! dpkg-checkbuilddeps 2>/tmp/ipc-deb-deps.$$; then
-	sed 's/^dpkg-checkbuilddeps: error: //' /tmp/ipc-deb-deps.$$ >&2
-	rm -f /tmp/ipc-deb-deps.$$
+if ! missing=$(dpkg-checkbuilddeps 2>&1); then
+	printf '%s\n' "$missing" | sed 's/^dpkg-checkbuilddeps: error: //' >&2
 	exit 1
 fi
-rm -f /tmp/ipc-deb-deps.$$
 
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
