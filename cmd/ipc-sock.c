@@ -323,13 +323,13 @@ static void
 conn_meta(int fd, const struct addr *a, struct peer *p)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss), cl = sizeof(struct ucred);
+	socklen_t len = sizeof(ss);
 	struct ucred uc;
 
 	if (a->kind == ADDR_TCP) {
 		getpeername(fd, (struct sockaddr *)&ss, &len);
 		peer_meta(p, NULL, (struct sockaddr *)&ss, len);
-	} else if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &cl) == 0)
+	} else if (fdpass_peer(fd, &uc) == 0)
 		peer_meta(p, &uc, NULL, 0);
 	else
 		peer_meta(p, NULL, NULL, 0);
@@ -678,13 +678,12 @@ static void
 conn_env(int fd, const struct addr *a, struct conn_env *e)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss), cl = sizeof(struct ucred);
+	socklen_t len = sizeof(ss);
 	struct ucred uc;
 	char buf[ADDR_BUF] = "";
 	size_t n = 0;
 
-	if (a->kind != ADDR_TCP &&
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &cl) == 0) {
+	if (a->kind != ADDR_TCP && fdpass_peer(fd, &uc) == 0) {
 		snprintf(e->pid, sizeof(e->pid), "IPC_PEER_PID=%ld", (long)uc.pid);
 		snprintf(e->uid, sizeof(e->uid), "IPC_PEER_UID=%lu",
 		    (unsigned long)uc.uid);
@@ -1238,13 +1237,6 @@ rm_check(const char *arg)
 		    a.kind == ADDR_TCP ? "TCP" : "UDP");
 }
 
-/* path_rm's last look: nobody bound, as far as unix_diag can say */
-static int
-unbound(const struct stat *st)
-{
-	return udiag_bound(st, NULL) != 1;
-}
-
 /* "pid 12 (ipc-sock)": each process that holds the socket ino */
 static void
 warn_live(const char *arg, ino_t ino)
@@ -1305,7 +1297,7 @@ rm_one(const char *arg)
 		    "is not refused: left as it is", esc_name(arg));
 		return 1;
 	}
-	if ((r = path_rm(a.path, S_IFSOCK, unbound)) == PATH_KIND)
+	if ((r = path_rm(a.path, S_IFSOCK, sock_unbound)) == PATH_KIND)
 		return rm_refused(&a);
 	return path_rm_warn(r, arg);
 }
@@ -1618,7 +1610,6 @@ static void
 tap_accept(const struct tap *t, struct tap_conn *c)
 {
 	struct ucred uc = { 0, 0, 0 };
-	socklen_t len = sizeof(uc);
 	int fd;
 
 	if ((fd = accept4(t->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK))
@@ -1627,7 +1618,7 @@ tap_accept(const struct tap *t, struct tap_conn *c)
 			warn("tap %s: accept", esc_name(t->at.arg));
 		return;
 	}
-	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len);
+	fdpass_peer(fd, &uc);		/* none (pid 0) when it cannot say */
 	memset(c, 0, sizeof(*c));
 	c->fd[TAP_C] = -1;
 	if ((c->fd[TAP_S] = tap_connect(t, fd, uc.pid)) == -1) {

@@ -84,6 +84,21 @@ fdpass_recv(int sock, void *p, size_t len, int *fds, size_t *n)
 }
 
 /*
+ * The credentials the kernel took of the other end of a connected Unix
+ * socket at connect(2) (SO_PEERCRED): 0, or -1 with errno and *uc zeroed.
+ */
+int
+fdpass_peer(int sock, struct ucred *uc)
+{
+	socklen_t len = sizeof(*uc);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, uc, &len) == 0)
+		return 0;
+	memset(uc, 0, sizeof(*uc));
+	return -1;
+}
+
+/*
  * Put fds[i] at 3 + i with close-on-exec cleared, for a command to take.
  * A descriptor already sitting where another must go is moved out of the
  * way first, so none is lost. 0, or -1 with errno.

@@ -465,6 +465,7 @@ int	 sock_connect(const struct addr *, const struct deadline *);
 int	 sock_connect_as(const struct addr *, int, const struct deadline *);
 int	 sock_bind(struct addr *, mode_t, int);
 int	 sock_live(const struct addr *, const struct stat *);
+int	 sock_unbound(const struct stat *);
 const char *sock_bind_why(int);
 
 /* udiag.c: every Unix socket, from NETLINK_SOCK_DIAG (unix_diag) */
@@ -499,5 +500,6 @@ int	 udiag_any(int (*)(const struct usock *, void *), void *, int *);
 ssize_t	 fdpass_send(int, const void *, size_t, const int *, size_t);
 ssize_t	 fdpass_recv(int, void *, size_t, int *, size_t *);
 int	 fdpass_place(const int *, size_t);
+int	 fdpass_peer(int, struct ucred *);
 
 #endif

@@ -119,12 +119,12 @@ connect_child(const struct addr *a, int peer, const struct deadline *d,
     int back)
 {
 	struct ucred uc;
-	socklen_t len = sizeof(uc), glen = NGROUPS_MAX * sizeof(gid_t);
+	socklen_t glen = NGROUPS_MAX * sizeof(gid_t);
 	gid_t *groups = malloc(glen);
 	int fd = -1, e = 0;
 
 	if (groups == NULL ||
-	    getsockopt(peer, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
+	    fdpass_peer(peer, &uc) == -1 ||
 	    getsockopt(peer, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == -1 ||
 	    setgroups(glen / sizeof(gid_t), groups) == -1 ||
 	    setgid(uc.gid) == -1 || setuid(uc.uid) == -1 ||
@@ -187,8 +187,8 @@ sock_live(const struct addr *a, const struct stat *st)
 }
 
 /* path_rm's last look: still nobody bound, where unix_diag can say */
-static int
-still_stale(const struct stat *st)
+int
+sock_unbound(const struct stat *st)
 {
 	return udiag_bound(st, NULL) != 1;
 }
@@ -213,7 +213,7 @@ clear_path(int dfd, const char *base, const struct addr *a)
 		errno = r == 1 ? EADDRINUSE : errno;
 		return -1;
 	}
-	if ((r = path_rm(a->path, S_IFSOCK, still_stale)) == PATH_OK)
+	if ((r = path_rm(a->path, S_IFSOCK, sock_unbound)) == PATH_OK)
 		return 0;
 	errno = r == -1 ? errno : EADDRINUSE;
 	return r == -1 && errno == ENOENT ? 0 : -1;
