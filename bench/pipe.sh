@@ -93,10 +93,14 @@ r_cat_p() { set -o pipefail; cat "$FIFO" | cat; }
 r_ipc_p() { set -o pipefail; "$P" recv "$FIFO" | cat; }
 r_raw_p() { set -o pipefail; "$SPLICE" "$FIFO" | cat; }
 w_ipc_l() { exec "$P" send -l "$FIFO" <"$SRC"; }
+w_ipc_pg() { exec "$P" send --progress "$FIFO" <"$SRC" 2>/dev/null; }
+r_ipc_pg() { exec "$P" recv --progress "$FIFO" 2>/dev/null; }
 
 IPC="ipc-pipe send, ipc-pipe recv"
 RAW="raw splice loop, both sides"
 bulk=("$RAW:w_raw:r_raw" "$IPC:w_ipc:r_ipc" "cat > fifo, cat fifo:w_cat:r_cat")
+IPC_PG="ipc-pipe send --progress, recv --progress"
+bulk+=("$IPC_PG:w_ipc_pg:r_ipc_pg")
 have pv && bulk+=("pv -q > fifo, pv -q fifo:w_pv:r_pv")
 have socat && bulk+=("socat -u, socat -u:w_socat:r_socat")
 SRC=$DATA
@@ -104,6 +108,7 @@ peers "(a) bulk: $MB MiB through a FIFO, reader to /dev/null; median of $ROUNDS 
     "$BYTES" "$ROUNDS" "${bulk[@]}"
 ratio "bulk $MB MiB, ipc-pipe / raw splice" "$IPC" "$RAW" ">=" 0.9
 ratio "bulk $MB MiB, ipc-pipe / cat" "$IPC" "cat > fifo, cat fifo" ">=" 1
+ratio "bulk $MB MiB, --progress / without" "$IPC_PG" "$IPC" ">=" 0.95
 [ -z "${MIBS[pv -q > fifo, pv -q fifo]:-}" ] ||
     ratio "bulk $MB MiB, ipc-pipe / pv" "$IPC" "pv -q > fifo, pv -q fifo" ">=" 1
 [ -z "${MIBS[socat -u, socat -u]:-}" ] ||

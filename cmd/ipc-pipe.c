@@ -227,13 +227,14 @@ pipe_send(int argc, char *argv[])
 	const char *path;
 	int i, fd;
 
-	i = opt_parse(argc, argv, "timeout lines null", NULL);
+	i = opt_parse(argc, argv, "timeout lines null progress", NULL);
 	if (i == argc)
 		usage_error("missing PATH");
 	path = argv[i++];
 	check_path(path);
 	fd = open_fifo(path, O_WRONLY);
 	copy_grow(fd);
+	progress_start(i < argc ? PROGRESS_UNKNOWN : progress_fdsize(0), 0);
 	deadline_set(&d, opt.timeout);
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -532,8 +533,8 @@ pipe_recv(int argc, char *argv[])
 	const char *path;
 	int i, fd;
 
-	i = parse_paths(argc, argv, "timeout count follow null exec kill stop",
-	    1, 1);
+	i = parse_paths(argc, argv, "timeout count follow null exec kill stop "
+	    "progress", 1, 1);
 	path = argv[i];
 	if (stat_fifo(path, &st) == -1)
 		return 1;
@@ -550,6 +551,7 @@ pipe_recv(int argc, char *argv[])
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
 	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
 	copy_grow(fd);
+	progress_start(PROGRESS_UNKNOWN, 0);
 	if (opt.exec != NULL)
 		return recv_exec(fd, path);
 	return opt.count ? recv_count(fd, path) : recv_stream(fd, path);
@@ -879,9 +881,9 @@ pipe_loop(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "create", pipe_create, "create [-m MODE] [-x] PATH..." },
-	{ "send", pipe_send, "send [-t DUR] [-l|-0] PATH [MSG...]" },
-	{ "recv", pipe_recv,
-	    "recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] PATH" },
+	{ "send", pipe_send, "send [-t DUR] [-l|-0] [--progress] PATH [MSG...]" },
+	{ "recv", pipe_recv, "recv [-t DUR] [-c N|-f] [-0] "
+	    "[-e CMD [--kill] [--stop]] [--progress] PATH" },
 	{ "rm", pipe_rm, "rm [-f] PATH..." },
 	{ "stat", pipe_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] PATH" },
 	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },

@@ -185,6 +185,7 @@ fd_put(struct obj *o, uintmax_t off, const char *p, size_t len)
 				continue;
 			return -1;
 		}
+		progress_add((uintmax_t)n);
 		p += n;
 		len -= (size_t)n;
 		off += (uintmax_t)n;
@@ -228,9 +229,10 @@ fd_fill(struct obj *o, uintmax_t off, const struct src *s)
 	while (done < s->len) {
 		n = sendfile(o->fd, s->fd, &at, s->len - done > WINDOW ? WINDOW :
 		    (size_t)(s->len - done));
-		if (n > 0)
+		if (n > 0) {
 			done += (uintmax_t)n;
-		else if (n == 0)
+			progress_add((uintmax_t)n);
+		} else if (n == 0)
 			return SHRANK;
 		else if (errno == EINVAL || errno == ENOSYS)
 			return fd_fill_rw(o, off, s, done);
@@ -277,9 +279,10 @@ fd_out(struct obj *o, uintmax_t off, uintmax_t len)
 	while (len > 0) {
 		n = sendfile(STDOUT_FILENO, o->fd, &at, len > WINDOW ? WINDOW :
 		    (size_t)len);
-		if (n > 0)
+		if (n > 0) {
 			len -= (uintmax_t)n;
-		else if (n == 0)
+			progress_add((uintmax_t)n);
+		} else if (n == 0)
 			return SHRANK;
 		else if (errno == EINVAL || errno == ENOSYS)
 			return out_rw(o->fd, (uintmax_t)at, len);
@@ -594,6 +597,7 @@ static int
 sv_put(struct obj *o, uintmax_t off, const char *p, size_t len)
 {
 	memcpy(o->base + off, p, len);
+	progress_add(len);
 	return 0;
 }
 
@@ -615,6 +619,7 @@ sv_fill(struct obj *o, uintmax_t off, const struct src *s)
 			return n == 0 ? SHRANK : -1;
 		sv_release(o, off + done, (size_t)n);
 		done += (uintmax_t)n;
+		progress_add((uintmax_t)n);
 	}
 	return 0;
 }
@@ -851,6 +856,7 @@ stdin_src(struct src *s, uintmax_t max)
 			n = read(STDIN_FILENO, buf, sizeof(buf));
 		else if (n > 0) {
 			s->len += (uintmax_t)n;
+			progress_add((uintmax_t)n);
 			continue;
 		}
 		if (n == 0)
@@ -911,7 +917,7 @@ shm_send(int argc, char *argv[])
 	struct src s;
 	int i, r = 0;
 
-	i = opt_parse(argc, argv, "sysv", send_opts);
+	i = opt_parse(argc, argv, "sysv progress", send_opts);
 	if (i == argc)
 		usage_error("missing %s", FL->object);
 	own_options();
@@ -920,14 +926,18 @@ shm_send(int argc, char *argv[])
 	FL->open(&o, argv[i], 1);
 	if (i + 1 < argc) {
 		room(&o, off, len = operands_len(argv + i + 1));
+		progress_start(len, 0);
 		for (i++; i < argc && r == 0; i++) {
 			len = strlen(argv[i]);
 			r = FL->put(&o, off, argv[i], (size_t)len);
 			off += len;
 		}
 	} else {
+		/* a pipe is read to its end first: then the size is known */
+		progress_start(progress_fdsize(STDIN_FILENO), 0);
 		stdin_src(&s, opt.val['g'] || off > o.size ? SIZE_MAX_OBJ :
 		    o.size - off);
+		progress_restart(s.len);
 		room(&o, off, s.len);
 		r = FL->fill(&o, off, &s);
 	}
@@ -945,7 +955,7 @@ shm_recv(int argc, char *argv[])
 	const char *arg;
 	int i, r;
 
-	i = opt_parse(argc, argv, "count sysv", recv_opts);
+	i = opt_parse(argc, argv, "count sysv progress", recv_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
 	off = offset();
@@ -960,6 +970,7 @@ shm_recv(int argc, char *argv[])
 		errx(1, "recv %s: %ju bytes at offset %ju run past the end "
 		    "(size %ju)", esc_name(o.name), len, off, o.size);
 	stdout_ready();
+	progress_start(len, 0);
 	if ((r = FL->out(&o, off, len)) == SHRANK)
 		copy_failed(&o, r, "the object");
 	if (r != 0)
@@ -1002,11 +1013,15 @@ shm_ls(int argc, char *argv[])
 static const struct verb verbs[] = {
 	{ "create", shm_create,
 	    "create [-S|-F] [-m MODE] [-x] -s SIZE NAME|KEY" },
-	{ "send", shm_send, "send [-S|-F] [-O OFFSET] [-g] NAME|KEY [DATA...]" },
+	{ "send", shm_send, "send [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY "
+	    "[DATA...]" },
 	{ "write", shm_send,
-	    "write [-S|-F] [-O OFFSET] [-g] NAME|KEY [DATA...]" },
-	{ "recv", shm_recv, "recv [-S|-F] [-O OFFSET] [-c BYTES] NAME|KEY" },
-	{ "read", shm_recv, "read [-S|-F] [-O OFFSET] [-c BYTES] NAME|KEY" },
+	    "write [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY "
+	    "[DATA...]" },
+	{ "recv", shm_recv, "recv [-S|-F] [-O OFFSET] [-c BYTES] [--progress] "
+	    "NAME|KEY" },
+	{ "read", shm_recv, "read [-S|-F] [-O OFFSET] [-c BYTES] [--progress] "
+	    "NAME|KEY" },
 	{ "rm", shm_rm, "rm [-S|-F] [-f] NAME|KEY..." },
 	{ "stat", shm_stat, "stat [-S|-F] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
 	{ "ls", shm_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },

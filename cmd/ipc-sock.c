@@ -157,6 +157,7 @@ put_dgram(void *arg, const char *p, size_t len)
 			return -1;
 	}
 	o->nfds = 0;
+	progress_add((uintmax_t)n);
 	return 0;
 }
 
@@ -266,7 +267,7 @@ send_stream(struct out *o, char **operands)
 static int
 sock_send(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "timeout lines null", send_opts);
+	int i = opt_parse(argc, argv, "timeout lines null progress", send_opts);
 	int fds[FDPASS_MAX];
 	struct deadline d;
 	struct addr a;
@@ -282,6 +283,8 @@ sock_send(int argc, char *argv[])
 	o.fd = connect_to(&a, &d);
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(o.fd, F_SETFL, fcntl(o.fd, F_GETFL) | O_NONBLOCK);
+	progress_start(argv[i] != NULL ? PROGRESS_UNKNOWN : progress_fdsize(0),
+	    0);
 	if (a.type == SOCK_STREAM)
 		send_stream(&o, argv + i);
 	else
@@ -600,7 +603,7 @@ static int
 sock_recv(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow verbose null raw "
-	    "json mode", recv_opts), fd, one = 1, ncmd = opt.ndashed;
+	    "json mode progress", recv_opts), fd, one = 1, ncmd = opt.ndashed;
 	uintmax_t got = 0;
 	struct deadline d;
 	struct addr a;
@@ -617,6 +620,7 @@ sock_recv(int argc, char *argv[])
 	if (ncmd > 0)
 		return take_fds(fd, &a, &d, argv + argc - ncmd);
 	stdout_ready();
+	progress_start(PROGRESS_UNKNOWN, 0);
 	if (a.type == SOCK_STREAM)
 		return recv_stream(fd, &a, &d);
 	if (a.type == SOCK_SEQPACKET)
@@ -635,7 +639,7 @@ sock_recv(int argc, char *argv[])
 static int
 sock_connect_(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "timeout", type_opt), fd, st, rc;
+	int i = opt_parse(argc, argv, "timeout progress", type_opt), fd, st, rc;
 	struct deadline d;
 	struct copy c = { .din = &d };
 	struct addr a;
@@ -644,9 +648,11 @@ sock_connect_(int argc, char *argv[])
 	one_addr(argc, argv, i, 0, &a);
 	deadline_set(&d, opt.timeout);
 	fd = connect_to(&a, &d);
+	progress_start(PROGRESS_UNKNOWN, 1);
 	if ((pid = fork()) == -1)
 		err(1, "connect %s: fork", esc_name(a.arg));
 	if (pid == 0) {
+		progress_sending();
 		c = (struct copy){ .dout = &d };
 		if (copy_stream(STDIN_FILENO, fd, &c) == -1)
 			failed(&a, c.failed == COPY_IN ? "reading stdin" :
@@ -1692,11 +1698,12 @@ static const struct verb verbs[] = {
 	    "[--type TYPE] ADDR" },
 	{ "activate", sock_activate, "activate [--name NAME]... [-m MODE] "
 	    "[--type TYPE] ADDR... -- CMD..." },
-	{ "connect", sock_connect_, "connect [-t DUR] [--type TYPE] ADDR" },
+	{ "connect", sock_connect_, "connect [-t DUR] [--type TYPE] "
+	    "[--progress] ADDR" },
 	{ "send", sock_send, "send [-t DUR] [-l|-0] [--pass-fd N]... "
-	    "[--type TYPE] ADDR [MSG...]" },
+	    "[--type TYPE] [--progress] ADDR [MSG...]" },
 	{ "recv", sock_recv, "recv [-t DUR] [-c N|-f] [-v] [-j] [-0|-r] "
-	    "[-m MODE] [--type TYPE] [--take-fd] ADDR [-- CMD...]" },
+	    "[-m MODE] [--type TYPE] [--take-fd] [--progress] ADDR [-- CMD...]" },
 	{ "stat", sock_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] ADDR" },
 	{ "ls", sock_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
 	{ "rm", sock_rm, "rm [-f] PATH..." },

@@ -137,6 +137,7 @@ splice_loop(int in, int out, struct copy *c)
 		n = splice(in, NULL, out, NULL, CHUNK, fl);
 		if (n > 0) {
 			c->done += (uintmax_t)n;
+			progress_add((uintmax_t)n);
 			continue;
 		}
 		if (n == 0)
@@ -171,9 +172,10 @@ copy_write(int fd, const char *p, size_t len, const struct deadline *d,
 
 	while (got < len) {
 		n = write(fd, p + got, len - got);
-		if (n > 0)
+		if (n > 0) {
 			got += (size_t)n;
-		else if (n < 0 && errno == EAGAIN) {
+			progress_add((uintmax_t)n);
+		} else if (n < 0 && errno == EAGAIN) {
 			if ((r = wait_side(fd, POLLOUT, d)) == -1)
 				break;
 		} else if (n < 0 && errno != EINTR) {

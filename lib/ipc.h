@@ -43,6 +43,7 @@ enum {
 	OPT_PID,			/* ls --pid PID */
 	OPT_NS,				/* --ns PID, every verb */
 	OPT_WAIT,			/* stat --wait */
+	OPT_PROGRESS,			/* --progress on the bulk verbs */
 	OPT_NCODES = 320,
 	OPT_ARGS = 64			/* arguments kept of repeated options */
 };
@@ -61,6 +62,7 @@ struct opts {
 	int exist_ok, sysv, noheader, json, has_mode;
 	pid_t pid;			/* ls --pid: only what it holds; 0: all */
 	int wait;			/* stat --wait */
+	int progress;			/* --progress */
 	pid_t ns;			/* --ns: whose namespaces we are in */
 	mode_t mode;
 	const char *output;
@@ -114,6 +116,14 @@ int	 wait_call(int (*)(void *), void *, const struct deadline *);
 int	 wait_retry(int, short, int (*)(void *), void *,
 	    const struct deadline *);
 int	 wait_sysv(int (*)(void *), void *, int *, const struct deadline *);
+
+/* progress.c: --progress, one stderr line the bulk verbs keep up */
+#define PROGRESS_UNKNOWN	UINTMAX_MAX
+void	 progress_start(uintmax_t, int);
+void	 progress_sending(void);
+void	 progress_restart(uintmax_t);
+void	 progress_add(uintmax_t);
+uintmax_t progress_fdsize(int);
 
 /* copy.c: bulk copy, spliced where a pipe is on either side */
 enum { COPY_IN = 1, COPY_OUT };

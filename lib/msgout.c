@@ -68,6 +68,7 @@ out_write(void *cookie, const char *p, size_t len)
 		}
 		done += (size_t)n;
 		out.written += (uintmax_t)n;
+		progress_add((uintmax_t)n);
 	}
 	return (ssize_t)len;
 }

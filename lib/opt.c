@@ -35,6 +35,8 @@ static const struct optdef shared[] = {
 	    "only the objects PID holds, opens or maps (System V: last used)" },
 	{ OPT_WAIT, "wait", NULL,
 	    "wait (bounded by -t) until it exists; a socket, until it listens" },
+	{ OPT_PROGRESS, "progress", NULL,
+	    "bytes and rate on stderr (%, ETA where the size is known)" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -179,6 +181,7 @@ set_shared(int c, const char *arg)
 	case OPT_PID: opt.pid = (pid_t)num_uint(arg, "--pid", 1, INT_MAX); break;
 	case OPT_NS: num_uint(arg, "--ns", 1, INT_MAX); break;
 	case OPT_WAIT: opt.wait = 1; break;
+	case OPT_PROGRESS: opt.progress = 1; break;
 	}
 }
 

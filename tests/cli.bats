@@ -19,8 +19,8 @@ teardown() {
 		assert_success
 		assert_line --index 0 "usage: ipc-pipe VERB [OPTIONS] OBJECT [ARGS...]"
 		assert_line "       ipc-pipe create [-m MODE] [-x] PATH..."
-		assert_line "       ipc-pipe send [-t DUR] [-l|-0] PATH [MSG...]"
-		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] PATH"
+		assert_line "       ipc-pipe send [-t DUR] [-l|-0] [--progress] PATH [MSG...]"
+		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] [--progress] PATH"
 		assert_line "       ipc-pipe rm [-f] PATH..."
 		assert_line "       ipc-pipe stat [-o LIST] [-j] [--wait [-t DUR]] PATH"
 		assert_line "       ipc-pipe ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]"
@@ -80,7 +80,7 @@ commands() {
 @test "VERB -h prints that verb's usage and options, exit 0" {
 	run --separate-stderr ipc-pipe send -h
 	assert_success
-	assert_line --index 0 "usage: ipc-pipe send [-t DUR] [-l|-0] PATH [MSG...]"
+	assert_line --index 0 "usage: ipc-pipe send [-t DUR] [-l|-0] [--progress] PATH [MSG...]"
 	assert_line --partial "-t, --timeout DUR"
 	assert_line --partial "-l, --lines"
 	assert_line --partial "-0, --null"
@@ -117,7 +117,7 @@ commands() {
 	run ipc-pipe send -z f
 	assert_failure 2
 	assert_line --index 0 "ipc-pipe: send: unknown option '-z'"
-	assert_line --index 1 "usage: ipc-pipe send [-t DUR] [-l|-0] PATH [MSG...]"
+	assert_line --index 1 "usage: ipc-pipe send [-t DUR] [-l|-0] [--progress] PATH [MSG...]"
 	run ipc-pipe send --frob f
 	assert_failure 2
 	assert_line --index 0 "ipc-pipe: send: unknown option '--frob'"
@@ -143,7 +143,7 @@ commands() {
 	run ipc-pipe send
 	assert_failure 2
 	assert_line --index 0 "ipc-pipe: send: missing PATH"
-	assert_line --index 1 "usage: ipc-pipe send [-t DUR] [-l|-0] PATH [MSG...]"
+	assert_line --index 1 "usage: ipc-pipe send [-t DUR] [-l|-0] [--progress] PATH [MSG...]"
 }
 
 @test "options may follow operands, and -- ends them" {

@@ -138,12 +138,12 @@ lines() {
 
 @test "bash: the options of send" {
 	run comp 'ipc-pipe send -'
-	assert_output "$(lines --help --lines --ns --null --timeout -0 -h -l -t)"
+	assert_output "$(lines --help --lines --ns --null --progress --timeout -0 -h -l -t)"
 }
 
 @test "bash: the options of recv" {
 	run comp 'ipc-pipe recv -'
-	assert_output "$(lines --count --exec --follow --help --kill --ns --null --stop --timeout -0 -c -e -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --ns --null --progress --stop --timeout -0 -c -e -f -h -t)"
 }
 
 @test "bash: the options of rm" {
@@ -382,7 +382,7 @@ fish_complete() {
 	run fish_complete 'ipc-pipe '
 	assert_output "$(lines create loop ls recv rm send stat)"
 	run fish_complete 'ipc-pipe recv -'
-	assert_output "$(lines --count --exec --follow --help --kill --ns --null --stop --timeout -0 -c -e -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --ns --null --progress --stop --timeout -0 -c -e -f -h -t)"
 }
 
 @test "fish: FIFOs and directories, fields of -o" {
@@ -654,7 +654,7 @@ fish_installed() {
 	assert_success
 	assert_output "$(lines create loop ls recv rm send stat)"
 	run zsh_complete 'ipc-pipe recv -'
-	assert_output "$(lines --count --exec --follow --help --kill --ns --null --stop --timeout -0 -c -e -f -h -t)"
+	assert_output "$(lines --count --exec --follow --help --kill --ns --null --progress --stop --timeout -0 -c -e -f -h -t)"
 	run zsh_complete 'ipc-pipe stat f-o'
 	assert_output f-one
 	run zsh_complete 'ipc-pipe recv --follow f-o'

@@ -61,7 +61,7 @@ only_note() {
 		assert_line --regexp "^ +ipc-shm $v "
 	done
 	run -0 ipc-shm send -h
-	assert_line 'usage: ipc-shm send [-S|-F] [-O OFFSET] [-g] NAME|KEY [DATA...]'
+	assert_line 'usage: ipc-shm send [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY [DATA...]'
 	assert_line --regexp '^  -O, --offset OFFSET '
 	assert_line --regexp '^  -g, --grow '
 	assert_line --regexp '^  -F, --file '
