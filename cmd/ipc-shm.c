@@ -441,8 +441,12 @@ fl_create(const char *path, uintmax_t size)
 		err(1, "create %s", esc_name(path));
 	if (posix_exact(fl_make, &m) == -1) {
 		e = errno;
-		if (e == EEXIST && opt.exist_ok && fstatat(m.dfd, base, &st,
-		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		/* another kind there is no -x away from success: say so */
+		if (e == EEXIST && fstatat(m.dfd, base, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+			errx(1, "create %s: exists and is not a regular file",
+			    esc_name(path));
+		if (e == EEXIST && opt.exist_ok)
 			return close(m.dfd), 0;
 		if (e == EEXIST)
 			errx(1, "create %s: %s (%s)", esc_name(path),

@@ -347,8 +347,17 @@ cpid=$(ipcs -m -p | awk -v i="$id" '$1 == i { print $3 }')"
 	run -0 shm create -F -m 0644 -s 8K f
 	[ "$(stat -c '%s %a' f)" = "8192 644" ]
 	ln -s f link
-	run -1 --separate-stderr ipc-shm create -F -s 4K link
-	assert_equal "$stderr" "ipc-shm: create link: File exists (-x: succeed if it already exists)"
+	mkfifo fifo
+	for x in "" -x; do
+		for o in link fifo; do
+			run -1 --separate-stderr ipc-shm create -F $x -s 4K $o
+			assert_equal "$stderr" "ipc-shm: create $o: exists and is not a regular file"
+		done
+	done
+	[ "$(stat -c %s f)" -eq 8192 ]
+	run -1 --separate-stderr ipc-shm create -F -s 4K f
+	assert_equal "$stderr" "ipc-shm: create f: File exists (-x: succeed if it already exists)"
+	run -0 ipc-shm create -F -x -s 4K f
 	[ "$(stat -c %s f)" -eq 8192 ]
 	run -1 --separate-stderr ipc-shm create -F -s 4K nodir/f
 	assert_equal "$stderr" "ipc-shm: create nodir/f: No such file or directory"
