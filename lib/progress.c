@@ -39,6 +39,7 @@ static struct {
 	int64_t t0, tlast;		/* CLOCK_MONOTONIC ns */
 	uint64_t last;			/* bytes at tlast */
 	size_t shown;			/* the line on screen now; 0: none */
+	int midline;			/* a message is half written: wait */
 	int stop;
 	pthread_t th;
 	pthread_mutex_t mu;
@@ -134,8 +135,12 @@ draw(void)
 		human(sz, sizeof(sz), (double)n, "");
 		if (pg.size != PROGRESS_UNKNOWN && pg.size > 0) {
 			avg = (double)n * 1e9 / (double)(t - pg.t0);
-			clock_str(eta, sizeof(eta), avg > 0 && n < pg.size ?
-			    (int64_t)((double)(pg.size - n) / avg + 0.5) : 0);
+			if (avg > 0)
+				clock_str(eta, sizeof(eta), n < pg.size ?
+				    (int64_t)((double)(pg.size - n) / avg +
+				    0.5) : 0);
+			else	/* nothing moved yet: no rate to tell by */
+				strlcpy(eta, "-:--", sizeof(eta));
 			snprintf(tail, sizeof(tail), ", %ju%%, ETA %s",
 			    (uintmax_t)(n >= pg.size ? 100 : n * 100 / pg.size),
 			    eta);
@@ -161,7 +166,7 @@ drawer(void *arg)
 		while (!pg.stop && pthread_cond_timedwait(&pg.cv, &pg.mu,
 		    &at) != ETIMEDOUT)
 			;
-		if (!pg.stop)
+		if (!pg.stop && !pg.midline)
 			draw();
 	}
 	pthread_mutex_unlock(&pg.mu);
@@ -231,8 +236,11 @@ err_write(void *cookie, const char *p, size_t len)
 			break;
 		done += (size_t)n;
 	}
-	if (mine)
+	/* err(3) writes a message in pieces: no line between them */
+	if (mine) {
+		pg.midline = len > 0 && p[len - 1] != '\n';
 		pthread_mutex_unlock(&pg.mu);
+	}
 	return done == len ? (ssize_t)len : -1;
 }
 
