@@ -47,8 +47,6 @@ static const struct optdef run_opts[] = {
 enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_HOLDERS, P_ORPHAN,
 	P_NCOLS };
 
-static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
-
 static const struct col pcols[P_NCOLS + 1] = {
 	[P_NAME] = { "name", COL_STR, 1 },
 	[P_VALUE] = { "value", COL_NUM, 1 },
@@ -290,77 +288,37 @@ px_rm(const char *arg)
 
 /* the value, where we may open it: sem_open needs read and write */
 static void
-px_value(struct table *t, const char *name)
+px_value(struct table *t, const char *name, int h, const struct stat *st)
 {
 	sem_t *s;
 	int v;
 
-	if ((s = sem_open(name, 0)) == SEM_FAILED)
+	(void)h;
+	(void)st;
+	if (!table_shows(t, P_VALUE) || (s = sem_open(name, 0)) == SEM_FAILED)
 		return;
 	if (sem_getvalue(s, &v) == 0)
 		table_set(t, P_VALUE, "%d", v);
 	sem_close(s);
 }
 
-static void
-px_row(struct table *t, const struct holders *hs, const char *name,
-    const struct stat *st)
-{
-	table_row(t);
-	table_set(t, P_NAME, "%s", name);
-	if (table_shows(t, P_VALUE))
-		px_value(t, name);
-	table_file(t, pfile, st);
-	table_holders(t, P_HOLDERS, hs, st);
-}
-
-static int
-px_look(const char *name, struct stat *st)
-{
-	if (posix_look(SEM_DIR, SEM_PREFIX, name, st) == -1)
-		return -1;
-	if (!S_ISREG(st->st_mode)) {
-		errno = ENOENT;
-		return -1;
-	}
-	return 0;
-}
+/* glibc maps it through a file since removed: only its inode tells */
+static const struct posix_kind pxkind = {
+	.dir = SEM_DIR, .prefix = SEM_PREFIX, .what = "a semaphore", .maps = 1,
+	.name = P_NAME, .file = { P_MODE, P_OWNER, P_GROUP },
+	.holders = P_HOLDERS, .cells = px_value,
+};
 
 static void
 px_stat(struct table *t, const char *arg)
 {
-	struct holders hs = { 0 };
-	char name[NAME_BUF], path[PATH_MAX];
-	struct stat st;
-
-	name_posix(arg, name);
-	snprintf(path, sizeof(path), "%s/%s%s", SEM_DIR, SEM_PREFIX, name + 1);
-	exists_wait(exists_path, path, name, "exist");
-	if (px_look(name, &st) == -1)
-		err(1, "stat %s", esc_name(name));
-	/* glibc maps it through a file since removed: only its inode tells */
-	px_row(t, posix_holders_shown(&hs, t, P_HOLDERS, &st, 1), name, &st);
-	holders_free(&hs);
+	posix_stat(t, &pxkind, arg);
 }
 
 static void
 px_ls(struct table *t)
 {
-	struct holders hs = { 0 }, *h;
-	struct stat dir, st;
-	char **names;
-	size_t n, i;
-
-	if (stat(SEM_DIR, &dir) == -1 ||
-	    (names = posix_names(SEM_DIR, SEM_PREFIX, 0, &n)) == NULL)
-		err(1, "ls %s", SEM_DIR);
-	dir.st_ino = 0;
-	h = posix_holders_shown(&hs, t, P_HOLDERS, &dir, 1);
-	for (i = 0; i < n; i++)
-		if (px_look(names[i], &st) == 0)	/* else gone since */
-			px_row(t, h, names[i], &st);
-	dir_names_free(names, n);
-	holders_free(&hs);
+	posix_ls(t, &pxkind);
 }
 
 /* --- System V semaphore sets -------------------------------------------- */

@@ -349,14 +349,37 @@ int	 exists_sysv(void *);
 
 /* posix.c: the POSIX-name tier, for mq, sem and shm alike */
 int	 posix_exact(int (*)(void *, mode_t), void *);
-int	 posix_mounted(const char *, long);
 int	 posix_look(const char *, const char *, const char *, struct stat *);
-char	**posix_names(const char *, const char *, int, size_t *);
-void	 posix_holders(struct holders *, const struct stat *, int);
 int	 posix_rm(const char *, int (*)(const char *));
 void	 posix_check(const char *);
 struct holders *posix_holders_shown(struct holders *, const struct table *,
 	    int, const struct stat *, int);
+/* a POSIX kind as stat and ls see it: where its objects stand as files,
+ * the columns every kind has, and what a kind adds */
+struct posix_kind {
+	const char *dir;		/* /dev/shm */
+	const char *prefix;		/* a file's name is prefix NAME: "sem." */
+	const char *other;		/* ls: not the files named other...
+					 * (another kind's); NULL: none */
+	const char *fstype;		/* ls: what dir must be ("mqueue",
+					 * of magic); NULL: any */
+	long magic;
+	const char *what;		/* stat of another file: "not WHAT" */
+	int maps;			/* held by mapping it, not only open */
+	int name, file[3], holders;	/* columns: name; mode, owner, group */
+	/* stat --wait: NAME is there; NULL: its file in dir is */
+	int  (*there)(void *);
+	/* NAME's stat and a handle for cells (-1 with errno: not there);
+	 * NULL: its file's, handle 0 */
+	int  (*look)(const char *, struct stat *);
+	/* the kind's own cells (NULL: none); the handle let go (NULL: no need) */
+	void (*cells)(struct table *, const char *, int, const struct stat *);
+	void (*close)(int);
+};
+void	 posix_row(struct table *, const struct posix_kind *,
+	    const struct holders *, const char *, int, const struct stat *);
+void	 posix_stat(struct table *, const struct posix_kind *, const char *);
+void	 posix_ls(struct table *, const struct posix_kind *);
 
 /*
  * child.c: commands run as children, as a shell runs them, and waited
