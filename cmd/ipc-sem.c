@@ -722,19 +722,30 @@ s_create(int argc, char *argv[])
 	return FL->create(arg, value, nsems);
 }
 
+/* post's and wait's options and operand: -c's N; *arg, and s's index */
+static unsigned
+count_args(int argc, char *argv[], const char *names, struct sem *s,
+    const char **arg)
+{
+	unsigned n;
+	int i;
+
+	i = opt_parse(argc, argv, names, index_opts);
+	*arg = opt_operand(argc, argv, i, FL->object);
+	own_options();
+	n = value_opt('c', "-c", 1, 1);
+	s->index = index_opt();
+	return n;
+}
+
 static int
 s_post(int argc, char *argv[])
 {
 	struct sem s = { .index = 0 };
 	const char *arg;
 	unsigned n;
-	int i;
 
-	i = opt_parse(argc, argv, "count sysv", index_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	n = value_opt('c', "-c", 1, 1);
-	s.index = index_opt();
+	n = count_args(argc, argv, "count sysv", &s, &arg);
 	FL->open(&s, arg, -1);
 	if (FL->post(&s, n) == -1)
 		err(1, "%s %s", opt.verb->name, esc_name(s.name));
@@ -767,13 +778,8 @@ s_wait(int argc, char *argv[])
 	struct deadline d;
 	const char *arg;
 	unsigned n;
-	int i;
 
-	i = opt_parse(argc, argv, "timeout count sysv", index_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	n = value_opt('c', "-c", 1, 1);
-	s.index = index_opt();
+	n = count_args(argc, argv, "timeout count sysv", &s, &arg);
 	catch_signals();
 	FL->open(&s, arg, -1);
 	deadline_set(&d, opt.timeout);

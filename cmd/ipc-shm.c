@@ -52,27 +52,20 @@ static const struct optdef recv_opts[] = {
 enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
 	P_ORPHAN, P_NCOLS };
 
-static const struct col pcols[P_NCOLS + 1] = {
-	[P_NAME] = { "name", COL_STR, 1 },
-	[P_SIZE] = { "size", COL_NUM, 1 },
-	[P_ALLOC] = { "allocated", COL_NUM, 1 },
-	[P_MODE] = { "mode", COL_STR, 1 },
-	[P_OWNER] = { "owner", COL_STR, 1 },
-	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
-};
+/* POSIX objects and files: the same fields, but the first one's name */
+#define FD_COLS(first) {					\
+	[P_NAME] = { first, COL_STR, 1 },			\
+	[P_SIZE] = { "size", COL_NUM, 1 },			\
+	[P_ALLOC] = { "allocated", COL_NUM, 1 },		\
+	[P_MODE] = { "mode", COL_STR, 1 },			\
+	[P_OWNER] = { "owner", COL_STR, 1 },			\
+	[P_GROUP] = { "group", COL_STR, 0 },			\
+	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },	\
+	[P_ORPHAN] = { "orphan", COL_STR, -1 },			\
+}
 
-static const struct col fcols[P_NCOLS + 1] = {
-	[P_NAME] = { "path", COL_STR, 1 },
-	[P_SIZE] = { "size", COL_NUM, 1 },
-	[P_ALLOC] = { "allocated", COL_NUM, 1 },
-	[P_MODE] = { "mode", COL_STR, 1 },
-	[P_OWNER] = { "owner", COL_STR, 1 },
-	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
-};
+static const struct col pcols[P_NCOLS + 1] = FD_COLS("name");
+static const struct col fcols[P_NCOLS + 1] = FD_COLS("path");
 
 enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
 	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_HOLDERS, S_ORPHAN, S_NCOLS };
