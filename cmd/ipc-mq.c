@@ -45,7 +45,7 @@ static const struct optdef recv_opts[] = {
 };
 
 enum { P_NAME, P_MAXMSG, P_MSGSIZE, P_CURMSGS, P_QSIZE, P_MODE, P_OWNER,
-	P_GROUP, P_NOTIFY, P_HOLDERS, P_ORPHAN, P_NCOLS };
+	P_GROUP, P_NOTIFY, P_ORPHAN, P_HOLDERS, P_NCOLS };
 
 static const struct col pcols[P_NCOLS + 1] = {
 	[P_NAME] = { "name", COL_STR, 1 },
@@ -57,8 +57,8 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_NOTIFY] = { "notify_pid", COL_NUM, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, 1 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_QNUM, S_QBYTES, S_CBYTES, S_LSPID, S_LRPID, S_STIME,

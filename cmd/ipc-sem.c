@@ -44,7 +44,7 @@ static const struct optdef run_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_HOLDERS, P_ORPHAN,
+enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_ORPHAN, P_HOLDERS,
 	P_NCOLS };
 
 static const struct col pcols[P_NCOLS + 1] = {
@@ -53,8 +53,8 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_MODE] = { "mode", COL_STR, 1 },
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, 1 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_NSEMS, S_VALUE, S_NCNT, S_ZCNT, S_SEMPID, S_OTIME,

@@ -49,8 +49,8 @@ static const struct optdef recv_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
-	P_ORPHAN, P_NCOLS };
+enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_ORPHAN,
+	P_HOLDERS, P_NCOLS };
 
 /* POSIX objects and files: the same fields, but the first one's name */
 #define FD_COLS(first) {					\
@@ -60,15 +60,15 @@ enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
 	[P_MODE] = { "mode", COL_STR, 1 },			\
 	[P_OWNER] = { "owner", COL_STR, 1 },			\
 	[P_GROUP] = { "group", COL_STR, 0 },			\
+	[P_ORPHAN] = { "orphan", COL_STR, 1 },			\
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },	\
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },			\
 }
 
 static const struct col pcols[P_NCOLS + 1] = FD_COLS("name");
 static const struct col fcols[P_NCOLS + 1] = FD_COLS("path");
 
 enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
-	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_HOLDERS, S_ORPHAN, S_NCOLS };
+	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
 	[S_KEY] = { "key", COL_STR, 1 },
@@ -83,8 +83,8 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_MODE] = { "mode", COL_STR, 1 },
 	[S_OWNER] = { "owner", COL_STR, 1 },
 	[S_GROUP] = { "group", COL_STR, 0 },
+	[S_ORPHAN] = { "orphan", COL_STR, 1 },
 	[S_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[S_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
@@ -646,7 +646,7 @@ sv_see(struct svsee *s, struct table *t, int id)
 	if (!table_shows(t, S_HOLDERS))
 		return;
 	proc_scan_shm(&s->hs, id);
-	holders_note(&s->hs, "holders");
+	holders_note(&s->hs, "holders", 0);	/* orphan: by nattch */
 	s->h = &s->hs;
 }
 

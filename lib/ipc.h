@@ -197,8 +197,8 @@ enum { COL_STR, COL_NUM, COL_PIDS };
 struct col {
 	const char *name;
 	int type;
-	int ls;				/* shown by ls without -o; -1: only
-					 * with -o, by stat too */
+	int ls;				/* shown by ls without -o (stat
+					 * shows every field) */
 	/* ls --pid: a pid in this column ties the row to the process, as
 	 * this (COL_PIDS "holder", "reader"; COL_NUM "last_pid"); NULL: not */
 	const char *role;
@@ -270,7 +270,7 @@ int	 holders_has(const struct holders *, dev_t, ino_t, int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
-void	 holders_note(const struct holders *, const char *);
+void	 holders_note(const struct holders *, const char *, int);
 void	 holders_free(struct holders *);
 
 /* ns.c: --ns PID, the verb run in PID's IPC, network and mount namespaces */

@@ -146,7 +146,7 @@ posix_holders_shown(struct holders *hs, const struct table *t, int col,
 	if (!table_shows(t, col) && table_orphans(t) < 0)
 		return NULL;
 	posix_holders(hs, on, maps);
-	holders_note(hs, "holders");
+	holders_note(hs, "holders", table_orphans(t) >= 0);
 	return hs;
 }
 

@@ -524,7 +524,7 @@ zcomp() {
 	assert_line "$mqkey"
 	assert_line "id\\:$id"
 	run zcomp _ipc_tools_fields '' ipc-mq stat -o ''
-	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid holders orphan)"
+	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid orphan holders)"
 }
 
 @test "fish ipc-mq: the completion parses; verbs, options, names, keys, fields" {

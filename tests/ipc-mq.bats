@@ -643,8 +643,9 @@ mode=0600
 owner=$(id -un)
 group=$(id -gn)
 notify_pid=0
+orphan=yes
 holders="
-	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders orphan)"
 	run -0 ipc-mq stat "$q"
 	assert_line curmsgs=1
 	run -0 mq recv -v -t 0 "$q"
@@ -671,10 +672,10 @@ notify_pid=$pid"
 	run -0 ipc-mq stat -o curmsgs,maxmsg "$q"
 	assert_output $'curmsgs=0\nmaxmsg=3'
 	run -0 --separate-stderr ipc-mq stat --json "$q"
-	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"holders\":[]}"
-	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
+	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"orphan\":\"yes\",\"holders\":[]}"
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders orphan)"
 	run -2 --separate-stderr ipc-mq stat -o size "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, holders, orphan)"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, orphan, holders)"
 }
 
 @test "stat: a queue another user may not open still shows its mode and owner" {
@@ -693,9 +694,9 @@ curmsgs="
 	run -0 ipc-mq create -q 2 "$q"
 	run -0 mq send "$q" x
 	run -0 --separate-stderr ipc-mq ls
-	assert_line --index 0 --regexp '^NAME +MAXMSG MSGSIZE CURMSGS QSIZE MODE OWNER HOLDERS$'
-	assert_line --regexp "^/$q +2 +8192 +1 +1 0600 $(id -un) +-$"
-	assert_equal "$stderr" "$(partial_note ipc-mq ls holders)"
+	assert_line --index 0 --regexp '^NAME +MAXMSG MSGSIZE CURMSGS QSIZE MODE OWNER +ORPHAN HOLDERS$'
+	assert_line --regexp "^/$q +2 +8192 +1 +1 0600 $(id -un) +yes +-$"
+	assert_equal "$stderr" "$(partial_note ipc-mq ls holders orphan)"
 	run -0 ipc-mq ls -H -o name
 	assert_line "/$q"
 	refute_line NAME
