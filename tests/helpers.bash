@@ -163,6 +163,20 @@ interrupted_exits() {
 	done
 }
 
+# --- what the machine offers ------------------------------------------------
+
+# the mqueue filesystem is mounted at /dev/mqueue: what ipc-mq ls, and a
+# test that looks at a queue's file there, need; the mq_* calls do not
+mqueue_mounted() {
+	[ "$(stat -f -c %T /dev/mqueue 2>/dev/null)" = mqueue ]
+}
+
+# skip the test unless it is; $1 says what needs it. Call it before run.
+need_mqueue() {
+	mqueue_mounted && return 0
+	skip "needs /dev/mqueue mounted: $1 (as root: mount -t mqueue none /dev/mqueue)"
+}
+
 # --- who runs the tests -----------------------------------------------------
 #
 # An ordinary user with the dependencies runs the whole suite; the tests

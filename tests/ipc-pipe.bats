@@ -702,7 +702,7 @@ writers="
 	b=$(idle_fifo_bytes)
 	run --separate-stderr ipc-pipe ls d
 	assert_success
-	assert_line --index 0 --regexp '^KIND +INODE BYTES READERS WRITERS ORPHAN PATH$'
+	assert_line --index 0 --regexp '^KIND +INODE +BYTES +READERS +WRITERS +ORPHAN +PATH$'
 	assert_line --index 1 --regexp "^fifo +$ino +${b:--} - +- +yes +d/a\$"
 	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
 }

@@ -384,7 +384,7 @@ dead() {
 	assert_line "/$s"
 	assert_line "/$s-b"
 	run -0 --separate-stderr ipc-sem ls
-	assert_line --index 0 --regexp '^NAME +VALUE MODE +OWNER +ORPHAN +HOLDERS$'
+	assert_line --index 0 --regexp '^NAME +VALUE +MODE +OWNER +ORPHAN +HOLDERS$'
 	assert_line --regexp "^/$s +4 0600 "
 	assert_equal "$stderr" "$(maps_note ls)"
 	run -0 --separate-stderr sh -c "ipc-sem ls -j -o name,value | python3 -c 'import json,sys; print([r[\"value\"] for r in json.load(sys.stdin) if r[\"name\"] == \"/$s\"])'"
