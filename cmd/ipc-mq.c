@@ -45,9 +45,7 @@ static const struct optdef recv_opts[] = {
 };
 
 enum { P_NAME, P_MAXMSG, P_MSGSIZE, P_CURMSGS, P_QSIZE, P_MODE, P_OWNER,
-	P_GROUP, P_NOTIFY, P_HOLDERS, P_ORPHAN, P_NCOLS };
-
-static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
+	P_GROUP, P_NOTIFY, P_ORPHAN, P_HOLDERS, P_NCOLS };
 
 static const struct col pcols[P_NCOLS + 1] = {
 	[P_NAME] = { "name", COL_STR, 1 },
@@ -59,8 +57,8 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_NOTIFY] = { "notify_pid", COL_NUM, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, 1 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_QNUM, S_QBYTES, S_CBYTES, S_LSPID, S_LRPID, S_STIME,
@@ -278,7 +276,7 @@ px_rm(const char *arg)
 
 /* size and notification: mq_getattr, and what read(2) of the queue says */
 static void
-px_cells(struct table *t, int fd)
+px_cells(struct table *t, const char *name, int fd, const struct stat *st)
 {
 	unsigned long qsize;
 	int notify, signo, pid;
@@ -286,6 +284,10 @@ px_cells(struct table *t, int fd)
 	char buf[160];
 	ssize_t n;
 
+	(void)name;
+	(void)st;
+	if (fd < 0)
+		return;		/* NOQUEUE: not ours to open */
 	if (mq_getattr(fd, &a) == 0) {
 		table_set(t, P_MAXMSG, "%ld", a.mq_maxmsg);
 		table_set(t, P_MSGSIZE, "%ld", a.mq_msgsize);
@@ -331,18 +333,6 @@ px_look(const char *name, struct stat *st)
 	return NOQUEUE;
 }
 
-static void
-px_row(struct table *t, const struct holders *hs, const char *name, int fd,
-    const struct stat *st)
-{
-	table_row(t);
-	table_set(t, P_NAME, "%s", name);
-	table_file(t, pfile, st);
-	if (fd != NOQUEUE)
-		px_cells(t, fd);
-	table_holders(t, P_HOLDERS, hs, st);
-}
-
 /* stat --wait: the queue is there, whether or not we may open it */
 static int
 px_there(void *name)
@@ -355,49 +345,29 @@ px_there(void *name)
 }
 
 static void
-px_stat(struct table *t, const char *arg)
+px_close(int fd)
 {
-	struct holders hs = { 0 };
-	char name[NAME_BUF];
-	struct stat st;
-	int fd;
-
-	name_posix(arg, name);
-	exists_wait(px_there, name, name, "exist");
-	if ((fd = px_look(name, &st)) == -1)
-		err(1, "stat %s", esc_name(name));
-	px_row(t, posix_holders_shown(&hs, t, P_HOLDERS, &st, 0), name, fd,
-	    &st);
 	if (fd >= 0)
 		mq_close(fd);
-	holders_free(&hs);
+}
+
+static const struct posix_kind pxkind = {
+	.dir = MQ_DIR, .prefix = "", .fstype = "mqueue", .magic = MQUEUE_MAGIC,
+	.what = "a queue", .name = P_NAME, .file = { P_MODE, P_OWNER, P_GROUP },
+	.holders = P_HOLDERS, .there = px_there, .look = px_look,
+	.cells = px_cells, .close = px_close,
+};
+
+static void
+px_stat(struct table *t, const char *arg)
+{
+	posix_stat(t, &pxkind, arg);
 }
 
 static void
 px_ls(struct table *t)
 {
-	struct holders hs = { 0 }, *h;
-	struct stat dir, st;
-	char **names;
-	size_t n, i;
-	int fd;
-
-	if (!posix_mounted(MQ_DIR, MQUEUE_MAGIC) || stat(MQ_DIR, &dir) == -1)
-		errx(1, "ls: %s is not mounted: as root, run: mount -t mqueue "
-		    "none %s", MQ_DIR, MQ_DIR);
-	if ((names = posix_names(MQ_DIR, "", 0, &n)) == NULL)
-		err(1, "ls %s", MQ_DIR);
-	dir.st_ino = 0;
-	h = posix_holders_shown(&hs, t, P_HOLDERS, &dir, 0);
-	for (i = 0; i < n; i++) {
-		if ((fd = px_look(names[i], &st)) == -1)
-			continue;	/* gone since the listing */
-		px_row(t, h, names[i], fd, &st);
-		if (fd >= 0)
-			mq_close(fd);
-	}
-	dir_names_free(names, n);
-	holders_free(&hs);
+	posix_ls(t, &pxkind);
 }
 
 /* --- System V queues ---------------------------------------------------- */

@@ -14,7 +14,7 @@
 #include "ipc.h"
 
 enum { C_KIND, C_INODE, C_MODE, C_OWNER, C_GROUP, C_BYTES, C_CAPACITY,
-	C_READERS, C_WRITERS, C_WAITW, C_WAITR, C_PATH, C_ORPHAN, C_NCOLS };
+	C_READERS, C_WRITERS, C_WAITW, C_WAITR, C_ORPHAN, C_PATH, C_NCOLS };
 
 static const struct col cols[C_NCOLS + 1] = {
 	[C_KIND] = { "kind", COL_STR, 1 },
@@ -28,8 +28,8 @@ static const struct col cols[C_NCOLS + 1] = {
 	[C_WRITERS] = { "writers", COL_PIDS, 1, "writer" },
 	[C_WAITW] = { "waiting_writers", COL_PIDS, 0 },
 	[C_WAITR] = { "waiting_readers", COL_PIDS, 0 },
+	[C_ORPHAN] = { "orphan", COL_STR, 1 },
 	[C_PATH] = { "path", COL_STR, 1 },
-	[C_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static void
@@ -601,6 +601,8 @@ static void
 see(struct seen *s, const struct table *t, const struct stat *st, int fds,
     int openers)
 {
+	int orphans;
+
 	fds = fds || table_shows(t, C_BYTES) || table_shows(t, C_CAPACITY) ||
 	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS) ||
 	    table_shows(t, C_ORPHAN);
@@ -612,12 +614,14 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
 		proc_scan_fds(&s->hs, is_fifo, (void *)st);
 	if (openers)
 		proc_scan_openers(&s->ws);
+	orphans = table_orphans(t) >= 0;
 	if (s->hs.partial && s->ws.partial)
-		holders_note(&s->hs, "readers, writers and waiting openers");
+		holders_note(&s->hs, "readers, writers and waiting openers",
+		    orphans);
 	else if (s->hs.partial)
-		holders_note(&s->hs, "readers and writers");
+		holders_note(&s->hs, "readers and writers", orphans);
 	else
-		holders_note(&s->ws, "waiting openers");
+		holders_note(&s->ws, "waiting openers", 0);
 }
 
 static void

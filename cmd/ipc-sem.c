@@ -44,10 +44,8 @@ static const struct optdef run_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_HOLDERS, P_ORPHAN,
+enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_ORPHAN, P_HOLDERS,
 	P_NCOLS };
-
-static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
 
 static const struct col pcols[P_NCOLS + 1] = {
 	[P_NAME] = { "name", COL_STR, 1 },
@@ -55,8 +53,8 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_MODE] = { "mode", COL_STR, 1 },
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
+	[P_ORPHAN] = { "orphan", COL_STR, 1 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 enum { S_KEY, S_ID, S_NSEMS, S_VALUE, S_NCNT, S_ZCNT, S_SEMPID, S_OTIME,
@@ -290,77 +288,37 @@ px_rm(const char *arg)
 
 /* the value, where we may open it: sem_open needs read and write */
 static void
-px_value(struct table *t, const char *name)
+px_value(struct table *t, const char *name, int h, const struct stat *st)
 {
 	sem_t *s;
 	int v;
 
-	if ((s = sem_open(name, 0)) == SEM_FAILED)
+	(void)h;
+	(void)st;
+	if (!table_shows(t, P_VALUE) || (s = sem_open(name, 0)) == SEM_FAILED)
 		return;
 	if (sem_getvalue(s, &v) == 0)
 		table_set(t, P_VALUE, "%d", v);
 	sem_close(s);
 }
 
-static void
-px_row(struct table *t, const struct holders *hs, const char *name,
-    const struct stat *st)
-{
-	table_row(t);
-	table_set(t, P_NAME, "%s", name);
-	if (table_shows(t, P_VALUE))
-		px_value(t, name);
-	table_file(t, pfile, st);
-	table_holders(t, P_HOLDERS, hs, st);
-}
-
-static int
-px_look(const char *name, struct stat *st)
-{
-	if (posix_look(SEM_DIR, SEM_PREFIX, name, st) == -1)
-		return -1;
-	if (!S_ISREG(st->st_mode)) {
-		errno = ENOENT;
-		return -1;
-	}
-	return 0;
-}
+/* glibc maps it through a file since removed: only its inode tells */
+static const struct posix_kind pxkind = {
+	.dir = SEM_DIR, .prefix = SEM_PREFIX, .what = "a semaphore", .maps = 1,
+	.name = P_NAME, .file = { P_MODE, P_OWNER, P_GROUP },
+	.holders = P_HOLDERS, .cells = px_value,
+};
 
 static void
 px_stat(struct table *t, const char *arg)
 {
-	struct holders hs = { 0 };
-	char name[NAME_BUF], path[PATH_MAX];
-	struct stat st;
-
-	name_posix(arg, name);
-	snprintf(path, sizeof(path), "%s/%s%s", SEM_DIR, SEM_PREFIX, name + 1);
-	exists_wait(exists_path, path, name, "exist");
-	if (px_look(name, &st) == -1)
-		err(1, "stat %s", esc_name(name));
-	/* glibc maps it through a file since removed: only its inode tells */
-	px_row(t, posix_holders_shown(&hs, t, P_HOLDERS, &st, 1), name, &st);
-	holders_free(&hs);
+	posix_stat(t, &pxkind, arg);
 }
 
 static void
 px_ls(struct table *t)
 {
-	struct holders hs = { 0 }, *h;
-	struct stat dir, st;
-	char **names;
-	size_t n, i;
-
-	if (stat(SEM_DIR, &dir) == -1 ||
-	    (names = posix_names(SEM_DIR, SEM_PREFIX, 0, &n)) == NULL)
-		err(1, "ls %s", SEM_DIR);
-	dir.st_ino = 0;
-	h = posix_holders_shown(&hs, t, P_HOLDERS, &dir, 1);
-	for (i = 0; i < n; i++)
-		if (px_look(names[i], &st) == 0)	/* else gone since */
-			px_row(t, h, names[i], &st);
-	dir_names_free(names, n);
-	holders_free(&hs);
+	posix_ls(t, &pxkind);
 }
 
 /* --- System V semaphore sets -------------------------------------------- */
@@ -764,19 +722,30 @@ s_create(int argc, char *argv[])
 	return FL->create(arg, value, nsems);
 }
 
+/* post's and wait's options and operand: -c's N; *arg, and s's index */
+static unsigned
+count_args(int argc, char *argv[], const char *names, struct sem *s,
+    const char **arg)
+{
+	unsigned n;
+	int i;
+
+	i = opt_parse(argc, argv, names, index_opts);
+	*arg = opt_operand(argc, argv, i, FL->object);
+	own_options();
+	n = value_opt('c', "-c", 1, 1);
+	s->index = index_opt();
+	return n;
+}
+
 static int
 s_post(int argc, char *argv[])
 {
 	struct sem s = { .index = 0 };
 	const char *arg;
 	unsigned n;
-	int i;
 
-	i = opt_parse(argc, argv, "count sysv", index_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	n = value_opt('c', "-c", 1, 1);
-	s.index = index_opt();
+	n = count_args(argc, argv, "count sysv", &s, &arg);
 	FL->open(&s, arg, -1);
 	if (FL->post(&s, n) == -1)
 		err(1, "%s %s", opt.verb->name, esc_name(s.name));
@@ -809,13 +778,8 @@ s_wait(int argc, char *argv[])
 	struct deadline d;
 	const char *arg;
 	unsigned n;
-	int i;
 
-	i = opt_parse(argc, argv, "timeout count sysv", index_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	n = value_opt('c', "-c", 1, 1);
-	s.index = index_opt();
+	n = count_args(argc, argv, "timeout count sysv", &s, &arg);
 	catch_signals();
 	FL->open(&s, arg, -1);
 	deadline_set(&d, opt.timeout);

@@ -49,35 +49,26 @@ static const struct optdef recv_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_HOLDERS,
-	P_ORPHAN, P_NCOLS };
+enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_ORPHAN,
+	P_HOLDERS, P_NCOLS };
 
-static const int pfile[3] = { P_MODE, P_OWNER, P_GROUP };
+/* POSIX objects and files: the same fields, but the first one's name */
+#define FD_COLS(first) {					\
+	[P_NAME] = { first, COL_STR, 1 },			\
+	[P_SIZE] = { "size", COL_NUM, 1 },			\
+	[P_ALLOC] = { "allocated", COL_NUM, 1 },		\
+	[P_MODE] = { "mode", COL_STR, 1 },			\
+	[P_OWNER] = { "owner", COL_STR, 1 },			\
+	[P_GROUP] = { "group", COL_STR, 0 },			\
+	[P_ORPHAN] = { "orphan", COL_STR, 1 },			\
+	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },	\
+}
 
-static const struct col pcols[P_NCOLS + 1] = {
-	[P_NAME] = { "name", COL_STR, 1 },
-	[P_SIZE] = { "size", COL_NUM, 1 },
-	[P_ALLOC] = { "allocated", COL_NUM, 1 },
-	[P_MODE] = { "mode", COL_STR, 1 },
-	[P_OWNER] = { "owner", COL_STR, 1 },
-	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
-};
-
-static const struct col fcols[P_NCOLS + 1] = {
-	[P_NAME] = { "path", COL_STR, 1 },
-	[P_SIZE] = { "size", COL_NUM, 1 },
-	[P_ALLOC] = { "allocated", COL_NUM, 1 },
-	[P_MODE] = { "mode", COL_STR, 1 },
-	[P_OWNER] = { "owner", COL_STR, 1 },
-	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[P_ORPHAN] = { "orphan", COL_STR, -1 },
-};
+static const struct col pcols[P_NCOLS + 1] = FD_COLS("name");
+static const struct col fcols[P_NCOLS + 1] = FD_COLS("path");
 
 enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
-	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_HOLDERS, S_ORPHAN, S_NCOLS };
+	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
 	[S_KEY] = { "key", COL_STR, 1 },
@@ -92,8 +83,8 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_MODE] = { "mode", COL_STR, 1 },
 	[S_OWNER] = { "owner", COL_STR, 1 },
 	[S_GROUP] = { "group", COL_STR, 0 },
+	[S_ORPHAN] = { "orphan", COL_STR, 1 },
 	[S_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
-	[S_ORPHAN] = { "orphan", COL_STR, -1 },
 };
 
 static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
@@ -300,18 +291,24 @@ fd_close(struct obj *o)
 	close(o->fd);
 }
 
-/* one object's row from its stat: holders where the table shows them */
+/* an object's sizes, POSIX or a file: from its stat */
 static void
-fd_row(struct table *t, const char *name, const struct stat *st,
-    struct holders *hs)
+fd_cells(struct table *t, const char *name, int h, const struct stat *st)
 {
-	table_row(t);
-	table_set(t, P_NAME, "%s", name);
+	(void)name;
+	(void)h;
 	table_set(t, P_SIZE, "%jd", (intmax_t)st->st_size);
 	table_set(t, P_ALLOC, "%jd", (intmax_t)st->st_blocks * 512);
-	table_file(t, pfile, st);
-	table_holders(t, P_HOLDERS, hs, st);
 }
+
+/* what is in /dev/shm but a semaphore (ipc-sem's "sem.NAME"); the
+ * columns of files too (path for name) */
+static const struct posix_kind pxkind = {
+	.dir = SHM_DIR, .prefix = "", .other = "sem.",
+	.what = "shared memory", .maps = 1, .name = P_NAME,
+	.file = { P_MODE, P_OWNER, P_GROUP }, .holders = P_HOLDERS,
+	.cells = fd_cells,
+};
 
 /* --- POSIX shared memory -------------------------------------------------- */
 
@@ -373,42 +370,13 @@ px_rm(const char *arg)
 static void
 px_stat(struct table *t, const char *arg)
 {
-	struct holders hs = { 0 };
-	char name[NAME_BUF], path[PATH_MAX];
-	struct stat st;
-
-	name_posix(arg, name);
-	snprintf(path, sizeof(path), "%s%s", SHM_DIR, name);
-	exists_wait(exists_path, path, name, "exist");
-	if (posix_look(SHM_DIR, "", name, &st) == -1)
-		err(1, "stat %s", esc_name(name));
-	if (!S_ISREG(st.st_mode))
-		errx(1, "stat %s: not shared memory", esc_name(name));
-	fd_row(t, name, &st,
-	    posix_holders_shown(&hs, t, P_HOLDERS, &st, 1));
-	holders_free(&hs);
+	posix_stat(t, &pxkind, arg);
 }
 
-/* what is in /dev/shm but a semaphore (ipc-sem's "sem.NAME") */
 static void
 px_ls(struct table *t)
 {
-	struct holders hs = { 0 }, *h;
-	struct stat dir, st;
-	char **names;
-	size_t n, i;
-
-	if (stat(SHM_DIR, &dir) == -1 ||
-	    (names = posix_names(SHM_DIR, "sem.", 1, &n)) == NULL)
-		err(1, "ls %s", SHM_DIR);
-	dir.st_ino = 0;
-	h = posix_holders_shown(&hs, t, P_HOLDERS, &dir, 1);
-	for (i = 0; i < n; i++)
-		if (posix_look(SHM_DIR, "", names[i], &st) == 0 &&
-		    S_ISREG(st.st_mode))
-			fd_row(t, names[i], &st, h);
-	dir_names_free(names, n);
-	holders_free(&hs);
+	posix_ls(t, &pxkind);
 }
 
 /* --- files ------------------------------------------------------------------ */
@@ -517,8 +485,8 @@ fl_stat(struct table *t, const char *path)
 		err(1, "stat %s", esc_name(path));
 	if (!S_ISREG(st.st_mode))
 		errx(1, "stat %s: not a regular file", esc_name(path));
-	fd_row(t, path, &st,
-	    posix_holders_shown(&hs, t, P_HOLDERS, &st, 1));
+	posix_row(t, &pxkind, posix_holders_shown(&hs, t, P_HOLDERS, &st, 1),
+	    path, 0, &st);
 	holders_free(&hs);
 }
 
@@ -687,7 +655,7 @@ sv_see(struct svsee *s, struct table *t, int id)
 	if (!table_shows(t, S_HOLDERS))
 		return;
 	proc_scan_shm(&s->hs, id);
-	holders_note(&s->hs, "holders");
+	holders_note(&s->hs, "holders", 0);	/* orphan: by nattch */
 	s->h = &s->hs;
 }
 

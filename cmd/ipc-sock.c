@@ -906,7 +906,7 @@ see_holders(const struct table *t, struct holders *hs, ino_t ino)
 	if (!table_shows(t, S_HOLDERS) && !table_shows(t, S_PEER_HOLDERS))
 		return 0;
 	proc_scan_socks(hs, ino);
-	holders_note(hs, "holders");
+	holders_note(hs, "holders", 0);
 	return 1;
 }
 

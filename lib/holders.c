@@ -94,13 +94,17 @@ holders_sock(const struct holders *hs, ino_t ino)
 	return pids_str(hs->h + i, j - i, NULL, ino, HOLD_ANY);
 }
 
-/* some processes could not be read: say the list may be partial */
+/*
+ * Some processes could not be read: say the list may be partial, and
+ * where orphans were marked from it, that one may be held all the same
+ */
 void
-holders_note(const struct holders *hs, const char *what)
+holders_note(const struct holders *hs, const char *what, int orphans)
 {
 	if (hs->partial)
 		warnx("%s: some processes could not be inspected: %s may be "
-		    "partial", opt.verb->name, what);
+		    "partial%s", opt.verb->name, what, orphans ? ", and an "
+		    "object marked orphan may be held by one of them" : "");
 }
 
 /*

@@ -207,8 +207,8 @@ enum { COL_STR, COL_NUM, COL_PIDS };
 struct col {
 	const char *name;
 	int type;
-	int ls;				/* shown by ls without -o; -1: only
-					 * with -o, by stat too */
+	int ls;				/* shown by ls without -o (stat
+					 * shows every field) */
 	/* ls --pid: a pid in this column ties the row to the process, as
 	 * this (COL_PIDS "holder", "reader"; COL_NUM "last_pid"); NULL: not */
 	const char *role;
@@ -280,7 +280,7 @@ int	 holders_has(const struct holders *, dev_t, ino_t, int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
-void	 holders_note(const struct holders *, const char *);
+void	 holders_note(const struct holders *, const char *, int);
 void	 holders_free(struct holders *);
 
 /* ns.c: --ns PID, the verb run in PID's IPC, network and mount namespaces */
@@ -359,14 +359,37 @@ int	 exists_sysv(void *);
 
 /* posix.c: the POSIX-name tier, for mq, sem and shm alike */
 int	 posix_exact(int (*)(void *, mode_t), void *);
-int	 posix_mounted(const char *, long);
 int	 posix_look(const char *, const char *, const char *, struct stat *);
-char	**posix_names(const char *, const char *, int, size_t *);
-void	 posix_holders(struct holders *, const struct stat *, int);
 int	 posix_rm(const char *, int (*)(const char *));
 void	 posix_check(const char *);
 struct holders *posix_holders_shown(struct holders *, const struct table *,
 	    int, const struct stat *, int);
+/* a POSIX kind as stat and ls see it: where its objects stand as files,
+ * the columns every kind has, and what a kind adds */
+struct posix_kind {
+	const char *dir;		/* /dev/shm */
+	const char *prefix;		/* a file's name is prefix NAME: "sem." */
+	const char *other;		/* ls: not the files named other...
+					 * (another kind's); NULL: none */
+	const char *fstype;		/* ls: what dir must be ("mqueue",
+					 * of magic); NULL: any */
+	long magic;
+	const char *what;		/* stat of another file: "not WHAT" */
+	int maps;			/* held by mapping it, not only open */
+	int name, file[3], holders;	/* columns: name; mode, owner, group */
+	/* stat --wait: NAME is there; NULL: its file in dir is */
+	int  (*there)(void *);
+	/* NAME's stat and a handle for cells (-1 with errno: not there);
+	 * NULL: its file's, handle 0 */
+	int  (*look)(const char *, struct stat *);
+	/* the kind's own cells (NULL: none); the handle let go (NULL: no need) */
+	void (*cells)(struct table *, const char *, int, const struct stat *);
+	void (*close)(int);
+};
+void	 posix_row(struct table *, const struct posix_kind *,
+	    const struct holders *, const char *, int, const struct stat *);
+void	 posix_stat(struct table *, const struct posix_kind *, const char *);
+void	 posix_ls(struct table *, const struct posix_kind *);
 
 /*
  * child.c: commands run as children, as a shell runs them, and waited

@@ -1,7 +1,8 @@
 /*
  * The POSIX-name tier, for queues, semaphores and shared memory: a new
  * object's exact mode, the file that stands for an object where its
- * filesystem is mounted, who holds or maps it, and the names there.
+ * filesystem is mounted, who holds or maps it, the names there, and
+ * stat's and ls's rows of them, the kind adding its own cells.
  */
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -32,7 +33,7 @@ posix_exact(int (*make)(void *, mode_t), void *arg)
 }
 
 /* dir is where the filesystem of that magic number is mounted */
-int
+static int
 posix_mounted(const char *dir, long magic)
 {
 	struct statfs fs;
@@ -40,9 +41,17 @@ posix_mounted(const char *dir, long magic)
 	return statfs(dir, &fs) == 0 && fs.f_type == magic;
 }
 
+/* the file that stands for the object /NAME in dir, after prefix */
+static void
+posix_path(char path[PATH_MAX], const char *dir, const char *prefix,
+    const char *name)
+{
+	snprintf(path, PATH_MAX, "%s/%s%s", dir, prefix, name + 1);
+}
+
 /*
- * The file that stands for the object /NAME in dir (with prefix, as
- * glibc names semaphores "sem.NAME"), looked at without opening it
+ * That file (with prefix, as glibc names semaphores "sem.NAME"), looked
+ * at without opening it
  */
 int
 posix_look(const char *dir, const char *prefix, const char *name,
@@ -50,7 +59,7 @@ posix_look(const char *dir, const char *prefix, const char *name,
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s%s", dir, prefix, name + 1);
+	posix_path(path, dir, prefix, name);
 	return lstat(path, st);
 }
 
@@ -59,7 +68,7 @@ posix_look(const char *dir, const char *prefix, const char *name,
  * prefix, with it taken off; or, except set, those that do not (shared
  * memory is what is not a semaphore). NULL with errno, or *n set.
  */
-char **
+static char **
 posix_names(const char *dir, const char *prefix, int except, size_t *n)
 {
 	size_t plen = strlen(prefix), i, j;
@@ -96,7 +105,7 @@ same_object(const struct stat *st, void *arg)
  * A queue's descriptor leads to its inode on the mqueue filesystem, as
  * /dev/mqueue's entries do; a semaphore is only ever mapped.
  */
-void
+static void
 posix_holders(struct holders *hs, const struct stat *on, int maps)
 {
 	proc_scan_fds(hs, same_object, (void *)on);
@@ -137,6 +146,93 @@ posix_holders_shown(struct holders *hs, const struct table *t, int col,
 	if (!table_shows(t, col) && table_orphans(t) < 0)
 		return NULL;
 	posix_holders(hs, on, maps);
-	holders_note(hs, "holders");
+	holders_note(hs, "holders", table_orphans(t) >= 0);
 	return hs;
+}
+
+/* the object: a handle for the kind's cells, or -1 with errno */
+static int
+kind_look(const struct posix_kind *k, const char *name, struct stat *st)
+{
+	if (k->look != NULL)
+		return k->look(name, st);
+	return posix_look(k->dir, k->prefix, name, st);
+}
+
+static void
+kind_close(const struct posix_kind *k, int h)
+{
+	if (k->close != NULL)
+		k->close(h);
+}
+
+/*
+ * One object's row: the cells every POSIX kind has (name, mode, owner,
+ * group, holders and orphan where hs was read) and the kind's own
+ */
+void
+posix_row(struct table *t, const struct posix_kind *k,
+    const struct holders *hs, const char *name, int h, const struct stat *st)
+{
+	table_row(t);
+	table_set(t, k->name, "%s", name);
+	table_file(t, k->file, st);
+	if (k->cells != NULL)
+		k->cells(t, name, h, st);
+	table_holders(t, k->holders, hs, st);
+}
+
+/* stat: the object NAME (--wait: once it is there) */
+void
+posix_stat(struct table *t, const struct posix_kind *k, const char *arg)
+{
+	struct holders hs = { 0 };
+	char name[NAME_BUF], path[PATH_MAX];
+	struct stat st;
+	int h;
+
+	name_posix(arg, name);
+	posix_path(path, k->dir, k->prefix, name);
+	if (k->there != NULL)
+		exists_wait(k->there, name, name, "exist");
+	else
+		exists_wait(exists_path, path, name, "exist");
+	if ((h = kind_look(k, name, &st)) == -1)
+		err(1, "stat %s", esc_name(name));
+	if (!S_ISREG(st.st_mode))
+		errx(1, "stat %s: not %s", esc_name(name), k->what);
+	posix_row(t, k, posix_holders_shown(&hs, t, k->holders, &st, k->maps),
+	    name, h, &st);
+	kind_close(k, h);
+	holders_free(&hs);
+}
+
+/* ls: every object in the kind's directory, by name */
+void
+posix_ls(struct table *t, const struct posix_kind *k)
+{
+	struct holders hs = { 0 }, *hp;
+	struct stat dir, st;
+	char **names;
+	size_t n, i;
+	int h;
+
+	if (k->fstype != NULL && !posix_mounted(k->dir, k->magic))
+		errx(1, "ls: %s is not mounted: as root, run: mount -t %s "
+		    "none %s", k->dir, k->fstype, k->dir);
+	if (stat(k->dir, &dir) == -1 || (names = k->other != NULL ?
+	    posix_names(k->dir, k->other, 1, &n) :
+	    posix_names(k->dir, k->prefix, 0, &n)) == NULL)
+		err(1, "ls %s", k->dir);
+	dir.st_ino = 0;		/* whatever they hold on its filesystem */
+	hp = posix_holders_shown(&hs, t, k->holders, &dir, k->maps);
+	for (i = 0; i < n; i++) {
+		if ((h = kind_look(k, names[i], &st)) == -1)
+			continue;	/* gone since the listing */
+		if (S_ISREG(st.st_mode))
+			posix_row(t, k, hp, names[i], h, &st);
+		kind_close(k, h);
+	}
+	dir_names_free(names, n);
+	holders_free(&hs);
 }

@@ -76,7 +76,7 @@ table_init(struct table *t, const struct col *cols, int ls)
 		pid_cols(t);
 	if (opt.output == NULL) {
 		for (c = 0; c < t->ncols && t->nsel < TABLE_FIELDS; c++)
-			if (ls ? t->cols[c].ls > 0 : t->cols[c].ls >= 0)
+			if (!ls || t->cols[c].ls)
 				t->sel[t->nsel++] = c;
 		return;
 	}

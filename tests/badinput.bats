@@ -27,6 +27,8 @@ setup() {
 made() {
 	ls -A
 	ls /dev/mqueue /dev/shm 2>/dev/null | grep -F "$NAME"
+	# no mqueue mount to list: ask for the queue NAME itself
+	mqueue_mounted || mqpeer attr "/$NAME" 2>/dev/null
 	ipcs 2>/dev/null | grep -i "${KEY}"
 	return 0
 }

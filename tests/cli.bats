@@ -328,7 +328,7 @@ commands() {
 	ipc-pipe create f
 	run ipc-pipe stat -o bytes,nope f
 	assert_failure 2
-	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, waiting_writers, waiting_readers, path, orphan)"
+	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, waiting_writers, waiting_readers, orphan, path)"
 }
 
 @test "-o with more fields than a table takes is refused, not cut short" {
@@ -346,13 +346,13 @@ commands() {
 	b=$(idle_fifo_bytes)
 	run --separate-stderr sh -c 'ipc-pipe stat -j f | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, d[\"kind\"], d[\"bytes\"])"'
 	assert_output "dict fifo ${b:-None}"
-	assert_equal "$stderr" "$(pipe_note stat)"
+	assert_equal "$stderr" "$(pipe_note stat orphan)"
 	run --separate-stderr sh -c 'ipc-pipe ls -j . | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, len(d))"'
 	assert_output "list 2"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
 	run --separate-stderr sh -c 'mkdir e && ipc-pipe ls -j e | python3 -c "import json,sys; print(json.load(sys.stdin))"'
 	assert_output "[]"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
 }
 
 @test "a full disk on stdout is an error: exit 1, named" {
@@ -360,7 +360,7 @@ commands() {
 	run --separate-stderr sh -c 'ipc-pipe stat f > /dev/full'
 	assert_failure 1
 	assert_output ""
-	assert_equal "$stderr" "$(pipe_note stat
+	assert_equal "$stderr" "$(pipe_note stat orphan
 	    echo "ipc-pipe: stat f: stdout: No space left on device")"
 	run --separate-stderr sh -c 'ipc-pipe ls -o path . > /dev/full'
 	assert_failure 1
@@ -422,7 +422,7 @@ commands() {
 	run --separate-stderr sh -c 'ipc-pipe stat f >&-'
 	assert_failure 1
 	assert_output ""
-	assert_equal "$stderr" "$(pipe_note stat
+	assert_equal "$stderr" "$(pipe_note stat orphan
 	    echo "ipc-pipe: stat f: stdout: Bad file descriptor")"
 	bg sh -c 'exec cat f > got'
 	run sh -c 'timeout 10 ipc-pipe send f <&-'

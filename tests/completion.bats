@@ -432,6 +432,7 @@ mq_opts() {
 }
 
 @test "bash ipc-mq: queue names, with the slash or without, where a queue goes" {
+	need_mqueue "queue names are completed from ipc-mq ls"
 	ipc-mq create "$mq"
 	ipc-mq create "$mq-b"
 	run comp "ipc-mq recv $mq"
@@ -506,44 +507,42 @@ zcomp() {
 	    _ "$ROOT/completions/zsh/_$3" "$@"
 }
 
-@test "zsh ipc-mq: the completion parses; names, keys and fields" {
+@test "zsh ipc-mq: the completion parses; keys and fields" {
 	command -v zsh >/dev/null || skip "zsh is not installed"
 	run zsh -n "$ROOT/completions/zsh/_ipc-mq"
 	assert_success
 	assert_output ''
-	ipc-mq create "$mq"
 	ipc-mq create -S "$mqkey"
 	id=$(ipc-mq create -S private)
 	mqids=$id
+	run zcomp _ipc_tools_objects 0x ipc-mq recv -S 0x
+	assert_line "$mqkey"
+	assert_line "id\\:$id"
+	run zcomp _ipc_tools_fields '' ipc-mq stat -o ''
+	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid orphan holders)"
+}
+
+@test "zsh ipc-mq: queue names, with the slash or without" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	need_mqueue "queue names are completed from ipc-mq ls"
+	ipc-mq create "$mq"
 	run zcomp _ipc_tools_objects "$mq" ipc-mq recv "$mq"
 	assert_line "$mq"
 	refute_line "/$mq"
 	run zcomp _ipc_tools_objects "/$mq" ipc-mq recv "/$mq"
 	assert_line "/$mq"
-	run zcomp _ipc_tools_objects 0x ipc-mq recv -S 0x
-	assert_line "$mqkey"
-	assert_line "id\\:$id"
-	run zcomp _ipc_tools_fields '' ipc-mq stat -o ''
-	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid holders orphan)"
 }
 
-@test "fish ipc-mq: the completion parses; verbs, options, names, keys, fields" {
+@test "fish ipc-mq: the completion parses; verbs, options, keys, fields" {
 	command -v fish >/dev/null || skip "fish is not installed"
 	run fish -n "$ROOT/completions/fish/ipc-mq.fish"
 	assert_success
 	assert_output ''
-	ipc-mq create "$mq"
 	ipc-mq create -S "$mqkey"
 	run fish_complete 'ipc-mq '
 	assert_output "$(lines create ls peek recv rm send stat)"
 	run fish_complete 'ipc-mq peek -'
 	assert_output "$(mq_opts peek)"
-	run fish_complete "ipc-mq recv $mq"
-	assert_output "$mq"
-	run fish_complete "ipc-mq stat /$mq"
-	assert_output "/$mq"
-	run fish_complete "ipc-mq send $mq $mq"
-	assert_output ''
 	run fish_complete "ipc-mq rm -S $mqkey"
 	assert_output "$mqkey"
 	run fish_complete 'ipc-mq ls -o name,notify'
@@ -552,6 +551,18 @@ zcomp() {
 	assert_output curmsgs
 	run fish_complete 'ipc-mq ls -jS -o lr'
 	assert_output lrpid
+}
+
+@test "fish ipc-mq: queue names, with the slash or without, where a queue goes" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	need_mqueue "queue names are completed from ipc-mq ls"
+	ipc-mq create "$mq"
+	run fish_complete "ipc-mq recv $mq"
+	assert_output "$mq"
+	run fish_complete "ipc-mq stat /$mq"
+	assert_output "/$mq"
+	run fish_complete "ipc-mq send $mq $mq"
+	assert_output ''
 }
 
 # --- zsh and fish: one engine each, as installed, by real completion ---
@@ -684,9 +695,6 @@ fish_installed() {
 	assert_line "$mqkey"
 	assert_line "id:$id"
 	refute_line "$mq"
-	run zsh_complete 'ipc-mq rm '
-	assert_line "$mq"
-	refute_line "$mqkey"
 	# another run of these tests at once may have keys that begin the same
 	run zsh_complete "ipc-mq rm -fS ${mqkey%??}"
 	assert_line "$mqkey"
@@ -698,6 +706,18 @@ fish_installed() {
 	assert_output ''
 	run zsh_complete "ipc-mq create -S ${mqkey%??}"
 	assert_output ''
+}
+
+@test "zsh: the shared engine completes an ipc-mq queue name without -S, not a key" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	need_mqueue "queue names are completed from ipc-mq ls"
+	ipc-mq create "$mq"
+	ipc-mq create -S "$mqkey"
+	run zsh_complete 'ipc-mq rm '
+	assert_success
+	assert_line "$mq"
+	refute_line "$mqkey"
 }
 
 @test "zsh: the shared engine completes an ipc-mq field with -S, and without" {
@@ -759,9 +779,6 @@ fish_installed() {
 	assert_line "$mqkey"
 	assert_line "id:$id"
 	refute_line "$mq"
-	run fish_installed 'ipc-mq rm '
-	assert_line "$mq"
-	refute_line "$mqkey"
 	# another run of these tests at once may have keys that begin the same
 	run fish_complete "ipc-mq peek ${mqkey%??}"
 	assert_line "$mqkey"
@@ -773,6 +790,16 @@ fish_installed() {
 	assert_output ''
 	run fish_complete "ipc-mq create -S ${mqkey%??}"
 	assert_output ''
+}
+
+@test "fish: the shared engine completes an ipc-mq queue name without -S, not a key" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	need_mqueue "queue names are completed from ipc-mq ls"
+	ipc-mq create "$mq"
+	ipc-mq create -S "$mqkey"
+	run fish_installed 'ipc-mq rm '
+	assert_line "$mq"
+	refute_line "$mqkey"
 }
 
 @test "fish: the shared engine completes an ipc-mq field with -S, and without" {

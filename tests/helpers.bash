@@ -163,6 +163,20 @@ interrupted_exits() {
 	done
 }
 
+# --- what the machine offers ------------------------------------------------
+
+# the mqueue filesystem is mounted at /dev/mqueue: what ipc-mq ls, and a
+# test that looks at a queue's file there, need; the mq_* calls do not
+mqueue_mounted() {
+	[ "$(stat -f -c %T /dev/mqueue 2>/dev/null)" = mqueue ]
+}
+
+# skip the test unless it is; $1 says what needs it. Call it before run.
+need_mqueue() {
+	mqueue_mounted && return 0
+	skip "needs /dev/mqueue mounted: $1 (as root: mount -t mqueue none /dev/mqueue)"
+}
+
 # --- who runs the tests -----------------------------------------------------
 #
 # An ordinary user with the dependencies runs the whole suite; the tests
@@ -196,11 +210,14 @@ as_nobody() {
 
 # the note a command writes to stderr when it cannot read some
 # /proc/PID/fd, so the holders it lists may be partial: $1 the command,
-# $2 the verb, $3 what may be partial. Root reads them all and writes
-# nothing; an ordinary user always meets other users' processes (pid 1).
+# $2 the verb, $3 what may be partial; $4 "orphan" where the output marks
+# orphans from that scan, which a process not seen may hold. Root reads
+# them all and writes nothing; an ordinary user always meets other
+# users' processes (pid 1).
+ORPHAN_NOTE=", and an object marked orphan may be held by one of them"
 partial_note() {
 	is_root ||
-	    echo "$1: $2: some processes could not be inspected: $3 may be partial"
+	    echo "$1: $2: some processes could not be inspected: $3 may be partial${4:+$ORPHAN_NOTE}"
 }
 
 # every process's /proc/PID/syscall can be read: what it is opening, if
@@ -216,17 +233,19 @@ sees_openers() {
 }
 
 # the note of an ipc-pipe verb ($1) that reads both who holds FIFOs and
-# who waits to open them (stat, ls without DIR): what may be partial
+# who waits to open them (stat, ls without DIR): what may be partial; $2
+# "orphan" where it shows orphan, which rests on the holders alone
 pipe_note() {
-	local what
+	local what more=
 	if ! is_root; then
 		what="readers, writers and waiting openers"
+		more=${2:+$ORPHAN_NOTE}
 	elif ! sees_openers; then
 		what="waiting openers"
 	else
 		return 0
 	fi
-	echo "ipc-pipe: $1: some processes could not be inspected: $what may be partial"
+	echo "ipc-pipe: $1: some processes could not be inspected: $what may be partial$more"
 }
 
 # the bytes ipc-pipe stat and ls give for a FIFO no process holds: 0, as

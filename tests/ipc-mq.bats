@@ -180,17 +180,17 @@ usage_line() {
 	assert_output ''
 	run -0 attr "$q"
 	assert_output "$(cat /proc/sys/fs/mqueue/msg_default) $(cat /proc/sys/fs/mqueue/msgsize_default) 0"
-	run -0 stat -c %a "/dev/mqueue/$q"
+	run -0 mqpeer mode "/$q"
 	assert_output 600
 }
 
 @test "create -m: the mode exactly as given, whatever the umask" {
 	umask 077
 	run -0 ipc-mq create -m 0666 "$q"
-	run -0 stat -c %a "/dev/mqueue/$q"
+	run -0 mqpeer mode "/$q"
 	assert_output 666
 	run -0 ipc-mq create --mode=640 "$q-b"
-	run -0 stat -c %a "/dev/mqueue/$q-b"
+	run -0 mqpeer mode "/$q-b"
 	assert_output 640
 }
 
@@ -643,8 +643,9 @@ mode=0600
 owner=$(id -un)
 group=$(id -gn)
 notify_pid=0
+orphan=yes
 holders="
-	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders orphan)"
 	run -0 ipc-mq stat "$q"
 	assert_line curmsgs=1
 	run -0 mq recv -v -t 0 "$q"
@@ -671,14 +672,15 @@ notify_pid=$pid"
 	run -0 ipc-mq stat -o curmsgs,maxmsg "$q"
 	assert_output $'curmsgs=0\nmaxmsg=3'
 	run -0 --separate-stderr ipc-mq stat --json "$q"
-	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"holders\":[]}"
-	assert_equal "$stderr" "$(partial_note ipc-mq stat holders)"
+	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"orphan\":\"yes\",\"holders\":[]}"
+	assert_equal "$stderr" "$(partial_note ipc-mq stat holders orphan)"
 	run -2 --separate-stderr ipc-mq stat -o size "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, holders, orphan)"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, orphan, holders)"
 }
 
 @test "stat: a queue another user may not open still shows its mode and owner" {
 	need_nobody
+	need_mqueue "the mode and owner come from the queue's file there"
 	run -0 ipc-mq create "$q"
 	run -0 --separate-stderr as_nobody ipc-mq stat -o name,mode,owner,curmsgs "$q"
 	assert_output "name=/$q
@@ -690,12 +692,13 @@ curmsgs="
 # --- ls ---
 
 @test "ls: every queue, with the fields, and a header" {
+	need_mqueue "ipc-mq ls lists it"
 	run -0 ipc-mq create -q 2 "$q"
 	run -0 mq send "$q" x
 	run -0 --separate-stderr ipc-mq ls
-	assert_line --index 0 --regexp '^NAME +MAXMSG MSGSIZE CURMSGS QSIZE MODE OWNER HOLDERS$'
-	assert_line --regexp "^/$q +2 +8192 +1 +1 0600 $(id -un) +-$"
-	assert_equal "$stderr" "$(partial_note ipc-mq ls holders)"
+	assert_line --index 0 --regexp '^NAME +MAXMSG +MSGSIZE +CURMSGS +QSIZE +MODE +OWNER +ORPHAN +HOLDERS$'
+	assert_line --regexp "^/$q +2 +8192 +1 +1 0600 $(id -un) +yes +-$"
+	assert_equal "$stderr" "$(partial_note ipc-mq ls holders orphan)"
 	run -0 ipc-mq ls -H -o name
 	assert_line "/$q"
 	refute_line NAME
@@ -707,6 +710,7 @@ curmsgs="
 }
 
 @test "ls -j: an array of objects" {
+	need_mqueue "ipc-mq ls lists it"
 	run -0 ipc-mq create "$q"
 	run -0 ipc-mq ls -j -o name,curmsgs
 	assert_line --index 0 '['
@@ -718,11 +722,18 @@ curmsgs="
 	need_root "unmounts /dev/mqueue (in a mount namespace of its own)"
 	command -v unshare >/dev/null || skip "no unshare(1)"
 	unshare -m true 2>/dev/null || skip "no mount namespaces here"
-	run -1 --separate-stderr unshare -m sh -c 'umount /dev/mqueue && exec ipc-mq ls'
+	# where it is not mounted already (the suite may run so), as it is
+	unmount='! mountpoint -q /dev/mqueue || umount /dev/mqueue'
+	run -1 --separate-stderr unshare -m sh -c "$unmount && exec ipc-mq ls"
 	assert_equal "$stderr" "ipc-mq: ls: /dev/mqueue is not mounted: as root, run: mount -t mqueue none /dev/mqueue"
 	# queues themselves work without the mount
-	run -0 unshare -m sh -c "umount /dev/mqueue && ipc-mq create $q && ipc-mq send $q hi && ipc-mq stat -o qsize $q"
+	run -0 unshare -m sh -c "$unmount && ipc-mq create $q && ipc-mq send $q hi && ipc-mq stat -o qsize $q"
 	assert_output qsize=2
+	# one another user may not open: its mode and owner are not to be had
+	need_nobody
+	run -1 --separate-stderr unshare -m sh -c "$unmount && exec setpriv \
+	    --reuid=nobody --regid=nogroup --clear-groups ipc-mq stat $q"
+	assert_equal "$stderr" "ipc-mq: stat /$q: Permission denied"
 }
 
 # --- System V ---
@@ -1288,6 +1299,7 @@ seq=2 prio=0"
 }
 
 @test "ls: numbers are right-aligned under their header, text left-aligned" {
+	need_mqueue "ipc-mq ls lists it"
 	run -0 ipc-mq create -q 2 "$q"
 	run -0 ipc-mq create -q 10 "$q-b"
 	ipc-mq ls -o name,maxmsg,mode 2>/dev/null > "$BATS_TEST_TMPDIR/t"

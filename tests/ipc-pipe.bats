@@ -571,8 +571,9 @@ readers=
 writers=
 waiting_writers=
 waiting_readers=
+orphan=yes
 path=fifo"
-	assert_equal "$stderr" "$(pipe_note stat)"
+	assert_equal "$stderr" "$(pipe_note stat orphan)"
 }
 
 @test "stat shows bytes buffered, capacity, and who reads and writes" {
@@ -645,7 +646,7 @@ writers=$$(bash)"
 	ipc-pipe stat -j $f > o
 	run sh -c "python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d)); print(d[\"readers\"][0][\"command\"], d[\"writers\"][0][\"pid\"], d[\"bytes\"], d[\"capacity\"])' < o"
 	assert_success
-	assert_line --index 0 "['bytes', 'capacity', 'group', 'inode', 'kind', 'mode', 'owner', 'path', 'readers', 'waiting_readers', 'waiting_writers', 'writers']"
+	assert_line --index 0 "['bytes', 'capacity', 'group', 'inode', 'kind', 'mode', 'orphan', 'owner', 'path', 'readers', 'waiting_readers', 'waiting_writers', 'writers']"
 	assert_line --index 1 "sleep $$ 0 65536"
 }
 
@@ -701,9 +702,9 @@ writers="
 	b=$(idle_fifo_bytes)
 	run --separate-stderr ipc-pipe ls d
 	assert_success
-	assert_line --index 0 --regexp '^KIND +INODE BYTES READERS WRITERS PATH$'
-	assert_line --index 1 --regexp "^fifo +$ino +${b:--} - +- +d/a\$"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers')"
+	assert_line --index 0 --regexp '^KIND +INODE +BYTES +READERS +WRITERS +ORPHAN +PATH$'
+	assert_line --index 1 --regexp "^fifo +$ino +${b:--} - +- +yes +d/a\$"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
 }
 
 @test "ls with no DIR lists anonymous pipes with both ends" {
@@ -965,7 +966,7 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 	need_root "a PID namespace of its own"
 	run --separate-stderr unshare -p -f --mount-proc ipc-pipe ls
 	assert_success
-	assert_output "KIND INODE BYTES READERS WRITERS PATH"
+	assert_output "KIND INODE BYTES READERS WRITERS ORPHAN PATH"
 	[ -z "$stderr" ]
 }
 

@@ -65,10 +65,11 @@ sees_maps() {
 	return 0
 }
 
-# the note stat and ls ($1) write when some process's maps are unreadable
+# the note stat and ls ($1) write when some process's maps are unreadable;
+# they mark orphans from the same maps
 maps_note() {
 	if ! is_root || ! sees_maps; then
-		echo "ipc-sem: $1: some processes could not be inspected: holders may be partial"
+		echo "ipc-sem: $1: some processes could not be inspected: holders may be partial$ORPHAN_NOTE"
 	fi
 }
 
@@ -361,7 +362,7 @@ dead() {
 	bg sempeer hold "/$s" ready
 	wait_for test -e ready
 	run -0 --separate-stderr ipc-sem stat "$s"
-	assert_equal "${lines[*]}" "name=/$s value=3 mode=0600 owner=$(id -un) group=$(id -gn) holders=$BG_LAST(sempeer)"
+	assert_equal "${lines[*]}" "name=/$s value=3 mode=0600 owner=$(id -un) group=$(id -gn) orphan=no holders=$BG_LAST(sempeer)"
 	assert_equal "$stderr" "$(maps_note stat)"
 	run -0 --separate-stderr ipc-sem stat -o value,mode "$s"
 	assert_output "$(printf 'value=3\nmode=0600')"
@@ -383,7 +384,7 @@ dead() {
 	assert_line "/$s"
 	assert_line "/$s-b"
 	run -0 --separate-stderr ipc-sem ls
-	assert_line --index 0 --regexp '^NAME +VALUE MODE +OWNER +HOLDERS$'
+	assert_line --index 0 --regexp '^NAME +VALUE +MODE +OWNER +ORPHAN +HOLDERS$'
 	assert_line --regexp "^/$s +4 0600 "
 	assert_equal "$stderr" "$(maps_note ls)"
 	run -0 --separate-stderr sh -c "ipc-sem ls -j -o name,value | python3 -c 'import json,sys; print([r[\"value\"] for r in json.load(sys.stdin) if r[\"name\"] == \"/$s\"])'"

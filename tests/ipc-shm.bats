@@ -48,9 +48,10 @@ usage_line() {
 }
 
 # stderr holds nothing, or only the note that some processes' maps could
-# not be read (another user's; even root is refused some, such as pid 1)
+# not be read (another user's; even root is refused some, such as pid 1);
+# $2 "orphan" where the output marks orphans from those maps
 only_note() {
-	[ -z "$stderr" ] || [ "$stderr" = "ipc-shm: $1: some processes could not be inspected: holders may be partial" ]
+	[ -z "$stderr" ] || [ "$stderr" = "ipc-shm: $1: some processes could not be inspected: holders may be partial${2:+$ORPHAN_NOTE}" ]
 }
 
 # --- the command line ---
@@ -231,12 +232,13 @@ import signal; signal.pause()' "$n" ready
 	peer=$BG_LAST
 	wait_for test -e ready
 	run -0 --separate-stderr ipc-shm stat "$n"
-	only_note stat
+	only_note stat orphan
 	assert_line "name=/$n"
 	assert_line size=8192
 	assert_line allocated=8192
 	assert_line mode=0640
 	assert_line "owner=$(id -un)"
+	assert_line orphan=no
 	assert_line "holders=$peer(python3)"
 	run -0 --separate-stderr ipc-shm stat -j -o name,size "$n"
 	assert_output "{\"name\":\"/$n\",\"size\":8192}"

@@ -82,6 +82,7 @@ lspid() {
 }
 
 @test "ipc-mq ls --pid: the queue it has open, not the others" {
+	need_mqueue "ipc-mq ls lists the queues"
 	ipc-mq create "$n"
 	ipc-mq create "$n-b"
 	bg alone mqpeer hold "/$n" ready
@@ -89,6 +90,15 @@ lspid() {
 	lspid ipc-mq "$BG_LAST" name,holders,pid_role
 	assert_success
 	assert_output "/$n $BG_LAST(mqpeer) holder"
+	run --separate-stderr ipc-mq ls -j --pid "$BG_LAST" -o name,pid_role
+	assert_success
+	assert_output "$(printf '[\n{"name":"/%s","pid_role":"holder"}\n]' "$n")"
+	# a process that holds none: none
+	bg alone sh -c 'exec sleep 30 >/dev/null 2>&1 </dev/null'
+	wait_comm "$BG_LAST" sleep
+	lspid ipc-mq "$BG_LAST" name
+	assert_success
+	assert_output ""
 }
 
 @test "ipc-mq ls -S --pid: the queue it last received from, as last_pid" {
@@ -160,15 +170,16 @@ lspid() {
 }
 
 @test "ls --pid -j: each object with its pid_role; a process that holds none: none" {
-	ipc-mq create "$n"
-	bg alone mqpeer hold "/$n" ready
+	ipc-sem create "$n"
+	bg alone sempeer hold "/$n" ready
 	wait_for test -e ready
-	run --separate-stderr ipc-mq ls -j --pid "$BG_LAST" -o name,pid_role
+	run --separate-stderr ipc-sem ls -j --pid "$BG_LAST" -o name,pid_role
 	assert_success
 	assert_output "$(printf '[\n{"name":"/%s","pid_role":"holder"}\n]' "$n")"
 	bg alone sh -c 'exec sleep 30 >/dev/null 2>&1 </dev/null'
 	wait_comm "$BG_LAST" sleep
-	for c in ipc-pipe ipc-mq ipc-shm ipc-sem ipc-sock; do
+	# ipc-mq's: with its queue above, where /dev/mqueue lets it list them
+	for c in ipc-pipe ipc-shm ipc-sem ipc-sock; do
 		run --separate-stderr "$c" ls -H --pid "$BG_LAST"
 		assert_success
 		assert_output ""
@@ -187,37 +198,109 @@ lspid() {
 
 # --- orphans: objects no visible process holds (RemoveIPC=yes takes them)
 
-@test "ls -o orphan: yes where nobody holds it, no where someone does" {
-	ipc-mq create "$n"
-	ipc-shm create -s 4k "$n"
-	ipc-sem create "$n"
-	for c in ipc-mq ipc-shm ipc-sem; do
-		run --separate-stderr "$c" ls -H -o name,orphan
-		assert_success
-		assert_line --regexp "^/$n +yes\$"
-		# a partial view says so
-		[ -z "$stderr" ] || assert_equal "$stderr" \
-		    "$c: ls: some processes could not be inspected: holders may be partial"
-	done
-	bg alone mqpeer hold "/$n" ready
-	wait_for test -e ready
-	run --separate-stderr ipc-mq ls -H -o name,orphan
-	assert_line --regexp "^/$n +no\$"
-	run --separate-stderr ipc-mq stat "$n" -o orphan
-	assert_output "orphan=no"
+# the default header of ls for the command $1 (-S: $2)
+orphan_header() {
+	case $1$2 in
+	ipc-mq) echo '^NAME +MAXMSG +MSGSIZE +CURMSGS +QSIZE +MODE +OWNER +ORPHAN +HOLDERS$' ;;
+	ipc-shm) echo '^NAME +SIZE +ALLOCATED +MODE +OWNER +ORPHAN +HOLDERS$' ;;
+	ipc-sem) echo '^NAME +VALUE +MODE +OWNER +ORPHAN +HOLDERS$' ;;
+	ipc-shm-S) echo '^KEY +ID +SIZE +NATTCH +CPID +LPID +MODE +OWNER +ORPHAN +HOLDERS$' ;;
+	esac
 }
 
-@test "ls -o orphan: a System V segment by its attach count; a FIFO in a directory" {
-	id=$(ipc-shm create -S -s 4k "$key" && ipc-shm ls -S -H -o key,id |
-	    awk -v k="$key" '$1 == k { print $2 }')
-	run --separate-stderr ipc-shm ls -S -H -o key,orphan
-	assert_line --regexp "^$key +yes\$"
+# the orphan field of the JSON rows whose $2 is $3, $4 ... (in that order)
+json_orphans() {
+	python3 -c 'import json, sys
+rows = {r[sys.argv[1]]: r["orphan"] for r in json.load(sys.stdin)}
+print(" ".join(rows.get(k, "none") for k in sys.argv[2:]))' "${@:2}" < "$1"
+}
+
+# ls of the POSIX kind $1: the object $n held by a process running $2,
+# $n-b by none; both marked in the default table and JSON
+posix_orphans() {
+	local c=$1 peer=$2
+	run --separate-stderr "$c" ls
+	assert_success
+	assert_line --index 0 --regexp "$(orphan_header "$c")"
+	assert_line --regexp "^/$n +.* no +[0-9]+\\($peer\\)\$"
+	assert_line --regexp "^/$n-b +.* yes +-\$"
+	# a partial view says so, and that an orphan may be held
+	[ -z "$stderr" ] || assert_equal "$stderr" \
+	    "$c: ls: some processes could not be inspected: holders may be partial$ORPHAN_NOTE"
+	"$c" ls -j > ls.json 2>/dev/null
+	run json_orphans ls.json name "/$n" "/$n-b"
+	assert_output "no yes"
+	run --separate-stderr "$c" stat "$n" -o orphan
+	assert_output "orphan=no"
+	run --separate-stderr "$c" stat "$n-b"
+	assert_line "orphan=yes"
+}
+
+@test "ipc-mq ls marks orphan queues by default, held and not" {
+	need_mqueue "ipc-mq ls lists the queues"
+	ipc-mq create "$n"
+	ipc-mq create "$n-b"
+	bg alone mqpeer hold "/$n" ready
+	wait_for test -e ready
+	posix_orphans ipc-mq mqpeer
+}
+
+@test "ipc-shm ls marks orphan shared memory by default, held and not" {
+	ipc-shm create -s 4k "$n"
+	ipc-shm create -s 4k "$n-b"
+	bg alone sh -c 'exec sleep 30 3< "/dev/shm/$1"' sh "$n"
+	wait_comm "$BG_LAST" sleep
+	posix_orphans ipc-shm sleep
+}
+
+@test "ipc-sem ls marks orphan semaphores by default, held and not" {
+	ipc-sem create "$n"
+	ipc-sem create "$n-b"
+	bg alone sempeer hold "/$n" ready
+	wait_for test -e ready
+	posix_orphans ipc-sem sempeer
+}
+
+@test "ls -S marks a System V segment orphan by its attach count; queues and sets claim none" {
+	id=$(ipc-shm create -S -s 4k "$key")
+	run --separate-stderr ipc-shm ls -S
+	assert_line --index 0 --regexp "$(orphan_header ipc-shm -S)"
+	assert_line --regexp "^$key +$id +4096 +0 .* yes +-\$"
 	bg alone shmpeer hold "$id" ready
 	wait_for test -e ready
-	run --separate-stderr ipc-shm ls -S -H -o key,orphan
-	assert_line --regexp "^$key +no\$"
+	run --separate-stderr ipc-shm ls -S
+	assert_line --regexp "^$key +$id +4096 +1 .* no +$BG_LAST\\(shmpeer\\)\$"
+	ipc-shm ls -S -j > ls.json 2>/dev/null
+	run json_orphans ls.json key "$key"
+	assert_output no
+	# a queue or a set records a last pid, not its holders: no orphan
+	run -0 ipc-mq ls -S
+	assert_line --index 0 --regexp '^KEY +ID +QNUM +QBYTES +CBYTES +LSPID +LRPID +MODE +OWNER$'
+	run -0 ipc-sem ls -S
+	assert_line --index 0 --regexp '^KEY +ID +NSEMS +VALUE +NCNT +ZCNT +SEMPID +MODE +OWNER$'
+	for c in ipc-mq ipc-sem; do
+		run -2 --separate-stderr "$c" ls -S -o key,orphan
+		assert_equal "${stderr_lines[0]%% (fields:*}" "$c: ls: -o: unknown field 'orphan'"
+	done
+}
+
+@test "ipc-pipe ls marks orphan FIFOs by default: in a directory, and those held" {
 	mkdir d
-	mkfifo d/f
-	run --separate-stderr ipc-pipe ls -H -o path,orphan d
-	assert_output "d/f yes"
+	mkfifo d/held d/idle
+	bg alone sh -c 'exec sleep 30 <> d/held'
+	wait_comm "$BG_LAST" sleep
+	wait_for holds "$BG_LAST" d/held
+	run --separate-stderr ipc-pipe ls d
+	assert_success
+	assert_line --index 0 --regexp '^KIND +INODE +BYTES +READERS +WRITERS +ORPHAN +PATH$'
+	assert_line --regexp "^fifo +[0-9]+ +0 +$BG_LAST\\(sleep\\) +$BG_LAST\\(sleep\\) +no +d/held\$"
+	assert_line --regexp "^fifo +[0-9]+ +[-0] +- +- +yes +d/idle\$"
+	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
+	ipc-pipe ls -j d > ls.json 2>/dev/null
+	run json_orphans ls.json path d/held d/idle
+	assert_output "no yes"
+	# without DIR: what is held, so no orphan, but a FIFO only waited for
+	run --separate-stderr ipc-pipe ls -H -o path,orphan
+	assert_line --regexp "^$PWD/d/held +no\$"
+	refute_line --partial d/idle
 }

@@ -5,6 +5,8 @@
  *	mqpeer send NAME PRIO MSG	mq_send one message
  *	mqpeer recv NAME		mq_receive one, print PRIO<TAB>MSG
  *	mqpeer attr NAME		print maxmsg msgsize curmsgs
+ *	mqpeer mode NAME		print its mode in octal, from fstat(2) of
+ *					the descriptor: no /dev/mqueue needed
  *	mqpeer hold NAME READY		open NAME, create READY, wait
  *	mqpeer notify NAME READY	the same, registered for mq_notify
  *	mqpeer svsend KEY TYPE MSG	msgsnd one message (KEY in hex)
@@ -12,6 +14,7 @@
  */
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/stat.h>
 #include <err.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -80,13 +83,14 @@ int
 main(int argc, char *argv[])
 {
 	struct mq_attr a;
+	struct stat st;
 	unsigned prio;
 	ssize_t n;
 	mqd_t q;
 
 	if (argc < 3)
-		errx(2, "usage: mqpeer send|recv|attr|hold|notify|svsend|svrecv"
-		    " ...");
+		errx(2, "usage: mqpeer send|recv|attr|mode|hold|notify|svsend|"
+		    "svrecv ...");
 	if (strncmp(argv[1], "sv", 2) == 0)
 		return sysv(argc, argv);
 	if (strcmp(argv[1], "send") == 0 && argc == 5) {
@@ -105,6 +109,11 @@ main(int argc, char *argv[])
 			err(1, "mq_getattr");
 		printf("%ld %ld %ld\n", a.mq_maxmsg, a.mq_msgsize,
 		    a.mq_curmsgs);
+	} else if (strcmp(argv[1], "mode") == 0) {
+		q = open_q(argv[2], O_RDONLY);
+		if (fstat(q, &st) == -1)
+			err(1, "fstat");
+		printf("%o\n", (unsigned)(st.st_mode & 07777));
 	} else if (argc == 4 && (strcmp(argv[1], "hold") == 0 ||
 	    strcmp(argv[1], "notify") == 0))
 		hold(argv[2], argv[3], argv[1][0] == 'n');
