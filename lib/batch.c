@@ -121,7 +121,6 @@ stream_chunk(struct batch *b, const char *p, size_t avail, char term)
 	len = (size_t)(last - p) + 1;
 	if (copy_write(b->fd, p, len, b->d, NULL) == -1)
 		return -1;
-	b->nrec += batch_count(p, len, term);
 	return (ssize_t)len;
 }
 
@@ -150,6 +149,8 @@ batch_stream(struct batch *b, int in, char term)
 				break;
 			start += (size_t)n;
 		}
+		/* what went, counted once a buffer: a call a chunk cost more */
+		b->nrec += batch_count(buf, start, term);
 		if (n < 0)
 			return -1;
 		if (end - start >= BATCH_MAX)
@@ -171,5 +172,8 @@ batch_stream(struct batch *b, int in, char term)
 	if (end == start)
 		return 0;
 	buf[end++] = term;		/* a last record without its terminator */
-	return stream_chunk(b, buf + start, end - start, term) < 0 ? -1 : 0;
+	if (stream_chunk(b, buf + start, end - start, term) < 0)
+		return -1;
+	b->nrec++;
+	return 0;
 }
