@@ -24,6 +24,22 @@ help(const struct verb *v)
 }
 
 /*
+ * One write(2): stdio would allocate a buffer for this one line, and
+ * set up malloc and fstat stdout to do so. A name longer than any file
+ * name (argv[0] can be anything) is cut; the version always follows.
+ */
+static void
+version(void)
+{
+	char line[NAME_MAX + sizeof(" " IPC_VERSION "\n")];
+
+	strlcpy(line, getprogname(), NAME_MAX + 1);
+	strlcat(line, " " IPC_VERSION "\n", sizeof(line));
+	if (copy_write(STDOUT_FILENO, line, strlen(line), NULL, NULL) == -1)
+		stdout_failed();
+}
+
+/*
  * A closed stdin, stdout or stderr would be the next open(2)'s number, and
  * a FIFO or queue opened there would receive our output. Hold each with
  * /dev/null opened the wrong way round, so using it fails as it should.
@@ -126,7 +142,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 		if (name[1] == 'h' || name[2] == 'h')
 			help(verbs);
 		else
-			printf("%s %s\n", getprogname(), IPC_VERSION);
+			version();
 		return 0;
 	}
 	for (v = verbs; v->name != NULL; v++)
