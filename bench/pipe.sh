@@ -5,7 +5,9 @@
 #      and socat, each its own writer and reader; then the same with the
 #      reader writing into a pipe (| cat); then a 4 GiB stream against
 #      the raw loop alone, where it fits
-#  (b) lines: send -l (whole lines batched into atomic writes) against cat
+#  (b) lines: send -l (whole lines batched into atomic writes) against cat,
+#      and against the raw loop of such writes (bench/lines_raw.c): the
+#      most any atomic sender can reach
 #  (c) memory: maximum RSS of recv, send and send -l on a 1 MiB and a
 #      large stream
 #  (d) start-up: ipc-pipe -V against a bare C program (bench/nop.c)
@@ -21,7 +23,7 @@
 P=$BIN/ipc-pipe
 BIG_MB=${BENCH_BIG_MB:-4096}
 SPLICE=$REF/splice
-need "$P" "$SPLICE" "$REF/nop" "$REF/spawn"
+need "$P" "$SPLICE" "$REF/lines_raw" "$REF/nop" "$REF/spawn"
 MB=${BENCH_MB:-1024}
 ROUNDS=${BENCH_ROUNDS:-7}
 NLINES=${BENCH_LINES:-1000000}
@@ -95,6 +97,7 @@ r_raw_p() { set -o pipefail; "$SPLICE" "$FIFO" | cat; }
 w_ipc_l() { exec "$P" send -l "$FIFO" <"$SRC"; }
 w_ipc_pg() { exec "$P" send --progress "$FIFO" <"$SRC" 2>/dev/null; }
 r_ipc_pg() { exec "$P" recv --progress "$FIFO" 2>/dev/null; }
+w_raw_l() { exec "$REF/lines_raw" "$FIFO" <"$SRC"; }
 
 IPC="ipc-pipe send, ipc-pipe recv"
 RAW="raw splice loop, both sides"
@@ -150,9 +153,15 @@ SRC=$LINESF
 peers "(b) lines: seq $NLINES ($LBYTES bytes) through a FIFO, reader cat fifo >/dev/null; median of $LROUNDS rounds" \
     "$LBYTES" "$LROUNDS" \
     "cat > fifo:w_cat:r_cat" \
+    "raw loop, whole lines <= PIPE_BUF:w_raw_l:r_cat" \
     "ipc-pipe send -l:w_ipc_l:r_cat" \
     "ipc-pipe send (a stream, no -l):w_ipc:r_cat"
 ratio "lines ipc-pipe send -l / cat" "ipc-pipe send -l" "cat > fifo" ">=" 0.8
+# what atomicity costs: one write(2) a PIPE_BUF, against cat's 128 KiB
+ratio "lines raw atomic loop / cat" "raw loop, whole lines <= PIPE_BUF" \
+    "cat > fifo"
+ratio "lines ipc-pipe send -l / raw atomic loop" "ipc-pipe send -l" \
+    "raw loop, whole lines <= PIPE_BUF"
 ratio "lines send -l / send (stream)" "ipc-pipe send -l" \
     "ipc-pipe send (a stream, no -l)"
 

@@ -232,7 +232,7 @@ px_tryrecv(void *arg)
 static int
 px_send(struct q *q)
 {
-	return wait_retry(q->u.px.mqd, POLLOUT, px_trysend, q, &q->d);
+	return wait_retry(q->u.px.mqd, POLLOUT, px_trysend, q, &q->d, 0);
 }
 
 /*
@@ -243,12 +243,11 @@ px_send(struct q *q)
 static int
 px_recv(struct q *q)
 {
-	struct deadline slice;
 	struct stat st;
 
 	for (;;) {
-		slice = deadline_cap(&q->d, INT64_C(1000000000));
-		if (wait_retry(q->u.px.mqd, POLLIN, px_tryrecv, q, &slice) == 0)
+		if (wait_retry(q->u.px.mqd, POLLIN, px_tryrecv, q, &q->d,
+		    INT64_C(1000000000)) == 0)
 			return 0;
 		if (errno != ETIMEDOUT || deadline_ms(&q->d) == 0)
 			return -1;

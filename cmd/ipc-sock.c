@@ -615,7 +615,13 @@ sock_recv(int argc, char *argv[])
 	one_addr(argc - (ncmd > 0 ? ncmd : 0), argv, i, ADDR_BIND, &a);
 	deadline_set(&d, opt.timeout);
 	fd = bind_to(&a, SOMAXCONN);
-	if (a.kind != ADDR_TCP && a.kind != ADDR_UDP)
+	/*
+	 * a sender's credentials come with each message only where -v or -j
+	 * shows them: the kernel takes a reference to the sender's pid and
+	 * credentials for every datagram it queues to such a socket
+	 */
+	if (a.kind != ADDR_TCP && a.kind != ADDR_UDP &&
+	    (opt.verbose || opt.json))
 		setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	if (ncmd > 0)
 		return take_fds(fd, &a, &d, argv + argc - ncmd);

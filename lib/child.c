@@ -272,19 +272,25 @@ reap(struct children *c, int *status)
 	return 0;
 }
 
-/* the next signal of c->set, waited for until d: its number, or -1 */
+/*
+ * The next signal of c->set, waited for until d: its number, or -1.
+ * Waited for before it is read: it is asked for only once reap found no
+ * child ended, when a read first would say EAGAIN, and with nothing left
+ * to wait for (d now) the poll alone says there is nothing.
+ */
 static int
 take(struct children *c, const struct deadline *d)
 {
 	struct signalfd_siginfo si;
 	ssize_t r;
 
-	while ((r = read(c->fd, &si, sizeof(si))) != (ssize_t)sizeof(si)) {
-		if (r == -1 && errno != EAGAIN && errno != EINTR)
-			return -1;
+	do {
 		if (wait_fd(c->fd, POLLIN, d) == -1)
 			return -1;
-	}
+		r = read(c->fd, &si, sizeof(si));
+		if (r == -1 && errno != EAGAIN && errno != EINTR)
+			return -1;
+	} while (r != (ssize_t)sizeof(si));
 	if (si.ssi_signo != SIGCHLD) {
 		c->sig = (int)si.ssi_signo;
 		if (c->forward)

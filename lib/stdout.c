@@ -56,19 +56,28 @@ stdout_check(void)
  * and a device that refuses every write (/dev/full) fails a zero-length
  * one (a full disk's file does not: what is lost then is put back or
  * counted by the verb). Ends as a failed write would.
+ *
+ * A receiver asks again after every wait, so only the first call asks
+ * what stdout is and tries the device: neither changes while we run,
+ * and for a receiver that keeps catching up with its sender those two
+ * calls were two of the five each wait cost. Only a reader can go away.
  */
 void
 stdout_ready(void)
 {
+	static enum { UNKNOWN, PEER, FIXED } kind = UNKNOWN;
 	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
 	struct stat st;
 
-	if (fstat(STDOUT_FILENO, &st) == -1)
-		stdout_failed();
-	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
-		if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
-			stdout_epipe();
-	} else if (!S_ISREG(st.st_mode) && write(STDOUT_FILENO, "", 0) == -1 &&
-	    errno != EAGAIN)
-		stdout_failed();
+	if (kind == UNKNOWN) {
+		if (fstat(STDOUT_FILENO, &st) == -1)
+			stdout_failed();
+		kind = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ? PEER :
+		    FIXED;
+		if (kind == FIXED && !S_ISREG(st.st_mode) &&
+		    write(STDOUT_FILENO, "", 0) == -1 && errno != EAGAIN)
+			stdout_failed();
+	}
+	if (kind == PEER && poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		stdout_epipe();
 }

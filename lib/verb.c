@@ -4,6 +4,7 @@
 #include <err.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,17 +25,37 @@ help(const struct verb *v)
 }
 
 /*
+ * One write(2): stdio would allocate a buffer for this one line, and
+ * set up malloc and fstat stdout to do so. A name longer than any file
+ * name (argv[0] can be anything) is cut; the version always follows.
+ */
+static void
+version(void)
+{
+	char line[NAME_MAX + sizeof(" " IPC_VERSION "\n")];
+
+	strlcpy(line, getprogname(), NAME_MAX + 1);
+	strlcat(line, " " IPC_VERSION "\n", sizeof(line));
+	if (copy_write(STDOUT_FILENO, line, strlen(line), NULL, NULL) == -1)
+		stdout_failed();
+}
+
+/*
  * A closed stdin, stdout or stderr would be the next open(2)'s number, and
  * a FIFO or queue opened there would receive our output. Hold each with
  * /dev/null opened the wrong way round, so using it fails as it should.
+ * One poll(2) asks about all three (a closed one is POLLNVAL), where an
+ * fcntl each was three calls at every start.
  */
 static void
 std_fds(void)
 {
-	int fd;
+	struct pollfd p[3] = { { .fd = 0 }, { .fd = 1 }, { .fd = 2 } };
+	int fd, all = poll(p, 3, 0) != -1;	/* -1: ulimit -n under 3 */
 
 	for (fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) == -1 &&
+		if ((all ? (p[fd].revents & POLLNVAL) :
+		    fcntl(fd, F_GETFD) == -1) &&
 		    open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
 			_exit(1);
 }
@@ -126,7 +147,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 		if (name[1] == 'h' || name[2] == 'h')
 			help(verbs);
 		else
-			printf("%s %s\n", getprogname(), IPC_VERSION);
+			version();
 		return 0;
 	}
 	for (v = verbs; v->name != NULL; v++)

@@ -145,20 +145,29 @@ wait_open(const char *path, int flags, const struct deadline *d)
  * try(arg), a call on the non-blocking descriptor fd, until it does not
  * fail with EAGAIN: in between, what was received so far is written out
  * and poll(2) waits for fd to be ready for ev, the waits together bounded
- * by d; a receiver (POLLIN) checks after each wait that its stdout still
- * has a reader. 0, or -1 with errno (ETIMEDOUT).
+ * by d, and by most ns from the first of them where most > 0 (a caller
+ * that looks up now and then); a receiver (POLLIN) checks after each
+ * wait that its stdout still has a reader. 0, or -1 with errno
+ * (ETIMEDOUT). The bound is worked out only once there is a wait: a
+ * message there already costs the call and nothing else.
  */
 int
 wait_retry(int fd, short ev, int (*try)(void *), void *arg,
-    const struct deadline *d)
+    const struct deadline *d, int64_t most)
 {
+	struct deadline slice;
 	int r, waited = 0;
 
 	while ((r = try(arg)) == -1 && (errno == EAGAIN || errno == EINTR)) {
 		if (errno == EINTR)
 			continue;	/* a handled signal: again, same deadline */
-		if (!waited++)
+		if (!waited++) {
 			msgout_flush();
+			if (most > 0) {
+				slice = deadline_cap(d, most);
+				d = &slice;
+			}
+		}
 		if (wait_fd(fd, ev, d) == -1)
 			return -1;
 		if (ev == POLLIN)

@@ -235,8 +235,9 @@ u_netunix(int argc, char *argv[])
 }
 
 /*
- * batch_count of stdin's newlines from each of the first 17 offsets, one
- * count a line: every alignment, and every tail shorter than a vector
+ * batch_count of stdin's newlines from each of the first 65 offsets, one
+ * count a line: every alignment, and every tail shorter than a turn of
+ * four vectors
  */
 static int
 u_count(int argc, char *argv[])
@@ -249,7 +250,7 @@ u_count(int argc, char *argv[])
 	while (len < sizeof(buf) &&
 	    (n = read(0, buf + len, sizeof(buf) - len)) > 0)
 		len += (size_t)n;
-	for (off = 0; off <= 16 && off <= len; off++)
+	for (off = 0; off <= 64 && off <= len; off++)
 		printf("%ju\n", batch_count(buf + off, len - off, '\n'));
 	return 0;
 }
