@@ -50,8 +50,10 @@ container() {
 	# the container's queues are listed through a mount of its own)
 	assert_equal "$(stat -f -c %T /dev/mqueue)" "$fs"
 	if mqueue_mounted; then
+		# the host may have no queue at all: an empty list is no line
 		run --separate-stderr ipc-mq ls -H -o name
-		refute_line "/$n"
+		assert_success
+		run ! grep -qx -- "/$n" <<<"$output"
 	fi
 }
 
