@@ -10,7 +10,13 @@ case ${IPC_BIN:-bin} in
 esac
 PATH="${IPC_WRAP:+$IPC_WRAP:}$BIN:$ROOT/tests/peers:$PATH"
 export PATH
-: "${BATS_TEST_TIMEOUT:=60}"
+# each test bounded, so a hang ends it; valgrind runs a command 20 to 50
+# times slower, and a test of a hundred bad inputs takes minutes under it
+if [ -n "${IPC_WRAP:-}" ]; then
+	: "${BATS_TEST_TIMEOUT:=300}"
+else
+	: "${BATS_TEST_TIMEOUT:=60}"
+fi
 export BATS_TEST_TIMEOUT
 
 # sysv_key TAG: a System V key for this test alone, TAG (one byte) telling
