@@ -243,6 +243,17 @@ sig_sender() {
 	fi
 }
 
+# the highest real-time signal a test can send a command: valgrind keeps
+# SIGRTMAX for itself (VG_SIGVGKILL), and one sent to a command under it
+# can be lost
+rt_top() {
+	if [ -n "${IPC_WRAP:-}" ]; then
+		echo RTMAX-1
+	else
+		echo RTMAX
+	fi
+}
+
 # the note a command writes to stderr when it cannot read some
 # /proc/PID/fd, so the holders it lists may be partial: $1 the command,
 # $2 the verb, $3 what may be partial. Root reads them all and writes

@@ -277,14 +277,16 @@ USR1	$(cat kpid)	$(id -u)	SI_USER	-"
 }
 
 @test "recv -j: one JSON object a line" {
-	receiver -j -c 2 USR2 RTMAX
+	local top
+	top=$(rt_top)
+	receiver -j -c 2 USR2 "$top"
 	"$(sig_sender)" send USR2 "$rpid"
-	sh -c 'echo $$ >qpid; exec "$2" send -q 5 RTMAX "$1"' sh "$rpid" \
-	    "$(sig_sender)"
+	sh -c 'echo $$ >qpid; exec "$2" send -q 5 "$3" "$1"' sh "$rpid" \
+	    "$(sig_sender)" "$top"
 	wait_bg
 	run cat out
 	run sed -n 2p out
-	assert_output "{\"signal\":\"RTMAX\",\"number\":$(kill -l RTMAX),\"pid\":$(cat qpid),\"uid\":$(id -u),\"code\":\"SI_QUEUE\",\"value\":5}"
+	assert_output "{\"signal\":\"$top\",\"number\":$(kill -l "$top"),\"pid\":$(cat qpid),\"uid\":$(id -u),\"code\":\"SI_QUEUE\",\"value\":5}"
 	run sed -n 1p out
 	assert_output --regexp "^\{\"signal\":\"USR2\",\"number\":12,\"pid\":[0-9]+,\"uid\":$(id -u),\"code\":\"SI_USER\",\"value\":null\}$"
 }
