@@ -17,7 +17,8 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 		#!/bin/sh
 		log=\$(mktemp "$vg/log.\$\$.XXXXXX") || exit 125
 		exec valgrind -q --error-exitcode=99 --leak-check=full \\
-		    --errors-for-leak-kinds=definite --log-file="\$log" \\
+		    --errors-for-leak-kinds=definite \\
+		    --suppressions="$(pwd)/tests/valgrind.supp" --log-file="\$log" \\
 		    "$(cd "${b%/*}" && pwd)/${b##*/}" "\$@"
 		WRAP
 		chmod +x "$vg/${b##*/}"
