@@ -93,6 +93,26 @@ comm_is() {
 }
 wait_comm() { wait_for comm_is "$1" "$2"; }
 
+# the child of process $1 that has exec'd $2, as comm_is says (pgrep -x
+# would miss an ipc-* command under valgrind)
+child_is() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		comm_is "$c" "$2" && { echo "$c"; return 0; }
+	done
+	return 1
+}
+
+# the command $1 as a holder's field shows it, (COMM), as an extended
+# regular expression: under VALGRIND=1 an ipc-* command's comm is the tool's
+comm_re() {
+	if [ -n "${IPC_WRAP:-}" ] && [[ $1 == ipc-* ]]; then
+		echo 'memcheck-[a-z0-9_-]*'
+	else
+		echo "$1"
+	fi
+}
+
 # process $1 sleeps in a blocking call (State S): which call, a test
 # knows from what it sees besides (holds, a pid file), never from the
 # kernel's function names in /proc/PID/wchan, which change with versions

@@ -409,7 +409,7 @@ dead() {
 	ipc-sem create "$s"
 	run -0 --separate-stderr sem run "$s" -- ipc-sem stat -o value,holders "$s"
 	assert_line value=0
-	assert_line --regexp '^holders=[0-9]+\(ipc-sem\)$'
+	assert_line --regexp "^holders=[0-9]+\\($(comm_re ipc-sem)\\)\$"
 }
 
 @test "run: not found 127, not executable 126, each named; the unit given back" {

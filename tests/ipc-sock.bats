@@ -584,7 +584,7 @@ stat_listens() {
 listener() {
 	bg timeout 30 ipc-sock listen -1 -e 'echo seen > seen' "$1"
 	wait_for stat_listens "$1"
-	L=$(pgrep -P "$BG_LAST" -x ipc-sock || echo "$BG_LAST")
+	L=$(child_is "$BG_LAST" ipc-sock || echo "$BG_LAST")
 	C=$(cat "/proc/$L/comm")
 }
 
