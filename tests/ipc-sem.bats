@@ -691,7 +691,7 @@ racing_runners() {
 	ipc-sem create -S -i 0 "$key" >/dev/null
 	for sig in TERM HUP; do
 		bg ipc-sem wait -S "$key"
-		wait_for test "$(sv_col "$key" 0 ncount)" = 1
+		wait_for outputs 1 sv_col "$key" 0 ncount
 		ends_by "$BG_LAST" "$sig"
 	done
 }

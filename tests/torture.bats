@@ -67,7 +67,7 @@ kill_mid_stream() {
 	bg timeout --preserve-status 60 ipc-mq recv -f "$q" >out
 	r=$BG_LAST
 	kill_mid_stream "$s" ipc-mq
-	wait_for test "$(ipc-mq stat -o curmsgs "$q")" = curmsgs=0
+	wait_for outputs curmsgs=0 ipc-mq stat -o curmsgs "$q"
 	ends_by "$r" TERM
 	whole_prefix out 300
 	[ "$(nlines out)" -lt 100000 ]
@@ -81,7 +81,7 @@ kill_mid_stream() {
 	bg timeout --preserve-status 60 ipc-mq recv -S -f "$key" >out
 	r=$BG_LAST
 	kill_mid_stream "$s" ipc-mq
-	wait_for test "$(ipc-mq stat -S -o qnum "$key")" = qnum=0
+	wait_for outputs qnum=0 ipc-mq stat -S -o qnum "$key"
 	ends_by "$r" TERM
 	whole_prefix out 300
 	[ "$(nlines out)" -lt 100000 ]
