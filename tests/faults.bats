@@ -118,12 +118,9 @@ sock_recv() {
 	wait_for bound_here "$s"
 }
 
-# a socket file $1 someone has bound (listens on, with $2 = l), as
-# /proc/net/unix names it: as it was given to bind(2)
-bound_here() {
-	awk -v n="$1" -v l="${2:-}" '$8 == n && (l != "l" || $4 == "00010000") \
-	    { f = 1 } END { exit !f }' /proc/net/unix
-}
+# a socket file $1 this test's processes have bound (listen on, with
+# $2 = l), as /proc/net/unix names it: as it was given to bind(2)
+bound_here() { unix_bound "$@"; }
 listens_here() { bound_here "$1" l; }
 
 # CMD... with every read(2) and write(2) moving at most $1 bytes

@@ -65,6 +65,23 @@ teardown_bg() {
 	return 0
 }
 
+# a Unix socket is bound to the name $1 (and listens, with $2 = l) by a
+# process this test started. /proc/net/unix has the name as bind(2) was
+# given it (a path's last part, or @NAME), and a suite run elsewhere on
+# the machine at the same time binds the same names: so the socket's
+# inode is looked for among the descriptors of the test's own processes
+unix_bound() {
+	local ino p me=$BASHPID		# in $(...), BASHPID is the subshell's
+	for ino in $(awk -v n="$1" -v l="${2:-}" '$8 == n &&
+	    (l != "l" || $4 == "00010000") { print $7 }' /proc/net/unix); do
+		for p in $(descendants "$me"); do
+			find "/proc/$p/fd" -lname "socket:\\[$ino\\]" 2>/dev/null |
+			    grep -q . && return 0
+		done
+	done
+	return 1
+}
+
 # try a command every 20 ms until it succeeds, for at most 10 s
 # outputs WANT CMD...: whether CMD prints WANT; for wait_for, which runs it
 # anew each time (wait_for test "$(CMD)" = WANT would ask once, before)

@@ -25,11 +25,8 @@ sock() {
 }
 
 # the kernel has a socket bound to name $1 (a path's last component, or
-# @NAME), listening when $2 is "l": /proc/net/unix, flag __SO_ACCEPTCON
-bound() {
-	awk -v n="$1" -v l="${2:-}" '$8 == n && (l != "l" || $4 == "00010000") \
-	    { f = 1 } END { exit !f }' /proc/net/unix
-}
+# @NAME), listening when $2 is "l", held by this test's processes
+bound() { unix_bound "$@"; }
 listens() { bound "$1" l; }
 
 # a receiver or server in the background, ready once its socket $1 is

@@ -42,11 +42,8 @@ whole_prefix() {
 nlines() { wc -l <"$1" 2>/dev/null || echo 0; }
 at_least() { [ "$(nlines "$1")" -ge "$2" ]; }
 
-# a socket file $1 bound (and listening, with $2 = l), in /proc/net/unix
-bound() {
-	awk -v n="$1" -v l="${2:-}" '$8 == n && (l != "l" || $4 == "00010000") \
-	    { f = 1 } END { exit !f }' /proc/net/unix
-}
+# a socket file $1 bound (and listening, with $2 = l) by this test
+bound() { unix_bound "$@"; }
 
 # --- SIGKILL of a sender mid-stream ------------------------------------------
 
