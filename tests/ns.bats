@@ -45,9 +45,10 @@ container() {
 	assert_failure 1
 	run --separate-stderr ipc-mq stat -S "$key"
 	assert_failure 1
-	# the host's mount of /dev/mqueue is as it was
+	# the host's mount of /dev/mqueue is as it was (refute_line cannot
+	# take an empty output: the host may have no queue at all)
 	run --separate-stderr ipc-mq ls -H -o name
-	refute_line "/$n"
+	[ "$(printf '%s\n' "$output" | grep -cx "/$n")" -eq 0 ]
 }
 
 @test "--ns: System V sets and segments, and sockets, of the container" {
