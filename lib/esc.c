@@ -103,10 +103,12 @@ esc_hex(FILE *f, const char *s, size_t len)
 size_t
 esc_text_len(const char *s, int space)
 {
+	const char *end = s + strlen(s);
 	size_t len = 0, n;
 
-	while (*s != '\0') {
-		if ((n = plain(s, strlen(s), space)) > 0) {
+	/* the length once: a strlen for each character is quadratic */
+	while (s < end) {
+		if ((n = plain(s, (size_t)(end - s), space)) > 0) {
 			len++;
 			s += n;
 		} else {
@@ -160,16 +162,16 @@ esc_name(const char *s)
 {
 	static char *ring[4];
 	static unsigned next;
-	const char *p;
-	size_t len;
+	const char *p, *end = s + strlen(s);
+	size_t len, n;
 	FILE *f;
 	char **slot;
 	int e = errno;		/* it goes into a message about errno */
 
-	for (p = s; *p != '\0' && plain(p, strlen(p), 1) > 0;
-	    p += plain(p, strlen(p), 1))
+	/* the length once: a strlen for each character is quadratic */
+	for (p = s; p < end && (n = plain(p, (size_t)(end - p), 1)) > 0; p += n)
 		;
-	if (*p == '\0')
+	if (p == end)
 		return s;
 	slot = &ring[next++ % 4];
 	free(*slot);

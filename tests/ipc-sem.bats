@@ -410,7 +410,7 @@ dead() {
 	ipc-sem create "$s"
 	run -0 --separate-stderr sem run "$s" -- ipc-sem stat -o value,holders "$s"
 	assert_line value=0
-	assert_line --regexp '^holders=[0-9]+\(ipc-sem\)$'
+	assert_line --regexp "^holders=[0-9]+\\($(comm_re ipc-sem)\\)\$"
 }
 
 @test "run: not found 127, not executable 126, each named; the unit given back" {
@@ -692,7 +692,7 @@ racing_runners() {
 	ipc-sem create -S -i 0 "$key" >/dev/null
 	for sig in TERM HUP; do
 		bg ipc-sem wait -S "$key"
-		wait_for test "$(sv_col "$key" 0 ncount)" = 1
+		wait_for outputs 1 sv_col "$key" 0 ncount
 		ends_by "$BG_LAST" "$sig"
 	done
 }

@@ -108,7 +108,7 @@ lspid() {
 	wait_comm "$BG_LAST" timeout
 	ipc-mq send -S "$key" one
 	wait_for grep -q one out
-	r=$(pgrep -P "$BG_LAST" -x ipc-mq)
+	r=$(child_is "$BG_LAST" ipc-mq)
 	lspid ipc-mq "$r" key,lrpid,pid_role -S
 	ipc-mq rm -S -f 0x$(printf '%x' $((key + 1)))
 	assert_success
@@ -159,11 +159,13 @@ lspid() {
 	bg alone sh -c 'sleep 30 | exec ipc-sock connect s > /dev/null'
 	e=$(pid_in srv.pid)
 	wait_comm "$e" sleep
-	c=$(pgrep -P "$BG_LAST" -x ipc-sock || echo "$BG_LAST")
+	c=$(child_is "$BG_LAST" ipc-sock || echo "$BG_LAST")
 	lspid ipc-sock "$c" state,holders,peer_holders,pid_role
 	assert_success
 	# connect may hold its socket in a second process, its writer
-	assert_output --regexp "^connected $c\\(ipc-sock\\)(,[0-9]+\\(ipc-sock\\))? $e\\(sleep\\) holder\$"
+	local k
+	k=$(comm_re ipc-sock)
+	assert_output --regexp "^connected $c\\($k\\)(,[0-9]+\\($k\\))? $e\\(sleep\\) holder\$"
 	lspid ipc-sock "$l" state,name,pid_role
 	assert_success
 	assert_output "listen s holder"

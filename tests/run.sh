@@ -9,11 +9,16 @@ trap 'rm -rf "$out" "$vg" "$st"' EXIT INT TERM
 
 # VALGRIND=1: every command runs under valgrind; an error fails its test
 if [ "${VALGRIND:-0}" = 1 ]; then
+	# a log of its own for each run, made by whoever runs it: named by
+	# pid alone, a later run with a reused pid, as another user, could
+	# not write it
 	for b in "${IPC_BIN:-bin}"/ipc-*; do
 		cat > "$vg/${b##*/}" <<-WRAP
 		#!/bin/sh
+		log=\$(mktemp "$vg/log.\$\$.XXXXXX") || exit 125
 		exec valgrind -q --error-exitcode=99 --leak-check=full \\
-		    --errors-for-leak-kinds=definite --log-file="$vg/log.%p" \\
+		    --errors-for-leak-kinds=definite \\
+		    --suppressions="$(pwd)/tests/valgrind.supp" --log-file="\$log" \\
 		    "$(cd "${b%/*}" && pwd)/${b##*/}" "\$@"
 		WRAP
 		chmod +x "$vg/${b##*/}"

@@ -48,11 +48,8 @@ endless() {
 nlines() { wc -l <"$1" 2>/dev/null || echo 0; }
 at_least() { [ "$(nlines "$1")" -ge "$2" ]; }
 
-# a socket file $1 bound (and listening, with $2 = l), in /proc/net/unix
-bound() {
-	awk -v n="$1" -v l="${2:-}" '$8 == n && (l != "l" || $4 == "00010000") \
-	    { f = 1 } END { exit !f }' /proc/net/unix
-}
+# a socket file $1 bound (and listening, with $2 = l) by this test
+bound() { unix_bound "$@"; }
 
 # --- SIGKILL of a sender mid-stream ------------------------------------------
 
@@ -74,7 +71,7 @@ kill_mid_stream() {
 	bg timeout --preserve-status 60 ipc-mq recv -f "$q" >out
 	r=$BG_LAST
 	kill_mid_stream "$s" ipc-mq
-	wait_for test "$(ipc-mq stat -o curmsgs "$q")" = curmsgs=0
+	wait_for outputs curmsgs=0 ipc-mq stat -o curmsgs "$q"
 	ends_by "$r" TERM
 	whole_prefix out 300
 }
@@ -88,7 +85,7 @@ kill_mid_stream() {
 	bg timeout --preserve-status 60 ipc-mq recv -S -f "$key" >out
 	r=$BG_LAST
 	kill_mid_stream "$s" ipc-mq
-	wait_for test "$(ipc-mq stat -S -o qnum "$key")" = qnum=0
+	wait_for outputs qnum=0 ipc-mq stat -S -o qnum "$key"
 	ends_by "$r" TERM
 	whole_prefix out 300
 }

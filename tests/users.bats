@@ -39,12 +39,9 @@ refused() {
 	    { echo "$*: $status, $stderr" >&2; return 1; }
 }
 
-# a socket file named $1 bound (and listening, with $2 = l), as
-# /proc/net/unix has it: its last part, bound through its directory
-bound() {
-	awk -v n="$1" -v l="${2:-}" '$8 == n && (l != "l" || $4 == "00010000") \
-	    { f = 1 } END { exit !f }' /proc/net/unix
-}
+# a socket file named $1 bound (and listening, with $2 = l) by this
+# test, as /proc/net/unix has it: its last part, bound through its directory
+bound() { unix_bound "$@"; }
 
 @test "a FIFO of root's in a shared sticky directory: reading or removing it is refused to nobody" {
 	ipc-pipe create shared/p
