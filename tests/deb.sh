@@ -22,6 +22,9 @@ if ! missing=$(dpkg-checkbuilddeps 2>&1); then
 fi
 
 work=$(mktemp -d) || exit 1
+# the suite runs some commands as another user, who must reach the tree
+# as in any build directory: mktemp's 0700 would refuse them
+chmod 755 "$work" || exit 1
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 version=$(cat VERSION)
