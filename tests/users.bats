@@ -26,6 +26,7 @@ teardown() {
 	ipc-mq rm -S -f "$key" 2>/dev/null
 	ipc-shm rm -f "$q" 2>/dev/null
 	ipc-shm rm -S -f "$key" 2>/dev/null
+	ipc-sem rm -f "$q" 2>/dev/null
 	ipc-sem rm -S -f "$key" 2>/dev/null
 	return 0
 }
