@@ -809,14 +809,10 @@ static void
 stdin_src(struct src *s, uintmax_t max)
 {
 	char buf[RWBUF];
-	struct stat st;
-	off_t at;
 	ssize_t n;
 
-	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (at = lseek(STDIN_FILENO, 0, SEEK_CUR)) != -1) {
-		*s = (struct src){ STDIN_FILENO, (uintmax_t)at,
-		    st.st_size > at ? (uintmax_t)(st.st_size - at) : 0 };
+	if (copy_left(STDIN_FILENO, &s->off, &s->len) == 0) {
+		s->fd = STDIN_FILENO;
 		return;
 	}
 	if ((s->fd = memfd_create("ipc-shm-stdin", MFD_CLOEXEC)) == -1)
@@ -906,7 +902,7 @@ shm_send(int argc, char *argv[])
 		}
 	} else {
 		/* a pipe is read to its end first: then the size is known */
-		progress_start(progress_fdsize(STDIN_FILENO), 0);
+		progress_start(PROGRESS_UNKNOWN, 0);
 		stdin_src(&s, opt.val['g'] || off > o.size ? SIZE_MAX_OBJ :
 		    o.size - off);
 		progress_restart(s.len);

@@ -138,6 +138,7 @@ int	 copy_stream(int, int, struct copy *);
 int	 copy_write(int, const char *, size_t, const struct deadline *,
 	    size_t *);
 void	 copy_grow(int);
+int	 copy_left(int, uintmax_t *, uintmax_t *);
 
 /* batch.c: framed records gathered into whole-record writes */
 #define BATCH_MAX	4096		/* PIPE_BUF: a write this size is atomic */
@@ -285,7 +286,6 @@ void	 holders_free(struct holders *);
 
 /* ns.c: --ns PID, the verb run in PID's IPC, network and mount namespaces */
 void	 ns_enter(pid_t);
-
 
 /* outfd.c: stdout flushed and checked at exit */
 void	 stdout_check(void);

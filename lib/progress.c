@@ -11,12 +11,10 @@
  * so an error never lands in the middle of it.
  */
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <err.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,18 +90,25 @@ count(int i)
 	return __atomic_load_n(&pg.n[i], __ATOMIC_RELAXED);
 }
 
+/* what the rate is of: one counter, or with two, both ways */
+static uint64_t
+total(void)
+{
+	return count(0) + (pg.two ? count(1) : 0);
+}
+
 /* the whole line, and where it stands; mu held */
 static void
 put_line(const char *text, int end)
 {
 	char buf[LINE_MAX_ * 2 + 4];
-	size_t len = strlen(text), n = 0;
+	size_t len = strlen(text), n = 0, i;
 
 	buf[n++] = '\r';
 	memcpy(buf + n, text, len);
 	n += len;
 	/* blanks over what is left of a longer line before */
-	for (; pg.shown > len && n < sizeof(buf) - 2; pg.shown--)
+	for (i = len; i < pg.shown && n < sizeof(buf) - 2; i++)
 		buf[n++] = ' ';
 	if (end)
 		buf[n++] = '\n';
@@ -116,7 +121,7 @@ draw(void)
 {
 	char line[LINE_MAX_], sz[32], rate[32], el[32], eta[32], tail[48] = "";
 	int64_t t = now_ns(), dt = t - pg.tlast, age = (t - pg.t0) / 1000000000;
-	uint64_t n = count(0) + (pg.two ? count(1) : 0);
+	uint64_t n = total();
 	double avg;
 
 	human(rate, sizeof(rate), dt > 0 ? (double)(n - pg.last) * 1e9 /
@@ -200,7 +205,7 @@ summary(void)
 	pthread_mutex_unlock(&pg.mu);
 	pthread_join(pg.th, NULL);
 	t = now_ns() - pg.t0;
-	n = count(0) + (pg.two ? count(1) : 0);
+	n = total();
 	human(rate, sizeof(rate), t > 0 ? (double)n * 1e9 / (double)t : 0,
 	    "/s");
 	exact(a, sizeof(a), pg.two ? "sent " : "", count(0));
@@ -321,11 +326,7 @@ progress_add(uintmax_t n)
 uintmax_t
 progress_fdsize(int fd)
 {
-	struct stat st;
-	off_t at;
+	uintmax_t at, left;
 
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (at = lseek(fd, 0, SEEK_CUR)) == -1)
-		return PROGRESS_UNKNOWN;
-	return st.st_size > at ? (uintmax_t)(st.st_size - at) : 0;
+	return copy_left(fd, &at, &left) == 0 ? left : PROGRESS_UNKNOWN;
 }
