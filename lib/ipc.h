@@ -319,6 +319,7 @@ int	 path_base(const char *, char [NAME_MAX + 1], const char *);
 int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
 int	 path_rm_warn(int, const char *);
 int	 path_lstat(const char *, struct stat *);
+int	 path_open(const char *, int, mode_t, const char **);
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);

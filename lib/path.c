@@ -107,6 +107,111 @@ path_lstat(const char *path, struct stat *st)
 	return r;
 }
 
+/* how path_open words a file of another type than asked for */
+static const char *
+kind_word(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFDIR:	return "is a directory";
+	case S_IFIFO:	return "is a FIFO";
+	case S_IFSOCK:	return "is a socket";
+	case S_IFCHR:	return "is a character device";
+	case S_IFBLK:	return "is a block device";
+	case S_IFREG:	return "is a regular file";
+	default:	return "is of an unknown type";
+	}
+}
+
+static const char *
+type_word(mode_t type)
+{
+	switch (type) {
+	case S_IFREG:	return "not a regular file";
+	case S_IFIFO:	return "not a FIFO";
+	case S_IFSOCK:	return "not a socket";
+	default:	return "not of the kind asked for";
+	}
+}
+
+/*
+ * Open an existing file with flags, only if it is of type (S_IFREG,
+ * S_IFIFO, ...; 0: any type but a symlink). Its last part is looked at
+ * from its directory's descriptor through O_PATH, which opens nothing:
+ * a FIFO's writer blocked in open(2) is not released, a device not
+ * woken. A symlink is never followed. Only then is that very file
+ * opened with flags, through /proc/self/fd, so what is opened is what
+ * was looked at, whatever is renamed in between.
+ *
+ * Returns the descriptor, or -1 with *why saying why in words ready
+ * for a message ("is a symbolic link", "is a FIFO, not a regular
+ * file", or strerror(errno)) and errno set (ELOOP for a symlink,
+ * EINVAL for another type).
+ */
+int
+path_open(const char *path, int flags, mode_t type, const char **why)
+{
+	static char word[64];
+	char base[NAME_MAX + 1], self[32];
+	struct stat st;
+	int dfd, pin = -1, fd = -1, e;
+
+	*why = NULL;
+	if ((dfd = path_parent(path, base)) == -1)
+		goto fail;
+	pin = openat(dfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	e = errno;
+	close(dfd);
+	errno = e;
+	if (pin == -1 || fstat(pin, &st) == -1)
+		goto fail;
+	if (S_ISLNK(st.st_mode)) {
+		*why = "is a symbolic link";
+		errno = ELOOP;
+		goto fail;
+	}
+	if (type != 0 && (st.st_mode & S_IFMT) != type) {
+		snprintf(word, sizeof(word), "%s, %s", kind_word(st.st_mode),
+		    type_word(type));
+		*why = word;
+		errno = EINVAL;
+		goto fail;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pin);
+	fd = open(self, (flags & ~(O_CREAT | O_EXCL)) | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && access("/proc/self/fd", F_OK) == -1) {
+		/* no /proc (a bare chroot): by name once more, never
+		 * following a link; the type is checked again below */
+		if ((dfd = path_parent(path, base)) != -1) {
+			fd = openat(dfd, base, (flags & ~(O_CREAT | O_EXCL)) |
+			    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+			e = errno;
+			close(dfd);
+			errno = e;
+		}
+		if (fd != -1 && (fstat(fd, &st) == -1 ||
+		    (type != 0 && (st.st_mode & S_IFMT) != type) ||
+		    (!(flags & O_NONBLOCK) &&
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1))) {
+			close(fd);
+			fd = -1;
+			errno = EINVAL;
+			*why = "changed while being opened";
+		}
+	}
+	if (fd == -1)
+		goto fail;
+	close(pin);
+	return fd;
+fail:
+	e = errno;
+	if (pin != -1)
+		close(pin);
+	if (*why == NULL)
+		*why = strerror(e);
+	errno = e;
+	return -1;
+}
+
 static int
 same_file(const struct stat *a, const struct stat *b)
 {

@@ -312,3 +312,48 @@ sys.stdout.write(out.decode().replace("\r", ""))
 	ends_by "$BG_LAST" TERM
 	[ ! -e f ]
 }
+
+# path_open: the one opener for a path a verb acts on
+
+@test "path_open: a regular file is opened and read" {
+	echo hello >f
+	run --separate-stderr "$U" open f
+	assert_success
+	assert_output hello
+}
+
+@test "path_open: a symlink is refused, never followed, even to a regular file" {
+	echo secret >target
+	ln -s target link
+	run --separate-stderr "$U" open link
+	assert_failure 1
+	[ "$stderr" = "unit: open link: is a symbolic link" ]
+	run --separate-stderr "$U" open -w link
+	assert_failure 1
+	[ "$(cat target)" = secret ]
+}
+
+@test "path_open: a FIFO where a file is expected is refused without being opened" {
+	mkfifo fifo
+	# a writer blocked opening the FIFO: opening its read end would
+	# release it, and closing that would kill it with SIGPIPE
+	bg env --default-signal=PIPE dd of=fifo status=none
+	wait_for waits_for_peer "$BG_LAST" dd fifo
+	run --separate-stderr timeout 5 "$U" open fifo
+	assert_failure 1
+	[ "$stderr" = "unit: open fifo: is a FIFO, not a regular file" ]
+	# the writer is still blocked in open(2), neither released nor killed
+	waits_for_peer "$BG_LAST" dd fifo
+}
+
+@test "path_open: a directory, and a missing file, named with the reason" {
+	mkdir d
+	run --separate-stderr "$U" open d
+	assert_failure 1
+	[ "$stderr" = "unit: open d: is a directory, not a regular file" ]
+	run --separate-stderr "$U" open missing
+	assert_failure 1
+	[ "$stderr" = "unit: open missing: No such file or directory" ]
+	run --separate-stderr "$U" open -T fifo d
+	[ "$stderr" = "unit: open d: is a directory, not a FIFO" ]
+}

@@ -255,6 +255,38 @@ u_count(int argc, char *argv[])
 	return 0;
 }
 
+/* open [-w] [-T TYPE] PATH: path_open, then the first line of what it opened */
+static int
+u_open(int argc, char *argv[])
+{
+	static const struct optdef own[] = {
+		{ 'w', "write", NULL, "open for writing" },
+		{ 'T', "file-type", "TYPE", "reg, fifo, sock or any" },
+		{ 0, NULL, NULL, NULL }
+	};
+	int i = opt_parse(argc, argv, "", own), fd;
+	const char *t = opt.val['T'], *why;
+	mode_t type = S_IFREG;
+	char buf[256];
+	ssize_t n;
+
+	if (i == argc)
+		usage_error("missing PATH");
+	if (t != NULL)
+		type = strcmp(t, "fifo") == 0 ? S_IFIFO :
+		    strcmp(t, "sock") == 0 ? S_IFSOCK :
+		    strcmp(t, "any") == 0 ? 0 : S_IFREG;
+	if ((fd = path_open(argv[i], opt.val['w'] ? O_WRONLY : O_RDONLY,
+	    type, &why)) == -1)
+		errx(1, "open %s: %s", argv[i], why);
+	if (!opt.val['w'] && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		fputs(buf, stdout);
+	}
+	close(fd);
+	return 0;
+}
+
 static const struct verb verbs[] = {
 	{ "size", u_size, "size SIZE" },
 	{ "dur", u_dur, "dur DURATION" },
@@ -268,6 +300,7 @@ static const struct verb verbs[] = {
 	{ "cleanup", u_cleanup, "cleanup [-E] [-P PIDFILE] ACTION..." },
 	{ "netunix", u_netunix, "netunix FILE" },
 	{ "count", u_count, "count" },
+	{ "open", u_open, "open [-w] [-T TYPE] PATH" },
 	{ NULL, NULL, NULL }
 };
 
