@@ -10,12 +10,14 @@ case ${IPC_BIN:-bin} in
 esac
 PATH="${IPC_WRAP:+$IPC_WRAP:}$BIN:$ROOT/tests/peers:$PATH"
 export PATH
-# each test bounded, so a hang ends it; valgrind runs a command 20 to 50
-# times slower, and a test of a hundred bad inputs takes minutes under it
+# each test bounded, so a hang ends it: a guard against a hang, not a
+# bound on the work, which a busy machine may make slow (a test's own
+# bounds follow its progress: progress_run, progress_until, wait_for);
+# valgrind runs a command 20 to 50 times slower
 if [ -n "${IPC_WRAP:-}" ]; then
-	: "${BATS_TEST_TIMEOUT:=300}"
+	: "${BATS_TEST_TIMEOUT:=600}"
 else
-	: "${BATS_TEST_TIMEOUT:=60}"
+	: "${BATS_TEST_TIMEOUT:=300}"
 fi
 export BATS_TEST_TIMEOUT
 
@@ -26,6 +28,18 @@ sysv_key() {
 	printf '0x%x' $((($1 << 24) | (($$ & 0x7fff) << 8) |
 	    (BATS_TEST_NUMBER & 0xff)))
 }
+
+# no test depends on the tester's home: every shell and command a test
+# starts finds an empty HOME and XDG directories of the run's own (fish
+# once found completions it had generated for an installed package there)
+HOME=$BATS_RUN_TMPDIR/home
+XDG_CONFIG_HOME=$HOME/.config
+XDG_DATA_HOME=$HOME/.local/share
+XDG_CACHE_HOME=$HOME/.cache
+XDG_STATE_HOME=$HOME/.local/state
+export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_STATE_HOME
+mkdir -p "$HOME" 2>/dev/null
+chmod 755 "$HOME" 2>/dev/null
 
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
@@ -386,4 +400,53 @@ ends_by() {
 	wait "$1" || st=$?
 	[ "$st" -eq "$((128 + $(kill -l "$2")))" ] ||
 	    { echo "ends_by: $1 ended with $st, not by SIG$2" >&2; return 1; }
+}
+
+# A bound that follows the work's progress, not the wall clock: the
+# function $2 prints a measure of the work done (lines written, messages
+# left); $1 seconds without a change in it is a stall, however long the
+# whole takes on a busy machine.
+#
+# progress_run BOUND MEASURE CMD...: run CMD; kill it (status 143) if it
+# stalls
+progress_run() {
+	local bound=$1 measure=$2 pid last now still=0 st=0
+	shift 2
+	"$@" &
+	pid=$!
+	last=$($measure)
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 0.2
+		now=$($measure)
+		if [ "$now" != "$last" ]; then
+			last=$now
+			still=0
+		elif [ $((still += 1)) -ge $((bound * 5)) ]; then
+			echo "progress_run: $measure stayed at $now for ${bound}s:" \
+			    "$* stopped" >&2
+			kill "$pid" 2>/dev/null
+			break
+		fi
+	done
+	wait "$pid" || st=$?
+	return "$st"
+}
+
+# progress_until BOUND MEASURE VALUE: wait until MEASURE prints VALUE;
+# fail if it stalls for BOUND seconds before
+progress_until() {
+	local bound=$1 measure=$2 want=$3 last now still=0
+	last=$($measure)
+	while [ "$last" != "$want" ]; do
+		sleep 0.2
+		now=$($measure)
+		if [ "$now" != "$last" ]; then
+			last=$now
+			still=0
+		elif [ $((still += 1)) -ge $((bound * 5)) ]; then
+			echo "progress_until: $measure stayed at $now for" \
+			    "${bound}s, not $want" >&2
+			return 1
+		fi
+	done
 }

@@ -1089,14 +1089,22 @@ waiting_readers=$r(cat)"
 	assert_output done
 }
 
+# the lines the workers have taken so far
+lines_done() { cat done.* 2>/dev/null | wc -l; }
+
 @test "recv -e: two workers share a FIFO's lines, each line once, without its newline" {
 	ipc-pipe create "$f"
 	exec 5<>"$f"
 	for w in 1 2; do
-		bg sh -c "timeout 60 ipc-pipe recv -f -t 1s -e 'cat >> done.$w; echo >> done.$w' $f"
+		bg ipc-pipe recv -f -e "cat >> done.$w; echo >> done.$w" "$f"
 	done
-	seq 3000 | timeout 30 ipc-pipe send -l "$f"
-	wait_bg
+	# bounded by progress, not by the whole: never 10 s without a line
+	seq 3000 | progress_run 10 lines_done ipc-pipe send -l "$f"
+	progress_until 10 lines_done 3000
+	for w in $BG_PIDS; do
+		ends_by "$w" TERM
+	done
+	BG_PIDS=
 	each_once 'done.*' 3000
 	printf 'x\0y\0' >&5
 	run timeout 10 ipc-pipe recv -0 -c 2 -e 'od -An -c | tr -s " "; echo "seq=$IPC_MSG_SEQ"' "$f"

@@ -31,6 +31,7 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 fi
 # what git does not know of in the tree before: a test that leaves files
 # there (it wrote outside its own directory) is a failure
+start=$(date +%s)
 before=$(git ls-files --others --exclude-standard 2>/dev/null | sort)
 
 # bats' own status as well as its TAP: a run that dies partway has
@@ -71,6 +72,7 @@ if [ -n "$left" ]; then
 	echo "run.sh: the tests left files in the work tree:" $left
 	fail=$((fail + 1))
 fi
+echo "run.sh: the suite took $(($(date +%s) - start)) s"
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else
