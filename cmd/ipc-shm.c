@@ -67,7 +67,7 @@ enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_ORPHAN,
 static const struct col pcols[P_NCOLS + 1] = FD_COLS("name");
 static const struct col fcols[P_NCOLS + 1] = FD_COLS("path");
 
-enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
+enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_STATUS, S_CPID, S_LPID, S_ATIME, S_DTIME,
 	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
@@ -75,6 +75,7 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_ID] = { "id", COL_NUM, 1 },
 	[S_SIZE] = { "size", COL_NUM, 1 },
 	[S_NATTCH] = { "nattch", COL_NUM, 1 },
+	[S_STATUS] = { "status", COL_STR, 1 },
 	[S_CPID] = { "cpid", COL_NUM, 1 },
 	[S_LPID] = { "lpid", COL_NUM, 1, "last_pid" },
 	[S_ATIME] = { "atime", COL_STR, 0 },
@@ -305,6 +306,7 @@ fd_cells(struct table *t, const char *name, int h, const struct stat *st)
  * columns of files too (path for name) */
 static const struct posix_kind pxkind = {
 	.dir = SHM_DIR, .prefix = "", .other = "sem.",
+	.other_is = "a POSIX semaphore's (ipc-sem)",
 	.what = "shared memory", .maps = 1, .name = P_NAME,
 	.file = { P_MODE, P_OWNER, P_GROUP }, .holders = P_HOLDERS,
 	.cells = fd_cells,
@@ -332,7 +334,7 @@ px_create(const char *arg, uintmax_t size)
 	struct mkobj m = { name, -1 };
 	int e;
 
-	name_posix(arg, name);
+	posix_name(&pxkind, arg, name);
 	if (posix_exact(px_make, &m) == -1) {
 		if (errno == EEXIST && opt.exist_ok)
 			return 0;
@@ -351,16 +353,45 @@ px_create(const char *arg, uintmax_t size)
 	err(1, "create %s", esc_name(name));
 }
 
+/*
+ * A regular file, opened with flags as path_open does: never through a
+ * symlink, never a FIFO or a device in its place (whose open(2) would
+ * block, or release a writer waiting in it); exits 1 saying which
+ */
+static int
+open_reg(const char *name, const char *path, int flags, uintmax_t *size)
+{
+	const char *why;
+	int fd;
+
+	if ((fd = path_open(path, flags, S_IFREG, &why)) == -1)
+		errx(1, "%s %s: %s", opt.verb->name, esc_name(name), why);
+	if (size != NULL && fd_size(fd, size) == -1)
+		err(1, "%s %s", opt.verb->name, esc_name(name));
+	return fd;
+}
+
+/* shm_open(3) is open(2) in /dev/shm: the same opener, the same checks */
 static void
 px_open(struct obj *o, const char *arg, int wr)
 {
-	name_posix(arg, o->pname);
+	char path[sizeof(SHM_DIR) + NAME_BUF];
+
+	posix_name(&pxkind, arg, o->pname);
 	o->name = o->pname;
-	if ((o->fd = shm_open(o->name, wr ? O_RDWR : O_RDONLY, 0)) == -1 ||
-	    fd_size(o->fd, &o->size) == -1)
-		err(1, "%s %s", opt.verb->name, esc_name(o->name));
+	snprintf(path, sizeof(path), "%s%s", SHM_DIR, o->pname);
+	o->fd = open_reg(o->name, path, wr ? O_RDWR : O_RDONLY, &o->size);
 }
 
+static void
+px_check(const char *arg)
+{
+	char name[NAME_BUF];
+
+	posix_name(&pxkind, arg, name);
+}
+
+/* px_check has refused another kind's name before any is removed */
 static int
 px_rm(const char *arg)
 {
@@ -444,16 +475,8 @@ fl_check(const char *path)
 static void
 fl_open(struct obj *o, const char *path, int wr)
 {
-	struct stat st;
-
 	o->name = path;
-	if ((o->fd = open(path, (wr ? O_RDWR : O_RDONLY) | O_CLOEXEC)) == -1 ||
-	    fstat(o->fd, &st) == -1)
-		err(1, "%s %s", opt.verb->name, esc_name(path));
-	if (!S_ISREG(st.st_mode))
-		errx(1, "%s %s: not a regular file", opt.verb->name,
-		    esc_name(path));
-	o->size = (uintmax_t)st.st_size;
+	o->fd = open_reg(path, path, wr ? O_RDWR : O_RDONLY, &o->size);
 }
 
 /* a regular file only, removed through its directory */
@@ -479,12 +502,14 @@ fl_stat(struct table *t, const char *path)
 {
 	struct holders hs = { 0 };
 	struct stat st;
+	int fd;
 
 	exists_wait(exists_path, (void *)path, path, "exist");
-	if (stat(path, &st) == -1)
+	/* O_PATH: looked at, not opened */
+	fd = open_reg(path, path, O_PATH, NULL);
+	if (fstat(fd, &st) == -1)
 		err(1, "stat %s", esc_name(path));
-	if (!S_ISREG(st.st_mode))
-		errx(1, "stat %s: not a regular file", esc_name(path));
+	close(fd);
 	posix_row(t, &pxkind, posix_holders_shown(&hs, t, P_HOLDERS, &st, 1),
 	    path, 0, &st);
 	holders_free(&hs);
@@ -659,6 +684,19 @@ sv_see(struct svsee *s, struct table *t, int id)
 	s->h = &s->hs;
 }
 
+/*
+ * what ipcs calls the segment's status: removed while still attached
+ * (its key gone to 0, it lives until the last detach), locked in memory
+ */
+static void
+sv_status(struct table *t, unsigned mode)
+{
+	if (mode & (SHM_DEST | SHM_LOCKED))
+		table_set(t, S_STATUS, "%s%s%s", mode & SHM_DEST ? "dest" : "",
+		    (mode & SHM_DEST) && (mode & SHM_LOCKED) ? "," : "",
+		    mode & SHM_LOCKED ? "locked" : "");
+}
+
 static void
 sv_row(const struct svsee *s, int id, const struct shmid_ds *ds)
 {
@@ -670,6 +708,7 @@ sv_row(const struct svsee *s, int id, const struct shmid_ds *ds)
 	table_set(t, S_ID, "%d", id);
 	table_set(t, S_SIZE, "%ju", (uintmax_t)ds->shm_segsz);
 	table_set(t, S_NATTCH, "%ju", (uintmax_t)ds->shm_nattch);
+	sv_status(t, ds->shm_perm.mode);
 	table_set(t, S_CPID, "%d", (int)ds->shm_cpid);
 	table_set(t, S_LPID, "%d", (int)ds->shm_lpid);
 	table_time(t, S_ATIME, ds->shm_atime);
@@ -744,7 +783,7 @@ struct flavour {
 };
 
 static const struct flavour posix = {
-	"NAME", "g", "", 1, pcols, px_create, posix_check, px_open, fd_grow,
+	"NAME", "g", "", 1, pcols, px_create, px_check, px_open, fd_grow,
 	fd_put, fd_fill, fd_out, fd_close, px_rm, px_stat, px_ls,
 };
 

@@ -372,6 +372,7 @@ struct posix_kind {
 	const char *prefix;		/* a file's name is prefix NAME: "sem." */
 	const char *other;		/* ls: not the files named other...
 					 * (another kind's); NULL: none */
+	const char *other_is;		/* what those are: "a POSIX semaphore" */
 	const char *fstype;		/* ls: what dir must be ("mqueue",
 					 * of magic); NULL: any */
 	long magic;
@@ -390,6 +391,7 @@ struct posix_kind {
 void	 posix_row(struct table *, const struct posix_kind *,
 	    const struct holders *, const char *, int, const struct stat *);
 void	 posix_stat(struct table *, const struct posix_kind *, const char *);
+void	 posix_name(const struct posix_kind *, const char *, char [NAME_BUF]);
 void	 posix_ls(struct table *, const struct posix_kind *);
 
 /*

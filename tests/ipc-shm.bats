@@ -16,6 +16,11 @@ setup() {
 teardown() {
 	local id
 	teardown_bg
+	[ -z "${ps_saved:-}" ] ||
+	    echo "$ps_saved" >/proc/sys/fs/protected_symlinks
+	[ -z "${shared:-}" ] || rm -rf "$shared"
+	[ -z "${small:-}" ] || umount "$small" 2>/dev/null
+	ipc-sem rm -f "$n" 2>/dev/null
 	ipc-shm rm -f "$n" "$n-b" 2>/dev/null
 	ipc-shm rm -S -f "$key" 2>/dev/null
 	if [ -f "$ids" ]; then
@@ -332,6 +337,23 @@ cpid=$(ipcs -m -p | awk -v i="$id" '$1 == i { print $3 }')"
 	assert_output 1
 }
 
+@test "-S: ls and stat show a segment removed while still attached as dest" {
+	local id
+	id=$(shm create -S -s 4K "$key")
+	run -0 shm stat -S -o status "$key"
+	assert_output "status="
+	bg shmpeer hold "$id" ready
+	wait_for test -e ready
+	shm rm -S "$key" 2>/dev/null
+	run -0 --separate-stderr ipc-shm ls -S -H -o id,key,nattch,status
+	assert_line --regexp "^ *$id 0x00000000 +1 dest\$"
+	run -0 shm stat -S -o nattch,status "id:$id"
+	assert_output "nattch=1
+status=dest"
+	run -0 bash -c "ipcs -m | awk '\$2 == $id { print \$7 }'"
+	assert_output dest
+}
+
 @test "-S: a missing key, and another user's segment" {
 	run -1 --separate-stderr ipc-shm recv -S "$key"
 	assert_equal "$stderr" "ipc-shm: recv $key: No such file or directory"
@@ -405,4 +427,92 @@ holders=$BG_LAST(sleep)"
 	truncate -s 0 f
 	run -1 --separate-stderr ipc-shm recv -F -c 4096 f
 	assert_equal "$stderr" "ipc-shm: recv f: 4096 bytes at offset 0 run past the end (size 0)"
+}
+
+# --- paths: no symlink followed, no FIFO opened, no other kind's name ---
+
+# a shared directory that is not sticky (as ${1:-0777} says), with a file
+# of root's, and a symlink to it another user planted where a verb
+# expects a file
+plant() {
+	need_nobody
+	shared=$(mktemp -d)
+	chmod "${1:-0777}" "$shared"
+	printf 'root data\n' >"$shared/owned"
+	as_nobody ln -s "$shared/owned" "$shared/x"
+}
+
+# every -F verb that opens an existing file, on $1: refused, exit 1
+refuses_all() {
+	local v why=$2
+	for v in "send -F" "send -F -g" "write -F -g -O 100"; do
+		run -1 --separate-stderr ipc-shm $v "$1" overwritten
+		assert_equal "$stderr" "ipc-shm: ${v%% *} $1: $why"
+		run -1 --separate-stderr bash -c "echo piped | timeout 10 ipc-shm $v '$1'"
+		assert_equal "$stderr" "ipc-shm: ${v%% *} $1: $why"
+	done
+	for v in "recv -F" "recv -F -c 1" "stat -F"; do
+		run -1 --separate-stderr timeout 10 ipc-shm $v "$1"
+		assert_equal "$stderr" "ipc-shm: ${v%% *} $1: $why"
+		assert_output ""
+	done
+}
+
+@test "-F: a symlink another user planted is never followed, whatever fs.protected_symlinks says" {
+	local ps mode
+	need_root "sets fs.protected_symlinks"
+	ps_saved=$(cat /proc/sys/fs/protected_symlinks)
+	for mode in 0777 1777; do
+		plant $mode
+		for ps in 0 1; do
+			echo $ps >/proc/sys/fs/protected_symlinks
+			refuses_all "$shared/x" "is a symbolic link"
+		done
+		[ "$(cat "$shared/owned")" = "root data" ]
+		rm -rf "$shared"
+	done
+}
+
+@test "-F: a FIFO is refused without blocking, and a writer waiting to open it stays waiting" {
+	mkfifo fifo
+	bg env --default-signal=PIPE dd of=fifo status=none
+	wait_for waits_for_peer "$BG_LAST" dd fifo
+	refuses_all fifo "is a FIFO, not a regular file"
+	waits_for_peer "$BG_LAST" dd fifo
+	mkdir dir
+	run -1 --separate-stderr ipc-shm recv -F dir
+	assert_equal "$stderr" "ipc-shm: recv dir: is a directory, not a regular file"
+}
+
+@test "a symlink or a FIFO in /dev/shm is refused by every verb, nothing opened" {
+	[ -w /dev/shm ] || skip "/dev/shm is not writable"
+	mkfifo "/dev/shm/$n"
+	run -1 --separate-stderr timeout 10 ipc-shm recv "$n"
+	assert_equal "$stderr" "ipc-shm: recv /$n: is a FIFO, not a regular file"
+	run -1 --separate-stderr timeout 10 ipc-shm send "$n" x
+	assert_equal "$stderr" "ipc-shm: send /$n: is a FIFO, not a regular file"
+	rm "/dev/shm/$n"
+	printf 'root data\n' >owned
+	ln -s "$PWD/owned" "/dev/shm/$n"
+	run -1 --separate-stderr ipc-shm send "$n" x
+	assert_equal "$stderr" "ipc-shm: send /$n: is a symbolic link"
+	[ "$(cat owned)" = "root data" ]
+}
+
+@test "every verb refuses a name beginning with sem.: it is a semaphore's (exit 2)" {
+	local v why
+	ipc-sem create -i 3 "$n"
+	why="'sem.$n': a name beginning with sem. is a POSIX semaphore's (ipc-sem), not shared memory"
+	for v in "create -s 4K" "create -x -s 32" send write recv read stat rm "rm -f"; do
+		run -2 --separate-stderr ipc-shm $v "sem.$n"
+		assert_equal "$(head -n1 <<<"$stderr")" "ipc-shm: ${v%% *}: $why"
+		assert_equal "$(sed -n 2p <<<"$stderr")" "$(usage_line "${v%% *}")"
+	done
+	run -2 --separate-stderr ipc-shm send "/sem.$n" xxxxxxxx
+	assert_equal "$(head -n1 <<<"$stderr")" "ipc-shm: send: '/sem.$n': a name beginning with sem. is a POSIX semaphore's (ipc-sem), not shared memory"
+	run -2 bash -c "echo xxxxxxxx | ipc-shm send -O 1 sem.$n"
+	run -0 ipc-sem stat -o value "$n"
+	assert_output value=3
+	run -2 ipc-shm create -s 4K sem.other$n
+	[ ! -e "/dev/shm/sem.other$n" ]
 }
