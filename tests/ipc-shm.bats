@@ -19,7 +19,6 @@ teardown() {
 	[ -z "${ps_saved:-}" ] ||
 	    echo "$ps_saved" >/proc/sys/fs/protected_symlinks
 	[ -z "${shared:-}" ] || rm -rf "$shared"
-	[ -z "${small:-}" ] || umount "$small" 2>/dev/null
 	ipc-sem rm -f "$n" 2>/dev/null
 	ipc-shm rm -f "$n" "$n-b" 2>/dev/null
 	ipc-shm rm -S -f "$key" 2>/dev/null
@@ -178,7 +177,8 @@ only_note() {
 	shm send "$n" 12345678
 	run -1 --separate-stderr ipc-shm send -O 6 "$n" abc
 	assert_equal "$stderr" "ipc-shm: send /$n: 3 bytes at offset 6 run past the end (size 8; -g grows it)"
-	run -1 --separate-stderr bash -c "printf abc | ipc-shm send -O 6 '$n'"
+	printf abc >abc
+	run -1 --separate-stderr ipc-shm send -O 6 "$n" <abc
 	assert_equal "$stderr" "ipc-shm: send /$n: 3 bytes at offset 6 run past the end (size 8; -g grows it)"
 	run -0 shm recv "$n"
 	assert_output 12345678
@@ -187,6 +187,41 @@ only_note() {
 	assert_output 123456abc
 	printf xyz | shm send --grow -O 12 "$n"
 	[ "$(stat -c %s "/dev/shm/$n")" -eq 15 ]
+}
+
+@test "send from a pipe writes what fits, then says exactly how much went" {
+	shm create -s 8 "$n"
+	shm send "$n" 12345678
+	run -0 bash -c "printf ab | ipc-shm send -O 6 '$n'"
+	run -1 --separate-stderr bash -c "printf xyz | ipc-shm send -O 6 '$n'"
+	assert_equal "$stderr" "ipc-shm: send /$n: stdin runs past the end (size 8): 2 bytes written at offset 6, the rest not"
+	run -0 shm recv "$n"
+	assert_output 123456xy
+	run -1 --separate-stderr bash -c "printf x | ipc-shm send -O 9 '$n'"
+	assert_equal "$stderr" "ipc-shm: send /$n: offset 9 is past the end (size 8; -g grows it)"
+	shm create -s 1M "$n-b"
+	head -c 3000000 /dev/urandom >data
+	run -1 --separate-stderr bash -c "cat data | ipc-shm send '$n-b'"
+	assert_equal "$stderr" "ipc-shm: send /$n-b: stdin runs past the end (size 1048576): 1048576 bytes written at offset 0, the rest not"
+	shm recv "$n-b" | cmp - <(head -c 1048576 data)
+}
+
+@test "send from a pipe streams into the object: nothing waits for the end of input" {
+	shm create -s 1M "$n"
+	mkfifo in
+	bg sh -c "exec ipc-shm send -O 3 '$n' <in"
+	exec 7>in
+	printf streamed >&7
+	# the bytes are in the object while the writer still holds the pipe,
+	# and the sender holds no copy of its input (no memory file)
+	wait_for outputs streamed ipc-shm recv -O 3 -c 8 "$n"
+	run -0 ls -l "/proc/$BG_LAST/fd"
+	refute_output --partial memfd
+	printf ' on' >&7
+	exec 7>&-
+	wait "$BG_LAST"
+	run -0 shm recv -O 3 -c 11 "$n"
+	assert_output 'streamed on'
 }
 
 @test "recv: an offset or count past the end exits 1 with the numbers" {
@@ -515,4 +550,45 @@ refuses_all() {
 	assert_output value=3
 	run -2 ipc-shm create -s 4K sem.other$n
 	[ ! -e "/dev/shm/sem.other$n" ]
+}
+
+# --- a sparse object on a nearly full tmpfs ---
+
+# $2 (sh) run in a mount namespace of its own, with a 4 MiB tmpfs on
+# /dev/shm holding a 2 MiB file, and $1 there as a 3 MiB object Python's
+# shared_memory made (sized with ftruncate: nothing allocated); $n and
+# the test's directory as they are. What it prints comes back.
+nearly_full() {
+	unshare -m sh -c '
+	mount -t tmpfs -o size=4M none /dev/shm || exit 99
+	head -c 2M /dev/zero >/dev/shm/filler
+	timeout 20 python3 -c "
+import sys
+from multiprocessing import shared_memory, resource_tracker
+m = shared_memory.SharedMemory(sys.argv[1], create=True, size=3 << 20)
+resource_tracker.unregister(m._name, \"shared_memory\")
+m.close()" "$1" || exit 98
+	truncate -s 3M /dev/shm/file
+	eval "$2"' sh "$@"
+}
+
+@test "send into a sparse object on a nearly full tmpfs writes nothing when it cannot fit, and says so" {
+	need_root "mounts a small tmpfs in a mount namespace of its own"
+	head -c 3M /dev/urandom >data
+	# a file on stdin, operands, and -F: reserved before the first byte
+	run -0 --separate-stderr nearly_full "$n" '
+	    ipc-shm send "$1" <data; echo "stdin $? $(stat -c %b /dev/shm/$1)"
+	    ipc-shm send -F /dev/shm/file <data; echo "file $? $(stat -c %b /dev/shm/file)"
+	    head -c 100000 data >part
+	    ipc-shm send -O 2M "$1" "$(cat part)"; echo "fits $? $(stat -c %b /dev/shm/$1)"'
+	assert_output "stdin 1 0
+file 1 0
+fits 0 200"
+	assert_equal "${stderr_lines[0]}" "ipc-shm: send /$n: No space left on device (3145728 bytes wanted, 2097152 free): nothing written"
+	assert_equal "${stderr_lines[1]}" "ipc-shm: send /dev/shm/file: No space left on device (3145728 bytes wanted, 2097152 free): nothing written"
+	# a pipe's length is known only at its end: what went is counted
+	run -0 --separate-stderr nearly_full "$n" '
+	    cat data | ipc-shm send "$1"; echo "pipe $? $(stat -c %b /dev/shm/$1)"'
+	assert_output "pipe 1 4096"
+	assert_equal "$stderr" "ipc-shm: send /$n: 2097152 bytes written at offset 0, then: No space left on device"
 }
