@@ -320,6 +320,7 @@ int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
 int	 path_rm_warn(int, const char *);
 int	 path_lstat(const char *, struct stat *);
 int	 path_open(const char *, int, mode_t, const char **);
+int	 path_pin(const char *, mode_t, const char **);
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
