@@ -679,29 +679,22 @@ sv_release(struct obj *o, uintmax_t off, size_t len)
 }
 
 /*
- * A segment has no descriptor to reserve with: its pages are made,
- * a window at a time, with MADV_POPULATE_WRITE (Linux 5.14), which
- * allocates without changing a byte, and let go from our RSS again.
- * Before 5.14 (EINVAL) nothing is promised: the man page says so.
+ * A segment has no descriptor to reserve with: the pages of one window
+ * from off are made with MADV_POPULATE_WRITE (Linux 5.14), which
+ * allocates without changing a byte; before 5.14 (EINVAL) nothing is
+ * promised, as the man page says. 0, or -1 with errno.
  */
 static int
-sv_reserve(struct obj *o, uintmax_t off, uintmax_t len)
+sv_populate(struct obj *o, uintmax_t off, size_t len)
 {
 #ifdef MADV_POPULATE_WRITE
 	uintmax_t page = (uintmax_t)sysconf(_SC_PAGESIZE);
-	uintmax_t from = off / page * page, end = off + len;
-	size_t n;
+	uintmax_t from = off / page * page;
 
-	while (from < end) {
-		n = end - from > SV_WINDOW ? SV_WINDOW : (size_t)(end - from);
-		if (madvise(o->base + from, n, MADV_POPULATE_WRITE) == -1) {
-			if (errno == EINTR)
-				continue;
+	while (madvise(o->base + from, (size_t)(off + len - from),
+	    MADV_POPULATE_WRITE) == -1)
+		if (errno != EINTR)
 			return errno == EINVAL ? 0 : -1;
-		}
-		madvise(o->base + from, n, MADV_DONTNEED);
-		from += n;
-	}
 #else
 	(void)o;
 	(void)off;
@@ -710,26 +703,46 @@ sv_reserve(struct obj *o, uintmax_t off, uintmax_t len)
 	return 0;
 }
 
-/* up to want bytes of stdin read straight into the segment */
+/* the whole range made, a window at a time, each let go from our RSS */
+static int
+sv_reserve(struct obj *o, uintmax_t off, uintmax_t len)
+{
+	size_t n;
+
+	for (; len > 0; off += n, len -= n) {
+		n = len > SV_WINDOW ? SV_WINDOW : (size_t)len;
+		if (sv_populate(o, off, n) == -1)
+			return -1;
+		sv_release(o, off, n);
+	}
+	return 0;
+}
+
+/* up to a window of stdin read straight into the segment, its pages made */
 static int
 sv_take(struct obj *o, uintmax_t off, size_t want, size_t *got)
 {
-	ssize_t n;
+	ssize_t n = 0;
+	int e;
 
 	*got = 0;
 	if (want > SV_WINDOW)
 		want = SV_WINDOW;
-	if (sv_reserve(o, off, want) == -1)
+	if (sv_populate(o, off, want) == -1)
 		return -1;
-	while ((n = read(STDIN_FILENO, o->base + off, want)) == -1 &&
-	    errno == EINTR)
-		;
-	if (n == -1)
-		return -1;
-	sv_release(o, off, (size_t)n);
-	*got = (size_t)n;
-	progress_add((uintmax_t)n);
-	return 0;
+	while (*got < want && (n = read(STDIN_FILENO, o->base + off + *got,
+	    want - *got)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		*got += (size_t)n;
+		progress_add((uintmax_t)n);
+	}
+	e = errno;
+	sv_release(o, off, want);
+	errno = e;
+	return n == -1 ? -1 : 0;
 }
 
 static int
@@ -1051,6 +1064,7 @@ send_stream(struct obj *o, uintmax_t off)
 		    esc_name(o->name), off, o->size,
 		    FL->grows ? "; -g grows it" : "");
 	max = opt.val['g'] != NULL ? SIZE_MAX_OBJ - off : o->size - off;
+	copy_grow(STDIN_FILENO);	/* a pipe: fewer, larger chunks */
 	while (done < max) {
 		if (FL->take(o, off + done, max - done > WINDOW ? WINDOW :
 		    (size_t)(max - done), &got) == -1)

@@ -204,6 +204,11 @@ only_note() {
 	run -1 --separate-stderr bash -c "cat data | ipc-shm send '$n-b'"
 	assert_equal "$stderr" "ipc-shm: send /$n-b: stdin runs past the end (size 1048576): 1048576 bytes written at offset 0, the rest not"
 	shm recv "$n-b" | cmp - <(head -c 1048576 data)
+	shm create -S -s 8 "$key" >/dev/null
+	run -1 --separate-stderr bash -c "printf abcdefghij | ipc-shm send -S '$key'"
+	assert_equal "$stderr" "ipc-shm: send $key: stdin runs past the end (size 8): 8 bytes written at offset 0, the rest not"
+	run -0 shm recv -S "$key"
+	assert_output abcdefgh
 }
 
 @test "send from a pipe streams into the object: nothing waits for the end of input" {
