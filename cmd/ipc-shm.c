@@ -67,8 +67,9 @@ enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_ORPHAN,
 static const struct col pcols[P_NCOLS + 1] = FD_COLS("name");
 static const struct col fcols[P_NCOLS + 1] = FD_COLS("path");
 
-enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_STATUS, S_CPID, S_LPID, S_ATIME, S_DTIME,
-	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS, S_NCOLS };
+enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_STATUS, S_CPID, S_LPID, S_ATIME,
+	S_DTIME, S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS,
+	S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
 	[S_KEY] = { "key", COL_STR, 1 },
@@ -1058,6 +1059,7 @@ send_stream(struct obj *o, uintmax_t off)
 	size_t got;
 	ssize_t n;
 	char c;
+	int r;
 
 	if (off > o->size && opt.val['g'] == NULL)
 		errx(1, "send %s: offset %ju is past the end (size %ju%s)",
@@ -1066,15 +1068,19 @@ send_stream(struct obj *o, uintmax_t off)
 	max = opt.val['g'] != NULL ? SIZE_MAX_OBJ - off : o->size - off;
 	copy_grow(STDIN_FILENO);	/* a pipe: fewer, larger chunks */
 	while (done < max) {
-		if (FL->take(o, off + done, max - done > WINDOW ? WINDOW :
-		    (size_t)(max - done), &got) == -1)
-			stream_failed(o, off, done + got);
-		if (got == 0)
-			return;
+		r = FL->take(o, off + done, max - done > WINDOW ? WINDOW :
+		    (size_t)(max - done), &got);
 		done += got;
+		if (r == -1 && errno == EAGAIN)	/* a non-blocking stdin */
+			wait_fd(STDIN_FILENO, POLLIN, NULL);
+		else if (r == -1)
+			stream_failed(o, off, done);
+		else if (got == 0)
+			return;
 	}
 	/* the room is full: stdin may end here, or go on */
-	while ((n = read(STDIN_FILENO, &c, 1)) == -1 && errno == EINTR)
+	while ((n = read(STDIN_FILENO, &c, 1)) == -1 && (errno == EINTR ||
+	    (errno == EAGAIN && wait_fd(STDIN_FILENO, POLLIN, NULL) == 0)))
 		;
 	if (n == -1)
 		stream_failed(o, off, done);
