@@ -4,6 +4,8 @@
 # a round in turn:
 #  (a) in: a file on /dev/shm copied into a POSIX object (send < file,
 #      dd of=, shm_raw in)
+#  (a') in through a pipe: the same file piped by cat into send and into
+#      dd bs=1M of= (a pipe is streamed, never held whole)
 #  (b) out: the object copied to a file on /dev/shm (recv > file, dd if=,
 #      shm_raw out)
 #  (c) the same into and out of a System V segment (send -S, recv -S,
@@ -58,6 +60,8 @@ SVSMALL=$("$S" create -S -s 1M private) || die "create -S"
 in_shm() { "$S" send "$OBJ" <"$DATA"; }
 in_dd() { dd if="$DATA" of="/dev/shm/$OBJ" bs=1M conv=notrunc status=none; }
 in_raw() { "$RAW" in "/$OBJ" <"$DATA"; }
+in_pshm() { cat "$DATA" | "$S" send "$OBJ"; }
+in_pdd() { cat "$DATA" | dd of="/dev/shm/$OBJ" bs=1M conv=notrunc status=none; }
 out_shm() { rm -f "$OUT"; "$S" recv "$OBJ" >"$OUT"; }
 out_dd() { rm -f "$OUT"; dd if="/dev/shm/$OBJ" of="$OUT" bs=1M status=none; }
 out_raw() { rm -f "$OUT"; "$RAW" out "/$OBJ" >"$OUT"; }
@@ -73,6 +77,11 @@ solo "(a) in: a file on /dev/shm into a POSIX object; median of $ROUNDS rounds" 
     "raw C, read into the mapping:in_raw"
 ratio "in: send / dd" "ipc-shm send < file" "dd bs=1M of=/dev/shm/OBJ" '>=' 0.9
 ratio "in: send / raw" "ipc-shm send < file" "raw C, read into the mapping"
+solo "(a') in through a pipe: the same, piped by cat; median of $ROUNDS rounds" \
+    "$B" "$ROUNDS" "cat file | ipc-shm send:in_pshm" \
+    "cat file | dd bs=1M of=/dev/shm/OBJ:in_pdd"
+ratio "in from a pipe: send / dd" "cat file | ipc-shm send" \
+    "cat file | dd bs=1M of=/dev/shm/OBJ" '>=' 0.9
 solo "(b) out: a POSIX object to a file on /dev/shm; median of $ROUNDS rounds" \
     "$B" "$ROUNDS" "ipc-shm recv > file:out_shm" "dd bs=1M if=/dev/shm/OBJ:out_dd" \
     "raw C, write from the mapping:out_raw"
@@ -108,6 +117,8 @@ rss_of() {
 T() { /usr/bin/time -f %M -o "$TMP/rss" "$@"; }
 m_send_s() { T "$S" send "$SMALLOBJ" <"$SMALL"; }
 m_send_l() { T "$S" send "$OBJ" <"$DATA"; }
+m_psend_s() { cat "$SMALL" | T "$S" send "$SMALLOBJ"; }
+m_psend_l() { cat "$DATA" | T "$S" send "$OBJ"; }
 m_recv_s() { T "$S" recv "$SMALLOBJ" >"$OUT"; }
 m_recv_l() { T "$S" recv "$OBJ" >"$OUT"; }
 m_svsend_s() { T "$S" send -S "id:$SVSMALL" <"$SMALL"; }
@@ -120,6 +131,7 @@ if gnu_time; then
 	echo "(d) memory: maximum RSS in KiB (median of 3), a 1 MiB and a $MB MiB object"
 	printf '  %-34s %10s %10s %10s\n' verb small large growth
 	rss_of "send" m_send_s m_send_l
+	rss_of "send from a pipe" m_psend_s m_psend_l
 	rss_of "recv" m_recv_s m_recv_l
 	rss_of "send -S" m_svsend_s m_svsend_l
 	rss_of "recv -S" m_svrecv_s m_svrecv_l

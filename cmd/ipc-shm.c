@@ -67,14 +67,16 @@ enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_ORPHAN,
 static const struct col pcols[P_NCOLS + 1] = FD_COLS("name");
 static const struct col fcols[P_NCOLS + 1] = FD_COLS("path");
 
-enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_CPID, S_LPID, S_ATIME, S_DTIME,
-	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS, S_NCOLS };
+enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_STATUS, S_CPID, S_LPID, S_ATIME,
+	S_DTIME, S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS,
+	S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
 	[S_KEY] = { "key", COL_STR, 1 },
 	[S_ID] = { "id", COL_NUM, 1 },
 	[S_SIZE] = { "size", COL_NUM, 1 },
 	[S_NATTCH] = { "nattch", COL_NUM, 1 },
+	[S_STATUS] = { "status", COL_STR, 1 },
 	[S_CPID] = { "cpid", COL_NUM, 1 },
 	[S_LPID] = { "lpid", COL_NUM, 1, "last_pid" },
 	[S_ATIME] = { "atime", COL_STR, 0 },
@@ -154,14 +156,102 @@ fd_size(int fd, uintmax_t *size)
 	return 0;
 }
 
+/*
+ * fallocate(2) of [off, off + len), mode 0 (past the end, the size
+ * follows): never posix_fallocate(3), whose fallback where the file
+ * system cannot writes zeros into the range, over a peer's bytes.
+ * 0, or -1 with errno (EOPNOTSUPP: this file system cannot)
+ */
+static int
+fd_fallocate(int fd, uintmax_t off, uintmax_t len)
+{
+	if (len == 0)
+		return 0;
+	/* a large reservation can be cut by a handled signal: go on */
+	while (fallocate(fd, 0, (off_t)off, (off_t)len) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* -g: the new range reserved; where it cannot be, only sized */
 static int
 fd_grow(struct obj *o, uintmax_t to)
 {
+	struct stat st;
+
 	if (to <= o->size)
 		return 0;
-	if (reserve(o->fd, o->size, to) == -1)
-		return -1;
+	if (fd_fallocate(o->fd, o->size, to - o->size) == -1) {
+		if (errno != EOPNOTSUPP || fstat(o->fd, &st) == -1 ||
+		    ((uintmax_t)st.st_size < to &&
+		    ftruncate(o->fd, (off_t)to) == -1))
+			return -1;
+	}
 	o->size = to;
+	return 0;
+}
+
+/*
+ * The range a send writes, reserved before its first byte: an object
+ * sized with ftruncate (Python's shared_memory, Boost) is sparse, and a
+ * full tmpfs would stop the write half way. Where the file system
+ * cannot reserve, nothing is promised (the man page says so).
+ */
+static int
+fd_reserve(struct obj *o, uintmax_t off, uintmax_t len)
+{
+	if (fd_fallocate(o->fd, off, len) == -1 && errno != EOPNOTSUPP)
+		return -1;
+	return 0;
+}
+
+/* up to want bytes of stdin, read and written, where splice cannot */
+static int
+fd_take_rw(struct obj *o, uintmax_t off, size_t want, size_t *got)
+{
+	char buf[RWBUF];
+	ssize_t n, w;
+	size_t len;
+
+	while ((n = read(STDIN_FILENO, buf, want < sizeof(buf) ? want :
+	    sizeof(buf))) == -1 && errno == EINTR)
+		;
+	if (n <= 0)
+		return (int)n;
+	for (len = (size_t)n; *got < len; *got += (size_t)w) {
+		if ((w = pwrite(o->fd, buf + *got, len - *got,
+		    (off_t)(off + *got))) == -1) {
+			if (errno != EINTR)
+				return -1;
+			w = 0;
+		}
+		progress_add((uintmax_t)w);
+	}
+	return 0;
+}
+
+/*
+ * Up to want bytes of stdin at off, spliced from a pipe into the file
+ * (through no buffer of ours), read and written from anything else:
+ * 0 with *got the bytes written (0: end of input), or -1 with errno
+ */
+static int
+fd_take(struct obj *o, uintmax_t off, size_t want, size_t *got)
+{
+	loff_t at = (loff_t)off;
+	ssize_t n;
+
+	*got = 0;
+	while ((n = splice(STDIN_FILENO, NULL, o->fd, &at, want, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == -1 && errno == EINVAL)
+		return fd_take_rw(o, off, want, got);
+	if (n == -1)
+		return -1;
+	*got = (size_t)n;
+	progress_add((uintmax_t)n);
 	return 0;
 }
 
@@ -305,6 +395,7 @@ fd_cells(struct table *t, const char *name, int h, const struct stat *st)
  * columns of files too (path for name) */
 static const struct posix_kind pxkind = {
 	.dir = SHM_DIR, .prefix = "", .other = "sem.",
+	.other_is = "a POSIX semaphore's (ipc-sem)",
 	.what = "shared memory", .maps = 1, .name = P_NAME,
 	.file = { P_MODE, P_OWNER, P_GROUP }, .holders = P_HOLDERS,
 	.cells = fd_cells,
@@ -332,7 +423,7 @@ px_create(const char *arg, uintmax_t size)
 	struct mkobj m = { name, -1 };
 	int e;
 
-	name_posix(arg, name);
+	posix_name(&pxkind, arg, name);
 	if (posix_exact(px_make, &m) == -1) {
 		if (errno == EEXIST && opt.exist_ok)
 			return 0;
@@ -351,16 +442,45 @@ px_create(const char *arg, uintmax_t size)
 	err(1, "create %s", esc_name(name));
 }
 
+/*
+ * A regular file, opened with flags as path_open does: never through a
+ * symlink, never a FIFO or a device in its place (whose open(2) would
+ * block, or release a writer waiting in it); exits 1 saying which
+ */
+static int
+open_reg(const char *name, const char *path, int flags, uintmax_t *size)
+{
+	const char *why;
+	int fd;
+
+	if ((fd = path_open(path, flags, S_IFREG, &why)) == -1)
+		errx(1, "%s %s: %s", opt.verb->name, esc_name(name), why);
+	if (size != NULL && fd_size(fd, size) == -1)
+		err(1, "%s %s", opt.verb->name, esc_name(name));
+	return fd;
+}
+
+/* shm_open(3) is open(2) in /dev/shm: the same opener, the same checks */
 static void
 px_open(struct obj *o, const char *arg, int wr)
 {
-	name_posix(arg, o->pname);
+	char path[sizeof(SHM_DIR) + NAME_BUF];
+
+	posix_name(&pxkind, arg, o->pname);
 	o->name = o->pname;
-	if ((o->fd = shm_open(o->name, wr ? O_RDWR : O_RDONLY, 0)) == -1 ||
-	    fd_size(o->fd, &o->size) == -1)
-		err(1, "%s %s", opt.verb->name, esc_name(o->name));
+	snprintf(path, sizeof(path), "%s%s", SHM_DIR, o->pname);
+	o->fd = open_reg(o->name, path, wr ? O_RDWR : O_RDONLY, &o->size);
 }
 
+static void
+px_check(const char *arg)
+{
+	char name[NAME_BUF];
+
+	posix_name(&pxkind, arg, name);
+}
+
+/* px_check has refused another kind's name before any is removed */
 static int
 px_rm(const char *arg)
 {
@@ -444,16 +564,8 @@ fl_check(const char *path)
 static void
 fl_open(struct obj *o, const char *path, int wr)
 {
-	struct stat st;
-
 	o->name = path;
-	if ((o->fd = open(path, (wr ? O_RDWR : O_RDONLY) | O_CLOEXEC)) == -1 ||
-	    fstat(o->fd, &st) == -1)
-		err(1, "%s %s", opt.verb->name, esc_name(path));
-	if (!S_ISREG(st.st_mode))
-		errx(1, "%s %s: not a regular file", opt.verb->name,
-		    esc_name(path));
-	o->size = (uintmax_t)st.st_size;
+	o->fd = open_reg(path, path, wr ? O_RDWR : O_RDONLY, &o->size);
 }
 
 /* a regular file only, removed through its directory */
@@ -479,12 +591,14 @@ fl_stat(struct table *t, const char *path)
 {
 	struct holders hs = { 0 };
 	struct stat st;
+	int fd;
 
 	exists_wait(exists_path, (void *)path, path, "exist");
-	if (stat(path, &st) == -1)
+	/* O_PATH: looked at, not opened */
+	fd = open_reg(path, path, O_PATH, NULL);
+	if (fstat(fd, &st) == -1)
 		err(1, "stat %s", esc_name(path));
-	if (!S_ISREG(st.st_mode))
-		errx(1, "stat %s: not a regular file", esc_name(path));
+	close(fd);
 	posix_row(t, &pxkind, posix_holders_shown(&hs, t, P_HOLDERS, &st, 1),
 	    path, 0, &st);
 	holders_free(&hs);
@@ -563,6 +677,73 @@ sv_release(struct obj *o, uintmax_t off, size_t len)
 	uintmax_t from = off / page * page;
 
 	madvise(o->base + from, (size_t)(off + len - from), MADV_DONTNEED);
+}
+
+/*
+ * A segment has no descriptor to reserve with: the pages of one window
+ * from off are made with MADV_POPULATE_WRITE (Linux 5.14), which
+ * allocates without changing a byte; before 5.14 (EINVAL) nothing is
+ * promised, as the man page says. 0, or -1 with errno.
+ */
+static int
+sv_populate(struct obj *o, uintmax_t off, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintmax_t page = (uintmax_t)sysconf(_SC_PAGESIZE);
+	uintmax_t from = off / page * page;
+
+	while (madvise(o->base + from, (size_t)(off + len - from),
+	    MADV_POPULATE_WRITE) == -1)
+		if (errno != EINTR)
+			return errno == EINVAL ? 0 : -1;
+#else
+	(void)o;
+	(void)off;
+	(void)len;
+#endif
+	return 0;
+}
+
+/* the whole range made, a window at a time, each let go from our RSS */
+static int
+sv_reserve(struct obj *o, uintmax_t off, uintmax_t len)
+{
+	size_t n;
+
+	for (; len > 0; off += n, len -= n) {
+		n = len > SV_WINDOW ? SV_WINDOW : (size_t)len;
+		if (sv_populate(o, off, n) == -1)
+			return -1;
+		sv_release(o, off, n);
+	}
+	return 0;
+}
+
+/* up to a window of stdin read straight into the segment, its pages made */
+static int
+sv_take(struct obj *o, uintmax_t off, size_t want, size_t *got)
+{
+	ssize_t n = 0;
+	int e;
+
+	*got = 0;
+	if (want > SV_WINDOW)
+		want = SV_WINDOW;
+	if (sv_populate(o, off, want) == -1)
+		return -1;
+	while (*got < want && (n = read(STDIN_FILENO, o->base + off + *got,
+	    want - *got)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		*got += (size_t)n;
+		progress_add((uintmax_t)n);
+	}
+	e = errno;
+	sv_release(o, off, want);
+	errno = e;
+	return n == -1 ? -1 : 0;
 }
 
 static int
@@ -659,6 +840,19 @@ sv_see(struct svsee *s, struct table *t, int id)
 	s->h = &s->hs;
 }
 
+/*
+ * what ipcs calls the segment's status: removed while still attached
+ * (its key gone to 0, it lives until the last detach), locked in memory
+ */
+static void
+sv_status(struct table *t, unsigned mode)
+{
+	if (mode & (SHM_DEST | SHM_LOCKED))
+		table_set(t, S_STATUS, "%s%s%s", mode & SHM_DEST ? "dest" : "",
+		    (mode & SHM_DEST) && (mode & SHM_LOCKED) ? "," : "",
+		    mode & SHM_LOCKED ? "locked" : "");
+}
+
 static void
 sv_row(const struct svsee *s, int id, const struct shmid_ds *ds)
 {
@@ -670,6 +864,7 @@ sv_row(const struct svsee *s, int id, const struct shmid_ds *ds)
 	table_set(t, S_ID, "%d", id);
 	table_set(t, S_SIZE, "%ju", (uintmax_t)ds->shm_segsz);
 	table_set(t, S_NATTCH, "%ju", (uintmax_t)ds->shm_nattch);
+	sv_status(t, ds->shm_perm.mode);
 	table_set(t, S_CPID, "%d", (int)ds->shm_cpid);
 	table_set(t, S_LPID, "%d", (int)ds->shm_lpid);
 	table_time(t, S_ATIME, ds->shm_atime);
@@ -734,6 +929,9 @@ struct flavour {
 	void (*check)(const char *);	/* usage error where it cannot be one */
 	void (*open)(struct obj *, const char *, int);
 	int  (*grow)(struct obj *, uintmax_t);	/* reserved; -1 with errno */
+	int  (*reserve)(struct obj *, uintmax_t, uintmax_t);	/* likewise */
+	/* up to N bytes of stdin at OFF: 0 and *got (0: its end), or -1 */
+	int  (*take)(struct obj *, uintmax_t, size_t, size_t *);
 	int  (*put)(struct obj *, uintmax_t, const char *, size_t);
 	int  (*fill)(struct obj *, uintmax_t, const struct src *);
 	int  (*out)(struct obj *, uintmax_t, uintmax_t);
@@ -744,19 +942,21 @@ struct flavour {
 };
 
 static const struct flavour posix = {
-	"NAME", "g", "", 1, pcols, px_create, posix_check, px_open, fd_grow,
-	fd_put, fd_fill, fd_out, fd_close, px_rm, px_stat, px_ls,
+	"NAME", "g", "", 1, pcols, px_create, px_check, px_open, fd_grow,
+	fd_reserve, fd_take, fd_put, fd_fill, fd_out, fd_close, px_rm, px_stat,
+	px_ls,
 };
 
 static const struct flavour file = {
-	"PATH", "g", "", 1, fcols, fl_create, fl_check, fl_open, fd_grow, fd_put,
-	fd_fill, fd_out, fd_close, fl_rm, fl_stat, fl_ls,
+	"PATH", "g", "", 1, fcols, fl_create, fl_check, fl_open, fd_grow,
+	fd_reserve, fd_take, fd_put, fd_fill, fd_out, fd_close, fl_rm, fl_stat,
+	fl_ls,
 };
 
 static const struct flavour sysv = {
 	"KEY", "", "-%c: a System V segment cannot grow", 0, scols, sv_create,
-	sv_check, sv_open, sv_grow, sv_put, sv_fill, sv_out, sv_close, sv_rm,
-	sv_stat, sv_ls,
+	sv_check, sv_open, sv_grow, sv_reserve, sv_take, sv_put, sv_fill, sv_out,
+	sv_close, sv_rm, sv_stat, sv_ls,
 };
 
 /* the one place that asks which flavour: after the options are parsed */
@@ -799,63 +999,95 @@ shm_create(int argc, char *argv[])
 	return FL->create(arg, size);
 }
 
-/*
- * Stdin as a source of known length: itself where it is a regular file
- * (the rest of it from where it stands), else copied into a memory file
- * first, up to max + 1 bytes: what does not fit is known before any
- * byte is written
- */
+/* the range could not be reserved: said, with the free space */
 static void
-stdin_src(struct src *s, uintmax_t max)
+unreserved(const struct obj *o, uintmax_t len)
 {
-	char buf[RWBUF];
-	ssize_t n;
+	struct statvfs fs;
+	int e = errno;
 
-	if (copy_left(STDIN_FILENO, &s->off, &s->len) == 0) {
-		s->fd = STDIN_FILENO;
-		return;
-	}
-	if ((s->fd = memfd_create("ipc-shm-stdin", MFD_CLOEXEC)) == -1)
-		err(1, "send: stdin");
-	s->off = s->len = 0;
-	while (s->len <= max) {
-		n = splice(STDIN_FILENO, NULL, s->fd, NULL, WINDOW, 0);
-		if (n == -1 && errno == EINVAL)
-			n = read(STDIN_FILENO, buf, sizeof(buf));
-		else if (n > 0) {
-			s->len += (uintmax_t)n;
-			progress_add((uintmax_t)n);
-			continue;
-		}
-		if (n == 0)
-			return;
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 || copy_write(s->fd, buf, (size_t)n, NULL,
-		    NULL) == -1)
-			err(1, "send: stdin");
-		s->len += (uintmax_t)n;
-	}
+	if (e != ENOSPC || o->fd == -1 || fstatvfs(o->fd, &fs) == -1)
+		errx(1, "send %s: %s (%ju bytes): nothing written",
+		    esc_name(o->name), strerror(e), len);
+	errx(1, "send %s: %s (%ju bytes wanted, %ju free): nothing written",
+	    esc_name(o->name), strerror(e), len,
+	    (uintmax_t)fs.f_bavail * fs.f_frsize);
 }
 
-/* the whole range checked, grown with -g, before the first byte */
+/*
+ * The whole range checked, grown with -g, and reserved, before the
+ * first byte: a send that does not fit writes nothing
+ */
 static void
 room(struct obj *o, uintmax_t off, uintmax_t len)
 {
 	if (off > SIZE_MAX_OBJ - len)
 		errx(1, "send %s: %ju bytes at offset %ju run past the largest "
 		    "size", esc_name(o->name), len, off);
-	if (off + len <= o->size)
-		return;
-	if (opt.val['g'] == NULL)
+	if (off + len > o->size && opt.val['g'] == NULL)
 		errx(1, "send %s: %ju bytes at offset %ju run past the end "
 		    "(size %ju%s)", esc_name(o->name), len, off, o->size,
 		    FL->grows ? "; -g grows it" : "");
-	if (FL->grow(o, off + len) == -1) {
+	if (off + len > o->size && FL->grow(o, off + len) == -1) {
 		if (errno == ENOSPC)
 			nospace(o->name, o->fd, off + len - o->size, o->name);
 		err(1, "send %s: -g", esc_name(o->name));
 	}
+	if (FL->reserve(o, off, len) == -1)
+		unreserved(o, len);
+}
+
+/* a stream that stopped half way: exactly how much went */
+static void
+stream_failed(const struct obj *o, uintmax_t off, uintmax_t done)
+{
+	err(1, "send %s: %ju bytes written at offset %ju, then", esc_name(o->name),
+	    done, off);
+}
+
+/*
+ * Stdin that is not a regular file (a pipe), a window at a time up to
+ * the end of the object (-g: without end), so memory stays flat: its
+ * length is known only at its end, so nothing can be refused before the
+ * first byte. Input longer than the room, or a failure half way (a full
+ * file system), stops with the exact count written.
+ */
+static void
+send_stream(struct obj *o, uintmax_t off)
+{
+	uintmax_t max, done = 0;
+	size_t got;
+	ssize_t n;
+	char c;
+	int r;
+
+	if (off > o->size && opt.val['g'] == NULL)
+		errx(1, "send %s: offset %ju is past the end (size %ju%s)",
+		    esc_name(o->name), off, o->size,
+		    FL->grows ? "; -g grows it" : "");
+	max = opt.val['g'] != NULL ? SIZE_MAX_OBJ - off : o->size - off;
+	copy_grow(STDIN_FILENO);	/* a pipe: fewer, larger chunks */
+	while (done < max) {
+		r = FL->take(o, off + done, max - done > WINDOW ? WINDOW :
+		    (size_t)(max - done), &got);
+		done += got;
+		if (r == -1 && errno == EAGAIN)	/* a non-blocking stdin */
+			wait_fd(STDIN_FILENO, POLLIN, NULL);
+		else if (r == -1)
+			stream_failed(o, off, done);
+		else if (got == 0)
+			return;
+	}
+	/* the room is full: stdin may end here, or go on */
+	while ((n = read(STDIN_FILENO, &c, 1)) == -1 && (errno == EINTR ||
+	    (errno == EAGAIN && wait_fd(STDIN_FILENO, POLLIN, NULL) == 0)))
+		;
+	if (n == -1)
+		stream_failed(o, off, done);
+	if (n == 1)
+		errx(1, "send %s: stdin runs past the end (size %ju): %ju bytes "
+		    "written at offset %ju, the rest not", esc_name(o->name),
+		    o->size, done, off);
 }
 
 static uintmax_t
@@ -900,14 +1132,14 @@ shm_send(int argc, char *argv[])
 			r = FL->put(&o, off, argv[i], (size_t)len);
 			off += len;
 		}
-	} else {
-		/* a pipe is read to its end first: then the size is known */
-		progress_start(PROGRESS_UNKNOWN, 0);
-		stdin_src(&s, opt.val['g'] || off > o.size ? SIZE_MAX_OBJ :
-		    o.size - off);
-		progress_restart(s.len);
+	} else if (copy_left(STDIN_FILENO, &s.off, &s.len) == 0) {
+		s.fd = STDIN_FILENO;
 		room(&o, off, s.len);
+		progress_start(s.len, 0);
 		r = FL->fill(&o, off, &s);
+	} else {
+		progress_start(PROGRESS_UNKNOWN, 0);
+		send_stream(&o, off);
 	}
 	if (r != 0)
 		copy_failed(&o, r, "stdin");

@@ -320,6 +320,7 @@ int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
 int	 path_rm_warn(int, const char *);
 int	 path_lstat(const char *, struct stat *);
 int	 path_open(const char *, int, mode_t, const char **);
+int	 path_pin(const char *, mode_t, const char **);
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
@@ -372,6 +373,7 @@ struct posix_kind {
 	const char *prefix;		/* a file's name is prefix NAME: "sem." */
 	const char *other;		/* ls: not the files named other...
 					 * (another kind's); NULL: none */
+	const char *other_is;		/* what those are: "a POSIX semaphore" */
 	const char *fstype;		/* ls: what dir must be ("mqueue",
 					 * of magic); NULL: any */
 	long magic;
@@ -390,6 +392,7 @@ struct posix_kind {
 void	 posix_row(struct table *, const struct posix_kind *,
 	    const struct holders *, const char *, int, const struct stat *);
 void	 posix_stat(struct table *, const struct posix_kind *, const char *);
+void	 posix_name(const struct posix_kind *, const char *, char [NAME_BUF]);
 void	 posix_ls(struct table *, const struct posix_kind *);
 
 /*

@@ -150,32 +150,12 @@ type_word(mode_t type)
 int
 path_open(const char *path, int flags, mode_t type, const char **why)
 {
-	static char word[64];
 	char base[NAME_MAX + 1], self[32];
 	struct stat st;
-	int dfd, pin = -1, fd = -1, e;
+	int dfd, pin, fd = -1, e;
 
-	*why = NULL;
-	if ((dfd = path_parent(path, base)) == -1)
-		goto fail;
-	pin = openat(dfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	e = errno;
-	close(dfd);
-	errno = e;
-	if (pin == -1 || fstat(pin, &st) == -1)
-		goto fail;
-	if (S_ISLNK(st.st_mode)) {
-		*why = "is a symbolic link";
-		errno = ELOOP;
-		goto fail;
-	}
-	if (type != 0 && (st.st_mode & S_IFMT) != type) {
-		snprintf(word, sizeof(word), "%s, %s", kind_word(st.st_mode),
-		    type_word(type));
-		*why = word;
-		errno = EINVAL;
-		goto fail;
-	}
+	if ((pin = path_pin(path, type, why)) == -1)
+		return -1;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", pin);
 	fd = open(self, (flags & ~(O_CREAT | O_EXCL)) | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT && access("/proc/self/fd", F_OK) == -1) {
@@ -198,10 +178,51 @@ path_open(const char *path, int flags, mode_t type, const char **why)
 			*why = "changed while being opened";
 		}
 	}
-	if (fd == -1)
-		goto fail;
+	e = errno;
 	close(pin);
+	if (fd == -1 && *why == NULL)
+		*why = strerror(e);
+	errno = e;
 	return fd;
+}
+
+/*
+ * path_open's first half, for a caller that opens in its own way (a
+ * FIFO's open(2) bounded by -t): the file at path looked at from its
+ * directory through O_PATH, which opens nothing, refused as path_open
+ * refuses it, and returned as that O_PATH descriptor, to be opened
+ * through /proc/self/fd/N. -1 with *why and errno as path_open's.
+ */
+int
+path_pin(const char *path, mode_t type, const char **why)
+{
+	static char word[64];
+	char base[NAME_MAX + 1];
+	struct stat st;
+	int dfd, pin = -1, e;
+
+	*why = NULL;
+	if ((dfd = path_parent(path, base)) == -1)
+		goto fail;
+	pin = openat(dfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	e = errno;
+	close(dfd);
+	errno = e;
+	if (pin == -1 || fstat(pin, &st) == -1)
+		goto fail;
+	if (S_ISLNK(st.st_mode)) {
+		*why = "is a symbolic link";
+		errno = ELOOP;
+		goto fail;
+	}
+	if (type != 0 && (st.st_mode & S_IFMT) != type) {
+		snprintf(word, sizeof(word), "%s, %s", kind_word(st.st_mode),
+		    type_word(type));
+		*why = word;
+		errno = EINVAL;
+		goto fail;
+	}
+	return pin;
 fail:
 	e = errno;
 	if (pin != -1)

@@ -136,6 +136,22 @@ posix_check(const char *arg)
 }
 
 /*
+ * name_posix for the kind k: a name whose file would be another kind's
+ * (glibc's "sem.NAME" in /dev/shm is a semaphore) is a usage error too,
+ * for every verb: a send would write into a live semaphore, a create
+ * make what ipc-sem lists and ls hides
+ */
+void
+posix_name(const struct posix_kind *k, const char *arg, char name[NAME_BUF])
+{
+	name_posix(arg, name);
+	if (k->other != NULL &&
+	    strncmp(name + 1, k->other, strlen(k->other)) == 0)
+		usage_error("'%s': a name beginning with %s is %s, not %s",
+		    arg, k->other, k->other_is, k->what);
+}
+
+/*
  * posix_holders for on, where the table shows column col; NULL where it
  * does not, so nobody pays for a /proc scan no field needs
  */
@@ -191,7 +207,7 @@ posix_stat(struct table *t, const struct posix_kind *k, const char *arg)
 	struct stat st;
 	int h;
 
-	name_posix(arg, name);
+	posix_name(k, arg, name);
 	posix_path(path, k->dir, k->prefix, name);
 	if (k->there != NULL)
 		exists_wait(k->there, name, name, "exist");

@@ -287,6 +287,11 @@ CASES
 2 ipc-shm stat -o "$HUGE" "$NAME"
 1 ipc-shm stat "$NAME"
 1 ipc-shm stat -F "$NAME"
+2 ipc-shm create -s 4K "sem.$NAME"
+2 ipc-shm send "sem.$NAME" d
+2 ipc-shm recv "/sem.$NAME"
+2 ipc-shm stat "sem.$NAME"
+2 ipc-shm rm -f "$NAME" "sem.$NAME"
 2 ipc-shm ls -F
 2 ipc-shm ls -o nope
 2 ipc-shm ls x

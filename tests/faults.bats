@@ -18,6 +18,7 @@
 # ipc-sem create          mmap (sem_open's)     ENOMEM: 1, nothing left behind
 # ipc-shm create, -F      fallocate             EINTR: 0, the whole size; ENOSPC: 1, nothing left
 # ipc-shm send, recv      openat (the object)   ENOMEM: 1, the content unchanged
+# ipc-shm send            fallocate (its range) EINTR: 0, every byte; ENOSPC: 1, nothing written
 # ipc-pipe send -l        write                 EINTR, EAGAIN: 0, every line; ENOSPC, EPIPE: 1, nothing sent
 # ipc-pipe recv -c        write (stdout)        EINTR: 0; ENOSPC: 1, every line still in the FIFO
 #                         read (the FIFO)       EINTR: 0, exactly N lines taken
@@ -238,13 +239,19 @@ EOF
 	[ ! -e file2 ]
 	ipc-shm create -s 16 "$q"
 	ipc-shm send "$q" before
-	n=$(nth openat "/$q" ipc-shm send "$q" before)
+	n=$(nth openat "/proc/self/fd/" ipc-shm send "$q" before)
 	[ -n "$n" ]
 	inject openat ENOMEM "$n" ipc-shm send "$q" after;	expect 1
 	inject openat ENOMEM "$n" ipc-shm recv -c 6 "$q";	expect 1
 	[ ! -s out ]
 	run -0 ipc-shm recv -c 6 "$q"
 	assert_output before
+	inject fallocate ENOSPC 1 ipc-shm send "$q" after;	expect 1
+	run -0 ipc-shm recv -c 6 "$q"
+	assert_output before
+	inject fallocate EINTR 1 ipc-shm send "$q" after;	expect 0
+	run -0 ipc-shm recv -c 6 "$q"
+	assert_output aftere
 }
 
 @test "pipe: send -l and recv -c with write, read, splice and openat failing once" {

@@ -16,6 +16,10 @@ setup() {
 teardown() {
 	local id
 	teardown_bg
+	[ -z "${ps_saved:-}" ] ||
+	    echo "$ps_saved" >/proc/sys/fs/protected_symlinks
+	[ -z "${shared:-}" ] || rm -rf "$shared"
+	ipc-sem rm -f "$n" 2>/dev/null
 	ipc-shm rm -f "$n" "$n-b" 2>/dev/null
 	ipc-shm rm -S -f "$key" 2>/dev/null
 	if [ -f "$ids" ]; then
@@ -173,7 +177,8 @@ only_note() {
 	shm send "$n" 12345678
 	run -1 --separate-stderr ipc-shm send -O 6 "$n" abc
 	assert_equal "$stderr" "ipc-shm: send /$n: 3 bytes at offset 6 run past the end (size 8; -g grows it)"
-	run -1 --separate-stderr bash -c "printf abc | ipc-shm send -O 6 '$n'"
+	printf abc >abc
+	run -1 --separate-stderr ipc-shm send -O 6 "$n" <abc
 	assert_equal "$stderr" "ipc-shm: send /$n: 3 bytes at offset 6 run past the end (size 8; -g grows it)"
 	run -0 shm recv "$n"
 	assert_output 12345678
@@ -182,6 +187,46 @@ only_note() {
 	assert_output 123456abc
 	printf xyz | shm send --grow -O 12 "$n"
 	[ "$(stat -c %s "/dev/shm/$n")" -eq 15 ]
+}
+
+@test "send from a pipe writes what fits, then says exactly how much went" {
+	shm create -s 8 "$n"
+	shm send "$n" 12345678
+	run -0 bash -c "printf ab | ipc-shm send -O 6 '$n'"
+	run -1 --separate-stderr bash -c "printf xyz | ipc-shm send -O 6 '$n'"
+	assert_equal "$stderr" "ipc-shm: send /$n: stdin runs past the end (size 8): 2 bytes written at offset 6, the rest not"
+	run -0 shm recv "$n"
+	assert_output 123456xy
+	run -1 --separate-stderr bash -c "printf x | ipc-shm send -O 9 '$n'"
+	assert_equal "$stderr" "ipc-shm: send /$n: offset 9 is past the end (size 8; -g grows it)"
+	shm create -s 1M "$n-b"
+	head -c 3000000 /dev/urandom >data
+	run -1 --separate-stderr bash -c "cat data | ipc-shm send '$n-b'"
+	assert_equal "$stderr" "ipc-shm: send /$n-b: stdin runs past the end (size 1048576): 1048576 bytes written at offset 0, the rest not"
+	shm recv "$n-b" | cmp - <(head -c 1048576 data)
+	shm create -S -s 8 "$key" >/dev/null
+	run -1 --separate-stderr bash -c "printf abcdefghij | ipc-shm send -S '$key'"
+	assert_equal "$stderr" "ipc-shm: send $key: stdin runs past the end (size 8): 8 bytes written at offset 0, the rest not"
+	run -0 shm recv -S "$key"
+	assert_output abcdefgh
+}
+
+@test "send from a pipe streams into the object: nothing waits for the end of input" {
+	shm create -s 1M "$n"
+	mkfifo in
+	bg sh -c "exec ipc-shm send -O 3 '$n' <in"
+	exec 7>in
+	printf streamed >&7
+	# the bytes are in the object while the writer still holds the pipe,
+	# and the sender holds no copy of its input (no memory file)
+	wait_for outputs streamed ipc-shm recv -O 3 -c 8 "$n"
+	run -0 ls -l "/proc/$BG_LAST/fd"
+	refute_output --partial memfd
+	printf ' on' >&7
+	exec 7>&-
+	wait "$BG_LAST"
+	run -0 shm recv -O 3 -c 11 "$n"
+	assert_output 'streamed on'
 }
 
 @test "recv: an offset or count past the end exits 1 with the numbers" {
@@ -332,6 +377,23 @@ cpid=$(ipcs -m -p | awk -v i="$id" '$1 == i { print $3 }')"
 	assert_output 1
 }
 
+@test "-S: ls and stat show a segment removed while still attached as dest" {
+	local id
+	id=$(shm create -S -s 4K "$key")
+	run -0 shm stat -S -o status "$key"
+	assert_output "status="
+	bg shmpeer hold "$id" ready
+	wait_for test -e ready
+	shm rm -S "$key" 2>/dev/null
+	run -0 --separate-stderr ipc-shm ls -S -H -o id,key,nattch,status
+	assert_line --regexp "^ *$id 0x00000000 +1 dest\$"
+	run -0 shm stat -S -o nattch,status "id:$id"
+	assert_output "nattch=1
+status=dest"
+	run -0 bash -c "ipcs -m | awk '\$2 == $id { print \$7 }'"
+	assert_output dest
+}
+
 @test "-S: a missing key, and another user's segment" {
 	run -1 --separate-stderr ipc-shm recv -S "$key"
 	assert_equal "$stderr" "ipc-shm: recv $key: No such file or directory"
@@ -405,4 +467,133 @@ holders=$BG_LAST(sleep)"
 	truncate -s 0 f
 	run -1 --separate-stderr ipc-shm recv -F -c 4096 f
 	assert_equal "$stderr" "ipc-shm: recv f: 4096 bytes at offset 0 run past the end (size 0)"
+}
+
+# --- paths: no symlink followed, no FIFO opened, no other kind's name ---
+
+# a shared directory that is not sticky (as ${1:-0777} says), with a file
+# of root's, and a symlink to it another user planted where a verb
+# expects a file
+plant() {
+	need_nobody
+	shared=$(mktemp -d)
+	chmod "${1:-0777}" "$shared"
+	printf 'root data\n' >"$shared/owned"
+	as_nobody ln -s "$shared/owned" "$shared/x"
+}
+
+# every -F verb that opens an existing file, on $1: refused, exit 1
+refuses_all() {
+	local v why=$2
+	for v in "send -F" "send -F -g" "write -F -g -O 100"; do
+		run -1 --separate-stderr ipc-shm $v "$1" overwritten
+		assert_equal "$stderr" "ipc-shm: ${v%% *} $1: $why"
+		run -1 --separate-stderr bash -c "echo piped | timeout 10 ipc-shm $v '$1'"
+		assert_equal "$stderr" "ipc-shm: ${v%% *} $1: $why"
+	done
+	for v in "recv -F" "recv -F -c 1" "stat -F"; do
+		run -1 --separate-stderr timeout 10 ipc-shm $v "$1"
+		assert_equal "$stderr" "ipc-shm: ${v%% *} $1: $why"
+		assert_output ""
+	done
+}
+
+@test "-F: a symlink another user planted is never followed, whatever fs.protected_symlinks says" {
+	local ps mode
+	need_root "sets fs.protected_symlinks"
+	ps_saved=$(cat /proc/sys/fs/protected_symlinks)
+	for mode in 0777 1777; do
+		plant $mode
+		for ps in 0 1; do
+			echo $ps >/proc/sys/fs/protected_symlinks
+			refuses_all "$shared/x" "is a symbolic link"
+		done
+		[ "$(cat "$shared/owned")" = "root data" ]
+		rm -rf "$shared"
+	done
+}
+
+@test "-F: a FIFO is refused without blocking, and a writer waiting to open it stays waiting" {
+	mkfifo fifo
+	bg env --default-signal=PIPE dd of=fifo status=none
+	wait_for waits_for_peer "$BG_LAST" dd fifo
+	refuses_all fifo "is a FIFO, not a regular file"
+	waits_for_peer "$BG_LAST" dd fifo
+	mkdir dir
+	run -1 --separate-stderr ipc-shm recv -F dir
+	assert_equal "$stderr" "ipc-shm: recv dir: is a directory, not a regular file"
+}
+
+@test "a symlink or a FIFO in /dev/shm is refused by every verb, nothing opened" {
+	[ -w /dev/shm ] || skip "/dev/shm is not writable"
+	mkfifo "/dev/shm/$n"
+	run -1 --separate-stderr timeout 10 ipc-shm recv "$n"
+	assert_equal "$stderr" "ipc-shm: recv /$n: is a FIFO, not a regular file"
+	run -1 --separate-stderr timeout 10 ipc-shm send "$n" x
+	assert_equal "$stderr" "ipc-shm: send /$n: is a FIFO, not a regular file"
+	rm "/dev/shm/$n"
+	printf 'root data\n' >owned
+	ln -s "$PWD/owned" "/dev/shm/$n"
+	run -1 --separate-stderr ipc-shm send "$n" x
+	assert_equal "$stderr" "ipc-shm: send /$n: is a symbolic link"
+	[ "$(cat owned)" = "root data" ]
+}
+
+@test "every verb refuses a name beginning with sem.: it is a semaphore's (exit 2)" {
+	local v why
+	ipc-sem create -i 3 "$n"
+	why="'sem.$n': a name beginning with sem. is a POSIX semaphore's (ipc-sem), not shared memory"
+	for v in "create -s 4K" "create -x -s 32" send write recv read stat rm "rm -f"; do
+		run -2 --separate-stderr ipc-shm $v "sem.$n"
+		assert_equal "$(head -n1 <<<"$stderr")" "ipc-shm: ${v%% *}: $why"
+		assert_equal "$(sed -n 2p <<<"$stderr")" "$(usage_line "${v%% *}")"
+	done
+	run -2 --separate-stderr ipc-shm send "/sem.$n" xxxxxxxx
+	assert_equal "$(head -n1 <<<"$stderr")" "ipc-shm: send: '/sem.$n': a name beginning with sem. is a POSIX semaphore's (ipc-sem), not shared memory"
+	run -2 bash -c "echo xxxxxxxx | ipc-shm send -O 1 sem.$n"
+	run -0 ipc-sem stat -o value "$n"
+	assert_output value=3
+	run -2 ipc-shm create -s 4K sem.other$n
+	[ ! -e "/dev/shm/sem.other$n" ]
+}
+
+# --- a sparse object on a nearly full tmpfs ---
+
+# $2 (sh) run in a mount namespace of its own, with a 4 MiB tmpfs on
+# /dev/shm holding a 2 MiB file, and $1 there as a 3 MiB object Python's
+# shared_memory made (sized with ftruncate: nothing allocated); $n and
+# the test's directory as they are. What it prints comes back.
+nearly_full() {
+	unshare -m sh -c '
+	mount -t tmpfs -o size=4M none /dev/shm || exit 99
+	head -c 2M /dev/zero >/dev/shm/filler
+	timeout 20 python3 -c "
+import sys
+from multiprocessing import shared_memory, resource_tracker
+m = shared_memory.SharedMemory(sys.argv[1], create=True, size=3 << 20)
+resource_tracker.unregister(m._name, \"shared_memory\")
+m.close()" "$1" || exit 98
+	truncate -s 3M /dev/shm/file
+	eval "$2"' sh "$@"
+}
+
+@test "send into a sparse object on a nearly full tmpfs writes nothing when it cannot fit, and says so" {
+	need_root "mounts a small tmpfs in a mount namespace of its own"
+	head -c 3M /dev/urandom >data
+	# a file on stdin, operands, and -F: reserved before the first byte
+	run -0 --separate-stderr nearly_full "$n" '
+	    ipc-shm send "$1" <data; echo "stdin $? $(stat -c %b /dev/shm/$1)"
+	    ipc-shm send -F /dev/shm/file <data; echo "file $? $(stat -c %b /dev/shm/file)"
+	    head -c 100000 data >part
+	    ipc-shm send -O 2M "$1" "$(cat part)"; echo "fits $? $(stat -c %b /dev/shm/$1)"'
+	assert_output "stdin 1 0
+file 1 0
+fits 0 200"
+	assert_equal "${stderr_lines[0]}" "ipc-shm: send /$n: No space left on device (3145728 bytes wanted, 2097152 free): nothing written"
+	assert_equal "${stderr_lines[1]}" "ipc-shm: send /dev/shm/file: No space left on device (3145728 bytes wanted, 2097152 free): nothing written"
+	# a pipe's length is known only at its end: what went is counted
+	run -0 --separate-stderr nearly_full "$n" '
+	    cat data | ipc-shm send "$1"; echo "pipe $? $(stat -c %b /dev/shm/$1)"'
+	assert_output "pipe 1 4096"
+	assert_equal "$stderr" "ipc-shm: send /$n: 2097152 bytes written at offset 0, then: No space left on device"
 }
