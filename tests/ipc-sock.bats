@@ -947,7 +947,7 @@ ${esc%$'\n'}\\012"
 	if is_root; then
 		sees="the pid of a short-lived child of the tap (with the client's uid and gid)"
 	else
-		sees="the tap's pid, uid and gid"
+		sees="the tap's pid $TAP, uid $(id -u) and gid $(id -g)"
 	fi
 	run cat tap.err
 	assert_output "ipc-sock: tap $s: relaying to the server, moved aside to .$s.tap.$TAP; for every new client the server now sees $sees, not the client's"
@@ -1103,7 +1103,7 @@ s>c True $(wc -c < reply) 0 'hi\\n\\x01'"
 	assert_success
 	assert_output --regexp "^pid=$TAP uid=$(id -u nobody) got=hi$"
 	run cat tap.err
-	assert_output "ipc-sock: tap $d/s.sock: relaying to the server, moved aside to $d/.s.sock.tap.$TAP; for every new client the server now sees the tap's pid, uid and gid, not the client's; it is owned by $(id -u nobody):$(id -g nobody), not by the server's 0:0 (only root can give it away)"
+	assert_output "ipc-sock: tap $d/s.sock: relaying to the server, moved aside to $d/.s.sock.tap.$TAP; for every new client the server now sees the tap's pid $TAP, uid $(id -u nobody) and gid $(id -g nobody), not the client's; it is owned by $(id -u nobody):$(id -g nobody), not by the server's 0:0 (only root can give it away)"
 }
 
 @test "tap: a server that stops listening ends the tap, 1, its file back" {
@@ -1154,11 +1154,12 @@ s>c True $(wc -c < reply) 0 'hi\\n\\x01'"
 	nothing_aside
 }
 
-@test "tap: a seqpacket server: 1, streams only" {
-	pyserver "$s" seqpacket
+@test "tap: a datagram socket: 1, streams and seqpacket only" {
+	bg sock recv --type dgram "$s" > out 2> err
+	wait_for bound "$s"
 	run timeout 10 ipc-sock tap "$s"
 	assert_failure 1
-	assert_output "ipc-sock: tap $s: a seqpacket socket: tap relays stream sockets only"
+	assert_output "ipc-sock: tap $s: a dgram socket: tap relays stream and seqpacket sockets only"
 	nothing_aside
 }
 
