@@ -1340,7 +1340,7 @@ static const struct optdef tap_opts[] = {
 #define TAP_MAX		64		/* clients relayed at once */
 #define TAP_BUF		(1 << 14)	/* one chunk, each way */
 #define TAP_RING	(1 << 20)	/* output stdout has not taken yet */
-#define TAP_MARKS	16		/* bytes with descriptors, in one chunk */
+#define TAP_MARKS	16		/* bytes with descriptors, a chunk */
 /* how long a new client waits for the server to accept (ns) */
 #define TAP_CONNECT	(5 * INT64_C(1000000000))
 
@@ -1375,8 +1375,8 @@ struct tap_out {
 	char *ring;
 	size_t start, end;		/* not yet written */
 	int fd, sock;			/* stdout, non-blocking; a socket */
-	uintmax_t gap, lost;		/* bytes not shown: since the mark; all */
-	int err;			/* stdout failed with it: show no more */
+	uintmax_t gap, lost;		/* not shown: since the mark; all */
+	int err;			/* stdout failed so: nothing shown */
 };
 
 struct tap {
@@ -1385,7 +1385,7 @@ struct tap {
 	char unixaside[PATH_MAX];	/* "unix:" and the aside path */
 	char base[NAME_MAX + 1], abase[NAME_MAX + 1];
 	int dfd, lfd, root, type, sfd;
-	int leaving;			/* the signal that began it; -1 stdout */
+	int leaving;			/* its first signal; -1: stdout */
 	struct stat srv, own;		/* the server's file; ours */
 	struct tap_out out;
 	struct tap_conn *c;
@@ -1418,15 +1418,18 @@ tap_shell(FILE *f, const char *s)
 {
 	const char *p;
 
+	fputs(*s == '-' ? "./" : "", f);	/* never an option to mv */
 	if (*s != '\0' && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789._/-+,:@%=")] == '\0') {
-		fputs(*s == '-' ? "./" : "", f);
 		fputs(s, f);
 		return;
 	}
 	putc('\'', f);
 	for (p = s; *p != '\0'; p++)
-		fputs(*p == '\'' ? "'\\''" : (char[2]){ *p, '\0' }, f);
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else
+			putc(*p, f);
 	putc('\'', f);
 }
 
@@ -1461,12 +1464,13 @@ tap_gone_find(int dfd, const char *sbase, char abase[NAME_MAX + 1])
 		close(fd);
 		return 0;
 	}
-	while (pid == 0 && (de = readdir(d)) != NULL)
-		if (!tap_gone(dfd, sbase, de->d_name,
-		    pid = tap_aside_pid(de->d_name, sbase)))
-			pid = 0;
-		else
+	while (pid == 0 && (de = readdir(d)) != NULL) {
+		pid = tap_aside_pid(de->d_name, sbase);
+		if (tap_gone(dfd, sbase, de->d_name, pid))
 			strlcpy(abase, de->d_name, NAME_MAX + 1);
+		else
+			pid = 0;
+	}
 	closedir(d);
 	return pid;
 }
@@ -1545,10 +1549,11 @@ tap_second(const struct tap *t)
 	while ((de = readdir(d)) != NULL)
 		if ((pid = tap_aside_pid(de->d_name, t->base)) != 0 &&
 		    pid != getpid() && tap_alive(pid) &&
-		    fstatat(t->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    fstatat(t->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)
+		    == 0 &&
 		    S_ISSOCK(st.st_mode))
-			errx(1, "tap %s: already tapped by pid %ld (the server's "
-			    "file is at %s): one tap at a time",
+			errx(1, "tap %s: already tapped by pid %ld (the "
+			    "server's file is at %s): one tap at a time",
 			    esc_name(t->at.arg), (long)pid, de->d_name);
 	closedir(d);
 }
@@ -1717,8 +1722,9 @@ tap_render(struct tap_out *o, const char *dir, pid_t pid,
 	else if (o->gap > 0)
 		fprintf(f, "... %ju bytes not shown ...\n", o->gap);
 	if (opt.json) {
-		fprintf(f, "{\"dir\":\"%s\",\"pid\":%ld,\"len\":%zu,\"fds\":%zu,"
-		    "\"message\":\"", dir, (long)pid, d->len, d->nfds);
+		fprintf(f, "{\"dir\":\"%s\",\"pid\":%ld,\"len\":%zu,"
+		    "\"fds\":%zu,\"message\":\"", dir, (long)pid, d->len,
+		    d->nfds);
 		esc_json(f, d->p, d->len);
 		fputs("\"}\n", f);
 	} else {
@@ -1837,7 +1843,8 @@ tap_fds_ahead(int fd, char *p, size_t len)
 			continue;
 		n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (k = 0; k < n; k++) {
-			memcpy(&one, CMSG_DATA(h) + k * sizeof(int), sizeof(int));
+			memcpy(&one, CMSG_DATA(h) + k * sizeof(int),
+			    sizeof(one));
 			close(one);
 		}
 		any = 1;
