@@ -1224,6 +1224,34 @@ gaps() {
 	[ $((shown + lost)) -eq $((1048576 + reply)) ]
 }
 
+@test "tap -j: a gap is an object of its own, not_shown, its bytes counted" {
+	pyserver "$s"
+	mkfifo o
+	bg sh -c 'exec 3< o; while [ ! -e go ]; do sleep 0.05; done
+	    exec cat <&3 > seen'
+	bg env --default-signal=INT ipc-sock tap -j "$s" > o 2> tap.err
+	TAP=$BG_LAST
+	wait_for grep -q relaying tap.err
+	run -0 sh -c 'head -c 524288 /dev/zero |
+	    timeout 20 ipc-sock connect "$0" | wc -c' "$s"
+	reply=$output
+	touch go
+	ends_by "$TAP" TERM
+	lost=$(sed -n 's/.* \([0-9]*\) bytes relayed and not shown (stdout did not keep up)$/\1/p' tap.err)
+	run python3 -c '
+import json, sys
+shown = gap = 0
+for line in open("seen"):
+    d = json.loads(line)
+    if "not_shown" in d:
+        gap += d["not_shown"]
+    else:
+        shown += d["len"]
+print(gap == int(sys.argv[1]) > 0, shown + gap)' "$lost"
+	assert_success
+	assert_output "True $((524288 + reply))"
+}
+
 @test "tap: stdout failing ends the showing, not the relaying: said, the file back, the connection whole" {
 	pyserver "$s"
 	before=$(ino "$s")
