@@ -1,12 +1,16 @@
 /* ipc-sock: Unix sockets (path and abstract), TCP and UDP. */
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1096,6 +1100,8 @@ listening(void *arg)
 	return r == 1 && serving(&u);
 }
 
+static void tap_gone_note(const char *, const struct addr *);
+
 static int
 sock_stat(int argc, char *argv[])
 {
@@ -1111,6 +1117,7 @@ sock_stat(int argc, char *argv[])
 	exists_wait(listening, &a, a.arg, "listen");
 	table_row(&t);
 	rc = a.kind == ADDR_PATH ? stat_path(&t, &a) : stat_abstract(&t, &a);
+	tap_gone_note("stat", &a);
 	if (rc == 0)
 		table_print_kv(&t);
 	table_free(&t);
@@ -1302,6 +1309,7 @@ rm_one(const char *arg)
 	int r;
 
 	addr_parse(arg, 0, 0, &a);
+	tap_gone_note("rm", &a);
 	/* without unix_diag, only a refused connect(2) proves it stale */
 	if (path_lstat(a.path, &st) == 0 && S_ISSOCK(st.st_mode) &&
 	    udiag_bound(&st, NULL) == -1 && sock_live(&a, &st) != 0) {
@@ -1331,16 +1339,27 @@ static const struct optdef tap_opts[] = {
 
 #define TAP_MAX		64		/* clients relayed at once */
 #define TAP_BUF		(1 << 14)	/* one chunk, each way */
-#define TAP_OUTBUF	(6 * TAP_BUF)	/* a chunk in hex, whole */
+#define TAP_RING	(1 << 20)	/* output stdout has not taken yet */
+#define TAP_MARKS	16		/* bytes with descriptors, a chunk */
 /* how long a new client waits for the server to accept (ns) */
 #define TAP_CONNECT	(5 * INT64_C(1000000000))
 
 enum { TAP_C, TAP_S };			/* a client's end; the server's */
 
+struct tap_mark {
+	size_t at;			/* the byte they came with */
+	size_t first, n;		/* in fds */
+};
+
 struct tap_dir {
 	char buf[TAP_BUF];
+	char *big;			/* a seqpacket record over TAP_BUF */
+	char *p;			/* buf or big */
 	size_t len, off;		/* read; of it, written on */
-	int fds[FDPASS_MAX];		/* go with its first byte */
+	int pend;			/* read and not all written on */
+	struct tap_mark mark[TAP_MARKS];
+	size_t nmark, sent;		/* marks; of them, passed on */
+	int fds[2 * FDPASS_MAX];
 	size_t nfds;
 	int eof;			/* its end read and passed on */
 };
@@ -1351,20 +1370,200 @@ struct tap_conn {
 	struct tap_dir dir[2];		/* from fd[i], for fd[!i] */
 };
 
+/* what is shown: kept here until stdout takes it, never waited for */
+struct tap_out {
+	char *ring;
+	size_t start, end;		/* not yet written */
+	int fd, sock;			/* stdout, non-blocking; a socket */
+	uintmax_t gap, lost;		/* not shown: since the mark; all */
+	int err;			/* stdout failed so: nothing shown */
+};
+
 struct tap {
 	struct addr at;			/* PATH: ours, while we run */
 	struct addr server;		/* the server's, moved aside */
 	char unixaside[PATH_MAX];	/* "unix:" and the aside path */
-	char base[NAME_MAX + 1];
-	int dfd, lfd, root;
+	char base[NAME_MAX + 1], abase[NAME_MAX + 1];
+	int dfd, lfd, root, type, sfd;
+	int leaving;			/* its first signal; -1: stdout */
+	struct stat srv, own;		/* the server's file; ours */
+	struct tap_out out;
 	struct tap_conn *c;
 };
 
-/* PATH is a socket file a live stream server listens on, else exit 1 */
+/* ".NAME.tap.PID": the pid of the tap that moved NAME aside, else 0 */
+static pid_t
+tap_aside_pid(const char *ent, const char *base)
+{
+	size_t blen = strlen(base);
+	const char *e;
+	long long pid;
+
+	if (ent[0] != '.' || strncmp(ent + 1, base, blen) != 0 ||
+	    strncmp(ent + 1 + blen, ".tap.", 5) != 0)
+		return 0;
+	pid = strtonum(ent + blen + 6, 1, INT_MAX, &e);
+	return e == NULL ? (pid_t)pid : 0;
+}
+
+static int
+tap_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* a name as a shell reads it back, quoted only where it must be */
 static void
-tap_look(struct tap *t, struct stat *st)
+tap_shell(FILE *f, const char *s)
+{
+	const char *p;
+
+	fputs(*s == '-' ? "./" : "", f);	/* never an option to mv */
+	if (*s != '\0' && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._/-+,:@%=")] == '\0') {
+		fputs(s, f);
+		return;
+	}
+	putc('\'', f);
+	for (p = s; *p != '\0'; p++)
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else
+			putc(*p, f);
+	putc('\'', f);
+}
+
+/* the dead tap's file at abase, sbase's server in it, nobody at sbase */
+static int
+tap_gone(int dfd, const char *sbase, const char *abase, pid_t pid)
+{
+	struct stat st;
+	struct usock u;
+
+	if (pid == 0 || tap_alive(pid) ||
+	    fstatat(dfd, abase, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISSOCK(st.st_mode) || udiag_bound(&st, &u) != 1 ||
+	    u.state != USOCK_LISTEN)
+		return 0;
+	return fstatat(dfd, sbase, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    (S_ISSOCK(st.st_mode) && udiag_bound(&st, NULL) == 0);
+}
+
+/* a dead tap's file beside sbase, its name into abase: its pid, or 0 */
+static pid_t
+tap_gone_find(int dfd, const char *sbase, char abase[NAME_MAX + 1])
+{
+	struct dirent *de;
+	pid_t pid = 0;
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (pid == 0 && (de = readdir(d)) != NULL) {
+		pid = tap_aside_pid(de->d_name, sbase);
+		if (tap_gone(dfd, sbase, de->d_name, pid))
+			strlcpy(abase, de->d_name, NAME_MAX + 1);
+		else
+			pid = 0;
+	}
+	closedir(d);
+	return pid;
+}
+
+/* base is ".NAME.tap.PID": NAME into sbase, and PID; else 0 */
+static pid_t
+tap_gone_split(const char *base, char sbase[NAME_MAX + 1])
+{
+	const char *p, *last = NULL;
+
+	for (p = base; (p = strstr(p, ".tap.")) != NULL; p++)
+		last = p;
+	if (base[0] != '.' || last == NULL || last == base)
+		return 0;
+	snprintf(sbase, NAME_MAX + 1, "%.*s", (int)(last - base - 1), base + 1);
+	return tap_aside_pid(base, sbase);
+}
+
+/*
+ * A tap that could not put the server's file back (SIGKILL, the OOM
+ * killer) left it at .NAME.tap.PID beside NAME: said, with the command
+ * that restores it, when that file has a live listener, PID has gone and
+ * nobody listens at NAME. a is NAME or the file aside.
+ */
+static void
+tap_gone_note(const char *verb, const struct addr *a)
+{
+	char base[NAME_MAX + 1], sbase[NAME_MAX + 1], abase[NAME_MAX + 1];
+	char apath[PATH_MAX], spath[PATH_MAX], *s = NULL;
+	const char *slash;
+	size_t len = 0;
+	pid_t pid;
+	int dfd, dlen;
+	FILE *f;
+
+	if (a->kind != ADDR_PATH || (dfd = path_parent(a->path, base)) == -1)
+		return;
+	if ((pid = tap_gone_split(base, sbase)) != 0 &&
+	    tap_gone(dfd, sbase, base, pid))
+		strlcpy(abase, base, sizeof(abase));
+	else {
+		strlcpy(sbase, base, sizeof(sbase));
+		pid = tap_gone_find(dfd, sbase, abase);
+	}
+	close(dfd);
+	if (pid == 0 || (f = open_memstream(&s, &len)) == NULL)
+		return;
+	slash = strrchr(a->path, '/');
+	dlen = slash != NULL ? (int)(slash - a->path) + 1 : 0;
+	snprintf(apath, sizeof(apath), "%.*s%s", dlen, a->path, abase);
+	snprintf(spath, sizeof(spath), "%.*s%s", dlen, a->path, sbase);
+	fprintf(f, "%s, moved aside by a tap (pid %ld) that has gone; to put "
+	    "it back: mv -fT ", esc_name(apath), (long)pid);
+	tap_shell(f, apath);
+	putc(' ', f);
+	tap_shell(f, spath);
+	if (fclose(f) == 0)
+		warnx("%s %s: the server's socket is at %s", verb,
+		    esc_name(a->arg), s);
+	free(s);
+}
+
+/* a tap already runs on this server: its file is beside PATH, its pid alive */
+static void
+tap_second(const struct tap *t)
+{
+	struct dirent *de;
+	struct stat st;
+	pid_t pid;
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(t->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || (d = fdopendir(fd)) == NULL)
+		err(1, "tap %s: reading its directory", esc_name(t->at.arg));
+	while ((de = readdir(d)) != NULL)
+		if ((pid = tap_aside_pid(de->d_name, t->base)) != 0 &&
+		    pid != getpid() && tap_alive(pid) &&
+		    fstatat(t->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)
+		    == 0 &&
+		    S_ISSOCK(st.st_mode))
+			errx(1, "tap %s: already tapped by pid %ld (the "
+			    "server's file is at %s): one tap at a time",
+			    esc_name(t->at.arg), (long)pid, de->d_name);
+	closedir(d);
+}
+
+/* PATH is a socket file a live stream or seqpacket server listens on */
+static void
+tap_look(struct tap *t)
 {
 	const char *p = esc_name(t->at.arg);
+	struct stat *st = &t->srv;
 	struct usock u;
 	int r;
 
@@ -1379,11 +1578,15 @@ tap_look(struct tap *t, struct stat *st)
 	if ((r = udiag_bound(st, &u)) == -1)
 		err(1, "tap %s: cannot tell whether anybody listens "
 		    "(unix_diag)", p);
-	if (r == 0 || u.state != USOCK_LISTEN)
+	if (r == 1 && u.type != SOCK_STREAM && u.type != SOCK_SEQPACKET)
+		errx(1, "tap %s: a %s socket: tap relays stream and seqpacket "
+		    "sockets only", p, addr_type_name(u.type));
+	if (r == 0 || u.state != USOCK_LISTEN) {
+		tap_gone_note("tap", &t->at);
 		errx(1, "tap %s: stale: nobody listens", p);
-	if (u.type != SOCK_STREAM)
-		errx(1, "tap %s: a %s socket: tap relays stream sockets only",
-		    p, addr_type_name(u.type));
+	}
+	tap_second(t);
+	t->type = t->at.type = u.type;
 }
 
 /* a hidden name beside PATH for the server's file, as an address */
@@ -1400,28 +1603,33 @@ tap_aside_name(struct tap *t)
 		errx(1, "tap %s: the name to move the server's socket aside "
 		    "to, %s, is too long for sun_path", esc_name(t->at.arg),
 		    esc_name(t->unixaside + 5));
-	addr_parse(t->unixaside, SOCK_STREAM, 0, &t->server);
-	return t->unixaside + 5 + dlen;
+	addr_parse(t->unixaside, t->type, 0, &t->server);
+	strlcpy(t->abase, t->unixaside + 5 + dlen, sizeof(t->abase));
+	return t->abase;
 }
 
 /*
  * The server's file moved aside, its way back registered, and ours
  * bound in its place (registered after, so undone first), with the
- * signals held throughout: one that came in between would leave the
- * server's file aside, or ours where it must go back.
+ * signals held throughout, and from then on: they come through t->sfd,
+ * so a first one can let the connections end, and one that came in
+ * between leaves nothing half done.
  */
 static void
-tap_swap(struct tap *t, const struct stat *st)
+tap_swap(struct tap *t)
 {
 	const char *name = tap_aside_name(t), *p = esc_name(t->at.arg);
-	sigset_t set, old;
+	const struct stat *st = &t->srv;
+	sigset_t set;
 	struct stat now;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((t->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+		err(1, "tap %s: signalfd", p);
 	if (renameat2(t->dfd, t->base, t->dfd, name, RENAME_NOREPLACE) == -1)
 		err(1, "tap %s: moving it aside to %s", p,
 		    esc_name(t->server.path));
@@ -1434,18 +1642,20 @@ tap_swap(struct tap *t, const struct stat *st)
 		errx(1, "tap %s: replaced while it was looked at", p);
 	if ((t->lfd = sock_bind(&t->at, st->st_mode & 0777, SOMAXCONN)) == -1)
 		errx(1, "tap %s: %s", p, sock_bind_why(errno));
+	if (fstatat(t->dfd, t->base, &t->own, AT_SYMLINK_NOFOLLOW) == -1)
+		err(1, "tap %s", p);
 	if (fchownat(t->dfd, t->base, st->st_uid, st->st_gid,
 	    AT_SYMLINK_NOFOLLOW) == -1)	/* the group alone, where ours */
 		fchownat(t->dfd, t->base, (uid_t)-1, st->st_gid,
 		    AT_SYMLINK_NOFOLLOW);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* what the server can no longer see, and an owner we could not give */
 static void
-tap_say(const struct tap *t, const struct stat *st)
+tap_say(const struct tap *t)
 {
-	char own[128] = "";
+	char own[128] = "", sees[128];
+	const struct stat *st = &t->srv;
 	struct stat now;
 
 	if (fstatat(t->dfd, t->base, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -1454,49 +1664,142 @@ tap_say(const struct tap *t, const struct stat *st)
 		    "the server's %lu:%lu (only root can give it away)",
 		    (unsigned long)now.st_uid, (unsigned long)now.st_gid,
 		    (unsigned long)st->st_uid, (unsigned long)st->st_gid);
+	if (t->root)
+		snprintf(sees, sizeof(sees), "the pid of a short-lived child "
+		    "of the tap (with the client's uid and gid)");
+	else
+		snprintf(sees, sizeof(sees), "the tap's pid %ld, uid %lu and "
+		    "gid %lu", (long)getpid(), (unsigned long)geteuid(),
+		    (unsigned long)getegid());
 	warnx("tap %s: relaying to the server, moved aside to %s; for every "
 	    "new client the server now sees %s, not the client's%s",
-	    esc_name(t->at.arg), esc_name(t->server.path), t->root ?
-	    "the pid of a short-lived child of the tap (with the client's "
-	    "uid and gid)" : "the tap's pid, uid and gid", own);
+	    esc_name(t->at.arg), esc_name(t->server.path), sees, own);
 }
 
-/* one chunk out, whole, as it came: text, -X hex dump, or -j JSON */
+/*
+ * Stdout, written without ever blocking the relay: a pipe or a terminal
+ * opened anew for a description of our own made non-blocking (the one we
+ * were given is shared with others, a shell's terminal among them); a
+ * socket sent to with MSG_DONTWAIT; a file written as it is.
+ */
 static void
-tap_print(const struct tap_conn *c, int from, const struct tap_dir *d)
+tap_out_open(struct tap_out *o)
 {
-	const char *dir = from == TAP_C ? "c>s" : "s>c";
-	struct meta m[4] = {
-		{ "dir", dir, 0 },
-		{ "pid", NULL, c->pid },
-		{ "len", NULL, (intmax_t)d->len },
-		{ "fds", NULL, (intmax_t)d->nfds },
-	};
+	struct stat st;
+	int fd;
 
+	if ((o->ring = malloc(TAP_RING)) == NULL)
+		err(1, NULL);
+	o->fd = STDOUT_FILENO;
+	if (fstat(STDOUT_FILENO, &st) == -1)
+		stdout_failed();
+	o->sock = S_ISSOCK(st.st_mode);
+	if ((S_ISFIFO(st.st_mode) || isatty(STDOUT_FILENO)) &&
+	    (fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC))
+	    != -1)
+		o->fd = fd;
+	signal(SIGPIPE, SIG_IGN);	/* a failed write says EPIPE instead */
+}
+
+/* one chunk into the ring, whole, after the mark of a gap before it */
+static int
+tap_render(struct tap_out *o, const char *dir, pid_t pid,
+    const struct tap_dir *d)
+{
+	FILE *f;
+	int bad;
+
+	if (o->start > 0 && o->end > TAP_RING / 2) {
+		memmove(o->ring, o->ring + o->start, o->end - o->start);
+		o->end -= o->start;
+		o->start = 0;
+	}
+	if (7 * d->len + 512 > TAP_RING - o->end ||
+	    (f = fmemopen(o->ring + o->end, TAP_RING - o->end, "w")) == NULL)
+		return -1;
+	if (o->gap > 0 && opt.json)
+		fprintf(f, "{\"not_shown\":%ju}\n", o->gap);
+	else if (o->gap > 0)
+		fprintf(f, "... %ju bytes not shown ...\n", o->gap);
 	if (opt.json) {
-		msgout(m, 4, d->buf, d->len);
-		msgout_flush();
+		fprintf(f, "{\"dir\":\"%s\",\"pid\":%ld,\"len\":%zu,"
+		    "\"fds\":%zu,\"message\":\"", dir, (long)pid, d->len,
+		    d->nfds);
+		esc_json(f, d->p, d->len);
+		fputs("\"}\n", f);
+	} else {
+		fprintf(f, "%s %ld %zu", dir, (long)pid, d->len);
+		if (d->nfds > 0)
+			fprintf(f, " fds=%zu", d->nfds);
+		putc('\n', f);
+		if (opt.val['X'] != NULL)
+			esc_hex(f, d->p, d->len);
+		else {
+			esc_bytes(f, d->p, d->len, 1);
+			putc('\n', f);
+		}
+	}
+	bad = fflush(f) == EOF || ferror(f);
+	if (!bad)
+		o->end += (size_t)ftell(f);
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* a chunk shown, or counted where it would have been */
+static void
+tap_show(struct tap *t, const struct tap_conn *c, int from)
+{
+	const struct tap_dir *d = &c->dir[from];
+
+	if (t->out.err != 0)
+		return;
+	if (tap_render(&t->out, from == TAP_C ? "c>s" : "s>c", c->pid, d)
+	    == 0) {
+		t->out.gap = 0;
 		return;
 	}
-	printf("%s %ld %zu", dir, (long)c->pid, d->len);
-	if (d->nfds > 0)
-		printf(" fds=%zu", d->nfds);
-	putchar('\n');
-	if (opt.val['X'] != NULL)
-		esc_hex(stdout, d->buf, d->len);
-	else {
-		esc_bytes(stdout, d->buf, d->len, 1);
-		putchar('\n');
+	t->out.gap += d->len;
+	t->out.lost += d->len;
+}
+
+static void tap_leave(struct tap *, int);
+
+/* what stdout takes now, never more; a failure ends the showing only */
+static void
+tap_out_write(struct tap *t)
+{
+	struct tap_out *o = &t->out;
+	ssize_t n;
+
+	if (o->err != 0 || o->end == o->start)
+		return;
+	if (o->sock)
+		n = send(o->fd, o->ring + o->start, o->end - o->start,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	else
+		n = write(o->fd, o->ring + o->start, o->end - o->start);
+	if (n >= 0) {
+		o->start += (size_t)n;
+		if (o->start == o->end)
+			o->start = o->end = 0;
+		return;
 	}
-	if (fflush(stdout) == EOF || ferror(stdout))
-		stdout_failed();
+	if (errno == EAGAIN || errno == EINTR)
+		return;
+	o->err = errno;
+	warn("tap %s: stdout: nothing more is shown", esc_name(t->at.arg));
+	if (t->leaving == 0)
+		tap_leave(t, -1);
 }
 
 static void
 tap_close_fds(struct tap_dir *d)
 {
 	while (d->nfds > 0)
-		close(d->fds[--d->nfds]);
+		if (d->fds[--d->nfds] != -1)
+			close(d->fds[d->nfds]);
+	d->nmark = d->sent = 0;
 }
 
 static void
@@ -1506,22 +1809,146 @@ tap_end(struct tap_conn *c)
 
 	for (i = TAP_C; i <= TAP_S; i++) {
 		tap_close_fds(&c->dir[i]);
+		free(c->dir[i].big);
+		c->dir[i].big = NULL;
 		close(c->fd[i]);
 		c->fd[i] = -1;
 	}
 }
 
-/* a chunk from fd[from], shown, for the other end; its end passed on */
+/*
+ * Whether a descriptor comes with any of the first len bytes waiting,
+ * peeked into p: a read stops after the bytes that brought some, but it
+ * takes the bytes before them too, and then which byte was theirs is
+ * lost. What the peek brought (copies) is closed.
+ */
 static int
-tap_read(struct tap_conn *c, int from)
+tap_fds_ahead(int fd, char *p, size_t len)
 {
-	struct tap_dir *d = &c->dir[from];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int) * FDPASS_MAX)];
+	} c;
+	struct iovec iov = { p, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *h;
+	size_t k, n;
+	int any = 0, one;
+
+	if (recvmsg(fd, &mh, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC) == -1)
+		return 0;
+	for (h = CMSG_FIRSTHDR(&mh); h != NULL; h = CMSG_NXTHDR(&mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < n; k++) {
+			memcpy(&one, CMSG_DATA(h) + k * sizeof(int),
+			    sizeof(one));
+			close(one);
+		}
+		any = 1;
+	}
+	return any || (mh.msg_flags & MSG_CTRUNC);
+}
+
+/* len bytes at d->p + at, any descriptors with them marked there */
+static ssize_t
+tap_recv_at(int fd, struct tap_dir *d, size_t at, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	r = fdpass_recv(fd, d->p + at, len, d->fds + d->nfds, &n);
+	if (r >= 0 && n > 0) {
+		d->mark[d->nmark++] = (struct tap_mark){ at, d->nfds, n };
+		d->nfds += n;
+	}
+	return r;
+}
+
+/* the bytes queued, at most max; 1 when none (the end, or what came) */
+static size_t
+tap_queued(int fd, size_t max)
+{
+	int q = 0;
+
+	if (ioctl(fd, FIONREAD, &q) == -1 || q <= 0)
+		return 1;
+	return (size_t)q < max ? (size_t)q : max;
+}
+
+/*
+ * Stream bytes, each descriptor marked at the byte it came with: what
+ * is queued when nothing among it brought one; else one byte at a time,
+ * until what is left brings none.
+ */
+static ssize_t
+tap_recv_stream(int fd, struct tap_dir *d)
+{
+	size_t got = 0, want, had;
 	ssize_t n;
 
-	n = fdpass_recv(c->fd[from], d->buf, sizeof(d->buf), d->fds, &d->nfds);
+	while (got < sizeof(d->buf) && d->nmark < TAP_MARKS &&
+	    d->nfds <= FDPASS_MAX) {
+		want = tap_queued(fd, sizeof(d->buf) - got);
+		had = d->nmark;
+		if (!tap_fds_ahead(fd, d->buf + got, want)) {
+			if ((n = tap_recv_at(fd, d, got, want)) > 0)
+				got += (size_t)n;
+			return got > 0 ? (ssize_t)got : n;
+		}
+		while (d->nmark == had && got < sizeof(d->buf)) {
+			if ((n = tap_recv_at(fd, d, got, 1)) <= 0)
+				return got > 0 ? (ssize_t)got : n;
+			got++;
+		}
+	}
+	return (ssize_t)got;
+}
+
+/* one seqpacket record whole, however long the kernel let it be */
+static ssize_t
+tap_recv_record(int fd, struct tap_dir *d)
+{
+	ssize_t n;
+
+	n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	if (n == -1)
+		return -1;
+	if ((size_t)n > sizeof(d->buf) &&
+	    (d->p = d->big = malloc((size_t)n)) == NULL)
+		return -1;
+	return tap_recv_at(fd, d, 0, (size_t)n);
+}
+
+/*
+ * A chunk from fd[from] for the other end, then shown; its end passed
+ * on. A seqpacket read of 0 is an empty record unless the peer has shut
+ * down (rdhup) and nothing else waits: empty records sent last, just
+ * before the shutdown, read as the end.
+ */
+static int
+tap_read(struct tap *t, struct tap_conn *c, int from, int rdhup)
+{
+	struct tap_dir *d = &c->dir[from];
+	int q = 0;
+	ssize_t n;
+
+	if (rdhup && t->type == SOCK_SEQPACKET &&
+	    ioctl(c->fd[from], FIONREAD, &q) == 0 && q > 0)
+		rdhup = 0;
+	d->p = d->buf;
+	d->nmark = d->sent = 0;
+	n = t->type == SOCK_SEQPACKET ? tap_recv_record(c->fd[from], d) :
+	    tap_recv_stream(c->fd[from], d);
+	if (n == -1 && errno == EMSGSIZE)
+		warnx("tap %s: client %ld: more descriptors came than the tap "
+		    "can take: connection ended", esc_name(t->at.arg),
+		    (long)c->pid);
 	if (n == -1)
 		return errno == EAGAIN ? 0 : -1;
-	if (n == 0) {
+	if (n == 0 && (t->type != SOCK_SEQPACKET || rdhup)) {
 		tap_close_fds(d);
 		d->eof = 1;
 		if (shutdown(c->fd[!from], SHUT_WR) == -1 && errno != ENOTCONN)
@@ -1530,25 +1957,62 @@ tap_read(struct tap_conn *c, int from)
 	}
 	d->len = (size_t)n;
 	d->off = 0;
-	tap_print(c, from, d);
+	d->pend = 1;
+	tap_show(t, c, from);
 	return 0;
 }
 
-/* what came from fd[from] on to the other end, as much as it takes */
+/* a record our socket's buffer is too small for: as large as it may */
+static int
+tap_room(int fd, size_t len)
+{
+	int sz = len < INT_MAX / 2 - 4096 ? (int)len * 2 + 4096 : INT_MAX;
+
+	return setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz))
+	    == 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)) == 0;
+}
+
+/*
+ * What came from fd[from] on to the other end, as much as it takes: the
+ * bytes up to a marked one without descriptors, from it with its own.
+ */
 static int
 tap_write(struct tap_conn *c, int from)
 {
 	struct tap_dir *d = &c->dir[from];
+	const struct tap_mark *m = d->sent < d->nmark ? &d->mark[d->sent] :
+	    NULL;
+	size_t end = d->len, nf = 0, k;
+	int fd = c->fd[!from];
 	ssize_t n;
 
-	n = fdpass_send(c->fd[!from], d->buf + d->off, d->len - d->off, d->fds,
-	    d->nfds);
+	if (m != NULL && m->at > d->off)
+		end = m->at;
+	else if (m != NULL) {
+		nf = m->n;
+		if (d->sent + 1 < d->nmark)
+			end = m[1].at;
+	}
+	n = fdpass_send(fd, d->p + d->off, end - d->off, nf ? d->fds +
+	    m->first : NULL, nf);
+	if (n == -1 && errno == EMSGSIZE && tap_room(fd, end - d->off))
+		n = fdpass_send(fd, d->p + d->off, end - d->off, nf ?
+		    d->fds + m->first : NULL, nf);
 	if (n == -1)
 		return errno == EAGAIN ? 0 : -1;
-	tap_close_fds(d);
+	for (k = 0; k < nf; k++) {
+		close(d->fds[m->first + k]);
+		d->fds[m->first + k] = -1;
+	}
+	d->sent += nf > 0;
 	d->off += (size_t)n;
-	if (d->off == d->len)
-		d->len = d->off = 0;
+	if (d->off == d->len) {
+		d->len = d->off = d->nfds = d->nmark = d->sent = 0;
+		d->pend = 0;
+		free(d->big);
+		d->big = NULL;
+	}
 	return 0;
 }
 
@@ -1565,31 +2029,35 @@ tap_events(const struct tap_conn *c, struct pollfd *p)
 
 	for (i = TAP_C; i <= TAP_S; i++) {
 		p[i].events = 0;
-		if (c->fd[i] != -1 && c->dir[i].len == 0 && !c->dir[i].eof)
-			p[i].events |= POLLIN;
-		if (c->fd[i] != -1 && c->dir[!i].len > 0)
+		if (c->fd[i] != -1 && !c->dir[i].pend && !c->dir[i].eof)
+			p[i].events |= POLLIN | POLLRDHUP;
+		if (c->fd[i] != -1 && c->dir[!i].pend)
 			p[i].events |= POLLOUT;
 		p[i].fd = p[i].events ? c->fd[i] : -1;
 		p[i].revents = 0;
 	}
 }
 
-/* one pass over a pair's ends; the pair ends when both ways have */
+/* one pass over a pair's ends, relayed before shown; done when both are */
 static void
-tap_step(struct tap_conn *c, const struct pollfd *p)
+tap_step(struct tap *t, struct tap_conn *c, const struct pollfd *p)
 {
 	int i, r = 0;
 
 	for (i = TAP_C; i <= TAP_S && r == 0; i++) {
 		if (p[i].revents & POLLOUT ||
-		    (p[i].revents & (POLLHUP | POLLERR) && c->dir[!i].len > 0))
+		    (p[i].revents & (POLLHUP | POLLERR) && c->dir[!i].pend))
 			r = tap_write(c, !i);
-		if (r == 0 && p[i].revents & (POLLIN | POLLHUP | POLLERR) &&
-		    c->dir[i].len == 0 && !c->dir[i].eof)
-			r = tap_read(c, i);
+		if (r == 0 && p[i].revents & (POLLIN | POLLHUP | POLLERR |
+		    POLLRDHUP) && !c->dir[i].pend && !c->dir[i].eof) {
+			r = tap_read(t, c, i, p[i].revents & (POLLRDHUP |
+			    POLLHUP));
+			if (r == 0 && c->dir[i].pend)
+				r = tap_write(c, i);
+		}
 	}
 	if (r == -1 || (c->dir[TAP_C].eof && c->dir[TAP_S].eof &&
-	    c->dir[TAP_C].len == 0 && c->dir[TAP_S].len == 0))
+	    !c->dir[TAP_C].pend && !c->dir[TAP_S].pend))
 		tap_end(c);
 }
 
@@ -1618,7 +2086,8 @@ tap_connect(const struct tap *t, int cfd, pid_t pid)
 	return fd;
 }
 
-static void
+/* a client taken from our listener, 1; none waits, 0; one dropped, -1 */
+static int
 tap_accept(const struct tap *t, struct tap_conn *c)
 {
 	struct ucred uc = { 0, 0, 0 };
@@ -1626,27 +2095,218 @@ tap_accept(const struct tap *t, struct tap_conn *c)
 
 	if ((fd = accept4(t->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK))
 	    == -1) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+		if (errno == EAGAIN)
+			return 0;
+		if (errno != EINTR && errno != ECONNABORTED)
 			warn("tap %s: accept", esc_name(t->at.arg));
-		return;
+		return -1;
 	}
 	fdpass_peer(fd, &uc);		/* none (pid 0) when it cannot say */
 	memset(c, 0, sizeof(*c));
 	c->fd[TAP_C] = -1;
 	if ((c->fd[TAP_S] = tap_connect(t, fd, uc.pid)) == -1) {
 		close(fd);
-		return;
+		return -1;
 	}
 	c->fd[TAP_C] = fd;
 	c->pid = uc.pid;
+	return 1;
 }
 
-/* every pair in one poll(2) loop, so chunks reach stdout one at a time */
+static struct tap_conn *
+tap_free_slot(struct tap *t)
+{
+	size_t k;
+
+	for (k = 0; k < TAP_MAX; k++)
+		if (t->c[k].fd[TAP_C] == -1)
+			return &t->c[k];
+	return NULL;
+}
+
+/* the connections still relayed, and their clients' pids into s */
+static size_t
+tap_live(const struct tap *t, char *s, size_t len)
+{
+	size_t k, n = 0, at = 0;
+
+	*s = '\0';
+	for (k = 0; k < TAP_MAX; k++) {
+		if (t->c[k].fd[TAP_C] == -1)
+			continue;
+		if (at < len)
+			at += (size_t)snprintf(s + at, len - at, "%s%ld",
+			    n ? " " : "", (long)t->c[k].pid);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The server's file back at PATH, ours gone, in one exchange: only while
+ * PATH is still our socket and the file aside still the server's, with
+ * a live listener. Else each is left as it is found, and said.
+ */
+static void
+tap_putback(struct tap *t)
+{
+	const char *p = esc_name(t->at.arg), *a = esc_name(t->server.path);
+	struct stat st;
+	struct usock u;
+	int ours, srv;
+
+	ours = fstatat(t->dfd, t->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == t->own.st_dev && st.st_ino == t->own.st_ino;
+	srv = fstatat(t->dfd, t->abase, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == t->srv.st_dev && st.st_ino == t->srv.st_ino &&
+	    udiag_bound(&st, &u) == 1 && u.state == USOCK_LISTEN;
+	if (ours && srv && renameat2(t->dfd, t->abase, t->dfd, t->base,
+	    RENAME_EXCHANGE) == 0) {
+		if (fstatat(t->dfd, t->abase, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_dev == t->own.st_dev && st.st_ino == t->own.st_ino) {
+			unlinkat(t->dfd, t->abase, 0);
+			return;
+		}
+		/* PATH was replaced between the look and the exchange */
+		renameat2(t->dfd, t->abase, t->dfd, t->base, RENAME_EXCHANGE);
+		ours = 0;
+	}
+	if (!ours)
+		warnx("tap %s: replaced by another file during the tap: left "
+		    "as it is; the server's file stays at %s", p, a);
+	else if (!srv)
+		warnx("tap %s: %s no longer has the server listening on it: "
+		    "put back as it is, if it is still the server's file", p,
+		    a);
+	if (ours)
+		cleanup_run();	/* ours goes, theirs back: as on any exit */
+}
+
+/*
+ * The first signal (sig), or stdout failing (-1): new clients go
+ * straight to the server again, and the connections made so far are
+ * relayed until they end, unseen if stdout failed; a second signal ends
+ * them at once.
+ */
+static void
+tap_leave(struct tap *t, int sig)
+{
+	char pids[256];
+	size_t n;
+
+	t->leaving = sig;
+	tap_putback(t);
+	/* whoever connected before the file went back is relayed too */
+	while (t->lfd != -1 && tap_free_slot(t) != NULL &&
+	    tap_accept(t, tap_free_slot(t)) != 0)
+		;
+	if (t->lfd != -1 && tap_free_slot(t) != NULL) {
+		close(t->lfd);
+		t->lfd = -1;
+	}
+	if ((n = tap_live(t, pids, sizeof(pids))) > 0)
+		warnx("tap %s: the server's file is back; waiting for %zu "
+		    "connection%s to end (client pid%s %s); %s signal ends "
+		    "them now", esc_name(t->at.arg), n, n > 1 ? "s" : "",
+		    n > 1 ? "s" : "", pids, sig > 0 ? "a second" : "a");
+}
+
+/* a gap at the very end is marked too, if there is room for the mark */
+static void
+tap_mark_end(struct tap_out *o)
+{
+	int n;
+
+	if (o->gap == 0 || o->err != 0 || TAP_RING - o->end < 64)
+		return;
+	n = snprintf(o->ring + o->end, TAP_RING - o->end, opt.json ?
+	    "{\"not_shown\":%ju}\n" : "... %ju bytes not shown ...\n", o->gap);
+	o->end += (size_t)n;
+	o->gap = 0;
+}
+
+/* every connection ended, the output written: gone as the signal says */
+static void __attribute__((noreturn))
+tap_exit(struct tap *t)
+{
+	sigset_t set;
+
+	if (t->out.lost > 0)
+		warnx("tap %s: %ju bytes relayed and not shown (stdout did "
+		    "not keep up)", esc_name(t->at.arg), t->out.lost);
+	if (t->out.end > t->out.start && t->out.err == 0)
+		warnx("tap %s: %zu bytes of output not written (stdout did "
+		    "not take them)", esc_name(t->at.arg),
+		    t->out.end - t->out.start);
+	cleanup_run();
+	if (t->leaving == -1 && t->out.err == EPIPE)
+		stdout_epipe();
+	if (t->leaving == -1)
+		exit(1);
+	signal(t->leaving, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, t->leaving);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(t->leaving);
+	_exit(128 + t->leaving);
+}
+
+/*
+ * Leaving with nothing left to relay: what stdout has not taken yet is
+ * written as it takes it; a signal ends the wait.
+ */
+static void __attribute__((noreturn))
+tap_drain(struct tap *t)
+{
+	struct pollfd p[2];
+	int said = 0;
+
+	tap_mark_end(&t->out);
+	p[0] = (struct pollfd){ t->sfd, POLLIN, 0 };
+	p[1] = (struct pollfd){ t->out.fd, POLLOUT, 0 };
+	while (t->out.err == 0 && t->out.end > t->out.start) {
+		if (!said++ && poll(p + 1, 1, 0) == 0)
+			warnx("tap %s: waiting for stdout to take %zu bytes; a "
+			    "signal ends it", esc_name(t->at.arg),
+			    t->out.end - t->out.start);
+		if (poll(p, 2, -1) == -1 && errno != EINTR)
+			break;
+		if (p[0].revents & POLLIN)
+			break;
+		if (p[1].revents)
+			tap_out_write(t);
+	}
+	tap_exit(t);
+}
+
+/* a signal: the first begins leaving, the next ends every connection */
+static void
+tap_signal(struct tap *t)
+{
+	struct signalfd_siginfo si;
+	size_t k;
+
+	while (read(t->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (t->leaving == 0) {
+			tap_leave(t, (int)si.ssi_signo);
+			continue;
+		}
+		for (k = 0; k < TAP_MAX; k++)
+			if (t->c[k].fd[TAP_C] != -1)
+				tap_end(&t->c[k]);
+		if (t->leaving == -1)
+			t->leaving = (int)si.ssi_signo;
+		tap_exit(t);
+	}
+}
+
+/* every pair in one poll(2) loop; stdout is written only as it takes it */
 static void __attribute__((noreturn))
 tap_relay(struct tap *t)
 {
-	struct pollfd p[1 + 2 * TAP_MAX];
+	struct pollfd p[3 + 2 * TAP_MAX];
 	struct tap_conn *free_;
+	char pids[8];
 	size_t k;
 
 	if ((t->c = calloc(TAP_MAX, sizeof(*t->c))) == NULL)
@@ -1656,20 +2316,31 @@ tap_relay(struct tap *t)
 	/* a client gone between poll(2) and accept(2) must not block us */
 	fcntl(t->lfd, F_SETFL, fcntl(t->lfd, F_GETFL) | O_NONBLOCK);
 	for (;;) {
-		free_ = NULL;
-		for (k = 0; k < TAP_MAX; k++) {
-			tap_events(&t->c[k], p + 1 + 2 * k);
-			if (t->c[k].fd[TAP_C] == -1)
-				free_ = &t->c[k];
-		}
-		p[0] = (struct pollfd){ free_ ? t->lfd : -1, POLLIN, 0 };
-		if (poll(p, 1 + 2 * TAP_MAX, -1) == -1 && errno != EINTR)
+		if (t->leaving != 0 && t->lfd == -1 &&
+		    tap_live(t, pids, sizeof(pids)) == 0)
+			tap_drain(t);
+		for (k = 0; k < TAP_MAX; k++)
+			tap_events(&t->c[k], p + 3 + 2 * k);
+		free_ = tap_free_slot(t);
+		p[0] = (struct pollfd){ free_ && t->lfd != -1 ? t->lfd : -1,
+		    POLLIN, 0 };
+		p[1] = (struct pollfd){ t->sfd, POLLIN, 0 };
+		p[2] = (struct pollfd){ t->out.end > t->out.start &&
+		    t->out.err == 0 ? t->out.fd : -1, POLLOUT, 0 };
+		if (poll(p, 3 + 2 * TAP_MAX, -1) == -1 && errno != EINTR)
 			err(1, "tap %s: poll", esc_name(t->at.arg));
 		for (k = 0; k < TAP_MAX; k++)
 			if (t->c[k].fd[TAP_C] != -1)
-				tap_step(&t->c[k], p + 1 + 2 * k);
-		if (p[0].revents & POLLIN)
-			tap_accept(t, free_);
+				tap_step(t, &t->c[k], p + 3 + 2 * k);
+		if (p[0].revents & POLLIN &&
+		    tap_accept(t, free_) == 0 && t->leaving != 0) {
+			close(t->lfd);	/* the last who came before is in */
+			t->lfd = -1;
+		}
+		if (p[2].revents)
+			tap_out_write(t);
+		if (p[1].revents & POLLIN)
+			tap_signal(t);
 	}
 }
 
@@ -1677,9 +2348,7 @@ static int
 sock_tap(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "json", tap_opts);
-	static char outbuf[TAP_OUTBUF];
-	struct tap t = { .dfd = -1, .lfd = -1 };
-	struct stat st;
+	struct tap t = { .dfd = -1, .lfd = -1, .sfd = -1 };
 
 	one_addr(argc, argv, i, 0, &t.at);
 	if (opt.json && opt.val['X'] != NULL)
@@ -1691,11 +2360,11 @@ sock_tap(int argc, char *argv[])
 		usage_error("%s: tap takes a Unix socket file, not TCP or UDP",
 		    t.at.arg);
 	t.root = geteuid() == 0;
-	tap_look(&t, &st);
+	tap_look(&t);
 	stdout_ready();
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	tap_swap(&t, &st);
-	tap_say(&t, &st);
+	tap_out_open(&t.out);
+	tap_swap(&t);
+	tap_say(&t);
 	tap_relay(&t);
 }
 

@@ -947,7 +947,7 @@ ${esc%$'\n'}\\012"
 	if is_root; then
 		sees="the pid of a short-lived child of the tap (with the client's uid and gid)"
 	else
-		sees="the tap's pid, uid and gid"
+		sees="the tap's pid $TAP, uid $(id -u) and gid $(id -g)"
 	fi
 	run cat tap.err
 	assert_output "ipc-sock: tap $s: relaying to the server, moved aside to .$s.tap.$TAP; for every new client the server now sees $sees, not the client's"
@@ -1103,7 +1103,7 @@ s>c True $(wc -c < reply) 0 'hi\\n\\x01'"
 	assert_success
 	assert_output --regexp "^pid=$TAP uid=$(id -u nobody) got=hi$"
 	run cat tap.err
-	assert_output "ipc-sock: tap $d/s.sock: relaying to the server, moved aside to $d/.s.sock.tap.$TAP; for every new client the server now sees the tap's pid, uid and gid, not the client's; it is owned by $(id -u nobody):$(id -g nobody), not by the server's 0:0 (only root can give it away)"
+	assert_output "ipc-sock: tap $d/s.sock: relaying to the server, moved aside to $d/.s.sock.tap.$TAP; for every new client the server now sees the tap's pid $TAP, uid $(id -u nobody) and gid $(id -g nobody), not the client's; it is owned by $(id -u nobody):$(id -g nobody), not by the server's 0:0 (only root can give it away)"
 }
 
 @test "tap: a server that stops listening ends the tap, 1, its file back" {
@@ -1154,11 +1154,12 @@ s>c True $(wc -c < reply) 0 'hi\\n\\x01'"
 	nothing_aside
 }
 
-@test "tap: a seqpacket server: 1, streams only" {
-	pyserver "$s" seqpacket
+@test "tap: a datagram socket: 1, streams and seqpacket only" {
+	bg sock recv --type dgram "$s" > out 2> err
+	wait_for bound "$s"
 	run timeout 10 ipc-sock tap "$s"
 	assert_failure 1
-	assert_output "ipc-sock: tap $s: a seqpacket socket: tap relays stream sockets only"
+	assert_output "ipc-sock: tap $s: a dgram socket: tap relays stream and seqpacket sockets only"
 	nothing_aside
 }
 
@@ -1175,4 +1176,234 @@ usage: ipc-sock tap [-X|-j] PATH"
 	run timeout 10 ipc-sock tap -X -j "$s"
 	assert_failure 2
 	assert_line --index 0 "ipc-sock: tap: -X and -j: one output format"
+}
+
+# --- tap: it never hurts the server it watches --------------------------------
+#
+# Relayed first, shown as stdout takes it; left without cutting a
+# connection; one at a time; a dead tap's file found again.
+
+# a client through the tap whose stdin is the FIFO in, held open on fd 5:
+# its pid in cpid, its reply in the file early
+early_client() {
+	mkfifo in
+	bg sh -c 'echo $$ > cpid; exec ipc-sock connect "$0" < in > early' "$1"
+	EARLY=$BG_LAST
+	exec 5> in
+}
+
+# the sum of the gaps the output $1 marks
+gaps() {
+	sed -n 's/^\.\.\. \([0-9]*\) bytes not shown \.\.\.$/\1/p' "$1" |
+	    awk '{ n += $1 } END { print n + 0 }'
+}
+
+@test "tap: a stdout nobody reads stalls no client; what was not shown is marked and counted" {
+	pyserver "$s"
+	mkfifo o
+	# a reader that holds the FIFO and reads only once told to
+	bg sh -c 'exec 3< o; while [ ! -e go ]; do sleep 0.05; done
+	    exec cat <&3 > seen'
+	bg env --default-signal=INT ipc-sock tap "$s" > o 2> tap.err
+	TAP=$BG_LAST
+	wait_for grep -q relaying tap.err
+	run -0 sh -c 'head -c 1048576 /dev/zero |
+	    timeout 20 ipc-sock connect "$0" | wc -c' "$s"
+	[ "$output" -gt 1048576 ]
+	reply=$output
+	touch go
+	kill -TERM "$TAP"
+	st=0
+	wait "$TAP" || st=$?
+	[ "$st" -eq 143 ]
+	lost=$(sed -n 's/.* \([0-9]*\) bytes relayed and not shown (stdout did not keep up)$/\1/p' tap.err)
+	[ "$lost" -gt 0 ]
+	[ "$(gaps seen)" -eq "$lost" ]
+	# what was shown and what was not make up all that was relayed
+	shown=$(awk '/^[cs]>[sc] [0-9]+ [0-9]+$/ { n += $3 } END { print n }' seen)
+	[ $((shown + lost)) -eq $((1048576 + reply)) ]
+}
+
+@test "tap -j: a gap is an object of its own, not_shown, its bytes counted" {
+	pyserver "$s"
+	mkfifo o
+	bg sh -c 'exec 3< o; while [ ! -e go ]; do sleep 0.05; done
+	    exec cat <&3 > seen'
+	bg env --default-signal=INT ipc-sock tap -j "$s" > o 2> tap.err
+	TAP=$BG_LAST
+	wait_for grep -q relaying tap.err
+	run -0 sh -c 'head -c 524288 /dev/zero |
+	    timeout 20 ipc-sock connect "$0" | wc -c' "$s"
+	reply=$output
+	touch go
+	ends_by "$TAP" TERM
+	lost=$(sed -n 's/.* \([0-9]*\) bytes relayed and not shown (stdout did not keep up)$/\1/p' tap.err)
+	run python3 -c '
+import json, sys
+shown = gap = 0
+for line in open("seen"):
+    d = json.loads(line)
+    if "not_shown" in d:
+        gap += d["not_shown"]
+    else:
+        shown += d["len"]
+print(gap == int(sys.argv[1]) > 0, shown + gap)' "$lost"
+	assert_success
+	assert_output "True $((524288 + reply))"
+}
+
+@test "tap: stdout failing ends the showing, not the relaying: said, the file back, the connection whole" {
+	pyserver "$s"
+	before=$(ino "$s")
+	mkfifo o
+	bg head -c 1 o > /dev/null
+	HEAD=$BG_LAST
+	bg env --default-signal=INT ipc-sock tap "$s" > o 2> tap.err
+	TAP=$BG_LAST
+	wait_for grep -q relaying tap.err
+	early_client "$s"
+	echo one >&5
+	wait "$HEAD"		# the reader took a byte and went
+	echo two >&5
+	wait_for grep -q 'waiting for' tap.err
+	[ "$(ino "$s")" = "$before" ]
+	echo three >&5
+	exec 5>&-
+	wait "$EARLY"
+	run cat early
+	assert_output --regexp "^pid=[0-9]+ uid=$(id -u) got=one
+two
+three$"
+	st=0
+	wait "$TAP" || st=$?
+	[ "$st" -eq 141 ]
+	run sed 1d tap.err
+	assert_output "ipc-sock: tap $s: stdout: nothing more is shown: Broken pipe
+ipc-sock: tap $s: the server's file is back; waiting for 1 connection to end (client pid $(cat cpid)); a signal ends them now"
+	nothing_aside
+}
+
+@test "tap: SIGTERM puts the server's file back at once and lets each connection end; a second ends them" {
+	pyserver "$s"
+	before=$(ino "$s")
+	for sig in TERM INT; do
+		rm -f in early
+		tap_bg "$s"
+		early_client "$s"
+		echo one >&5
+		wait_for grep -q '^one' tap.out
+		kill -s "$sig" "$TAP"
+		wait_for grep -q 'waiting for' tap.err
+		[ "$(ino "$s")" = "$before" ]
+		nothing_aside
+		run sed 1d tap.err
+		assert_output "ipc-sock: tap $s: the server's file is back; waiting for 1 connection to end (client pid $(cat cpid)); a second signal ends them now"
+		echo two >&5
+		exec 5>&-
+		wait "$EARLY"
+		run cat early
+		assert_output --regexp "^pid=[0-9]+ uid=$(id -u) got=one
+two$"
+		st=0
+		wait "$TAP" || st=$?
+		[ "$st" -eq $((128 + $(kill -l "$sig"))) ]
+	done
+	rm -f in early
+	tap_bg "$s"
+	early_client "$s"
+	echo one >&5
+	wait_for grep -q '^one' tap.out
+	kill -TERM "$TAP"
+	wait_for grep -q 'waiting for' tap.err
+	ends_by "$TAP" TERM
+	exec 5>&-
+	wait "$EARLY" || true
+	[ "$(ino "$s")" = "$before" ]
+	nothing_aside
+	run client "$s" tap.err
+	assert_success
+	assert_output --regexp "^pid=$(cat cpid) uid=$(id -u) got="
+}
+
+@test "tap: leaving, a server's file replaced meanwhile is left as it is" {
+	pyserver "$s"
+	tap_bg "$s"
+	mv "$s" moved
+	stale_sock "$s"
+	other=$(ino "$s")
+	ends_by "$TAP" TERM
+	[ "$(ino "$s")" = "$other" ] && [ -S ".$s.tap.$TAP" ]
+	run cat tap.err
+	assert_line --index 1 "ipc-sock: tap $s: replaced by another file during the tap: left as it is; the server's file stays at .$s.tap.$TAP"
+}
+
+@test "tap: a second tap on the same server is refused, naming the first" {
+	pyserver "$s"
+	tap_bg "$s"
+	run timeout 10 ipc-sock tap "$s"
+	assert_failure 1
+	assert_output "ipc-sock: tap $s: already tapped by pid $TAP (the server's file is at .$s.tap.$TAP): one tap at a time"
+	ends_by "$TAP" TERM
+	nothing_aside
+}
+
+@test "tap: killed with SIGKILL: stat, rm and tap say where the server is and the command that puts it back" {
+	pyserver "$s"
+	before=$(ino "$s")
+	tap_bg "$s"
+	kill -KILL "$TAP"
+	wait "$TAP" || true
+	note="the server's socket is at .$s.tap.$TAP, moved aside by a tap (pid $TAP) that has gone; to put it back: mv -fT .$s.tap.$TAP $s"
+	run --separate-stderr timeout 10 ipc-sock stat -o state "$s"
+	assert_success
+	assert_output "state=stale"
+	[ "$stderr" = "ipc-sock: stat $s: $note" ]
+	run --separate-stderr timeout 10 ipc-sock stat -o state ".$s.tap.$TAP"
+	assert_success
+	[ "$stderr" = "ipc-sock: stat .$s.tap.$TAP: $note" ]
+	run timeout 10 ipc-sock tap "$s"
+	assert_failure 1
+	assert_output "ipc-sock: tap $s: $note
+ipc-sock: tap $s: stale: nobody listens"
+	run timeout 10 ipc-sock rm ".$s.tap.$TAP"
+	assert_failure 1
+	assert_line --index 0 "ipc-sock: rm .$s.tap.$TAP: $note"
+	eval "${note##*: }"
+	[ "$(ino "$s")" = "$before" ]
+	nothing_aside
+	run client "$s" tap.err
+	assert_success
+	run --separate-stderr timeout 10 ipc-sock stat -o state "$s"
+	[ "$stderr" = "" ]
+}
+
+@test "tap: a descriptor goes on with the very byte it came with" {
+	pyserver "$s" fdat
+	tap_bg "$s"
+	# stopped, the tap finds all three sends queued and reads them at once
+	kill -STOP "$TAP"
+	timeout 10 unixpeer.py client-fdat "$s"
+	kill -CONT "$TAP"
+	wait_for grep -q '^got' srv.out
+	run sed 1d srv.out
+	assert_output "fds at 3: passed
+got abcdefghi"
+	run grep -c ' fds=1$' tap.out
+	assert_output 1
+}
+
+@test "tap: seqpacket: each record relayed whole and shown as one, an empty one too" {
+	pyserver "$s" records
+	tap_bg "$s"
+	kill -STOP "$TAP"
+	timeout 10 unixpeer.py client-records "$s"
+	kill -CONT "$TAP"
+	wait_for grep -q ' 3$' srv.out
+	run sed 1d srv.out
+	assert_output "1 0 100000 3"
+	run sed -n 's/^c>s [0-9]* //p' tap.out
+	assert_output "1
+0
+100000
+3"
 }

@@ -17,6 +17,19 @@ unixpeer.py client-fds PATH
     what comes back and what the descriptor passed with it holds.
 unixpeer.py seqpacket PATH
     listen on a seqpacket socket, and wait to be killed.
+unixpeer.py fdat PATH
+    one connection: read it one byte at a time to its end, and print
+    "fds at N: " and what they hold for each byte N that brought
+    descriptors, then "got " and the bytes.
+unixpeer.py client-fdat PATH
+    connect, send "abc", "def" with a pipe that holds "passed", and
+    "ghi", each with a sendmsg(2) of its own, then shut down.
+unixpeer.py records PATH
+    listen on a seqpacket socket; one connection: print the length of
+    each record, one line, until a record "end".
+unixpeer.py client-records PATH
+    connect to a seqpacket socket and send the records "a", "" (empty),
+    100000 bytes of "x", and "end", then shut down.
 The servers never remove their socket file, as many servers do not.
 """
 import os
@@ -45,7 +58,10 @@ def serve_one(s):
         if not b:
             break
         data += b
-    c.sendall(b"pid=%d uid=%d got=" % (pid, uid) + data)
+    try:
+        c.sendall(b"pid=%d uid=%d got=" % (pid, uid) + data)
+    except OSError:         # a client cut off still leaves a server
+        pass
     c.close()
 
 
@@ -75,6 +91,50 @@ def client_fds(path):
           .decode(), flush=True)
 
 
+def fdat(path):
+    s = listen(path)
+    c, _ = s.accept()
+    data = b""
+    while True:
+        b, got, _, _ = socket.recv_fds(c, 1, 16)
+        if got:
+            held = b"".join(os.read(fd, 4096) for fd in got)
+            print("fds at %d: %s" % (len(data), held.decode()), flush=True)
+        if not b:
+            break
+        data += b
+    print("got", data.decode(), flush=True)
+
+
+def client_fdat(path):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(path)
+    r, w = os.pipe()
+    os.write(w, b"passed")
+    os.close(w)
+    c.send(b"abc")
+    socket.send_fds(c, [b"def"], [r])
+    c.send(b"ghi")
+    c.shutdown(socket.SHUT_WR)
+
+
+def records(path):
+    s = listen(path, socket.SOCK_SEQPACKET)
+    c, _ = s.accept()
+    lens = []
+    while not lens or lens[-1] != b"end":
+        lens.append(c.recv(1 << 20))
+    print(" ".join(str(len(b)) for b in lens), flush=True)
+
+
+def client_records(path):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    c.connect(path)
+    for b in (b"a", b"", b"x" * 100000, b"end"):
+        c.send(b)
+    c.shutdown(socket.SHUT_WR)
+
+
 def main():
     verb, path = sys.argv[1], sys.argv[2]
     if verb == "serve":
@@ -90,6 +150,14 @@ def main():
         fds(path)
     elif verb == "client-fds":
         client_fds(path)
+    elif verb == "fdat":
+        fdat(path)
+    elif verb == "client-fdat":
+        client_fdat(path)
+    elif verb == "records":
+        records(path)
+    elif verb == "client-records":
+        client_records(path)
     elif verb == "seqpacket":
         s = listen(path, socket.SOCK_SEQPACKET)
         signal.pause()
