@@ -689,21 +689,14 @@ value_opt(int code, const char *what, unsigned min, unsigned dflt)
 	return (unsigned)num_uint(opt.val[code], what, min, FL->valmax);
 }
 
-/* SIGINT, SIGTERM and SIGHUP end a POSIX wait without losing a unit */
+/* a signal that would end us ends a wait without losing a unit */
 static void
 catch_signals(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa, old;
-	size_t i;
+	sigset_t set;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the wait returns */
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN)	/* nohup's stays ignored */
-			sigaction(sigs[i], &sa, NULL);
+	sig_fatal(&set, NULL);
+	sig_catch(&set, on_signal);
 }
 
 static int

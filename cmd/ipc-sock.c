@@ -1417,10 +1417,7 @@ tap_swap(struct tap *t, const struct stat *st)
 	sigset_t set, old;
 	struct stat now;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	sig_fatal(&set, NULL);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	if (renameat2(t->dfd, t->base, t->dfd, name, RENAME_NOREPLACE) == -1)
 		err(1, "tap %s: moving it aside to %s", p,
