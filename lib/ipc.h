@@ -478,6 +478,10 @@ void	 sig_catch(const sigset_t *, void (*)(int));
 void	 sig_start(void);
 void	 sig_inherit(void);
 
+/* fsize.c: EFBIG past RLIMIT_FSIZE, said with the numbers */
+uintmax_t fsize_limit(void);
+void	 fsize_check(const char *, uintmax_t);
+
 /* signame.c: signals by name and number, default actions, si_code names */
 #define SIG_NAME_BUF	16		/* "RTMAX-15", "-2147483648" */
 int	 sig_max(void);

@@ -54,7 +54,8 @@ on_alarm(int sig, siginfo_t *si, void *ctx)
 {
 	sigset_t s;
 
-	if (si->si_code == SI_KERNEL)
+	if (si->si_code == SI_KERNEL || (!(before.sa_flags & SA_SIGINFO) &&
+	    before.sa_handler == SIG_IGN))
 		return;
 	sent = 1;
 	if (before.sa_flags & SA_SIGINFO)
@@ -65,7 +66,7 @@ on_alarm(int sig, siginfo_t *si, void *ctx)
 		sigaddset(&s, sig);
 		sigprocmask(SIG_UNBLOCK, &s, NULL);
 		raise(sig);
-	} else if (before.sa_handler != SIG_IGN)
+	} else
 		before.sa_handler(sig);
 }
 

@@ -508,6 +508,64 @@ racing_runners() {
 	assert_output 3
 }
 
+@test "wait -c 5 cut by QUIT, USR1, ALRM or RTMIN+3 after taking 3: they go back, 128+signal" {
+	env --default-signal=INT,QUIT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	ipc-sem create -i 3 "$s"
+	for sig in QUIT USR1 ALRM RTMIN+3; do
+		# a background job starts with SIGQUIT ignored: give it back
+		bg env --default-signal=INT,QUIT ipc-sem wait -c 5 "$s" 2>err
+		wait_for asleep "$BG_LAST"
+		wait_for outputs 0 value "$s"
+		ends_by "$BG_LAST" "$sig"
+		[ ! -s err ]
+		[ "$(value "$s")" = 3 ]
+	done
+}
+
+@test "wait: a signal ignored when it started stays ignored (nohup's HUP, a job's QUIT)" {
+	ipc-sem create -i 1 "$s"
+	bg env --ignore-signal=HUP,QUIT ipc-sem wait -c 2 "$s" 2>err
+	wait_for asleep "$BG_LAST"
+	wait_for outputs 0 value "$s"
+	kill -s HUP "$BG_LAST"
+	kill -s QUIT "$BG_LAST"
+	# TERM after them: had either ended it, the status would say so
+	kill -s TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ ! -s err ]
+	[ "$(value "$s")" = 1 ]
+}
+
+@test "run: killed by QUIT or USR1 while CMD runs: passed on, the unit given back, 128+signal" {
+	env --default-signal=INT,QUIT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	ipc-sem create "$s"
+	for sig in QUIT USR1; do
+		rm -f pid
+		bg env --default-signal=INT,QUIT ipc-sem run "$s" -- \
+		    sh -c 'echo $$ > pid; exec sleep 30' 2> err
+		wait_for test -s pid
+		wait_comm "$(cat pid)" sleep
+		ends_by "$BG_LAST" "$sig"
+		dead "$(cat pid)"
+		[ ! -s err ]
+		[ "$(value "$s")" = 1 ]
+	done
+}
+
+@test "run: CMD gets the mask and dispositions ipc-sem started with (PIPE ignored, XFSZ not)" {
+	ipc-sem create "$s"
+	run -0 env --ignore-signal=PIPE timeout 20 ipc-sem run "$s" -- \
+	    awk '$1 == "SigIgn:" || $1 == "SigBlk:" { print $1, $2 }' \
+	    /proc/self/status
+	assert_output "SigBlk: 0000000000000000
+SigIgn: 0000000000001000"
+	[ "$(value "$s")" = 1 ]
+}
+
 @test "run -S -i 3: 20 racing runners on one new set, never more than 3 at once" {
 	racing_runners 3 -S -i 3 "$key"
 	[ "$(sv_value "$key")" = 3 ]

@@ -406,3 +406,16 @@ holders=$BG_LAST(sleep)"
 	run -1 --separate-stderr ipc-shm recv -F -c 4096 f
 	assert_equal "$stderr" "ipc-shm: recv f: 4096 bytes at offset 0 run past the end (size 0)"
 }
+
+@test "create, send -g past ulimit -f: EFBIG with the sizes, exit 1, not death by SIGXFSZ" {
+	run -1 --separate-stderr timeout 20 bash -c \
+	    'ulimit -f 1024; exec ipc-shm create -s 2M "$1"' sh "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: File too large (2097152 bytes > RLIMIT_FSIZE 1048576, ulimit -f)"
+	run -1 ipc-shm stat "$n"
+	run -0 ipc-shm create -s 4K "$n"
+	run -1 --separate-stderr timeout 20 bash -c \
+	    'ulimit -f 1024; exec ipc-shm send -g -O 2M "$1" x' sh "$n"
+	assert_equal "$stderr" "ipc-shm: send /$n: File too large (2097153 bytes > RLIMIT_FSIZE 1048576, ulimit -f)"
+	run -0 ipc-shm stat -o size "$n"
+	assert_output size=4096
+}
