@@ -86,6 +86,17 @@ dead() {
 	! kill -0 "$1" 2>/dev/null
 }
 
+dead_either() {
+	dead "$1" || dead "$2"
+}
+
+# the ipc-sem that timeout $1 runs is asleep, or has ended
+settled() {
+	local c
+	c=$(pgrep -P "$1") || return 0
+	asleep "$c"
+}
+
 # --- the command line ---
 
 @test "-h lists every verb and alias; VERB -h lists that verb's options" {
@@ -521,6 +532,40 @@ racing_runners() {
 		[ ! -s err ]
 		[ "$(value "$s")" = 3 ]
 	done
+}
+
+@test "wait -c N -t: the deadline bounds the whole call on a large value: 124, all given back" {
+	ipc-sem create -i 2000000000 "$s"
+	# before, each take was there at once and the deadline never looked at
+	run -124 --separate-stderr timeout --preserve-status 15 \
+	    ipc-sem wait -c 300000000 -t 100ms "$s"
+	assert_equal "$stderr" "ipc-sem: wait /$s: timed out"
+	[ "$(value "$s")" = 2000000000 ]
+	run -0 ipc-sem wait -c 3 -t 0 "$s"
+	[ "$(value "$s")" = 1999999997 ]
+}
+
+@test "wait -c 3 twice, each holding 2 of 4: one gives way, both end once there are 6" {
+	ipc-sem create -i 0 "$s"
+	bg timeout 20 ipc-sem wait -c 3 "$s"
+	a=$BG_LAST
+	wait_for settled "$a"
+	bg timeout 20 ipc-sem wait -c 3 "$s"
+	b=$BG_LAST
+	wait_for settled "$b"
+	# one unit at a time, each taken before the next: the futex queue
+	# wakes them in turn, so each holds 2 and waits for a third
+	for i in 1 2 3 4; do
+		ipc-sem post "$s"
+		wait_for outputs 0 value "$s"
+		wait_for settled "$a"
+		wait_for settled "$b"
+	done
+	wait_for dead_either "$a" "$b"
+	ipc-sem post -c 2 "$s"
+	wait "$a"
+	wait "$b"
+	[ "$(value "$s")" = 0 ]
 }
 
 @test "wait: a signal ignored when it started stays ignored (nohup's HUP, a job's QUIT)" {
