@@ -25,8 +25,9 @@
 /*
  * Block SIGCHLD and every signal of sig_fatal (one we were started
  * ignoring, as nohup's SIGHUP, stays ignored), and take them through
- * c->fd, for at most max children at once. Call it before blocking anything else:
- * the mask it finds is the one the children get. -1 with errno.
+ * c->fd, for at most max children at once. Call it before blocking
+ * anything else: the mask it finds is the one the children get. -1
+ * with errno.
  */
 int
 child_init(struct children *c, size_t max)
