@@ -109,7 +109,11 @@ struct deadline deadline_again(const struct deadline *);
 struct deadline deadline_cap(const struct deadline *, int64_t);
 int	 deadline_ms(const struct deadline *);
 
-/* wait.c: every blocking call waits here; a timeout is -1, ETIMEDOUT */
+/*
+ * wait.c: every blocking call waits here; a timeout is -1, ETIMEDOUT.
+ * wait_call's timer tells its tick from a sent SIGALRM (si_code), which
+ * goes where it would have gone without it
+ */
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
