@@ -907,6 +907,7 @@ curmsgs="
 }
 
 @test "-S recv -t: a SIGALRM sent while it waits is not taken for its timer: 142 at once" {
+	cd "$BATS_TEST_TMPDIR"
 	run -0 ipc-mq create -S "$key"
 	# bounded by its own -t: the old swallowing of it ended 124 there
 	bg ipc-mq recv -S -t 10 "$key" >out 2>err
