@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 #define NS		INT64_C(1000000000)
 /* an opener waits this long at most for a set's creator to set it up */
 #define SETUP_WAIT	NS
+/* a POSIX wait -c N holding part of N waits about this long for the rest */
+#define PART_NS		(NS / 5)
 
 enum { O_INDEX = OPT_LONG, O_NSEMS };
 
@@ -252,30 +255,88 @@ px_take1(sem_t *sem, const struct deadline *d)
 	return sem_clockwait(sem, CLOCK_MONOTONIC, &ts);
 }
 
+/* whether the -t deadline d has passed; -t 0 only never waits */
+static int
+expired(const struct deadline *d)
+{
+	return d->at != TIMEOUT_NONE && d->each > 0 && left(d) == 0;
+}
+
 /*
- * n units, all or none: a wait that times out or is cut by a signal
- * part way gives back what it took. 0, or -1 with errno: ETIMEDOUT, or
+ * How long a wait that holds part of its n waits for the rest: PART_NS
+ * and up to half as much again, by pid and clock, so that two waits
+ * never keep step and one of them gives way first
+ */
+static struct deadline
+part_wait(const struct deadline *d)
+{
+	struct timespec now;
+	uint64_t x;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	x = ((uint64_t)now.tv_nsec ^ (uint64_t)getpid()) * UINT64_C(2654435761);
+	return deadline_cap(d, PART_NS + (int64_t)(x % (PART_NS / 2)));
+}
+
+/* after giving way: a pause as long, bounded by d, for the other's turn */
+static void
+px_pause(const struct deadline *d)
+{
+	struct deadline p = part_wait(d);
+	struct timespec ts = { (time_t)(p.at / NS), (long)(p.at % NS) };
+
+	/* a signal cuts it short, and the loop sees caught */
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static void
+px_giveback(sem_t *sem, unsigned *got)
+{
+	for (; *got > 0; (*got)--)
+		sem_post(sem);
+}
+
+/*
+ * n units, all or none, one at a time. The deadline is looked at
+ * between takes, so -t bounds the whole call, however large n and the
+ * value. Holding part of n, it waits a bounded while (part_wait) for
+ * the rest, then gives back what it has and tries again after a pause:
+ * two waits that each hold part of what both want would otherwise
+ * block each other for ever. A wait that times out or is cut by a
+ * signal gives back what it took. 0, or -1 with errno: ETIMEDOUT, or
  * EINTR with the signal in caught (a stop and go only resumes it).
  */
 static int
 px_take(struct sem *s, unsigned n, const struct deadline *d, int undo)
 {
+	struct deadline part;
+	const struct deadline *w;
 	unsigned got = 0;
 	int e = 0;
 
 	(void)undo;
 	while (got < n && !caught) {
-		if (px_take1(s->u.px.sem, d) == 0)
+		if (got > 0 && expired(d)) {
+			e = ETIMEDOUT;
+			break;
+		}
+		w = got > 0 && d->each != 0 ? (part = part_wait(d), &part) : d;
+		if (px_take1(s->u.px.sem, w) == 0) {
 			got++;
-		else if (errno != EINTR) {
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != ETIMEDOUT || w == d || expired(d)) {
 			e = errno;
 			break;
 		}
+		px_giveback(s->u.px.sem, &got);
+		px_pause(d);
 	}
 	if (got == n && !caught)
 		return 0;
-	for (; got > 0; got--)
-		sem_post(s->u.px.sem);
+	px_giveback(s->u.px.sem, &got);
 	errno = caught ? EINTR : e;
 	return -1;
 }
@@ -689,21 +750,14 @@ value_opt(int code, const char *what, unsigned min, unsigned dflt)
 	return (unsigned)num_uint(opt.val[code], what, min, FL->valmax);
 }
 
-/* SIGINT, SIGTERM and SIGHUP end a POSIX wait without losing a unit */
+/* a signal that would end us ends a wait without losing a unit */
 static void
 catch_signals(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa, old;
-	size_t i;
+	sigset_t set;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the wait returns */
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN)	/* nohup's stays ignored */
-			sigaction(sigs[i], &sa, NULL);
+	sig_fatal(&set, NULL);
+	sig_catch(&set, on_signal);
 }
 
 static int

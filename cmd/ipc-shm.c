@@ -439,6 +439,7 @@ px_create(const char *arg, uintmax_t size)
 	if (e == ENOSPC)
 		nospace(name, m.fd, size, SHM_DIR);
 	errno = e;
+	fsize_check(name, size);
 	err(1, "create %s", esc_name(name));
 }
 
@@ -552,6 +553,7 @@ fl_create(const char *path, uintmax_t size)
 		errx(1, "create %s: its file system cannot reserve space "
 		    "(posix_fallocate: %s)", esc_name(path), strerror(e));
 	errno = e;
+	fsize_check(path, size);
 	err(1, "create %s", esc_name(path));
 }
 
@@ -1031,6 +1033,7 @@ room(struct obj *o, uintmax_t off, uintmax_t len)
 	if (off + len > o->size && FL->grow(o, off + len) == -1) {
 		if (errno == ENOSPC)
 			nospace(o->name, o->fd, off + len - o->size, o->name);
+		fsize_check(o->name, off + len);
 		err(1, "send %s: -g", esc_name(o->name));
 	}
 	if (FL->reserve(o, off, len) == -1)

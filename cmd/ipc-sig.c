@@ -242,14 +242,11 @@ sig_send(int argc, char *argv[])
 }
 
 /*
- * SIGPIPE as we were started with it: verb_main ignores it for our own
- * writes, and run must hand CMD the one it was given, not ours.
+ * -P: our pid, there in one rename, so a reader never sees half of it,
+ * and removed by every signal that ends us but the ones we wait for
  */
-static struct sigaction pipe_inherited;
-
-/* -P: our pid, there in one rename, so a reader never sees half of it */
 static void
-write_pidfile(const char *path)
+write_pidfile(const char *path, const sigset_t *ours)
 {
 	char tmp[PATH_MAX], buf[32];
 	sigset_t hold, old;
@@ -257,11 +254,9 @@ write_pidfile(const char *path)
 
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		errx(1, "recv -P %s: %s", esc_name(path), strerror(ENAMETOOLONG));
-	/* no SIGINT between the rename and its clean-up being registered */
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
+	cleanup_spare(ours);
+	/* no signal between the rename and its clean-up being registered */
+	sig_fatal(&hold, ours);
 	sigprocmask(SIG_BLOCK, &hold, &old);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
 		err(1, "recv -P %s", esc_name(path));
@@ -410,7 +405,7 @@ sig_recv(int argc, char *argv[])
 	opt.obj = argv[i];
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (pidfile != NULL)
-		write_pidfile(pidfile);
+		write_pidfile(pidfile, &set);
 	while (opt.follow || got < (opt.count ? opt.count : 1)) {
 		stdout_ready();
 		if (take(&set, &si) == -1) {
@@ -569,8 +564,7 @@ sig_run(int argc, char *argv[])
 	run_apart(O_IGNORE, &ign, "--ignore", O_DEFAULT, &dfl, "--default");
 	if (i == argc)
 		usage_error("missing CMD");
-	if (sigaction(SIGPIPE, &pipe_inherited, NULL) == -1)
-		err(125, "run: SIGPIPE");
+	sig_inherit();		/* PIPE and XFSZ as we were started */
 	run_disp(&ign, SIG_IGN);
 	run_disp(&dfl, SIG_DFL);
 	if (sigprocmask(SIG_UNBLOCK, &unblock, NULL) == -1 ||
@@ -824,6 +818,5 @@ static const struct verb verbs[] = {
 int
 main(int argc, char *argv[])
 {
-	sigaction(SIGPIPE, NULL, &pipe_inherited);
 	return verb_main(verbs, argc, argv);
 }

@@ -1623,10 +1623,7 @@ tap_swap(struct tap *t)
 	sigset_t set;
 	struct stat now;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	sig_fatal(&set, NULL);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if ((t->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		err(1, "tap %s: signalfd", p);

@@ -1,7 +1,7 @@
 /*
  * Commands run as children, as a shell runs them: with the signals we
  * were started with, their exec failures reported as 127 and 126, and
- * waited for with SIGINT, SIGTERM and SIGHUP taken through a signalfd,
+ * waited for with every signal of sig_fatal taken through a signalfd,
  * so that each can be passed on and nothing is lost between the waits.
  */
 #include <sys/prctl.h>
@@ -22,29 +22,23 @@
 
 #define SHELL	"/bin/sh"
 
-static const int passed[] = { SIGINT, SIGTERM, SIGHUP };
-
 /*
- * Block SIGCHLD and every one of passed[] we were not started ignoring
- * (nohup's SIGHUP stays ignored), and take them through c->fd, for at
- * most max children at once. Call it before blocking anything else:
- * the mask it finds is the one the children get. -1 with errno.
+ * Block SIGCHLD and every signal of sig_fatal (one we were started
+ * ignoring, as nohup's SIGHUP, stays ignored), and take them through
+ * c->fd, for at most max children at once. Call it before blocking
+ * anything else: the mask it finds is the one the children get. -1
+ * with errno.
  */
 int
 child_init(struct children *c, size_t max)
 {
-	struct sigaction sa, dfl;
-	size_t i;
+	struct sigaction dfl;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->forward = 1;
-	sigemptyset(&c->set);
+	sig_fatal(&c->set, NULL);
 	sigaddset(&c->set, SIGCHLD);
-	for (i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
-		if (sigaction(passed[i], NULL, &sa) == 0 &&
-		    sa.sa_handler != SIG_IGN)
-			sigaddset(&c->set, passed[i]);
 	if ((c->run = calloc(max, sizeof(*c->run))) == NULL)
 		return -1;
 	c->max = max;
@@ -80,13 +74,13 @@ child_fini(struct children *c)
 static void
 child_signals(const struct children *c)
 {
-	size_t i;
+	int n;
 
 	/* a handler of ours, one that removes our files, must not run here */
-	for (i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
-		if (sigismember(&c->set, passed[i]))
-			signal(passed[i], SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);	/* verb_main ignored it for us only */
+	for (n = 1; n <= SIGRTMAX; n++)
+		if (n != SIGCHLD && sigismember(&c->set, n) == 1)
+			signal(n, SIG_DFL);
+	sig_inherit();		/* PIPE and XFSZ: verb_main's are ours only */
 	sigaction(SIGCHLD, &c->chld, NULL);
 	sigprocmask(SIG_SETMASK, &c->mask, NULL);
 }
@@ -185,7 +179,7 @@ child_exec(const struct children *c, const struct child *ch, pid_t parent)
 void
 child_replace(char *const *argv)
 {
-	signal(SIGPIPE, SIG_DFL);	/* verb_main ignored it for us only */
+	sig_inherit();		/* PIPE and XFSZ: verb_main's are ours only */
 	execvp(argv[0], argv);
 	errno = child_errno(argv[0], errno);
 	cleanup_run();			/* what we made for it is not needed */
@@ -301,8 +295,8 @@ take(struct children *c, const struct deadline *d)
 
 /*
  * Wait, until d (NULL: for ever), for a child to end: its pid, reaped,
- * with its status as the shell gives it in *status. 0 when SIGINT,
- * SIGTERM or SIGHUP came first: c->sig says which, and it has been
+ * with its status as the shell gives it in *status. 0 when a signal of
+ * sig_fatal came first: c->sig says which, and it has been
  * passed on if c->forward. -1 with errno: ECHILD when none is left,
  * ETIMEDOUT at d. Only our own children are reaped.
  */

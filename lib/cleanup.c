@@ -1,7 +1,8 @@
 /*
  * What a command made for its own use is undone on every way out: a
- * return, exit(3) and err(3) through atexit(3); SIGINT, SIGTERM and
- * SIGHUP through a handler that undoes it and then dies of the signal.
+ * return, exit(3) and err(3) through atexit(3); every signal of
+ * sig_fatal (but those the verb waits for itself, cleanup_spare)
+ * through a handler that undoes it and then dies of the signal.
  * The handler may run at any moment, so everything it needs is prepared
  * beforehand in fixed slots (the only global state: a handler has
  * nowhere else to look) and it calls only async-signal-safe functions:
@@ -39,9 +40,8 @@ struct action {
 static struct action acts[CLEANUP_MAX];
 static int nacts;			/* the slots in use are below it */
 static pid_t owner;			/* whose they are; 0: nobody's yet */
-
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
-#define NCAUGHT	(sizeof(caught) / sizeof(caught[0]))
+static sigset_t held;			/* the signals our handler has */
+static sigset_t spared;			/* the verb's own: never caught */
 
 static int
 ours(int dfd, const char *name, const struct action *a)
@@ -98,16 +98,12 @@ undo_rename(const struct action *a)
 void
 cleanup_run(void)
 {
-	sigset_t set, old;
-	size_t i;
+	sigset_t old;
 	int n, kind;
 
 	if (owner != getpid())
 		return;
-	sigemptyset(&set);
-	for (i = 0; i < NCAUGHT; i++)
-		sigaddset(&set, caught[i]);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	sigprocmask(SIG_BLOCK, &held, &old);
 	for (n = CLEANUP_MAX - 1; n >= 0; n--) {
 		kind = acts[n].kind;
 		acts[n].kind = ACT_NONE;
@@ -138,28 +134,38 @@ on_signal(int sig)
 	_exit(128 + sig);
 }
 
+/* one we were started ignoring (nohup) stays ignored: sig_fatal says */
 static int
 install(void)
 {
-	struct sigaction sa, old;
-	size_t i;
-
 	if (owner != 0)
 		return 0;
 	if (atexit(cleanup_run) != 0)
 		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < NCAUGHT; i++)
-		sigaddset(&sa.sa_mask, caught[i]);
-	/* one we were started ignoring (nohup) stays ignored */
-	for (i = 0; i < NCAUGHT; i++)
-		if (sigaction(caught[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN)
-			sigaction(caught[i], &sa, NULL);
+	sig_fatal(&held, &spared);
+	sig_catch(&held, on_signal);
 	owner = getpid();
 	return 0;
+}
+
+/*
+ * The signals in set are the verb's to wait for (ipc-sig recv's): never
+ * caught here, and given back their default if they were already
+ */
+void
+cleanup_spare(const sigset_t *set)
+{
+	int n;
+
+	for (n = 1; n <= SIGRTMAX; n++) {
+		if (sigismember(set, n) != 1)
+			continue;
+		sigaddset(&spared, n);
+		if (sigismember(&held, n) == 1) {
+			sigdelset(&held, n);
+			signal(n, SIG_DFL);
+		}
+	}
 }
 
 /*

@@ -109,7 +109,11 @@ struct deadline deadline_again(const struct deadline *);
 struct deadline deadline_cap(const struct deadline *, int64_t);
 int	 deadline_ms(const struct deadline *);
 
-/* wait.c: every blocking call waits here; a timeout is -1, ETIMEDOUT */
+/*
+ * wait.c: every blocking call waits here; a timeout is -1, ETIMEDOUT.
+ * wait_call's timer tells its tick from a sent SIGALRM (si_code), which
+ * goes where it would have gone without it
+ */
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
@@ -397,10 +401,11 @@ void	 posix_ls(struct table *, const struct posix_kind *);
 
 /*
  * child.c: commands run as children, as a shell runs them, and waited
- * for with SIGINT, SIGTERM and SIGHUP passed on. The set blocks them
+ * for with every signal of sig_fatal passed on. The set blocks them
  * from child_init to child_fini; a command that stops on one (c->sig)
  * ends after child_fini with raise(c->sig), so that cleanup.c undoes
- * what it made and it dies of the signal.
+ * what it made and it dies of the signal. A child gets the mask and
+ * the dispositions we were started with.
  */
 #define CHILD_OURS	0		/* pgid: stay in our process group */
 #define CHILD_NEW	(-1)		/* pgid: lead a new one */
@@ -436,11 +441,13 @@ void	 child_replace(char *const *) __attribute__((noreturn));
 
 /*
  * cleanup.c: what a command made for its own use, undone on every exit:
- * return, exit(3), err(3), and SIGINT, SIGTERM or SIGHUP, after which it
+ * return, exit(3), err(3), and every signal of sig_fatal, after which it
  * dies of the signal. The last registered is undone first. Each returns
  * an id for cleanup_drop, or -1 with errno (ENOSPC: CLEANUP_MAX in use).
+ * cleanup_spare: signals the verb waits for itself, never caught here.
  */
 #define CLEANUP_MAX	8
+void	 cleanup_spare(const sigset_t *);
 int	 cleanup_unlink(const char *);
 int	 cleanup_rename(const char *, const char *);
 void	 cleanup_drop(int);
@@ -458,7 +465,7 @@ struct trace {
 	pid_t stopped;			/* held in a signal-delivery stop; 0: none */
 	int stopsig;			/* and the signal it stopped for */
 	int status;			/* the process ended: its wait status */
-	int sig;			/* SIGINT, SIGTERM or SIGHUP came; 0: none */
+	int sig;			/* one of sig_fatal came; 0: none */
 	int fd;				/* signalfd(2) of set, to poll(2) */
 	sigset_t set, mask;		/* taken through fd; ours before */
 };
@@ -466,6 +473,22 @@ int	 trace_seize(struct trace *, pid_t);
 int	 trace_next(struct trace *, siginfo_t *, const struct deadline *);
 void	 trace_deliver(struct trace *);
 void	 trace_detach(struct trace *);
+
+/*
+ * sigset.c: the signals that end a command, caught to undo what it
+ * holds (HUP INT QUIT TERM USR1 USR2 ALRM VTALRM PROF XCPU IO PWR STKFLT
+ * and SIGRTMIN..SIGRTMAX; never a fault's, never ABRT, never one we
+ * were started ignoring); PIPE and XFSZ ignored for our own writes and
+ * handed back as started to a command we exec
+ */
+void	 sig_fatal(sigset_t *, const sigset_t *);
+void	 sig_catch(const sigset_t *, void (*)(int));
+void	 sig_start(void);
+void	 sig_inherit(void);
+
+/* fsize.c: EFBIG past RLIMIT_FSIZE, said with the numbers */
+uintmax_t fsize_limit(void);
+void	 fsize_check(const char *, uintmax_t);
 
 /* signame.c: signals by name and number, default actions, si_code names */
 #define SIG_NAME_BUF	16		/* "RTMAX-15", "-2147483648" */

@@ -29,7 +29,7 @@ static const struct optdef shared[] = {
 	{ 'e', "exec", "CMD",
 	    "run sh -c CMD for each message, on its stdin, one at a time" },
 	{ OPT_KILL, "kill", NULL,
-	    "-e: pass SIGINT, SIGTERM, SIGHUP on to the running CMD" },
+	    "-e: pass a signal that ends us on to the running CMD" },
 	{ OPT_STOP, "stop", NULL, "-e: end at the first CMD that fails" },
 	{ OPT_PID, "pid", "PID",
 	    "only the objects PID holds, opens or maps (System V: last used)" },

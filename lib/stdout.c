@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ipc.h"
@@ -23,20 +24,41 @@ stdout_epipe(void)
 	_exit(128 + SIGPIPE);
 }
 
+/*
+ * Why a write to stdout failed (errno), into why: a file stopped by
+ * RLIMIT_FSIZE says where it stopped (the file's offset, appended to or
+ * not) and the limit
+ */
+static void
+stdout_why(char *why, size_t len)
+{
+	int e = errno;
+	uintmax_t lim;
+
+	if (e == EFBIG && (lim = fsize_limit()) != 0)
+		snprintf(why, len, "%s (at byte %jd, RLIMIT_FSIZE %ju, "
+		    "ulimit -f)", strerror(e),
+		    (intmax_t)lseek(STDOUT_FILENO, 0, SEEK_CUR), lim);
+	else
+		snprintf(why, len, "%s", strerror(e));
+}
+
 /* a write to stdout failed (errno): "ipc-mq: recv /jobs: stdout: ..." */
 void
 stdout_failed(void)
 {
 	const char *verb = opt.verb ? opt.verb->name : opt.what;
+	char why[160];
 
 	if (errno == EPIPE)
 		stdout_epipe();
+	stdout_why(why, sizeof(why));
 	if (verb != NULL && opt.obj != NULL)
-		warn("%s %s: stdout", verb, esc_name(opt.obj));
+		warnx("%s %s: stdout: %s", verb, esc_name(opt.obj), why);
 	else if (verb != NULL)
-		warn("%s: stdout", verb);
+		warnx("%s: stdout: %s", verb, why);
 	else
-		warn("stdout");
+		warnx("stdout: %s", why);
 	cleanup_run();
 	_exit(1);
 }

@@ -4,7 +4,7 @@
  * nothing and sends nothing), threads made later are followed
  * (PTRACE_O_TRACECLONE), and each signal-delivery stop is handed to the
  * caller; every other stop is passed over as if nobody looked, and a
- * group-stop is kept with PTRACE_LISTEN. SIGINT, SIGTERM and SIGHUP are
+ * group-stop is kept with PTRACE_LISTEN. Every signal of sig_fatal is
  * taken through a signalfd while it waits, so that the caller detaches
  * before it dies of one.
  */
@@ -27,8 +27,6 @@
 #define LETGO_NS	(INT64_C(2) * 1000000000)
 
 enum { STOP_ENDED, STOP_SIGNAL, STOP_PASSED };
-
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 
 static int
 has(const struct trace *tr, pid_t tid)
@@ -75,28 +73,21 @@ drop(struct trace *tr, pid_t tid)
 }
 
 /*
- * SIGCHLD (a tracee stopped or ended) and each of caught[] we were not
- * started ignoring (nohup's SIGHUP stays ignored), blocked and taken
- * through tr->fd; -1 with errno
+ * SIGCHLD (a tracee stopped or ended) and every signal of sig_fatal
+ * (nohup's SIGHUP stays ignored), blocked and taken through tr->fd; -1
+ * with errno
  */
 static int
 hold_signals(struct trace *tr)
 {
-	struct sigaction sa;
-	size_t i;
-
-	sigemptyset(&tr->set);
+	sig_fatal(&tr->set, NULL);
 	sigaddset(&tr->set, SIGCHLD);
-	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
-		if (sigaction(caught[i], NULL, &sa) == 0 &&
-		    sa.sa_handler != SIG_IGN)
-			sigaddset(&tr->set, caught[i]);
 	sigprocmask(SIG_BLOCK, &tr->set, &tr->mask);
 	tr->fd = signalfd(-1, &tr->set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return tr->fd == -1 ? -1 : 0;
 }
 
-/* what came on tr->fd: SIGINT, SIGTERM or SIGHUP kept in tr->sig */
+/* what came on tr->fd: a signal of sig_fatal kept in tr->sig */
 static void
 drain(struct trace *tr)
 {
@@ -237,7 +228,7 @@ on_stop(struct trace *tr, pid_t tid, int st, siginfo_t *si)
  * siginfo in *si, its thread held in its signal-delivery stop until
  * trace_deliver. 0 when the process has ended (its wait status in
  * tr->status, -1 if unknown). -1 with errno: ETIMEDOUT at d, EINTR
- * when SIGINT, SIGTERM or SIGHUP came (tr->sig), or another.
+ * when a signal of sig_fatal came (tr->sig), or another.
  */
 int
 trace_next(struct trace *tr, siginfo_t *si, const struct deadline *d)

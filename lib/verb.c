@@ -123,8 +123,11 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	std_fds();
 	if (argc > 0)
 		setprogname(argv[0]);
-	/* a reader that went away is an error we report, not a signal */
-	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * a reader that went away, and a write past RLIMIT_FSIZE (EFBIG),
+	 * are errors we report, not signals
+	 */
+	sig_start();
 	if (atexit(stdout_check) != 0)
 		err(1, "atexit");
 	/* ipc-mq --ns PID ls: entered once the verb has parsed its options */

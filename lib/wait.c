@@ -35,10 +35,39 @@ wait_fd(int fd, short events, const struct deadline *d)
 	}
 }
 
+/*
+ * SIGALRM as it was before wait_call armed its timer, and whether one
+ * not of the timer came meanwhile
+ */
+static struct sigaction before;
+static volatile sig_atomic_t sent;
+
+/*
+ * The timer's tick only interrupts the call: setitimer's SIGALRM comes
+ * from the kernel (SI_KERNEL), as no other process can send one. Any
+ * other was sent, and goes where it would have gone without our timer:
+ * to the handler that was there (the one that gives back what we hold,
+ * and dies of it), to its default (we die of it), or nowhere (ignored).
+ */
 static void
-on_alarm(int sig)
+on_alarm(int sig, siginfo_t *si, void *ctx)
 {
-	(void)sig;
+	sigset_t s;
+
+	if (si->si_code == SI_KERNEL || (!(before.sa_flags & SA_SIGINFO) &&
+	    before.sa_handler == SIG_IGN))
+		return;
+	sent = 1;
+	if (before.sa_flags & SA_SIGINFO)
+		before.sa_sigaction(sig, si, ctx);
+	else if (before.sa_handler == SIG_DFL) {
+		sigaction(sig, &before, NULL);
+		sigemptyset(&s);
+		sigaddset(&s, sig);
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+		raise(sig);
+	} else
+		before.sa_handler(sig);
 }
 
 static void
@@ -69,13 +98,15 @@ open_once(const char *path, int flags)
 /*
  * fn(arg), a call that may block, bounded by d: a timer interrupts it
  * and it is called again until it is done or the deadline has passed,
- * then -1 with ETIMEDOUT. With no deadline, EINTR only resumes it.
+ * then -1 with ETIMEDOUT. With no deadline, EINTR only resumes it. A
+ * SIGALRM another process sends meanwhile is not taken for a tick: its
+ * handler runs (or its default kills us), and the call ends with EINTR.
  */
 int
 wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
 {
 	struct itimerval off;
-	struct sigaction sa, old;
+	struct sigaction sa;
 	sigset_t alrm, mask;
 	int r, e;
 
@@ -85,8 +116,12 @@ wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
 		return r;
 	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;	/* no SA_RESTART: the call must return */
-	sigaction(SIGALRM, &sa, &old);
+	sa.sa_sigaction = on_alarm;	/* no SA_RESTART: the call must return */
+	sa.sa_flags = SA_SIGINFO;
+	sent = 0;
+	sigaction(SIGALRM, NULL, &before);
+	sa.sa_mask = before.sa_mask;
+	sigaction(SIGALRM, &sa, NULL);
 	/* a mask inherited with SIGALRM blocked would make the wait endless */
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);
@@ -99,11 +134,11 @@ wait_call(int (*fn)(void *), void *arg, const struct deadline *d)
 		}
 		arm(d);
 		r = fn(arg);
-	} while (r == -1 && errno == EINTR);
+	} while (r == -1 && errno == EINTR && !sent);
 	e = errno;
 	memset(&off, 0, sizeof(off));
 	setitimer(ITIMER_REAL, &off, NULL);
-	sigaction(SIGALRM, &old, NULL);
+	sigaction(SIGALRM, &before, NULL);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	errno = e;
 	return r;

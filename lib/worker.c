@@ -103,8 +103,8 @@ run_one(const struct worker *w, struct children *c, int fd, uintmax_t seq,
 /*
  * Take messages one at a time, each run through w->cmd: one, -c N, or
  * -f until a wait passes -t. A CMD that fails is reported and the next
- * taken; with w->stop the worker ends with its status. SIGINT, SIGTERM,
- * SIGHUP: nothing more is taken, the running CMD finishes (w->kill:
+ * taken; with w->stop the worker ends with its status. A signal of
+ * sig_fatal: nothing more is taken, the running CMD finishes (w->kill:
  * gets the signal too), and the worker dies of the signal. The exit
  * status: 0 when every CMD succeeded, 1 otherwise; 124 when the first
  * wait ran out with nothing done; -1 with errno where taking failed.

@@ -906,6 +906,25 @@ curmsgs="
 	assert_output z
 }
 
+@test "-S recv -t: a SIGALRM sent while it waits is not taken for its timer: 142 at once" {
+	cd "$BATS_TEST_TMPDIR"
+	run -0 ipc-mq create -S "$key"
+	# bounded by its own -t: the old swallowing of it ended 124 there
+	bg ipc-mq recv -S -t 10 "$key" >out 2>err
+	wait_for comm_is "$BG_LAST" ipc-mq
+	wait_for sleeping "$BG_LAST"
+	ends_by "$BG_LAST" ALRM
+	[ ! -s out ] && [ ! -s err ]
+	# one ignored when it started stays ignored: the wait goes on
+	bg env --ignore-signal=ALRM ipc-mq recv -S -t 10 "$key" >out 2>err
+	wait_for comm_is "$BG_LAST" ipc-mq
+	wait_for sleeping "$BG_LAST"
+	kill -s ALRM "$BG_LAST"
+	run -0 mqpeer svsend "$key" 1 late
+	wait "$BG_LAST"
+	[ "$(cat out)" = late ] && [ ! -s err ]
+}
+
 @test "-S: keys as 0x.., decimal, PATH:PROJ and id:N name the same queue" {
 	touch "$BATS_TEST_TMPDIR/keyfile"
 	run -0 ipc-mq create -S "$BATS_TEST_TMPDIR/keyfile:7"

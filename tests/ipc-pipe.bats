@@ -1141,3 +1141,13 @@ seq=2"
 	assert_success
 	assert_output "$(printf '200000\n5')"
 }
+
+@test "recv into a file past ulimit -f: EFBIG at the byte it stopped, exit 1, not death by SIGXFSZ" {
+	mkfifo "$f"
+	bg timeout 20 sh -c 'seq 100000 > "$1"' sh "$f"
+	run -1 --separate-stderr timeout 20 bash -c \
+	    'ulimit -f 64; exec ipc-pipe recv "$1" > out' sh "$f"
+	assert_equal "$stderr" "ipc-pipe: recv $f: stdout: File too large (at byte 65536, RLIMIT_FSIZE 65536, ulimit -f)"
+	[ "$(stat -c %s out)" = 65536 ]
+	cmp out <(seq 100000 | head -c 65536)
+}

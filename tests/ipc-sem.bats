@@ -86,6 +86,17 @@ dead() {
 	! kill -0 "$1" 2>/dev/null
 }
 
+dead_either() {
+	dead "$1" || dead "$2"
+}
+
+# the ipc-sem that timeout $1 runs is asleep, or has ended
+settled() {
+	local c
+	c=$(pgrep -P "$1") || return 0
+	asleep "$c"
+}
+
 # --- the command line ---
 
 @test "-h lists every verb and alias; VERB -h lists that verb's options" {
@@ -506,6 +517,98 @@ racing_runners() {
 	racing_runners 3 -i 3 "$s"
 	run -0 value "$s"
 	assert_output 3
+}
+
+@test "wait -c 5 cut by QUIT, USR1, ALRM or RTMIN+3 after taking 3: they go back, 128+signal" {
+	env --default-signal=INT,QUIT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	ipc-sem create -i 3 "$s"
+	for sig in QUIT USR1 ALRM RTMIN+3; do
+		# a background job starts with SIGQUIT ignored: give it back
+		bg env --default-signal=INT,QUIT ipc-sem wait -c 5 "$s" 2>err
+		wait_for asleep "$BG_LAST"
+		wait_for outputs 0 value "$s"
+		ends_by "$BG_LAST" "$sig"
+		[ ! -s err ]
+		[ "$(value "$s")" = 3 ]
+	done
+}
+
+@test "wait -c N -t: the deadline bounds the whole call on a large value: 124, all given back" {
+	ipc-sem create -i 2000000000 "$s"
+	# before, each take was there at once and the deadline never looked at
+	run -124 --separate-stderr timeout --preserve-status 15 \
+	    ipc-sem wait -c 300000000 -t 100ms "$s"
+	assert_equal "$stderr" "ipc-sem: wait /$s: timed out"
+	[ "$(value "$s")" = 2000000000 ]
+	run -0 ipc-sem wait -c 3 -t 0 "$s"
+	[ "$(value "$s")" = 1999999997 ]
+}
+
+@test "wait -c 3 twice, each holding 2 of 4: one gives way, both end once there are 6" {
+	ipc-sem create -i 0 "$s"
+	bg timeout 20 ipc-sem wait -c 3 "$s"
+	a=$BG_LAST
+	wait_for settled "$a"
+	bg timeout 20 ipc-sem wait -c 3 "$s"
+	b=$BG_LAST
+	wait_for settled "$b"
+	# one unit at a time, each taken before the next: the futex queue
+	# wakes them in turn, so each holds 2 and waits for a third
+	for i in 1 2 3 4; do
+		ipc-sem post "$s"
+		wait_for outputs 0 value "$s"
+		wait_for settled "$a"
+		wait_for settled "$b"
+	done
+	wait_for dead_either "$a" "$b"
+	ipc-sem post -c 2 "$s"
+	wait "$a"
+	wait "$b"
+	[ "$(value "$s")" = 0 ]
+}
+
+@test "wait: a signal ignored when it started stays ignored (nohup's HUP, a job's QUIT)" {
+	ipc-sem create -i 1 "$s"
+	bg env --ignore-signal=HUP,QUIT ipc-sem wait -c 2 "$s" 2>err
+	wait_for asleep "$BG_LAST"
+	wait_for outputs 0 value "$s"
+	kill -s HUP "$BG_LAST"
+	kill -s QUIT "$BG_LAST"
+	# TERM after them: had either ended it, the status would say so
+	kill -s TERM "$BG_LAST"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	[ ! -s err ]
+	[ "$(value "$s")" = 1 ]
+}
+
+@test "run: killed by QUIT or USR1 while CMD runs: passed on, the unit given back, 128+signal" {
+	env --default-signal=INT,QUIT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	ipc-sem create "$s"
+	for sig in QUIT USR1; do
+		rm -f pid
+		bg env --default-signal=INT,QUIT ipc-sem run "$s" -- \
+		    sh -c 'echo $$ > pid; exec sleep 30' 2> err
+		wait_for test -s pid
+		wait_comm "$(cat pid)" sleep
+		ends_by "$BG_LAST" "$sig"
+		dead "$(cat pid)"
+		[ ! -s err ]
+		[ "$(value "$s")" = 1 ]
+	done
+}
+
+@test "run: CMD gets the mask and dispositions ipc-sem started with (PIPE ignored, XFSZ not)" {
+	ipc-sem create "$s"
+	run -0 env --ignore-signal=PIPE timeout 20 ipc-sem run "$s" -- \
+	    awk '$1 == "SigIgn:" || $1 == "SigBlk:" { print $1, $2 }' \
+	    /proc/self/status
+	assert_output "SigBlk: 0000000000000000
+SigIgn: 0000000000001000"
+	[ "$(value "$s")" = 1 ]
 }
 
 @test "run -S -i 3: 20 racing runners on one new set, never more than 3 at once" {

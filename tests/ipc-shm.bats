@@ -596,4 +596,16 @@ fits 0 200"
 	    cat data | ipc-shm send "$1"; echo "pipe $? $(stat -c %b /dev/shm/$1)"'
 	assert_output "pipe 1 4096"
 	assert_equal "$stderr" "ipc-shm: send /$n: 2097152 bytes written at offset 0, then: No space left on device"
+
+@test "create, send -g past ulimit -f: EFBIG with the sizes, exit 1, not death by SIGXFSZ" {
+	run -1 --separate-stderr timeout 20 bash -c \
+	    'ulimit -f 1024; exec ipc-shm create -s 2M "$1"' sh "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: File too large (2097152 bytes > RLIMIT_FSIZE 1048576, ulimit -f)"
+	run -1 ipc-shm stat "$n"
+	run -0 ipc-shm create -s 4K "$n"
+	run -1 --separate-stderr timeout 20 bash -c \
+	    'ulimit -f 1024; exec ipc-shm send -g -O 2M "$1" x' sh "$n"
+	assert_equal "$stderr" "ipc-shm: send /$n: File too large (2097153 bytes > RLIMIT_FSIZE 1048576, ulimit -f)"
+	run -0 ipc-shm stat -o size "$n"
+	assert_output size=4096
 }

@@ -335,6 +335,41 @@ USR2"
 	assert_equal "$stderr" "ipc-sig: recv -P nodir/pid: No such file or directory"
 }
 
+@test "recv -P: QUIT, USR2 or RTMIN+2 it does not wait for remove the pid file, 128+signal" {
+	env --default-signal=INT,QUIT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	for s in QUIT USR2 RTMIN+2; do
+		# a background job starts with SIGQUIT ignored: give it back
+		bg timeout --preserve-status 20 env --default-signal=INT,QUIT \
+		    ipc-sig recv -P "$pf" USR1 >out 2>err
+		wait_for test -s "$pf"
+		kill -s "$s" "$(cat "$pf")"
+		st=0
+		wait "$BG_LAST" || st=$?
+		[ "$st" -eq "$((128 + $(kill -l "$s")))" ]
+		[ ! -e "$pf" ]
+		[ ! -s out ] && [ ! -s err ]
+	done
+	run ls -A "$BATS_TEST_TMPDIR"
+	refute_output --partial 'pid'
+}
+
+@test "recv -P: a signal it waits for is taken, not a reason to remove the pid file" {
+	for s in USR2 QUIT; do
+		bg timeout --preserve-status 20 env --default-signal=INT,QUIT \
+		    ipc-sig recv -c 2 -P "$pf" "$s" >out 2>err
+		wait_for test -s "$pf"
+		kill -s "$s" "$(cat "$pf")"
+		wait_for test -s out
+		[ -e "$pf" ]
+		kill -s "$s" "$(cat "$pf")"
+		wait "$BG_LAST"
+		[ "$(cat out)" = "$s
+$s" ]
+		[ ! -e "$pf" ]
+	done
+}
+
 @test "recv: KILL, STOP and 0 are refused, as are bad names: exit 2" {
 	for s in KILL SIGSTOP 9 19; do
 		run --separate-stderr ipc-sig recv "$s"

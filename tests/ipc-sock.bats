@@ -360,6 +360,18 @@ print(os.getpid()); print(got.decode(), end="")'
 	done
 }
 
+@test "listen: QUIT, USR1, ALRM and RTMIN+5 remove the socket file too, 128+signal" {
+	for sig in QUIT USR1 ALRM RTMIN+5; do
+		# a background job starts with SIGQUIT ignored: give it back
+		bg env --default-signal=INT,QUIT ipc-sock listen -e cat s \
+		    >/dev/null 2>err
+		wait_for listens s
+		ends_by "$BG_LAST" "$sig"
+		[ ! -e s ]
+		[ ! -s err ]
+	done
+}
+
 # --- connect -----------------------------------------------------------------
 
 @test "connect: stdin to the server, its reply to stdout, half-closed at the end of input" {
@@ -1000,6 +1012,21 @@ s>c True $(wc -c < reply) 0 'hi\\n\\x01'"
 		run client "$s" in
 		assert_success
 		assert_output "pid=$(cat cpid) uid=$(id -u) got=x"
+	done
+}
+
+@test "tap: QUIT and USR2 put the server's file back too, 128+signal" {
+	pyserver "$s"
+	before=$(ino "$s")
+	for sig in QUIT USR2; do
+		bg env --default-signal=INT,QUIT ipc-sock tap "$s" > tap.out \
+		    2> tap.err 5>&-
+		TAP=$BG_LAST
+		wait_for grep -q relaying tap.err
+		[ "$(ino "$s")" != "$before" ]
+		ends_by "$TAP" "$sig"
+		[ "$(ino "$s")" = "$before" ]
+		nothing_aside
 	done
 }
 
