@@ -596,6 +596,7 @@ fits 0 200"
 	    cat data | ipc-shm send "$1"; echo "pipe $? $(stat -c %b /dev/shm/$1)"'
 	assert_output "pipe 1 4096"
 	assert_equal "$stderr" "ipc-shm: send /$n: 2097152 bytes written at offset 0, then: No space left on device"
+}
 
 @test "create, send -g past ulimit -f: EFBIG with the sizes, exit 1, not death by SIGXFSZ" {
 	run -1 --separate-stderr timeout 20 bash -c \
