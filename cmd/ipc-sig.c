@@ -18,8 +18,6 @@
 
 #include "ipc.h"
 
-#define PIDFILE_MAX	64		/* a pid file is one number and a newline */
-
 enum { O_GROUP = OPT_LONG, O_BLOCK, O_UNBLOCK, O_IGNORE, O_DEFAULT };
 
 static const struct optdef send_opts[] = {
@@ -70,44 +68,16 @@ static const char *const statuskeys[] = {
 
 struct target {
 	const char *arg;		/* as given: 123 or @PIDFILE */
-	pid_t pid;
+	pid_t pid;			/* -1: a pid file that said no */
 	struct timespec written;	/* @PIDFILE: when it was written */
 };
 
-/* why send and ls refuse pids 0 and -1: to kill(2) they are many */
-#define EVERY	"ipc-sig never signals every process"
-
-static pid_t
-parse_pid(const char *s, const char *what, const char *why)
+/* "send @PIDFILE", as a message names a target */
+static const char *
+sent_to(char *buf, size_t len, const char *arg)
 {
-	if (strcmp(s, "0") == 0 || strcmp(s, "-1") == 0)
-		usage_error("%s %s refused: %s", what, s, why);
-	return (pid_t)num_int(s, what, 1, INT_MAX);
-}
-
-/* @PIDFILE: the one number in it, and when it was written */
-static void
-read_pidfile(struct target *t)
-{
-	char buf[PIDFILE_MAX + 1];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(t->arg + 1, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1 || (n = read(fd, buf, PIDFILE_MAX)) == -1)
-		usage_error("%s: %s", t->arg, strerror(errno));
-	close(fd);
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	if (n == 0)
-		usage_error("%s: empty pid file", t->arg);
-	if (!isdigit((unsigned char)buf[0]) || strlen(buf) != (size_t)n)
-		usage_error("%s: not a pid file (one number, then a newline)",
-		    t->arg);
-	t->pid = (pid_t)num_int(buf, t->arg, 1, INT_MAX);
-	t->written = st.st_mtim;
+	snprintf(buf, len, "send %s", esc_name(arg));
+	return buf;
 }
 
 static int
@@ -196,6 +166,7 @@ sig_send(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "", send_opts), sig, n, k, bad = 0;
 	const char *value = opt.val['q'], *group = opt.val[O_GROUP];
 	struct target few[4], *t = few;
+	char what[PATH_MAX + 16];
 	pid_t pgid = 0;
 
 	if (i == argc)
@@ -207,10 +178,7 @@ sig_send(int argc, char *argv[])
 		if (value != NULL)
 			usage_error("-q and --group exclude each other: "
 			    "sigqueue(3) signals one process");
-		if (strcmp(group, "1") == 0)
-			usage_error("--group 1 refused: kill(2) would take it "
-			    "for every process");
-		pgid = parse_pid(group, "--group", EVERY);
+		pgid = pid_arg(group, "--group", PID_GROUP);
 	}
 	if (i == argc && group == NULL)
 		usage_error("missing TARGET");
@@ -223,19 +191,21 @@ sig_send(int argc, char *argv[])
 	if (argc - i > (int)(sizeof(few) / sizeof(few[0])) &&
 	    (t = calloc((size_t)(argc - i), sizeof(*t))) == NULL)
 		err(1, "send");
-	for (n = 0; i + n < argc; n++) {
-		t[n].arg = argv[i + n];
-		if (t[n].arg[0] == '@')
-			read_pidfile(&t[n]);
-		else
-			t[n].pid = parse_pid(t[n].arg, "target", EVERY);
-	}
+	for (n = 0; i + n < argc; n++)
+		if ((t[n].arg = argv[i + n])[0] != '@')
+			t[n].pid = pid_arg(t[n].arg, "target", 0);
+	/* every operand parsed; now the pid files, each failure named */
+	for (k = 0; k < n; k++)
+		if (t[k].arg[0] == '@' && (t[k].pid = pid_file(t[k].arg + 1,
+		    sent_to(what, sizeof(what), t[k].arg), &t[k].written)) == -1)
+			bad = 1;
 	if (group != NULL && kill(-pgid, sig) == -1) {
 		warn("send --group %s", group);
 		bad = 1;
 	}
 	for (k = 0; k < n; k++)
-		bad |= send_one(&t[k], sig, value);
+		if (t[k].pid != -1)
+			bad |= send_one(&t[k], sig, value);
 	if (t != few)
 		free(t);
 	return bad;
@@ -492,7 +462,7 @@ sig_ls(int argc, char *argv[])
 	if (i == argc)
 		return table_ls(lcols, ls_fill);
 	snprintf(pid, sizeof(pid), "%d",
-	    (int)parse_pid(opt_operand(argc, argv, i, "PID"), "PID", EVERY));
+	    (int)pid_arg(opt_operand(argc, argv, i, "PID"), "PID", 0));
 	return table_stat(pcols, pid_fill, pid);
 }
 
@@ -786,7 +756,7 @@ sig_watch(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow json", NULL), r, e;
 	const char *arg = opt_operand(argc, argv, i, "PID");
-	pid_t pid = parse_pid(arg, "PID", "not a process");
+	pid_t pid = pid_arg(arg, "PID", 0);
 	uintmax_t got = 0;
 	struct trace tr;
 

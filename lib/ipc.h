@@ -321,6 +321,13 @@ int	 path_rm_warn(int, const char *);
 int	 path_lstat(const char *, struct stat *);
 int	 path_open(const char *, int, mode_t, const char **);
 
+/* pid.c: process ids by value, as operands and in pid files */
+enum { PID_OK, PID_BAD, PID_REFUSED };
+#define PID_GROUP	0x1		/* a process group: 1 refused too */
+int	 pid_parse(const char *, size_t, int, pid_t *, const char **);
+pid_t	 pid_arg(const char *, const char *, int);
+pid_t	 pid_file(const char *, const char *, struct timespec *);
+
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
 uintmax_t sysctl_limit(const char *);

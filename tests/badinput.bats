@@ -186,6 +186,10 @@ CASES
 2 ipc-mq ls --pid
 2 ipc-mq ls --ns x
 2 ipc-mq ls --ns 0
+2 ipc-mq ls --ns 00
+2 ipc-mq ls --pid 00
+2 ipc-mq ls --pid +0
+2 ipc-mq ls --pid -01
 2 ipc-mq ls --output=
 2 ipc-mq send --timeout= "$NAME" m
 2 ipc-mq send --timeout=x "$NAME" m
@@ -378,6 +382,21 @@ CASES
 2 ipc-sig send --group
 2 ipc-sig send USR1 0
 2 ipc-sig send USR1 -- -1
+2 ipc-sig send USR1 00
+2 ipc-sig send USR1 +0
+2 ipc-sig send USR1 -- -0
+2 ipc-sig send USR1 -- -01
+2 ipc-sig send USR1 ' 1'
+2 ipc-sig send USR1 +
+2 ipc-sig send 0 --group 01
+2 ipc-sig send 0 --group 001
+2 ipc-sig send 0 --group +1
+2 ipc-sig send 0 --group 00
+2 ipc-sig send 0 --group +0
+2 ipc-sig send 0 --group -0
+2 ipc-sig send 0 --group -01
+2 ipc-sig send 0 --group ' 1'
+1 ipc-sig send 0 @nosuch
 2 ipc-sig send -q 99999999999999999999 USR1 $$
 1 ipc-sig send 0 2147483647
 2 ipc-sig recv
@@ -392,6 +411,11 @@ CASES
 2 ipc-sig ls -o nope
 2 ipc-sig ls x
 2 ipc-sig ls -1
+2 ipc-sig ls 00
+2 ipc-sig ls +0
+2 ipc-sig ls -- -01
+2 ipc-sig ls --ns +0
+2 ipc-sig --ns -0 ls
 2 ipc-sig ls 99999999999999999999
 1 ipc-sig ls 2147483647
 2 ipc-sig ls --ns x
@@ -410,6 +434,9 @@ CASES
 2 ipc-sig watch
 2 ipc-sig watch 0
 2 ipc-sig watch -1
+2 ipc-sig watch 00
+2 ipc-sig watch -- -0
+2 ipc-sig watch +0
 2 ipc-sig watch x
 2 ipc-sig watch ''
 2 ipc-sig watch -t x 1

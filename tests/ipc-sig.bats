@@ -119,22 +119,42 @@ $u"
 	assert_equal "$stderr" "ipc-sig: send $tpid: No such process"
 }
 
-@test "send: targets -1 and 0 are refused, never every process: exit 2" {
-	for t in 0 -1; do
+@test "send: targets -1 and 0 are refused by value, however written: exit 2" {
+	local t v
+	for t in 0 00 +0 -0 000 -1 -01 -001; do
+		v=0
+		case $t in -*1) v=-1 ;; esac
 		run --separate-stderr ipc-sig send 0 -- "$t"
 		assert_failure 2
-		assert_equal "${stderr_lines[0]}" "ipc-sig: send: target $t refused: ipc-sig never signals every process"
+		if [ "$v" = 0 ]; then
+			assert_equal "${stderr_lines[0]}" "ipc-sig: send: target $t refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+		else
+			assert_equal "${stderr_lines[0]}" "ipc-sig: send: target $t refused: -1 is not a process: kill(2) takes it for every process"
+		fi
 	done
 	run --separate-stderr ipc-sig send 0 -1
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-sig: send: unknown option '-1'"
-	for t in x 1.5 -- -5 99999999999999999999 2147483648; do
+	for t in x 1.5 -- -5 ' 1' '1 ' + - 0x1 99999999999999999999 2147483648; do
 		run --separate-stderr ipc-sig send 0 -- "$t"
 		assert_failure 2
 		assert_equal "${#stderr_lines[@]}" 2
 	done
 	run --separate-stderr ipc-sig send 0 -- x
 	assert_equal "${stderr_lines[0]}" "ipc-sig: send: target: 'x' is not a whole number from 1 to 2147483647"
+}
+
+@test "send: a pid is decimal, read for its value: 0\$pid and +\$pid are \$pid" {
+	need_pidfd
+	target
+	run --separate-stderr ipc-sig send 0 "00$tpid" "+$tpid"
+	assert_success
+	assert_equal "$stderr" ''
+	kill "$tpid"
+	wait "$tpid" || true
+	run --separate-stderr ipc-sig send 0 "0$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send 0$tpid: No such process"
 }
 
 @test "send: several targets, each tried; exit 1 if any failed, each failure named" {
@@ -163,23 +183,58 @@ $u"
 	assert_output USR1
 }
 
-@test "send @PIDFILE: empty, garbage or unreadable: exit 2" {
+@test "send @PIDFILE: empty, garbage, 0, -1, missing, a FIFO or a symlink: exit 1, naming it" {
 	: >empty
 	run --separate-stderr ipc-sig send 0 @empty
-	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @empty: empty pid file"
-	for g in 'abc' '12 13' '-4' ' 12' '12x'; do
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @empty: an empty pid file"
+	for g in 'abc' '12 13' '-4' ' 12' '12x' '+' '2147483648'; do
 		echo "$g" >garbage
 		run --separate-stderr ipc-sig send 0 @garbage
-		assert_failure 2
-		assert_equal "${#stderr_lines[@]}" 2
+		assert_failure 1
+		assert_equal "$stderr" "ipc-sig: send @garbage: the pid file holds '$g': not a pid (one decimal number from 1 to 2147483647, then a newline)"
 	done
-	echo abc >garbage
-	run --separate-stderr ipc-sig send 0 @garbage
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @garbage: not a pid file (one number, then a newline)"
+	for g in 0 00 +0 -0; do
+		echo "$g" >zero
+		run --separate-stderr ipc-sig send 0 @zero
+		assert_failure 1
+		assert_equal "$stderr" "ipc-sig: send @zero: the pid file holds '$g': 0 is not a process: kill(2) takes it for the caller's whole group"
+	done
+	printf -- '-01' >minus
+	run --separate-stderr ipc-sig send 0 @minus
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @minus: the pid file holds '-01': -1 is not a process: kill(2) takes it for every process"
 	run --separate-stderr ipc-sig send 0 @missing
-	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @missing: No such file or directory"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @missing: No such file or directory"
+	mkdir dir
+	run --separate-stderr ipc-sig send 0 @dir
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @dir: is a directory, not a regular file"
+}
+
+@test "send @FIFO is refused at once, never opened; a symlink is never followed" {
+	mkfifo fifo
+	run --separate-stderr timeout 10 ipc-sig send 0 @fifo
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @fifo: is a FIFO, not a regular file"
+	echo $$ >real
+	ln -s real link
+	run --separate-stderr timeout 10 ipc-sig send 0 @link
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @link: is a symbolic link"
+}
+
+@test "send: a bad pid file fails that target alone; the others are signalled" {
+	need_pidfd
+	target
+	: >empty
+	run --separate-stderr ipc-sig send TERM @empty "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @empty: an empty pid file"
+	local st=0
+	wait "$tpid" || st=$?
+	[ "$st" -eq 143 ]
 }
 
 @test "send @PIDFILE refuses a process that started after the file was written" {
@@ -228,10 +283,39 @@ USR1	$(cat kpid)	$(id -u)	SI_USER	-"
 	wait_for sh -c "! kill -0 $kid 2>/dev/null"
 	run --separate-stderr ipc-sig send TERM --group 1
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 1 refused: kill(2) would take it for every process"
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 1 refused: group 1 is -1 to kill(2): every process"
 	run --separate-stderr ipc-sig send TERM --group 0
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 0 refused: ipc-sig never signals every process"
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 0 refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+}
+
+@test "send --group: 1, 0 and -1 refused by value in every spelling, kill(2) never called" {
+	local g trace=()
+	# LeakSanitizer cannot run beneath strace
+	! command -v strace >/dev/null ||
+	    trace=(env ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=kill
+	    -o trace)
+	for g in 01 001 +1 +01; do
+		: >trace
+		run --separate-stderr "${trace[@]}" ipc-sig send 0 --group "$g"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group $g refused: group 1 is -1 to kill(2): every process"
+		run grep -c 'kill(' trace
+		assert_output 0
+	done
+	for g in 00 +0 -0 000; do
+		run --separate-stderr ipc-sig send 0 --group "$g"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group $g refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+	done
+	for g in -1 -01; do
+		run --separate-stderr ipc-sig send 0 --group "$g"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group $g refused: -1 is not a process: kill(2) takes it for every process"
+	done
+	run --separate-stderr ipc-sig send 0 --group ' 1'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group: ' 1' is not a whole number from 1 to 2147483647"
 }
 
 @test "send to another user's process: Operation not permitted, exit 1" {
