@@ -125,6 +125,36 @@ started_after(pid_t pid, const struct timespec *ts)
 	    2.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
+/*
+ * A target that lives in name alone: a zombie takes no signal, and a
+ * kernel thread none it ignores. 1 with a warning naming it; else 0,
+ * with a note where the target is a kernel thread that does not ignore
+ * sig (what it makes of it is its own code's affair)
+ */
+static int
+unreachable(const struct target *t, int sig)
+{
+	char nb[SIG_NAME_BUF];
+	const char *name;
+
+	if (pid_zombie(t->pid)) {
+		warnx("send %s: a zombie: it has ended, and its parent has not "
+		    "yet waited for it", esc_name(t->arg));
+		return 1;
+	}
+	if (sig == 0 || !pid_kthread(t->pid))
+		return 0;
+	name = sig_name(sig, nb, sizeof(nb));
+	if (pid_ignores(t->pid, sig)) {
+		warnx("send %s: a kernel thread, which ignores SIG%s: not sent",
+		    esc_name(t->arg), name);
+		return 1;
+	}
+	warnx("send %s: a kernel thread, which does not ignore SIG%s: sent",
+	    esc_name(t->arg), name);
+	return 0;
+}
+
 /* one target: 0, or 1 with a warning naming it */
 static int
 send_one(const struct target *t, int sig, const char *value)
@@ -140,6 +170,10 @@ send_one(const struct target *t, int sig, const char *value)
 		warnx("send %s: process %d started after the pid file was "
 		    "written: not the one it names", esc_name(t->arg),
 		    (int)t->pid);
+		close(fd);
+		return 1;
+	}
+	if (unreachable(t, sig)) {
 		close(fd);
 		return 1;
 	}
@@ -606,10 +640,14 @@ watch_target(const char *arg, pid_t pid)
 	}
 	if ((tgid = (pid_t)strtol(buf, NULL, 10)) == getpid())
 		errx(1, "watch %s: that is this ipc-sig itself", arg);
-	if (status_field(tgid, "State", buf, sizeof(buf)) == 0 &&
-	    buf[0] == 'Z')
+	if (pid_zombie(tgid))
 		errx(1, "watch %s: a zombie: it has ended, and its parent has "
 		    "not yet waited for it", arg);
+	if (status_field(tgid, "State", buf, sizeof(buf)) == 0 &&
+	    buf[0] == 'Z')
+		errx(1, "watch %s: its main thread has ended (the process "
+		    "lives on in its other threads), and ptrace(2) cannot "
+		    "attach to an ended thread", arg);
 	untraced(arg, tgid);
 	return tgid;
 }

@@ -327,6 +327,9 @@ enum { PID_OK, PID_BAD, PID_REFUSED };
 int	 pid_parse(const char *, size_t, int, pid_t *, const char **);
 pid_t	 pid_arg(const char *, const char *, int);
 pid_t	 pid_file(const char *, const char *, struct timespec *);
+int	 pid_zombie(pid_t);
+int	 pid_kthread(pid_t);
+int	 pid_ignores(pid_t, int);
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);

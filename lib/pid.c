@@ -4,14 +4,17 @@
  * is ten (decimal only, whatever a leading zero means to C), and 0 and
  * -1, which kill(2) takes for a whole group or every process, are
  * refused however they are written; so is 1 as a process group, which
- * kill(-1) would make every process.
+ * kill(-1) would make every process. And what a pid is: a zombie, a
+ * kernel thread, what it ignores.
  */
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -142,4 +145,86 @@ pid_file(const char *path, const char *what, struct timespec *written)
 	if (written != NULL)
 		*written = st.st_mtim;
 	return pid;
+}
+
+/* the line of /proc/PID/status that begins "key:", its value in buf */
+static int
+pid_status(pid_t pid, const char *key, char *buf, size_t len)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			strlcpy(buf, line + klen + 1 + strspn(line + klen + 1,
+			    " \t"), len);
+			buf[strcspn(buf, "\n")] = '\0';
+			found = 1;
+		}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+/*
+ * Whether pid is a zombie: ended, and not yet waited for. "State: Z"
+ * alone does not say it: the leader of a process whose main thread
+ * called pthread_exit shows Z while its other threads run on. A
+ * zombie is Z with no task in /proc/PID/task but itself.
+ */
+int
+pid_zombie(pid_t pid)
+{
+	char state[32], path[64];
+	struct dirent *e;
+	int tasks = 0;
+	DIR *d;
+
+	if (pid_status(pid, "State", state, sizeof(state)) == -1 ||
+	    state[0] != 'Z')
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return 1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			tasks++;
+	closedir(d);
+	return tasks <= 1;
+}
+
+#define PF_KTHREAD	0x00200000	/* <linux/sched.h>: a kernel thread */
+
+/* whether pid is a kernel thread: field 9 of /proc/PID/stat, its flags */
+int
+pid_kthread(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags;
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	ok = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	return ok && (p = strrchr(buf, ')')) != NULL &&
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+	    (flags & PF_KTHREAD) != 0;
+}
+
+/* whether pid ignores sig, as SigIgn in /proc/PID/status says */
+int
+pid_ignores(pid_t pid, int sig)
+{
+	char mask[32];
+
+	return sig >= 1 && sig <= 64 &&
+	    pid_status(pid, "SigIgn", mask, sizeof(mask)) == 0 &&
+	    (strtoull(mask, NULL, 16) >> (sig - 1) & 1) != 0;
 }

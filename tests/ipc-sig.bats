@@ -249,6 +249,60 @@ $u"
 	assert_success
 }
 
+# a zombie: a child of a sleep that never waits for it; its pid in zpid
+# (nothing but builtins between the & and the exec: a shell waiting for
+# another child could reap it)
+zombie() {
+	bg sh -c 'sleep 0 & echo $! >zpid; exec sleep 30'
+	wait_for test -s zpid
+	zpid=$(cat zpid)
+	wait_for grep -qs '^State:.Z' "/proc/$zpid/status"
+}
+
+@test "send 0 and send USR1 to a zombie: exit 1, saying it is one" {
+	need_pidfd
+	zombie
+	for s in 0 USR1 TERM; do
+		run --separate-stderr ipc-sig send "$s" "$zpid"
+		assert_failure 1
+		assert_equal "$stderr" "ipc-sig: send $zpid: a zombie: it has ended, and its parent has not yet waited for it"
+	done
+}
+
+@test "send to a live process whose main thread has ended (State: Z): delivered, not a zombie" {
+	need_pidfd
+	bg leaderpeer ready >out
+	local p=$BG_LAST
+	wait_for test -e ready
+	wait_for grep -qs '^State:.Z' "/proc/$p/status"
+	run --separate-stderr ipc-sig send 0 "$p"
+	assert_success
+	assert_equal "$stderr" ''
+	run --separate-stderr ipc-sig send USR1 "$p"
+	assert_success
+	assert_equal "$stderr" ''
+	wait_for grep -qx USR1 out
+	run --separate-stderr ipc-sig watch -t 5 "$p"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: watch $p: its main thread has ended (the process lives on in its other threads), and ptrace(2) cannot attach to an ended thread"
+}
+
+@test "send to a kernel thread: whether it ignores the signal, never a claim of delivery" {
+	need_pidfd
+	local k
+	# a kernel thread: PF_KTHREAD (0x200000) in field 9 of its stat
+	k=$(awk '{ sub(/.*\) /, ""); if (int($7 / 2097152) % 2) { print FILENAME; exit } }' \
+	    /proc/[0-9]*/stat 2>/dev/null | cut -d/ -f3)
+	[ -n "$k" ] || skip "no kernel thread in sight (a pid namespace)"
+	grep -q '^SigIgn:.*f$' "/proc/$k/status" || skip "kernel thread $k takes USR1"
+	run --separate-stderr ipc-sig send USR1 "$k"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send $k: a kernel thread, which ignores SIGUSR1: not sent"
+	run --separate-stderr ipc-sig send 0 "$k"
+	assert_success
+	assert_equal "$stderr" ''
+}
+
 @test "send -q: the value and our pid reach recv -v as SI_QUEUE; kill as SI_USER" {
 	need_pidfd
 	receiver -v -c 2 USR1 RTMIN
