@@ -500,21 +500,24 @@ sig_ls(int argc, char *argv[])
 	return table_stat(pcols, pid_fill, pid);
 }
 
-/* run's SIGS: the set, refused where it names KILL or STOP */
+/* run's SIGS, of any length, "all" among them: refused where it names
+ * KILL or STOP */
 static void
 run_set(int code, const char *what, sigset_t *set)
 {
-	char buf[256], *p, *tok;
+	char nb[SIG_NAME_BUF];
 	const char *s = opt.val[code];
+	int n;
 
 	sigemptyset(set);
 	if (s == NULL)
 		return;
 	sig_list(s, what, set);
-	if (strcmp(s, "all") == 0 || strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
-		return;
-	for (p = buf; (tok = strsep(&p, ",")) != NULL; )
-		changeable(tok, what);
+	for (n = 1; n <= sig_max(); n++) {
+		if (sigismember(set, n) == 1 && (n == SIGKILL || n == SIGSTOP))
+			usage_error("%s: %s cannot be caught, blocked or ignored",
+			    what, sig_name(n, nb, sizeof(nb)));
+	}
 }
 
 /*
@@ -528,8 +531,8 @@ run_apart(int ca, sigset_t *a, const char *an, int cb, sigset_t *b,
 	char nb[SIG_NAME_BUF];
 	int n, alla, allb;
 
-	alla = opt.val[ca] != NULL && strcmp(opt.val[ca], "all") == 0;
-	allb = opt.val[cb] != NULL && strcmp(opt.val[cb], "all") == 0;
+	alla = opt.val[ca] != NULL && sig_list_all(opt.val[ca]);
+	allb = opt.val[cb] != NULL && sig_list_all(opt.val[cb]);
 	if (alla && allb)
 		usage_error("%s all and %s all exclude each other", an, bn);
 	for (n = 1; n <= sig_max(); n++) {

@@ -480,6 +480,7 @@ int	 sig_max(void);
 int	 sig_valid(int);
 int	 sig_parse(const char *, int);
 void	 sig_list(const char *, const char *, sigset_t *);
+int	 sig_list_all(const char *);
 const char *sig_name(int, char *, size_t);
 const char *sig_action(int);
 const char *sig_descr(int);

@@ -429,6 +429,11 @@ CASES
 2 ipc-sig run --block USR1, -- true
 2 ipc-sig run --block "$LONG" -- true
 2 ipc-sig run --ignore KILL -- true
+2 ipc-sig run --block all,KILL -- true
+2 ipc-sig run --block ALL,stop -- true
+2 ipc-sig run --block 32 -- true
+2 ipc-sig run --block USR1,,all -- true
+2 ipc-sig run --block "$HUGE" -- true
 2 ipc-sig run --default
 2 ipc-sig run --unblock "$BAD" -- true
 2 ipc-sig watch

@@ -588,6 +588,35 @@ caught="
 	refute_output --partial USR1
 }
 
+@test "run --block: every signal named (a long list), ALL in any case, all among names" {
+	local all names
+	all=$(ipc-sig run --block all -- grep SigBlk /proc/self/status)
+	names=$(ipc-sig ls -H -o name | grep -vx 'KILL\|STOP' | paste -sd, -)
+	[ "$(tr -cd , <<<"$names" | wc -c)" -ge 43 ]
+	run --separate-stderr ipc-sig run --block "$names" -- grep SigBlk /proc/self/status
+	assert_success
+	assert_output "$all"
+	run --separate-stderr ipc-sig run --block "SIG${names//,/,SIG}" -- grep SigBlk /proc/self/status
+	assert_success
+	assert_output "$all"
+	for l in ALL All all,USR1 USR1,ALL,int; do
+		run --separate-stderr ipc-sig run --block "$l" -- grep SigBlk /proc/self/status
+		assert_success
+		assert_output "$all"
+	done
+	# all among names still takes the other list as its exceptions
+	run --separate-stderr ipc-sig run --block ALL,USR1 --unblock USR2 -- \
+	    grep SigBlk /proc/self/status
+	assert_success
+	assert_output "SigBlk:	$(printf '%016x' $((16#${all#*:	} & ~(1 << 11))))"
+	run --separate-stderr ipc-sig run --block all,KILL -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: --block: KILL cannot be caught, blocked or ignored"
+	run --separate-stderr ipc-sig run --ignore INT,32 -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: --ignore: signal 32 belongs to the C library"
+}
+
 @test "run: SIGPIPE as it was given to us, though ipc-sig ignores it for itself" {
 	target
 	run ls_pid -o ignored "$tpid"
