@@ -2,6 +2,7 @@
  * ipc-sig: send, queue and wait for signals; inspect a process's signals,
  * and watch who signals it.
  */
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <ctype.h>
@@ -284,29 +285,26 @@ write_pidfile(const char *path)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* the next of set, against one -t: its number, or -1 (ETIMEDOUT) */
+/*
+ * The next of set, against one -t: its number, or -1 (ETIMEDOUT). It
+ * waits on sfd, a signalfd of set, beside stdout, so a reader that goes
+ * ends us at once, and nothing is taken for it.
+ */
 static int
-take(const sigset_t *set, siginfo_t *si)
+take(int sfd, const sigset_t *set, siginfo_t *si)
 {
+	static const struct timespec now = { 0, 0 };
 	struct deadline d;
-	struct timespec ts;
-	int ms, r;
+	int r;
 
 	deadline_set(&d, opt.timeout);
 	for (;;) {
-		if (d.at == TIMEOUT_NONE)
-			r = sigwaitinfo(set, si);
-		else {
-			ms = deadline_ms(&d);
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (long)(ms % 1000) * 1000000;
-			r = sigtimedwait(set, si, &ts);
-		}
-		if (r > 0)
+		stdout_ready();
+		if ((r = sigtimedwait(set, si, &now)) > 0)
 			return r;
-		if (errno == EAGAIN)
-			errno = ETIMEDOUT;
-		if (errno != EINTR)
+		if (errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (stdout_wait(sfd, &d) == -1)
 			return -1;
 	}
 }
@@ -320,64 +318,102 @@ has_value(const siginfo_t *si)
 }
 
 static void
-print_json(const siginfo_t *si, const char *name, const char *code,
+print_json(FILE *f, const siginfo_t *si, const char *name, const char *code,
     const char *comm)
 {
-	printf("{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
+	fprintf(f, "{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
 	    "\"code\":\"%s\",\"value\":", name, si->si_signo,
 	    (int)si->si_pid, (unsigned)si->si_uid, code);
 	if (has_value(si))
-		printf("%d", si->si_value.sival_int);
+		fprintf(f, "%d", si->si_value.sival_int);
 	else
-		fputs("null", stdout);
+		fputs("null", f);
 	if (comm != NULL && *comm != '\0') {
-		fputs(",\"command\":\"", stdout);
-		esc_json(stdout, comm, (size_t)-1);
-		putchar('"');
+		fputs(",\"command\":\"", f);
+		esc_json(f, comm, (size_t)-1);
+		putc('"', f);
 	} else if (comm != NULL)
-		fputs(",\"command\":null", stdout);
-	fputs("}\n", stdout);
+		fputs(",\"command\":null", f);
+	fputs("}\n", f);
 }
 
 static void
-print_text(const siginfo_t *si, const char *name, const char *code,
+print_text(FILE *f, const siginfo_t *si, const char *name, const char *code,
     const char *comm)
 {
-	printf("%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
+	fprintf(f, "%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
 	    (unsigned)si->si_uid, code);
 	if (has_value(si))
-		printf("%d", si->si_value.sival_int);
+		fprintf(f, "%d", si->si_value.sival_int);
 	else
-		putchar('-');
+		putc('-', f);
 	if (comm != NULL) {
-		putchar('\t');
+		putc('\t', f);
 		if (*comm != '\0')
-			esc_text(stdout, comm, 1);
+			esc_text(f, comm, 1);
 		else
-			putchar('-');
+			putc('-', f);
 	}
-	putchar('\n');
+	putc('\n', f);
 }
 
 /*
- * One signal, written out at once: its name; with -v (and always for
- * watch, which adds the sender's command, or "" where it is not known)
- * the sender and code; -j as JSON. 0, or -1 with errno.
+ * One signal, written out at once, in one write(2) where stdout takes
+ * it: its name; with -v (and always for watch, which adds the sender's
+ * command, or "" where it is not known) the sender and code; -j as
+ * JSON. 0, or -1 with errno, *part set where some of the line went.
  */
 static int
-print_sig(const siginfo_t *si, const char *comm)
+print_sig(const siginfo_t *si, const char *comm, int *part)
 {
-	char nb[SIG_NAME_BUF], cb[SIG_NAME_BUF];
+	char nb[SIG_NAME_BUF], cb[SIG_NAME_BUF], *line = NULL;
 	const char *name = sig_name(si->si_signo, nb, sizeof(nb));
 	const char *code = sig_code(si->si_signo, si->si_code, cb, sizeof(cb));
+	size_t len = 0, off = 0;
+	ssize_t n;
+	FILE *f;
+	int e;
 
+	*part = 0;
+	if ((f = open_memstream(&line, &len)) == NULL)
+		return -1;
 	if (opt.json)
-		print_json(si, name, code, comm);
+		print_json(f, si, name, code, comm);
 	else if (opt.verbose || comm != NULL)
-		print_text(si, name, code, comm);
+		print_text(f, si, name, code, comm);
 	else
-		puts(name);
-	return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
+		fprintf(f, "%s\n", name);
+	if (fclose(f) == EOF) {
+		free(line);
+		return -1;
+	}
+	while (off < len)
+		if ((n = write(STDOUT_FILENO, line + off, len - off)) > 0)
+			off += (size_t)n;
+		else if (n == -1 && errno != EINTR)
+			break;
+	e = errno;
+	free(line);
+	*part = off > 0 && off < len;
+	errno = e;
+	return off == len ? 0 : -1;
+}
+
+/*
+ * recv took a signal that never reached stdout (errno): counted, as
+ * ipc-mq recv counts messages, and exit 1, even for a reader that has
+ * gone (the window between the last look at stdout and the write).
+ */
+static void __attribute__((noreturn))
+recv_lost(const char *obj, int part)
+{
+	int e = errno;
+
+	warnx("recv %s: stdout: %s: %d signal%s taken and lost, %d written "
+	    "in part", esc_name(obj), strerror(e), !part, part ? "s" : "",
+	    part);
+	cleanup_run();		/* _exit skips atexit(3) */
+	_exit(1);
 }
 
 /* a signal recv may wait for, or run may change; usage error otherwise */
@@ -398,7 +434,7 @@ static int
 sig_recv(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow verbose json",
-	    recv_opts), k;
+	    recv_opts), k, sfd, part;
 	const char *pidfile = opt.val['P'];
 	uintmax_t got = 0;
 	siginfo_t si;
@@ -413,17 +449,18 @@ sig_recv(int argc, char *argv[])
 		usage_error("-P: an empty path");
 	opt.obj = argv[i];
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		err(1, "recv %s: signalfd", esc_name(argv[i]));
 	if (pidfile != NULL)
 		write_pidfile(pidfile);
 	while (opt.follow || got < (opt.count ? opt.count : 1)) {
-		stdout_ready();
-		if (take(&set, &si) == -1) {
+		if (take(sfd, &set, &si) == -1) {
 			if (errno == ETIMEDOUT)
 				return msgout_timeout(argv[i], got);
 			err(1, "recv %s", esc_name(argv[i]));
 		}
-		if (print_sig(&si, NULL) == -1)
-			stdout_failed();
+		if (print_sig(&si, NULL, &part) == -1)
+			recv_lost(argv[i], part);
 		got++;
 	}
 	return 0;
@@ -755,7 +792,7 @@ watch_loop(struct trace *tr, uintmax_t *got)
 	struct deadline d;
 	char comm[64];
 	siginfo_t si;
-	int r, e;
+	int r, e, part;
 
 	deadline_set(&d, opt.timeout);
 	while (opt.follow || *got < (opt.count ? opt.count : 1)) {
@@ -763,7 +800,7 @@ watch_loop(struct trace *tr, uintmax_t *got)
 			return r;
 		sender(&si, comm, sizeof(comm));
 		trace_deliver(tr);
-		if (print_sig(&si, comm) == -1) {
+		if (print_sig(&si, comm, &part) == -1) {
 			e = errno;
 			trace_detach(tr);
 			errno = e;

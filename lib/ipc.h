@@ -292,6 +292,7 @@ void	 stdout_check(void);
 void	 stdout_failed(void) __attribute__((noreturn));
 void	 stdout_epipe(void) __attribute__((noreturn));
 void	 stdout_ready(void);
+int	 stdout_wait(int, const struct deadline *);
 
 /* dir.c: a directory's names, sorted */
 char	**dir_names(const char *, size_t *);

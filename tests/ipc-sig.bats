@@ -499,6 +499,40 @@ USR2"
 	assert_equal "$stderr" "ipc-sig: recv USR1: stdout: No space left on device"
 }
 
+@test "recv -f whose reader has gone ends at once, taking nothing; its pid file goes with it" {
+	bg sh -c 'ipc-sig recv -f -v -P p RTMIN | head -n 1 >out; echo $? >head.st'
+	wait_for test -s p
+	local r
+	r=$(cat p)
+	run --separate-stderr ipc-sig send RTMIN @p
+	assert_success
+	wait_for test -s head.st
+	# no second signal: the reader's end is enough to end recv
+	wait_for sh -c "! kill -0 $r 2>/dev/null"
+	[ ! -e p ]
+	run --separate-stderr ipc-sig send RTMIN @p
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @p: No such file or directory"
+	run cut -f1 out
+	assert_output RTMIN
+}
+
+@test "recv whose stdout write fails after the take: the signal counted as taken and lost, exit 1" {
+	# a file at its size limit (ulimit -f 1: 1024 bytes), XFSZ ignored:
+	# the write fails with EFBIG, as one to a full disk with ENOSPC
+	head -c 1024 /dev/zero >full
+	bg sh -c 'ulimit -f 1; exec ipc-sig run --ignore XFSZ -- ipc-sig recv -t 20 -P p USR1 >>full 2>err'
+	local b=$BG_LAST st=0
+	wait_for test -s p
+	run --separate-stderr ipc-sig send USR1 @p
+	assert_success
+	wait "$b" || st=$?
+	[ "$st" -eq 1 ]
+	run cat err
+	assert_output "ipc-sig: recv USR1: stdout: File too large: 1 signal taken and lost, 0 written in part"
+	[ "$(stat -c %s full)" -eq 1024 ]
+}
+
 @test "ls: every signal, numbered and named as bash's kill -l names them" {
 	run ipc-sig ls
 	assert_success
@@ -558,6 +592,14 @@ caught="
 	assert_equal "$stderr" "ipc-sig: ls $tpid: No such process"
 	run --separate-stderr ipc-sig ls x
 	assert_failure 2
+	for p in 00 +0 -0; do
+		run --separate-stderr ipc-sig ls -- "$p"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: ls: PID $p refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+	done
+	run --separate-stderr ipc-sig ls -o pid "00$$"
+	assert_success
+	assert_output "pid=$$"
 	run --separate-stderr ipc-sig ls 1 2
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-sig: ls: too many operands"
@@ -929,10 +971,16 @@ USR1"
 	assert_failure 2
 	assert_equal "$stderr" "ipc-sig: watch: missing PID
 $u"
-	for p in 0 -1; do
+	for p in 0 00 +0 -0; do
 		run --separate-stderr ipc-sig watch -- "$p"
 		assert_failure 2
-		assert_equal "$stderr" "ipc-sig: watch: PID $p refused: not a process
+		assert_equal "$stderr" "ipc-sig: watch: PID $p refused: 0 is not a process: kill(2) takes it for the caller's whole group
+$u"
+	done
+	for p in -1 -01; do
+		run --separate-stderr ipc-sig watch -- "$p"
+		assert_failure 2
+		assert_equal "$stderr" "ipc-sig: watch: PID $p refused: -1 is not a process: kill(2) takes it for every process
 $u"
 	done
 	run --separate-stderr ipc-sig watch -1
