@@ -626,31 +626,6 @@ sig_run(int argc, char *argv[])
 	return st;
 }
 
-/* what "KEY:" says in /proc/PID/status, into buf; 0, or -1 with errno */
-static int
-status_field(pid_t pid, const char *key, char *buf, size_t len)
-{
-	char path[64], line[256];
-	size_t klen = strlen(key);
-	int found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			strlcpy(buf, line + klen + 1 + strspn(line + klen + 1,
-			    " \t"), len);
-			buf[strcspn(buf, "\n")] = '\0';
-			found = 1;
-		}
-	fclose(f);
-	if (!found)
-		errno = ENOENT;
-	return found ? 0 : -1;
-}
-
 /* a process another tracer holds is refused, naming it */
 static void
 untraced(const char *arg, pid_t pid)
@@ -658,7 +633,7 @@ untraced(const char *arg, pid_t pid)
 	char buf[32], comm[64];
 	long tracer;
 
-	if (status_field(pid, "TracerPid", buf, sizeof(buf)) == -1 ||
+	if (pid_status(pid, "TracerPid", buf, sizeof(buf)) == -1 ||
 	    (tracer = strtol(buf, NULL, 10)) == 0)
 		return;
 	proc_comm((pid_t)tracer, comm, sizeof(comm));
@@ -673,7 +648,7 @@ watch_target(const char *arg, pid_t pid)
 	char buf[64];
 	pid_t tgid;
 
-	if (status_field(pid, "Tgid", buf, sizeof(buf)) == -1) {
+	if (pid_status(pid, "Tgid", buf, sizeof(buf)) == -1) {
 		if (errno == ENOENT)
 			errno = ESRCH;
 		err(1, "watch %s", arg);
@@ -683,7 +658,7 @@ watch_target(const char *arg, pid_t pid)
 	if (pid_zombie(tgid))
 		errx(1, "watch %s: a zombie: it has ended, and its parent has "
 		    "not yet waited for it", arg);
-	if (status_field(tgid, "State", buf, sizeof(buf)) == 0 &&
+	if (pid_status(tgid, "State", buf, sizeof(buf)) == 0 &&
 	    buf[0] == 'Z')
 		errx(1, "watch %s: its main thread has ended (the process "
 		    "lives on in its other threads), and ptrace(2) cannot "
@@ -729,7 +704,7 @@ refusal(pid_t pid, char *buf, size_t len)
 
 	buf[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (status_field(pid, "Uid", ids, sizeof(ids)) == 0)
+	if (pid_status(pid, "Uid", ids, sizeof(ids)) == 0)
 		sscanf(ids, "%lu %lu %lu", &r, &e, &s);
 	if (y != NULL && scope >= 2)
 		snprintf(buf, len, " (%s)", y);

@@ -328,6 +328,7 @@ enum { PID_OK, PID_BAD, PID_REFUSED };
 int	 pid_parse(const char *, size_t, int, pid_t *, const char **);
 pid_t	 pid_arg(const char *, const char *, int);
 pid_t	 pid_file(const char *, const char *, struct timespec *);
+int	 pid_status(pid_t, const char *, char *, size_t);
 int	 pid_zombie(pid_t);
 int	 pid_kthread(pid_t);
 int	 pid_ignores(pid_t, int);

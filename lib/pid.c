@@ -147,8 +147,11 @@ pid_file(const char *path, const char *what, struct timespec *written)
 	return pid;
 }
 
-/* the line of /proc/PID/status that begins "key:", its value in buf */
-static int
+/*
+ * What "key:" says in /proc/PID/status, into buf: 0, or -1 with errno
+ * (ENOENT: no such process, or no such key)
+ */
+int
 pid_status(pid_t pid, const char *key, char *buf, size_t len)
 {
 	char path[64], line[256];
@@ -167,6 +170,8 @@ pid_status(pid_t pid, const char *key, char *buf, size_t len)
 			found = 1;
 		}
 	fclose(f);
+	if (!found)
+		errno = ENOENT;
 	return found ? 0 : -1;
 }
 
