@@ -19,12 +19,15 @@ static int
 model(const char *s, size_t len, int flags, long long *v)
 {
 	char buf[64], *end;
-	size_t i = 0;
+	size_t i = 0, k;
 
 	if (len > 0 && (s[0] == '+' || s[0] == '-'))
 		i++;
-	if (i == len || strspn(s + i, "0123456789") < len - i)
+	if (i == len)
 		return PID_BAD;
+	for (k = i; k < len; k++)	/* s is not NUL-terminated */
+		if (s[k] < '0' || s[k] > '9')
+			return PID_BAD;
 	if (len - i > 40)	/* past INT_MAX, however many zeros lead */
 		while (i < len - 1 && s[i] == '0')
 			i++;
