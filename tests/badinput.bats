@@ -186,10 +186,8 @@ CASES
 2 ipc-mq ls --pid
 2 ipc-mq ls --ns x
 2 ipc-mq ls --ns 0
-2 ipc-mq ls --ns 00
+2 ipc-mq ls --ns -0
 2 ipc-mq ls --pid 00
-2 ipc-mq ls --pid +0
-2 ipc-mq ls --pid -01
 2 ipc-mq ls --output=
 2 ipc-mq send --timeout= "$NAME" m
 2 ipc-mq send --timeout=x "$NAME" m
