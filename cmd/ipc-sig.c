@@ -2,6 +2,7 @@
  * ipc-sig: send, queue and wait for signals; inspect a process's signals,
  * and watch who signals it.
  */
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <ctype.h>
@@ -17,8 +18,6 @@
 #include <unistd.h>
 
 #include "ipc.h"
-
-#define PIDFILE_MAX	64		/* a pid file is one number and a newline */
 
 enum { O_GROUP = OPT_LONG, O_BLOCK, O_UNBLOCK, O_IGNORE, O_DEFAULT };
 
@@ -70,44 +69,16 @@ static const char *const statuskeys[] = {
 
 struct target {
 	const char *arg;		/* as given: 123 or @PIDFILE */
-	pid_t pid;
+	pid_t pid;			/* -1: a pid file that said no */
 	struct timespec written;	/* @PIDFILE: when it was written */
 };
 
-/* why send and ls refuse pids 0 and -1: to kill(2) they are many */
-#define EVERY	"ipc-sig never signals every process"
-
-static pid_t
-parse_pid(const char *s, const char *what, const char *why)
+/* "send @PIDFILE", as a message names a target */
+static const char *
+sent_to(char *buf, size_t len, const char *arg)
 {
-	if (strcmp(s, "0") == 0 || strcmp(s, "-1") == 0)
-		usage_error("%s %s refused: %s", what, s, why);
-	return (pid_t)num_int(s, what, 1, INT_MAX);
-}
-
-/* @PIDFILE: the one number in it, and when it was written */
-static void
-read_pidfile(struct target *t)
-{
-	char buf[PIDFILE_MAX + 1];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(t->arg + 1, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1 || (n = read(fd, buf, PIDFILE_MAX)) == -1)
-		usage_error("%s: %s", t->arg, strerror(errno));
-	close(fd);
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	if (n == 0)
-		usage_error("%s: empty pid file", t->arg);
-	if (!isdigit((unsigned char)buf[0]) || strlen(buf) != (size_t)n)
-		usage_error("%s: not a pid file (one number, then a newline)",
-		    t->arg);
-	t->pid = (pid_t)num_int(buf, t->arg, 1, INT_MAX);
-	t->written = st.st_mtim;
+	snprintf(buf, len, "send %s", esc_name(arg));
+	return buf;
 }
 
 static int
@@ -155,6 +126,36 @@ started_after(pid_t pid, const struct timespec *ts)
 	    2.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
+/*
+ * A target that lives in name alone: a zombie takes no signal, and a
+ * kernel thread none it ignores. 1 with a warning naming it; else 0,
+ * with a note where the target is a kernel thread that does not ignore
+ * sig (what it makes of it is its own code's affair)
+ */
+static int
+unreachable(const struct target *t, int sig)
+{
+	char nb[SIG_NAME_BUF];
+	const char *name;
+
+	if (pid_zombie(t->pid)) {
+		warnx("send %s: a zombie: it has ended, and its parent has not "
+		    "yet waited for it", esc_name(t->arg));
+		return 1;
+	}
+	if (sig == 0 || !pid_kthread(t->pid))
+		return 0;
+	name = sig_name(sig, nb, sizeof(nb));
+	if (pid_ignores(t->pid, sig)) {
+		warnx("send %s: a kernel thread, which ignores SIG%s: not sent",
+		    esc_name(t->arg), name);
+		return 1;
+	}
+	warnx("send %s: a kernel thread, which does not ignore SIG%s: sent",
+	    esc_name(t->arg), name);
+	return 0;
+}
+
 /* one target: 0, or 1 with a warning naming it */
 static int
 send_one(const struct target *t, int sig, const char *value)
@@ -170,6 +171,10 @@ send_one(const struct target *t, int sig, const char *value)
 		warnx("send %s: process %d started after the pid file was "
 		    "written: not the one it names", esc_name(t->arg),
 		    (int)t->pid);
+		close(fd);
+		return 1;
+	}
+	if (unreachable(t, sig)) {
 		close(fd);
 		return 1;
 	}
@@ -196,6 +201,7 @@ sig_send(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "", send_opts), sig, n, k, bad = 0;
 	const char *value = opt.val['q'], *group = opt.val[O_GROUP];
 	struct target few[4], *t = few;
+	char what[PATH_MAX + 16];
 	pid_t pgid = 0;
 
 	if (i == argc)
@@ -207,10 +213,7 @@ sig_send(int argc, char *argv[])
 		if (value != NULL)
 			usage_error("-q and --group exclude each other: "
 			    "sigqueue(3) signals one process");
-		if (strcmp(group, "1") == 0)
-			usage_error("--group 1 refused: kill(2) would take it "
-			    "for every process");
-		pgid = parse_pid(group, "--group", EVERY);
+		pgid = pid_arg(group, "--group", PID_GROUP);
 	}
 	if (i == argc && group == NULL)
 		usage_error("missing TARGET");
@@ -223,19 +226,21 @@ sig_send(int argc, char *argv[])
 	if (argc - i > (int)(sizeof(few) / sizeof(few[0])) &&
 	    (t = calloc((size_t)(argc - i), sizeof(*t))) == NULL)
 		err(1, "send");
-	for (n = 0; i + n < argc; n++) {
-		t[n].arg = argv[i + n];
-		if (t[n].arg[0] == '@')
-			read_pidfile(&t[n]);
-		else
-			t[n].pid = parse_pid(t[n].arg, "target", EVERY);
-	}
+	for (n = 0; i + n < argc; n++)
+		if ((t[n].arg = argv[i + n])[0] != '@')
+			t[n].pid = pid_arg(t[n].arg, "target", 0);
+	/* every operand parsed; now the pid files, each failure named */
+	for (k = 0; k < n; k++)
+		if (t[k].arg[0] == '@' && (t[k].pid = pid_file(t[k].arg + 1,
+		    sent_to(what, sizeof(what), t[k].arg), &t[k].written)) == -1)
+			bad = 1;
 	if (group != NULL && kill(-pgid, sig) == -1) {
 		warn("send --group %s", group);
 		bad = 1;
 	}
 	for (k = 0; k < n; k++)
-		bad |= send_one(&t[k], sig, value);
+		if (t[k].pid != -1)
+			bad |= send_one(&t[k], sig, value);
 	if (t != few)
 		free(t);
 	return bad;
@@ -275,29 +280,26 @@ write_pidfile(const char *path, const sigset_t *ours)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* the next of set, against one -t: its number, or -1 (ETIMEDOUT) */
+/*
+ * The next of set, against one -t: its number, or -1 (ETIMEDOUT). It
+ * waits on sfd, a signalfd of set, beside stdout, so a reader that goes
+ * ends us at once, and nothing is taken for it.
+ */
 static int
-take(const sigset_t *set, siginfo_t *si)
+take(int sfd, const sigset_t *set, siginfo_t *si)
 {
+	static const struct timespec now = { 0, 0 };
 	struct deadline d;
-	struct timespec ts;
-	int ms, r;
+	int r;
 
 	deadline_set(&d, opt.timeout);
 	for (;;) {
-		if (d.at == TIMEOUT_NONE)
-			r = sigwaitinfo(set, si);
-		else {
-			ms = deadline_ms(&d);
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (long)(ms % 1000) * 1000000;
-			r = sigtimedwait(set, si, &ts);
-		}
-		if (r > 0)
+		stdout_ready();
+		if ((r = sigtimedwait(set, si, &now)) > 0)
 			return r;
-		if (errno == EAGAIN)
-			errno = ETIMEDOUT;
-		if (errno != EINTR)
+		if (errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (stdout_wait(sfd, &d) == -1)
 			return -1;
 	}
 }
@@ -311,64 +313,102 @@ has_value(const siginfo_t *si)
 }
 
 static void
-print_json(const siginfo_t *si, const char *name, const char *code,
+print_json(FILE *f, const siginfo_t *si, const char *name, const char *code,
     const char *comm)
 {
-	printf("{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
+	fprintf(f, "{\"signal\":\"%s\",\"number\":%d,\"pid\":%d,\"uid\":%u,"
 	    "\"code\":\"%s\",\"value\":", name, si->si_signo,
 	    (int)si->si_pid, (unsigned)si->si_uid, code);
 	if (has_value(si))
-		printf("%d", si->si_value.sival_int);
+		fprintf(f, "%d", si->si_value.sival_int);
 	else
-		fputs("null", stdout);
+		fputs("null", f);
 	if (comm != NULL && *comm != '\0') {
-		fputs(",\"command\":\"", stdout);
-		esc_json(stdout, comm, (size_t)-1);
-		putchar('"');
+		fputs(",\"command\":\"", f);
+		esc_json(f, comm, (size_t)-1);
+		putc('"', f);
 	} else if (comm != NULL)
-		fputs(",\"command\":null", stdout);
-	fputs("}\n", stdout);
+		fputs(",\"command\":null", f);
+	fputs("}\n", f);
 }
 
 static void
-print_text(const siginfo_t *si, const char *name, const char *code,
+print_text(FILE *f, const siginfo_t *si, const char *name, const char *code,
     const char *comm)
 {
-	printf("%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
+	fprintf(f, "%s\t%d\t%u\t%s\t", name, (int)si->si_pid,
 	    (unsigned)si->si_uid, code);
 	if (has_value(si))
-		printf("%d", si->si_value.sival_int);
+		fprintf(f, "%d", si->si_value.sival_int);
 	else
-		putchar('-');
+		putc('-', f);
 	if (comm != NULL) {
-		putchar('\t');
+		putc('\t', f);
 		if (*comm != '\0')
-			esc_text(stdout, comm, 1);
+			esc_text(f, comm, 1);
 		else
-			putchar('-');
+			putc('-', f);
 	}
-	putchar('\n');
+	putc('\n', f);
 }
 
 /*
- * One signal, written out at once: its name; with -v (and always for
- * watch, which adds the sender's command, or "" where it is not known)
- * the sender and code; -j as JSON. 0, or -1 with errno.
+ * One signal, written out at once, in one write(2) where stdout takes
+ * it: its name; with -v (and always for watch, which adds the sender's
+ * command, or "" where it is not known) the sender and code; -j as
+ * JSON. 0, or -1 with errno, *part set where some of the line went.
  */
 static int
-print_sig(const siginfo_t *si, const char *comm)
+print_sig(const siginfo_t *si, const char *comm, int *part)
 {
-	char nb[SIG_NAME_BUF], cb[SIG_NAME_BUF];
+	char nb[SIG_NAME_BUF], cb[SIG_NAME_BUF], *line = NULL;
 	const char *name = sig_name(si->si_signo, nb, sizeof(nb));
 	const char *code = sig_code(si->si_signo, si->si_code, cb, sizeof(cb));
+	size_t len = 0, off = 0;
+	ssize_t n;
+	FILE *f;
+	int e;
 
+	*part = 0;
+	if ((f = open_memstream(&line, &len)) == NULL)
+		return -1;
 	if (opt.json)
-		print_json(si, name, code, comm);
+		print_json(f, si, name, code, comm);
 	else if (opt.verbose || comm != NULL)
-		print_text(si, name, code, comm);
+		print_text(f, si, name, code, comm);
 	else
-		puts(name);
-	return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
+		fprintf(f, "%s\n", name);
+	if (fclose(f) == EOF) {
+		free(line);
+		return -1;
+	}
+	while (off < len)
+		if ((n = write(STDOUT_FILENO, line + off, len - off)) > 0)
+			off += (size_t)n;
+		else if (n == -1 && errno != EINTR)
+			break;
+	e = errno;
+	free(line);
+	*part = off > 0 && off < len;
+	errno = e;
+	return off == len ? 0 : -1;
+}
+
+/*
+ * recv took a signal that never reached stdout (errno): counted, as
+ * ipc-mq recv counts messages, and exit 1, even for a reader that has
+ * gone (the window between the last look at stdout and the write).
+ */
+static void __attribute__((noreturn))
+recv_lost(const char *obj, int part)
+{
+	int e = errno;
+
+	warnx("recv %s: stdout: %s: %d signal%s taken and lost, %d written "
+	    "in part", esc_name(obj), strerror(e), !part, part ? "s" : "",
+	    part);
+	cleanup_run();		/* _exit skips atexit(3) */
+	_exit(1);
 }
 
 /* a signal recv may wait for, or run may change; usage error otherwise */
@@ -389,7 +429,7 @@ static int
 sig_recv(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow verbose json",
-	    recv_opts), k;
+	    recv_opts), k, sfd, part;
 	const char *pidfile = opt.val['P'];
 	uintmax_t got = 0;
 	siginfo_t si;
@@ -404,17 +444,18 @@ sig_recv(int argc, char *argv[])
 		usage_error("-P: an empty path");
 	opt.obj = argv[i];
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		err(1, "recv %s: signalfd", esc_name(argv[i]));
 	if (pidfile != NULL)
 		write_pidfile(pidfile, &set);
 	while (opt.follow || got < (opt.count ? opt.count : 1)) {
-		stdout_ready();
-		if (take(&set, &si) == -1) {
+		if (take(sfd, &set, &si) == -1) {
 			if (errno == ETIMEDOUT)
 				return msgout_timeout(argv[i], got);
 			err(1, "recv %s", esc_name(argv[i]));
 		}
-		if (print_sig(&si, NULL) == -1)
-			stdout_failed();
+		if (print_sig(&si, NULL, &part) == -1)
+			recv_lost(argv[i], part);
 		got++;
 	}
 	return 0;
@@ -487,25 +528,28 @@ sig_ls(int argc, char *argv[])
 	if (i == argc)
 		return table_ls(lcols, ls_fill);
 	snprintf(pid, sizeof(pid), "%d",
-	    (int)parse_pid(opt_operand(argc, argv, i, "PID"), "PID", EVERY));
+	    (int)pid_arg(opt_operand(argc, argv, i, "PID"), "PID", 0));
 	return table_stat(pcols, pid_fill, pid);
 }
 
-/* run's SIGS: the set, refused where it names KILL or STOP */
+/* run's SIGS, of any length, "all" among them: refused where it names
+ * KILL or STOP */
 static void
 run_set(int code, const char *what, sigset_t *set)
 {
-	char buf[256], *p, *tok;
+	char nb[SIG_NAME_BUF];
 	const char *s = opt.val[code];
+	int n;
 
 	sigemptyset(set);
 	if (s == NULL)
 		return;
 	sig_list(s, what, set);
-	if (strcmp(s, "all") == 0 || strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
-		return;
-	for (p = buf; (tok = strsep(&p, ",")) != NULL; )
-		changeable(tok, what);
+	for (n = 1; n <= sig_max(); n++) {
+		if (sigismember(set, n) == 1 && (n == SIGKILL || n == SIGSTOP))
+			usage_error("%s: %s cannot be caught, blocked or ignored",
+			    what, sig_name(n, nb, sizeof(nb)));
+	}
 }
 
 /*
@@ -519,8 +563,8 @@ run_apart(int ca, sigset_t *a, const char *an, int cb, sigset_t *b,
 	char nb[SIG_NAME_BUF];
 	int n, alla, allb;
 
-	alla = opt.val[ca] != NULL && strcmp(opt.val[ca], "all") == 0;
-	allb = opt.val[cb] != NULL && strcmp(opt.val[cb], "all") == 0;
+	alla = opt.val[ca] != NULL && sig_list_all(opt.val[ca]);
+	allb = opt.val[cb] != NULL && sig_list_all(opt.val[cb]);
 	if (alla && allb)
 		usage_error("%s all and %s all exclude each other", an, bn);
 	for (n = 1; n <= sig_max(); n++) {
@@ -576,31 +620,6 @@ sig_run(int argc, char *argv[])
 	return st;
 }
 
-/* what "KEY:" says in /proc/PID/status, into buf; 0, or -1 with errno */
-static int
-status_field(pid_t pid, const char *key, char *buf, size_t len)
-{
-	char path[64], line[256];
-	size_t klen = strlen(key);
-	int found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			strlcpy(buf, line + klen + 1 + strspn(line + klen + 1,
-			    " \t"), len);
-			buf[strcspn(buf, "\n")] = '\0';
-			found = 1;
-		}
-	fclose(f);
-	if (!found)
-		errno = ENOENT;
-	return found ? 0 : -1;
-}
-
 /* a process another tracer holds is refused, naming it */
 static void
 untraced(const char *arg, pid_t pid)
@@ -608,7 +627,7 @@ untraced(const char *arg, pid_t pid)
 	char buf[32], comm[64];
 	long tracer;
 
-	if (status_field(pid, "TracerPid", buf, sizeof(buf)) == -1 ||
+	if (pid_status(pid, "TracerPid", buf, sizeof(buf)) == -1 ||
 	    (tracer = strtol(buf, NULL, 10)) == 0)
 		return;
 	proc_comm((pid_t)tracer, comm, sizeof(comm));
@@ -623,17 +642,21 @@ watch_target(const char *arg, pid_t pid)
 	char buf[64];
 	pid_t tgid;
 
-	if (status_field(pid, "Tgid", buf, sizeof(buf)) == -1) {
+	if (pid_status(pid, "Tgid", buf, sizeof(buf)) == -1) {
 		if (errno == ENOENT)
 			errno = ESRCH;
 		err(1, "watch %s", arg);
 	}
 	if ((tgid = (pid_t)strtol(buf, NULL, 10)) == getpid())
 		errx(1, "watch %s: that is this ipc-sig itself", arg);
-	if (status_field(tgid, "State", buf, sizeof(buf)) == 0 &&
-	    buf[0] == 'Z')
+	if (pid_zombie(tgid))
 		errx(1, "watch %s: a zombie: it has ended, and its parent has "
 		    "not yet waited for it", arg);
+	if (pid_status(tgid, "State", buf, sizeof(buf)) == 0 &&
+	    buf[0] == 'Z')
+		errx(1, "watch %s: its main thread has ended (the process "
+		    "lives on in its other threads), and ptrace(2) cannot "
+		    "attach to an ended thread", arg);
 	untraced(arg, tgid);
 	return tgid;
 }
@@ -675,7 +698,7 @@ refusal(pid_t pid, char *buf, size_t len)
 
 	buf[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (status_field(pid, "Uid", ids, sizeof(ids)) == 0)
+	if (pid_status(pid, "Uid", ids, sizeof(ids)) == 0)
 		sscanf(ids, "%lu %lu %lu", &r, &e, &s);
 	if (y != NULL && scope >= 2)
 		snprintf(buf, len, " (%s)", y);
@@ -738,7 +761,7 @@ watch_loop(struct trace *tr, uintmax_t *got)
 	struct deadline d;
 	char comm[64];
 	siginfo_t si;
-	int r, e;
+	int r, e, part;
 
 	deadline_set(&d, opt.timeout);
 	while (opt.follow || *got < (opt.count ? opt.count : 1)) {
@@ -746,7 +769,7 @@ watch_loop(struct trace *tr, uintmax_t *got)
 			return r;
 		sender(&si, comm, sizeof(comm));
 		trace_deliver(tr);
-		if (print_sig(&si, comm) == -1) {
+		if (print_sig(&si, comm, &part) == -1) {
 			e = errno;
 			trace_detach(tr);
 			errno = e;
@@ -780,7 +803,7 @@ sig_watch(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow json", NULL), r, e;
 	const char *arg = opt_operand(argc, argv, i, "PID");
-	pid_t pid = parse_pid(arg, "PID", "not a process");
+	pid_t pid = pid_arg(arg, "PID", 0);
 	uintmax_t got = 0;
 	struct trace tr;
 

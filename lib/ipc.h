@@ -296,6 +296,7 @@ void	 stdout_check(void);
 void	 stdout_failed(void) __attribute__((noreturn));
 void	 stdout_epipe(void) __attribute__((noreturn));
 void	 stdout_ready(void);
+int	 stdout_wait(int, const struct deadline *);
 
 /* dir.c: a directory's names, sorted */
 char	**dir_names(const char *, size_t *);
@@ -325,6 +326,17 @@ int	 path_rm_warn(int, const char *);
 int	 path_lstat(const char *, struct stat *);
 int	 path_open(const char *, int, mode_t, const char **);
 int	 path_pin(const char *, mode_t, const char **);
+
+/* pid.c: process ids by value, as operands and in pid files */
+enum { PID_OK, PID_BAD, PID_REFUSED };
+#define PID_GROUP	0x1		/* a process group: 1 refused too */
+int	 pid_parse(const char *, size_t, int, pid_t *, const char **);
+pid_t	 pid_arg(const char *, const char *, int);
+pid_t	 pid_file(const char *, const char *, struct timespec *);
+int	 pid_status(pid_t, const char *, char *, size_t);
+int	 pid_zombie(pid_t);
+int	 pid_kthread(pid_t);
+int	 pid_ignores(pid_t, int);
 
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
@@ -496,6 +508,7 @@ int	 sig_max(void);
 int	 sig_valid(int);
 int	 sig_parse(const char *, int);
 void	 sig_list(const char *, const char *, sigset_t *);
+int	 sig_list_all(const char *);
 const char *sig_name(int, char *, size_t);
 const char *sig_action(int);
 const char *sig_descr(int);

@@ -3,6 +3,7 @@
  * PID, so what it creates, lists or opens is a container's.
  */
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,16 +44,30 @@ fresh_mqueue(pid_t pid)
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		failed(pid, errno);
 	/* no /dev/mqueue there: ipc-mq ls says how to mount one */
+	/* EBUSY: this IPC namespace's queues are mounted there already */
 	if (mount("mqueue", MQ_DIR, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	    NULL) == -1 && errno != ENOENT && errno != ENOTDIR)
+	    NULL) == -1 && errno != ENOENT && errno != ENOTDIR &&
+	    errno != EBUSY)
 		warn("--ns %d: mount %s", (int)pid, MQ_DIR);
+}
+
+/* whether the namespace fd is the one we are in already */
+static int
+ours(int fd, const char *name)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 void
 ns_enter(pid_t pid)
 {
 	char path[64];
-	int fd[3];
+	int fd[3], moved = 0;
 	size_t i;
 
 	if (opt.ns == pid)		/* a verb that parses twice enters once */
@@ -64,11 +79,16 @@ ns_enter(pid_t pid)
 		if ((fd[i] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			failed(pid, errno);
 	}
+	/* one's own namespaces (--ns $$) are entered by staying */
 	for (i = 0; i < 3; i++) {
-		if (setns(fd[i], kinds[i].type) == -1)
-			failed(pid, errno);
+		if (!ours(fd[i], kinds[i].name)) {
+			if (setns(fd[i], kinds[i].type) == -1)
+				failed(pid, errno);
+			moved = 1;
+		}
 		close(fd[i]);
 	}
-	fresh_mqueue(pid);
+	if (moved)
+		fresh_mqueue(pid);
 	opt.ns = pid;
 }

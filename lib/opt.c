@@ -178,8 +178,8 @@ set_shared(int c, const char *arg)
 	case 'H': opt.noheader = 1; break;
 	case 'j': opt.json = 1; break;
 	case 'e': opt.exec = arg; break;
-	case OPT_PID: opt.pid = (pid_t)num_uint(arg, "--pid", 1, INT_MAX); break;
-	case OPT_NS: num_uint(arg, "--ns", 1, INT_MAX); break;
+	case OPT_PID: opt.pid = pid_arg(arg, "--pid", 0); break;
+	case OPT_NS: pid_arg(arg, "--ns", 0); break;
 	case OPT_WAIT: opt.wait = 1; break;
 	case OPT_PROGRESS: opt.progress = 1; break;
 	}
@@ -324,7 +324,7 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 	/* parsed whole, so a usage error acts on nothing; then the verb runs
 	 * where its objects are */
 	if (opt.val[OPT_NS] != NULL)
-		ns_enter((pid_t)num_uint(opt.val[OPT_NS], "--ns", 1, INT_MAX));
+		ns_enter(pid_arg(opt.val[OPT_NS], "--ns", 0));
 	return argc - nops - rest;
 }
 

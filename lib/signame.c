@@ -186,29 +186,55 @@ sig_parse(const char *s, int zero)
 }
 
 /*
- * A comma-separated list of signals, or "all": every one that can be
- * blocked or have its disposition changed (all but KILL and STOP).
+ * A comma-separated list of signals, of any length, where "all" (in
+ * any case) is every one that can be blocked or have its disposition
+ * changed (all but KILL and STOP): "all", "ALL", "all,USR1".
  */
 void
 sig_list(const char *s, const char *what, sigset_t *set)
 {
-	char buf[256], *p, *tok;
+	const char *list = s;
+	char tok[64];
+	size_t len;
 	int n;
 
 	sigemptyset(set);
-	if (strcmp(s, "all") == 0) {
-		for (n = 1; n <= SIGRTMAX; n++)
-			if (sig_valid(n) && n != SIGKILL && n != SIGSTOP)
-				sigaddset(set, n);
-		return;
+	for (;; s += len + 1) {
+		len = strcspn(s, ",");
+		if (len == 0)
+			usage_error("%s: an empty name in '%s'", what, list);
+		if (len >= sizeof(tok))	/* no name is that long */
+			usage_error("%s: '%.32s...' is not a signal", what, s);
+		memcpy(tok, s, len);
+		tok[len] = '\0';
+		if (strcasecmp(tok, "all") != 0) {
+			/* glibc's sigaddset drops its own 32 and 33 unsaid */
+			if (!sig_valid(n = sig_parse(tok, 0)))
+				usage_error("%s: signal %d belongs to the C "
+				    "library", what, n);
+			sigaddset(set, n);
+		} else
+			for (n = 1; n <= SIGRTMAX; n++)
+				if (sig_valid(n) && n != SIGKILL &&
+				    n != SIGSTOP)
+					sigaddset(set, n);
+		if (s[len] == '\0')
+			break;
 	}
-	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
-		usage_error("%s: too long a list of signals", what);
-	for (p = buf; (tok = strsep(&p, ",")) != NULL; ) {
-		if (*tok == '\0')
-			usage_error("%s: an empty name in '%s'", what, s);
-		sigaddset(set, sig_parse(tok, 0));
+}
+
+/* whether the list s names "all", in any case, among its signals */
+int
+sig_list_all(const char *s)
+{
+	size_t len;
+
+	for (; *s != '\0'; s += len + (s[len] == ',')) {
+		len = strcspn(s, ",");
+		if (len == 3 && strncasecmp(s, "all", 3) == 0)
+			return 1;
 	}
+	return 0;
 }
 
 /* what si_code says about where a signal came from */

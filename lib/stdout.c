@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,6 +73,27 @@ stdout_check(void)
 	stdout_failed();
 }
 
+/* what stdout is, asked once: its reader can go (a pipe, a socket), or not */
+enum { OUT_UNKNOWN, OUT_PEER, OUT_FIXED };
+
+static int
+stdout_kind(void)
+{
+	static int kind = OUT_UNKNOWN;
+	struct stat st;
+
+	if (kind != OUT_UNKNOWN)
+		return kind;
+	if (fstat(STDOUT_FILENO, &st) == -1)
+		stdout_failed();
+	kind = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ? OUT_PEER :
+	    OUT_FIXED;
+	if (kind == OUT_FIXED && !S_ISREG(st.st_mode) &&
+	    write(STDOUT_FILENO, "", 0) == -1 && errno != EAGAIN)
+		stdout_failed();
+	return kind;
+}
+
 /*
  * Whether stdout can take data at all, asked before anything is taken
  * from an object: a pipe or socket whose reader has gone polls POLLERR,
@@ -87,19 +109,43 @@ stdout_check(void)
 void
 stdout_ready(void)
 {
-	static enum { UNKNOWN, PEER, FIXED } kind = UNKNOWN;
 	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
-	struct stat st;
 
-	if (kind == UNKNOWN) {
-		if (fstat(STDOUT_FILENO, &st) == -1)
-			stdout_failed();
-		kind = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ? PEER :
-		    FIXED;
-		if (kind == FIXED && !S_ISREG(st.st_mode) &&
-		    write(STDOUT_FILENO, "", 0) == -1 && errno != EAGAIN)
-			stdout_failed();
-	}
-	if (kind == PEER && poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+	if (stdout_kind() == OUT_PEER && poll(&p, 1, 0) == 1 &&
+	    (p.revents & POLLERR))
 		stdout_epipe();
+}
+
+/*
+ * Wait, bounded by d, until fd is ready for reading, and meanwhile for
+ * stdout's reader to go: a receiver that only waited for its object
+ * would take the next message (or signal) for a reader that is gone.
+ * 0 once fd is ready and stdout still has a reader; -1 with errno
+ * (ETIMEDOUT); a reader gone (POLLERR; a socket's, POLLHUP) ends as
+ * stdout_epipe does.
+ */
+int
+stdout_wait(int fd, const struct deadline *d)
+{
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = STDOUT_FILENO, .events = 0 },
+	};
+	nfds_t n = stdout_kind() == OUT_PEER ? 2 : 1;
+	int r, ms;
+
+	for (;;) {
+		ms = deadline_ms(d);
+		r = poll(p, n, ms);
+		if (r > 0 && n == 2 && (p[1].revents & (POLLERR | POLLHUP)))
+			stdout_epipe();
+		if (r > 0)
+			return 0;
+		if (r == 0 && ms != INT_MAX) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
 }

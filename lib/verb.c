@@ -134,7 +134,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	if (argc > 1 && strcmp(argv[1], "--ns") == 0) {
 		if (argc < 3)
 			usage_error("option '--ns' needs an argument");
-		num_uint(argv[2], "--ns", 1, INT_MAX);
+		pid_arg(argv[2], "--ns", 0);
 		opt.val[OPT_NS] = argv[2];
 		argc -= 2;
 		argv += 2;

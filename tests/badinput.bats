@@ -186,6 +186,8 @@ CASES
 2 ipc-mq ls --pid
 2 ipc-mq ls --ns x
 2 ipc-mq ls --ns 0
+2 ipc-mq ls --ns -0
+2 ipc-mq ls --pid 00
 2 ipc-mq ls --output=
 2 ipc-mq send --timeout= "$NAME" m
 2 ipc-mq send --timeout=x "$NAME" m
@@ -383,6 +385,21 @@ CASES
 2 ipc-sig send --group
 2 ipc-sig send USR1 0
 2 ipc-sig send USR1 -- -1
+2 ipc-sig send USR1 00
+2 ipc-sig send USR1 +0
+2 ipc-sig send USR1 -- -0
+2 ipc-sig send USR1 -- -01
+2 ipc-sig send USR1 ' 1'
+2 ipc-sig send USR1 +
+2 ipc-sig send 0 --group 01
+2 ipc-sig send 0 --group 001
+2 ipc-sig send 0 --group +1
+2 ipc-sig send 0 --group 00
+2 ipc-sig send 0 --group +0
+2 ipc-sig send 0 --group -0
+2 ipc-sig send 0 --group -01
+2 ipc-sig send 0 --group ' 1'
+1 ipc-sig send 0 @nosuch
 2 ipc-sig send -q 99999999999999999999 USR1 $$
 1 ipc-sig send 0 2147483647
 2 ipc-sig recv
@@ -397,6 +414,11 @@ CASES
 2 ipc-sig ls -o nope
 2 ipc-sig ls x
 2 ipc-sig ls -1
+2 ipc-sig ls 00
+2 ipc-sig ls +0
+2 ipc-sig ls -- -01
+2 ipc-sig ls --ns +0
+2 ipc-sig --ns -0 ls
 2 ipc-sig ls 99999999999999999999
 1 ipc-sig ls 2147483647
 2 ipc-sig ls --ns x
@@ -410,11 +432,19 @@ CASES
 2 ipc-sig run --block USR1, -- true
 2 ipc-sig run --block "$LONG" -- true
 2 ipc-sig run --ignore KILL -- true
+2 ipc-sig run --block all,KILL -- true
+2 ipc-sig run --block ALL,stop -- true
+2 ipc-sig run --block 32 -- true
+2 ipc-sig run --block USR1,,all -- true
+2 ipc-sig run --block "$HUGE" -- true
 2 ipc-sig run --default
 2 ipc-sig run --unblock "$BAD" -- true
 2 ipc-sig watch
 2 ipc-sig watch 0
 2 ipc-sig watch -1
+2 ipc-sig watch 00
+2 ipc-sig watch -- -0
+2 ipc-sig watch +0
 2 ipc-sig watch x
 2 ipc-sig watch ''
 2 ipc-sig watch -t x 1

@@ -119,22 +119,42 @@ $u"
 	assert_equal "$stderr" "ipc-sig: send $tpid: No such process"
 }
 
-@test "send: targets -1 and 0 are refused, never every process: exit 2" {
-	for t in 0 -1; do
+@test "send: targets -1 and 0 are refused by value, however written: exit 2" {
+	local t v
+	for t in 0 00 +0 -0 000 -1 -01 -001; do
+		v=0
+		case $t in -*1) v=-1 ;; esac
 		run --separate-stderr ipc-sig send 0 -- "$t"
 		assert_failure 2
-		assert_equal "${stderr_lines[0]}" "ipc-sig: send: target $t refused: ipc-sig never signals every process"
+		if [ "$v" = 0 ]; then
+			assert_equal "${stderr_lines[0]}" "ipc-sig: send: target $t refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+		else
+			assert_equal "${stderr_lines[0]}" "ipc-sig: send: target $t refused: -1 is not a process: kill(2) takes it for every process"
+		fi
 	done
 	run --separate-stderr ipc-sig send 0 -1
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-sig: send: unknown option '-1'"
-	for t in x 1.5 -- -5 99999999999999999999 2147483648; do
+	for t in x 1.5 -- -5 ' 1' '1 ' + - 0x1 99999999999999999999 2147483648; do
 		run --separate-stderr ipc-sig send 0 -- "$t"
 		assert_failure 2
 		assert_equal "${#stderr_lines[@]}" 2
 	done
 	run --separate-stderr ipc-sig send 0 -- x
 	assert_equal "${stderr_lines[0]}" "ipc-sig: send: target: 'x' is not a whole number from 1 to 2147483647"
+}
+
+@test "send: a pid is decimal, read for its value: 0\$pid and +\$pid are \$pid" {
+	need_pidfd
+	target
+	run --separate-stderr ipc-sig send 0 "00$tpid" "+$tpid"
+	assert_success
+	assert_equal "$stderr" ''
+	kill "$tpid"
+	wait "$tpid" || true
+	run --separate-stderr ipc-sig send 0 "0$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send 0$tpid: No such process"
 }
 
 @test "send: several targets, each tried; exit 1 if any failed, each failure named" {
@@ -163,23 +183,58 @@ $u"
 	assert_output USR1
 }
 
-@test "send @PIDFILE: empty, garbage or unreadable: exit 2" {
+@test "send @PIDFILE: empty, garbage, 0, -1, missing, a FIFO or a symlink: exit 1, naming it" {
 	: >empty
 	run --separate-stderr ipc-sig send 0 @empty
-	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @empty: empty pid file"
-	for g in 'abc' '12 13' '-4' ' 12' '12x'; do
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @empty: an empty pid file"
+	for g in 'abc' '12 13' '-4' ' 12' '12x' '+' '2147483648'; do
 		echo "$g" >garbage
 		run --separate-stderr ipc-sig send 0 @garbage
-		assert_failure 2
-		assert_equal "${#stderr_lines[@]}" 2
+		assert_failure 1
+		assert_equal "$stderr" "ipc-sig: send @garbage: the pid file holds '$g': not a pid (one decimal number from 1 to 2147483647, then a newline)"
 	done
-	echo abc >garbage
-	run --separate-stderr ipc-sig send 0 @garbage
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @garbage: not a pid file (one number, then a newline)"
+	for g in 0 00 +0 -0; do
+		echo "$g" >zero
+		run --separate-stderr ipc-sig send 0 @zero
+		assert_failure 1
+		assert_equal "$stderr" "ipc-sig: send @zero: the pid file holds '$g': 0 is not a process: kill(2) takes it for the caller's whole group"
+	done
+	printf -- '-01' >minus
+	run --separate-stderr ipc-sig send 0 @minus
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @minus: the pid file holds '-01': -1 is not a process: kill(2) takes it for every process"
 	run --separate-stderr ipc-sig send 0 @missing
-	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: @missing: No such file or directory"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @missing: No such file or directory"
+	mkdir dir
+	run --separate-stderr ipc-sig send 0 @dir
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @dir: is a directory, not a regular file"
+}
+
+@test "send @FIFO is refused at once, never opened; a symlink is never followed" {
+	mkfifo fifo
+	run --separate-stderr timeout 10 ipc-sig send 0 @fifo
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @fifo: is a FIFO, not a regular file"
+	echo $$ >real
+	ln -s real link
+	run --separate-stderr timeout 10 ipc-sig send 0 @link
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @link: is a symbolic link"
+}
+
+@test "send: a bad pid file fails that target alone; the others are signalled" {
+	need_pidfd
+	target
+	: >empty
+	run --separate-stderr ipc-sig send TERM @empty "$tpid"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @empty: an empty pid file"
+	local st=0
+	wait "$tpid" || st=$?
+	[ "$st" -eq 143 ]
 }
 
 @test "send @PIDFILE refuses a process that started after the file was written" {
@@ -192,6 +247,66 @@ $u"
 	assert_equal "$stderr" "ipc-sig: send @old: process $tpid started after the pid file was written: not the one it names"
 	run ipc-sig send 0 "$tpid"
 	assert_success
+}
+
+# a zombie: a child of a sleep that never waits for it; its pid in zpid
+# (nothing but builtins between the & and the exec: a shell waiting for
+# another child could reap it)
+zombie() {
+	bg sh -c 'sleep 0 & echo $! >zpid; exec sleep 30'
+	wait_for test -s zpid
+	zpid=$(cat zpid)
+	wait_for grep -qs '^State:.Z' "/proc/$zpid/status"
+}
+
+@test "send 0 and send USR1 to a zombie: exit 1, saying it is one" {
+	need_pidfd
+	zombie
+	for s in 0 USR1 TERM; do
+		run --separate-stderr ipc-sig send "$s" "$zpid"
+		assert_failure 1
+		assert_equal "$stderr" "ipc-sig: send $zpid: a zombie: it has ended, and its parent has not yet waited for it"
+	done
+}
+
+@test "send to a live process whose main thread has ended (State: Z): delivered, not a zombie" {
+	need_pidfd
+	bg leaderpeer ready >out
+	local p=$BG_LAST
+	wait_for test -e ready
+	wait_for grep -qs '^State:.Z' "/proc/$p/status"
+	run --separate-stderr ipc-sig send 0 "$p"
+	assert_success
+	assert_equal "$stderr" ''
+	run --separate-stderr ipc-sig send USR1 "$p"
+	assert_success
+	assert_equal "$stderr" ''
+	wait_for grep -qx USR1 out
+	run --separate-stderr ipc-sig watch -t 5 "$p"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: watch $p: its main thread has ended (the process lives on in its other threads), and ptrace(2) cannot attach to an ended thread"
+}
+
+@test "send to a kernel thread: whether it ignores the signal, never a claim of delivery" {
+	need_pidfd
+	local k
+	# a kernel thread: PF_KTHREAD (0x200000) in field 9 of its stat
+	k=$(awk '{ sub(/.*\) /, ""); if (int($7 / 2097152) % 2) { print FILENAME; exit } }' \
+	    /proc/[0-9]*/stat 2>/dev/null | cut -d/ -f3)
+	[ -n "$k" ] || skip "no kernel thread in sight (a pid namespace)"
+	grep -q '^SigIgn:.*f$' "/proc/$k/status" || skip "kernel thread $k takes USR1"
+	run --separate-stderr ipc-sig send USR1 "$k"
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send $k: a kernel thread, which ignores SIGUSR1: not sent"
+	# it lives, and only root may signal it
+	run --separate-stderr ipc-sig send 0 "$k"
+	if is_root; then
+		assert_success
+		assert_equal "$stderr" ''
+	else
+		assert_failure 1
+		assert_equal "$stderr" "ipc-sig: send $k: Operation not permitted"
+	fi
 }
 
 @test "send -q: the value and our pid reach recv -v as SI_QUEUE; kill as SI_USER" {
@@ -228,10 +343,39 @@ USR1	$(cat kpid)	$(id -u)	SI_USER	-"
 	wait_for sh -c "! kill -0 $kid 2>/dev/null"
 	run --separate-stderr ipc-sig send TERM --group 1
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 1 refused: kill(2) would take it for every process"
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 1 refused: group 1 is -1 to kill(2): every process"
 	run --separate-stderr ipc-sig send TERM --group 0
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 0 refused: ipc-sig never signals every process"
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group 0 refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+}
+
+@test "send --group: 1, 0 and -1 refused by value in every spelling, kill(2) never called" {
+	local g trace=()
+	# LeakSanitizer cannot run beneath strace
+	! command -v strace >/dev/null ||
+	    trace=(env ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=kill
+	    -o trace)
+	for g in 01 001 +1 +01; do
+		: >trace
+		run --separate-stderr "${trace[@]}" ipc-sig send 0 --group "$g"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group $g refused: group 1 is -1 to kill(2): every process"
+		run grep -c 'kill(' trace
+		assert_output 0
+	done
+	for g in 00 +0 -0 000; do
+		run --separate-stderr ipc-sig send 0 --group "$g"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group $g refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+	done
+	for g in -1 -01; do
+		run --separate-stderr ipc-sig send 0 --group "$g"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group $g refused: -1 is not a process: kill(2) takes it for every process"
+	done
+	run --separate-stderr ipc-sig send 0 --group ' 1'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: send: --group: ' 1' is not a whole number from 1 to 2147483647"
 }
 
 @test "send to another user's process: Operation not permitted, exit 1" {
@@ -396,6 +540,40 @@ $s" ]
 	assert_equal "$stderr" "ipc-sig: recv USR1: stdout: No space left on device"
 }
 
+@test "recv -f whose reader has gone ends at once, taking nothing; its pid file goes with it" {
+	bg sh -c 'ipc-sig recv -f -v -P p RTMIN | head -n 1 >out; echo $? >head.st'
+	wait_for test -s p
+	local r
+	r=$(cat p)
+	run --separate-stderr ipc-sig send RTMIN @p
+	assert_success
+	wait_for test -s head.st
+	# no second signal: the reader's end is enough to end recv
+	wait_for sh -c "! kill -0 $r 2>/dev/null"
+	[ ! -e p ]
+	run --separate-stderr ipc-sig send RTMIN @p
+	assert_failure 1
+	assert_equal "$stderr" "ipc-sig: send @p: No such file or directory"
+	run cut -f1 out
+	assert_output RTMIN
+}
+
+@test "recv whose stdout write fails after the take: the signal counted as taken and lost, exit 1" {
+	# a file at its size limit (ulimit -f 1: 1024 bytes), XFSZ ignored:
+	# the write fails with EFBIG, as one to a full disk with ENOSPC
+	head -c 1024 /dev/zero >full
+	bg sh -c 'ulimit -f 1; exec ipc-sig run --ignore XFSZ -- ipc-sig recv -t 20 -P p USR1 >>full 2>err'
+	local b=$BG_LAST st=0
+	wait_for test -s p
+	run --separate-stderr ipc-sig send USR1 @p
+	assert_success
+	wait "$b" || st=$?
+	[ "$st" -eq 1 ]
+	run cat err
+	assert_output "ipc-sig: recv USR1: stdout: File too large: 1 signal taken and lost, 0 written in part"
+	[ "$(stat -c %s full)" -eq 1024 ]
+}
+
 @test "ls: every signal, numbered and named as bash's kill -l names them" {
 	run ipc-sig ls
 	assert_success
@@ -455,6 +633,14 @@ caught="
 	assert_equal "$stderr" "ipc-sig: ls $tpid: No such process"
 	run --separate-stderr ipc-sig ls x
 	assert_failure 2
+	for p in 00 +0 -0; do
+		run --separate-stderr ipc-sig ls -- "$p"
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "ipc-sig: ls: PID $p refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+	done
+	run --separate-stderr ipc-sig ls -o pid "00$$"
+	assert_success
+	assert_output "pid=$$"
 	run --separate-stderr ipc-sig ls 1 2
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-sig: ls: too many operands"
@@ -483,6 +669,35 @@ caught="
 	[ "$(mask "$BG_LAST" SigBlk)" -eq $((want & ~(1 << 11))) ]
 	run ipc-sig ls -o ignored "$BG_LAST"
 	refute_output --partial USR1
+}
+
+@test "run --block: every signal named (a long list), ALL in any case, all among names" {
+	local all names
+	all=$(ipc-sig run --block all -- grep SigBlk /proc/self/status)
+	names=$(ipc-sig ls -H -o name | grep -vx 'KILL\|STOP' | paste -sd, -)
+	[ "$(tr -cd , <<<"$names" | wc -c)" -ge 43 ]
+	run --separate-stderr ipc-sig run --block "$names" -- grep SigBlk /proc/self/status
+	assert_success
+	assert_output "$all"
+	run --separate-stderr ipc-sig run --block "SIG${names//,/,SIG}" -- grep SigBlk /proc/self/status
+	assert_success
+	assert_output "$all"
+	for l in ALL All all,USR1 USR1,ALL,int; do
+		run --separate-stderr ipc-sig run --block "$l" -- grep SigBlk /proc/self/status
+		assert_success
+		assert_output "$all"
+	done
+	# all among names still takes the other list as its exceptions
+	run --separate-stderr ipc-sig run --block ALL,USR1 --unblock USR2 -- \
+	    grep SigBlk /proc/self/status
+	assert_success
+	assert_output "SigBlk:	$(printf '%016x' $((16#${all#*:	} & ~(1 << 11))))"
+	run --separate-stderr ipc-sig run --block all,KILL -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: --block: KILL cannot be caught, blocked or ignored"
+	run --separate-stderr ipc-sig run --ignore INT,32 -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-sig: run: --ignore: signal 32 belongs to the C library"
 }
 
 @test "run: SIGPIPE as it was given to us, though ipc-sig ignores it for itself" {
@@ -797,10 +1012,16 @@ USR1"
 	assert_failure 2
 	assert_equal "$stderr" "ipc-sig: watch: missing PID
 $u"
-	for p in 0 -1; do
+	for p in 0 00 +0 -0; do
 		run --separate-stderr ipc-sig watch -- "$p"
 		assert_failure 2
-		assert_equal "$stderr" "ipc-sig: watch: PID $p refused: not a process
+		assert_equal "$stderr" "ipc-sig: watch: PID $p refused: 0 is not a process: kill(2) takes it for the caller's whole group
+$u"
+	done
+	for p in -1 -01; do
+		run --separate-stderr ipc-sig watch -- "$p"
+		assert_failure 2
+		assert_equal "$stderr" "ipc-sig: watch: PID $p refused: -1 is not a process: kill(2) takes it for every process
 $u"
 	done
 	run --separate-stderr ipc-sig watch -1

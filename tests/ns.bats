@@ -95,7 +95,7 @@ container() {
 }
 
 @test "--ns: malformed PIDs are usage errors" {
-	for a in x 0 -1 99999999999; do
+	for a in x 0 -1 00 +0 -0 -01 ' 5' 99999999999; do
 		run --separate-stderr ipc-pipe ls --ns "$a"
 		assert_failure 2
 		run --separate-stderr ipc-pipe --ns "$a" ls
@@ -104,4 +104,20 @@ container() {
 	run --separate-stderr ipc-pipe --ns
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-pipe: option '--ns' needs an argument"
+}
+
+@test "--ns of one's own namespaces (--ns \$\$) is a quiet no-op, for root and any user" {
+	run --separate-stderr ipc-mq --ns $$ ls -H -o name
+	assert_success
+	assert_equal "$stderr" ''
+	run --separate-stderr ipc-mq ls -H -o name
+	local here=$output
+	run --separate-stderr ipc-mq ls --ns "0$$" -H -o name
+	assert_success
+	assert_equal "$stderr" ''
+	assert_equal "$output" "$here"
+	need_nobody
+	run --separate-stderr as_nobody sh -c 'exec ipc-sem --ns $$ ls -H -o name'
+	assert_success
+	assert_equal "$stderr" ''
 }
