@@ -611,7 +611,7 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
 	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS) ||
 	    table_shows(t, C_ORPHAN);
 	openers = openers || table_shows(t, C_WAITW) ||
-	    table_shows(t, C_WAITR);
+	    table_shows(t, C_WAITR) || table_shows(t, C_ORPHAN);
 
 	memset(s, 0, sizeof(*s));
 	if (fds)
@@ -670,7 +670,6 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 		close(fd);
 	}
 	table_set(t, C_READERS, "%s", readers);
-	table_orphan(t, *any != '\0');
 	free(readers);
 	free(any);
 	any = holders_str(hs, st->st_dev, st->st_ino, HOLD_WRITE);
@@ -678,15 +677,21 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 	free(any);
 }
 
-/* who is blocked in open(2) of it: a writer waits for a reader, and back */
+/*
+ * who is blocked in open(2) of it: a writer waits for a reader, and back;
+ * orphan where neither a holder nor a process waiting to open it is seen
+ */
 static void
-set_waiting(struct table *t, const struct holders *ws, const struct stat *st)
+set_waiting(struct table *t, const struct seen *s, const struct stat *st)
 {
+	const struct holders *ws = &s->ws;
 	char *w = holders_str(ws, st->st_dev, st->st_ino, HOLD_WRITE);
 	char *r = holders_str(ws, st->st_dev, st->st_ino, HOLD_READ);
 
 	table_set(t, C_WAITW, "%s", w);
 	table_set(t, C_WAITR, "%s", r);
+	table_orphan(t, *w != '\0' || *r != '\0' ||
+	    holders_has(&s->hs, st->st_dev, st->st_ino, HOLD_ANY));
 	free(w);
 	free(r);
 }
@@ -702,7 +707,7 @@ fill_row(struct table *t, const struct seen *s, const struct stat *st,
 	table_set(t, C_MODE, "%04o", (unsigned)(st->st_mode & 07777));
 	table_owner(t, C_OWNER, C_GROUP, st->st_uid, st->st_gid);
 	set_fill(t, &s->hs, st, open_path);
-	set_waiting(t, &s->ws, st);
+	set_waiting(t, s, st);
 	table_set(t, C_PATH, "%s", path);
 }
 

@@ -1073,6 +1073,25 @@ waiting_readers="
 	wait "$w"
 }
 
+@test "stat: a FIFO a writer waits to open is not an orphan" {
+	ipc-pipe create "$f"
+	bg sh -c "echo kept > $f"
+	w=$BG_LAST
+	wait_for waits_for_peer "$w" sh "$f"
+	can_see_opener "$w"
+	run --separate-stderr ipc-pipe stat -o orphan,waiting_writers "$f"
+	assert_success
+	assert_output "orphan=no
+waiting_writers=$w(sh)"
+	run --separate-stderr ipc-pipe stat -o orphan "$f"
+	assert_success
+	assert_output "orphan=no"
+	waits_for_peer "$w" sh "$f"
+	run timeout -s KILL 5 cat "$f"
+	assert_output kept
+	wait "$w"
+}
+
 @test "stat shows a reader blocked in open as waiting for a writer" {
 	ipc-pipe create "$f"
 	bg sh -c "exec cat $f > out"
