@@ -140,6 +140,20 @@ open_fifo(const char *path, int flags)
 	return fd;
 }
 
+/* -x: a FIFO there is taken only where it is the caller's, of -m's mode */
+static int
+adopted(const char *path, const struct stat *st)
+{
+	struct adopt a = { ADOPT_ASKED, .uid = st->st_uid,
+	    .mode = st->st_mode };
+	char why[256];
+
+	if (!adopt_differs(&a, why, sizeof(why)))
+		return 0;
+	warnx("create %s: exists %s", esc_name(path), why);
+	return 1;
+}
+
 /* mkfifo through the directory: what is checked is what was made */
 static int
 create_one(void *arg, mode_t mode)
@@ -161,7 +175,7 @@ create_one(void *arg, mode_t mode)
 			warnx("create %s: exists and is not a FIFO",
 			    esc_name(path));
 		else if (opt.exist_ok)
-			r = 0;
+			r = adopted(path, &st);
 		else
 			warnx("create %s: %s (%s)", esc_name(path),
 			    strerror(EEXIST), EXISTS_HINT);
@@ -176,7 +190,7 @@ pipe_create(int argc, char *argv[])
 {
 	int i, rc = 0;
 
-	i = parse_paths(argc, argv, "mode exist-ok", 1, -1);
+	i = parse_paths(argc, argv, "mode exist-ok any-owner", 1, -1);
 	for (; i < argc; i++)
 		rc |= posix_exact(create_one, argv[i]);
 	return rc;
