@@ -97,6 +97,25 @@ teardown() {
 	[ ! -e ok ]
 }
 
+@test "create -x: another user's FIFO, or one of another mode, is refused; --any-owner takes it" {
+	need_nobody
+	ipc-pipe create "$f"
+	chown nobody "$f"
+	run -1 --separate-stderr ipc-pipe create -x "$f"
+	assert_equal "$stderr" "ipc-pipe: create $f: exists owned by nobody, not root (--any-owner takes another user's)"
+	run -0 ipc-pipe create -x --any-owner "$f"
+	run -1 --separate-stderr ipc-pipe create -x --any-owner -m 0644 "$f"
+	assert_equal "$stderr" "ipc-pipe: create $f: exists with mode 0600, not 0644"
+	chown root "$f"
+	run -0 ipc-pipe create -x -m 0600 "$f"
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	ipc-pipe create -m 0666 "$d/p"
+	run -1 --separate-stderr as_nobody ipc-pipe create -x "$d/p"
+	rm -r "$d"
+	assert_equal "$stderr" "ipc-pipe: create $d/p: exists owned by root, not nobody (--any-owner takes another user's)"
+}
+
 @test "create: another user gets Permission denied in a private directory" {
 	need_nobody
 	d=$(mktemp -d)
