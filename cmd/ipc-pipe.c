@@ -233,6 +233,25 @@ send_records(int fd, const char *path, char **operands,
 	return 0;
 }
 
+/*
+ * Done writing: hold the FIFO until what is buffered has been read or
+ * another writer will close after us, a wait bounded by -t. Closing at
+ * a moment no reader holds it would throw the unread bytes away.
+ */
+static int
+settle(int fd, const char *path, const struct deadline *d)
+{
+	struct deadline again = deadline_again(d);
+	uintmax_t left;
+
+	if (fifo_settle(fd, &again, &left) == 0)
+		return 0;
+	if (errno == ETIMEDOUT)
+		errx(1, "send %s: %ju bytes still buffered in the FIFO (this "
+		    "sender's and others')", esc_name(path), left);
+	err(1, "send %s", esc_name(path));
+}
+
 static int
 pipe_send(int argc, char *argv[])
 {
@@ -257,9 +276,10 @@ pipe_send(int argc, char *argv[])
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (i < argc || opt.lines || opt.null)
-		return send_records(fd, path, argv + i, &d);
+		return send_records(fd, path, argv + i, &d) ||
+		    settle(fd, path, &d);
 	if (copy_stream(0, fd, &c) == 0)
-		return 0;
+		return settle(fd, path, &d);
 	if (c.failed == COPY_IN)
 		err(1, "send %s: stdin", esc_name(path));
 	if (errno == ETIMEDOUT)
@@ -639,7 +659,7 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
 	else if (s->hs.partial)
 		holders_note(&s->hs, "readers and writers", orphans);
 	else
-		holders_note(&s->ws, "waiting openers", 0);
+		holders_note(&s->ws, "waiting openers", orphans);
 }
 
 static void

@@ -350,6 +350,9 @@ struct adopt {
 int	 adopt_differs(const struct adopt *, char *, size_t);
 void	 adopt_check(const struct adopt *, const char *, const char *, int);
 
+/* fifo.c: a FIFO writer holds its end until no byte can be thrown away */
+int	 fifo_settle(int, const struct deadline *, uintmax_t *);
+
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
 uintmax_t sysctl_limit(const char *);

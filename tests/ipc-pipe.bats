@@ -47,16 +47,17 @@ teardown() {
 	assert_output ""
 }
 
-@test "create -x of an existing FIFO keeps its mode, whatever -m says" {
+@test "create -x of an existing FIFO keeps its mode; -m another is refused" {
 	ipc-pipe create -m 0604 "$f"
 	run ipc-pipe create -x "$f"
 	assert_success
 	assert_output ""
 	[ "$(stat -c %a "$f")" = 604 ]
 	run ipc-pipe create -x -m 0666 "$f"
-	assert_success
-	assert_output ""
+	assert_failure 1
+	assert_output "ipc-pipe: create $f: exists with mode 0604, not 0666"
 	[ "$(stat -c %a "$f")" = 604 ]
+	run -0 ipc-pipe create -x -m 0604 "$f"
 }
 
 @test "create -x refuses a path that is another kind of file" {
@@ -723,7 +724,7 @@ writers="
 	assert_success
 	assert_line --index 0 --regexp '^KIND +INODE +BYTES +READERS +WRITERS +ORPHAN +PATH$'
 	assert_line --index 1 --regexp "^fifo +$ino +${b:--} - +- +yes +d/a\$"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
+	assert_equal "$stderr" "$(pipe_note ls orphan)"
 }
 
 @test "ls with no DIR lists anonymous pipes with both ends" {
