@@ -129,6 +129,40 @@ teardown() {
 
 # --- send -----------------------------------------------------------------
 
+# 300 lines are one write of 3600 bytes: sent while the first reader is
+# there, so what is left to lose is lost only at send's close
+@test "send -l to a loop of recv -c 10 readers: every line arrives before send exits 0" {
+	ipc-pipe create "$f"
+	bg sh -c "for i in \$(seq 30); do timeout 10 ipc-pipe recv -c 10 $f || exit; done > got"
+	run -0 timeout 30 sh -c "seq -f line-%06g 300 | ipc-pipe send -l $f"
+	wait "$BG_LAST"
+	run cat got
+	assert_output "$(seq -f line-%06g 300)"
+}
+
+@test "send -t: bytes no reader takes are counted, exit 1" {
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	run -1 --separate-stderr timeout 10 ipc-pipe send -t 300ms "$f" hello
+	assert_equal "$stderr" "ipc-pipe: send $f: 6 bytes still buffered in the FIFO (this sender's and others')"
+}
+
+@test "send: of several senders to a FIFO not read, only the last waits" {
+	local p ok=0 failed=0 pids=
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	for p in 1 2 3; do
+		timeout 10 ipc-pipe send -t 3s "$f" x 2>>err &
+		pids="$pids $!"
+	done
+	for p in $pids; do
+		if wait "$p"; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+	done
+	assert_equal "$ok $failed" "2 1"
+	run cat err
+	assert_output "ipc-pipe: send $f: 6 bytes still buffered in the FIFO (this sender's and others')"
+}
+
 @test "send writes each MSG followed by a newline" {
 	ipc-pipe create "$f"
 	bg sh -c "exec cat $f > out"
