@@ -848,7 +848,8 @@ q_ls(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "create", q_create,
-	    "create [-S] [-m MODE] [-x] [-q MAXMSG] [-s SIZE] NAME|KEY" },
+	    "create [-S] [-m MODE] [-x [--any-owner]] [-q MAXMSG] [-s SIZE] "
+	    "NAME|KEY" },
 	{ "send", q_send,
 	    "send [-S] [-p PRIO|-T TYPE] [-t DUR] [-l|-0] NAME|KEY [MSG...]" },
 	{ "recv", q_recv,

@@ -927,7 +927,7 @@ pipe_loop(int argc, char *argv[])
 }
 
 static const struct verb verbs[] = {
-	{ "create", pipe_create, "create [-m MODE] [-x] PATH..." },
+	{ "create", pipe_create, "create [-m MODE] [-x [--any-owner]] PATH..." },
 	{ "send", pipe_send, "send [-t DUR] [-l|-0] [--progress] PATH [MSG...]" },
 	{ "recv", pipe_recv, "recv [-t DUR] [-c N|-f] [-0] "
 	    "[-e CMD [--kill] [--stop]] [--progress] PATH" },

@@ -943,13 +943,15 @@ s_ls(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "create", s_create,
-	    "create [-S] [-m MODE] [-x] [-i VALUE] [--nsems N] NAME|KEY" },
+	    "create [-S] [-m MODE] [-x [--any-owner]] [-i VALUE] [--nsems N] "
+	    "NAME|KEY" },
 	{ "post", s_post, "post [-S] [--index N] [-c N] NAME|KEY" },
 	{ "send", s_post, "send [-S] [--index N] [-c N] NAME|KEY" },
 	{ "wait", s_wait, "wait [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
 	{ "recv", s_wait, "recv [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
 	{ "run", s_run,
-	    "run [-S] [--index N] [-t DUR] [-i N] NAME|KEY -- CMD..." },
+	    "run [-S] [--index N] [-t DUR] [-i N [--any-owner]] NAME|KEY -- "
+	    "CMD..." },
 	{ "rm", s_rm, "rm [-S] [-f] NAME|KEY..." },
 	{ "stat", s_stat, "stat [-S] [--index N] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
 	{ "ls", s_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },

@@ -1069,7 +1069,8 @@ shm_ls(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "create", shm_create,
-	    "create [-S|-F] [-m MODE] [-x] -s SIZE NAME|KEY" },
+	    "create [-S|-F] [-m MODE] [-x [--any-owner] [-t DUR]] -s SIZE "
+	    "NAME|KEY" },
 	{ "send", shm_send, "send [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY "
 	    "[DATA...]" },
 	{ "write", shm_send,

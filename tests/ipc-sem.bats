@@ -100,7 +100,7 @@ dead() {
 	run -0 ipc-sem create -h
 	assert_line --regexp '^  -i, --init VALUE +start value \(default 1\)$'
 	run -0 ipc-sem run -h
-	assert_line --index 0 'usage: ipc-sem run [-S] [--index N] [-t DUR] [-i N] NAME|KEY -- CMD...'
+	assert_line --index 0 'usage: ipc-sem run [-S] [--index N] [-t DUR] [-i N [--any-owner]] NAME|KEY -- CMD...'
 	assert_line --regexp '^  -i, --init N +create it with value N where it is missing$'
 }
 
