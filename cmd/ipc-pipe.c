@@ -196,6 +196,20 @@ pipe_create(int argc, char *argv[])
 	return rc;
 }
 
+/*
+ * The last reader closed while we wrote: what we had written and no
+ * reader took is thrown away when we close, said with the error
+ */
+static void
+broken(int fd, const char *path)
+{
+	int n;
+
+	if (errno == EPIPE && ioctl(fd, FIONREAD, &n) == 0 && n > 0)
+		errx(1, "send %s: %s (%d bytes written and not read are lost)",
+		    esc_name(path), strerror(EPIPE), n);
+}
+
 static void
 send_failed(const char *path, const struct batch *b)
 {
@@ -206,6 +220,7 @@ send_failed(const char *path, const struct batch *b)
 		msgin_too_long(path, opt.null ? "record" : "line", b->nrec,
 		    b->toolong, opt.null ? "NUL" : "newline", "PIPE_BUF",
 		    PIPE_BUF);
+	broken(b->fd, path);
 	err(1, "send %s", esc_name(path));
 }
 
@@ -285,6 +300,7 @@ pipe_send(int argc, char *argv[])
 	if (errno == ETIMEDOUT)
 		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
 		    esc_name(path));
+	broken(fd, path);
 	err(1, "send %s", esc_name(path));
 }
 
