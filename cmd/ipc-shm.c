@@ -404,20 +404,26 @@ px_create(const char *arg, uintmax_t size)
 {
 	char name[NAME_BUF];
 	struct mkobj m = { -1, -1 };
+	struct stat st;
 	int e;
 
 	name_posix(arg, name);
-	if ((m.dfd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    posix_exact(px_make, &m) == -1)
-		err(1, "create %s", esc_name(name));
-	if (reserve(m.fd, 0, size) == -1) {
-		if (errno == ENOSPC)
-			nospace(name, m.fd, size, SHM_DIR);
-		err(1, "create %s", esc_name(name));
+	/* one there already: no second copy's room reserved to find out */
+	if (px_look(name, &st) == 0)
+		e = EEXIST;
+	else {
+		if ((m.dfd = open(SHM_DIR, O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) == -1 || posix_exact(px_make, &m) == -1)
+			err(1, "create %s", esc_name(name));
+		if (reserve(m.fd, 0, size) == -1) {
+			if (errno == ENOSPC)
+				nospace(name, m.fd, size, SHM_DIR);
+			err(1, "create %s", esc_name(name));
+		}
+		if (px_link(m.fd, m.dfd, name + 1) == 0 && close(m.fd) == 0)
+			return close(m.dfd), 0;
+		e = errno;
 	}
-	if (px_link(m.fd, m.dfd, name + 1) == 0 && close(m.fd) == 0)
-		return close(m.dfd), 0;
-	e = errno;
 	if (e == EEXIST && opt.exist_ok) {
 		adopt_found(name, size, px_look, name);
 		return 0;
