@@ -18,7 +18,7 @@ teardown() {
 		run --separate-stderr ipc-pipe "$h"
 		assert_success
 		assert_line --index 0 "usage: ipc-pipe VERB [OPTIONS] OBJECT [ARGS...]"
-		assert_line "       ipc-pipe create [-m MODE] [-x] PATH..."
+		assert_line "       ipc-pipe create [-m MODE] [-x [--any-owner]] PATH..."
 		assert_line "       ipc-pipe send [-t DUR] [-l|-0] [--progress] PATH [MSG...]"
 		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] [--progress] PATH"
 		assert_line "       ipc-pipe rm [-f] PATH..."

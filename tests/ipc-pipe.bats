@@ -92,7 +92,7 @@ teardown() {
 	run ipc-pipe create
 	assert_failure 2
 	assert_line --index 0 "ipc-pipe: create: missing PATH"
-	assert_line --index 1 "usage: ipc-pipe create [-m MODE] [-x] PATH..."
+	assert_line --index 1 "usage: ipc-pipe create [-m MODE] [-x [--any-owner]] PATH..."
 	run ipc-pipe create ok ""
 	assert_failure 2
 	[ ! -e ok ]
