@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,10 @@
 #define MS		INT64_C(1000000)
 #define FIRST_SCAN	(5 * MS)	/* a reader at work drains it by then */
 #define RESCAN		(100 * MS)
+/* a writer seen is looked for again after this: one passing through (a
+ * child between fork and exec, a sanitizer's tracer sharing our
+ * descriptors) must not be left the bytes */
+#define CONFIRM		(30 * MS)
 #define MOST_SLEEP	(20 * MS)
 
 static int64_t
@@ -38,24 +43,57 @@ same_fifo(const struct stat *st, void *arg)
 	    st->st_ino == o->st_ino;
 }
 
+static int
+writes(const struct holder *h)
+{
+	return h->acc == O_WRONLY || h->acc == O_RDWR;
+}
+
+/* pid's parent, from /proc; 0 where it cannot be read */
+static pid_t
+parent(pid_t pid)
+{
+	char path[64], line[128];
+	long pp = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "PPid: %ld", &pp) == 1)
+			break;
+	fclose(f);
+	return (pid_t)pp;
+}
+
 /*
- * Another process holds the FIFO st for writing, and will close after
- * us: of two writers each waiting on the other, the one with the lower
- * pid goes, the other stays. A writer we cannot see is not counted:
+ * Another process that holds the FIFO st for writing, and will close
+ * after us: of two writers each waiting on the other, the one with the
+ * lower pid goes, the other stays. Its pid, or 0. Not one whose parent
+ * holds it for writing too: a child sharing or copying its parent's
+ * descriptors (between fork and exec, a sanitizer's tracer at exit)
+ * closes with it, not after. A writer we cannot see is not counted:
  * then we wait, which is safe.
  */
-static int
+static pid_t
 writer_after_us(const struct stat *st)
 {
 	struct holders hs;
-	pid_t self = getpid();
-	size_t i;
-	int found = 0;
+	pid_t self = getpid(), found = 0, pp;
+	size_t i, j;
 
 	proc_scan_fds(&hs, same_fifo, (void *)st);
-	for (i = 0; i < hs.n && !found; i++)
-		found = hs.h[i].pid > self && (hs.h[i].acc == O_WRONLY ||
-		    hs.h[i].acc == O_RDWR);
+	for (i = 0; i < hs.n && found == 0; i++) {
+		if (hs.h[i].pid <= self || !writes(&hs.h[i]))
+			continue;
+		pp = parent(hs.h[i].pid);
+		for (j = 0; j < hs.n; j++)
+			if (hs.h[j].pid == pp && writes(&hs.h[j]))
+				break;
+		if (pp != self && j == hs.n)
+			found = hs.h[i].pid;
+	}
 	holders_free(&hs);
 	return found;
 }
@@ -74,6 +112,7 @@ fifo_settle(int fd, const struct deadline *d, uintmax_t *left)
 	int64_t start = now(), scanned = -1, step = 100 * US, t, rest;
 	struct timespec ts;
 	struct stat st;
+	pid_t seen = 0, w;
 	int n;
 
 	if (fstat(fd, &st) == -1)
@@ -85,14 +124,15 @@ fifo_settle(int fd, const struct deadline *d, uintmax_t *left)
 			return 0;
 		t = now();
 		if (t - start >= FIRST_SCAN && (scanned == -1 ||
-		    t - scanned >= RESCAN)) {
+		    t - scanned >= (seen ? CONFIRM : RESCAN))) {
 			scanned = t;
-			if (writer_after_us(&st))
+			if ((w = writer_after_us(&st)) != 0 && w == seen)
 				return 0;
+			seen = w;
 		}
 		rest = d == NULL || d->at == TIMEOUT_NONE ? step : d->at - now();
 		if (rest <= 0) {
-			if (scanned == -1 && writer_after_us(&st))
+			if (scanned == -1 && writer_after_us(&st) != 0)
 				return 0;	/* not looked for yet */
 			*left = (uintmax_t)n;
 			errno = ETIMEDOUT;
