@@ -154,6 +154,40 @@ px_create_failed(const char *name, const struct mq_attr *a)
 	err(1, "create %s", esc_name(name));
 }
 
+/*
+ * A queue found where -x was to make one: taken only where it is the
+ * caller's (or --any-owner), with the -q and -s given, of -m's mode.
+ * Looked at through a descriptor of its own: the mqueue filesystem
+ * need not be mounted.
+ */
+static void
+px_adopt(const char *name, const struct mq_attr *want)
+{
+	struct adopt a = { ADOPT_ASKED, .nsizes = 2 };
+	struct mq_attr have;
+	struct stat st;
+	mqd_t q;
+
+	if ((q = mq_open(name, O_RDONLY)) == (mqd_t)-1 &&
+	    (errno != EACCES || (q = mq_open(name, O_WRONLY)) == (mqd_t)-1))
+		err(1, "create %s: exists, and cannot be looked at",
+		    esc_name(name));
+	if (fstat(q, &st) == -1 || mq_getattr(q, &have) == -1)
+		err(1, "create %s", esc_name(name));
+	mq_close(q);
+	a.uid = st.st_uid;
+	a.mode = st.st_mode;
+	a.size[0].what = "maxmsg";
+	a.size[0].given = opt.val['q'] != NULL;
+	a.size[0].have = (uintmax_t)have.mq_maxmsg;
+	a.size[0].want = (uintmax_t)want->mq_maxmsg;
+	a.size[1].what = "msgsize";
+	a.size[1].given = opt.val['s'] != NULL;
+	a.size[1].have = (uintmax_t)have.mq_msgsize;
+	a.size[1].want = (uintmax_t)want->mq_msgsize;
+	adopt_check(&a, "create", name, 1);
+}
+
 static int
 px_create(const char *arg)
 {
@@ -172,9 +206,11 @@ px_create(const char *arg)
 		a.mq_maxmsg = (long)sysctl_limit(MQ_LIMIT "msg_default");
 	if (s == NULL && q != NULL)
 		a.mq_msgsize = (long)sysctl_limit(MQ_LIMIT "msgsize_default");
-	if (posix_exact(px_make, &m) == -1 &&
-	    (errno != EEXIST || !opt.exist_ok))
+	if (posix_exact(px_make, &m) == 0)
+		return 0;
+	if (errno != EEXIST || !opt.exist_ok)
 		px_create_failed(name, &a);
+	px_adopt(name, &a);
 	return 0;
 }
 
@@ -398,7 +434,8 @@ sv_create(const char *arg)
 
 	if (opt.val['s'] != NULL)
 		qbytes = num_size(opt.val['s'], "-s", 1, INT_MAX);
-	if (sysv_create(SYSV_MSG, arg, sv_get, sv_qbytes, &qbytes) != -1)
+	if (sysv_create(SYSV_MSG, arg, qbytes, sv_get, sv_qbytes,
+	    &qbytes) != -1)
 		return 0;
 	if (errno == EPERM && qbytes > (max = sysctl_limit(SV_LIMIT "msgmnb")))
 		errx(1, "create %s: -s %s is over %smsgmnb (%ju)",
@@ -616,7 +653,8 @@ q_create(int argc, char *argv[])
 	const char *arg;
 	int i;
 
-	i = opt_parse(argc, argv, "mode exist-ok sysv", create_opts);
+	i = opt_parse(argc, argv, "mode exist-ok any-owner sysv",
+	    create_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
 	return FL->create(arg);
@@ -810,7 +848,8 @@ q_ls(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "create", q_create,
-	    "create [-S] [-m MODE] [-x] [-q MAXMSG] [-s SIZE] NAME|KEY" },
+	    "create [-S] [-m MODE] [-x [--any-owner]] [-q MAXMSG] [-s SIZE] "
+	    "NAME|KEY" },
 	{ "send", q_send,
 	    "send [-S] [-p PRIO|-T TYPE] [-t DUR] [-l|-0] NAME|KEY [MSG...]" },
 	{ "recv", q_recv,

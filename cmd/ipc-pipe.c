@@ -140,6 +140,20 @@ open_fifo(const char *path, int flags)
 	return fd;
 }
 
+/* -x: a FIFO there is taken only where it is the caller's, of -m's mode */
+static int
+adopted(const char *path, const struct stat *st)
+{
+	struct adopt a = { ADOPT_ASKED, .uid = st->st_uid,
+	    .mode = st->st_mode };
+	char why[256];
+
+	if (!adopt_differs(&a, why, sizeof(why)))
+		return 0;
+	warnx("create %s: exists %s", esc_name(path), why);
+	return 1;
+}
+
 /* mkfifo through the directory: what is checked is what was made */
 static int
 create_one(void *arg, mode_t mode)
@@ -161,7 +175,7 @@ create_one(void *arg, mode_t mode)
 			warnx("create %s: exists and is not a FIFO",
 			    esc_name(path));
 		else if (opt.exist_ok)
-			r = 0;
+			r = adopted(path, &st);
 		else
 			warnx("create %s: %s (%s)", esc_name(path),
 			    strerror(EEXIST), EXISTS_HINT);
@@ -176,10 +190,24 @@ pipe_create(int argc, char *argv[])
 {
 	int i, rc = 0;
 
-	i = parse_paths(argc, argv, "mode exist-ok", 1, -1);
+	i = parse_paths(argc, argv, "mode exist-ok any-owner", 1, -1);
 	for (; i < argc; i++)
 		rc |= posix_exact(create_one, argv[i]);
 	return rc;
+}
+
+/*
+ * The last reader closed while we wrote: what we had written and no
+ * reader took is thrown away when we close, said with the error
+ */
+static void
+broken(int fd, const char *path)
+{
+	int n;
+
+	if (errno == EPIPE && ioctl(fd, FIONREAD, &n) == 0 && n > 0)
+		errx(1, "send %s: %s (%d bytes written and not read are lost)",
+		    esc_name(path), strerror(EPIPE), n);
 }
 
 static void
@@ -192,6 +220,7 @@ send_failed(const char *path, const struct batch *b)
 		msgin_too_long(path, opt.null ? "record" : "line", b->nrec,
 		    b->toolong, opt.null ? "NUL" : "newline", "PIPE_BUF",
 		    PIPE_BUF);
+	broken(b->fd, path);
 	err(1, "send %s", esc_name(path));
 }
 
@@ -219,6 +248,25 @@ send_records(int fd, const char *path, char **operands,
 	return 0;
 }
 
+/*
+ * Done writing: hold the FIFO until what is buffered has been read or
+ * another writer will close after us, a wait bounded by -t. Closing at
+ * a moment no reader holds it would throw the unread bytes away.
+ */
+static int
+settle(int fd, const char *path, const struct deadline *d)
+{
+	struct deadline again = deadline_again(d);
+	uintmax_t left;
+
+	if (fifo_settle(fd, &again, &left) == 0)
+		return 0;
+	if (errno == ETIMEDOUT)
+		errx(1, "send %s: %ju bytes still buffered in the FIFO (this "
+		    "sender's and others')", esc_name(path), left);
+	err(1, "send %s", esc_name(path));
+}
+
 static int
 pipe_send(int argc, char *argv[])
 {
@@ -243,14 +291,16 @@ pipe_send(int argc, char *argv[])
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (i < argc || opt.lines || opt.null)
-		return send_records(fd, path, argv + i, &d);
+		return send_records(fd, path, argv + i, &d) ||
+		    settle(fd, path, &d);
 	if (copy_stream(0, fd, &c) == 0)
-		return 0;
+		return settle(fd, path, &d);
 	if (c.failed == COPY_IN)
 		err(1, "send %s: stdin", esc_name(path));
 	if (errno == ETIMEDOUT)
 		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room",
 		    esc_name(path));
+	broken(fd, path);
 	err(1, "send %s", esc_name(path));
 }
 
@@ -611,7 +661,7 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
 	    table_shows(t, C_READERS) || table_shows(t, C_WRITERS) ||
 	    table_shows(t, C_ORPHAN);
 	openers = openers || table_shows(t, C_WAITW) ||
-	    table_shows(t, C_WAITR);
+	    table_shows(t, C_WAITR) || table_shows(t, C_ORPHAN);
 
 	memset(s, 0, sizeof(*s));
 	if (fds)
@@ -625,7 +675,7 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
 	else if (s->hs.partial)
 		holders_note(&s->hs, "readers and writers", orphans);
 	else
-		holders_note(&s->ws, "waiting openers", 0);
+		holders_note(&s->ws, "waiting openers", orphans);
 }
 
 static void
@@ -670,7 +720,6 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 		close(fd);
 	}
 	table_set(t, C_READERS, "%s", readers);
-	table_orphan(t, *any != '\0');
 	free(readers);
 	free(any);
 	any = holders_str(hs, st->st_dev, st->st_ino, HOLD_WRITE);
@@ -678,15 +727,21 @@ set_fill(struct table *t, const struct holders *hs, const struct stat *st,
 	free(any);
 }
 
-/* who is blocked in open(2) of it: a writer waits for a reader, and back */
+/*
+ * who is blocked in open(2) of it: a writer waits for a reader, and back;
+ * orphan where neither a holder nor a process waiting to open it is seen
+ */
 static void
-set_waiting(struct table *t, const struct holders *ws, const struct stat *st)
+set_waiting(struct table *t, const struct seen *s, const struct stat *st)
 {
+	const struct holders *ws = &s->ws;
 	char *w = holders_str(ws, st->st_dev, st->st_ino, HOLD_WRITE);
 	char *r = holders_str(ws, st->st_dev, st->st_ino, HOLD_READ);
 
 	table_set(t, C_WAITW, "%s", w);
 	table_set(t, C_WAITR, "%s", r);
+	table_orphan(t, *w != '\0' || *r != '\0' ||
+	    holders_has(&s->hs, st->st_dev, st->st_ino, HOLD_ANY));
 	free(w);
 	free(r);
 }
@@ -702,7 +757,7 @@ fill_row(struct table *t, const struct seen *s, const struct stat *st,
 	table_set(t, C_MODE, "%04o", (unsigned)(st->st_mode & 07777));
 	table_owner(t, C_OWNER, C_GROUP, st->st_uid, st->st_gid);
 	set_fill(t, &s->hs, st, open_path);
-	set_waiting(t, &s->ws, st);
+	set_waiting(t, s, st);
 	table_set(t, C_PATH, "%s", path);
 }
 
@@ -888,7 +943,7 @@ pipe_loop(int argc, char *argv[])
 }
 
 static const struct verb verbs[] = {
-	{ "create", pipe_create, "create [-m MODE] [-x] PATH..." },
+	{ "create", pipe_create, "create [-m MODE] [-x [--any-owner]] PATH..." },
 	{ "send", pipe_send, "send [-t DUR] [-l|-0] [--progress] PATH [MSG...]" },
 	{ "recv", pipe_recv, "recv [-t DUR] [-c N|-f] [-0] "
 	    "[-e CMD [--kill] [--stop]] [--progress] PATH" },

@@ -163,6 +163,23 @@ px_make(void *arg, mode_t mode)
 	return s == SEM_FAILED ? -1 : sem_close(s);
 }
 
+/*
+ * A semaphore found where one was to be made (create -x, run -i): taken
+ * only where it is the caller's (or --any-owner) and of -m's mode
+ */
+static void
+px_adopt(const char *name, int code)
+{
+	struct adopt a = { ADOPT_ASKED };
+	struct stat st;
+
+	if (posix_look(SEM_DIR, SEM_PREFIX, name, &st) == -1)
+		err(code, "%s %s", opt.verb->name, esc_name(name));
+	a.uid = st.st_uid;
+	a.mode = st.st_mode;
+	adopt_check(&a, opt.verb->name, name, code);
+}
+
 static int
 px_create(const char *arg, unsigned value, unsigned nsems)
 {
@@ -171,8 +188,12 @@ px_create(const char *arg, unsigned value, unsigned nsems)
 
 	(void)nsems;
 	name_posix(arg, name);
-	if (posix_exact(px_make, &m) == 0 || (errno == EEXIST && opt.exist_ok))
+	if (posix_exact(px_make, &m) == 0)
 		return 0;
+	if (errno == EEXIST && opt.exist_ok) {
+		px_adopt(name, 1);
+		return 0;
+	}
 	if (errno == EEXIST)
 		errx(1, "create %s: %s (%s)", esc_name(name), strerror(EEXIST),
 		    EXISTS_HINT);
@@ -203,16 +224,19 @@ static void
 px_open(struct sem *s, const char *arg, long mk)
 {
 	struct mks m = { s->u.px.name, (unsigned)mk };
-	int tries;
+	int tries, made = 0;
 
 	name_posix(arg, s->u.px.name);
 	s->name = s->u.px.name;
 	for (tries = 0; tries < 100; tries++) {
-		if ((s->u.px.sem = sem_open(s->name, 0)) != SEM_FAILED)
+		if ((s->u.px.sem = sem_open(s->name, 0)) != SEM_FAILED) {
+			if (mk >= 0 && !made)
+				px_adopt(s->name, failure());
 			return;
+		}
 		if (errno != ENOENT || mk < 0)
 			break;
-		if (posix_exact(px_make, &m) == 0)
+		if ((made = posix_exact(px_make, &m) == 0))
 			continue;	/* ours now: open it as anyone would */
 		if (errno != EEXIST)
 			break;
@@ -473,7 +497,8 @@ sv_create(const char *arg, unsigned value, unsigned nsems)
 	struct mkset m = { nsems, value };
 
 	opt.obj = arg;
-	if (sysv_create(SYSV_SEM, arg, sv_get, sv_setup, &m) == -1)
+	if (sysv_create(SYSV_SEM, arg, opt.val[O_NSEMS] != NULL ? nsems : 0,
+	    sv_get, sv_setup, &m) == -1)
 		err(1, "create %s", esc_name(arg));
 	return 0;
 }
@@ -512,9 +537,12 @@ sv_ready(int id)
 	}
 }
 
-/* run -i: make the set with value mk, or find the one someone else made */
+/*
+ * run -i: make the set with value mk, or find the one someone else made,
+ * taken only where it is the caller's (or --any-owner)
+ */
 static int
-sv_make_or_get(const struct sysvkey *k, unsigned mk)
+sv_make_or_get(const struct sysvkey *k, unsigned mk, const char *arg)
 {
 	struct mkset m = { 1, mk };
 	int id, e;
@@ -530,7 +558,12 @@ sv_make_or_get(const struct sysvkey *k, unsigned mk)
 		}
 		if (errno != EEXIST)
 			return -1;
-		if ((id = semget(k->key, 0, 0)) != -1 || errno != ENOENT)
+		if ((id = semget(k->key, 0, 0)) != -1) {
+			sysv_adopt(SYSV_SEM, id, arg, 0,
+			    opt.any_owner, 0, 0, failure());
+			return id;
+		}
+		if (errno != ENOENT)
 			return id;
 	}
 }
@@ -566,7 +599,7 @@ sv_open(struct sem *s, const char *arg, long mk)
 	sysv_key(SYSV_SEM, arg, &k, 0);
 	s->name = arg;
 	if (mk >= 0 && k.kind == KEY_KEY)
-		s->u.sv.id = sv_make_or_get(&k, (unsigned)mk);
+		s->u.sv.id = sv_make_or_get(&k, (unsigned)mk, arg);
 	else
 		s->u.sv.id = sysv_id(SYSV_SEM, &k);
 	if (s->u.sv.id == -1)
@@ -767,7 +800,8 @@ s_create(int argc, char *argv[])
 	unsigned value, nsems;
 	int i;
 
-	i = opt_parse(argc, argv, "mode exist-ok sysv", create_opts);
+	i = opt_parse(argc, argv, "mode exist-ok any-owner sysv",
+	    create_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
 	value = value_opt('i', "-i", 0, 1);
@@ -906,10 +940,11 @@ s_run(int argc, char *argv[])
 		for (j = 1; j < argc; j++)
 			if (strcmp(argv[j], "-h") == 0 ||
 			    strcmp(argv[j], "--help") == 0)
-				opt_parse(argc, argv, "timeout sysv", run_opts);
+				opt_parse(argc, argv, "timeout any-owner sysv",
+				    run_opts);
 		usage_error("missing -- before CMD");
 	}
-	i = opt_parse(j, argv, "timeout sysv", run_opts);
+	i = opt_parse(j, argv, "timeout any-owner sysv", run_opts);
 	arg = opt_operand(j, argv, i, FL->object);
 	if (j + 1 >= argc)
 		usage_error("missing CMD after --");
@@ -962,13 +997,15 @@ s_ls(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "create", s_create,
-	    "create [-S] [-m MODE] [-x] [-i VALUE] [--nsems N] NAME|KEY" },
+	    "create [-S] [-m MODE] [-x [--any-owner]] [-i VALUE] [--nsems N] "
+	    "NAME|KEY" },
 	{ "post", s_post, "post [-S] [--index N] [-c N] NAME|KEY" },
 	{ "send", s_post, "send [-S] [--index N] [-c N] NAME|KEY" },
 	{ "wait", s_wait, "wait [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
 	{ "recv", s_wait, "recv [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
 	{ "run", s_run,
-	    "run [-S] [--index N] [-t DUR] [-i N] NAME|KEY -- CMD..." },
+	    "run [-S] [--index N] [-t DUR] [-i N [--any-owner]] NAME|KEY -- "
+	    "CMD..." },
 	{ "rm", s_rm, "rm [-S] [-f] NAME|KEY..." },
 	{ "stat", s_stat, "stat [-S] [--index N] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
 	{ "ls", s_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },

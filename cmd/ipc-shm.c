@@ -403,43 +403,127 @@ static const struct posix_kind pxkind = {
 
 /* --- POSIX shared memory -------------------------------------------------- */
 
+/*
+ * An object found where create -x was to make one (look(arg, st): its
+ * stat, 0 or -1 with errno), taken only where it is what was asked: the
+ * caller's (or --any-owner), of -m's mode, of size bytes. One another
+ * program made empty and sizes after (as shm_open and ftruncate do) is
+ * looked at again until it has a size, within -t and only with one.
+ */
+static void
+adopt_found(const char *name, uintmax_t size,
+    int (*look)(const void *, struct stat *), const void *arg)
+{
+	struct adopt a = { ADOPT_ASKED, .nsizes = 1 };
+	struct deadline d;
+	struct stat st;
+	int ms;
+
+	deadline_set(&d, opt.timeout);
+	for (;;) {
+		if (look(arg, &st) == -1)
+			err(1, "create %s", esc_name(name));
+		if (!S_ISREG(st.st_mode))
+			errx(1, "create %s: exists and is not %s",
+			    esc_name(name), opt.val['F'] ? "a regular file" :
+			    "shared memory");
+		a.uid = st.st_uid;
+		a.mode = st.st_mode;
+		adopt_check(&a, "create", name, 1);	/* owner, mode */
+		if (st.st_size != 0 || opt.timeout == TIMEOUT_NONE)
+			break;
+		if ((ms = deadline_ms(&d)) == 0)
+			errx(EXIT_TIMEOUT, "create %s: timed out waiting for "
+			    "its maker to size it (size 0, not %ju)",
+			    esc_name(name), size);
+		poll(NULL, 0, ms < 2 ? ms : 2);
+	}
+	a.size[0].what = "size";
+	a.size[0].given = 1;
+	a.size[0].have = (uintmax_t)st.st_size;
+	a.size[0].want = size;
+	adopt_check(&a, "create", name, 1);
+}
+
+static int
+px_look(const void *name, struct stat *st)
+{
+	return posix_look(SHM_DIR, "", name, st);
+}
+
 struct mkobj {
-	const char *name;
+	int dfd;			/* SHM_DIR */
 	int fd;
 };
 
+/* a file with no name in SHM_DIR, of the exact mode */
 static int
 px_make(void *arg, mode_t mode)
 {
 	struct mkobj *m = arg;
 
-	return m->fd = shm_open(m->name, O_RDWR | O_CREAT | O_EXCL, mode);
+	return m->fd = openat(m->dfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+	    mode);
 }
 
+/*
+ * The unnamed file fd, linked into place as name (in dfd): through
+ * /proc/self/fd, which anyone may; where /proc is not there, by its
+ * descriptor, which needs CAP_DAC_READ_SEARCH. A name taken is EEXIST.
+ */
+static int
+px_link(int fd, int dfd, const char *base)
+{
+	char self[64];
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, self, dfd, base, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return linkat(fd, "", dfd, base, AT_EMPTY_PATH);
+}
+
+/*
+ * Made whole before anyone can see it: an unnamed file in SHM_DIR,
+ * sized and reserved, then linked in as NAME, which fails where NAME
+ * is taken. A creator racing others never shows half an object, and
+ * nothing is left behind on any path: the file has no name until done.
+ */
 static int
 px_create(const char *arg, uintmax_t size)
 {
 	char name[NAME_BUF];
-	struct mkobj m = { name, -1 };
+	struct mkobj m = { -1, -1 };
+	struct stat st;
 	int e;
 
 	posix_name(&pxkind, arg, name);
-	if (posix_exact(px_make, &m) == -1) {
-		if (errno == EEXIST && opt.exist_ok)
-			return 0;
-		if (errno == EEXIST)
-			errx(1, "create %s: %s (%s)", esc_name(name),
-			    strerror(errno), EXISTS_HINT);
-		err(1, "create %s", esc_name(name));
+	/* one there already: no second copy's room reserved to find out */
+	if (px_look(name, &st) == 0)
+		e = EEXIST;
+	else {
+		if ((m.dfd = open(SHM_DIR, O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) == -1 || posix_exact(px_make, &m) == -1)
+			err(1, "create %s", esc_name(name));
+		if (reserve(m.fd, 0, size) == -1) {
+			if (errno == ENOSPC)
+				nospace(name, m.fd, size, SHM_DIR);
+			fsize_check(name, size);
+			err(1, "create %s", esc_name(name));
+		}
+		if (px_link(m.fd, m.dfd, name + 1) == 0 && close(m.fd) == 0)
+			return close(m.dfd), 0;
+		e = errno;
 	}
-	if (reserve(m.fd, 0, size) == 0 && close(m.fd) == 0)
+	if (e == EEXIST && opt.exist_ok) {
+		adopt_found(name, size, px_look, name);
 		return 0;
-	e = errno;
-	shm_unlink(name);	/* nothing half made */
-	if (e == ENOSPC)
-		nospace(name, m.fd, size, SHM_DIR);
+	}
+	if (e == EEXIST)
+		errx(1, "create %s: %s (%s)", esc_name(name), strerror(e),
+		    EXISTS_HINT);
 	errno = e;
-	fsize_check(name, size);
 	err(1, "create %s", esc_name(name));
 }
 
@@ -517,6 +601,14 @@ fl_make(void *arg, mode_t mode)
 	    O_NOFOLLOW | O_CLOEXEC, mode);
 }
 
+static int
+fl_look(const void *arg, struct stat *st)
+{
+	const struct mkfile *m = arg;
+
+	return fstatat(m->dfd, m->base, st, AT_SYMLINK_NOFOLLOW);
+}
+
 /* made in its directory, never through a symlink; removed if not sized */
 static int
 fl_create(const char *path, uintmax_t size)
@@ -535,8 +627,10 @@ fl_create(const char *path, uintmax_t size)
 		    AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
 			errx(1, "create %s: exists and is not a regular file",
 			    esc_name(path));
-		if (e == EEXIST && opt.exist_ok)
+		if (e == EEXIST && opt.exist_ok) {
+			adopt_found(path, size, fl_look, &m);
 			return close(m.dfd), 0;
+		}
 		if (e == EEXIST)
 			errx(1, "create %s: %s (%s)", esc_name(path),
 			    strerror(e), EXISTS_HINT);
@@ -636,7 +730,7 @@ sv_get(void *arg, key_t key, int flags)
 static int
 sv_create(const char *arg, uintmax_t size)
 {
-	sysv_create(SYSV_SHM, arg, sv_get, NULL, &size);
+	sysv_create(SYSV_SHM, arg, size, sv_get, NULL, &size);
 	return 0;
 }
 
@@ -992,7 +1086,8 @@ shm_create(int argc, char *argv[])
 	uintmax_t size;
 	int i;
 
-	i = opt_parse(argc, argv, "mode exist-ok sysv", create_opts);
+	i = opt_parse(argc, argv, "timeout mode exist-ok any-owner sysv",
+	    create_opts);
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
 	if (opt.val['s'] == NULL)
@@ -1215,7 +1310,8 @@ shm_ls(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "create", shm_create,
-	    "create [-S|-F] [-m MODE] [-x] -s SIZE NAME|KEY" },
+	    "create [-S|-F] [-m MODE] [-x [--any-owner] [-t DUR]] -s SIZE "
+	    "NAME|KEY" },
 	{ "send", shm_send, "send [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY "
 	    "[DATA...]" },
 	{ "write", shm_send,

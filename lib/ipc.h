@@ -25,6 +25,9 @@
 /* what create adds to "File exists" */
 #define EXISTS_HINT	"-x: succeed if it already exists"
 
+/* what an existing object's other owner is answered with */
+#define ADOPT_HINT	"--any-owner takes another user's"
+
 /* verb.c: a command is a table of verbs */
 struct verb {
 	const char *name;
@@ -44,6 +47,7 @@ enum {
 	OPT_NS,				/* --ns PID, every verb */
 	OPT_WAIT,			/* stat --wait */
 	OPT_PROGRESS,			/* --progress on the bulk verbs */
+	OPT_ANYOWNER,			/* -x, run -i: another user's will do */
 	OPT_NCODES = 320,
 	OPT_ARGS = 64			/* arguments kept of repeated options */
 };
@@ -63,6 +67,7 @@ struct opts {
 	pid_t pid;			/* ls --pid: only what it holds; 0: all */
 	int wait;			/* stat --wait */
 	int progress;			/* --progress */
+	int any_owner;			/* --any-owner */
 	pid_t ns;			/* --ns: whose namespaces we are in */
 	mode_t mode;
 	const char *output;
@@ -338,6 +343,34 @@ int	 pid_zombie(pid_t);
 int	 pid_kthread(pid_t);
 int	 pid_ignores(pid_t, int);
 
+/*
+ * adopt.c: an object that exists, taken by create -x or run -i only
+ * where it is what was asked: owner (unless any_owner), sizes given,
+ * mode where has_mode
+ */
+#define ADOPT_SIZES	2
+struct adopt {
+	uid_t uid;			/* the object's owner */
+	mode_t mode;			/* and permissions */
+	int any_owner;			/* another user's will do */
+	int has_mode;			/* a mode was asked for: */
+	mode_t want_mode;		/* this one */
+	size_t nsizes;
+	struct {
+		const char *what;	/* "size", "maxmsg" */
+		int given;		/* asked for, so compared */
+		uintmax_t have, want;
+	} size[ADOPT_SIZES];
+};
+/* what the command line asked: --any-owner, -m */
+#define ADOPT_ASKED	.any_owner = opt.any_owner,			\
+			.has_mode = opt.has_mode, .want_mode = opt.mode
+int	 adopt_differs(const struct adopt *, char *, size_t);
+void	 adopt_check(const struct adopt *, const char *, const char *, int);
+
+/* fifo.c: a FIFO writer holds its end until no byte can be thrown away */
+int	 fifo_settle(int, const struct deadline *, uintmax_t *);
+
 /* sysctl.c: kernel limits from /proc/sys */
 int	 sysctl_num(const char *, uintmax_t *);
 uintmax_t sysctl_limit(const char *);
@@ -357,8 +390,9 @@ void	 sysv_check(int, const char *);
 int	 sysv_ctl(int, int, int, void *);
 int	 sysv_id(int, const struct sysvkey *);
 void	 sysv_print_id(int, int, int);
-int	 sysv_create(int, const char *, int (*)(void *, key_t, int),
+int	 sysv_create(int, const char *, uintmax_t, int (*)(void *, key_t, int),
 	    int (*)(void *, int), void *);
+void	 sysv_adopt(int, int, const char *, uintmax_t, int, int, mode_t, int);
 int	 sysv_rm(int, const char *);
 int	 sysv_line(int, const char *, union sysv_ds *, int *);
 void	 sysv_perm(struct table *, const struct sysv_cols *,

@@ -21,7 +21,8 @@ static const struct optdef shared[] = {
 	{ 'r', "raw", NULL, "message bytes exactly, no terminator added" },
 	{ 'v', "verbose", NULL, "metadata before each message, TAB-separated" },
 	{ 'm', "mode", "MODE", "octal permissions of a new object (default 0600)" },
-	{ 'x', "exist-ok", NULL, "succeed if it already exists as the same kind" },
+	{ 'x', "exist-ok", NULL,
+	    "succeed if it exists as the same kind, owner, size and mode" },
 	{ 'S', "sysv", NULL, "System V: OBJECT is a key, id:N or private" },
 	{ 'o', "output", "LIST", "only these fields, comma-separated" },
 	{ 'H', "no-header", NULL, "no header line" },
@@ -37,6 +38,8 @@ static const struct optdef shared[] = {
 	    "wait (bounded by -t) until it exists; a socket, until it listens" },
 	{ OPT_PROGRESS, "progress", NULL,
 	    "bytes and rate on stderr (%, ETA where the size is known)" },
+	{ OPT_ANYOWNER, "any-owner", NULL,
+	    "an existing object may be another user's" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -182,6 +185,7 @@ set_shared(int c, const char *arg)
 	case OPT_NS: pid_arg(arg, "--ns", 0); break;
 	case OPT_WAIT: opt.wait = 1; break;
 	case OPT_PROGRESS: opt.progress = 1; break;
+	case OPT_ANYOWNER: opt.any_owner = 1; break;
 	}
 }
 

@@ -142,17 +142,52 @@ sets_full(int kind, const char *arg, const char *mni)
 }
 
 /*
+ * The object id, found where one was to be made (create -x, run -i),
+ * taken only where it is what was asked (adopt.c): the caller's own or
+ * any_owner; its size (a segment's bytes, a queue's qbytes, a set's
+ * nsems) size where size is not 0; its mode where has_mode. Otherwise
+ * the verb ends with status code, naming what differs.
+ */
+void
+sysv_adopt(int kind, int id, const char *arg, uintmax_t size, int any_owner,
+    int has_mode, mode_t mode, int code)
+{
+	static const char *const what[] = {
+		[SYSV_MSG] = "qbytes", [SYSV_SEM] = "nsems",
+		[SYSV_SHM] = "size",
+	};
+	struct adopt a = { .any_owner = any_owner, .has_mode = has_mode,
+	    .want_mode = mode, .nsizes = 1 };
+	const struct ipc_perm *p;
+	union sysv_ds ds;
+
+	if (sysv_ctl(kind, id, IPC_STAT, &ds) == -1)
+		err(code, "%s %s", opt.verb->name, esc_name(arg));
+	p = kind == SYSV_MSG ? &ds.msg.msg_perm : kind == SYSV_SEM ?
+	    &ds.sem.sem_perm : &ds.shm.shm_perm;
+	a.uid = p->uid;
+	a.mode = p->mode & 0777;
+	a.size[0].what = what[kind];
+	a.size[0].given = size != 0;
+	a.size[0].want = size;
+	a.size[0].have = kind == SYSV_MSG ? ds.msg.msg_qbytes :
+	    kind == SYSV_SEM ? ds.sem.sem_nsems : ds.shm.shm_segsz;
+	adopt_check(&a, opt.verb->name, arg, code);
+}
+
+/*
  * Make a new object of the kind for arg (a key or 'private') with the
  * exact mode (-m, or 0600): get(arg, key, flags) is the kind's msgget,
  * semget or shmget; then setup(arg, id), where given, finishes it, and
  * it is removed when that fails (errno kept). -x: an existing one is
- * success. The id is printed, so a script needs no second call (for a
+ * success where it is what was asked (sysv_adopt: size, where not 0).
+ * The id is printed, so a script needs no second call (for a
  * private one it is the only name). The id, or -1 where setup failed;
  * exit 1 naming the limit (msgmni...) that refused.
  */
 int
-sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
-    int (*setup)(void *, int), void *garg)
+sysv_create(int kind, const char *arg, uintmax_t size,
+    int (*get)(void *, key_t, int), int (*setup)(void *, int), void *garg)
 {
 	static const char *const mni[] = {
 		[SYSV_MSG] = "msgmni", [SYSV_SEM] = "semmni",
@@ -166,6 +201,8 @@ sysv_create(int kind, const char *arg, int (*get)(void *, key_t, int),
 	    (int)(opt.has_mode ? opt.mode : 0600));
 	if (id == -1 && errno == EEXIST && opt.exist_ok &&
 	    (id = sysv_id(kind, &k)) != -1) {
+		sysv_adopt(kind, id, arg, size, opt.any_owner,
+		    opt.has_mode, opt.mode, 1);
 		sysv_print_id(kind, id, 0);
 		return id;
 	}

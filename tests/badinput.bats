@@ -260,6 +260,8 @@ CASES
 2 ipc-shm create -s
 2 ipc-shm create -s 4K ''
 2 ipc-shm create -s 4K a/b
+2 ipc-shm create -x -t soon -s 4K "$NAME"
+2 ipc-shm create -x --any-owner=yes -s 4K "$NAME"
 2 ipc-shm create -s 4K "$LONG"
 2 ipc-shm create -s 4K -m 9 "$NAME"
 2 ipc-shm create -S -F -s 4K "$NAME"

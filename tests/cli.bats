@@ -18,7 +18,7 @@ teardown() {
 		run --separate-stderr ipc-pipe "$h"
 		assert_success
 		assert_line --index 0 "usage: ipc-pipe VERB [OPTIONS] OBJECT [ARGS...]"
-		assert_line "       ipc-pipe create [-m MODE] [-x] PATH..."
+		assert_line "       ipc-pipe create [-m MODE] [-x [--any-owner]] PATH..."
 		assert_line "       ipc-pipe send [-t DUR] [-l|-0] [--progress] PATH [MSG...]"
 		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] [--progress] PATH"
 		assert_line "       ipc-pipe rm [-f] PATH..."
@@ -349,10 +349,10 @@ commands() {
 	assert_equal "$stderr" "$(pipe_note stat orphan)"
 	run --separate-stderr sh -c 'ipc-pipe ls -j . | python3 -c "import json,sys; d=json.load(sys.stdin); print(type(d).__name__, len(d))"'
 	assert_output "list 2"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
+	assert_equal "$stderr" "$(pipe_note ls orphan)"
 	run --separate-stderr sh -c 'mkdir e && ipc-pipe ls -j e | python3 -c "import json,sys; print(json.load(sys.stdin))"'
 	assert_output "[]"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
+	assert_equal "$stderr" "$(pipe_note ls orphan)"
 }
 
 @test "a full disk on stdout is an error: exit 1, named" {

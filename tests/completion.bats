@@ -133,7 +133,7 @@ lines() {
 
 @test "bash: the options of create" {
 	run comp 'ipc-pipe create -'
-	assert_output "$(lines --exist-ok --help --mode --ns -h -m -x)"
+	assert_output "$(lines --any-owner --exist-ok --help --mode --ns -h -m -x)"
 }
 
 @test "bash: the options of send" {

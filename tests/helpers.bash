@@ -344,13 +344,13 @@ sees_openers() {
 }
 
 # the note of an ipc-pipe verb ($1) that reads both who holds FIFOs and
-# who waits to open them (stat, ls without DIR): what may be partial; $2
-# "orphan" where it shows orphan, which rests on the holders alone
+# who waits to open them (stat, ls without DIR, any that shows orphan):
+# what may be partial; $2 "orphan" where it shows orphan, which rests on
+# both: a FIFO held or waited for is not an orphan
 pipe_note() {
-	local what more=
+	local what more=${2:+$ORPHAN_NOTE}
 	if ! is_root; then
 		what="readers, writers and waiting openers"
-		more=${2:+$ORPHAN_NOTE}
 	elif ! sees_openers; then
 		what="waiting openers"
 	else

@@ -275,9 +275,33 @@ usage_line() {
 	run -1 --separate-stderr ipc-mq create "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: File exists (-x: succeed if it already exists)"
 	run -0 ipc-mq create -x "$q"
-	run -0 ipc-mq create --exist-ok -q 5 "$q"
+	run -0 ipc-mq create --exist-ok -q 2 "$q"
 	run -0 attr "$q"
 	assert_output '2 10 1'
+}
+
+@test "create -x: a queue of other limits, mode or owner is refused, naming what differs" {
+	run -0 ipc-mq create -q 2 -s 10 "$q"
+	run -1 --separate-stderr ipc-mq create -x -q 5 "$q"
+	assert_equal "$stderr" "ipc-mq: create /$q: exists with maxmsg 2, not 5"
+	run -1 --separate-stderr ipc-mq create -x -q 2 -s 20 "$q"
+	assert_equal "$stderr" "ipc-mq: create /$q: exists with msgsize 10, not 20"
+	run -1 --separate-stderr ipc-mq create -x -s 10 -m 0644 "$q"
+	assert_equal "$stderr" "ipc-mq: create /$q: exists with mode 0600, not 0644"
+	run -0 ipc-mq create -x -q 2 -s 10 -m 0600 "$q"
+	run -0 ipc-mq create -S -s 1000 "$key"
+	run -1 --separate-stderr ipc-mq create -S -x -s 2000 "$key"
+	assert_equal "$stderr" "ipc-mq: create $key: exists with qbytes 1000, not 2000"
+	run -0 ipc-mq create -S -x -s 1000 "$key"
+	need_nobody
+	run -0 ipc-mq create -m 0666 "$q-b"
+	run -1 --separate-stderr as_nobody ipc-mq create -x "$q-b"
+	assert_equal "$stderr" "ipc-mq: create /$q-b: exists owned by root, not nobody (--any-owner takes another user's)"
+	run -0 as_nobody ipc-mq create -x --any-owner "$q-b"
+	run -0 ipc-mq rm -S "$key"
+	run -0 ipc-mq create -S -m 0666 "$key"
+	run -1 --separate-stderr as_nobody ipc-mq create -S -x "$key"
+	assert_equal "$stderr" "ipc-mq: create $key: exists owned by root, not nobody (--any-owner takes another user's)"
 }
 
 # --- send and recv ---

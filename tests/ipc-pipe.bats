@@ -47,16 +47,17 @@ teardown() {
 	assert_output ""
 }
 
-@test "create -x of an existing FIFO keeps its mode, whatever -m says" {
+@test "create -x of an existing FIFO keeps its mode; -m another is refused" {
 	ipc-pipe create -m 0604 "$f"
 	run ipc-pipe create -x "$f"
 	assert_success
 	assert_output ""
 	[ "$(stat -c %a "$f")" = 604 ]
 	run ipc-pipe create -x -m 0666 "$f"
-	assert_success
-	assert_output ""
+	assert_failure 1
+	assert_output "ipc-pipe: create $f: exists with mode 0604, not 0666"
 	[ "$(stat -c %a "$f")" = 604 ]
+	run -0 ipc-pipe create -x -m 0604 "$f"
 }
 
 @test "create -x refuses a path that is another kind of file" {
@@ -91,10 +92,29 @@ teardown() {
 	run ipc-pipe create
 	assert_failure 2
 	assert_line --index 0 "ipc-pipe: create: missing PATH"
-	assert_line --index 1 "usage: ipc-pipe create [-m MODE] [-x] PATH..."
+	assert_line --index 1 "usage: ipc-pipe create [-m MODE] [-x [--any-owner]] PATH..."
 	run ipc-pipe create ok ""
 	assert_failure 2
 	[ ! -e ok ]
+}
+
+@test "create -x: another user's FIFO, or one of another mode, is refused; --any-owner takes it" {
+	need_nobody
+	ipc-pipe create "$f"
+	chown nobody "$f"
+	run -1 --separate-stderr ipc-pipe create -x "$f"
+	assert_equal "$stderr" "ipc-pipe: create $f: exists owned by nobody, not root (--any-owner takes another user's)"
+	run -0 ipc-pipe create -x --any-owner "$f"
+	run -1 --separate-stderr ipc-pipe create -x --any-owner -m 0644 "$f"
+	assert_equal "$stderr" "ipc-pipe: create $f: exists with mode 0600, not 0644"
+	chown root "$f"
+	run -0 ipc-pipe create -x -m 0600 "$f"
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	ipc-pipe create -m 0666 "$d/p"
+	run -1 --separate-stderr as_nobody ipc-pipe create -x "$d/p"
+	rm -r "$d"
+	assert_equal "$stderr" "ipc-pipe: create $d/p: exists owned by root, not nobody (--any-owner takes another user's)"
 }
 
 @test "create: another user gets Permission denied in a private directory" {
@@ -108,6 +128,40 @@ teardown() {
 }
 
 # --- send -----------------------------------------------------------------
+
+# 300 lines are one write of 3600 bytes: sent while the first reader is
+# there, so what is left to lose is lost only at send's close
+@test "send -l to a loop of recv -c 10 readers: every line arrives before send exits 0" {
+	ipc-pipe create "$f"
+	bg sh -c "for i in \$(seq 30); do timeout 10 ipc-pipe recv -c 10 $f || exit; done > got"
+	run -0 timeout 30 sh -c "seq -f line-%06g 300 | ipc-pipe send -l $f"
+	wait "$BG_LAST"
+	run cat got
+	assert_output "$(seq -f line-%06g 300)"
+}
+
+@test "send -t: bytes no reader takes are counted, exit 1" {
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	run -1 --separate-stderr timeout 10 ipc-pipe send -t 300ms "$f" hello
+	assert_equal "$stderr" "ipc-pipe: send $f: 6 bytes still buffered in the FIFO (this sender's and others')"
+}
+
+@test "send: of several senders to a FIFO not read, only the last waits" {
+	local p ok=0 failed=0 pids=
+	ipc-pipe create "$f"
+	bg sh -c "exec sleep 30 < $f"
+	for p in 1 2 3; do
+		timeout 10 ipc-pipe send -t 3s "$f" x 2>>err &
+		pids="$pids $!"
+	done
+	for p in $pids; do
+		if wait "$p"; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+	done
+	assert_equal "$ok $failed" "2 1"
+	run cat err
+	assert_output "ipc-pipe: send $f: 6 bytes still buffered in the FIFO (this sender's and others')"
+}
 
 @test "send writes each MSG followed by a newline" {
 	ipc-pipe create "$f"
@@ -328,16 +382,18 @@ teardown() {
 	assert_output "ipc-pipe: send fifo: timed out waiting for room"
 }
 
-@test "send to a reader that goes away fails: Broken pipe, exit 1" {
+# head -c 1 reads one byte: the rest of what was written stays in the
+# FIFO, and is lost when send closes it
+@test "send to a reader that goes away fails: Broken pipe, exit 1, what is lost counted" {
 	ipc-pipe create "$f"
 	bg sh -c "exec head -c 1 $f > /dev/null"
 	run timeout 10 sh -c "yes | ipc-pipe send $f"
 	assert_failure 1
-	assert_output "ipc-pipe: send fifo: Broken pipe"
+	assert_output --regexp "^ipc-pipe: send fifo: Broken pipe \([1-9][0-9]* bytes written and not read are lost\)\$"
 	bg sh -c "exec head -c 1 $f > /dev/null"
 	run timeout 10 sh -c "yes | ipc-pipe send -l $f"
 	assert_failure 1
-	assert_output "ipc-pipe: send fifo: Broken pipe"
+	assert_output --regexp "^ipc-pipe: send fifo: Broken pipe \([1-9][0-9]* bytes written and not read are lost\)\$"
 }
 
 @test "send refuses what is not a FIFO, and a missing path" {
@@ -704,7 +760,7 @@ writers="
 	assert_success
 	assert_line --index 0 --regexp '^KIND +INODE +BYTES +READERS +WRITERS +ORPHAN +PATH$'
 	assert_line --index 1 --regexp "^fifo +$ino +${b:--} - +- +yes +d/a\$"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
+	assert_equal "$stderr" "$(pipe_note ls orphan)"
 }
 
 @test "ls with no DIR lists anonymous pipes with both ends" {
@@ -1067,6 +1123,25 @@ waiting_readers="
 	assert_output --regexp "^$PWD/$f +$w\\(sh\\)\$"
 	run --separate-stderr sh -c "ipc-pipe stat -j -o waiting_writers $f"
 	assert_output "{\"waiting_writers\":[{\"pid\":$w,\"command\":\"sh\"}]}"
+	waits_for_peer "$w" sh "$f"
+	run timeout -s KILL 5 cat "$f"
+	assert_output kept
+	wait "$w"
+}
+
+@test "stat: a FIFO a writer waits to open is not an orphan" {
+	ipc-pipe create "$f"
+	bg sh -c "echo kept > $f"
+	w=$BG_LAST
+	wait_for waits_for_peer "$w" sh "$f"
+	can_see_opener "$w"
+	run --separate-stderr ipc-pipe stat -o orphan,waiting_writers "$f"
+	assert_success
+	assert_output "orphan=no
+waiting_writers=$w(sh)"
+	run --separate-stderr ipc-pipe stat -o orphan "$f"
+	assert_success
+	assert_output "orphan=no"
 	waits_for_peer "$w" sh "$f"
 	run timeout -s KILL 5 cat "$f"
 	assert_output kept

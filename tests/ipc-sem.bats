@@ -111,7 +111,7 @@ settled() {
 	run -0 ipc-sem create -h
 	assert_line --regexp '^  -i, --init VALUE +start value \(default 1\)$'
 	run -0 ipc-sem run -h
-	assert_line --index 0 'usage: ipc-sem run [-S] [--index N] [-t DUR] [-i N] NAME|KEY -- CMD...'
+	assert_line --index 0 'usage: ipc-sem run [-S] [--index N] [-t DUR] [-i N [--any-owner]] NAME|KEY -- CMD...'
 	assert_line --regexp '^  -i, --init N +create it with value N where it is missing$'
 }
 
@@ -467,6 +467,34 @@ settled() {
 	[ ! -e ran ]
 	run -0 value "$s"
 	assert_output 0
+}
+
+@test "run -i and create -x refuse another user's semaphore; --any-owner takes it" {
+	need_nobody
+	run -0 ipc-sem create -m 0666 -i 100 "$s"
+	run -125 --separate-stderr as_nobody ipc-sem run -i 1 "$s" -- touch ran
+	assert_equal "$stderr" "ipc-sem: run /$s: exists owned by root, not nobody (--any-owner takes another user's)"
+	[ ! -e ran ]
+	run -1 --separate-stderr as_nobody ipc-sem create -x "$s"
+	assert_equal "$stderr" "ipc-sem: create /$s: exists owned by root, not nobody (--any-owner takes another user's)"
+	run -0 value "$s"
+	assert_output 100
+	run -0 as_nobody ipc-sem run -i 1 --any-owner "$s" -- true
+	run -0 as_nobody ipc-sem create -x --any-owner "$s"
+	run -0 as_nobody ipc-sem create -i 1 "$s-b"
+	run -125 --separate-stderr ipc-sem run -i 1 "$s-b" -- true
+	assert_equal "$stderr" "ipc-sem: run /$s-b: exists owned by nobody, not root (--any-owner takes another user's)"
+	run -1 --separate-stderr ipc-sem create -x -m 0600 "$s"
+	assert_equal "$stderr" "ipc-sem: create /$s: exists with mode 0666, not 0600"
+	run -0 ipc-sem create -S -m 0666 -i 100 "$key"
+	run -125 --separate-stderr as_nobody ipc-sem run -S -i 1 "$key" -- touch ran
+	assert_equal "$stderr" "ipc-sem: run $key: exists owned by root, not nobody (--any-owner takes another user's)"
+	run -1 --separate-stderr as_nobody ipc-sem create -S -x "$key"
+	assert_equal "$stderr" "ipc-sem: create $key: exists owned by root, not nobody (--any-owner takes another user's)"
+	[ ! -e ran ]
+	run -1 --separate-stderr ipc-sem create -S -x --nsems 2 "$key"
+	assert_equal "$stderr" "ipc-sem: create $key: exists with nsems 1, not 2"
+	run -0 as_nobody ipc-sem run -S -i 1 --any-owner "$key" -- true
 }
 
 @test "run -i N creates it with value N where missing, and leaves an existing one" {

@@ -143,6 +143,66 @@ only_note() {
 	run -0 shm create -x -s 4K "$n"
 }
 
+@test "create -x: an object of another size or mode is refused, naming both" {
+	shm create -s 1M "$n"
+	run -1 --separate-stderr ipc-shm create -x -s 2M "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: exists with size 1048576, not 2097152"
+	run -1 --separate-stderr ipc-shm create -x -m 0666 -s 1M "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: exists with mode 0600, not 0666"
+	run -0 shm create -x -m 0600 -s 1M "$n"
+	[ "$(stat -c %s "/dev/shm/$n")" -eq 1048576 ]
+	run -0 shm create -S -s 4K "$key"
+	run -1 --separate-stderr ipc-shm create -S -x -s 8K "$key"
+	assert_equal "$stderr" "ipc-shm: create $key: exists with size 4096, not 8192"
+	run -1 --separate-stderr ipc-shm create -S -x -m 0640 -s 4K "$key"
+	assert_equal "$stderr" "ipc-shm: create $key: exists with mode 0600, not 0640"
+}
+
+@test "create -x: another user's object is refused, root's to a user and a user's to root; --any-owner takes it" {
+	need_nobody
+	shm create -m 0666 -s 4K "$n"
+	run -1 --separate-stderr as_nobody ipc-shm create -x -s 4K "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: exists owned by root, not nobody (--any-owner takes another user's)"
+	run -0 as_nobody ipc-shm create -x --any-owner -s 4K "$n"
+	run -0 as_nobody ipc-shm create -s 4K "$n-b"
+	run -1 --separate-stderr ipc-shm create -x -s 4K "$n-b"
+	assert_equal "$stderr" "ipc-shm: create /$n-b: exists owned by nobody, not root (--any-owner takes another user's)"
+	run -0 shm create -x --any-owner -s 4K "$n-b"
+	run -0 as_nobody ipc-shm create -x -s 4K "$n-b"
+	run -0 shm create -S -m 0666 -s 4K "$key"
+	run -1 --separate-stderr as_nobody ipc-shm create -S -x -s 4K "$key"
+	assert_equal "$stderr" "ipc-shm: create $key: exists owned by root, not nobody (--any-owner takes another user's)"
+	run -0 as_nobody ipc-shm create -S -x --any-owner -s 4K "$key"
+}
+
+@test "create -x: one another program made empty is waited for within -t only" {
+	: > "/dev/shm/$n"
+	run -1 --separate-stderr ipc-shm create -x -s 1M "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: exists with size 0, not 1048576"
+	run -124 --separate-stderr ipc-shm create -x -t 100ms -s 1M "$n"
+	assert_equal "$stderr" "ipc-shm: create /$n: timed out waiting for its maker to size it (size 0, not 1048576)"
+	bg timeout 20 ipc-shm create -x -t 15s -s 1M "$n"
+	truncate -s 1M "/dev/shm/$n"
+	wait "$BG_LAST"
+}
+
+@test "create -x: three at once never show an object half made, round after round" {
+	local i k pids
+	for i in $(seq 20); do
+		pids=
+		for k in 1 2 3; do
+			{ timeout 20 ipc-shm create -x -s 128M "$n" &&
+			    timeout 20 ipc-shm send -O 134217727 "$n" z ||
+			    echo "round $i: $k failed"; } >>log 2>&1 &
+			pids="$pids $!"
+		done
+		wait $pids
+		run cat log
+		assert_output ""
+		ipc-shm rm "$n"
+	done
+}
+
 @test "create: a size that does not fit is refused naming the free space, nothing left" {
 	run -1 --separate-stderr ipc-shm create -s 8000T "$n"
 	assert_regex "$stderr" "^ipc-shm: create /$n: No space left on device \(8796093022208000 bytes wanted, [0-9]+ free in /dev/shm\)$"
@@ -421,7 +481,9 @@ status=dest"
 	[ "$(stat -c %s f)" -eq 8192 ]
 	run -1 --separate-stderr ipc-shm create -F -s 4K f
 	assert_equal "$stderr" "ipc-shm: create f: File exists (-x: succeed if it already exists)"
-	run -0 ipc-shm create -F -x -s 4K f
+	run -1 --separate-stderr ipc-shm create -F -x -s 4K f
+	assert_equal "$stderr" "ipc-shm: create f: exists with size 8192, not 4096"
+	run -0 ipc-shm create -F -x -s 8K f
 	[ "$(stat -c %s f)" -eq 8192 ]
 	run -1 --separate-stderr ipc-shm create -F -s 4K nodir/f
 	assert_equal "$stderr" "ipc-shm: create nodir/f: No such file or directory"

@@ -297,7 +297,7 @@ posix_orphans() {
 	assert_line --index 0 --regexp '^KIND +INODE +BYTES +READERS +WRITERS +ORPHAN +PATH$'
 	assert_line --regexp "^fifo +[0-9]+ +0 +$BG_LAST\\(sleep\\) +$BG_LAST\\(sleep\\) +no +d/held\$"
 	assert_line --regexp "^fifo +[0-9]+ +[-0] +- +- +yes +d/idle\$"
-	assert_equal "$stderr" "$(partial_note ipc-pipe ls 'readers and writers' orphan)"
+	assert_equal "$stderr" "$(pipe_note ls orphan)"
 	ipc-pipe ls -j d > ls.json 2>/dev/null
 	run json_orphans ls.json path d/held d/idle
 	assert_output "no yes"
