@@ -202,7 +202,8 @@ stream_failed(const struct addr *a, int e)
 static void
 send_framed(struct out *o, char **operands)
 {
-	struct batch b = { .fd = o->fd, .d = o->d };
+	struct batch b = { .fd = o->fd, .d = o->d, .fds = o->fds,
+	    .nfds = o->nfds };
 	char term = opt.null ? '\0' : '\n';
 	int r;
 
@@ -211,13 +212,15 @@ send_framed(struct out *o, char **operands)
 			err(1, "send %s: stdin", esc_name(o->a->arg));
 		if (r == -1)
 			stream_failed(o->a, errno);
-		return;
-	}
-	for (; *operands != NULL; operands++)
-		if (batch_put(&b, *operands, strlen(*operands), term) == -1)
+	} else {
+		for (; *operands != NULL; operands++)
+			if (batch_put(&b, *operands, strlen(*operands),
+			    term) == -1)
+				stream_failed(o->a, errno);
+		if (batch_flush(&b) == -1)
 			stream_failed(o->a, errno);
-	if (batch_flush(&b) == -1)
-		stream_failed(o->a, errno);
+	}
+	o->nfds = b.nfds;
 }
 
 /*
@@ -236,32 +239,35 @@ grow_sndbuf(const struct out *o)
 		    sizeof(size));
 }
 
-/*
- * A byte stream: descriptors ride on the first byte, and with no MSG a
- * lone NUL carries them (a stream cannot carry them on nothing).
- */
+/* stdin byte for byte */
 static void
-send_stream(struct out *o, char **operands)
+send_copy(struct out *o)
 {
 	struct copy c = { .dout = o->d };
 
-	if (o->nfds > 0 && *operands == NULL && !opt.lines && !opt.null) {
-		if (put_dgram(o, "", 1) == -1)
-			failed(o->a, "waiting for room");
-		return;
-	}
-	if (o->nfds > 0 && put_dgram(o, "", 0) == -1)
-		failed(o->a, "waiting for room");
-	if (*operands != NULL || opt.lines || opt.null) {
-		send_framed(o, operands);
-		return;
-	}
 	grow_sndbuf(o);
 	if (copy_stream(0, o->fd, &c) == 0)
 		return;
 	if (c.failed == COPY_IN)
 		err(1, "send %s: stdin", esc_name(o->a->arg));
 	stream_failed(o->a, errno);
+}
+
+/*
+ * A byte stream: descriptors ride on the first byte of data, and with
+ * no data a lone NUL carries them (a stream cannot carry them on
+ * nothing). With them and no MSG, stdin is not read: it may be the
+ * descriptor passed, and a read would move its offset.
+ */
+static void
+send_stream(struct out *o, char **operands)
+{
+	if (*operands != NULL || opt.lines || opt.null)
+		send_framed(o, operands);
+	else if (o->nfds == 0)
+		send_copy(o);
+	if (o->nfds > 0 && put_dgram(o, "", 1) == -1)
+		failed(o->a, "waiting for room");
 }
 
 static int
@@ -507,6 +513,30 @@ dgram_recv(struct dgram *g, struct msghdr *mh)
 	return (size_t)n;
 }
 
+/*
+ * Descriptors sent to a recv without --take-fd: closed, and said, as
+ * are those the kernel cut (MSG_CTRUNC), never dropped unsaid.
+ */
+static void
+dgram_rights(const struct dgram *g, struct msghdr *mh)
+{
+	struct cmsghdr *h;
+	size_t k, n = 0;
+	int *fds;
+
+	for (h = CMSG_FIRSTHDR(mh); h != NULL; h = CMSG_NXTHDR(mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		fds = (int *)CMSG_DATA(h);
+		for (k = 0; k < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); k++)
+			close(fds[k]);
+		n += k;
+	}
+	if (n > 0 || (mh->msg_flags & MSG_CTRUNC))
+		warnx("recv %s: descriptors came with a message: closed, not "
+		    "taken (--take-fd takes them)", esc_name(g->a->arg));
+}
+
 /* take one datagram, with who sent it, into g->buf */
 static size_t
 dgram_take(struct dgram *g, struct peer *p)
@@ -525,6 +555,7 @@ dgram_take(struct dgram *g, struct peer *p)
 	else
 		peer_meta(p, h != NULL && h->cmsg_type == SCM_CREDENTIALS ?
 		    (struct ucred *)CMSG_DATA(h) : NULL, NULL, 0);
+	dgram_rights(g, &mh);
 	return n;
 }
 
@@ -582,14 +613,20 @@ take_fds(int lfd, const struct addr *a, const struct deadline *d,
 	int fds[FDPASS_MAX], fd = lfd;
 	char byte[256];
 	size_t n;
+	ssize_t r;
 
 	if (a->type != SOCK_DGRAM)
 		fd = accept_one(lfd, a, d);
 	do {
 		if (wait_fd(fd, POLLIN, d) == -1)
 			failed(a, "waiting for descriptors");
-	} while (fdpass_recv(fd, byte, sizeof(byte), fds, &n) == -1 &&
+	} while ((r = fdpass_recv(fd, byte, sizeof(byte), fds, &n)) == -1 &&
 	    errno == EAGAIN);
+	if (r == -1 && errno == EMSGSIZE)
+		errx(125, "recv %s: the descriptors that came were cut by the "
+		    "kernel (MSG_CTRUNC): none taken", esc_name(a->arg));
+	if (r == -1)
+		err(125, "recv %s", esc_name(a->arg));
 	if (n == 0)
 		errx(125, "recv %s: no descriptor came with the message",
 		    esc_name(a->arg));

@@ -148,6 +148,8 @@ struct batch {
 	int err;			/* errno of a failed write, kept */
 	uintmax_t nrec;			/* batch_stream: records written */
 	size_t toolong;			/* batch_stream: a refused record's size */
+	const int *fds;			/* to ride on the first byte written */
+	size_t nfds;			/* 0 once they have gone */
 	size_t len;
 	char buf[BATCH_MAX];
 };
@@ -532,6 +534,8 @@ int	 udiag_any(int (*)(const struct usock *, void *), void *, int *);
 #define FDPASS_MAX	253		/* SCM_MAX_FD: the most one message takes */
 ssize_t	 fdpass_send(int, const void *, size_t, const int *, size_t);
 ssize_t	 fdpass_recv(int, void *, size_t, int *, size_t *);
+int	 fdpass_write(int, const char *, size_t, const int *, size_t,
+	    const struct deadline *, size_t *);
 int	 fdpass_place(const int *, size_t);
 int	 fdpass_peer(int, struct ucred *);
 

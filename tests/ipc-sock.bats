@@ -491,6 +491,65 @@ EOF
 	assert_equal "$(cat out2)" "b'\\x00' two"
 }
 
+# Python's recv_fds on a socket of type $1 at p: every byte, the
+# descriptors that came with them, and what the first one reads
+recv_fds_py() {
+	cat > take.py <<'EOF'
+import os, socket, sys
+t = getattr(socket, "SOCK_" + sys.argv[1].upper())
+l = socket.socket(socket.AF_UNIX, t); l.bind("p")
+c = l
+if t != socket.SOCK_DGRAM:
+    l.listen()
+open("ready", "w").close()
+if t != socket.SOCK_DGRAM:
+    c, _ = l.accept()
+data, got = b"", []
+while True:
+    msg, fds, _, _ = socket.recv_fds(c, 100, 4)
+    data += msg; got += fds
+    if not msg or t != socket.SOCK_STREAM:
+        break
+print(repr(data), len(got), os.read(got[0], 10).decode() if got else "", end="")
+EOF
+	rm -f ready p
+	bg python3 take.py "$1" >out2
+	wait_for test -e ready
+}
+
+@test "send --pass-fd with a message: the descriptor rides on the data, stream, seqpacket and dgram" {
+	echo two > f2
+	for t in stream seqpacket dgram; do
+		recv_fds_py $t
+		sock send --type $t --pass-fd 3 p hello 3<f2
+		wait_bg
+		if [ $t = stream ]; then
+			assert_equal "$(cat out2)" "b'hello\\n' 1 two"
+		else
+			assert_equal "$(cat out2)" "b'hello' 1 two"
+		fi
+	done
+	recv_fds_py stream
+	printf 'x\ny\n' | sock send -l --pass-fd 3 p 3<f2
+	wait_bg
+	assert_equal "$(cat out2)" "b'x\\ny\\n' 1 two"
+	# no message: a datagram of no bytes, never a NUL read as data
+	recv_fds_py dgram
+	sock send --type dgram --pass-fd 3 p 3<f2
+	wait_bg
+	assert_equal "$(cat out2)" "b'' 1 two"
+}
+
+@test "recv without --take-fd: descriptors that came with a datagram are closed and said" {
+	server s recv --type dgram s
+	python3 -c 'import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect("s"); socket.send_fds(s, [b"hi"], [0])' </dev/null
+	wait_bg
+	assert_equal "$(cat out)" hi
+	assert_equal "$(cat err)" "ipc-sock: recv s: descriptors came with a message: closed, not taken (--take-fd takes them)"
+}
+
 @test "--pass-fd of a descriptor that is not open, --take-fd without CMD: exit 2" {
 	run sock send --pass-fd 9 s
 	assert_failure 2
