@@ -1,4 +1,5 @@
 /* ipc-sock: Unix sockets (path and abstract), TCP and UDP. */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #define LINE_BUF	(1 << 16)	/* recv of lines: the longest line */
 #define NAMES_MAX	FDPASS_MAX	/* activate: addresses at most */
 #define NAME_LEN	255		/* activate: a --name's bytes at most */
+#define LEFT_MAX	(1 << 16)	/* recv: datagrams left, counted at most */
 
 enum { O_TYPE = OPT_LONG, O_PASSFD, O_TAKEFD, O_NAME };
 
@@ -416,6 +418,37 @@ drop_line(struct lines *l, size_t len)
 	l->len -= len;
 }
 
+/*
+ * What is still queued on fd (and buffered bytes already read from it),
+ * about to be closed: said, as close(2) destroys it (TCP answers with a
+ * reset). A stream's bytes by FIONREAD; datagrams and records drained,
+ * as many as are there now.
+ */
+static void
+left_unread(int fd, const struct addr *a, size_t buffered)
+{
+	uintmax_t bytes = buffered, msgs = 0;
+	int n = 0;
+	ssize_t r;
+	char c;
+
+	if (a->type == SOCK_STREAM && ioctl(fd, FIONREAD, &n) == 0 && n > 0)
+		bytes += (uintmax_t)n;
+	while (a->type != SOCK_STREAM && msgs < LEFT_MAX &&
+	    (r = recv(fd, &c, 1, MSG_DONTWAIT | MSG_TRUNC)) >= 0 &&
+	    (r > 0 || a->type == SOCK_DGRAM)) {
+		bytes += (uintmax_t)r;
+		msgs++;
+	}
+	if (a->type == SOCK_STREAM && bytes > 0)
+		warnx("recv %s: %ju bytes left unread, lost", esc_name(a->arg),
+		    bytes);
+	else if (msgs > 0)
+		warnx("recv %s: %ju bytes (%ju %s) left unread, lost",
+		    esc_name(a->arg), bytes, msgs, a->type == SOCK_DGRAM ?
+		    "datagrams" : "records");
+}
+
 /* -c N, -v, -j on a stream: each line a message */
 static uintmax_t
 recv_lines(int fd, const struct addr *a, const struct deadline *d,
@@ -434,6 +467,8 @@ recv_lines(int fd, const struct addr *a, const struct deadline *d,
 		drop_line(&l, len);
 		got++;
 	}
+	if (got == want)
+		left_unread(fd, a, l.len);
 	return got;
 }
 
@@ -588,6 +623,8 @@ recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
 	}
 	free(g.buf);
 	msgout_flush();
+	if (!closed)
+		left_unread(fd, a, 0);
 	return closed;
 }
 

@@ -117,6 +117,29 @@ s.bind(sys.argv[1])' "$1"
 	assert_equal "$(cat out)" "$(printf 'a\nb\nc')"
 }
 
+@test "recv -c N: what is left past N is counted on stderr as lost, exit 0" {
+	server s recv -c 2 s
+	sock send s a b c
+	wait_bg
+	assert_equal "$(cat out)" "$(printf 'a\nb')"
+	assert_equal "$(cat err)" "ipc-sock: recv s: 2 bytes left unread, lost"
+	# stopped while the messages queue up, so all are there when it counts
+	for t in dgram seqpacket; do
+		rm -f s
+		server s recv --type $t -c 1 s
+		kill -STOP $(descendants "$BG_LAST")
+		sock send --type $t s one two three
+		kill -CONT $(descendants "$BG_LAST")
+		st=0
+		wait "$BG_LAST" || st=$?
+		[ "$st" -eq 0 ]
+		assert_equal "$(cat out)" one
+		w=datagrams
+		[ $t = dgram ] || w=records
+		assert_equal "$(cat err)" "ipc-sock: recv s: 8 bytes (2 $w) left unread, lost"
+	done
+}
+
 @test "recv -f on a stream: one connection after another until killed" {
 	bg ipc-sock recv -f s >out 2>err
 	wait_for listens s
