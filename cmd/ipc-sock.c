@@ -352,8 +352,8 @@ lost(const struct addr *a, uintmax_t n)
 {
 	if (n == 0)
 		stdout_failed();
-	err(1, "recv %s: stdout (%ju bytes taken from the socket were lost)",
-	    esc_name(a->arg), n);
+	err(1, "%s %s: stdout (%ju bytes taken from the socket were lost)",
+	    opt.verb->name, esc_name(a->arg), n);
 }
 
 /* a connection's bytes to stdout, to its end */
@@ -726,6 +726,8 @@ sock_connect_(int argc, char *argv[])
 	pid_t pid;
 
 	one_addr(argc, argv, i, 0, &a);
+	/* a request sent whose reply cannot be written is worse than none */
+	stdout_ready();
 	deadline_set(&d, opt.timeout);
 	fd = connect_to(&a, &d);
 	progress_start(PROGRESS_UNKNOWN, 1);

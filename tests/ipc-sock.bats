@@ -403,6 +403,19 @@ print(os.getpid()); print(got.decode(), end="")'
 	assert_equal "$(cat out)" from-socat
 }
 
+@test "connect to /dev/full: exit 1 naming connect and stdout before connecting; nothing sent" {
+	bg socat -u UNIX-LISTEN:s OPEN:got,creat
+	wait_for listens s
+	st=0
+	sock connect s <<<important-request >/dev/full 2>err || st=$?
+	[ "$st" -eq 1 ]
+	assert_equal "$(cat err)" "ipc-sock: connect s: stdout: No space left on device"
+	# the server's one connection is the next one, not that request's
+	socat -u - UNIX-CONNECT:s <<<next
+	wait_bg
+	assert_equal "$(cat got)" next
+}
+
 @test "connect: no such socket, exit 1 naming it" {
 	run sock connect nosuch
 	assert_failure 1
