@@ -378,7 +378,10 @@ struct lines {
 	int eof;
 };
 
-/* the next line of the connection, newline dropped: 1, 0 at its end */
+/*
+ * The next line of the connection, newline dropped: 1; 2 for a last
+ * one without its newline; 0 at its end; -1 when the wait ran out
+ */
 static int
 next_line(int fd, struct lines *l, const struct addr *a,
     const struct deadline *d, size_t *len)
@@ -391,16 +394,18 @@ next_line(int fd, struct lines *l, const struct addr *a,
 			*len = (size_t)(nl - l->buf);
 			return 1;
 		}
-		if (l->eof) {
-			*len = l->len;
-			return l->len > 0;
-		}
+		*len = l->len;
+		if (l->eof)
+			return l->len > 0 ? 2 : 0;
 		if (l->len == sizeof(l->buf))
 			errx(1, "recv %s: a line longer than %d bytes",
 			    esc_name(a->arg), LINE_BUF);
 		msgout_flush();
-		if (wait_fd(fd, POLLIN, d) == -1)
+		if (wait_fd(fd, POLLIN, d) == -1) {
+			if (errno == ETIMEDOUT)
+				return -1;
 			failed(a, "waiting for a line");
+		}
 		n = read(fd, l->buf + l->len, sizeof(l->buf) - l->len);
 		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			failed(a, "");
@@ -449,6 +454,25 @@ left_unread(int fd, const struct addr *a, size_t buffered)
 		    "datagrams" : "records");
 }
 
+/*
+ * A last line without its newline (a peer that stopped mid-line, a wait
+ * that ran out): written as it came, as -r would, and said; never
+ * completed, never dropped
+ */
+static void
+torn_line(const struct addr *a, const struct peer *p, const char *buf,
+    size_t len)
+{
+	int raw = opt.raw;
+
+	opt.raw = 1;		/* msgout's terminator, left off this once */
+	msgout(p->m, p->n, buf, len);
+	opt.raw = raw;
+	msgout_flush();
+	warnx("recv %s: last line incomplete: %zu bytes", esc_name(a->arg),
+	    len);
+}
+
 /* -c N, -v, -j on a stream: each line a message */
 static uintmax_t
 recv_lines(int fd, const struct addr *a, const struct deadline *d,
@@ -458,12 +482,20 @@ recv_lines(int fd, const struct addr *a, const struct deadline *d,
 	struct peer p;
 	uintmax_t got = 0;
 	size_t len;
+	int r;
 
 	conn_meta(fd, a, &p);
 	l.len = 0;
 	l.eof = 0;
-	while (got < want && next_line(fd, &l, a, d, &len) == 1) {
-		msgout(p.m, p.n, l.buf, len);
+	while (got < want && (r = next_line(fd, &l, a, d, &len)) != 0) {
+		if (r == 1)
+			msgout(p.m, p.n, l.buf, len);
+		else if (len > 0)
+			torn_line(a, &p, l.buf, len);
+		if (r == -1) {
+			errno = ETIMEDOUT;
+			failed(a, "waiting for a line");
+		}
 		drop_line(&l, len);
 		got++;
 	}

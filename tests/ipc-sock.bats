@@ -140,6 +140,46 @@ s.bind(sys.argv[1])' "$1"
 	done
 }
 
+@test "recv -c, -v, -j: a last line without its newline is written as it came, and said" {
+	server s recv -c 3 s
+	printf 'a\n0123456789abcd' | socat -u - UNIX-CONNECT:s
+	wait_bg
+	printf 'a\n0123456789abcd' | cmp - out
+	assert_equal "$(cat err)" "ipc-sock: recv s: last line incomplete: 14 bytes"
+	server s recv -v s
+	printf 'a\n0123456' | socat -u - UNIX-CONNECT:s
+	wait_bg
+	pid=$(sed -n '1s/\t.*//p' out)
+	printf '%s\t0\t0\ta\n%s\t0\t0\t0123456' "$pid" "$pid" | cmp - <(sed 's/\t[0-9]*\t[0-9]*\t/\t0\t0\t/' out)
+	assert_equal "$(cat err)" "ipc-sock: recv s: last line incomplete: 7 bytes"
+	server s recv -j -c 2 s
+	printf 'a\n0123456' | socat -u - UNIX-CONNECT:s
+	wait_bg
+	assert_equal "$(sed 's/.*"message"://' out)" "$(printf '"a"}\n"0123456"}')"
+	assert_equal "$(cat err)" "ipc-sock: recv s: last line incomplete: 7 bytes"
+}
+
+@test "recv -c -t: a partial line pending when the wait runs out is written and said, 124" {
+	# the peer connects once recv listens, and holds its connection
+	# open, mid-line, until recv closes it
+	bg python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX)
+open("ready", "w").close()
+for i in range(500):
+    if s.connect_ex("s") == 0:
+        s.sendall(b"a\n0123456"); s.recv(1)
+        break
+    time.sleep(0.02)'
+	wait_for test -e ready
+	st=0
+	sock recv -c 3 -t 1s s >out 2>err || st=$?
+	[ "$st" -eq 124 ]
+	wait_bg
+	printf 'a\n0123456' | cmp - out
+	assert_equal "$(sed -n 1p err)" "ipc-sock: recv s: last line incomplete: 7 bytes"
+	assert_equal "$(sed -n 2p err)" "ipc-sock: recv s: timed out waiting for a line"
+}
+
 @test "recv -f on a stream: one connection after another until killed" {
 	bg ipc-sock recv -f s >out 2>err
 	wait_for listens s
