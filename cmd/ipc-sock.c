@@ -719,6 +719,8 @@ sock_recv(int argc, char *argv[])
 	if (opt.val[O_TAKEFD] == NULL && ncmd > 0)
 		usage_error("-- CMD goes with --take-fd");
 	one_addr(argc - (ncmd > 0 ? ncmd : 0), argv, i, ADDR_BIND, &a);
+	if (ncmd > 0)		/* nothing taken for a command that cannot run */
+		child_find(argv[argc - ncmd]);
 	deadline_set(&d, opt.timeout);
 	fd = bind_to(&a, SOMAXCONN);
 	/*

@@ -431,6 +431,7 @@ void	 child_kill(const struct children *, int);
 void	 child_fini(struct children *);
 int	 child_status(int);
 void	 child_replace(char *const *) __attribute__((noreturn));
+void	 child_find(const char *);
 
 /*
  * cleanup.c: what a command made for its own use, undone on every exit:

@@ -636,7 +636,7 @@ s.connect("s"); socket.send_fds(s, [b"hi"], [0])' </dev/null
 	[ ! -e s ]
 }
 
-@test "recv --take-fd: a message without descriptors is 125; CMD not found 127" {
+@test "recv --take-fd: a message without descriptors is 125" {
 	bg sock recv --take-fd s -- true >out 2>err
 	wait_for listens s
 	sock send s nofd
@@ -644,12 +644,22 @@ s.connect("s"); socket.send_fds(s, [b"hi"], [0])' </dev/null
 	wait "$BG_LAST" || st=$?
 	[ "$st" -eq 125 ]
 	assert_equal "$(cat err)" "ipc-sock: recv s: no descriptor came with the message"
-	bg sock recv --take-fd s -- ./nosuch >out 2>err
-	wait_for listens s
-	sock send --pass-fd 0 s </dev/null
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 127 ]
+}
+
+@test "recv --take-fd: CMD not found 127, not runnable 126, before binding: nothing taken" {
+	run -127 sock recv -t 5s --take-fd s -- ./nosuch
+	assert_failure 127
+	assert_output "ipc-sock: recv: ./nosuch: No such file or directory"
+	[ ! -e s ]
+	run -127 sock recv -t 5s --take-fd s -- nosuch-$$
+	assert_failure 127
+	assert_output "ipc-sock: recv: nosuch-$$: No such file or directory"
+	echo x > f
+	chmod 644 f
+	run sock recv -t 5s --take-fd s -- ./f
+	assert_failure 126
+	assert_output "ipc-sock: recv: ./f: Permission denied"
+	[ ! -e s ]
 }
 
 # --- bad input ---------------------------------------------------------------
