@@ -29,6 +29,8 @@ static const struct optdef type_opt[] = {
 };
 
 static const struct optdef listen_opts[] = {
+	{ 'e', "exec", "CMD",
+	    "sh -c CMD per connection, on its stdin/stdout, up to -n at once" },
 	{ '1', "once", NULL, "serve one connection, then exit" },
 	{ 'n', "max", "MAX", "-e: connections served at once (default 64)" },
 	{ O_TYPE, "type", "TYPE", "stream (default) or seqpacket" },

@@ -693,6 +693,23 @@ EOF
 	assert_line --index 0 "ipc-sock: send: tcp:127.0.0.1:1: --type dgram is for Unix sockets; tcp is stream, udp is dgram"
 }
 
+@test "an unresolvable host is exit 1 with the resolver's words, not a usage error" {
+	words=$(python3 -c 'import socket
+try:
+    socket.getaddrinfo("nonexistent.invalid", None)
+except socket.gaierror as e:
+    print(e.strerror)')
+	run sock send tcp:nonexistent.invalid:80 x
+	assert_failure 1
+	assert_output "ipc-sock: send tcp:nonexistent.invalid:80: host 'nonexistent.invalid': $words"
+}
+
+@test "listen -h: -e is per connection, up to -n at once" {
+	run sock listen -h
+	assert_success
+	assert_line "  -e, --exec CMD           sh -c CMD per connection, on its stdin/stdout, up to -n at once"
+}
+
 @test "a path with a colon is a path, given as ./ or unix:" {
 	server a:b recv ./a:b
 	sock send unix:a:b hi
