@@ -195,9 +195,13 @@ send_dgrams(struct out *o, char **operands)
 	msgin_send(&dest, operands);
 }
 
+/* a stream's write failed (e) after sent bytes went */
 static void
-stream_failed(const struct addr *a, int e)
+stream_failed(const struct addr *a, int e, uintmax_t sent)
 {
+	if (e == ETIMEDOUT && sent > 0)
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room: %ju "
+		    "bytes sent", esc_name(a->arg), sent);
 	errno = e;
 	failed(a, "waiting for room");
 }
@@ -215,14 +219,14 @@ send_framed(struct out *o, char **operands)
 		if ((r = batch_stream(&b, 0, term)) == -2)
 			err(1, "send %s: stdin", esc_name(o->a->arg));
 		if (r == -1)
-			stream_failed(o->a, errno);
+			stream_failed(o->a, errno, b.bytes);
 	} else {
 		for (; *operands != NULL; operands++)
 			if (batch_put(&b, *operands, strlen(*operands),
 			    term) == -1)
-				stream_failed(o->a, errno);
+				stream_failed(o->a, errno, b.bytes);
 		if (batch_flush(&b) == -1)
-			stream_failed(o->a, errno);
+			stream_failed(o->a, errno, b.bytes);
 	}
 	o->nfds = b.nfds;
 }
@@ -254,7 +258,7 @@ send_copy(struct out *o)
 		return;
 	if (c.failed == COPY_IN)
 		err(1, "send %s: stdin", esc_name(o->a->arg));
-	stream_failed(o->a, errno);
+	stream_failed(o->a, errno, c.done);
 }
 
 /*
@@ -369,7 +373,7 @@ copy_conn(int fd, const struct addr *a, const struct deadline *d)
 	if (c.failed == COPY_OUT)
 		lost(a, c.lost);
 	if (errno == ETIMEDOUT)
-		return msgout_timeout(a->arg, c.done);
+		return msgout_timed_out(a->arg, "", c.done, "bytes");
 	warn("recv %s: the peer", esc_name(a->arg));
 	return 1;
 }
@@ -478,7 +482,7 @@ torn_line(const struct addr *a, const struct peer *p, const char *buf,
 /* -c N, -v, -j on a stream: each line a message */
 static uintmax_t
 recv_lines(int fd, const struct addr *a, const struct deadline *d,
-    uintmax_t want)
+    uintmax_t before, uintmax_t want)
 {
 	static struct lines l;
 	struct peer p;
@@ -494,10 +498,9 @@ recv_lines(int fd, const struct addr *a, const struct deadline *d,
 			msgout(p.m, p.n, l.buf, len);
 		else if (len > 0)
 			torn_line(a, &p, l.buf, len);
-		if (r == -1) {
-			errno = ETIMEDOUT;
-			failed(a, "waiting for a line");
-		}
+		if (r == -1)
+			exit(msgout_timed_out(a->arg, "waiting for a line",
+			    before + got, "lines"));
 		drop_line(&l, len);
 		got++;
 	}
@@ -517,7 +520,7 @@ recv_stream(int lfd, const struct addr *a, const struct deadline *d)
 		stdout_ready();
 		fd = accept_one(lfd, a, d);
 		if (opt.count || opt.verbose || opt.json)
-			got += recv_lines(fd, a, d, want - got);
+			got += recv_lines(fd, a, d, got, want - got);
 		else if ((r = copy_conn(fd, a, d)) != 0)
 			return r;
 		close(fd);
@@ -526,6 +529,7 @@ recv_stream(int lfd, const struct addr *a, const struct deadline *d)
 }
 
 struct dgram {
+	uintmax_t got;			/* messages taken so far */
 	int fd;
 	const struct addr *a;
 	const struct deadline *d;
@@ -572,7 +576,8 @@ dgram_recv(struct dgram *g, struct msghdr *mh)
 			failed(g->a, "");
 		msgout_flush();
 		if (wait_fd(g->fd, POLLIN, g->d) == -1)
-			failed(g->a, "waiting for a message");
+			exit(msgout_timed_out(g->a->arg,
+			    "waiting for a message", g->got, "messages"));
 		stdout_ready();
 	}
 	if ((size_t)n >= g->cap)
@@ -636,7 +641,7 @@ static int
 recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
     uintmax_t *got, uintmax_t want)
 {
-	struct dgram g = { fd, a, d, NULL, 0 };
+	struct dgram g = { 0, fd, a, d, NULL, 0 };
 	struct peer p;
 	size_t len;
 	char byte;
@@ -645,6 +650,7 @@ recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
 	dgram_room(&g);
 
 	while (opt.follow || *got < want) {
+		g.got = *got;
 		len = dgram_take(&g, &p);
 		/* nothing, and nothing to come: the peer closed */
 		if (len == 0 && a->type == SOCK_SEQPACKET &&
@@ -781,7 +787,7 @@ sock_connect_(int argc, char *argv[])
 	}
 	rc = copy_stream(fd, STDOUT_FILENO, &c) == 0 ? 0 :
 	    c.failed == COPY_OUT ? (lost(&a, c.lost), 1) :
-	    errno == ETIMEDOUT ? msgout_timeout(a.arg, c.done) :
+	    errno == ETIMEDOUT ? msgout_timed_out(a.arg, "", c.done, "bytes") :
 	    (warn("connect %s", esc_name(a.arg)), 1);
 	if (rc != 0)
 		kill(pid, SIGTERM);

@@ -16,14 +16,18 @@ static int
 batch_write(struct batch *b, const char *p, size_t len)
 {
 	size_t done;
+	int r;
 
-	if (b->nfds == 0 || len == 0)
-		return copy_write(b->fd, p, len, b->d, NULL);
-	if (fdpass_write(b->fd, p, len, b->fds, b->nfds, b->d, &done) == -1 &&
-	    done == 0)
-		return -1;
-	b->nfds = 0;
-	return done == len ? 0 : -1;
+	if (b->nfds == 0 || len == 0) {
+		r = copy_write(b->fd, p, len, b->d, &done);
+		b->bytes += done;
+		return r;
+	}
+	r = fdpass_write(b->fd, p, len, b->fds, b->nfds, b->d, &done);
+	b->bytes += done;
+	if (done > 0)
+		b->nfds = 0;
+	return r;
 }
 
 int

@@ -150,6 +150,7 @@ struct batch {
 	size_t toolong;			/* batch_stream: a refused record's size */
 	const int *fds;			/* to ride on the first byte written */
 	size_t nfds;			/* 0 once they have gone */
+	uintmax_t bytes;		/* bytes written */
 	size_t len;
 	char buf[BATCH_MAX];
 };
@@ -195,6 +196,7 @@ void	 msgout_flush(void);
 void	 msgout_putback(int (*)(void *, intmax_t, const char *, size_t),
 	    void *);
 int	 msgout_timeout(const char *, uintmax_t);
+int	 msgout_timed_out(const char *, const char *, uintmax_t, const char *);
 struct msgsrc {
 	const char *name;		/* as messages show it */
 	const char *meta;		/* what -v prints: "priority", "type" */

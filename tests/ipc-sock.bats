@@ -180,6 +180,85 @@ for i in range(500):
 	assert_equal "$(sed -n 2p err)" "ipc-sock: recv s: timed out waiting for a line"
 }
 
+# a Python peer bound at $2 (type $1) that takes nothing until the file
+# done appears, then everything queued: how many messages and bytes
+hold_py() {
+	cat > hold.py <<'EOF'
+import os, socket, sys, time
+stream = sys.argv[1] == "stream"
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM if stream else socket.SOCK_DGRAM)
+l.bind(sys.argv[2])
+c = l
+if stream:
+    l.listen(); c, _ = l.accept()
+while not os.path.exists("done"):
+    time.sleep(0.02)
+c.setblocking(False)
+n = b = 0
+while True:
+    try:
+        m = c.recv(1 << 16)
+    except BlockingIOError:
+        break
+    if stream and not m:
+        break
+    n += 1; b += len(m)
+print(n if not stream else "", b)
+EOF
+	bg python3 hold.py "$@" >held
+	wait_for test -S "$2"
+}
+
+@test "send -t: a time-out counts what got through, datagrams and stream bytes" {
+	hold_py dgram d
+	run -124 sock send -l -t 300ms --type dgram d < <(seq 1 100000)
+	touch done
+	wait_bg
+	read -r n b < held
+	assert_output "ipc-sock: send d: timed out waiting for room: $n messages ($b bytes) sent"
+	rm -f done
+	hold_py stream st
+	run -124 sock send -t 300ms st < <(head -c 20000000 /dev/zero)
+	touch done
+	wait_bg
+	assert_output "ipc-sock: send st: timed out waiting for room: $(tr -d ' ' < held) bytes sent"
+}
+
+@test "recv -t: a time-out counts what was received, messages, lines and bytes" {
+	# each peer is ready before recv, and sends once it is there
+	bg python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+open("ready", "w").close()
+for i in range(500):
+    if s.connect_ex("s") == 0:
+        s.send(b"a"); s.send(b"b")
+        break
+    time.sleep(0.02)'
+	wait_for test -e ready
+	run -124 sock recv --type dgram -c 5 -t 1s s
+	assert_line "ipc-sock: recv s: timed out waiting for a message: 2 messages received"
+	wait_bg
+	for c in "-c 5" ""; do
+		rm -f ready
+		bg python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX)
+open("ready", "w").close()
+for i in range(500):
+    if s.connect_ex("s") == 0:
+        s.sendall(b"a\nb\n"); s.recv(1)
+        break
+    time.sleep(0.02)'
+		wait_for test -e ready
+		run -124 sock recv $c -t 1s s
+		if [ -n "$c" ]; then
+			assert_line "ipc-sock: recv s: timed out waiting for a line: 2 lines received"
+		else
+			assert_line "ipc-sock: recv s: timed out: 4 bytes received"
+		fi
+		wait_bg
+	done
+}
+
 @test "recv -f on a stream: one connection after another until killed" {
 	bg ipc-sock recv -f s >out 2>err
 	wait_for listens s
