@@ -879,6 +879,30 @@ path=$s"
 	assert_equal "$stderr" ""
 }
 
+@test "a listener closed while an accepted connection lives: stale, restartable; a dgram recv stays live" {
+	bg python3 -c 'import socket, os, time
+l = socket.socket(socket.AF_UNIX); l.bind("s"); l.listen()
+c = socket.socket(socket.AF_UNIX); c.connect("s")
+a, _ = l.accept(); l.close()
+open("ready", "w").close()
+while os.path.exists("ready"):
+    time.sleep(0.02)'
+	wait_for test -e ready
+	run sock stat -o state s
+	assert_success
+	assert_output "state=stale"
+	server s recv s
+	sock send s again
+	rm ready
+	wait_bg
+	assert_equal "$(cat out)" again
+	server d recv --type dgram d
+	run sock stat -o state d
+	assert_output "state=unconnected"
+	run sock rm d
+	assert_failure 1
+}
+
 @test "stat of unix:PATH is stat of PATH" {
 	stale_sock "$s"
 	run ipc-sock stat -o state,path "unix:$s"
