@@ -308,8 +308,9 @@ msgout_timed_out(const char *obj, const char *doing, uintmax_t n,
 		warnx("%s %s: timed out%s%s", opt.verb->name, esc_name(obj),
 		    *doing ? " " : "", doing);
 	else
-		warnx("%s %s: timed out%s%s: %ju %s received", opt.verb->name,
-		    esc_name(obj), *doing ? " " : "", doing, n, unit);
+		warnx("%s %s: timed out%s%s: %ju %.*s received",
+		    opt.verb->name, esc_name(obj), *doing ? " " : "", doing, n,
+		    (int)strlen(unit) - (n == 1), unit);	/* 1 line */
 	return EXIT_TIMEOUT;
 }
 

@@ -177,7 +177,7 @@ for i in range(500):
 	wait_bg
 	printf 'a\n0123456' | cmp - out
 	assert_equal "$(sed -n 1p err)" "ipc-sock: recv s: last line incomplete: 7 bytes"
-	assert_equal "$(sed -n 2p err)" "ipc-sock: recv s: timed out waiting for a line"
+	assert_equal "$(sed -n 2p err)" "ipc-sock: recv s: timed out waiting for a line: 1 line received"
 }
 
 # a Python peer bound at $2 (type $1) that takes nothing until the file
