@@ -22,6 +22,7 @@
 #define LINE_BUF	(1 << 16)	/* recv of lines: the longest line */
 #define NAMES_MAX	FDPASS_MAX	/* activate: addresses at most */
 #define NAME_LEN	255		/* activate: a --name's bytes at most */
+#define LEFT_MAX	(1 << 16)	/* recv: datagrams left, counted at most */
 
 enum { O_TYPE = OPT_LONG, O_PASSFD, O_TAKEFD, O_NAME };
 
@@ -31,6 +32,8 @@ static const struct optdef type_opt[] = {
 };
 
 static const struct optdef listen_opts[] = {
+	{ 'e', "exec", "CMD",
+	    "sh -c CMD per connection, on its stdin/stdout, up to -n at once" },
 	{ '1', "once", NULL, "serve one connection, then exit" },
 	{ 'n', "max", "MAX", "-e: connections served at once (default 64)" },
 	{ O_TYPE, "type", "TYPE", "stream (default) or seqpacket" },
@@ -195,9 +198,13 @@ send_dgrams(struct out *o, char **operands)
 	msgin_send(&dest, operands);
 }
 
+/* a stream's write failed (e) after sent bytes went */
 static void
-stream_failed(const struct addr *a, int e)
+stream_failed(const struct addr *a, int e, uintmax_t sent)
 {
+	if (e == ETIMEDOUT && sent > 0)
+		errx(EXIT_TIMEOUT, "send %s: timed out waiting for room: %ju "
+		    "bytes sent", esc_name(a->arg), sent);
 	errno = e;
 	failed(a, "waiting for room");
 }
@@ -206,7 +213,8 @@ stream_failed(const struct addr *a, int e)
 static void
 send_framed(struct out *o, char **operands)
 {
-	struct batch b = { .fd = o->fd, .d = o->d };
+	struct batch b = { .fd = o->fd, .d = o->d, .fds = o->fds,
+	    .nfds = o->nfds };
 	char term = opt.null ? '\0' : '\n';
 	int r;
 
@@ -214,14 +222,16 @@ send_framed(struct out *o, char **operands)
 		if ((r = batch_stream(&b, 0, term)) == -2)
 			err(1, "send %s: stdin", esc_name(o->a->arg));
 		if (r == -1)
-			stream_failed(o->a, errno);
-		return;
+			stream_failed(o->a, errno, b.bytes);
+	} else {
+		for (; *operands != NULL; operands++)
+			if (batch_put(&b, *operands, strlen(*operands),
+			    term) == -1)
+				stream_failed(o->a, errno, b.bytes);
+		if (batch_flush(&b) == -1)
+			stream_failed(o->a, errno, b.bytes);
 	}
-	for (; *operands != NULL; operands++)
-		if (batch_put(&b, *operands, strlen(*operands), term) == -1)
-			stream_failed(o->a, errno);
-	if (batch_flush(&b) == -1)
-		stream_failed(o->a, errno);
+	o->nfds = b.nfds;
 }
 
 /*
@@ -240,32 +250,35 @@ grow_sndbuf(const struct out *o)
 		    sizeof(size));
 }
 
-/*
- * A byte stream: descriptors ride on the first byte, and with no MSG a
- * lone NUL carries them (a stream cannot carry them on nothing).
- */
+/* stdin byte for byte */
 static void
-send_stream(struct out *o, char **operands)
+send_copy(struct out *o)
 {
 	struct copy c = { .dout = o->d };
 
-	if (o->nfds > 0 && *operands == NULL && !opt.lines && !opt.null) {
-		if (put_dgram(o, "", 1) == -1)
-			failed(o->a, "waiting for room");
-		return;
-	}
-	if (o->nfds > 0 && put_dgram(o, "", 0) == -1)
-		failed(o->a, "waiting for room");
-	if (*operands != NULL || opt.lines || opt.null) {
-		send_framed(o, operands);
-		return;
-	}
 	grow_sndbuf(o);
 	if (copy_stream(0, o->fd, &c) == 0)
 		return;
 	if (c.failed == COPY_IN)
 		err(1, "send %s: stdin", esc_name(o->a->arg));
-	stream_failed(o->a, errno);
+	stream_failed(o->a, errno, c.done);
+}
+
+/*
+ * A byte stream: descriptors ride on the first byte of data, and with
+ * no data a lone NUL carries them (a stream cannot carry them on
+ * nothing). With them and no MSG, stdin is not read: it may be the
+ * descriptor passed, and a read would move its offset.
+ */
+static void
+send_stream(struct out *o, char **operands)
+{
+	if (*operands != NULL || opt.lines || opt.null)
+		send_framed(o, operands);
+	else if (o->nfds == 0)
+		send_copy(o);
+	if (o->nfds > 0 && put_dgram(o, "", 1) == -1)
+		failed(o->a, "waiting for room");
 }
 
 static int
@@ -348,8 +361,8 @@ lost(const struct addr *a, uintmax_t n)
 {
 	if (n == 0)
 		stdout_failed();
-	err(1, "recv %s: stdout (%ju bytes taken from the socket were lost)",
-	    esc_name(a->arg), n);
+	err(1, "%s %s: stdout (%ju bytes taken from the socket were lost)",
+	    opt.verb->name, esc_name(a->arg), n);
 }
 
 /* a connection's bytes to stdout, to its end */
@@ -363,7 +376,7 @@ copy_conn(int fd, const struct addr *a, const struct deadline *d)
 	if (c.failed == COPY_OUT)
 		lost(a, c.lost);
 	if (errno == ETIMEDOUT)
-		return msgout_timeout(a->arg, c.done);
+		return msgout_timed_out(a->arg, "", c.done, "bytes");
 	warn("recv %s: the peer", esc_name(a->arg));
 	return 1;
 }
@@ -374,7 +387,10 @@ struct lines {
 	int eof;
 };
 
-/* the next line of the connection, newline dropped: 1, 0 at its end */
+/*
+ * The next line of the connection, newline dropped: 1; 2 for a last
+ * one without its newline; 0 at its end; -1 when the wait ran out
+ */
 static int
 next_line(int fd, struct lines *l, const struct addr *a,
     const struct deadline *d, size_t *len)
@@ -387,16 +403,18 @@ next_line(int fd, struct lines *l, const struct addr *a,
 			*len = (size_t)(nl - l->buf);
 			return 1;
 		}
-		if (l->eof) {
-			*len = l->len;
-			return l->len > 0;
-		}
+		*len = l->len;
+		if (l->eof)
+			return l->len > 0 ? 2 : 0;
 		if (l->len == sizeof(l->buf))
 			errx(1, "recv %s: a line longer than %d bytes",
 			    esc_name(a->arg), LINE_BUF);
 		msgout_flush();
-		if (wait_fd(fd, POLLIN, d) == -1)
+		if (wait_fd(fd, POLLIN, d) == -1) {
+			if (errno == ETIMEDOUT)
+				return -1;
 			failed(a, "waiting for a line");
+		}
 		n = read(fd, l->buf + l->len, sizeof(l->buf) - l->len);
 		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			failed(a, "");
@@ -414,24 +432,83 @@ drop_line(struct lines *l, size_t len)
 	l->len -= len;
 }
 
+/*
+ * What is still queued on fd (and buffered bytes already read from it),
+ * about to be closed: said, as close(2) destroys it (TCP answers with a
+ * reset). A stream's bytes by FIONREAD; datagrams and records drained,
+ * as many as are there now.
+ */
+static void
+left_unread(int fd, const struct addr *a, size_t buffered)
+{
+	uintmax_t bytes = buffered, msgs = 0;
+	int n = 0;
+	ssize_t r;
+	char c;
+
+	if (a->type == SOCK_STREAM && ioctl(fd, FIONREAD, &n) == 0 && n > 0)
+		bytes += (uintmax_t)n;
+	while (a->type != SOCK_STREAM && msgs < LEFT_MAX &&
+	    (r = recv(fd, &c, 1, MSG_DONTWAIT | MSG_TRUNC)) >= 0 &&
+	    (r > 0 || a->type == SOCK_DGRAM)) {
+		bytes += (uintmax_t)r;
+		msgs++;
+	}
+	if (a->type == SOCK_STREAM && bytes > 0)
+		warnx("recv %s: %ju bytes left unread, lost", esc_name(a->arg),
+		    bytes);
+	else if (msgs > 0)
+		warnx("recv %s: %ju bytes (%ju %s) left unread, lost",
+		    esc_name(a->arg), bytes, msgs, a->type == SOCK_DGRAM ?
+		    "datagrams" : "records");
+}
+
+/*
+ * A last line without its newline (a peer that stopped mid-line, a wait
+ * that ran out): written as it came, as -r would, and said; never
+ * completed, never dropped
+ */
+static void
+torn_line(const struct addr *a, const struct peer *p, const char *buf,
+    size_t len)
+{
+	int raw = opt.raw;
+
+	opt.raw = 1;		/* msgout's terminator, left off this once */
+	msgout(p->m, p->n, buf, len);
+	opt.raw = raw;
+	msgout_flush();
+	warnx("recv %s: last line incomplete: %zu bytes", esc_name(a->arg),
+	    len);
+}
+
 /* -c N, -v, -j on a stream: each line a message */
 static uintmax_t
 recv_lines(int fd, const struct addr *a, const struct deadline *d,
-    uintmax_t want)
+    uintmax_t before, uintmax_t want)
 {
 	static struct lines l;
 	struct peer p;
 	uintmax_t got = 0;
 	size_t len;
+	int r;
 
 	conn_meta(fd, a, &p);
 	l.len = 0;
 	l.eof = 0;
-	while (got < want && next_line(fd, &l, a, d, &len) == 1) {
-		msgout(p.m, p.n, l.buf, len);
+	while (got < want && (r = next_line(fd, &l, a, d, &len)) != 0) {
+		if (r == 1)
+			msgout(p.m, p.n, l.buf, len);
+		else if (len > 0)
+			torn_line(a, &p, l.buf, len);
+		if (r == -1)
+			exit(msgout_timed_out(a->arg, "waiting for a line",
+			    before + got, "lines"));
 		drop_line(&l, len);
 		got++;
 	}
+	if (got == want)
+		left_unread(fd, a, l.len);
 	return got;
 }
 
@@ -446,7 +523,7 @@ recv_stream(int lfd, const struct addr *a, const struct deadline *d)
 		stdout_ready();
 		fd = accept_one(lfd, a, d);
 		if (opt.count || opt.verbose || opt.json)
-			got += recv_lines(fd, a, d, want - got);
+			got += recv_lines(fd, a, d, got, want - got);
 		else if ((r = copy_conn(fd, a, d)) != 0)
 			return r;
 		close(fd);
@@ -455,6 +532,7 @@ recv_stream(int lfd, const struct addr *a, const struct deadline *d)
 }
 
 struct dgram {
+	uintmax_t got;			/* messages taken so far */
 	int fd;
 	const struct addr *a;
 	const struct deadline *d;
@@ -501,7 +579,8 @@ dgram_recv(struct dgram *g, struct msghdr *mh)
 			failed(g->a, "");
 		msgout_flush();
 		if (wait_fd(g->fd, POLLIN, g->d) == -1)
-			failed(g->a, "waiting for a message");
+			exit(msgout_timed_out(g->a->arg,
+			    "waiting for a message", g->got, "messages"));
 		stdout_ready();
 	}
 	if ((size_t)n >= g->cap)
@@ -509,6 +588,30 @@ dgram_recv(struct dgram *g, struct msghdr *mh)
 		    "without CAP_NET_ADMIN can send (%zu): not printed cut",
 		    opt.verb->name, esc_name(g->a->arg), n, g->cap - 1);
 	return (size_t)n;
+}
+
+/*
+ * Descriptors sent to a recv without --take-fd: closed, and said, as
+ * are those the kernel cut (MSG_CTRUNC), never dropped unsaid.
+ */
+static void
+dgram_rights(const struct dgram *g, struct msghdr *mh)
+{
+	struct cmsghdr *h;
+	size_t k, n = 0;
+	int *fds;
+
+	for (h = CMSG_FIRSTHDR(mh); h != NULL; h = CMSG_NXTHDR(mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		fds = (int *)CMSG_DATA(h);
+		for (k = 0; k < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); k++)
+			close(fds[k]);
+		n += k;
+	}
+	if (n > 0 || (mh->msg_flags & MSG_CTRUNC))
+		warnx("recv %s: descriptors came with a message: closed, not "
+		    "taken (--take-fd takes them)", esc_name(g->a->arg));
 }
 
 /* take one datagram, with who sent it, into g->buf */
@@ -529,6 +632,7 @@ dgram_take(struct dgram *g, struct peer *p)
 	else
 		peer_meta(p, h != NULL && h->cmsg_type == SCM_CREDENTIALS ?
 		    (struct ucred *)CMSG_DATA(h) : NULL, NULL, 0);
+	dgram_rights(g, &mh);
 	return n;
 }
 
@@ -540,7 +644,7 @@ static int
 recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
     uintmax_t *got, uintmax_t want)
 {
-	struct dgram g = { fd, a, d, NULL, 0 };
+	struct dgram g = { 0, fd, a, d, NULL, 0 };
 	struct peer p;
 	size_t len;
 	char byte;
@@ -549,6 +653,7 @@ recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
 	dgram_room(&g);
 
 	while (opt.follow || *got < want) {
+		g.got = *got;
 		len = dgram_take(&g, &p);
 		/* nothing, and nothing to come: the peer closed */
 		if (len == 0 && a->type == SOCK_SEQPACKET &&
@@ -561,6 +666,8 @@ recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
 	}
 	free(g.buf);
 	msgout_flush();
+	if (!closed)
+		left_unread(fd, a, 0);
 	return closed;
 }
 
@@ -586,14 +693,20 @@ take_fds(int lfd, const struct addr *a, const struct deadline *d,
 	int fds[FDPASS_MAX], fd = lfd;
 	char byte[256];
 	size_t n;
+	ssize_t r;
 
 	if (a->type != SOCK_DGRAM)
 		fd = accept_one(lfd, a, d);
 	do {
 		if (wait_fd(fd, POLLIN, d) == -1)
 			failed(a, "waiting for descriptors");
-	} while (fdpass_recv(fd, byte, sizeof(byte), fds, &n) == -1 &&
+	} while ((r = fdpass_recv(fd, byte, sizeof(byte), fds, &n)) == -1 &&
 	    errno == EAGAIN);
+	if (r == -1 && errno == EMSGSIZE)
+		errx(125, "recv %s: the descriptors that came were cut by the "
+		    "kernel (MSG_CTRUNC): none taken", esc_name(a->arg));
+	if (r == -1)
+		err(125, "recv %s", esc_name(a->arg));
 	if (n == 0)
 		errx(125, "recv %s: no descriptor came with the message",
 		    esc_name(a->arg));
@@ -617,6 +730,8 @@ sock_recv(int argc, char *argv[])
 	if (opt.val[O_TAKEFD] == NULL && ncmd > 0)
 		usage_error("-- CMD goes with --take-fd");
 	one_addr(argc - (ncmd > 0 ? ncmd : 0), argv, i, ADDR_BIND, &a);
+	if (ncmd > 0)		/* nothing taken for a command that cannot run */
+		child_find(argv[argc - ncmd]);
 	deadline_set(&d, opt.timeout);
 	fd = bind_to(&a, SOMAXCONN);
 	/*
@@ -656,6 +771,8 @@ sock_connect_(int argc, char *argv[])
 	pid_t pid;
 
 	one_addr(argc, argv, i, 0, &a);
+	/* a request sent whose reply cannot be written is worse than none */
+	stdout_ready();
 	deadline_set(&d, opt.timeout);
 	fd = connect_to(&a, &d);
 	progress_start(PROGRESS_UNKNOWN, 1);
@@ -673,7 +790,7 @@ sock_connect_(int argc, char *argv[])
 	}
 	rc = copy_stream(fd, STDOUT_FILENO, &c) == 0 ? 0 :
 	    c.failed == COPY_OUT ? (lost(&a, c.lost), 1) :
-	    errno == ETIMEDOUT ? msgout_timeout(a.arg, c.done) :
+	    errno == ETIMEDOUT ? msgout_timed_out(a.arg, "", c.done, "bytes") :
 	    (warn("connect %s", esc_name(a.arg)), 1);
 	if (rc != 0)
 		kill(pid, SIGTERM);

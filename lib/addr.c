@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -93,6 +94,7 @@ inet_host(struct addr *a, const char *host, unsigned port)
 	struct sockaddr_in *in = (struct sockaddr_in *)&a->sa;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
 	struct addrinfo hints, *res;
+	const char *p;
 	int e;
 
 	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
@@ -107,10 +109,19 @@ inet_host(struct addr *a, const char *host, unsigned port)
 		a->len = sizeof(*in6);
 		return;
 	}
+	/* without AI_IDN the resolver takes printable ASCII names only */
+	for (p = host; *p > ' ' && *p < 0x7f; p++)
+		;
+	if (*p != '\0')
+		usage_error("%s: host '%s': not a host name (printable ASCII)",
+		    esc_name(a->arg), esc_name(host));
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = a->type;
+	/* a name the resolver cannot answer is a failure to act, not usage */
 	if ((e = getaddrinfo(host, NULL, &hints, &res)) != 0)
-		usage_error("%s: host '%s': %s", a->arg, host, gai_strerror(e));
+		errx(1, "%s %s: host '%s': %s", opt.verb->name,
+		    esc_name(a->arg), esc_name(host), e == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(e));
 	memcpy(&a->sa, res->ai_addr, res->ai_addrlen);
 	a->len = res->ai_addrlen;
 	freeaddrinfo(res);

@@ -11,11 +11,30 @@
 
 #include "ipc.h"
 
+/* a write of the batch's; b->fds go with its first byte */
+static int
+batch_write(struct batch *b, const char *p, size_t len)
+{
+	size_t done;
+	int r;
+
+	if (b->nfds == 0 || len == 0) {
+		r = copy_write(b->fd, p, len, b->d, &done);
+		b->bytes += done;
+		return r;
+	}
+	r = fdpass_write(b->fd, p, len, b->fds, b->nfds, b->d, &done);
+	b->bytes += done;
+	if (done > 0)
+		b->nfds = 0;
+	return r;
+}
+
 int
 batch_flush(struct batch *b)
 {
 	if (b->err == 0 && b->len > 0 &&
-	    copy_write(b->fd, b->buf, b->len, b->d, NULL) == -1)
+	    batch_write(b, b->buf, b->len) == -1)
 		b->err = errno;
 	b->len = 0;
 	errno = b->err;
@@ -32,8 +51,8 @@ batch_put(struct batch *b, const char *p, size_t len, char term)
 	if ((b->err || len + 1 > sizeof(b->buf) - b->len) && batch_flush(b) == -1)
 		return -1;
 	if (len + 1 > sizeof(b->buf)) {
-		if (copy_write(b->fd, p, len, b->d, NULL) == -1 ||
-		    copy_write(b->fd, &term, 1, b->d, NULL) == -1)
+		if (batch_write(b, p, len) == -1 ||
+		    batch_write(b, &term, 1) == -1)
 			b->err = errno;
 		errno = b->err;
 		return b->err ? -1 : 0;
@@ -145,7 +164,7 @@ stream_chunk(struct batch *b, const char *p, size_t avail, char term)
 	if (last == NULL)
 		return 0;
 	len = (size_t)(last - p) + 1;
-	if (copy_write(b->fd, p, len, b->d, NULL) == -1)
+	if (batch_write(b, p, len) == -1)
 		return -1;
 	return (ssize_t)len;
 }

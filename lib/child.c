@@ -186,6 +186,52 @@ child_replace(char *const *argv)
 	child_fail(argv[0], errno == ENOENT ? 127 : 126);
 }
 
+/* 0 where path is a file we may run, else the errno execve(2) would give */
+static int
+runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return errno;
+	if (S_ISDIR(st.st_mode) || access(path, X_OK) == -1)
+		return EACCES;
+	return 0;
+}
+
+/*
+ * Look for argv0 as execvp(3) would, before a verb takes what the
+ * command is to hold (a message, a descriptor): one that cannot run
+ * ends us now, as child_replace would, 127 not found, 126 not runnable.
+ */
+void
+child_find(const char *name)
+{
+	char path[PATH_MAX];
+	const char *p, *end;
+	int e = ENOENT, r;
+
+	if (strchr(name, '/') != NULL)
+		e = runnable(name);
+	else if (*name != '\0') {
+		if ((p = getenv("PATH")) == NULL)
+			p = "/bin:/usr/bin";
+		for (;; p = end + 1) {
+			end = strchrnul(p, ':');
+			snprintf(path, sizeof(path), "%.*s%s%s", (int)(end - p),
+			    p, end > p ? "/" : "", name);
+			if ((r = runnable(path)) == 0 || r == EACCES)
+				e = r;
+			if (r == 0 || *end == '\0')
+				break;
+		}
+	}
+	if (e == 0)
+		return;
+	errno = e;
+	child_fail(name, e == ENOENT || e == ENOTDIR ? 127 : 126);
+}
+
 /*
  * Start ch; its pid, or -1 with errno (EAGAIN: c->max already run).
  * What fails in the child is its own status: 127 or 126 from exec, 125

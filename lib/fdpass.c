@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,6 +40,38 @@ fdpass_send(int sock, const void *p, size_t len, const int *fds, size_t n)
 	while ((r = sendmsg(sock, &mh, MSG_NOSIGNAL)) == -1 && errno == EINTR)
 		;
 	return r;
+}
+
+/*
+ * len bytes (at least one) to a stream, the n descriptors riding on the
+ * first of them: a stream carries rights only with data (sendmsg(2) of
+ * no bytes returns 0 and they never arrive). Each wait for room as d
+ * allows. 0 once the kernel has taken every byte and the rights with
+ * them; -1 with errno, *done the bytes it took.
+ */
+int
+fdpass_write(int sock, const char *p, size_t len, const int *fds, size_t n,
+    const struct deadline *d, size_t *done)
+{
+	struct deadline w;
+	ssize_t r;
+	size_t rest = 0;
+
+	*done = 0;
+	while ((r = fdpass_send(sock, p, len, fds, n)) == -1) {
+		w = deadline_again(d);
+		if ((errno != EAGAIN && errno != ENOBUFS) ||
+		    wait_fd(sock, POLLOUT, &w) == -1)
+			return -1;
+	}
+	progress_add((uintmax_t)r);
+	*done = (size_t)r;
+	if (copy_write(sock, p + r, len - (size_t)r, d, &rest) == -1) {
+		*done += rest;
+		return -1;
+	}
+	*done = len;
+	return 0;
 }
 
 /*

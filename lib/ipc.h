@@ -157,6 +157,9 @@ struct batch {
 	int err;			/* errno of a failed write, kept */
 	uintmax_t nrec;			/* batch_stream: records written */
 	size_t toolong;			/* batch_stream: a refused record's size */
+	const int *fds;			/* to ride on the first byte written */
+	size_t nfds;			/* 0 once they have gone */
+	uintmax_t bytes;		/* bytes written */
 	size_t len;
 	char buf[BATCH_MAX];
 };
@@ -202,6 +205,7 @@ void	 msgout_flush(void);
 void	 msgout_putback(int (*)(void *, intmax_t, const char *, size_t),
 	    void *);
 int	 msgout_timeout(const char *, uintmax_t);
+int	 msgout_timed_out(const char *, const char *, uintmax_t, const char *);
 struct msgsrc {
 	const char *name;		/* as messages show it */
 	const char *meta;		/* what -v prints: "priority", "type" */
@@ -484,6 +488,7 @@ void	 child_kill(const struct children *, int);
 void	 child_fini(struct children *);
 int	 child_status(int);
 void	 child_replace(char *const *) __attribute__((noreturn));
+void	 child_find(const char *);
 
 /*
  * cleanup.c: what a command made for its own use, undone on every exit:
@@ -606,6 +611,8 @@ int	 udiag_any(int (*)(const struct usock *, void *), void *, int *);
 #define FDPASS_MAX	253		/* SCM_MAX_FD: the most one message takes */
 ssize_t	 fdpass_send(int, const void *, size_t, const int *, size_t);
 ssize_t	 fdpass_recv(int, void *, size_t, int *, size_t *);
+int	 fdpass_write(int, const char *, size_t, const int *, size_t,
+	    const struct deadline *, size_t *);
 int	 fdpass_place(const int *, size_t);
 int	 fdpass_peer(int, struct ucred *);
 

@@ -198,6 +198,7 @@ msgin_send(const struct msgdest *d, char **operands)
 	struct msgin m;
 	const char *p;
 	size_t len;
+	uintmax_t sent = 0, bytes = 0;
 	int i, r;
 
 	for (i = 0; operands[i] != NULL; i++)
@@ -207,8 +208,15 @@ msgin_send(const struct msgdest *d, char **operands)
 	if (msgin_init(&m, operands, d->limit) == -1)
 		err(1, "send %s", esc_name(d->name));
 	while ((r = msgin_next(&m, &p, &len)) == 1) {
-		if (d->put(d->arg, p, len) == 0)
+		if (d->put(d->arg, p, len) == 0) {
+			sent++;
+			bytes += len;
 			continue;
+		}
+		if (errno == ETIMEDOUT && sent > 0)
+			errx(EXIT_TIMEOUT, "send %s: timed out waiting for "
+			    "room: %ju message%s (%ju bytes) sent",
+			    esc_name(d->name), sent, sent == 1 ? "" : "s", bytes);
 		if (errno == ETIMEDOUT)
 			errx(EXIT_TIMEOUT, "send %s: timed out waiting for "
 			    "room", esc_name(d->name));

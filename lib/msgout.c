@@ -293,6 +293,27 @@ msgout(const struct meta *meta, size_t nmeta, const char *p, size_t len)
 		out.nkept = out.keeplen = 0;
 }
 
+/*
+ * The same, with what got through counted: "recv S: timed out waiting
+ * for a line: 3 lines received"; doing and unit are the caller's words
+ */
+int
+msgout_timed_out(const char *obj, const char *doing, uintmax_t n,
+    const char *unit)
+{
+	msgout_flush();
+	if (opt.follow && n > 0)
+		return 0;
+	if (n == 0)
+		warnx("%s %s: timed out%s%s", opt.verb->name, esc_name(obj),
+		    *doing ? " " : "", doing);
+	else
+		warnx("%s %s: timed out%s%s: %ju %.*s received",
+		    opt.verb->name, esc_name(obj), *doing ? " " : "", doing, n,
+		    (int)strlen(unit) - (n == 1), unit);	/* 1 line */
+	return EXIT_TIMEOUT;
+}
+
 void
 msgout_flush(void)
 {

@@ -73,6 +73,23 @@ word_in(const char *names, const char *word)
 	return 0;
 }
 
+/*
+ * A verb's own entry for a shared option it names, same letter, name
+ * and argument: the shared option, its help in that verb's words
+ */
+static const struct optdef *
+reworded(const char *names, const struct optdef *extra,
+    const struct optdef *d)
+{
+	const struct optdef *e;
+
+	for (e = extra; e != NULL && e->name != NULL; e++)
+		if (e->code == d->code && strcmp(e->name, d->name) == 0 &&
+		    (e->arg == NULL) == (d->arg == NULL) && word_in(names, d->name))
+			return e;
+	return NULL;
+}
+
 /* every word of names is a shared option; no extra one takes a shared letter */
 static void
 check_table(const char *names, const struct optdef *extra)
@@ -93,7 +110,8 @@ check_table(const char *names, const struct optdef *extra)
 	}
 	for (e = extra; e != NULL && e->name != NULL; e++)
 		for (d = shared; d->name != NULL; d++)
-			if (e->code == d->code || strcmp(e->name, d->name) == 0)
+			if ((e->code == d->code || strcmp(e->name, d->name) == 0) &&
+			    reworded(names, extra, d) != e)
 				bad_table("its own option takes a shared one's "
 				    "letter or name:", e->name);
 }
@@ -108,7 +126,8 @@ select_defs(const char *names, const struct optdef *extra,
 
 	check_table(names, extra);
 	for (d = shared; d->name != NULL; d++)
-		if (word_in(names, d->name) && n < max)
+		if (word_in(names, d->name) && n < max &&
+		    reworded(names, extra, d) == NULL)
 			defs[n++] = d;
 	for (d = extra; d != NULL && d->name != NULL && n < max; d++)
 		defs[n++] = d;

@@ -203,17 +203,24 @@ is_bound(const struct usock *u, void *arg)
 
 	if (u->vino != b->st->st_ino || u->vdev != b->st->st_dev)
 		return 0;
-	/* a listener, or a datagram socket someone receives on */
-	if (b->n == 0 || u->state == USOCK_LISTEN)
-		b->found = *u;
+	/*
+	 * A listener, or a datagram socket someone receives on: the socket
+	 * that bound the file. A connection accepted from a listener shares
+	 * its address, and outlives it in a crashed server's worker: it
+	 * never makes the file live.
+	 */
+	if (u->state != USOCK_LISTEN && u->type != SOCK_DGRAM)
+		return 0;
+	b->found = *u;
 	b->n++;
-	return u->state == USOCK_LISTEN;
+	return 1;
 }
 
 /*
  * The socket bound to the socket file st, where one is: 1 with *u
- * filled (a listener, if one is), 0 for none (the file is stale), -1
- * with errno where the system cannot say.
+ * filled (a listener, or a bound datagram socket), 0 for none (the file
+ * is stale, an accepted connection left or not), -1 with errno where
+ * the system cannot say.
  */
 int
 udiag_bound(const struct stat *st, struct usock *u)

@@ -479,6 +479,7 @@ CASES
 2 ipc-sock listen tcp:::1:80
 2 ipc-sock listen tcp:[::1
 2 ipc-sock listen tcp:[::1]80
+1 ipc-sock send tcp:nonexistent.invalid:80 x
 2 ipc-sock listen "tcp:$LONG:80"
 2 ipc-sock listen "tcp:[$LONG]:80"
 2 ipc-sock listen "tcp:$BAD:80"

@@ -117,6 +117,148 @@ s.bind(sys.argv[1])' "$1"
 	assert_equal "$(cat out)" "$(printf 'a\nb\nc')"
 }
 
+@test "recv -c N: what is left past N is counted on stderr as lost, exit 0" {
+	server s recv -c 2 s
+	sock send s a b c
+	wait_bg
+	assert_equal "$(cat out)" "$(printf 'a\nb')"
+	assert_equal "$(cat err)" "ipc-sock: recv s: 2 bytes left unread, lost"
+	# stopped while the messages queue up, so all are there when it counts
+	for t in dgram seqpacket; do
+		rm -f s
+		server s recv --type $t -c 1 s
+		kill -STOP $(descendants "$BG_LAST")
+		sock send --type $t s one two three
+		kill -CONT $(descendants "$BG_LAST")
+		st=0
+		wait "$BG_LAST" || st=$?
+		[ "$st" -eq 0 ]
+		assert_equal "$(cat out)" one
+		w=datagrams
+		[ $t = dgram ] || w=records
+		assert_equal "$(cat err)" "ipc-sock: recv s: 8 bytes (2 $w) left unread, lost"
+	done
+}
+
+@test "recv -c, -v, -j: a last line without its newline is written as it came, and said" {
+	server s recv -c 3 s
+	printf 'a\n0123456789abcd' | socat -u - UNIX-CONNECT:s
+	wait_bg
+	printf 'a\n0123456789abcd' | cmp - out
+	assert_equal "$(cat err)" "ipc-sock: recv s: last line incomplete: 14 bytes"
+	server s recv -v s
+	printf 'a\n0123456' | socat -u - UNIX-CONNECT:s
+	wait_bg
+	pid=$(sed -n '1s/\t.*//p' out)
+	printf '%s\t0\t0\ta\n%s\t0\t0\t0123456' "$pid" "$pid" | cmp - <(sed 's/\t[0-9]*\t[0-9]*\t/\t0\t0\t/' out)
+	assert_equal "$(cat err)" "ipc-sock: recv s: last line incomplete: 7 bytes"
+	server s recv -j -c 2 s
+	printf 'a\n0123456' | socat -u - UNIX-CONNECT:s
+	wait_bg
+	assert_equal "$(sed 's/.*"message"://' out)" "$(printf '"a"}\n"0123456"}')"
+	assert_equal "$(cat err)" "ipc-sock: recv s: last line incomplete: 7 bytes"
+}
+
+@test "recv -c -t: a partial line pending when the wait runs out is written and said, 124" {
+	# the peer connects once recv listens, and holds its connection
+	# open, mid-line, until recv closes it
+	bg python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX)
+open("ready", "w").close()
+for i in range(500):
+    if s.connect_ex("s") == 0:
+        s.sendall(b"a\n0123456"); s.recv(1)
+        break
+    time.sleep(0.02)'
+	wait_for test -e ready
+	st=0
+	sock recv -c 3 -t 1s s >out 2>err || st=$?
+	[ "$st" -eq 124 ]
+	wait_bg
+	printf 'a\n0123456' | cmp - out
+	assert_equal "$(sed -n 1p err)" "ipc-sock: recv s: last line incomplete: 7 bytes"
+	assert_equal "$(sed -n 2p err)" "ipc-sock: recv s: timed out waiting for a line: 1 line received"
+}
+
+# a Python peer bound at $2 (type $1) that takes nothing until the file
+# done appears, then everything queued: how many messages and bytes
+hold_py() {
+	cat > hold.py <<'EOF'
+import os, socket, sys, time
+stream = sys.argv[1] == "stream"
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM if stream else socket.SOCK_DGRAM)
+l.bind(sys.argv[2])
+c = l
+if stream:
+    l.listen(); c, _ = l.accept()
+while not os.path.exists("done"):
+    time.sleep(0.02)
+c.setblocking(False)
+n = b = 0
+while True:
+    try:
+        m = c.recv(1 << 16)
+    except BlockingIOError:
+        break
+    if stream and not m:
+        break
+    n += 1; b += len(m)
+print(n if not stream else "", b)
+EOF
+	bg python3 hold.py "$@" >held
+	wait_for test -S "$2"
+}
+
+@test "send -t: a time-out counts what got through, datagrams and stream bytes" {
+	hold_py dgram d
+	run -124 sock send -l -t 300ms --type dgram d < <(seq 1 100000)
+	touch done
+	wait_bg
+	read -r n b < held
+	assert_output "ipc-sock: send d: timed out waiting for room: $n messages ($b bytes) sent"
+	rm -f done
+	hold_py stream st
+	run -124 sock send -t 300ms st < <(head -c 20000000 /dev/zero)
+	touch done
+	wait_bg
+	assert_output "ipc-sock: send st: timed out waiting for room: $(tr -d ' ' < held) bytes sent"
+}
+
+@test "recv -t: a time-out counts what was received, messages, lines and bytes" {
+	# each peer is ready before recv, and sends once it is there
+	bg python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+open("ready", "w").close()
+for i in range(500):
+    if s.connect_ex("s") == 0:
+        s.send(b"a"); s.send(b"b")
+        break
+    time.sleep(0.02)'
+	wait_for test -e ready
+	run -124 sock recv --type dgram -c 5 -t 1s s
+	assert_line "ipc-sock: recv s: timed out waiting for a message: 2 messages received"
+	wait_bg
+	for c in "-c 5" ""; do
+		rm -f ready
+		bg python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX)
+open("ready", "w").close()
+for i in range(500):
+    if s.connect_ex("s") == 0:
+        s.sendall(b"a\nb\n"); s.recv(1)
+        break
+    time.sleep(0.02)'
+		wait_for test -e ready
+		run -124 sock recv $c -t 1s s
+		if [ -n "$c" ]; then
+			assert_line "ipc-sock: recv s: timed out waiting for a line: 2 lines received"
+		else
+			assert_line "ipc-sock: recv s: timed out: 4 bytes received"
+		fi
+		wait_bg
+	done
+}
+
 @test "recv -f on a stream: one connection after another until killed" {
 	bg ipc-sock recv -f s >out 2>err
 	wait_for listens s
@@ -392,6 +534,19 @@ print(os.getpid()); print(got.decode(), end="")'
 	assert_equal "$(cat out)" from-socat
 }
 
+@test "connect to /dev/full: exit 1 naming connect and stdout before connecting; nothing sent" {
+	bg socat -u UNIX-LISTEN:s OPEN:got,creat
+	wait_for listens s
+	st=0
+	sock connect s <<<important-request >/dev/full 2>err || st=$?
+	[ "$st" -eq 1 ]
+	assert_equal "$(cat err)" "ipc-sock: connect s: stdout: No space left on device"
+	# the server's one connection is the next one, not that request's
+	socat -u - UNIX-CONNECT:s <<<next
+	wait_bg
+	assert_equal "$(cat got)" next
+}
+
 @test "connect: no such socket, exit 1 naming it" {
 	run sock connect nosuch
 	assert_failure 1
@@ -503,6 +658,65 @@ EOF
 	assert_equal "$(cat out2)" "b'\\x00' two"
 }
 
+# Python's recv_fds on a socket of type $1 at p: every byte, the
+# descriptors that came with them, and what the first one reads
+recv_fds_py() {
+	cat > take.py <<'EOF'
+import os, socket, sys
+t = getattr(socket, "SOCK_" + sys.argv[1].upper())
+l = socket.socket(socket.AF_UNIX, t); l.bind("p")
+c = l
+if t != socket.SOCK_DGRAM:
+    l.listen()
+open("ready", "w").close()
+if t != socket.SOCK_DGRAM:
+    c, _ = l.accept()
+data, got = b"", []
+while True:
+    msg, fds, _, _ = socket.recv_fds(c, 100, 4)
+    data += msg; got += fds
+    if not msg or t != socket.SOCK_STREAM:
+        break
+print(repr(data), len(got), os.read(got[0], 10).decode() if got else "", end="")
+EOF
+	rm -f ready p
+	bg python3 take.py "$1" >out2
+	wait_for test -e ready
+}
+
+@test "send --pass-fd with a message: the descriptor rides on the data, stream, seqpacket and dgram" {
+	echo two > f2
+	for t in stream seqpacket dgram; do
+		recv_fds_py $t
+		sock send --type $t --pass-fd 3 p hello 3<f2
+		wait_bg
+		if [ $t = stream ]; then
+			assert_equal "$(cat out2)" "b'hello\\n' 1 two"
+		else
+			assert_equal "$(cat out2)" "b'hello' 1 two"
+		fi
+	done
+	recv_fds_py stream
+	printf 'x\ny\n' | sock send -l --pass-fd 3 p 3<f2
+	wait_bg
+	assert_equal "$(cat out2)" "b'x\\ny\\n' 1 two"
+	# no message: a datagram of no bytes, never a NUL read as data
+	recv_fds_py dgram
+	sock send --type dgram --pass-fd 3 p 3<f2
+	wait_bg
+	assert_equal "$(cat out2)" "b'' 1 two"
+}
+
+@test "recv without --take-fd: descriptors that came with a datagram are closed and said" {
+	server s recv --type dgram s
+	python3 -c 'import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect("s"); socket.send_fds(s, [b"hi"], [0])' </dev/null
+	wait_bg
+	assert_equal "$(cat out)" hi
+	assert_equal "$(cat err)" "ipc-sock: recv s: descriptors came with a message: closed, not taken (--take-fd takes them)"
+}
+
 @test "--pass-fd of a descriptor that is not open, --take-fd without CMD: exit 2" {
 	run sock send --pass-fd 9 s
 	assert_failure 2
@@ -513,7 +727,7 @@ EOF
 	[ ! -e s ]
 }
 
-@test "recv --take-fd: a message without descriptors is 125; CMD not found 127" {
+@test "recv --take-fd: a message without descriptors is 125" {
 	bg sock recv --take-fd s -- true >out 2>err
 	wait_for listens s
 	sock send s nofd
@@ -521,12 +735,22 @@ EOF
 	wait "$BG_LAST" || st=$?
 	[ "$st" -eq 125 ]
 	assert_equal "$(cat err)" "ipc-sock: recv s: no descriptor came with the message"
-	bg sock recv --take-fd s -- ./nosuch >out 2>err
-	wait_for listens s
-	sock send --pass-fd 0 s </dev/null
-	st=0
-	wait "$BG_LAST" || st=$?
-	[ "$st" -eq 127 ]
+}
+
+@test "recv --take-fd: CMD not found 127, not runnable 126, before binding: nothing taken" {
+	run -127 sock recv -t 5s --take-fd s -- ./nosuch
+	assert_failure 127
+	assert_output "ipc-sock: recv: ./nosuch: No such file or directory"
+	[ ! -e s ]
+	run -127 sock recv -t 5s --take-fd s -- nosuch-$$
+	assert_failure 127
+	assert_output "ipc-sock: recv: nosuch-$$: No such file or directory"
+	echo x > f
+	chmod 644 f
+	run sock recv -t 5s --take-fd s -- ./f
+	assert_failure 126
+	assert_output "ipc-sock: recv: ./f: Permission denied"
+	[ ! -e s ]
 }
 
 # --- bad input ---------------------------------------------------------------
@@ -558,6 +782,23 @@ EOF
 	run sock send --type dgram tcp:127.0.0.1:1 x
 	assert_failure 2
 	assert_line --index 0 "ipc-sock: send: tcp:127.0.0.1:1: --type dgram is for Unix sockets; tcp is stream, udp is dgram"
+}
+
+@test "an unresolvable host is exit 1 with the resolver's words, not a usage error" {
+	words=$(python3 -c 'import socket
+try:
+    socket.getaddrinfo("nonexistent.invalid", None)
+except socket.gaierror as e:
+    print(e.strerror)')
+	run sock send tcp:nonexistent.invalid:80 x
+	assert_failure 1
+	assert_output "ipc-sock: send tcp:nonexistent.invalid:80: host 'nonexistent.invalid': $words"
+}
+
+@test "listen -h: -e is per connection, up to -n at once" {
+	run sock listen -h
+	assert_success
+	assert_line "  -e, --exec CMD           sh -c CMD per connection, on its stdin/stdout, up to -n at once"
 }
 
 @test "a path with a colon is a path, given as ./ or unix:" {
@@ -648,6 +889,30 @@ holders=
 path=$s"
 	# no socket, no holders to look for: nothing on stderr
 	assert_equal "$stderr" ""
+}
+
+@test "a listener closed while an accepted connection lives: stale, restartable; a dgram recv stays live" {
+	bg python3 -c 'import socket, os, time
+l = socket.socket(socket.AF_UNIX); l.bind("s"); l.listen()
+c = socket.socket(socket.AF_UNIX); c.connect("s")
+a, _ = l.accept(); l.close()
+open("ready", "w").close()
+while os.path.exists("ready"):
+    time.sleep(0.02)'
+	wait_for test -e ready
+	run sock stat -o state s
+	assert_success
+	assert_output "state=stale"
+	server s recv s
+	sock send s again
+	rm ready
+	wait_bg
+	assert_equal "$(cat out)" again
+	server d recv --type dgram d
+	run sock stat -o state d
+	assert_output "state=unconnected"
+	run sock rm d
+	assert_failure 1
 }
 
 @test "stat of unix:PATH is stat of PATH" {

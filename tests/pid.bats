@@ -206,7 +206,7 @@ orphan_header() {
 	ipc-mq) echo '^NAME +MAXMSG +MSGSIZE +CURMSGS +QSIZE +MODE +OWNER +ORPHAN +HOLDERS$' ;;
 	ipc-shm) echo '^NAME +SIZE +ALLOCATED +MODE +OWNER +ORPHAN +HOLDERS$' ;;
 	ipc-sem) echo '^NAME +VALUE +MODE +OWNER +ORPHAN +HOLDERS$' ;;
-	ipc-shm-S) echo '^KEY +ID +SIZE +NATTCH +CPID +LPID +MODE +OWNER +ORPHAN +HOLDERS$' ;;
+	ipc-shm-S) echo '^KEY +ID +SIZE +NATTCH +STATUS +CPID +LPID +MODE +OWNER +ORPHAN +HOLDERS$' ;;
 	esac
 }
 

@@ -96,7 +96,10 @@ fuzz_fd(const void *data, size_t size)
 	return fd;
 }
 
-/* "localhost" is 127.0.0.1; every other name is unknown */
+/*
+ * Every name is 127.0.0.1: one the resolver does not know ends the
+ * command (exit 1), which a target could not come back from
+ */
 int
 getaddrinfo(const char *host, const char *serv, const struct addrinfo *hints,
     struct addrinfo **res)
@@ -107,7 +110,7 @@ getaddrinfo(const char *host, const char *serv, const struct addrinfo *hints,
 	} *r;
 
 	(void)serv;
-	if (host == NULL || strcmp(host, "localhost") != 0)
+	if (host == NULL)
 		return EAI_NONAME;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return EAI_MEMORY;
