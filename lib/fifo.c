@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,10 +68,23 @@ parent(pid_t pid)
 	return (pid_t)pp;
 }
 
+/* pid is a command like us, which waits at its close as we do */
+static int
+like_us(pid_t pid)
+{
+	char ours[64], theirs[64];
+
+	proc_comm(getpid(), ours, sizeof(ours));
+	proc_comm(pid, theirs, sizeof(theirs));
+	return strcmp(ours, theirs) == 0;
+}
+
 /*
  * Another process that holds the FIFO st for writing, and will close
- * after us: of two writers each waiting on the other, the one with the
- * lower pid goes, the other stays. Its pid, or 0. Not one whose parent
+ * after us. A writer that is not one of us (a shell holding it open, a
+ * program of its own) closes when it will: its close is its care. Of
+ * two of us each waiting on the other, the one with the lower pid goes,
+ * the other stays. Its pid, or 0. Not one whose parent
  * holds it for writing too: a child sharing or copying its parent's
  * descriptors (between fork and exec, a sanitizer's tracer at exit)
  * closes with it, not after. A writer we cannot see is not counted:
@@ -85,7 +99,8 @@ writer_after_us(const struct stat *st)
 
 	proc_scan_fds(&hs, same_fifo, (void *)st);
 	for (i = 0; i < hs.n && found == 0; i++) {
-		if (hs.h[i].pid <= self || !writes(&hs.h[i]))
+		if (!writes(&hs.h[i]) || hs.h[i].pid == self ||
+		    (hs.h[i].pid < self && like_us(hs.h[i].pid)))
 			continue;
 		pp = parent(hs.h[i].pid);
 		for (j = 0; j < hs.n; j++)
