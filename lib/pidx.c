@@ -280,6 +280,32 @@ sort(struct pidx *ix)
 	sorting = NULL;
 }
 
+static int
+by_miss(const void *a, const void *b)
+{
+	const struct pidx_miss *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* one entry a process, however many walks missed it */
+static void
+merge_missed(struct pidx *ix)
+{
+	size_t i, j;
+
+	if (ix->nmiss < 2)
+		return;
+	qsort(ix->miss, ix->nmiss, sizeof(ix->miss[0]), by_miss);
+	for (i = j = 1; i < ix->nmiss; i++) {
+		if (ix->miss[i].pid == ix->miss[j - 1].pid)
+			ix->miss[j - 1].parts |= ix->miss[i].parts;
+		else
+			ix->miss[j++] = ix->miss[i];
+	}
+	ix->nmiss = j;
+}
+
 /* PIDX_ACC asked for after the descriptors were read without it */
 static void
 acc_all(struct pidx *ix)
@@ -333,6 +359,7 @@ pidx_read(struct pidx *ix, int parts)
 	}
 	closedir(proc);
 	sort(ix);
+	merge_missed(ix);
 }
 
 void
@@ -410,7 +437,7 @@ pidx_pid(const struct pidx *ix, pid_t pid, size_t *it)
 
 /*
  * How many processes could not be read for any of parts; the first of
- * them (by /proc's order) in pids[0..npids)
+ * them, by pid, in pids[0..npids)
  */
 size_t
 pidx_unread(const struct pidx *ix, int parts, pid_t *pids, size_t npids)

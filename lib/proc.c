@@ -135,9 +135,11 @@ add_maps(struct holders *hs, int kind, dev_t dev, ino_t ino, int all)
 	for (i = 0; i < n; i++)
 		if (e[i].kind == kind && (all || e[i].ino == ino))
 			add(hs, &e[i]);
-	if (was > 0 && hs->n > was)
-		qsort(hs->h, hs->n, sizeof(hs->h[0]), pidx_cmp);
-	hs->sorted = was == 0 || hs->sorted;
+	if (was == 0 || hs->n > was) {	/* in object order again */
+		if (was > 0)
+			qsort(hs->h, hs->n, sizeof(hs->h[0]), pidx_cmp);
+		hs->sorted = 1;
+	}
 	took(hs, ix, PIDX_MAPS);
 }
 
