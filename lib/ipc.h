@@ -254,30 +254,34 @@ const char *esc_name(const char *);
 
 /*
  * pidx.c: one pass over /proc into one index: every other visible
- * process's descriptors (PIDX_FDS; their access modes: pipes' and
- * FIFOs' always, every one's with PIDX_ACC), the files and System V
+ * process's descriptors (PIDX_FDS; their access modes with PIDX_ACC,
+ * else each read by pidx_acc when asked), the files and System V
  * segments it maps (PIDX_MAPS), what it waits in open(2) to open
- * (PIDX_OPENERS). Each entry is a struct holder; they are kept in object
- * order (dev, ino, pid), with a view in pid order. Memory grows with the
+ * (PIDX_OPENERS). Each entry is a struct holder, asked for in object
+ * order (dev, ino, pid: pidx_obj) or in pid order (pidx_pid), each view
+ * built at its first question; what they return holds until the next
+ * pidx_read (proc_index of a part not read yet). Memory grows with the
  * entries found. Processes that could not be read are kept, each with
  * the parts it hid (pidx_unread).
  */
 enum { PIDX_FDS = 1, PIDX_ACC = 2, PIDX_MAPS = 4, PIDX_OPENERS = 8 };
 enum { PIDX_FD, PIDX_MAP, PIDX_SYSV, PIDX_OPEN };	/* holder.kind */
 #define PIDX_ACC_UNREAD	(-2)	/* holder.acc not read yet: pidx_acc */
-struct holder {
+struct holder {				/* 40 bytes: one a descriptor */
 	pid_t pid;
 	int fd;				/* -1 for a mapping or an opener */
 	int acc;			/* O_RDONLY, O_WRONLY, O_RDWR, or -1 */
+	unsigned short mode;		/* PIDX_FD: its file type (S_IFMT) */
+	unsigned char kind;		/* PIDX_FD, PIDX_MAP, PIDX_SYSV, PIDX_OPEN */
 	dev_t dev;			/* a System V segment: 0 */
 	ino_t ino;			/* a System V segment: its shmid */
 	char *path;			/* an opener's: what it opens, or NULL */
-	int kind;			/* PIDX_FD, PIDX_MAP, PIDX_SYSV, PIDX_OPEN */
-	mode_t mode;			/* PIDX_FD: the file type it leads to */
 };
 struct pidx {
-	struct holder *e;		/* in object order */
-	size_t n, cap, *bypid;		/* bypid: e's indices in pid order */
+	struct holder *e;
+	int sorted;			/* e in object order (pidx_cmp) */
+	size_t n, cap, *bypid;		/* bypid: e's indices in pid order,
+					   built at the first pidx_pid */
 	int parts;			/* what has been read */
 	struct pidx_miss { pid_t pid; int parts; } *miss;
 	size_t nmiss, mcap;		/* processes that could not be read */
@@ -285,11 +289,10 @@ struct pidx {
 void	 pidx_read(struct pidx *, int);
 void	 pidx_free(struct pidx *);
 int	 pidx_cmp(const void *, const void *);
-size_t	 pidx_obj(const struct pidx *, dev_t, ino_t, const struct holder **);
-const struct holder *pidx_pid(const struct pidx *, pid_t, size_t *);
+size_t	 pidx_obj(struct pidx *, dev_t, ino_t, const struct holder **);
+const struct holder *pidx_pid(struct pidx *, pid_t, size_t *);
 size_t	 pidx_unread(const struct pidx *, int, pid_t *, size_t);
 int	 pidx_acc(struct holder *);
-int	 pidx_fd_acc(int, int);
 int	 pidx_maps_line(const char *, dev_t *, ino_t *);
 
 /*

@@ -2,7 +2,7 @@
  * One pass over /proc: every visible process's descriptors (what each
  * leads to, by device and inode), its mappings, and what it waits in
  * open(2) to open, read once into one index kept in object order (dev,
- * ino, pid) with a second view in pid order. The caller says which
+ * ino, pid) and in pid order, each view built when first asked for. The caller says which
  * parts it needs, so a run that wants descriptors never reads maps.
  * Memory grows with the entries found, nothing is sized in advance.
  */
@@ -53,8 +53,8 @@ missed(struct pidx *ix, pid_t pid, int part)
 }
 
 /* the open flags' access mode of descriptor fd of the process in piddir */
-int
-pidx_fd_acc(int piddir, int fd)
+static int
+fd_acc(int piddir, int fd)
 {
 	char path[64], buf[256];
 	ssize_t n;
@@ -78,24 +78,29 @@ pidx_fd_acc(int piddir, int fd)
 int
 pidx_acc(struct holder *h)
 {
-	char path[64];
-	int piddir;
+	char path[64], buf[256];
+	ssize_t n;
+	int f;
 
 	if (h->kind != PIDX_FD || h->acc != PIDX_ACC_UNREAD)
 		return h->acc;
-	snprintf(path, sizeof(path), "/proc/%d", (int)h->pid);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)h->pid, h->fd);
 	h->acc = -1;
-	if ((piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		h->acc = pidx_fd_acc(piddir, h->fd);
-		close(piddir);
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n > 0) {
+		buf[n] = '\0';
+		h->acc = proc_fdinfo_acc(buf);
 	}
 	return h->acc;
 }
 
 /*
- * Each descriptor: what it leads to. Its access mode is read (fdinfo)
- * for pipes and FIFOs, whose holders are told apart by it, and for every
- * descriptor with PIDX_ACC; else it is PIDX_ACC_UNREAD.
+ * Each descriptor: what it leads to; its access mode (fdinfo) with
+ * PIDX_ACC, else PIDX_ACC_UNREAD, read by pidx_acc for the few a
+ * question needs (a run that asks of queues reads no pipe's fdinfo)
  */
 static void
 read_fds(struct pidx *ix, int piddir, pid_t pid, int parts)
@@ -125,8 +130,8 @@ read_fds(struct pidx *ix, int piddir, pid_t pid, int parts)
 		e->mode = st.st_mode & S_IFMT;
 		e->dev = st.st_dev;
 		e->ino = st.st_ino;
-		e->acc = (parts & PIDX_ACC) || S_ISFIFO(st.st_mode) ?
-		    pidx_fd_acc(piddir, e->fd) : PIDX_ACC_UNREAD;
+		e->acc = (parts & PIDX_ACC) ? fd_acc(piddir, e->fd) :
+		    PIDX_ACC_UNREAD;
 	}
 	closedir(dir);
 }
@@ -260,17 +265,12 @@ by_pid(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-/* the two views: entries in object order, their indices in pid order */
+/* the pid view, built at the first question by pid */
 static void
-sort(struct pidx *ix)
+sort_bypid(struct pidx *ix)
 {
 	size_t i;
 
-	free(ix->bypid);
-	ix->bypid = NULL;
-	if (ix->n == 0)		/* qsort(NULL, 0, ...) is undefined */
-		return;
-	qsort(ix->e, ix->n, sizeof(ix->e[0]), pidx_cmp);
 	if ((ix->bypid = reallocarray(NULL, ix->n, sizeof(size_t))) == NULL)
 		err(1, NULL);
 	for (i = 0; i < ix->n; i++)
@@ -278,6 +278,21 @@ sort(struct pidx *ix)
 	sorting = ix;
 	qsort(ix->bypid, ix->n, sizeof(size_t), by_pid);
 	sorting = NULL;
+}
+
+/*
+ * entries in object order, at the first question by object or pid (a
+ * run that only goes through them all never pays for it); they stay
+ * where they are until the next pidx_read
+ */
+static void
+sort_byobj(struct pidx *ix)
+{
+	if (ix->sorted)
+		return;
+	if (ix->n > 0)		/* qsort(NULL, 0, ...) is undefined */
+		qsort(ix->e, ix->n, sizeof(ix->e[0]), pidx_cmp);
+	ix->sorted = 1;
 }
 
 static int
@@ -358,7 +373,9 @@ pidx_read(struct pidx *ix, int parts)
 		close(piddir);
 	}
 	closedir(proc);
-	sort(ix);
+	free(ix->bypid);	/* both views are built again when asked */
+	ix->bypid = NULL;
+	ix->sorted = 0;
 	merge_missed(ix);
 }
 
@@ -398,11 +415,12 @@ lower(const struct pidx *ix, dev_t dev, ino_t ino)
  * many. ino 0: every entry on dev.
  */
 size_t
-pidx_obj(const struct pidx *ix, dev_t dev, ino_t ino,
-    const struct holder **first)
+pidx_obj(struct pidx *ix, dev_t dev, ino_t ino, const struct holder **first)
 {
-	size_t i = lower(ix, dev, ino == 0 ? 0 : ino), j;
+	size_t i, j;
 
+	sort_byobj(ix);
+	i = lower(ix, dev, ino);
 	for (j = i; j < ix->n && ix->e[j].dev == dev &&
 	    (ino == 0 || ix->e[j].ino == ino); j++)
 		;
@@ -416,10 +434,13 @@ pidx_obj(const struct pidx *ix, dev_t dev, ino_t ino,
  * the last
  */
 const struct holder *
-pidx_pid(const struct pidx *ix, pid_t pid, size_t *it)
+pidx_pid(struct pidx *ix, pid_t pid, size_t *it)
 {
 	size_t lo = 0, hi = ix->n, mid;
 
+	sort_byobj(ix);		/* first: it would move what we return */
+	if (ix->bypid == NULL && ix->n > 0)
+		sort_bypid(ix);
 	if (*it == 0) {
 		while (lo < hi) {
 			mid = lo + (hi - lo) / 2;

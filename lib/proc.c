@@ -65,6 +65,23 @@ proc_index_forget(void)
 	pidx_free(&run);
 }
 
+static int
+by_pid(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* the holders in object order, for holders.c to search */
+static void
+by_object(struct holders *hs)
+{
+	if (hs->n > 1)
+		qsort(hs->h, hs->n, sizeof(hs->h[0]), pidx_cmp);
+	hs->sorted = 1;
+}
+
 /* hs now also holds what parts gave: how many processes hid them */
 static void
 took(struct holders *hs, const struct pidx *ix, int parts)
@@ -96,7 +113,7 @@ proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
 		pidx_acc(&ix->e[i]);
 		add(hs, &ix->e[i]);
 	}
-	hs->sorted = 1;
+	by_object(hs);
 	took(hs, ix, PIDX_FDS);
 }
 
@@ -119,7 +136,7 @@ proc_scan_socks(struct holders *hs, ino_t ino)
 		    (ino == 0 || e->ino == ino))
 			add(hs, e);
 	}
-	hs->sorted = 1;
+	by_object(hs);
 	took(hs, ix, PIDX_FDS);
 }
 
@@ -135,11 +152,8 @@ add_maps(struct holders *hs, int kind, dev_t dev, ino_t ino, int all)
 	for (i = 0; i < n; i++)
 		if (e[i].kind == kind && (all || e[i].ino == ino))
 			add(hs, &e[i]);
-	if (was == 0 || hs->n > was) {	/* in object order again */
-		if (was > 0)
-			qsort(hs->h, hs->n, sizeof(hs->h[0]), pidx_cmp);
-		hs->sorted = 1;
-	}
+	if (was == 0 || hs->n > was)
+		by_object(hs);
 	took(hs, ix, PIDX_MAPS);
 }
 
@@ -338,7 +352,7 @@ proc_scan_openers(struct holders *hs)
 
 	memset(hs, 0, sizeof(*hs));
 	for (i = 0; i < ix->n; i++) {
-		e = &ix->e[ix->bypid[i]];
+		e = &ix->e[i];
 		if (e->kind != PIDX_OPEN)
 			continue;
 		add(hs, e);
@@ -346,5 +360,7 @@ proc_scan_openers(struct holders *hs)
 		    (hs->h[hs->n - 1].path = strdup(e->path)) == NULL)
 			err(1, NULL);
 	}
+	if (hs->n > 0)		/* by pid, as /proc lists them */
+		qsort(hs->h, hs->n, sizeof(hs->h[0]), by_pid);
 	took(hs, ix, PIDX_OPENERS);
 }

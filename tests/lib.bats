@@ -388,7 +388,7 @@ $p fd 5 w $null" ]
 	b=$BG_LAST
 	wait_for holds "$a" fifo
 	wait_for holds "$b" fifo
-	run --separate-stderr "$U" pidx obj fifo
+	run --separate-stderr "$U" pidx -A obj fifo
 	assert_success
 	f=$(dev_ino fifo)
 	[ "$output" = "$a fd 3 rw $f
