@@ -52,11 +52,11 @@ for cmd in "ipc-pipe ls" "ipc-shm ls" "ipc-mq ls"; do
 	done
 	m=$(median "${ours[@]}")
 	if [ -z "$BASE" ]; then
-		DIR=time record "$cmd" "$m" s
+		DIR='time' record "$cmd" "$m" s
 	else
 		b=$(median "${base[@]}")
 		printf '  %-12s %ss, base %ss\n' "$cmd" "$m" "$b"
-		DIR=time record "$cmd, over base" "$(calc "$m / $b")" x
+		DIR='time' record "$cmd, over base" "$(calc "$m / $b")" x
 	fi
 done
 # the load's group (it leads one) gone before we say we are done
