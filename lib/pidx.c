@@ -262,7 +262,10 @@ by_pid(const void *a, const void *b)
 		return x->pid < y->pid ? -1 : 1;
 	if (x->kind != y->kind)
 		return x->kind - y->kind;
-	return (x->fd > y->fd) - (x->fd < y->fd);
+	if (x->fd != y->fd)
+		return x->fd < y->fd ? -1 : 1;
+	/* a process's mappings: in object order, as e has them */
+	return (x > y) - (x < y);
 }
 
 /* the pid view, built at the first question by pid */
