@@ -22,13 +22,45 @@ acc_matches(int acc, int want)
 	return (want == HOLD_READ) ? acc == O_RDONLY : acc == O_WRONLY;
 }
 
+/*
+ * The holders of (dev, ino) (dev NULL: of the inode, on any device) are
+ * among h[*from..to): the whole list, or where it is sorted (proc.c's
+ * are) the run found by binary search
+ */
+static void
+range(const struct holders *hs, const dev_t *dev, ino_t ino, size_t *from,
+    size_t *to)
+{
+	size_t lo = 0, hi = hs->n, mid;
+	const struct holder *h;
+
+	*from = 0;
+	*to = hs->n;
+	if (!hs->sorted)
+		return;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		h = &hs->h[mid];
+		if ((dev != NULL && h->dev != *dev) ? h->dev < *dev :
+		    h->ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*from = lo;
+	while (lo < hs->n && hs->h[lo].ino == ino &&
+	    (dev == NULL || hs->h[lo].dev == *dev))
+		lo++;
+	*to = lo;
+}
+
 /* whether some holder has (dev, ino) open with access want */
 int
 holders_has(const struct holders *hs, dev_t dev, ino_t ino, int want)
 {
-	size_t i;
+	size_t i, to;
 
-	for (i = 0; i < hs->n; i++)
+	for (range(hs, &dev, ino, &i, &to); i < to; i++)
 		if (hs->h[i].dev == dev && hs->h[i].ino == ino &&
 		    acc_matches(hs->h[i].acc, want))
 			return 1;
@@ -64,34 +96,23 @@ pids_str(const struct holder *h, size_t n, const dev_t *dev, ino_t ino,
 char *
 holders_str(const struct holders *hs, dev_t dev, ino_t ino, int want)
 {
-	return pids_str(hs->h, hs->n, &dev, ino, want);
+	size_t i, to;
+
+	range(hs, &dev, ino, &i, &to);
+	return pids_str(hs->h + i, to - i, &dev, ino, want);
 }
 
-/* the first of proc_scan_socks' holders with an inode of ino or more */
-static size_t
-sock_first(const struct holders *hs, ino_t ino)
-{
-	size_t lo = 0, hi = hs->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (hs->h[mid].ino < ino)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* who holds the socket inode ino, as holders_str, from proc_scan_socks' */
+/*
+ * who holds the socket inode ino, as holders_str, from proc_scan_socks':
+ * sockets all live on sockfs, so the inode alone names one
+ */
 char *
 holders_sock(const struct holders *hs, ino_t ino)
 {
-	size_t i = sock_first(hs, ino), j = i;
+	size_t i, to;
 
-	while (j < hs->n && hs->h[j].ino == ino)
-		j++;
-	return pids_str(hs->h + i, j - i, NULL, ino, HOLD_ANY);
+	range(hs, NULL, ino, &i, &to);
+	return pids_str(hs->h + i, to - i, NULL, ino, HOLD_ANY);
 }
 
 /*
@@ -118,10 +139,10 @@ holders_dup(const struct holders *hs, dev_t dev, ino_t ino, int want)
 {
 	const struct holder *h;
 	struct stat st;
-	size_t i;
+	size_t i, to;
 	int pfd, fd;
 
-	for (i = 0; i < hs->n; i++) {
+	for (range(hs, &dev, ino, &i, &to); i < to; i++) {
 		h = &hs->h[i];
 		if (h->dev != dev || h->ino != ino || !acc_matches(h->acc, want))
 			continue;

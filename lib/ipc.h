@@ -265,23 +265,73 @@ size_t	 esc_text_len(const char *, int);
 void	 esc_json(FILE *, const char *, size_t);
 const char *esc_name(const char *);
 
-/* proc.c: who holds an object, from /proc */
-struct holder {
+/*
+ * pidx.c: one pass over /proc into one index: every other visible
+ * process's descriptors (PIDX_FDS; their access modes with PIDX_ACC,
+ * else each read by pidx_acc when asked), the files and System V
+ * segments it maps (PIDX_MAPS), what it waits in open(2) to open
+ * (PIDX_OPENERS). Each entry is a struct holder, asked for in object
+ * order (dev, ino, pid: pidx_obj) or in pid order (pidx_pid), each view
+ * built at its first question; what they return holds until the next
+ * pidx_read (proc_index of a part not read yet). Memory grows with the
+ * entries found. Processes that could not be read are kept, each with
+ * the parts it hid (pidx_unread).
+ */
+enum { PIDX_FDS = 1, PIDX_ACC = 2, PIDX_MAPS = 4, PIDX_OPENERS = 8 };
+enum { PIDX_FD, PIDX_MAP, PIDX_SYSV, PIDX_OPEN };	/* holder.kind */
+#define PIDX_ACC_UNREAD	(-2)	/* holder.acc not read yet: pidx_acc */
+struct holder {				/* 40 bytes: one a descriptor */
 	pid_t pid;
-	int fd;				/* -1 for a mapping */
+	int fd;				/* -1 for a mapping or an opener */
 	int acc;			/* O_RDONLY, O_WRONLY, O_RDWR, or -1 */
-	dev_t dev;
-	ino_t ino;
+	unsigned short mode;		/* PIDX_FD: its file type (S_IFMT) */
+	unsigned char kind;		/* PIDX_FD, PIDX_MAP, PIDX_SYSV, PIDX_OPEN */
+	dev_t dev;			/* a System V segment: 0 */
+	ino_t ino;			/* a System V segment: its shmid */
 	char *path;			/* an opener's: what it opens, or NULL */
 };
+struct pidx {
+	struct holder *e;
+	int sorted;			/* e in object order (pidx_cmp) */
+	size_t n, cap, *bypid;		/* bypid: e's indices in pid order,
+					   built at the first pidx_pid */
+	int parts;			/* what has been read */
+	struct pidx_miss { pid_t pid; int parts; } *miss;
+	size_t nmiss, mcap;		/* processes that could not be read */
+};
+void	 pidx_read(struct pidx *, int);
+void	 pidx_free(struct pidx *);
+int	 pidx_cmp(const void *, const void *);
+size_t	 pidx_obj(struct pidx *, dev_t, ino_t, const struct holder **);
+const struct holder *pidx_pid(struct pidx *, pid_t, size_t *);
+size_t	 pidx_unread(const struct pidx *, int, pid_t *, size_t);
+int	 pidx_acc(struct holder *);
+int	 pidx_maps_line(const char *, dev_t *, ino_t *);
+
+/*
+ * proc.c: who holds an object, as queries on the index. proc_index() is
+ * the run's index, read lazily: each part at the first call that needs
+ * it, then kept, so a verb that asks once per object (stat A B C, a row
+ * of ls) walks /proc once per part per run; proc_index_forget() drops it
+ * (at exit too), for a caller that needs /proc read afresh.
+ */
+#define HOLDERS_PIDS	4	/* unreadable processes named, at most */
 struct holders {
 	struct holder *h;
 	size_t n, cap;
 	int partial;			/* some processes could not be read */
+	int sorted;			/* h in object order: searched */
+	int parts;			/* PIDX_* parts h was taken from */
+	size_t unread;			/* how many could not be read, */
+	pid_t unread_pid[HOLDERS_PIDS];	/* the first of them */
 };
+struct pidx *proc_index(int);
+void	 proc_index_forget(void);
 int	 proc_fdinfo_acc(const char *);
 int	 proc_maps_line(const char *, dev_t *, ino_t *);
 int	 proc_syscall_open(const char *, unsigned long [3]);
+enum { PROC_OPEN_NONE, PROC_OPEN_SEEN, PROC_OPEN_UNKNOWN, PROC_OPEN_HIDDEN };
+int	 proc_opening(int, pid_t, struct holder *);
 typedef int (*proc_fd_fn)(const struct stat *, void *);
 void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
@@ -290,6 +340,8 @@ void	 proc_scan_maps(struct holders *, dev_t, ino_t);
 void	 proc_scan_shm(struct holders *, int);
 void	 proc_scan_socks(struct holders *, ino_t);
 void	 proc_comm(pid_t, char *, size_t);
+
+/* holders.c: what proc.c found, asked about */
 int	 holders_has(const struct holders *, dev_t, ino_t, int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 char	*holders_sock(const struct holders *, ino_t);

@@ -108,6 +108,7 @@ same_object(const struct stat *st, void *arg)
 static void
 posix_holders(struct holders *hs, const struct stat *on, int maps)
 {
+	proc_index(PIDX_FDS | (maps ? PIDX_MAPS : 0));	/* in one pass */
 	proc_scan_fds(hs, same_object, (void *)on);
 	if (maps)
 		proc_scan_maps(hs, on->st_dev, on->st_ino);

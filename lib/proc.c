@@ -1,6 +1,8 @@
 /*
  * Who holds an object: every process's descriptors in /proc, matched by
- * (st_dev, st_ino) of what they lead to, never by the name a link shows.
+ * (st_dev, st_ino) of what they lead to, never by the name a link shows;
+ * the questions asked of the run's one index (pidx.c), and the parsers
+ * of the /proc text it reads.
  */
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -40,171 +42,140 @@ proc_fdinfo_acc(const char *buf)
 	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
 }
 
-/* the descriptor's open flags from fdinfo: O_RDONLY, O_WRONLY or O_RDWR */
-static int
-fd_acc(int piddir, const char *fd)
-{
-	char path[300], buf[256];
-	ssize_t n;
-	int f;
+static struct pidx run;		/* proc_index's */
 
-	snprintf(path, sizeof(path), "fdinfo/%s", fd);
-	if ((f = openat(piddir, path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return proc_fdinfo_acc(buf);
+/* the run's index, with parts read (each once per run: see ipc.h) */
+struct pidx *
+proc_index(int parts)
+{
+	static int registered;
+
+	if (!registered) {
+		registered = 1;
+		atexit(proc_index_forget);
+	}
+	pidx_read(&run, parts);
+	return &run;
 }
 
-static void
-scan_pid(struct holders *hs, int piddir, pid_t pid, proc_fd_fn match,
-    void *arg)
+/* drop the run's index: the next question reads /proc afresh */
+void
+proc_index_forget(void)
 {
-	struct holder h = { .pid = pid };
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-	int fdd;
+	pidx_free(&run);
+}
 
-	if ((fdd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		if (errno == EACCES)
-			hs->partial = 1;
-		return;
-	}
-	if ((d = fdopendir(fdd)) == NULL) {
-		close(fdd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || fstatat(fdd, e->d_name, &st, 0) == -1)
-			continue;
-		if (!match(&st, arg))
-			continue;
-		h.fd = (int)strtol(e->d_name, NULL, 10);
-		h.acc = fd_acc(piddir, e->d_name);
-		h.dev = st.st_dev;
-		h.ino = st.st_ino;
-		add(hs, &h);
-	}
-	closedir(d);
+static int
+by_pid(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* the holders in object order, for holders.c to search */
+static void
+by_object(struct holders *hs)
+{
+	if (hs->n > 1)
+		qsort(hs->h, hs->n, sizeof(hs->h[0]), pidx_cmp);
+	hs->sorted = 1;
+}
+
+/* hs now also holds what parts gave: how many processes hid them */
+static void
+took(struct holders *hs, const struct pidx *ix, int parts)
+{
+	hs->parts |= parts;
+	hs->unread = pidx_unread(ix, hs->parts, hs->unread_pid, HOLDERS_PIDS);
+	if (hs->unread > 0)
+		hs->partial = 1;
 }
 
 /* every descriptor of every other process that match() accepts */
 void
 proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
 {
-	struct dirent *e;
-	DIR *proc;
-	pid_t self = getpid();
-	int piddir;
+	struct pidx *ix = proc_index(PIDX_FDS);
+	struct stat st;
+	size_t i;
 
 	memset(hs, 0, sizeof(*hs));
-	if ((proc = opendir("/proc")) == NULL)
-		return;
-	while ((e = readdir(proc)) != NULL) {
-		if (!isdigit((unsigned char)e->d_name[0]))
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < ix->n; i++) {
+		if (ix->e[i].kind != PIDX_FD)
 			continue;
-		if ((pid_t)strtol(e->d_name, NULL, 10) == self)
+		st.st_dev = ix->e[i].dev;
+		st.st_ino = ix->e[i].ino;
+		st.st_mode = ix->e[i].mode;
+		if (!match(&st, arg))
 			continue;
-		piddir = openat(dirfd(proc), e->d_name,
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (piddir == -1)
-			continue;
-		scan_pid(hs, piddir, (pid_t)strtol(e->d_name, NULL, 10), match, arg);
-		close(piddir);
+		pidx_acc(&ix->e[i]);
+		add(hs, &ix->e[i]);
 	}
-	closedir(proc);
-}
-
-static int
-is_sock(const struct stat *st, void *arg)
-{
-	const ino_t *ino = arg;
-
-	return S_ISSOCK(st->st_mode) && (*ino == 0 || st->st_ino == *ino);
-}
-
-static int
-by_sock(const void *a, const void *b)
-{
-	const struct holder *x = a, *y = b;
-
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	by_object(hs);
+	took(hs, ix, PIDX_FDS);
 }
 
 /*
  * Every other process's descriptors of the socket inode ino (0: of any
- * socket), in one pass over /proc, sorted by inode for holders_sock:
- * sockets all live on sockfs, so the inode alone names one
+ * socket), sorted by inode for holders_sock: sockets all live on
+ * sockfs, so the inode alone names one
  */
 void
 proc_scan_socks(struct holders *hs, ino_t ino)
 {
-	proc_scan_fds(hs, is_sock, &ino);
-	if (hs->n > 0)		/* qsort(NULL, 0, ...) is undefined */
-		qsort(hs->h, hs->n, sizeof(hs->h[0]), by_sock);
+	struct pidx *ix = proc_index(PIDX_FDS);
+	const struct holder *e;
+	size_t i;
+
+	memset(hs, 0, sizeof(*hs));
+	for (i = 0; i < ix->n; i++) {
+		e = &ix->e[i];
+		if (e->kind == PIDX_FD && S_ISSOCK(e->mode) &&
+		    (ino == 0 || e->ino == ino))
+			add(hs, e);
+	}
+	by_object(hs);
+	took(hs, ix, PIDX_FDS);
 }
 
-#define SHM_ANY	((ino_t)-1)	/* any segment: shmid 0 is one */
-
-/* whether a maps line maps what scan_maps looks for; *got its inode */
-static int
-map_matches(const char *line, dev_t dev, ino_t ino, int sysv, ino_t *got)
+/* the mappings of kind on dev (ino: of it alone; all: of any), added */
+static void
+add_maps(struct holders *hs, int kind, dev_t dev, ino_t ino, int all)
 {
-	unsigned long long inode;
-	dev_t mdev;
+	struct pidx *ix = proc_index(PIDX_MAPS);
+	const struct holder *e;
+	size_t n, i, was = hs->n;
 
-	if (sysv) {
-		if (strstr(line, " /SYSV") == NULL ||
-		    sscanf(line, "%*s %*s %*s %*s %llu", &inode) != 1)
-			return 0;
-		*got = (ino_t)inode;
-		return ino == SHM_ANY || *got == ino;
-	}
-	if (proc_maps_line(line, &mdev, got) == -1 || mdev != dev)
-		return 0;
-	return ino == 0 || *got == ino;
+	n = pidx_obj(ix, dev, all ? 0 : ino, &e);
+	for (i = 0; i < n; i++)
+		if (e[i].kind == kind && (all || e[i].ino == ino))
+			add(hs, &e[i]);
+	if (was == 0 || hs->n > was)
+		by_object(hs);
+	took(hs, ix, PIDX_MAPS);
 }
 
 /*
- * each mapping of (dev, ino) in one process's maps, once; sysv: of the
- * System V segment ino (SHM_ANY: of any), mapped as "/SYSV0000abcd (deleted)"
- * with its shmid as the inode, on whatever device shmat gave it
+ * Every other process that maps (dev, ino) (ino 0: anything on dev),
+ * added to hs, once each: a mapping outlives the descriptor it was
+ * made with
  */
-static void
-scan_maps(struct holders *hs, int piddir, pid_t pid, dev_t dev, ino_t ino,
-    int sysv)
+void
+proc_scan_maps(struct holders *hs, dev_t dev, ino_t ino)
 {
-	struct holder h = { .pid = pid, .fd = -1, .acc = -1 };
-	ino_t mino;
-	char line[512];
-	FILE *f;
-	int fd;
+	add_maps(hs, PIDX_MAP, dev, ino, ino == 0);
+}
 
-	if ((fd = openat(piddir, "maps", O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == EACCES)
-			hs->partial = 1;
-		return;
-	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (!map_matches(line, dev, ino, sysv, &mino))
-			continue;
-		h.dev = sysv ? 0 : dev;
-		h.ino = mino;
-		add(hs, &h);
-		if (ino != (sysv ? SHM_ANY : 0))
-			break;
-	}
-	fclose(f);
+/*
+ * Every other process that has the System V segment shmid (-1: any)
+ * attached, added to hs with dev 0 and the shmid as ino
+ */
+void
+proc_scan_shm(struct holders *hs, int shmid)
+{
+	add_maps(hs, PIDX_SYSV, 0, shmid < 0 ? 0 : (ino_t)shmid, shmid < 0);
 }
 
 /* a line of /proc/PID/maps: the file mapped; -1 where it maps none */
@@ -220,50 +191,6 @@ proc_maps_line(const char *line, dev_t *dev, ino_t *ino)
 	*dev = makedev(maj, min);
 	*ino = (ino_t)inode;
 	return 0;
-}
-
-static void
-scan_all_maps(struct holders *hs, dev_t dev, ino_t ino, int sysv)
-{
-	struct dirent *e;
-	DIR *proc;
-	pid_t pid, self = getpid();
-	int piddir;
-
-	if ((proc = opendir("/proc")) == NULL)
-		return;
-	while ((e = readdir(proc)) != NULL) {
-		if (!isdigit((unsigned char)e->d_name[0]) ||
-		    (pid = (pid_t)strtol(e->d_name, NULL, 10)) == self)
-			continue;
-		piddir = openat(dirfd(proc), e->d_name,
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (piddir == -1)
-			continue;
-		scan_maps(hs, piddir, pid, dev, ino, sysv);
-		close(piddir);
-	}
-	closedir(proc);
-}
-
-/*
- * Every other process that maps (dev, ino) (ino 0: anything on dev),
- * added to hs: a mapping outlives the descriptor it was made with
- */
-void
-proc_scan_maps(struct holders *hs, dev_t dev, ino_t ino)
-{
-	scan_all_maps(hs, dev, ino, 0);
-}
-
-/*
- * Every other process that has the System V segment shmid (-1: any)
- * attached, added to hs with dev 0 and the shmid as ino
- */
-void
-proc_scan_shm(struct holders *hs, int shmid)
-{
-	scan_all_maps(hs, 0, shmid < 0 ? SHM_ANY : (ino_t)shmid, 1);
 }
 
 /* the command name, with what would break a list (',', blanks) as '_' */
@@ -349,8 +276,6 @@ proc_syscall_open(const char *line, unsigned long a[3])
 	return 0;
 }
 
-enum { OPEN_NONE, OPEN_SEEN, OPEN_UNKNOWN, OPEN_HIDDEN };
-
 /*
  * path, opened relative to the directory base leads to (a process's
  * cwd or directory descriptor in /proc), as a person would name it
@@ -376,12 +301,13 @@ shown_path(const char *base, const char *path)
 
 /*
  * What a process in open(2) is opening, from /proc/PID/syscall and its
- * memory: dev and ino of the target, acc its access mode. OPEN_NONE: it
- * is not in an open; OPEN_HIDDEN: we may not look (another user's);
- * OPEN_UNKNOWN: in an open, but of what cannot be read.
+ * memory: dev and ino of the target, acc its access mode, path its name
+ * (to free). PROC_OPEN_NONE: it is not in an open; PROC_OPEN_HIDDEN: we
+ * may not look (another user's); PROC_OPEN_UNKNOWN: in an open, but of
+ * what cannot be read.
  */
-static int
-opening(int piddir, struct holder *h)
+int
+proc_opening(int piddir, pid_t pid, struct holder *h)
 {
 	char line[512], path[PATH_MAX], at[PATH_MAX + 64], base[64];
 	unsigned long a[3];
@@ -389,67 +315,52 @@ opening(int piddir, struct holder *h)
 	int dirfd;
 
 	if (proc_line(piddir, "syscall", line, sizeof(line)) == -1)
-		return errno == EACCES || errno == EPERM ? OPEN_HIDDEN :
-		    OPEN_NONE;
+		return errno == EACCES || errno == EPERM ? PROC_OPEN_HIDDEN :
+		    PROC_OPEN_NONE;
 	if (proc_syscall_open(line, a) == -1)
-		return OPEN_NONE;
+		return PROC_OPEN_NONE;
 	if (proc_string(piddir, a[1], path, sizeof(path)) == -1)
-		return OPEN_UNKNOWN;
+		return PROC_OPEN_UNKNOWN;
 	dirfd = (int)a[0];
 	if (dirfd == AT_FDCWD)
-		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)h->pid);
+		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)pid);
 	else
-		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)h->pid,
+		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)pid,
 		    dirfd);
 	snprintf(at, sizeof(at), "%s/%s", path[0] == '/' ? "" : base, path);
 	if (stat(path[0] == '/' ? path : at, &st) == -1)
-		return OPEN_UNKNOWN;
+		return PROC_OPEN_UNKNOWN;
 	h->dev = st.st_dev;
 	h->ino = st.st_ino;
 	h->acc = (int)(a[2] & O_ACCMODE);
 	h->path = shown_path(path[0] == '/' ? NULL : base, path);
-	return OPEN_SEEN;
+	return PROC_OPEN_SEEN;
 }
 
 /*
  * Every process we can see in the middle of an open(2) (blocked there,
  * as a FIFO's opener waiting for its other end is): what it opens and
- * how, from /proc/PID/syscall and its memory. Those we cannot look into
- * (another user's) set hs->partial; one seen opening but not what has
- * dev and ino 0.
+ * how, in pid order. Those we cannot look into (another user's) set
+ * hs->partial; one seen opening but not what has dev and ino 0.
  */
 void
 proc_scan_openers(struct holders *hs)
 {
-	struct holder h = { .fd = -1 };
-	struct dirent *e;
-	DIR *proc;
-	pid_t self = getpid();
-	int piddir, r;
+	struct pidx *ix = proc_index(PIDX_OPENERS);
+	struct holder *e;
+	size_t i;
 
 	memset(hs, 0, sizeof(*hs));
-	if ((proc = opendir("/proc")) == NULL)
-		return;
-	while ((e = readdir(proc)) != NULL) {
-		if (!isdigit((unsigned char)e->d_name[0]) ||
-		    (h.pid = (pid_t)strtol(e->d_name, NULL, 10)) == self)
+	for (i = 0; i < ix->n; i++) {
+		e = &ix->e[i];
+		if (e->kind != PIDX_OPEN)
 			continue;
-		piddir = openat(dirfd(proc), e->d_name,
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (piddir == -1)
-			continue;
-		h.path = NULL;
-		if ((r = opening(piddir, &h)) == OPEN_HIDDEN)
-			hs->partial = 1;
-		else if (r == OPEN_UNKNOWN) {
-			h.dev = 0;
-			h.ino = 0;
-			h.acc = -1;
-			hs->partial = 1;
-			add(hs, &h);
-		} else if (r == OPEN_SEEN)
-			add(hs, &h);
-		close(piddir);
+		add(hs, e);
+		if (e->path != NULL &&
+		    (hs->h[hs->n - 1].path = strdup(e->path)) == NULL)
+			err(1, NULL);
 	}
-	closedir(proc);
+	if (hs->n > 0)		/* by pid, as /proc lists them */
+		qsort(hs->h, hs->n, sizeof(hs->h[0]), by_pid);
+	took(hs, ix, PIDX_OPENERS);
 }

@@ -11,12 +11,14 @@ setup() {
 	cd "$BATS_TEST_TMPDIR/w"
 	U=$ROOT/${IPC_OBJ:-obj}/unit
 	KEEP=
+	MADE=
 }
 
 teardown() {
 	teardown_bg
 	# children that outlived the harness on purpose, now below pid 1
 	[ -z "$KEEP" ] || kill $KEEP 2>/dev/null
+	[ -z "${MADE:-}" ] || eval "$MADE" 2>/dev/null
 	return 0
 }
 
@@ -356,4 +358,116 @@ sys.stdout.write(out.decode().replace("\r", ""))
 	[ "$stderr" = "unit: open missing: No such file or directory" ]
 	run --separate-stderr "$U" open -T fifo d
 	[ "$stderr" = "unit: open d: is a directory, not a FIFO" ]
+}
+
+# pidx: the one pass over /proc, asked by object, by pid, and for who
+# could not be read; and the commands walking /proc once a run
+
+# DEV INO of the file $1 leads to, as the index prints them
+dev_ino() { stat -L -c '%d %i' "$1"; }
+
+@test "pidx: one process's descriptors by pid, each with its object and access mode" {
+	mkfifo fifo
+	bg sleep 60 3<>fifo 4<fifo 5>/dev/null
+	wait_for holds "$BG_LAST" fifo r
+	run --separate-stderr "$U" pidx -A pid "$BG_LAST"
+	assert_success
+	p=$BG_LAST fifo=$(dev_ino fifo) null=$(dev_ino /dev/null)
+	[ "$(grep -E "^$p fd [345] " <<<"$output")" = "$p fd 3 rw $fifo
+$p fd 4 r $fifo
+$p fd 5 w $null" ]
+	# every line is that process's, and no mapping without -M
+	[ -z "$(grep -v "^$p fd " <<<"$output")" ]
+}
+
+@test "pidx: every holder of one object by device and inode, in pid order" {
+	mkfifo fifo
+	bg sleep 60 3<>fifo
+	a=$BG_LAST
+	bg sleep 60 4<>fifo 5>fifo
+	b=$BG_LAST
+	wait_for holds "$a" fifo
+	wait_for holds "$b" fifo
+	run --separate-stderr "$U" pidx -A obj fifo
+	assert_success
+	f=$(dev_ino fifo)
+	[ "$output" = "$a fd 3 rw $f
+$b fd 4 rw $f
+$b fd 5 w $f" ]
+}
+
+@test "pidx: a socket is found by its inode; other descriptors' access modes only with -A" {
+	bg perl -MSocket -e 'socketpair(my $x, my $y, AF_UNIX, SOCK_STREAM, 0)
+	    or die; open(my $f, ">", "ready") or die; close($f); sleep 60'
+	wait_for test -e ready
+	p=$BG_LAST
+	# perl's socketpair takes the first free numbers after its script's
+	sock=$(for fd in /proc/$p/fd/*; do
+		[ -S "$fd" ] && echo "$fd" && break; done)
+	[ -n "$sock" ]
+	run --separate-stderr "$U" pidx obj "$sock"
+	assert_success
+	assert_output "$p fd ${sock##*/} ? $(dev_ino "$sock")"
+	run --separate-stderr "$U" pidx -A obj "$sock"
+	assert_output "$p fd ${sock##*/} rw $(dev_ino "$sock")"
+}
+
+@test "pidx -M: a mapped file's holders from maps, once a process however often mapped" {
+	bg sleep 60
+	p=$BG_LAST
+	wait_for comm_is "$p" sleep
+	exe=$(readlink -f "/proc/$p/exe")
+	[ "$(grep -c " $exe\$" "/proc/$p/maps")" -gt 1 ]	# mapped in parts
+	run --separate-stderr "$U" pidx -M obj "$exe"
+	assert_success
+	[ "$(grep "^$p " <<<"$output")" = "$p map -1 - $(dev_ino "$exe")" ]
+	run --separate-stderr "$U" pidx obj "$exe"	# no maps read: only fds
+	[ -z "$(grep "^$p " <<<"$output")" ]
+}
+
+@test "pidx -O: a process blocked opening a FIFO, with what it opens and how" {
+	mkfifo fifo
+	bg env --default-signal=PIPE dd of=fifo status=none
+	wait_for waits_for_peer "$BG_LAST" dd fifo
+	run --separate-stderr "$U" pidx -O obj fifo
+	assert_success
+	assert_output "$BG_LAST open -1 w $(dev_ino fifo) $PWD/fifo"
+	run --separate-stderr "$U" pidx obj fifo	# not asked: not read
+	assert_output ""
+}
+
+@test "pidx: the processes that could not be read are counted, the first named" {
+	need_nobody
+	[ "$(stat -c %u /proc/1)" = 0 ] || skip "pid 1 is not root's here"
+	run --separate-stderr as_nobody "$U" pidx unread
+	assert_success
+	[[ $output =~ ^[1-9][0-9]*\ 1(\ [0-9]+){0,3}$ ]]
+	run --separate-stderr "$U" pidx unread
+	assert_output 0
+}
+
+# how many times $@ opens /proc itself to walk it
+proc_walks() {
+	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat \
+	    -e signal=none -o "$BATS_TEST_TMPDIR/trace" "$@" >/dev/null || return
+	grep -c '"/proc", ' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "descriptors and maps are read in one walk of /proc: shm and sem stat and ls" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would see valgrind's opens"
+	n=pidx$$
+	MADE="ipc-shm rm -f $n; ipc-sem rm -f $n"
+	ipc-shm create -s 4K "$n"
+	ipc-sem create "$n"
+	run -0 --separate-stderr proc_walks ipc-shm stat "$n"
+	assert_output 1
+	run -0 --separate-stderr proc_walks ipc-shm ls
+	assert_output 1
+	run -0 --separate-stderr proc_walks ipc-sem stat "$n"
+	assert_output 1
+	run -0 --separate-stderr proc_walks ipc-sem ls
+	assert_output 1
+	run -0 --separate-stderr proc_walks ipc-mq ls
+	assert_output 1
 }

@@ -287,6 +287,67 @@ u_open(int argc, char *argv[])
 	return 0;
 }
 
+/* a holder as "PID KIND FD ACC DEV INO": what the index holds of it */
+static void
+pidx_print(const struct holder *h)
+{
+	static const char *kinds[] = { "fd", "map", "sysv", "open" };
+	static const char *accs[] = { "r", "w", "rw" };
+
+	printf("%d %s %d %s %ju %ju%s%s\n", (int)h->pid, kinds[h->kind], h->fd,
+	    h->acc >= 0 && h->acc <= 2 ? accs[h->acc] :
+	    h->acc == PIDX_ACC_UNREAD ? "?" : "-",
+	    (uintmax_t)h->dev, (uintmax_t)h->ino, h->path ? " " : "",
+	    h->path ? h->path : "");
+}
+
+/*
+ * pidx [-A] [-M] [-O] obj PATH | pid PID | unread: one index of /proc
+ * with descriptors (-A: every access mode, -M: maps, -O: openers too),
+ * asked who holds PATH's object, what PID holds, or who could not be read
+ */
+static int
+u_pidx(int argc, char *argv[])
+{
+	static const struct optdef own[] = {
+		{ 'A', "access", NULL, "every descriptor's access mode" },
+		{ 'M', "mapped", NULL, "the mappings too" },
+		{ 'O', "opening", NULL, "what processes wait to open too" },
+		{ 0, NULL, NULL, NULL }
+	};
+	int i = opt_parse(argc, argv, "", own), parts = PIDX_FDS;
+	const struct holder *h;
+	struct pidx ix = { 0 };
+	pid_t first[HOLDERS_PIDS];
+	struct stat st;
+	size_t n, it = 0;
+
+	parts |= (opt.val['A'] ? PIDX_ACC : 0) | (opt.val['M'] ? PIDX_MAPS : 0) |
+	    (opt.val['O'] ? PIDX_OPENERS : 0);
+	if (i == argc || (strcmp(argv[i], "unread") != 0 && i + 1 >= argc))
+		usage_error("missing obj PATH, pid PID or unread");
+	pidx_read(&ix, parts);
+	if (strcmp(argv[i], "obj") == 0) {
+		if (stat(argv[i + 1], &st) == -1)
+			err(1, "stat %s", argv[i + 1]);
+		for (n = pidx_obj(&ix, st.st_dev, st.st_ino, &h); n > 0; n--)
+			pidx_print(h++);
+	} else if (strcmp(argv[i], "pid") == 0) {
+		while ((h = pidx_pid(&ix, (pid_t)num_uint(argv[i + 1], "PID", 1,
+		    INT_MAX), &it)) != NULL)
+			pidx_print(h);
+	} else if (strcmp(argv[i], "unread") == 0) {
+		n = pidx_unread(&ix, parts, first, HOLDERS_PIDS);
+		printf("%zu", n);
+		for (it = 0; it < n && it < HOLDERS_PIDS; it++)
+			printf(" %d", (int)first[it]);
+		printf("\n");
+	} else
+		usage_error("%s: not obj, pid nor unread", argv[i]);
+	pidx_free(&ix);
+	return 0;
+}
+
 static const struct verb verbs[] = {
 	{ "size", u_size, "size SIZE" },
 	{ "dur", u_dur, "dur DURATION" },
@@ -301,6 +362,7 @@ static const struct verb verbs[] = {
 	{ "netunix", u_netunix, "netunix FILE" },
 	{ "count", u_count, "count" },
 	{ "open", u_open, "open [-w] [-T TYPE] PATH" },
+	{ "pidx", u_pidx, "pidx [-A] [-M] [-O] obj PATH | pid PID | unread" },
 	{ NULL, NULL, NULL }
 };
 

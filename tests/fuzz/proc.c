@@ -1,5 +1,6 @@
 /*
- * The /proc line parsers (lib/proc.c): fdinfo's flags, a maps line, a
+ * The /proc line parsers (lib/proc.c, lib/pidx.c): fdinfo's flags, a
+ * maps line (a file's, and the index's file or System V segment), a
  * syscall line, each given the input.
  */
 #include <assert.h>
@@ -16,13 +17,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned long a[3];
 	dev_t dev;
 	ino_t ino;
-	int acc;
+	int acc, kind;
 
 	fuzz_begin();
 	acc = proc_fdinfo_acc(s);
 	assert(acc == -1 || (acc & ~O_ACCMODE) == 0);
 	if (proc_maps_line(s, &dev, &ino) == 0)
 		assert(ino != 0);
+	/* a file it maps has an inode; a segment is on no device of ours */
+	kind = pidx_maps_line(s, &dev, &ino);
+	assert(kind == -1 || kind == PIDX_MAP || kind == PIDX_SYSV);
+	assert(kind != PIDX_MAP || ino != 0);
+	assert(kind != PIDX_SYSV || dev == 0);
 	(void)proc_syscall_open(s, a);
 	free(s);
 	return 0;
