@@ -25,6 +25,7 @@ replay() {
 @test "fuzz corpus: sysv (/proc/sysvipc lines)" { replay sysv; }
 @test "fuzz corpus: proc (/proc fdinfo, maps and syscall lines)" { replay proc; }
 @test "fuzz corpus: udiag (unix_diag datagrams)" { replay udiag; }
+@test "fuzz corpus: blocked (a blocked thread's syscall, epoll, maps, locks and sched text)" { replay blocked; }
 
 @test "fuzz corpus: every target has a test here, and a corpus" {
 	local f t
