@@ -746,7 +746,7 @@ say_sigs(struct words *w, const struct blocked *b)
 	say(w, "sigwait for");
 	for (s = 1; s <= 64; s++)
 		if (b->sigs >> (s - 1) & 1)
-			say(w, "%s%s", n++ == 0 ? " " : ",",
+			say(w, "%sSIG%s", n++ == 0 ? " " : ",",
 			    sig_name(s, name, sizeof(name)));
 	if (n == 0)
 		say(w, " a set not readable");
