@@ -752,36 +752,68 @@ say_sigs(struct words *w, const struct blocked *b)
 		say(w, " a set not readable");
 }
 
+/* the calls said as a verb and their descriptor, or their System V id */
+static const char *const on_fd[] = {
+	[BLOCKED_READ] = "read from",
+	[BLOCKED_WRITE] = "write to",
+	[BLOCKED_ACCEPT] = "accept on",
+	[BLOCKED_CONNECT] = "connect of",
+	[BLOCKED_MQ_RECV] = "receive from queue",
+	[BLOCKED_MQ_SEND] = "send to queue",
+	[BLOCKED_FLOCK] = "flock",
+	[BLOCKED_FCNTL_LOCK] = "fcntl lock",
+	[BLOCKED_SLEEP] = NULL
+};
+static const char *const on_id[] = {
+	[BLOCKED_MSG_RECV] = "receive from System V queue id",
+	[BLOCKED_MSG_SEND] = "send to System V queue id",
+	[BLOCKED_SEMOP] = "semop on System V semaphore set id",
+	[BLOCKED_SLEEP] = NULL
+};
+
 static void
 say_call(struct words *w, const struct blocked *b)
 {
+	if (b->kind == BLOCKED_FLOCK)
+		say(w, "flock (%s) of ", b->op & LOCK_EX ? "exclusive" :
+		    "shared");
+	else if (b->kind == BLOCKED_FCNTL_LOCK)
+		say(w, "%s lock of ", b->op == F_OFD_SETLKW ? "OFD" : "POSIX");
+	else if (on_fd[b->kind] != NULL)
+		say(w, "%s ", on_fd[b->kind]);
+	if (on_fd[b->kind] != NULL) {
+		say_fd(w, b);
+		return;
+	}
+	if (on_id[b->kind] != NULL) {
+		say(w, "%s %ld", on_id[b->kind], b->id);
+		return;
+	}
 	switch (b->kind) {
-	case BLOCKED_READ:	say(w, "read from "); say_fd(w, b); break;
-	case BLOCKED_WRITE:	say(w, "write to "); say_fd(w, b); break;
-	case BLOCKED_ACCEPT:	say(w, "accept on "); say_fd(w, b); break;
-	case BLOCKED_CONNECT:	say(w, "connect of "); say_fd(w, b); break;
-	case BLOCKED_MQ_RECV:	say(w, "receive from queue "); say_fd(w, b);
-				break;
-	case BLOCKED_MQ_SEND:	say(w, "send to queue "); say_fd(w, b); break;
-	case BLOCKED_POLL:	say(w, "poll on"); say_watch(w, b); break;
-	case BLOCKED_SELECT:	say(w, "select on"); say_watch(w, b); break;
-	case BLOCKED_EPOLL:	say(w, "epoll_wait on %d watching", b->fd);
-				say_watch(w, b); break;
-	case BLOCKED_MSG_RECV:	say(w, "receive from System V queue id %ld",
-				    b->id); break;
-	case BLOCKED_MSG_SEND:	say(w, "send to System V queue id %ld", b->id);
-				break;
-	case BLOCKED_SEMOP:	say(w, "semop on System V semaphore set id %ld",
-				    b->id); break;
-	case BLOCKED_FUTEX:	say_futex(w, b); break;
-	case BLOCKED_FLOCK:	say(w, "flock (%s) of ", b->op & LOCK_EX ?
-				    "exclusive" : "shared"); say_fd(w, b); break;
-	case BLOCKED_FCNTL_LOCK: say(w, "%s lock of ", b->op == F_OFD_SETLKW ?
-				    "OFD" : "POSIX"); say_fd(w, b); break;
-	case BLOCKED_WAIT:	say_wait(w, b); break;
-	case BLOCKED_SIGWAIT:	say_sigs(w, b); break;
-	case BLOCKED_PAUSE:	say(w, "wait for a signal"); break;
-	case BLOCKED_SLEEP:	say(w, "sleep (not IPC)"); break;
+	case BLOCKED_POLL:
+	case BLOCKED_SELECT:
+		say(w, b->kind == BLOCKED_POLL ? "poll on" : "select on");
+		say_watch(w, b);
+		break;
+	case BLOCKED_EPOLL:
+		say(w, "epoll_wait on %d watching", b->fd);
+		say_watch(w, b);
+		break;
+	case BLOCKED_FUTEX:
+		say_futex(w, b);
+		break;
+	case BLOCKED_WAIT:
+		say_wait(w, b);
+		break;
+	case BLOCKED_SIGWAIT:
+		say_sigs(w, b);
+		break;
+	case BLOCKED_PAUSE:
+		say(w, "wait for a signal");
+		break;
+	case BLOCKED_SLEEP:
+		say(w, "sleep (not IPC)");
+		break;
 	}
 }
 

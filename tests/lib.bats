@@ -526,3 +526,36 @@ p.poll(60000)'
 	assert_failure 1
 	[ "$stderr" = "unit: blocked 2147483647: No such file or directory" ]
 }
+
+@test "blocked: a plain sleep is not IPC; stopped and continued, its call is lost" {
+	bg sleep 60
+	p=$BG_LAST
+	wait_for in_call "$p" 230
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p sleep (not IPC)" ]
+	assert_line "  timeout 60.000000000"
+	kill -STOP "$p"
+	wait_for grep -q '^State:.*stopped' "/proc/$p/status"
+	kill -CONT "$p"
+	wait_for in_call "$p" 219
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p restart_syscall (stopped and continued: the call it was in is lost)" ]
+}
+
+@test "blocked: processes ending while they are read: gone or read, never a crash" {
+	local i p
+	for i in $(seq 100); do
+		true &
+		p=$!
+		run --separate-stderr timeout 10 "$U" blocked "$p"
+		# read whole, gone before the first read, or gone between two
+		case $status in
+		0) [[ ${lines[0]} == "$p "* ]] ;;
+		1) [ "$stderr" = "unit: blocked $p: No such file or directory" ] ;;
+		*) false ;;
+		esac
+		wait "$p"
+	done
+}
