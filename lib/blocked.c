@@ -196,6 +196,7 @@ blocked_epoll_line(const char *line, struct blocked_watch *w)
 	w->events = (int)(ev & (POLLIN | POLLOUT | POLLPRI));
 	w->ino = 0;
 	w->dev = 0;
+	w->stale = 0;
 	if ((p = strstr(line, " ino:")) != NULL &&
 	    sscanf(p, " ino:%llx sdev:%x", &ino, &sdev) == 2) {
 		w->ino = (ino_t)ino;	/* the kernel's dev_t: 12 bits, 20 */
@@ -334,6 +335,7 @@ watch(struct blocked *b, int fd, int events)
 	b->w[b->nw].events = events;
 	b->w[b->nw].dev = 0;
 	b->w[b->nw].ino = 0;
+	b->w[b->nw].stale = 0;
 	b->nw++;
 }
 
@@ -387,6 +389,21 @@ out:
 		free(set[i]);
 }
 
+/*
+ * epoll keeps a watch while its file is open anywhere, so the number it
+ * was added under may since lead elsewhere: a number closed and reused
+ */
+static void
+stale(int task, struct blocked_watch *w)
+{
+	char name[32];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "fd/%d", w->fd);
+	w->stale = w->ino != 0 && (fstatat(task, name, &st, 0) == -1 ||
+	    st.st_ino != w->ino || st.st_dev != w->dev);
+}
+
 /* epoll's set: the tfd lines of its descriptor's fdinfo */
 static void
 read_epoll(int task, struct blocked *b)
@@ -409,7 +426,7 @@ read_epoll(int task, struct blocked *b)
 			continue;
 		}
 		if (blocked_epoll_line(line, &b->w[b->nw]) == 0)
-			b->nw++;
+			stale(task, &b->w[b->nw++]);
 	}
 	free(line);
 	fclose(f);
@@ -690,7 +707,8 @@ say_watch(struct words *w, const struct blocked *b)
 	size_t i;
 
 	for (i = 0; i < b->nw; i++)
-		say(w, "%s%d", i == 0 ? " " : ",", b->w[i].fd);
+		say(w, "%s%d%s", i == 0 ? " " : ",", b->w[i].fd,
+		    b->w[i].stale ? " (stale: now another file)" : "");
 	if (b->more > 0)
 		say(w, " and %zu more", b->more);
 	if (b->nw == 0 && b->more == 0)

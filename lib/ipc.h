@@ -303,6 +303,7 @@ struct blocked_watch {			/* one descriptor poll/select/epoll watch */
 	int events;			/* POLLIN, POLLOUT, POLLPRI */
 	dev_t dev;			/* epoll's sdev and ino: the tfd number */
 	ino_t ino;			/* can be stale, these cannot; 0: unknown */
+	int stale;			/* fd is now another file than watched */
 };
 struct blocked_map {			/* one line of /proc/PID/maps */
 	unsigned long start, end;

@@ -559,3 +559,24 @@ p.poll(60000)'
 		wait "$p"
 	done
 }
+
+@test "blocked: an epoll watch whose number was closed and reused is said stale" {
+	bg python3 -c '
+import os, select
+r, w = os.pipe()
+keep = os.dup(r)
+e = select.epoll(); e.register(r, select.EPOLLIN)
+os.close(r)
+r2, w2 = os.pipe()
+assert r2 == r
+open("py.pid", "w").write("%d\n%d %d %d\n" % (os.getpid(), e.fileno(), r, keep))
+e.poll()'
+	p=$(pid_in py.pid)
+	read -r ep r keep < <(sed -n 2p py.pid)
+	wait_for in_call "$p" 232
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p epoll_wait on $ep watching $r (stale: now another file), no timeout" ]
+	# the file it watches is still known: the one kept open as $keep
+	assert_line "  watch $r i $(stat -L -c '%i %Hd:%Ld' "/proc/$p/fd/$keep")"
+}
