@@ -306,6 +306,20 @@ task_mem(int task, unsigned long addr, void *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+/* a file of the task's directory (or any directory) as a stream */
+static FILE *
+task_fopen(int dir, const char *name)
+{
+	FILE *f;
+	int fd;
+
+	if ((fd = openat(dir, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return f;
+}
+
 /* what descriptor fd leads to, by its link and stat(2): never opened */
 static void
 read_fd(int task, int fd, struct blocked *b)
@@ -411,15 +425,10 @@ read_epoll(int task, struct blocked *b)
 	char name[32], *line = NULL;
 	size_t cap = 0;
 	FILE *f;
-	int fd;
 
 	snprintf(name, sizeof(name), "fdinfo/%d", b->fd);
-	if ((fd = openat(task, name, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((f = task_fopen(task, name)) == NULL)
 		return;
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return;
-	}
 	while (getline(&line, &cap, f) != -1) {
 		if (b->nw == BLOCKED_WATCH_MAX) {
 			b->more += strncmp(line, "tfd:", 4) == 0;
@@ -440,14 +449,9 @@ read_map(int task, struct blocked *b)
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
-	int fd;
 
-	if ((fd = openat(task, "maps", O_RDONLY | O_CLOEXEC)) == -1)
+	if ((f = task_fopen(task, "maps")) == NULL)
 		return;
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return;
-	}
 	while (getline(&line, &cap, f) != -1)
 		if (blocked_maps_line(line, &m) == 0 && b->addr >= m.start &&
 		    b->addr < m.end) {
@@ -650,13 +654,10 @@ blocked_fdinfo_locks(pid_t pid, dev_t dev, ino_t ino, blocked_lock_fn fn,
 	dfd = dirfd(d);
 	while ((e = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)e->d_name[0]) ||
-		    (fd = openat(dfd, e->d_name, O_RDONLY | O_CLOEXEC)) == -1)
+		    (f = task_fopen(dfd, e->d_name)) == NULL)
 			continue;
-		if ((f = fdopen(fd, "r")) == NULL) {
-			close(fd);
-			continue;
-		}
-		each_lock(f, pid, (int)strtol(e->d_name, NULL, 10), dev, ino, fn, arg);
+		fd = (int)strtol(e->d_name, NULL, 10);
+		each_lock(f, pid, fd, dev, ino, fn, arg);
 		fclose(f);
 	}
 	closedir(d);
