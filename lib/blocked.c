@@ -25,6 +25,7 @@
 #include "ipc.h"
 
 #define SELECT_BITS	65536		/* select's sets read, at most */
+#define WORDS_FDS	16		/* descriptors a set is said by */
 
 enum { T_NONE, T_PTR, T_INT };		/* how a call's timeout is given */
 
@@ -707,11 +708,11 @@ say_watch(struct words *w, const struct blocked *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->nw; i++)
+	for (i = 0; i < b->nw && i < WORDS_FDS; i++)
 		say(w, "%s%d%s", i == 0 ? " " : ",", b->w[i].fd,
 		    b->w[i].stale ? " (stale: now another file)" : "");
-	if (b->more > 0)
-		say(w, " and %zu more", b->more);
+	if (b->more + b->nw > i)
+		say(w, " and %zu more", b->more + b->nw - i);
 	if (b->nw == 0 && b->more == 0)
 		say(w, " (set not readable)");
 }

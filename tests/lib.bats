@@ -599,3 +599,41 @@ e.poll()'
 	# the file it watches is still known: the one kept open as $keep
 	assert_line "  watch $r i $(stat -L -c '%i %Hd:%Ld' "/proc/$p/fd/$keep")"
 }
+
+@test "blocked: python's select.select, the read and write sets from its memory" {
+	bg python3 -c '
+import os, select
+r1, w1 = os.pipe(); r2, w2 = os.pipe()
+os.write(w2, b"x" * 65536)
+open("py.pid", "w").write("%d\n%d %d\n" % (os.getpid(), r1, w2))
+select.select([r1], [w2], [])'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	read -r r w < <(sed -n 2p py.pid)
+	wait_for in_call "$p" 270	# glibc makes select a pselect6
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p select on $r,$w, no timeout" ]
+	assert_line "  watch $r i 0 0:0"
+	assert_line "  watch $w o 0 0:0"
+}
+
+@test "blocked: a poll set past the bound is kept in part and the rest counted" {
+	bg python3 -c '
+import os, resource, select
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+r, w = os.pipe()
+p = select.poll()
+for i in range(1500):
+	p.register(os.dup(r), select.POLLIN)
+open("py.pid", "w").write("%d\n" % os.getpid())
+p.poll()'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	wait_for in_call "$p" 7
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	# said by its first 16: what is kept and what is not, counted
+	[[ ${lines[0]} =~ ^$p\ poll\ on\ ([0-9]+,){15}[0-9]+\ and\ 1484\ more,\ no\ timeout$ ]]
+	[ "$(grep -c '^  watch ' <<<"$output")" -eq 1024 ]
+}
