@@ -97,6 +97,7 @@ writer_after_us(const struct stat *st)
 	pid_t self = getpid(), found = 0, pp;
 	size_t i, j;
 
+	proc_index_forget();		/* who holds it now, not at the last look */
 	proc_scan_fds(&hs, same_fifo, (void *)st);
 	for (i = 0; i < hs.n && found == 0; i++) {
 		if (!writes(&hs.h[i]) || hs.h[i].pid == self ||

@@ -349,6 +349,82 @@ int	 holders_dup(const struct holders *, dev_t, ino_t, int);
 void	 holders_note(const struct holders *, const char *, int);
 void	 holders_free(struct holders *);
 
+/* blocked.c: what one thread is blocked on, read from /proc and changing
+ * nothing (no ptrace, no signal, nothing opened but /proc's own files) */
+enum blocked_kind {
+	BLOCKED_UNREADABLE,		/* err says why: never "not blocked" */
+	BLOCKED_RUNNING,
+	BLOCKED_RESTART,		/* restart_syscall: the call is lost */
+	BLOCKED_OTHER,			/* a call not known here, or none */
+	BLOCKED_READ, BLOCKED_WRITE, BLOCKED_ACCEPT, BLOCKED_CONNECT,
+	BLOCKED_POLL, BLOCKED_SELECT, BLOCKED_EPOLL, BLOCKED_OPEN,
+	BLOCKED_MQ_RECV, BLOCKED_MQ_SEND, BLOCKED_MSG_RECV, BLOCKED_MSG_SEND,
+	BLOCKED_SEMOP, BLOCKED_FUTEX, BLOCKED_FLOCK, BLOCKED_FCNTL_LOCK,
+	BLOCKED_WAIT, BLOCKED_SIGWAIT, BLOCKED_PAUSE, BLOCKED_SLEEP
+};
+#define BLOCKED_WATCH_MAX	1024	/* descriptors kept of a poll set */
+struct blocked_watch {			/* one descriptor poll/select/epoll watch */
+	int fd;
+	int events;			/* POLLIN, POLLOUT, POLLPRI */
+	dev_t dev;			/* epoll's sdev and ino: the tfd number */
+	ino_t ino;			/* can be stale, these cannot; 0: unknown */
+	int stale;			/* fd is now another file than watched */
+};
+struct blocked_map {			/* one line of /proc/PID/maps */
+	unsigned long start, end;
+	int shared;
+	dev_t dev;
+	ino_t ino;			/* 0: anonymous */
+	char path[PATH_MAX];
+};
+struct blocked_lock {			/* a /proc/locks or fdinfo lock: line */
+	int waiter;			/* "->": waits for the lock */
+	char type[8];			/* FLOCK, POSIX, OFDLCK, LEASE, ... */
+	int write;
+	pid_t pid;			/* as the line says: -1 for OFD locks */
+	pid_t holder;			/* whose fdinfo named it, or -1 */
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+struct blocked {
+	int kind, err;			/* err: why BLOCKED_UNREADABLE */
+	long nr;			/* the call, -1 outside any */
+	unsigned long a[6];
+	int fd;				/* the descriptor waited on, or -1 */
+	unsigned long addr;		/* a futex word, an open's path */
+	long id;			/* queue or set id, pid waited for */
+	int op;				/* futex op, flock op, fcntl cmd, flags */
+	int timed;			/* 1: ends by itself */
+	unsigned long tmo;		/* where the timeout is, or 0 */
+	struct timespec ts;		/* it, where ts_ok */
+	int ts_ok;
+	/* what blocked_read adds from /proc; empty where it could not */
+	char what[PATH_MAX];		/* the descriptor's link, the path */
+	mode_t type;			/* and what it is (S_IFIFO...), or 0 */
+	dev_t dev;
+	ino_t ino;
+	struct blocked_map map;		/* the futex's mapping, where map.end */
+	struct blocked_watch *w;	/* poll, select, epoll: what it watches */
+	size_t nw, more;		/* kept, and left out past the bound */
+	uint64_t sigs;			/* sigwait: the set, bit N-1 for N */
+	char wchan[64];
+	long asleep_ms;			/* since it last ran; -1: unknown */
+	const char *other;		/* the other end, in words, from the
+					 * caller's /proc index: appended */
+};
+int	 blocked_parse(const char *, struct blocked *);
+int	 blocked_read(pid_t, pid_t, struct blocked *);
+void	 blocked_free(struct blocked *);
+int	 blocked_epoll_line(const char *, struct blocked_watch *);
+int	 blocked_maps_line(const char *, struct blocked_map *);
+int	 blocked_lock_line(const char *, struct blocked_lock *);
+int	 blocked_sched(const char *, double *);
+size_t	 blocked_words(const struct blocked *, char *, size_t);
+typedef void (*blocked_lock_fn)(const struct blocked_lock *, void *);
+int	 blocked_locks(dev_t, ino_t, blocked_lock_fn, void *);
+int	 blocked_fdinfo_locks(pid_t, dev_t, ino_t, blocked_lock_fn, void *);
+
 /* ns.c: --ns PID, the verb run in PID's IPC, network and mount namespaces */
 void	 ns_enter(pid_t);
 

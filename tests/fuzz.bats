@@ -26,6 +26,7 @@ replay() {
 @test "fuzz corpus: proc (/proc fdinfo, maps and syscall lines)" { replay proc; }
 @test "fuzz corpus: udiag (unix_diag datagrams)" { replay udiag; }
 @test "fuzz corpus: pid (pids by value, operands and pid files)" { replay pid; }
+@test "fuzz corpus: blocked (a blocked thread's syscall, epoll, maps, locks and sched text)" { replay blocked; }
 
 @test "fuzz corpus: every target has a test here, and a corpus" {
 	local f t

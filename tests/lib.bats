@@ -12,6 +12,7 @@ setup() {
 	U=$ROOT/${IPC_OBJ:-obj}/unit
 	KEEP=
 	MADE=
+	SEM=
 }
 
 teardown() {
@@ -19,6 +20,7 @@ teardown() {
 	# children that outlived the harness on purpose, now below pid 1
 	[ -z "$KEEP" ] || kill $KEEP 2>/dev/null
 	[ -z "${MADE:-}" ] || eval "$MADE" 2>/dev/null
+	[ -z "${SEM:-}" ] || rm -f "/dev/shm/sem.$SEM"
 	return 0
 }
 
@@ -470,4 +472,280 @@ proc_walks() {
 	assert_output 1
 	run -0 --separate-stderr proc_walks ipc-mq ls
 	assert_output 1
+# --- what a thread is blocked on (blocked.c), with programs not ours -------
+
+# thread $1 sits in system call number $2 (x86_64), as its syscall file says
+in_call() {
+	[ "$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)" = "$2" ]
+}
+
+# the pid a program wrote to file $1, once it is there
+pid_in() {
+	wait_for test -s "$1"
+	head -n 1 "$1"
+}
+
+# reading process $1's system call needs ptrace attach-level access: an
+# ordinary user under Yama's ptrace_scope >= 1 has it only for its own
+# descendants, and the reader here is not one
+traceable() {
+	cat "/proc/$1/syscall" >/dev/null 2>&1 ||
+	    skip "cannot read another process's system call (Yama ptrace_scope)"
+}
+
+@test "blocked: cat reading an empty pipe reads on descriptor 0, the pipe named" {
+	bg sh -c 'sleep 60 | sh -c "echo \$\$ >cat.pid; exec cat"'
+	p=$(pid_in cat.pid)
+	traceable "$p"
+	wait_for in_call "$p" 0
+	ino=$(stat -L -c %i "/proc/$p/fd/0")
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p read from pipe:[$ino], no timeout" ]
+	[[ ${lines[1]} == "  wchan "*pipe_read ]]
+	[[ ${lines[2]} =~ ^\ \ asleep\ [0-9]+\ ms$ ]]
+}
+
+@test "blocked: a shell in echo x > FIFO with no reader opens the FIFO for writing" {
+	mkfifo f
+	bg sh -c 'echo $$ >sh.pid; echo x >"$1"' sh "$PWD/f"
+	p=$(pid_in sh.pid)
+	traceable "$p"
+	wait_for in_call "$p" 257
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p open of FIFO $PWD/f for writing, no timeout" ]
+	[ "${lines[1]}" = "  wchan wait_for_partner" ]
+	# read without opening it: the writer is still waiting for a reader
+	in_call "$p" 257
+}
+
+@test "blocked: flock waiting on a held lock, its real holders from fdinfo" {
+	: >l
+	bg flock l sleep 60
+	holder=$BG_LAST
+	wait_for grep -q " FLOCK .* $holder " /proc/locks
+	sleeper=$(pgrep -P "$holder")
+	bg flock l true
+	p=$BG_LAST
+	traceable "$p"
+	wait_for in_call "$p" 73
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p flock (exclusive) of $PWD/l, no timeout" ]
+	assert_line "  file $(stat -c '%Hd:%Ld %i' l)"
+	assert_line "  lock $holder holds FLOCK"
+	assert_line "  lock $p waits FLOCK"
+	# /proc/locks names only the first locker; fdinfo names both
+	assert_line --regexp "^  holder $holder fd [0-9]+ FLOCK$"
+	assert_line --regexp "^  holder $sleeper fd [0-9]+ FLOCK$"
+}
+
+@test "blocked: python's select.poll on two pipes, both descriptors found" {
+	bg python3 -c '
+import os, select
+r1, w1 = os.pipe(); r2, w2 = os.pipe()
+p = select.poll(); p.register(r1, select.POLLIN); p.register(r2, select.POLLIN)
+open("py.pid", "w").write("%d\n%d %d\n" % (os.getpid(), r1, r2))
+p.poll()'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	read -r r1 r2 < <(sed -n 2p py.pid)
+	wait_for in_call "$p" 7
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p poll on $r1,$r2, no timeout" ]
+	assert_line "  watch $r1 i 0 0:0"
+	assert_line "  watch $r2 i 0 0:0"
+}
+
+@test "blocked: python's select.epoll, the watched pipe by its inode" {
+	bg python3 -c '
+import os, select
+r, w = os.pipe()
+e = select.epoll(); e.register(r, select.EPOLLIN)
+open("py.pid", "w").write("%d\n%d %d\n" % (os.getpid(), e.fileno(), r))
+e.poll()'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	read -r ep r < <(sed -n 2p py.pid)
+	wait_for in_call "$p" 232
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p epoll_wait on $ep watching $r, no timeout" ]
+	assert_line "  watch $r i $(stat -L -c '%i %Hd:%Ld' "/proc/$p/fd/$r")"
+}
+
+@test "blocked: sem_wait on a POSIX semaphore of value 0 is a futex in its mapping" {
+	sem=t$$-$BATS_TEST_NUMBER
+	SEM=$sem
+	bg python3 -c '
+import ctypes, os, sys
+c = ctypes.CDLL(None, use_errno=True)
+c.sem_open.restype = ctypes.c_void_p
+c.sem_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_uint]
+c.sem_wait.argtypes = [ctypes.c_void_p]
+s = c.sem_open(sys.argv[1].encode(), os.O_CREAT, 0o600, 0)
+open("py.pid", "w").write("%d\n" % os.getpid())
+c.sem_wait(s)' "/$sem"
+	p=$(pid_in py.pid)
+	traceable "$p"
+	wait_for in_call "$p" 202
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	# its creator maps it under glibc's temporary name, since unlinked
+	[[ ${lines[0]} =~ ^$p\ futex\ in\ /dev/shm/sem\.[^\ ]+\ \(deleted\)\ \(POSIX\ semaphore\),\ no\ timeout$ ]]
+	# matched by device and inode, not by name
+	[[ $output =~ "  map $(stat -c '%Hd:%Ld %i' "/dev/shm/sem.$sem") shared " ]]
+}
+
+@test "blocked: a shell in wait for its child is in wait4 for any child" {
+	bg bash -c 'echo $$ >sh.pid; sleep 60 & wait'
+	p=$(pid_in sh.pid)
+	traceable "$p"
+	wait_for in_call "$p" 61
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p wait for any child, no timeout" ]
+	[ "${lines[1]}" = "  wchan do_wait" ]
+}
+
+@test "blocked: python's signal.sigwait names the signals it waits for" {
+	bg python3 -c '
+import os, signal
+open("py.pid", "w").write("%d\n" % os.getpid())
+signal.sigwait({signal.SIGUSR1, signal.SIGTERM})'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	wait_for in_call "$p" 128
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p sigwait for SIGUSR1,SIGTERM, no timeout" ]
+}
+
+@test "blocked: a timed poll says timed, and its timeout" {
+	bg python3 -c '
+import os, select
+r, w = os.pipe()
+p = select.poll(); p.register(r, select.POLLIN)
+open("py.pid", "w").write("%d\n%d\n" % (os.getpid(), r))
+p.poll(60000)'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	r=$(sed -n 2p py.pid)
+	wait_for in_call "$p" 7
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p poll on $r, timed" ]
+}
+
+@test "blocked: another user's process cannot be read, never 'not blocked'" {
+	need_nobody
+	bg sh -c 'sleep 60 | sh -c "echo \$\$ >cat.pid; exec cat"'
+	p=$(pid_in cat.pid)
+	wait_for in_call "$p" 0
+	run --separate-stderr as_nobody "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p cannot be read (Permission denied)" ]
+	[ "${lines[1]}" = "  wchan ?" ]
+}
+
+@test "blocked: a process that has ended is gone, not a crash" {
+	run --separate-stderr "$U" blocked 2147483647
+	assert_failure 1
+	[ "$stderr" = "unit: blocked 2147483647: No such file or directory" ]
+}
+
+@test "blocked: a plain sleep is not IPC; stopped and continued, its call is lost" {
+	bg sleep 60
+	p=$BG_LAST
+	traceable "$p"
+	wait_for in_call "$p" 230
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p sleep (not IPC)" ]
+	assert_line "  timeout 60.000000000"
+	kill -STOP "$p"
+	wait_for grep -q '^State:.*stopped' "/proc/$p/status"
+	kill -CONT "$p"
+	wait_for in_call "$p" 219
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p restart_syscall (stopped and continued: the call it was in is lost)" ]
+}
+
+@test "blocked: processes ending while they are read: gone or read, never a crash" {
+	local i p
+	for i in $(seq 100); do
+		true &
+		p=$!
+		run --separate-stderr timeout 10 "$U" blocked "$p"
+		# read whole, gone before the first read, or gone between two
+		case $status in
+		0) [[ ${lines[0]} == "$p "* ]] ;;
+		1) [ "$stderr" = "unit: blocked $p: No such file or directory" ] ;;
+		*) false ;;
+		esac
+		wait "$p"
+	done
+}
+
+@test "blocked: an epoll watch whose number was closed and reused is said stale" {
+	bg python3 -c '
+import os, select
+r, w = os.pipe()
+keep = os.dup(r)
+e = select.epoll(); e.register(r, select.EPOLLIN)
+os.close(r)
+r2, w2 = os.pipe()
+assert r2 == r
+open("py.pid", "w").write("%d\n%d %d %d\n" % (os.getpid(), e.fileno(), r, keep))
+e.poll()'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	read -r ep r keep < <(sed -n 2p py.pid)
+	wait_for in_call "$p" 232
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p epoll_wait on $ep watching $r (stale: now another file), no timeout" ]
+	# the file it watches is still known: the one kept open as $keep
+	assert_line "  watch $r i $(stat -L -c '%i %Hd:%Ld' "/proc/$p/fd/$keep")"
+}
+
+@test "blocked: python's select.select, the read and write sets from its memory" {
+	bg python3 -c '
+import os, select
+r1, w1 = os.pipe(); r2, w2 = os.pipe()
+os.write(w2, b"x" * 65536)
+open("py.pid", "w").write("%d\n%d %d\n" % (os.getpid(), r1, w2))
+select.select([r1], [w2], [])'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	read -r r w < <(sed -n 2p py.pid)
+	wait_for in_call "$p" 270	# glibc makes select a pselect6
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p select on $r,$w, no timeout" ]
+	assert_line "  watch $r i 0 0:0"
+	assert_line "  watch $w o 0 0:0"
+}
+
+@test "blocked: a poll set past the bound is kept in part and the rest counted" {
+	bg python3 -c '
+import os, resource, select
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+r, w = os.pipe()
+p = select.poll()
+for i in range(1500):
+	p.register(os.dup(r), select.POLLIN)
+open("py.pid", "w").write("%d\n" % os.getpid())
+p.poll()'
+	p=$(pid_in py.pid)
+	traceable "$p"
+	wait_for in_call "$p" 7
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	# said by its first 16: what is kept and what is not, counted
+	[[ ${lines[0]} =~ ^$p\ poll\ on\ ([0-9]+,){15}[0-9]+\ and\ 1484\ more,\ no\ timeout$ ]]
+	[ "$(grep -c '^  watch ' <<<"$output")" -eq 1024 ]
 }

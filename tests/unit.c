@@ -3,9 +3,12 @@
  * verb parsing its operand the way the commands do and printing what it
  * understood; and the tiers commands stand on, child and cleanup.
  */
+#include <sys/sysmacros.h>
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +348,93 @@ u_pidx(int argc, char *argv[])
 	} else
 		usage_error("%s: not obj, pid nor unread", argv[i]);
 	pidx_free(&ix);
+/* the lock lines on one file: "lock PID holds|waits TYPE" */
+static void
+u_lock(const struct blocked_lock *l, void *arg)
+{
+	(void)arg;
+	if (l->holder == -1)
+		printf("  lock %d %s %s\n", (int)l->pid,
+		    l->waiter ? "waits" : "holds", l->type);
+	else
+		printf("  holder %d fd %d %s\n", (int)l->holder, l->fd,
+		    l->type);
+}
+
+/* every process's fdinfo lock: lines on the file, as the index will */
+static void
+u_holders(dev_t dev, ino_t ino)
+{
+	struct dirent *e;
+	DIR *d;
+
+	blocked_locks(dev, ino, u_lock, NULL);
+	if ((d = opendir("/proc")) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+			blocked_fdinfo_locks((pid_t)strtol(e->d_name, NULL, 10),
+			    dev, ino, u_lock, NULL);
+	closedir(d);
+}
+
+static void
+u_thread(pid_t pid, pid_t tid)
+{
+	struct blocked b;
+	char words[1024];
+	size_t i;
+
+	if (blocked_read(pid, tid, &b) == -1) {
+		printf("%d gone\n", (int)tid);
+		return;
+	}
+	blocked_words(&b, words, sizeof(words));
+	printf("%d %s\n  wchan %s\n", (int)tid, words,
+	    b.wchan[0] != '\0' ? b.wchan : "?");
+	if (b.asleep_ms >= 0)
+		printf("  asleep %ld ms\n", b.asleep_ms);
+	if (b.ino != 0)
+		printf("  file %u:%u %ju\n", major(b.dev), minor(b.dev),
+		    (uintmax_t)b.ino);
+	for (i = 0; i < b.nw; i++)
+		printf("  watch %d %s%s%s %ju %u:%u\n", b.w[i].fd,
+		    b.w[i].events & POLLIN ? "i" : "",
+		    b.w[i].events & POLLOUT ? "o" : "",
+		    b.w[i].events & POLLPRI ? "p" : "", (uintmax_t)b.w[i].ino,
+		    major(b.w[i].dev), minor(b.w[i].dev));
+	if (b.map.end != 0)
+		printf("  map %u:%u %ju %s %s\n", major(b.map.dev),
+		    minor(b.map.dev), (uintmax_t)b.map.ino,
+		    b.map.shared ? "shared" : "private", b.map.path);
+	if (b.ts_ok)
+		printf("  timeout %jd.%09ld\n", (intmax_t)b.ts.tv_sec,
+		    b.ts.tv_nsec);
+	if (b.kind == BLOCKED_FLOCK || b.kind == BLOCKED_FCNTL_LOCK)
+		u_holders(b.dev, b.ino);
+	blocked_free(&b);
+}
+
+/* blocked PID: what each of its threads is blocked on, and its details */
+static int
+u_blocked(int argc, char *argv[])
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	pid_t pid;
+	int i = opt_parse(argc, argv, "", NULL);
+
+	if (i == argc)
+		usage_error("missing PID");
+	pid = (pid_t)num_uint(argv[i], "PID", 1, INT_MAX);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		err(1, "blocked %d", (int)pid);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			u_thread(pid, (pid_t)strtol(e->d_name, NULL, 10));
+	closedir(d);
 	return 0;
 }
 
@@ -363,6 +453,7 @@ static const struct verb verbs[] = {
 	{ "count", u_count, "count" },
 	{ "open", u_open, "open [-w] [-T TYPE] PATH" },
 	{ "pidx", u_pidx, "pidx [-A] [-M] [-O] obj PATH | pid PID | unread" },
+	{ "blocked", u_blocked, "blocked PID" },
 	{ NULL, NULL, NULL }
 };
 
