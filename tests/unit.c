@@ -348,6 +348,9 @@ u_pidx(int argc, char *argv[])
 	} else
 		usage_error("%s: not obj, pid nor unread", argv[i]);
 	pidx_free(&ix);
+	return 0;
+}
+
 /* the lock lines on one file: "lock PID holds|waits TYPE" */
 static void
 u_lock(const struct blocked_lock *l, void *arg)
