@@ -24,7 +24,7 @@
 #define NAME_LEN	255		/* activate: a --name's bytes at most */
 #define LEFT_MAX	(1 << 16)	/* recv: datagrams left, counted at most */
 
-enum { O_TYPE = OPT_LONG, O_PASSFD, O_TAKEFD, O_NAME };
+enum { O_TYPE = OPT_LONG, O_PASSFD, O_TAKEFD, O_NAME, O_KILLAFTER };
 
 static const struct optdef type_opt[] = {
 	{ O_TYPE, "type", "TYPE", "stream (default), dgram or seqpacket" },
@@ -36,6 +36,8 @@ static const struct optdef listen_opts[] = {
 	    "sh -c CMD per connection, on its stdin/stdout, up to -n at once" },
 	{ '1', "once", NULL, "serve one connection, then exit" },
 	{ 'n', "max", "MAX", "-e: connections served at once (default 64)" },
+	{ O_KILLAFTER, "kill-after", "DUR",
+	    "-e: SIGKILL the CMDs DUR after a signal ends us (default never)" },
 	{ O_TYPE, "type", "TYPE", "stream (default) or seqpacket" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -854,7 +856,8 @@ static void
 serve_one(struct children *c, int lfd, const struct addr *a)
 {
 	struct conn_env e;
-	struct child ch = { .sh = opt.exec, .env = e.env, .pgid = CHILD_OURS };
+	/* a group of its own: a signal to leave reaches it once, from us */
+	struct child ch = { .sh = opt.exec, .env = e.env, .pgid = CHILD_NEW };
 	int fd;
 
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
@@ -882,9 +885,51 @@ reap_all(struct children *c, int *last)
 	return pid == 0 ? -1 : 0;
 }
 
+/*
+ * A signal to leave: the socket file goes and nobody more is accepted;
+ * the signal has been passed on once to each CMD's group. Say what is
+ * waited for, and wait: SIGKILL to the groups grace ns after it (-1:
+ * never) or at a second signal. We end as the first one says.
+ */
+static void
+listen_leave(struct children *c, int lfd, const struct addr *a,
+    int64_t grace, int *st)
+{
+	struct deadline d;
+	char pids[256];
+	size_t i, n = 0;
+	int sig = c->sig, killed = 0;
+	pid_t r;
+
+	cleanup_run();
+	close(lfd);
+	c->forward = 0;
+	if (c->n == 0)
+		return;
+	for (i = 0; i < c->n && n < sizeof(pids); i++)
+		n += (size_t)snprintf(pids + n, sizeof(pids) - n, "%s%ld",
+		    i > 0 ? " " : "", (long)c->run[i].pid);
+	warnx("listen %s: waiting for %zu connection%s to end (pid%s %s); "
+	    "a second signal ends %s", esc_name(a->arg), c->n,
+	    c->n > 1 ? "s" : "", c->n > 1 ? "s" : "", pids,
+	    c->n > 1 ? "them" : "it");
+	if (grace >= 0)
+		deadline_set(&d, grace);
+	while (c->n > 0) {
+		r = child_wait(c, grace >= 0 && !killed ? &d : NULL, st);
+		if (r > 0 || (r == 0 && killed))
+			continue;
+		if (r == -1 && (killed || errno != ETIMEDOUT))
+			break;
+		child_kill(c, SIGKILL);		/* a second signal, or DUR */
+		killed = 1;
+	}
+	c->sig = sig;
+}
+
 /* -e CMD: a child per connection, at most -n of them at once */
 static int
-listen_exec(int lfd, const struct addr *a, size_t max)
+listen_exec(int lfd, const struct addr *a, size_t max, int64_t grace)
 {
 	struct children c;
 	struct pollfd p[2];
@@ -906,7 +951,10 @@ listen_exec(int lfd, const struct addr *a, size_t max)
 			served = c.n > 0 || served;
 		}
 	}
-	close(lfd);
+	if (c.sig != 0)
+		listen_leave(&c, lfd, a, grace, &st);
+	else
+		close(lfd);
 	while (c.n > 0 && child_wait(&c, NULL, &st) != -1)
 		;
 	child_fini(&c);
@@ -920,6 +968,7 @@ sock_listen(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "exec mode", listen_opts), fd;
 	size_t max = LISTEN_MAX;
+	int64_t grace = -1;
 	struct addr a;
 
 	one_addr(argc, argv, i, ADDR_BIND, &a);
@@ -930,10 +979,14 @@ sock_listen(int argc, char *argv[])
 		usage_error("-n goes with -e");
 	if (opt.val['n'] != NULL)
 		max = (size_t)num_uint(opt.val['n'], "-n", 1, 65536);
+	if (opt.val[O_KILLAFTER] != NULL && opt.exec == NULL)
+		usage_error("--kill-after goes with -e");
+	if (opt.val[O_KILLAFTER] != NULL)
+		grace = num_dur(opt.val[O_KILLAFTER], "--kill-after");
 	fd = bind_to(&a, SOMAXCONN);
 	if (opt.exec == NULL)
 		return listen_out(fd, &a);
-	return listen_exec(fd, &a, max);
+	return listen_exec(fd, &a, max, grace);
 }
 
 /* --- activate --- */
@@ -2483,8 +2536,8 @@ sock_tap(int argc, char *argv[])
 }
 
 static const struct verb verbs[] = {
-	{ "listen", sock_listen, "listen [-1] [-e CMD] [-n MAX] [-m MODE] "
-	    "[--type TYPE] ADDR" },
+	{ "listen", sock_listen, "listen [-1] [-e CMD [-n MAX] [--kill-after "
+	    "DUR]] [-m MODE] [--type TYPE] ADDR" },
 	{ "activate", sock_activate, "activate [--name NAME]... [-m MODE] "
 	    "[--type TYPE] ADDR... -- CMD..." },
 	{ "connect", sock_connect_, "connect [-t DUR] [--type TYPE] "

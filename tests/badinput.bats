@@ -488,6 +488,10 @@ CASES
 2 ipc-sock listen --type
 2 ipc-sock listen -n x s
 2 ipc-sock listen -n -1 s
+2 ipc-sock listen -e cat --kill-after x s
+2 ipc-sock listen -e cat --kill-after -1s s
+2 ipc-sock listen -e cat --kill-after s
+2 ipc-sock listen --kill-after 1s s
 2 ipc-sock listen -m 9 s
 2 ipc-sock listen -e
 2 ipc-sock listen s t

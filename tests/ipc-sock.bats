@@ -514,6 +514,66 @@ print(os.getpid()); print(got.decode(), end="")'
 	done
 }
 
+# listen -e, in the background under a bound: its pid in L, the
+# connection's CMD started (its pid in the file cmd), the client's pid in C
+listen_busy() {
+	bg timeout -s KILL 30 ipc-sock listen "$@" s 2>err
+	wait_for listens s
+	L=$(child_is "$BG_LAST" ipc-sock)
+	LT=$BG_LAST
+	bg timeout 20 ipc-sock connect s </dev/null >/dev/null
+	C=$BG_LAST
+	wait_for test -s cmd
+}
+
+@test "listen -e: a signal removes the file at once; a CMD that ignores it is waited for, a second signal ends it" {
+	listen_busy -e 'trap "" TERM; echo $$ > cmd; exec sleep 30'
+	kill -TERM "$L"
+	wait_for test -s err
+	assert_equal "$(cat err)" "ipc-sock: listen s: waiting for 1 connection to end (pid $(cat cmd)); a second signal ends it"
+	[ ! -e s ]
+	run timeout 10 ipc-sock connect s </dev/null
+	assert_failure 1
+	assert_output "ipc-sock: connect s: No such file or directory"
+	# both still there: nothing kills a CMD unasked
+	kill -0 "$L"
+	kill -0 "$(cat cmd)"
+	kill -TERM "$L"
+	st=0
+	wait "$LT" || st=$?
+	assert_equal "$st" 143
+	! kill -0 "$(cat cmd)" 2>/dev/null
+}
+
+@test "listen -e --kill-after: a CMD that ignores the signal is killed DUR after it, 143" {
+	listen_busy --kill-after 1s -e 'trap "" TERM; echo $$ > cmd; exec sleep 30'
+	t0=$(date +%s%N)
+	kill -TERM "$L"
+	st=0
+	wait "$LT" || st=$?
+	t1=$(date +%s%N)
+	assert_equal "$st" 143
+	# never before the bound
+	[ $(( (t1 - t0) / 1000000 )) -ge 1000 ]
+	! kill -0 "$(cat cmd)" 2>/dev/null
+	assert_equal "$(cat err)" "ipc-sock: listen s: waiting for 1 connection to end (pid $(cat cmd)); a second signal ends it"
+}
+
+@test "listen -e: the signal reaches the whole of a CMD's group; the client sees the end, listen exits 143" {
+	# sleep is in the CMD's group, not its pid: passed to the pid only,
+	# it would keep the connection open for 30 seconds
+	listen_busy -e 'echo $$ > cmd; sleep 30 & wait; echo once >> seen'
+	kill -TERM "$L"
+	st=0
+	wait "$LT" || st=$?
+	assert_equal "$st" 143
+	st=0
+	wait "$C" || st=$?
+	assert_equal "$st" 0
+	[ ! -e s ]
+	[ ! -e seen ]
+}
+
 # --- connect -----------------------------------------------------------------
 
 @test "connect: stdin to the server, its reply to stdout, half-closed at the end of input" {
