@@ -472,6 +472,10 @@ proc_walks() {
 	assert_output 1
 	run -0 --separate-stderr proc_walks ipc-mq ls
 	assert_output 1
+}
+	[ "$stderr" = "unit: open d: is a directory, not a FIFO" ]
+}
+
 # --- what a thread is blocked on (blocked.c), with programs not ours -------
 
 # thread $1 sits in system call number $2 (x86_64), as its syscall file says
