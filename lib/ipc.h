@@ -305,6 +305,7 @@ int	 pidx_cmp(const void *, const void *);
 size_t	 pidx_obj(struct pidx *, dev_t, ino_t, const struct holder **);
 const struct holder *pidx_pid(struct pidx *, pid_t, size_t *);
 size_t	 pidx_unread(const struct pidx *, int, pid_t *, size_t);
+ssize_t	 pidx_text(int, const char *, char *, size_t);
 int	 pidx_acc(struct holder *);
 int	 pidx_maps_line(const char *, dev_t *, ino_t *);
 

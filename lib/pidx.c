@@ -52,22 +52,45 @@ missed(struct pidx *ix, pid_t pid, int part)
 	ix->miss[ix->nmiss++].parts = part;
 }
 
+/*
+ * The text of path (from dir's descriptor) into buf, NUL-terminated, as
+ * much as fits: every read(2) it takes, however short each is. Its
+ * length, or -1 with errno.
+ */
+ssize_t
+pidx_text(int dir, const char *path, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	int f, e;
+
+	if ((f = openat(dir, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (got < len - 1 && (n = read(f, buf + got, len - 1 - got)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			close(f);
+			errno = e;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(f);
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
 /* the open flags' access mode of descriptor fd of the process in piddir */
 static int
 fd_acc(int piddir, int fd)
 {
 	char path[64], buf[256];
-	ssize_t n;
-	int f;
 
 	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if ((f = openat(piddir, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (pidx_text(piddir, path, buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return proc_fdinfo_acc(buf);
 }
 
@@ -79,21 +102,13 @@ int
 pidx_acc(struct holder *h)
 {
 	char path[64], buf[256];
-	ssize_t n;
-	int f;
 
 	if (h->kind != PIDX_FD || h->acc != PIDX_ACC_UNREAD)
 		return h->acc;
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)h->pid, h->fd);
 	h->acc = -1;
-	if ((f = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n > 0) {
-		buf[n] = '\0';
+	if (pidx_text(AT_FDCWD, path, buf, sizeof(buf)) > 0)
 		h->acc = proc_fdinfo_acc(buf);
-	}
 	return h->acc;
 }
 

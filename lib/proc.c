@@ -218,16 +218,8 @@ proc_comm(pid_t pid, char *buf, size_t len)
 static int
 proc_line(int piddir, const char *name, char *buf, size_t len)
 {
-	ssize_t n;
-	int f;
-
-	if ((f = openat(piddir, name, O_RDONLY | O_CLOEXEC)) == -1)
+	if (pidx_text(piddir, name, buf, len) <= 0)
 		return -1;
-	n = read(f, buf, len - 1);
-	close(f);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
