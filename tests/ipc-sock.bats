@@ -1026,6 +1026,32 @@ b'\\xff'"
 	assert_output "{\"name\":\"@$n\\udcff\"}"
 }
 
+@test "a socket path with odd bytes: ls escapes it, and stat and send take the printed path back" {
+	mkdir d
+	bg timeout 60 python3 -c 'import socket
+s = socket.socket(socket.AF_UNIX); s.bind(b"d/a b\n\\c"); s.listen(1)
+open("ready", "w").close()
+c, _ = s.accept()
+got = b""
+while True:
+    b = c.recv(100)
+    if not b: break
+    got += b
+open("got", "wb").write(got)'
+	wait_for test -e ready
+	run --separate-stderr ipc-sock ls -H -o path d
+	assert_success
+	assert_output 'd/a\040b\012\134c'
+	run --separate-stderr ipc-sock stat -o state,path 'd/a\040b\012\134c'
+	assert_success
+	assert_output 'state=listen
+path=d/a b\012\134c'
+	run sock send 'd/a b\012\\c' hello
+	assert_success
+	wait_bg
+	assert_equal "$(cat got)" hello
+}
+
 @test "listen -e: IPC_PEER_ADDR of a client bound to an odd abstract name is its escaped name" {
 	server s listen -1 -e 'printf "[%s]\n" "$IPC_PEER_ADDR"' s
 	run python3 -c 'import socket, sys
