@@ -1148,9 +1148,16 @@ set_named(struct table *t, const struct usock *u, const struct holders *hs,
 {
 	char name[sizeof(u->name) + 1];
 
-	udiag_name(u, name, sizeof(name));
+	/* the exact bytes: the table escapes them as each output wants */
+	name[0] = '@';
+	if (u->namelen > 0 && u->name[0] == '\0') {
+		memcpy(name + 1, u->name + 1, u->namelen - 1);
+		table_set_bytes(t, S_NAME, name, u->namelen);
+	} else {
+		udiag_name(u, name, sizeof(name));
+		table_set(t, S_NAME, "%s", name);
+	}
 	table_set(t, S_KIND, "%s", kind_name(u));
-	table_set(t, S_NAME, "%s", name);
 	set_sock(t, u, hs, peers);
 }
 
@@ -1220,7 +1227,7 @@ is_named(const struct usock *u, void *arg)
 static int
 stat_abstract(struct table *t, const struct addr *a)
 {
-	struct named f = { a->path, strlen(a->path), { 0 }, 0 };
+	struct named f = { a->path, a->pathlen, { 0 }, 0 };
 	struct holders hs;
 	int why, seen;
 
@@ -1255,7 +1262,7 @@ static int
 listening(void *arg)
 {
 	const struct addr *a = arg;
-	struct named f = { a->path, strlen(a->path), { 0 }, 0 };
+	struct named f = { a->path, a->pathlen, { 0 }, 0 };
 	struct usock u;
 	struct stat st;
 	int r, why;
@@ -1773,7 +1780,7 @@ tap_aside_name(struct tap *t)
 		errx(1, "tap %s: the name to move the server's socket aside "
 		    "to, %s, is too long for sun_path", esc_name(t->at.arg),
 		    esc_name(t->unixaside + 5));
-	addr_parse(t->unixaside, t->type, 0, &t->server);
+	addr_parse(t->unixaside, t->type, ADDR_RAW, &t->server);
 	strlcpy(t->abase, t->unixaside + 5 + dlen, sizeof(t->abase));
 	return t->abase;
 }

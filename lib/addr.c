@@ -51,21 +51,37 @@ addr_type_name(int type)
 	return "unknown";
 }
 
+/*
+ * A path or an abstract name, its escapes (\ooo, \\: as ls and stat
+ * print names) undone unless flags has ADDR_RAW, so what is printed can
+ * be typed back.
+ */
 static void
-unix_addr(struct addr *a, const char *name, int abstract)
+unix_addr(struct addr *a, const char *name, int abstract, int flags)
 {
 	struct sockaddr_un *sun = (struct sockaddr_un *)&a->sa;
+	const char *what = abstract ? "name" : "path";
 	size_t len = strlen(name);
 
+	if (flags & ADDR_RAW)
+		memcpy(a->name, name, len < sizeof(a->name) ? len : 0);
+	else if (esc_unescape(name, a->name, sizeof(a->name), &len) == -1)
+		usage_error("%s: malformed escape in the %s (a backslash "
+		    "takes three octal digits, 000 to 377, or a backslash)",
+		    a->arg, what);
 	if (len == 0)
-		usage_error("%s: empty %s", a->arg, abstract ? "name" : "path");
+		usage_error("%s: empty %s", a->arg, what);
 	if (len > SUN_MAX)
-		usage_error("%s: %s too long (%zu bytes > %zu, sun_path's limit)",
-		    a->arg, abstract ? "name" : "path", len, SUN_MAX);
+		usage_error("%s: %s too long (%zu bytes > %zu, sun_path's "
+		    "limit)", a->arg, what, len, SUN_MAX);
+	if (!abstract && memchr(a->name, '\0', len) != NULL)
+		usage_error("%s: a path cannot hold a NUL byte", a->arg);
+	a->name[len] = '\0';
 	a->kind = abstract ? ADDR_ABSTRACT : ADDR_PATH;
-	a->path = name;
+	a->path = a->name;
+	a->pathlen = len;
 	sun->sun_family = AF_UNIX;
-	memcpy(sun->sun_path + abstract, name, len);
+	memcpy(sun->sun_path + abstract, a->name, len);
 	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 	    (size_t)abstract + len + (size_t)!abstract);
 }
@@ -207,16 +223,19 @@ addr_parse(const char *arg, int type, int flags, struct addr *a)
 		inet_addr_(a, rest, flags);
 	} else if (has_prefix(arg, "abstract:", &rest) ||
 	    has_prefix(arg, "@", &rest))
-		unix_addr(a, rest, 1);
+		unix_addr(a, rest, 1, flags);
 	else if (has_prefix(arg, "unix:", &rest))
-		unix_addr(a, rest, 0);
+		unix_addr(a, rest, 0, flags);
 	else {
 		unknown_form(arg);
-		unix_addr(a, arg, 0);
+		unix_addr(a, arg, 0, flags);
 	}
 }
 
-/* how a reader sees an address: unix paths as given, abstract as @NAME */
+/*
+ * how a reader sees an address: a unix path, or @NAME for an abstract
+ * one, escaped as ls shows names (\\ooo), so addr_parse takes it back
+ */
 void
 addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
 {
@@ -231,12 +250,13 @@ addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
 		    len - offsetof(struct sockaddr_un, sun_path) : 0;
 		if (n == 0)
 			snprintf(buf, size, "unnamed");
-		else if (sun->sun_path[0] == '\0')
-			snprintf(buf, size, "@%.*s", (int)(n - 1),
-			    sun->sun_path + 1);
-		else
-			snprintf(buf, size, "%.*s", (int)strnlen(sun->sun_path,
-			    n), sun->sun_path);
+		else if (sun->sun_path[0] == '\0' && size > 1) {
+			buf[0] = '@';
+			esc_sbytes(buf + 1, size - 1, sun->sun_path + 1, n - 1,
+			    0);
+		} else
+			esc_sbytes(buf, size, sun->sun_path,
+			    strnlen(sun->sun_path, n), 0);
 	} else if (sa->sa_family == AF_INET) {
 		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
 		snprintf(buf, size, "%s:%u", host, ntohs(in->sin_port));

@@ -103,10 +103,16 @@ esc_hex(FILE *f, const char *s, size_t len)
 size_t
 esc_text_len(const char *s, int space)
 {
-	const char *end = s + strlen(s);
+	return esc_bytes_len(s, strlen(s), space);
+}
+
+/* the columns esc_bytes takes for len bytes at s */
+size_t
+esc_bytes_len(const char *s, size_t slen, int space)
+{
+	const char *end = s + slen;
 	size_t len = 0, n;
 
-	/* the length once: a strlen for each character is quadratic */
 	while (s < end) {
 		if ((n = plain(s, (size_t)(end - s), space)) > 0) {
 			len++;
@@ -117,6 +123,56 @@ esc_text_len(const char *s, int space)
 		}
 	}
 	return len;
+}
+
+/*
+ * len bytes as esc_bytes writes them, into buf (size bytes, cut short
+ * where they do not fit)
+ */
+void
+esc_sbytes(char *buf, size_t size, const char *s, size_t len, int space)
+{
+	FILE *f;
+
+	buf[0] = '\0';
+	if ((f = fmemopen(buf, size, "w")) == NULL)
+		return;
+	esc_bytes(f, s, len, space);
+	fclose(f);
+}
+
+/*
+ * The bytes esc_bytes wrote back from s: \ooo (three octal digits, at
+ * most \377) and \\ are one byte each: *len of them, at most size
+ * into buf (the rest counted, not written); -1 where an escape is
+ * malformed.
+ */
+int
+esc_unescape(const char *s, char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+	unsigned v;
+	int i;
+
+	for (; *s != '\0'; n++) {
+		if (*s != '\\' || *++s == '\\') {
+			if (n < size)
+				buf[n] = *s;
+			s++;
+			continue;
+		}
+		for (v = 0, i = 0; i < 3; i++, s++) {
+			if (*s < '0' || *s > '7')
+				return -1;
+			v = v * 8 + (unsigned)(*s - '0');
+		}
+		if (v > 0377)
+			return -1;
+		if (n < size)
+			buf[n] = (char)v;
+	}
+	*len = n;
+	return 0;
 }
 
 /*

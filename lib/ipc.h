@@ -240,6 +240,7 @@ int	 table_shows(const struct table *, int);
 void	 table_row(struct table *);
 void	 table_set(struct table *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+void	 table_set_bytes(struct table *, int, const char *, size_t);
 void	 table_print(struct table *);
 void	 table_print_kv(const struct table *);
 void	 table_free(struct table *);
@@ -262,6 +263,9 @@ void	 esc_text(FILE *, const char *, int);
 void	 esc_bytes(FILE *, const char *, size_t, int);
 void	 esc_hex(FILE *, const char *, size_t);
 size_t	 esc_text_len(const char *, int);
+size_t	 esc_bytes_len(const char *, size_t, int);
+void	 esc_sbytes(char *, size_t, const char *, size_t, int);
+int	 esc_unescape(const char *, char *, size_t, size_t *);
 void	 esc_json(FILE *, const char *, size_t);
 const char *esc_name(const char *);
 
@@ -685,12 +689,18 @@ const char *sig_code(int, int, char *, size_t);
 /* addr.c: socket addresses, parsed whole; a usage error when malformed */
 enum { ADDR_PATH, ADDR_ABSTRACT, ADDR_TCP, ADDR_UDP };
 #define ADDR_BIND	1		/* addr_parse: port 0 (a free one) allowed */
-#define ADDR_BUF	160		/* "[v6]:port", "@" + a sun_path name */
+#define ADDR_RAW	2		/* addr_parse: a path's bytes as they are,
+					 * not unescaped */
+#define ADDR_BUF	448		/* "[v6]:port", "@" + a sun_path name
+					 * escaped (4 bytes a byte) */
 struct addr {
 	const char *arg;		/* as given */
 	int kind;			/* ADDR_PATH ... */
 	int type;			/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
 	const char *path;		/* a path, or an abstract name */
+	size_t pathlen;			/* its bytes (an abstract name's
+					 * may hold NULs) */
+	char name[108];			/* path's bytes, unescaped */
 	unsigned port;
 	struct sockaddr_storage sa;
 	socklen_t len;

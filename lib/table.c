@@ -123,17 +123,53 @@ table_row(struct table *t)
 	t->nrows++;
 }
 
+/*
+ * A cell is a C string, or (first byte BYTES) exact bytes, NULs among
+ * them: in it BYTES BYTES stands for BYTES and BYTES NULBYTE for a NUL.
+ */
+#define BYTES		'\001'
+#define NULBYTE		'\002'
+
+/* s (len bytes) into the cell at col, as exact bytes */
+void
+table_set_bytes(struct table *t, int col, const char *s, size_t len)
+{
+	char **cell = &t->cell[(t->nrows - 1) * (size_t)t->ncols + (size_t)col];
+	char *p;
+	size_t i;
+
+	free(*cell);
+	if ((*cell = p = malloc(2 * len + 2)) == NULL)
+		err(1, NULL);
+	*p++ = BYTES;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0' || s[i] == BYTES) {
+			*p++ = BYTES;
+			*p++ = s[i] == '\0' ? NULBYTE : BYTES;
+		} else
+			*p++ = s[i];
+	}
+	*p = '\0';
+}
+
 void
 table_set(struct table *t, int col, const char *fmt, ...)
 {
 	char **cell = &t->cell[(t->nrows - 1) * (size_t)t->ncols + (size_t)col];
+	char *s;
 	va_list ap;
 
-	free(*cell);
 	va_start(ap, fmt);
-	if (vasprintf(cell, fmt, ap) < 0)
+	if (vasprintf(&s, fmt, ap) < 0)
 		err(1, NULL);
 	va_end(ap);
+	if (s[0] == BYTES) {	/* not to be taken for the form above */
+		table_set_bytes(t, col, s, strlen(s));
+		free(s);
+		return;
+	}
+	free(*cell);
+	*cell = s;
 }
 
 static const char *
@@ -142,6 +178,32 @@ cell(const struct table *t, size_t row, int col)
 	const char *s = t->cell[row * (size_t)t->ncols + (size_t)col];
 
 	return (s == NULL || *s == '\0') ? NULL : s;
+}
+
+/* the bytes a cell holds, into one of a few buffers reused in turn */
+static const char *
+cell_bytes(const char *v, size_t *len)
+{
+	static char *ring[4];
+	static unsigned next;
+	char **slot, *p;
+
+	if (v[0] != BYTES) {
+		*len = strlen(v);
+		return v;
+	}
+	slot = &ring[next++ % 4];
+	free(*slot);
+	if ((*slot = p = malloc(strlen(v) + 1)) == NULL)
+		err(1, NULL);
+	for (v++; *v != '\0'; v++) {
+		if (*v == BYTES && v[1] != '\0')
+			*p++ = *++v == NULBYTE ? '\0' : BYTES;
+		else
+			*p++ = *v;
+	}
+	*len = (size_t)(p - *slot);
+	return *slot;
 }
 
 /* "12(cat),40(sh)" as [{"pid":12,"command":"cat"},...] */
@@ -169,6 +231,7 @@ static void
 json_row(const struct table *t, size_t row)
 {
 	const char *v;
+	size_t len;
 	int i, c;
 
 	putchar('{');
@@ -184,7 +247,8 @@ json_row(const struct table *t, size_t row)
 			fputs(v, stdout);
 		else {
 			putchar('"');
-			esc_json(stdout, v, (size_t)-1);
+			v = cell_bytes(v, &len);
+			esc_json(stdout, v, len);
 			putchar('"');
 		}
 	}
@@ -195,15 +259,18 @@ json_row(const struct table *t, size_t row)
 static void
 text_cell(const char *v, int upper, size_t w, int right, int last)
 {
-	size_t len = esc_text_len(v, 0), pad = w > len ? w - len : 0;
+	size_t len, pad;
 
+	v = cell_bytes(v, &len);
+	pad = esc_bytes_len(v, len, 0);
+	pad = w > pad ? w - pad : 0;
 	if (right && !last)
 		printf("%*s", (int)pad, "");
 	if (upper)
 		for (; *v != '\0'; v++)
 			putchar(toupper((unsigned char)*v));
 	else
-		esc_text(stdout, v, 0);
+		esc_bytes(stdout, v, len, 0);
 	if (!last)
 		printf("%*s", (int)(right ? 1 : pad + 1), "");
 }
@@ -309,8 +376,11 @@ table_print(struct table *t)
 	for (i = 0; i < t->nsel; i++) {
 		w[i] = opt.noheader ? 1 : strlen(t->cols[t->sel[i]].name);
 		for (r = 0; r < t->nrows; r++) {
-			v = cell(t, r, t->sel[i]);
-			len = v ? esc_text_len(v, 0) : 1;
+			if ((v = cell(t, r, t->sel[i])) != NULL) {
+				v = cell_bytes(v, &len);
+				len = esc_bytes_len(v, len, 0);
+			} else
+				len = 1;
 			if (len > w[i])
 				w[i] = len;
 		}
@@ -326,6 +396,7 @@ void
 table_print_kv(const struct table *t)
 {
 	const char *v;
+	size_t len;
 	int i;
 
 	if (opt.json) {
@@ -336,7 +407,8 @@ table_print_kv(const struct table *t)
 	for (i = 0; i < t->nsel; i++) {
 		v = cell(t, 0, t->sel[i]);
 		printf("%s=", t->cols[t->sel[i]].name);
-		esc_text(stdout, v ? v : "", 1);
+		v = cell_bytes(v ? v : "", &len);
+		esc_bytes(stdout, v, len, 1);
 		putchar('\n');
 	}
 }

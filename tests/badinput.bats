@@ -481,6 +481,11 @@ CASES
 2 ipc-sock listen tcp:[::1]80
 1 ipc-sock send tcp:nonexistent.invalid:80 x
 2 ipc-sock listen "tcp:$LONG:80"
+2 ipc-sock send '@a\0' m
+2 ipc-sock stat '@a\400'
+2 ipc-sock connect 'x\q'
+2 ipc-sock connect 'x\'
+2 ipc-sock listen 'x\000y'
 2 ipc-sock listen "tcp:[$LONG]:80"
 2 ipc-sock listen "tcp:$BAD:80"
 2 ipc-sock listen --type x s

@@ -1005,6 +1005,130 @@ name=@$n"
 	assert_output "ipc-sock: stat @$n-none: No such file or directory"
 }
 
+# abstract names with a NUL, a space, '@', a newline, a backslash and a
+# byte that is not UTF-8, each listening; what each is sent goes to gotN
+odd_names() {
+	cat >odd.py <<'PY'
+import os, select, socket, sys
+pre = sys.argv[1].encode()
+names = [b"\0a", b" sp", b"@at", b"\nnl", b"\\bs", b"\xff"]
+ls = []
+for k, x in enumerate(names):
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(b"\0" + pre + x)
+    s.listen(4)
+    ls.append(s)
+open("ready", "w").close()
+while True:
+    r, _, _ = select.select(ls, [], [])
+    for s in r:
+        c, _ = s.accept()
+        got = b""
+        while True:
+            b = c.recv(100)
+            if not b:
+                break
+            got += b
+        c.close()
+        with open("got%d" % ls.index(s), "ab") as f:
+            f.write(got)
+PY
+	bg timeout 60 python3 odd.py "$n"
+	wait_for test -e ready
+}
+
+@test "abstract names with odd bytes: ls escapes them, and stat and send take the printed name back" {
+	odd_names
+	run --separate-stderr ipc-sock ls -H -o name
+	assert_success
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -F "@$n" | LC_ALL=C sort)" \
+	    "$(printf '%s\n' "@$n\\000a" "@$n\\012nl" "@$n\\040sp" \
+	    "@$n\\134bs" "@$n\\377" "@$n@at" | LC_ALL=C sort)"
+	k=0
+	for name in "@$n\\000a" "@$n\\040sp" "@$n@at" "@$n\\012nl" \
+	    "@$n\\134bs" "@$n\\377"; do
+		run ipc-sock stat -o state,name "$name"
+		assert_success
+		assert_output "state=listen
+name=${name//\\040/ }"
+		run sock send "$name" "to-$k"
+		assert_success
+		wait_for test -s "got$k"
+		assert_equal "$(cat "got$k")" "to-$k"
+		k=$((k + 1))
+	done
+	# \\ is a backslash too, as typed by hand
+	run ipc-sock stat -o name "@$n\\\\bs"
+	assert_success
+	assert_output "name=@$n\\134bs"
+}
+
+@test "abstract names with odd bytes: ls -j and stat -j carry the exact bytes" {
+	odd_names
+	run --separate-stderr sh -c "ipc-sock ls -j | python3 -c '
+import json, sys
+pre = sys.argv[1]
+for r in json.load(sys.stdin):
+    if (r[\"name\"] or \"\").startswith(\"@\" + pre):
+        print(repr(r[\"name\"][len(pre) + 1:].encode(\"utf-8\", \"surrogateescape\")))
+' $n | LC_ALL=C sort"
+	assert_success
+	assert_output "b' sp'
+b'@at'
+b'\\\\bs'
+b'\\nnl'
+b'\\x00a'
+b'\\xff'"
+	run --separate-stderr ipc-sock stat -j -o name "@$n\\000a"
+	assert_success
+	assert_output "{\"name\":\"@$n\\u0000a\"}"
+	run --separate-stderr ipc-sock stat -j -o name "@$n\\377"
+	assert_output "{\"name\":\"@$n\\udcff\"}"
+}
+
+@test "a socket path with odd bytes: ls escapes it, and stat and send take the printed path back" {
+	mkdir d
+	bg timeout 60 python3 -c 'import socket
+s = socket.socket(socket.AF_UNIX); s.bind(b"d/a b\n\\c"); s.listen(1)
+open("ready", "w").close()
+c, _ = s.accept()
+got = b""
+while True:
+    b = c.recv(100)
+    if not b: break
+    got += b
+open("got", "wb").write(got)'
+	wait_for test -e ready
+	run --separate-stderr ipc-sock ls -H -o path d
+	assert_success
+	assert_output 'd/a\040b\012\134c'
+	run --separate-stderr ipc-sock stat -o state,path 'd/a\040b\012\134c'
+	assert_success
+	assert_output 'state=listen
+path=d/a b\012\134c'
+	run sock send 'd/a b\012\\c' hello
+	assert_success
+	wait_bg
+	assert_equal "$(cat got)" hello
+}
+
+@test "listen -e: IPC_PEER_ADDR of a client bound to an odd abstract name is its escaped name" {
+	server s listen -1 -e 'printf "[%s]\n" "$IPC_PEER_ADDR"' s
+	run python3 -c 'import socket, sys
+c = socket.socket(socket.AF_UNIX)
+c.bind(b"\0" + sys.argv[1].encode() + b"\0x y\n\\")
+c.connect("s"); c.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    b = c.recv(100)
+    if not b: break
+    got += b
+sys.stdout.write(got.decode())' "$n"
+	assert_success
+	assert_output "[@$n\\000x\\040y\\012\\134]"
+	wait_bg
+}
+
 @test "stat -j prints one JSON object with every field" {
 	listener "$s"
 	run --separate-stderr sh -c "ipc-sock stat -j $s | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d)); print(d[\"state\"], d[\"holders\"][0][\"pid\"], d[\"holders\"][0][\"command\"], d[\"peer\"], d[\"peer_holders\"])'"

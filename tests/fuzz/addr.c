@@ -1,7 +1,7 @@
 /*
  * Socket addresses (lib/addr.c): the first byte picks --type and
  * ADDR_BIND, the rest is the address. One accepted fits its sockaddr,
- * and a Unix one reads back as it was given.
+ * and a Unix one, printed escaped, reads back as the bytes it names.
  */
 #include <sys/un.h>
 #include <assert.h>
@@ -16,14 +16,19 @@ static const int types[] = { 0, SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
 static void
 check(const struct addr *a)
 {
-	char buf[ADDR_BUF];
+	char buf[ADDR_BUF], back[ADDR_BUF];
+	size_t len;
 
 	assert(a->len > 0 && a->len <= sizeof(a->sa));
 	addr_str((const struct sockaddr *)&a->sa, a->len, buf, sizeof(buf));
+	/* printed escaped, and the escapes undone give the bytes again */
 	if (a->kind == ADDR_PATH)
-		assert(strcmp(buf, a->path) == 0);
+		assert(esc_unescape(buf, back, sizeof(back), &len) == 0 &&
+		    len == a->pathlen && memcmp(back, a->path, len) == 0);
 	else if (a->kind == ADDR_ABSTRACT)
-		assert(buf[0] == '@' && strcmp(buf + 1, a->path) == 0);
+		assert(buf[0] == '@' && esc_unescape(buf + 1, back,
+		    sizeof(back), &len) == 0 && len == a->pathlen &&
+		    memcmp(back, a->path, len) == 0);
 	else
 		assert(a->port <= 65535 && a->type == (a->kind == ADDR_TCP ?
 		    SOCK_STREAM : SOCK_DGRAM));
