@@ -103,18 +103,12 @@ started_after(pid_t pid, const struct timespec *ts)
 {
 	struct timespec real, boot;
 	unsigned long long ticks;
-	char path[64], buf[1024], *p;
+	char buf[1024];
+	const char *p = pid_stat(pid, buf, sizeof(buf));
 	double start;
-	FILE *f;
-	int ok;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	if (!ok || (p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+	if (p == NULL ||
+	    sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
 	    "%*d %*d %*d %*d %*d %*d %llu", &ticks) != 1)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &real);

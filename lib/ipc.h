@@ -477,6 +477,7 @@ pid_t	 pid_arg(const char *, const char *, int);
 pid_t	 pid_file(const char *, const char *, struct timespec *);
 int	 pid_status(pid_t, const char *, char *, size_t);
 int	 pid_zombie(pid_t);
+const char *pid_stat(pid_t, char *, size_t);
 int	 pid_kthread(pid_t);
 int	 pid_ignores(pid_t, int);
 

@@ -204,22 +204,37 @@ pid_zombie(pid_t pid)
 
 #define PF_KTHREAD	0x00200000	/* <linux/sched.h>: a kernel thread */
 
-/* whether pid is a kernel thread: field 9 of /proc/PID/stat, its flags */
-int
-pid_kthread(pid_t pid)
+/*
+ * /proc/PID/stat read into buf: the fields after the command's name (its
+ * state first), whatever the name holds; NULL where it cannot be read
+ */
+const char *
+pid_stat(pid_t pid, char *buf, size_t len)
 {
-	char path[64], buf[1024], *p;
-	unsigned long flags;
+	char path[64], *p;
 	FILE *f;
 	int ok;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
+		return NULL;
+	ok = fgets(buf, (int)len, f) != NULL;
 	fclose(f);
-	return ok && (p = strrchr(buf, ')')) != NULL &&
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+	if (!ok || (p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return NULL;
+	return p + 2;
+}
+
+/* whether pid is a kernel thread: field 9 of /proc/PID/stat, its flags */
+int
+pid_kthread(pid_t pid)
+{
+	char buf[1024];
+	const char *p = pid_stat(pid, buf, sizeof(buf));
+	unsigned long flags;
+
+	return p != NULL &&
+	    sscanf(p, "%*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
 	    (flags & PF_KTHREAD) != 0;
 }
 
