@@ -220,7 +220,10 @@ child_find(const char *name)
 			end = strchrnul(p, ':');
 			snprintf(path, sizeof(path), "%.*s%s%s", (int)(end - p),
 			    p, end > p ? "/" : "", name);
-			if ((r = runnable(path)) == 0 || r == EACCES)
+			/* a directory of PATH we may not search holds no
+			 * NAME for us, as a shell sees it: not found there */
+			if ((r = runnable(path)) == 0 ||
+			    (r == EACCES && access(path, F_OK) == 0))
 				e = r;
 			if (r == 0 || *end == '\0')
 				break;
