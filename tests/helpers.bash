@@ -410,24 +410,11 @@ ends_by() {
 # progress_run BOUND MEASURE CMD...: run CMD; kill it (status 143) if it
 # stalls
 progress_run() {
-	local bound=$1 measure=$2 pid last now still=0 st=0
-	shift 2
-	"$@" &
+	local pid st=0
+	"${@:3}" &
 	pid=$!
-	last=$($measure)
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 0.2
-		now=$($measure)
-		if [ "$now" != "$last" ]; then
-			last=$now
-			still=0
-		elif [ $((still += 1)) -ge $((bound * 5)) ]; then
-			echo "progress_run: $measure stayed at $now for ${bound}s:" \
-			    "$* stopped" >&2
-			kill "$pid" 2>/dev/null
-			break
-		fi
-	done
+	progress_watch "$1" "$2" "kill -0 $pid 2>/dev/null" ||
+	    { echo "progress_run: ${*:3} stopped" >&2; kill "$pid" 2>/dev/null; }
 	wait "$pid" || st=$?
 	return "$st"
 }
@@ -435,17 +422,23 @@ progress_run() {
 # progress_until BOUND MEASURE VALUE: wait until MEASURE prints VALUE;
 # fail if it stalls for BOUND seconds before
 progress_until() {
-	local bound=$1 measure=$2 want=$3 last now still=0
+	progress_watch "$1" "$2" "[ \"\$last\" != '$3' ]"
+}
+
+# progress_watch BOUND MEASURE CONDITION: while CONDITION holds (it may
+# read the last measure as $last), watch MEASURE; 1 once it has stayed
+# the same for BOUND seconds
+progress_watch() {
+	local bound=$1 measure=$2 last now still=0
 	last=$($measure)
-	while [ "$last" != "$want" ]; do
+	while eval "$3"; do
 		sleep 0.2
 		now=$($measure)
 		if [ "$now" != "$last" ]; then
 			last=$now
 			still=0
 		elif [ $((still += 1)) -ge $((bound * 5)) ]; then
-			echo "progress_until: $measure stayed at $now for" \
-			    "${bound}s, not $want" >&2
+			echo "progress: $measure stayed at $now for ${bound}s" >&2
 			return 1
 		fi
 	done
