@@ -402,6 +402,15 @@ ends_by() {
 	    { echo "ends_by: $1 ended with $st, not by SIG$2" >&2; return 1; }
 }
 
+# every bg helper sent signal $1, each checked to end with 128+it
+bg_end_by() {
+	local p
+	for p in $BG_PIDS; do
+		ends_by "$p" "$1"
+	done
+	BG_PIDS=
+}
+
 # A bound that follows the work's progress, not the wall clock: the
 # function $2 prints a measure of the work done (lines written, messages
 # left); $1 seconds without a change in it is a stall, however long the

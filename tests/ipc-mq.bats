@@ -1240,10 +1240,7 @@ jobs_done() { cat "$BATS_TEST_TMPDIR"/done.* 2>/dev/null | wc -l; }
 	# forks, but never 10 s without one more job done
 	seq 1000 | progress_run 10 jobs_done ipc-mq send -l "$q"
 	progress_until 10 jobs_done 1000
-	for w in $BG_PIDS; do
-		ends_by "$w" TERM
-	done
-	BG_PIDS=
+	bg_end_by TERM
 	each_once "'$BATS_TEST_TMPDIR'/done.*" 1000
 	for w in 1 2 3; do
 		[ "$(wc -l < "$BATS_TEST_TMPDIR/done.$w")" -lt 500 ]
@@ -1331,10 +1328,7 @@ seq=2 prio=0"
 	done
 	seq 300 | progress_run 10 jobs_done ipc-mq send -S -l "$key"
 	progress_until 10 jobs_done 300
-	for w in $BG_PIDS; do
-		ends_by "$w" TERM
-	done
-	BG_PIDS=
+	bg_end_by TERM
 	each_once "'$BATS_TEST_TMPDIR'/done.*" 300
 }
 

@@ -1176,10 +1176,7 @@ lines_done() { cat done.* 2>/dev/null | wc -l; }
 	# bounded by progress, not by the whole: never 10 s without a line
 	seq 3000 | progress_run 10 lines_done ipc-pipe send -l "$f"
 	progress_until 10 lines_done 3000
-	for w in $BG_PIDS; do
-		ends_by "$w" TERM
-	done
-	BG_PIDS=
+	bg_end_by TERM
 	each_once 'done.*' 3000
 	printf 'x\0y\0' >&5
 	run timeout 10 ipc-pipe recv -0 -c 2 -e 'od -An -c | tr -s " "; echo "seq=$IPC_MSG_SEQ"' "$f"
