@@ -97,6 +97,7 @@ lint:
 check: deps
 	@$(MAKE) -s all $(PEERS)
 	@sh tests/lint.sh
+	@sh tests/structure.sh $(O)
 	@IPC_BIN=$(B) IPC_OBJ=$(O) sh tests/run.sh
 
 # the contenders too, where they may be installed; a bench without one

@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# tests/structure.sh, the layering make check holds the tree to: it
+# passes on the tree, and fails on a copy broken in each of its ways,
+# naming what broke.
+
+load helpers
+
+OBJ=${IPC_OBJ:-obj}
+
+# a copy of the tree as the check reads it: lib/, the script, its
+# allow-list, the built lib/ objects, and cmd/ with the files named
+copy_tree() {
+	T=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$T/tests" "$T/cmd" "$T/$OBJ"
+	cp -R "$ROOT/lib" "$T/"
+	cp "$ROOT/tests/structure.sh" "$T/tests/"
+	if [ -f "$ROOT/tests/cycles.allow" ]; then
+		cp "$ROOT/tests/cycles.allow" "$T/tests/"
+	fi
+	cp "$ROOT/$OBJ"/*.o "$T/$OBJ/"
+	for c do
+		cp -R "$ROOT/cmd/$c" "$T/cmd/"
+	done
+}
+
+# compile the copy's lib/FILE.c again into its objects
+relib() {
+	cc -std=c11 -D_GNU_SOURCE $(pkg-config --cflags libbsd-overlay) \
+	    -DIPC_VERSION='"0"' -c -o "$T/$OBJ/${1%.c}.o" "$T/lib/$1"
+}
+
+@test "structure: the tree's lib/ has no cycle but the allowed, its commands keep apart, ipc.h is true" {
+	run timeout 300 sh "$ROOT/tests/structure.sh" "$OBJ"
+	assert_success
+	refute_line --partial 'structure: lib/ call cycle: '
+	assert_line 'structure: lib/ acyclic but for what tests/cycles.allow allows; commands apart; lib/ipc.h true to its files'
+}
+
+@test "structure: a call cycle between lib/ files fails, naming the files and the calls" {
+	copy_tree
+	printf '%s\n' 'int cyc_b(void);' 'int cyc_a(void) { return cyc_b(); }' \
+	    > "$T/lib/cyca.c"
+	printf '%s\n' 'int cyc_a(void);' 'int cyc_b(void) { return cyc_a(); }' \
+	    'int cyc_c(void) { return cyc_b(); }' > "$T/lib/cycb.c"
+	printf '%s\n' 'int cyc_c(void);' 'int cyc_d(void) { return cyc_c(); }' \
+	    > "$T/lib/cycd.c"
+	relib cyca.c
+	relib cycb.c
+	relib cycd.c
+	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
+	assert_failure 1
+	assert_line 'structure: lib/ call cycle: cyca.c -> cycb.c (cyc_b) -> cyca.c (cyc_a)'
+	refute_line --partial 'cycd.c ->'
+	# an allowed cycle is named as allowed and lets the check pass
+	echo 'cyca.c cycb.c' >> "$T/tests/cycles.allow"
+	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
+	assert_success
+	assert_line 'structure: lib/ call cycle allowed by tests/cycles.allow: cyca.c -> cycb.c (cyc_b) -> cyca.c (cyc_a)'
+}
+
+@test "structure: an allowed cycle that is gone is said, without failing" {
+	copy_tree
+	echo 'esc.c num.c' >> "$T/tests/cycles.allow"
+	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
+	assert_line 'structure: tests/cycles.allow: esc.c num.c: no longer a cycle (take the line out)'
+}
+
+@test "structure: a command calling another, or lib/ calling a command, fails; a command's own files may call each other" {
+	copy_tree
+	mkdir "$T/cmd/ipc-one" "$T/cmd/ipc-two"
+	printf '%s\n' 'int one_a(void);' 'int one_b(void) { return one_a(); }' \
+	    > "$T/cmd/ipc-one/b.c"
+	printf '%s\n' 'int one_b(void);' 'int one_a(void) { return 1; }' \
+	    'int main(void) { return one_b(); }' > "$T/cmd/ipc-one/a.c"
+	printf '%s\n' 'int one_a(void);' 'int main(void) { return one_a(); }' \
+	    > "$T/cmd/ipc-two.c"
+	printf '%s\n' 'int one_b(void);' \
+	    'int esc_calls_up(void) { return one_b(); }' >> "$T/lib/esc.c"
+	relib esc.c
+	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
+	assert_failure 1
+	assert_line 'structure: cmd/ipc-two.c calls cmd/ipc-one/a.c: one_a'
+	assert_line 'structure: lib/esc.c calls cmd/ipc-one/b.c: one_b'
+	refute_line --partial 'cmd/ipc-one/b.c calls'
+	refute_line --partial 'cmd/ipc-one/a.c calls'
+}
+
+@test "structure: a command that defines a lib/ function in its place fails" {
+	copy_tree
+	printf '%s\n' 'const char *esc_name(const char *s) { return s; }' \
+	    'int main(void) { return 0; }' > "$T/cmd/ipc-one.c"
+	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
+	assert_failure 1
+	assert_line "structure: cmd/ipc-one.c defines lib/esc.c's esc_name"
+}
+
+@test "structure: an ipc.h section naming no lib/ file, or declaring what its file does not define, fails" {
+	copy_tree
+	sed -i 's|^/\* fsize\.c: |/* fsz.c: |; s|^/\* dir\.c: |/* path.c: |' \
+	    "$T/lib/ipc.h"
+	l=$(grep -n '^/\* fsz\.c: ' "$T/lib/ipc.h" | cut -d: -f1)
+	d=$(grep -n '^char	\*\*dir_names(' "$T/lib/ipc.h" | cut -d: -f1)
+	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
+	assert_failure 1
+	assert_line "structure: lib/ipc.h:$l: section fsz.c: no such file in lib/"
+	assert_line "structure: lib/ipc.h:$((l + 1)): fsize_limit is declared under fsz.c, which does not define it"
+	assert_line "structure: lib/ipc.h:$d: dir_names is declared under path.c, which does not define it"
+}
