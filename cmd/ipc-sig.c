@@ -608,8 +608,7 @@ sig_run(int argc, char *argv[])
 	if (sigprocmask(SIG_UNBLOCK, &unblock, NULL) == -1 ||
 	    sigprocmask(SIG_BLOCK, &block, NULL) == -1)
 		err(125, "run: sigprocmask");
-	execvp(argv[i], argv + i);
-	st = errno == ENOENT ? 127 : 126;
+	st = child_become(argv + i);
 	warn("run %s", esc_name(argv[i]));
 	return st;
 }

@@ -37,8 +37,6 @@ child_init(struct children *c, size_t max)
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->forward = 1;
-	sig_fatal(&c->set, NULL);
-	sigaddset(&c->set, SIGCHLD);
 	if ((c->run = calloc(max, sizeof(*c->run))) == NULL)
 		return -1;
 	c->max = max;
@@ -46,8 +44,7 @@ child_init(struct children *c, size_t max)
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &dfl, &c->chld);
-	sigprocmask(SIG_BLOCK, &c->set, &c->mask);
-	if ((c->fd = signalfd(-1, &c->set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+	if ((c->fd = sig_hold(&c->set, &c->mask)) == -1) {
 		child_fini(c);
 		return -1;
 	}
@@ -171,6 +168,19 @@ child_exec(const struct children *c, const struct child *ch, pid_t parent)
 }
 
 /*
+ * Become argv with our signal mask and dispositions as they are now:
+ * where exec fails, its status as the shell counts it, 127 not found,
+ * 126 not runnable, with errno for the caller to word it
+ */
+int
+child_become(char *const *argv)
+{
+	execvp(argv[0], argv);
+	errno = child_errno(argv[0], errno);
+	return errno == ENOENT ? 127 : 126;
+}
+
+/*
  * Become argv, as a child of child_start would (SIGPIPE as the shell
  * gives it, 127 not found, 126 not runnable, each named): for a verb
  * whose command must hold what the verb took, a System V SEM_UNDO that
@@ -179,11 +189,12 @@ child_exec(const struct children *c, const struct child *ch, pid_t parent)
 void
 child_replace(char *const *argv)
 {
+	int st;
+
 	sig_inherit();		/* PIPE and XFSZ: verb_main's are ours only */
-	execvp(argv[0], argv);
-	errno = child_errno(argv[0], errno);
+	st = child_become(argv);
 	cleanup_run();			/* what we made for it is not needed */
-	child_fail(argv[0], errno == ENOENT ? 127 : 126);
+	child_fail(argv[0], st);
 }
 
 /* 0 where path is a file we may run, else the errno execve(2) would give */

@@ -621,6 +621,7 @@ pid_t	 child_wait(struct children *, const struct deadline *, int *);
 void	 child_kill(const struct children *, int);
 void	 child_fini(struct children *);
 int	 child_status(int);
+int	 child_become(char *const *);
 void	 child_replace(char *const *) __attribute__((noreturn));
 void	 child_find(const char *);
 
@@ -667,6 +668,7 @@ void	 trace_detach(struct trace *);
  * handed back as started to a command we exec
  */
 void	 sig_fatal(sigset_t *, const sigset_t *);
+int	 sig_hold(sigset_t *, sigset_t *);
 void	 sig_catch(const sigset_t *, void (*)(int));
 void	 sig_start(void);
 void	 sig_inherit(void);

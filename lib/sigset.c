@@ -12,6 +12,7 @@
  * RLIMIT_FSIZE is EFBIG, with a count), kept as we were started with
  * them, so that a command we run gets them back before exec.
  */
+#include <sys/signalfd.h>
 #include <signal.h>
 #include <string.h>
 
@@ -55,6 +56,22 @@ sig_fatal(sigset_t *set, const sigset_t *except)
 		if (sigismember(set, n) == 1 && ((except != NULL &&
 		    sigismember(except, n) == 1) || ignored(n)))
 			sigdelset(set, n);
+}
+
+/*
+ * SIGCHLD and every signal of sig_fatal blocked (the mask found into
+ * old) and taken through the signalfd returned, nonblocking and closed
+ * on exec: a verb that waits for children or tracees sees each, and
+ * nothing is lost between its waits. -1 with errno; the signals stay
+ * blocked, and the caller puts old back.
+ */
+int
+sig_hold(sigset_t *set, sigset_t *old)
+{
+	sig_fatal(set, NULL);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, old);
+	return signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 /*

@@ -80,10 +80,7 @@ drop(struct trace *tr, pid_t tid)
 static int
 hold_signals(struct trace *tr)
 {
-	sig_fatal(&tr->set, NULL);
-	sigaddset(&tr->set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &tr->set, &tr->mask);
-	tr->fd = signalfd(-1, &tr->set, SFD_NONBLOCK | SFD_CLOEXEC);
+	tr->fd = sig_hold(&tr->set, &tr->mask);
 	return tr->fd == -1 ? -1 : 0;
 }
 

@@ -1105,3 +1105,12 @@ $u"
 	assert_failure 1
 	assert_equal "$stderr" "ipc-sig: watch $tpid: Operation not permitted ($m)"
 }
+
+@test "run: a directory on PATH it may not search holds no CMD: not found, 127, as the shell has it" {
+	need_nobody
+	mkdir locked
+	chmod 0 locked
+	run -127 --separate-stderr as_nobody env PATH="$PWD/locked:$PATH" \
+	    ipc-sig run -- "nosuch-$$"
+	assert_equal "$stderr" "ipc-sig: run nosuch-$$: No such file or directory"
+}

@@ -106,3 +106,18 @@ relib() {
 	assert_line "structure: lib/ipc.h:$((l + 1)): fsize_limit is declared under fsz.c, which does not define it"
 	assert_line "structure: lib/ipc.h:$d: dir_names is declared under path.c, which does not define it"
 }
+
+@test "structure: lib/ sets up its signalfd in one place, and only lib/child.c execs a command" {
+	run sh -c 'cd "$1" && nm -A "$2"/*.o | awk "\$2 == \"U\" && \$3 == \"signalfd\" { print \$1 }"' \
+	    sh "$ROOT" "$OBJ"
+	assert_success
+	assert_output "$OBJ/sigset.o:"
+	run sh -c 'cd "$1" && nm -A "$2"/*.o | awk "\$2 == \"U\" && \$3 ~ /^exec/ { print \$1 }" | sort -u' \
+	    sh "$ROOT" "$OBJ"
+	assert_success
+	assert_output "$OBJ/child.o:"
+	run grep -En '(^|[^_a-z])exec(l|lp|le|v|vp|vpe|ve)[[:space:]]*\(' \
+	    "$ROOT"/cmd/ipc-*.c
+	assert_failure 1
+	assert_output ""
+}
