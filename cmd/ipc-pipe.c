@@ -664,6 +664,8 @@ see(struct seen *s, const struct table *t, const struct stat *st, int fds,
 	    table_shows(t, C_WAITR) || table_shows(t, C_ORPHAN);
 
 	memset(s, 0, sizeof(*s));
+	/* both parts in one walk of /proc, each process's fd read once */
+	proc_index((fds ? PIDX_FDS : 0) | (openers ? PIDX_OPENERS : 0));
 	if (fds)
 		proc_scan_fds(&s->hs, is_fifo, (void *)st);
 	if (openers)

@@ -1223,3 +1223,24 @@ seq=2"
 	[ "$(stat -c %s out)" = 65536 ]
 	cmp out <(seq 100000 | head -c 65536)
 }
+
+@test "ls and stat walk /proc once, each process's directory opened once, for holders and waiting openers alike" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
+	ipc-pipe create "$f"
+	for v in ls "stat $f"; do
+		# LeakSanitizer cannot run under ptrace
+		ASAN_OPTIONS=detect_leaks=0 timeout 60 strace -qq \
+		    -e trace=openat,open -o trace ipc-pipe $v > o 2>&1
+		run grep -c 'openat(AT_FDCWD, "/proc", ' trace
+		assert_output 1
+		sed -n 's/^openat([0-9]*, "\([0-9]*\)", .*O_DIRECTORY.*/\1/p' \
+		    trace | sort > pids
+		[ -s pids ]
+		run uniq -d pids
+		assert_output ""
+		# both parts were read: descriptors, and what each opens
+		grep -q '"fd", .*O_DIRECTORY' trace
+		grep -q '"syscall", ' trace
+	done
+}
