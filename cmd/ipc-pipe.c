@@ -186,7 +186,7 @@ create_one(void *arg, mode_t mode)
 }
 
 static int
-pipe_create(int argc, char *argv[])
+cmd_create(int argc, char *argv[])
 {
 	int i, rc = 0;
 
@@ -268,7 +268,7 @@ settle(int fd, const char *path, const struct deadline *d)
 }
 
 static int
-pipe_send(int argc, char *argv[])
+cmd_send(int argc, char *argv[])
 {
 	struct deadline d;
 	struct copy c = { .dout = &d };
@@ -540,7 +540,7 @@ struct fifo {
 };
 
 static int
-fifo_take(void *arg, int out, intmax_t *meta)
+take_fifo(void *arg, int out, intmax_t *meta)
 {
 	char buf[1 << 16];
 	struct fifo *f = arg;
@@ -570,7 +570,7 @@ recv_exec(int fd, const char *path)
 	struct fifo f = { .fd = fd, .path = path };
 	struct worker w = { .name = path, .cmd = opt.exec, .fd = &f.fd,
 	    .kill = opt.val[OPT_KILL] != NULL,
-	    .stop = opt.val[OPT_STOP] != NULL, .take = fifo_take, .arg = &f };
+	    .stop = opt.val[OPT_STOP] != NULL, .take = take_fifo, .arg = &f };
 	int rc;
 
 	if (pipe2(f.peek, O_CLOEXEC | O_NONBLOCK) == -1)
@@ -581,7 +581,7 @@ recv_exec(int fd, const char *path)
 }
 
 static int
-pipe_recv(int argc, char *argv[])
+cmd_recv(int argc, char *argv[])
 {
 	struct stat st;
 	const char *path;
@@ -624,7 +624,7 @@ rm_one(const char *path)
 }
 
 static int
-pipe_rm(int argc, char *argv[])
+cmd_rm(int argc, char *argv[])
 {
 	int i, rc = 0;
 
@@ -764,7 +764,7 @@ fill_row(struct table *t, const struct seen *s, const struct stat *st,
 }
 
 static int
-pipe_stat(int argc, char *argv[])
+cmd_stat(int argc, char *argv[])
 {
 	struct seen s;
 	struct table t;
@@ -874,7 +874,7 @@ ls_dir(struct table *t, const struct seen *s, const char *dir)
 }
 
 static int
-pipe_ls(int argc, char *argv[])
+cmd_ls(int argc, char *argv[])
 {
 	struct seen s;
 	struct table t;
@@ -913,7 +913,7 @@ reap(struct children *c)
 }
 
 static int
-pipe_loop(int argc, char *argv[])
+cmd_loop(int argc, char *argv[])
 {
 	struct child ch[2];
 	struct children c;
@@ -945,14 +945,14 @@ pipe_loop(int argc, char *argv[])
 }
 
 static const struct verb verbs[] = {
-	{ "create", pipe_create, "create [-m MODE] [-x [--any-owner]] PATH..." },
-	{ "send", pipe_send, "send [-t DUR] [-l|-0] [--progress] PATH [MSG...]" },
-	{ "recv", pipe_recv, "recv [-t DUR] [-c N|-f] [-0] "
+	{ "create", cmd_create, "create [-m MODE] [-x [--any-owner]] PATH..." },
+	{ "send", cmd_send, "send [-t DUR] [-l|-0] [--progress] PATH [MSG...]" },
+	{ "recv", cmd_recv, "recv [-t DUR] [-c N|-f] [-0] "
 	    "[-e CMD [--kill] [--stop]] [--progress] PATH" },
-	{ "rm", pipe_rm, "rm [-f] PATH..." },
-	{ "stat", pipe_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] PATH" },
-	{ "ls", pipe_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
-	{ "loop", pipe_loop, "loop CMD1 CMD2" },
+	{ "rm", cmd_rm, "rm [-f] PATH..." },
+	{ "stat", cmd_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] PATH" },
+	{ "ls", cmd_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
+	{ "loop", cmd_loop, "loop CMD1 CMD2" },
 	{ NULL, NULL, NULL }
 };
 

@@ -190,7 +190,7 @@ send_one(const struct target *t, int sig, const char *value)
 }
 
 static int
-sig_send(int argc, char *argv[])
+cmd_send(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "", send_opts), sig, n, k, bad = 0;
 	const char *value = opt.val['q'], *group = opt.val[O_GROUP];
@@ -420,7 +420,7 @@ changeable(const char *s, const char *what)
 }
 
 static int
-sig_recv(int argc, char *argv[])
+cmd_recv(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow verbose json",
 	    recv_opts), k, sfd, part;
@@ -489,7 +489,7 @@ set_mask(struct table *t, int col, unsigned long long mask)
 }
 
 static void
-pid_fill(struct table *t, const char *arg)
+ls_pid_fill(struct table *t, const char *arg)
 {
 	char path[64], line[256];
 	size_t k, len;
@@ -514,7 +514,7 @@ pid_fill(struct table *t, const char *arg)
 }
 
 static int
-sig_ls(int argc, char *argv[])
+cmd_ls(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "output no-header json", NULL);
 	char pid[16];
@@ -523,7 +523,7 @@ sig_ls(int argc, char *argv[])
 		return table_ls(lcols, ls_fill);
 	snprintf(pid, sizeof(pid), "%d",
 	    (int)pid_arg(opt_operand(argc, argv, i, "PID"), "PID", 0));
-	return table_stat(pcols, pid_fill, pid);
+	return table_stat(pcols, ls_pid_fill, pid);
 }
 
 /* run's SIGS, of any length, "all" among them: refused where it names
@@ -589,7 +589,7 @@ run_disp(const sigset_t *set, void (*h)(int))
 }
 
 static int
-sig_run(int argc, char *argv[])
+cmd_run(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "", run_opts), st;
 	sigset_t block, unblock, ign, dfl;
@@ -792,7 +792,7 @@ watch_ended(int st, const char *arg)
 }
 
 static int
-sig_watch(int argc, char *argv[])
+cmd_watch(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow json", NULL), r, e;
 	const char *arg = opt_operand(argc, argv, i, "PID");
@@ -821,13 +821,13 @@ sig_watch(int argc, char *argv[])
 }
 
 static const struct verb verbs[] = {
-	{ "send", sig_send, "send [-q VALUE] [--group PGID] SIG [TARGET...]" },
-	{ "recv", sig_recv,
+	{ "send", cmd_send, "send [-q VALUE] [--group PGID] SIG [TARGET...]" },
+	{ "recv", cmd_recv,
 	    "recv [-t DUR] [-c N|-f] [-P PIDFILE] [-v] [-j] SIG..." },
-	{ "ls", sig_ls, "ls [-H] [-o LIST] [-j] [PID]" },
-	{ "run", sig_run, "run [--block SIGS] [--unblock SIGS] [--ignore SIGS] "
+	{ "ls", cmd_ls, "ls [-H] [-o LIST] [-j] [PID]" },
+	{ "run", cmd_run, "run [--block SIGS] [--unblock SIGS] [--ignore SIGS] "
 	    "[--default SIGS] -- CMD..." },
-	{ "watch", sig_watch, "watch [-t DUR] [-c N|-f] [-j] PID" },
+	{ "watch", cmd_watch, "watch [-t DUR] [-c N|-f] [-j] PID" },
 	{ NULL, NULL, NULL }
 };
 

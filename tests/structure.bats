@@ -121,3 +121,23 @@ relib() {
 	assert_failure 1
 	assert_output ""
 }
+
+# the commands whose functions keep to the naming rule: every command,
+# once its verbs are renamed
+NAMED="ipc-pipe ipc-sig"
+
+@test "structure: a verb's function is cmd_VERB; a command's other functions use no prefix of lib/'s" {
+	pre=$(cd "$ROOT/lib" && ls *.c | sed 's/\.c$//' | paste -sd '|')
+	run grep -l '^cmd_[a-z_0-9]*(' "$ROOT"/lib/*.c
+	assert_failure 1
+	for c in $NAMED; do
+		f=$ROOT/cmd/$c.c
+		run sh -c 'grep -E "^[a-z_][a-z_0-9]*\(" "$1" | sed "s/(.*//" |
+		    grep -E "^($2)_"' sh "$f" "$pre"
+		assert_output ""
+		run sh -c 'sed -n "/^static const struct verb verbs/,/^};/p" "$1" |
+		    sed -n "s/^[[:space:]]*{ \"[a-z]*\", \([a-z_0-9]*\),.*/\1/p" |
+		    grep -v "^cmd_"' sh "$f"
+		assert_output ""
+	done
+}
