@@ -100,11 +100,25 @@ relib() {
 	    "$T/lib/ipc.h"
 	l=$(grep -n '^/\* fsz\.c: ' "$T/lib/ipc.h" | cut -d: -f1)
 	d=$(grep -n '^char	\*\*dir_names(' "$T/lib/ipc.h" | cut -d: -f1)
+	z=$(grep -n '^uintmax_t fsize_limit(' "$T/lib/ipc.h" | cut -d: -f1)
 	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
 	assert_failure 1
 	assert_line "structure: lib/ipc.h:$l: section fsz.c: no such file in lib/"
-	assert_line "structure: lib/ipc.h:$((l + 1)): fsize_limit is declared under fsz.c, which does not define it"
+	assert_line "structure: lib/ipc.h:$z: fsize_limit is declared under fsz.c, which does not define it"
 	assert_line "structure: lib/ipc.h:$d: dir_names is declared under path.c, which does not define it"
+}
+
+@test "structure: a function marked in ipc.h to exit on failure must be declared in that section" {
+	copy_tree
+	sed -i 's|^/\* these exit on failure: ns_enter \*/$|/* these exit on failure: ns_enter, ns_leave */|' \
+	    "$T/lib/ipc.h"
+	l=$(grep -n '^/\* these exit on failure: ns_enter, ns_leave' "$T/lib/ipc.h" |
+	    cut -d: -f1)
+	[ -n "$l" ]
+	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
+	assert_failure 1
+	assert_output --partial "structure: lib/ipc.h:$l: ns_leave is marked to exit but not declared under ns.c"
+	refute_output --partial 'ns_enter is marked'
 }
 
 @test "structure: lib/ sets up its signalfd in one place, and only lib/child.c execs a command" {

@@ -6,7 +6,8 @@
 #  - a command (cmd/ipc-X.c, or every file of cmd/ipc-X/) calls lib/ and
 #    itself only, and lib/ calls no command;
 #  - every section of lib/ipc.h is labelled with a lib/ file that exists
-#    and defines each function and variable the section declares.
+#    and defines each function and variable the section declares, and
+#    each function its "these exit on failure:" line names is one of them.
 # usage: sh tests/structure.sh [OBJDIR]   (the tree's lib/ objects; obj)
 # The commands' own files are compiled here, to objects of their own.
 set -u
@@ -180,7 +181,22 @@ AWK
 # lib/ipc.h: "/* FILE.c: ..." or "/*\n * FILE.c: ..." opens a section;
 # each prototype and extern at the top level is what FILE.c defines
 awk '
-/^\/\*/ { incomment = 1; first = $0 }
+/^\/\*/ {
+	incomment = 1
+	first = $0
+	exits = $0 ~ /^\/\* these exit on failure/
+}
+incomment && exits {
+	t = $0
+	sub(/^\/\* these exit on failure[^:]*:/, "", t)
+	sub(/^ \*/, "", t)
+	sub(/\*\/.*/, "", t)
+	gsub(/\([^)]*\)/, "", t)
+	n = split(t, w, /[ ,]+/)
+	for (i = 1; i <= n; i++)
+		if (w[i] ~ /^[a-z_][a-z0-9_]*$/)
+			print "exits", w[i], NR
+}
 incomment {
 	label = ""
 	if ($0 == first && match($0, /^\/\* [a-z0-9_]+\.c:/))
@@ -222,7 +238,9 @@ $1 == "section" { file = $2; line = $3
 	}
 	next
 }
+$1 == "exits" { marked[$2] = file; markline[$2] = $3; next }
 $1 == "decl" {
+	declared[file, $2] = 1
 	if (file == "") {
 		print "structure: lib/ipc.h:" $3 ": " $2 ": declared before any section"
 		status = 1
@@ -234,7 +252,16 @@ $1 == "decl" {
 		status = 1
 	}
 }
-END { exit status }' "$tmp/libdefs" "$tmp/decls" || status=1
+END {
+	for (f in marked)
+		if (!((marked[f], f) in declared)) {
+			print "structure: lib/ipc.h:" markline[f] ": " f \
+			    " is marked to exit but not declared under " \
+			    marked[f]
+			status = 1
+		}
+	exit status
+}' "$tmp/libdefs" "$tmp/decls" || status=1
 
 if [ "${status:-0}" -eq 0 ]; then
 	[ "$allow" = /dev/null ] && but= || but=" but for what $allow allows"
