@@ -35,10 +35,12 @@ struct verb {
 	const char *usage;		/* "send [-t DUR] PATH [MSG...]" */
 };
 int	 verb_main(const struct verb *, int, char **);
+/* usage.c: a usage error, the verb's usage after it, exit 2 */
 void	 usage_error(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
 
 /* opt.c: the shared options, one meaning per letter */
+/* these exit on failure: opt_parse, opt_operand, opt_each */
 enum {
 	OPT_LONG = 256,			/* first code of a long-only option */
 	OPT_KILL = OPT_LONG + 60,	/* shared long-only ones: the last codes */
@@ -87,6 +89,7 @@ int	 opt_each(int, char **, int, const char *, void (*)(const char *),
 	    int (*)(const char *));
 
 /* num.c: numbers, sizes, durations, modes; usage error when malformed */
+/* these exit on failure: num_uint, num_int, num_size, num_dur, num_mode */
 uintmax_t num_uint(const char *, const char *, uintmax_t, uintmax_t);
 intmax_t num_int(const char *, const char *, intmax_t, intmax_t);
 uintmax_t num_size(const char *, const char *, uintmax_t, uintmax_t);
@@ -94,6 +97,7 @@ int64_t	 num_dur(const char *, const char *);
 mode_t	 num_mode(const char *, const char *);
 
 /* name.c: POSIX names and System V keys */
+/* these exit on failure: name_posix, name_key */
 #define NAME_BUF	258		/* "/" + NAME_MAX + NUL */
 void	 name_posix(const char *, char *);
 enum { KEY_KEY, KEY_ID, KEY_PRIVATE };
@@ -119,6 +123,7 @@ int	 deadline_ms(const struct deadline *);
  * wait_call's timer tells its tick from a sent SIGALRM (si_code), which
  * goes where it would have gone without it
  */
+/* these exit on failure: wait_retry, wait_sysv (stdout failed) */
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
@@ -127,6 +132,7 @@ int	 wait_retry(int, short, int (*)(void *), void *,
 int	 wait_sysv(int (*)(void *), void *, int *, const struct deadline *);
 
 /* progress.c: --progress, one stderr line the bulk verbs keep up */
+/* these exit on failure: progress_start */
 #define PROGRESS_UNKNOWN	UINTMAX_MAX
 void	 progress_start(uintmax_t, int);
 void	 progress_sending(void);
@@ -172,6 +178,7 @@ uintmax_t batch_count(const char *, size_t, char);
 #define TOOLONG_MAX	(1 << 20)
 
 /* msgin.c: messages in (operands, whole stdin, -l lines, -0 records) */
+/* these exit on failure: msgin_send */
 enum { MSGIN_WHOLE, MSGIN_LINES, MSGIN_NUL };
 struct msgin {
 	char **argv;			/* operands, NULL-terminated, or NULL */
@@ -195,6 +202,8 @@ void	 msgin_too_long(const char *, const char *, uintmax_t, size_t,
 	    const char *, const char *, size_t) __attribute__((noreturn));
 
 /* msgout.c: messages out (newline, -0 NUL, -r raw, -v metadata, -j JSON) */
+/* these exit on failure (stdout failed): msgout, msgout_flush,
+ * msgout_timeout, msgout_timed_out, msgout_recv */
 struct meta {
 	const char *key;
 	const char *str;		/* NULL: the value is num */
@@ -216,7 +225,8 @@ struct msgsrc {
 };
 int	 msgout_recv(const struct msgsrc *);
 
-/* out.c: stat's key=value lines, ls's table, and JSON, from one field list */
+/* table.c: stat's key=value lines, ls's table, and JSON, from one field list */
+/* these exit on failure: table_init, table_stat, table_ls (a bad -o, --pid) */
 enum { COL_STR, COL_NUM, COL_PIDS };
 struct col {
 	const char *name;
@@ -248,7 +258,7 @@ int	 table_stat(const struct col *, void (*)(struct table *, const char *),
 	    const char *);
 int	 table_ls(const struct col *, void (*)(struct table *));
 
-/* cell.c: cells several commands fill alike */
+/* cells several commands fill alike */
 void	 table_owner(struct table *, int, int, uid_t, gid_t);
 void	 table_time(struct table *, int, time_t);
 void	 table_file(struct table *, const int [3], const struct stat *);
@@ -313,13 +323,7 @@ ssize_t	 pidx_text(int, const char *, char *, size_t);
 int	 pidx_acc(struct holder *);
 int	 pidx_maps_line(const char *, dev_t *, ino_t *);
 
-/*
- * proc.c: who holds an object, as queries on the index. proc_index() is
- * the run's index, read lazily: each part at the first call that needs
- * it, then kept, so a verb that asks once per object (stat A B C, a row
- * of ls) walks /proc once per part per run; proc_index_forget() drops it
- * (at exit too), for a caller that needs /proc read afresh.
- */
+/* holders.c: the holders proc.c found of an object, asked about */
 #define HOLDERS_PIDS	4	/* unreadable processes named, at most */
 struct holders {
 	struct holder *h;
@@ -330,6 +334,20 @@ struct holders {
 	size_t unread;			/* how many could not be read, */
 	pid_t unread_pid[HOLDERS_PIDS];	/* the first of them */
 };
+int	 holders_has(const struct holders *, dev_t, ino_t, int);
+char	*holders_str(const struct holders *, dev_t, ino_t, int);
+char	*holders_sock(const struct holders *, ino_t);
+int	 holders_dup(const struct holders *, dev_t, ino_t, int);
+void	 holders_note(const struct holders *, const char *, int);
+void	 holders_free(struct holders *);
+
+/*
+ * proc.c: who holds an object, as queries on the index. proc_index() is
+ * the run's index, read lazily: each part at the first call that needs
+ * it, then kept, so a verb that asks once per object (stat A B C, a row
+ * of ls) walks /proc once per part per run; proc_index_forget() drops it
+ * (at exit too), for a caller that needs /proc read afresh.
+ */
 struct pidx *proc_index(int);
 void	 proc_index_forget(void);
 int	 proc_fdinfo_acc(const char *);
@@ -345,14 +363,6 @@ void	 proc_scan_maps(struct holders *, dev_t, ino_t);
 void	 proc_scan_shm(struct holders *, int);
 void	 proc_scan_socks(struct holders *, ino_t);
 void	 proc_comm(pid_t, char *, size_t);
-
-/* holders.c: what proc.c found, asked about */
-int	 holders_has(const struct holders *, dev_t, ino_t, int);
-char	*holders_str(const struct holders *, dev_t, ino_t, int);
-char	*holders_sock(const struct holders *, ino_t);
-int	 holders_dup(const struct holders *, dev_t, ino_t, int);
-void	 holders_note(const struct holders *, const char *, int);
-void	 holders_free(struct holders *);
 
 /* blocked.c: what one thread is blocked on, read from /proc and changing
  * nothing (no ptrace, no signal, nothing opened but /proc's own files) */
@@ -431,9 +441,11 @@ int	 blocked_locks(dev_t, ino_t, blocked_lock_fn, void *);
 int	 blocked_fdinfo_locks(pid_t, dev_t, ino_t, blocked_lock_fn, void *);
 
 /* ns.c: --ns PID, the verb run in PID's IPC, network and mount namespaces */
+/* these exit on failure: ns_enter */
 void	 ns_enter(pid_t);
 
-/* outfd.c: stdout flushed and checked at exit */
+/* stdout.c: stdout checked before taking, waited on, flushed at exit */
+/* these exit on failure: stdout_check, stdout_ready, stdout_wait */
 void	 stdout_check(void);
 void	 stdout_failed(void) __attribute__((noreturn));
 void	 stdout_epipe(void) __attribute__((noreturn));
@@ -446,6 +458,7 @@ void	 dir_names_free(char **, size_t);
 int	 dir_usable(int, char **, int, int *);
 
 /* worker.c: recv -e CMD, one message at a time */
+/* these exit on failure: worker_run */
 struct worker {
 	const char *name;		/* the object, as messages show it */
 	const char *cmd;		/* sh -c this for each message */
@@ -470,6 +483,7 @@ int	 path_open(const char *, int, mode_t, const char **);
 int	 path_pin(const char *, mode_t, const char **);
 
 /* pid.c: process ids by value, as operands and in pid files */
+/* these exit on failure: pid_arg */
 enum { PID_OK, PID_BAD, PID_REFUSED };
 #define PID_GROUP	0x1		/* a process group: 1 refused too */
 int	 pid_parse(const char *, size_t, int, pid_t *, const char **);
@@ -486,6 +500,7 @@ int	 pid_ignores(pid_t, int);
  * where it is what was asked: owner (unless any_owner), sizes given,
  * mode where has_mode
  */
+/* these exit on failure: adopt_check */
 #define ADOPT_SIZES	2
 struct adopt {
 	uid_t uid;			/* the object's owner */
@@ -510,10 +525,13 @@ void	 adopt_check(const struct adopt *, const char *, const char *, int);
 int	 fifo_settle(int, const struct deadline *, uintmax_t *);
 
 /* sysctl.c: kernel limits from /proc/sys */
+/* these exit on failure: sysctl_limit */
 int	 sysctl_num(const char *, uintmax_t *);
 uintmax_t sysctl_limit(const char *);
 
 /* sysv.c: the System V tier, for msg, sem and shm alike */
+/* these exit on failure: sysv_key, sysv_check, sysv_print_id,
+ * sysv_create, sysv_adopt, sysv_rm, sysv_each */
 enum { SYSV_MSG, SYSV_SEM, SYSV_SHM };
 union sysv_ds {
 	struct msqid_ds msg;
@@ -539,6 +557,7 @@ int	 sysv_each(int, int, void (*)(void *, int, const union sysv_ds *, int),
 	    void *);
 
 /* exists.c: stat --wait, until the object is there (bounded by -t) */
+/* these exit on failure: exists_wait (124 on a timeout) */
 struct sysv_look {
 	int kind;			/* SYSV_MSG ... */
 	const struct sysvkey *key;
@@ -548,6 +567,8 @@ int	 exists_path(void *);
 int	 exists_sysv(void *);
 
 /* posix.c: the POSIX-name tier, for mq, sem and shm alike */
+/* these exit on failure: posix_rm, posix_check, posix_stat, posix_name,
+ * posix_ls */
 int	 posix_exact(int (*)(void *, mode_t), void *);
 int	 posix_look(const char *, const char *, const char *, struct stat *);
 int	 posix_rm(const char *, int (*)(const char *));
@@ -591,6 +612,7 @@ void	 posix_ls(struct table *, const struct posix_kind *);
  * what it made and it dies of the signal. A child gets the mask and
  * the dispositions we were started with.
  */
+/* these exit on failure: child_find (127, 126) */
 #define CHILD_OURS	0		/* pgid: stay in our process group */
 #define CHILD_NEW	(-1)		/* pgid: lead a new one */
 struct child {
@@ -665,7 +687,8 @@ void	 trace_detach(struct trace *);
  * holds (HUP INT QUIT TERM USR1 USR2 ALRM VTALRM PROF XCPU IO PWR STKFLT
  * and SIGRTMIN..SIGRTMAX; never a fault's, never ABRT, never one we
  * were started ignoring); PIPE and XFSZ ignored for our own writes and
- * handed back as started to a command we exec
+ * handed back as started to a command we exec (sig_fatal, sig_hold,
+ * sig_catch, sig_start, sig_inherit; signame.c's sig_* are names)
  */
 void	 sig_fatal(sigset_t *, const sigset_t *);
 int	 sig_hold(sigset_t *, sigset_t *);
@@ -674,10 +697,13 @@ void	 sig_start(void);
 void	 sig_inherit(void);
 
 /* fsize.c: EFBIG past RLIMIT_FSIZE, said with the numbers */
+/* these exit on failure: fsize_check */
 uintmax_t fsize_limit(void);
 void	 fsize_check(const char *, uintmax_t);
 
-/* signame.c: signals by name and number, default actions, si_code names */
+/* signame.c: signals by name and number, default actions, si_code names
+ * (sig_* is sigset.c's prefix too: the sets are its) */
+/* these exit on failure: sig_parse, sig_list */
 #define SIG_NAME_BUF	16		/* "RTMAX-15", "-2147483648" */
 int	 sig_max(void);
 int	 sig_valid(int);
@@ -690,6 +716,7 @@ const char *sig_descr(int);
 const char *sig_code(int, int, char *, size_t);
 
 /* addr.c: socket addresses, parsed whole; a usage error when malformed */
+/* these exit on failure: addr_type, addr_parse */
 enum { ADDR_PATH, ADDR_ABSTRACT, ADDR_TCP, ADDR_UDP };
 #define ADDR_BIND	1		/* addr_parse: port 0 (a free one) allowed */
 #define ADDR_RAW	2		/* addr_parse: a path's bytes as they are,
@@ -714,6 +741,7 @@ void	 addr_parse(const char *, int, int, struct addr *);
 void	 addr_str(const struct sockaddr *, socklen_t, char *, size_t);
 
 /* sock.c: sockets connected to an address, or bound to one */
+/* these exit on failure: sock_bind (cannot return to the directory) */
 int	 sock_open(const struct addr *);
 int	 sock_connect(const struct addr *, const struct deadline *);
 int	 sock_connect_as(const struct addr *, int, const struct deadline *);
