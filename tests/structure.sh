@@ -54,6 +54,10 @@ if [ -d "$tmp/cmd" ]; then
 	}' >> "$syms" || exit 1
 fi
 awk '$2 == "lib" && $3 ~ /^[A-TV-Z]$/ { print $1, $4 }' "$syms" > "$tmp/libdefs"
+if [ ! -s "$tmp/libdefs" ]; then
+	echo "structure: nm finds no symbol in $objdir/*.o: nothing to check"
+	exit 1
+fi
 
 [ -f "$allow" ] || allow=/dev/null
 awk -v allowfile="$allow" -f - "$syms" <<'AWK' || status=1
