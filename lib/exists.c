@@ -30,10 +30,10 @@ exists_wait(int (*there)(void *), void *arg, const char *name,
 	while (there(arg) == 0) {
 		if ((ms = deadline_ms(&d)) == 0)
 			errx(EXIT_TIMEOUT, "%s %s: timed out waiting for it to "
-			    "%s", opt.verb->name, esc_name(name), until);
+			    "%s", verb_name, esc_name(name), until);
 		if (poll(NULL, 0, ms == -1 || ms > step ? step : ms) == -1 &&
 		    errno != EINTR)
-			err(1, "%s %s", opt.verb->name, esc_name(name));
+			err(1, "%s %s", verb_name, esc_name(name));
 		if (step < STEP_MAX)
 			step *= 2;
 	}

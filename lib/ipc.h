@@ -35,6 +35,7 @@ struct verb {
 	const char *usage;		/* "send [-t DUR] PATH [MSG...]" */
 };
 int	 verb_main(const struct verb *, int, char **);
+extern const char *verb_name;	/* the verb running, for messages */
 void	 usage_error(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
 

@@ -162,7 +162,7 @@ sysv_adopt(int kind, int id, const char *arg, uintmax_t size, int any_owner,
 	union sysv_ds ds;
 
 	if (sysv_ctl(kind, id, IPC_STAT, &ds) == -1)
-		err(code, "%s %s", opt.verb->name, esc_name(arg));
+		err(code, "%s %s", verb_name, esc_name(arg));
 	p = kind == SYSV_MSG ? &ds.msg.msg_perm : kind == SYSV_SEM ?
 	    &ds.sem.sem_perm : &ds.shm.shm_perm;
 	a.uid = p->uid;
@@ -172,7 +172,7 @@ sysv_adopt(int kind, int id, const char *arg, uintmax_t size, int any_owner,
 	a.size[0].want = size;
 	a.size[0].have = kind == SYSV_MSG ? ds.msg.msg_qbytes :
 	    kind == SYSV_SEM ? ds.sem.sem_nsems : ds.shm.shm_segsz;
-	adopt_check(&a, opt.verb->name, arg, code);
+	adopt_check(&a, verb_name, arg, code);
 }
 
 /*
@@ -359,7 +359,7 @@ sysv_each(int kind, int only, void (*fn)(void *, int, const union sysv_ds *,
 	FILE *f;
 
 	if ((f = fopen(procfile[kind], "re")) == NULL)
-		err(1, "%s: %s", opt.verb->name, procfile[kind]);
+		err(1, "%s: %s", verb_name, procfile[kind]);
 	while (getline(&line, &cap, f) != -1) {
 		if (sysv_line(kind, line, &ds, &id) == -1 ||
 		    (only != -1 && id != only))

@@ -51,7 +51,7 @@ pid_cols(struct table *t)
 	size_t n = (size_t)t->ncols;
 
 	if (kill(opt.pid, 0) == -1 && errno == ESRCH)
-		errx(1, "%s --pid %d: %s", opt.verb->name, (int)opt.pid,
+		errx(1, "%s --pid %d: %s", verb_name, (int)opt.pid,
 		    strerror(ESRCH));
 	if ((t->own = calloc(n + 2, sizeof(*t->own))) == NULL)
 		err(1, NULL);

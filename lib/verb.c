@@ -14,6 +14,8 @@
 
 #include "ipc.h"
 
+const char *verb_name;
+
 static void
 help(const struct verb *v)
 {
@@ -159,5 +161,6 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	if (v->name == NULL)
 		unknown_verb(verbs, name);
 	opt.verb = v;
+	verb_name = v->name;
 	return v->fn(argc - 1, argv + 1);
 }
