@@ -835,7 +835,7 @@ q_stat(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "timeout output json sysv wait", NULL);
 
 	return table_stat(FL->cols, FL->stat,
-	    opt_operand(argc, argv, i, FL->object));
+	    opt_operand(argc, argv, i, FL->object), TABLE_ASKED);
 }
 
 static int
@@ -843,7 +843,7 @@ q_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
-	return table_ls(FL->cols, FL->ls);
+	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {

@@ -770,7 +770,7 @@ pipe_stat(int argc, char *argv[])
 	int i;
 
 	i = parse_paths(argc, argv, "timeout output json wait", 1, 1);
-	table_init(&t, cols, 0);
+	table_init(&t, cols, 0, TABLE_ASKED);
 	exists_wait(exists_path, argv[i], argv[i], "exist");
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
@@ -883,7 +883,7 @@ pipe_ls(int argc, char *argv[])
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)
 		return 1;
-	table_init(&t, cols, 1);
+	table_init(&t, cols, 1, TABLE_ASKED);
 	see(&s, &t, NULL, i == argc, i == argc);
 	if (i == argc)
 		ls_held(&t, &s);

@@ -984,7 +984,7 @@ s_stat(int argc, char *argv[])
 	/* what a failed stdout names, at exit: after this frame is gone */
 	if ((opt.obj = strdup(FL->shown(arg, shown))) == NULL)
 		err(1, NULL);
-	return table_stat(FL->cols, FL->stat, arg);
+	return table_stat(FL->cols, FL->stat, arg, TABLE_ASKED);
 }
 
 static int
@@ -992,7 +992,7 @@ s_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
-	return table_ls(FL->cols, FL->ls);
+	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {

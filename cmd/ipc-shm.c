@@ -1295,7 +1295,7 @@ shm_stat(int argc, char *argv[])
 	const char *arg = opt_operand(argc, argv, i, FL->object);
 
 	own_options();
-	return table_stat(FL->cols, FL->stat, arg);
+	return table_stat(FL->cols, FL->stat, arg, TABLE_ASKED);
 }
 
 static int
@@ -1305,7 +1305,7 @@ shm_ls(int argc, char *argv[])
 	    argc)
 		usage_error("too many operands");
 	own_options();
-	return table_ls(FL->cols, FL->ls);
+	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {

@@ -1286,7 +1286,7 @@ sock_stat(int argc, char *argv[])
 	struct table t;
 	struct addr a;
 
-	table_init(&t, scols, 0);
+	table_init(&t, scols, 0, TABLE_ASKED);
 	one_addr(argc, argv, i, 0, &a);
 	if (a.kind == ADDR_TCP || a.kind == ADDR_UDP)
 		usage_error("%s: stat is for Unix sockets (ss(8) shows TCP "
@@ -1397,7 +1397,7 @@ sock_ls(int argc, char *argv[])
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)
 		return 1;
-	table_init(&t, scols, 1);
+	table_init(&t, scols, 1, TABLE_ASKED);
 	if (udiag_any(keep, &s, &why) == -1)
 		err(1, "ls: /proc/net/unix");
 	if (why != 0)

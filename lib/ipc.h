@@ -229,14 +229,27 @@ struct col {
 	const char *role;
 };
 #define TABLE_FIELDS	32		/* -o takes at most this many */
+/* how a table is shown: what stat and ls were asked */
+struct tablefmt {
+	const char *fields;		/* -o LIST; NULL: the defaults */
+	int json;			/* -j */
+	int header;			/* ls: a header line (no -H) */
+	pid_t pid;			/* ls --pid: only its rows; 0: all */
+};
+/* what the command line asked: -o, -j, -H, --pid */
+#define TABLE_ASKED	(&(const struct tablefmt){ .fields = opt.output, \
+			.json = opt.json, .header = !opt.noheader,	\
+			.pid = opt.pid })
 struct table {
+	struct tablefmt fmt;
 	const struct col *cols;
 	int ncols, nsel, sel[TABLE_FIELDS];
 	size_t nrows, cap;
 	char **cell;
 	struct col *own;		/* cols and, with --pid, pid_role */
 };
-void	 table_init(struct table *, const struct col *, int);
+void	 table_init(struct table *, const struct col *, int,
+	    const struct tablefmt *);
 int	 table_shows(const struct table *, int);
 void	 table_row(struct table *);
 void	 table_set(struct table *, int, const char *, ...)
@@ -246,8 +259,9 @@ void	 table_print(struct table *);
 void	 table_print_kv(const struct table *);
 void	 table_free(struct table *);
 int	 table_stat(const struct col *, void (*)(struct table *, const char *),
-	    const char *);
-int	 table_ls(const struct col *, void (*)(struct table *));
+	    const char *, const struct tablefmt *);
+int	 table_ls(const struct col *, void (*)(struct table *),
+	    const struct tablefmt *);
 
 /* cell.c: cells several commands fill alike */
 void	 table_owner(struct table *, int, int, uid_t, gid_t);
