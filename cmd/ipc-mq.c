@@ -206,7 +206,7 @@ px_create(const char *arg)
 		a.mq_maxmsg = (long)sysctl_limit(MQ_LIMIT "msg_default");
 	if (s == NULL && q != NULL)
 		a.mq_msgsize = (long)sysctl_limit(MQ_LIMIT "msgsize_default");
-	if (posix_exact(px_make, &m) == 0)
+	if (posix_exact(px_make, &m, CREATE_ASKED) == 0)
 		return 0;
 	if (errno != EEXIST || !opt.exist_ok)
 		px_create_failed(name, &a);
@@ -306,7 +306,7 @@ px_putback(void *arg, intmax_t prio, const char *p, size_t len)
 static int
 px_rm(const char *arg)
 {
-	return posix_rm(arg, mq_unlink);
+	return posix_rm(arg, mq_unlink, opt.force);
 }
 
 /* size and notification: mq_getattr, and what read(2) of the queue says */
@@ -435,7 +435,7 @@ sv_create(const char *arg)
 	if (opt.val['s'] != NULL)
 		qbytes = num_size(opt.val['s'], "-s", 1, INT_MAX);
 	if (sysv_create(SYSV_MSG, arg, qbytes, sv_get, sv_qbytes,
-	    &qbytes) != -1)
+	    &qbytes, CREATE_ASKED) != -1)
 		return 0;
 	if (errno == EPERM && qbytes > (max = sysctl_limit(SV_LIMIT "msgmnb")))
 		errx(1, "create %s: -s %s is over %smsgmnb (%ju)",
@@ -548,7 +548,7 @@ sv_putback(void *arg, intmax_t type, const char *p, size_t len)
 static int
 sv_rm(const char *arg)
 {
-	return sysv_rm(SYSV_MSG, arg);
+	return sysv_rm(SYSV_MSG, arg, opt.force);
 }
 
 static void

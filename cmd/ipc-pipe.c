@@ -192,7 +192,7 @@ pipe_create(int argc, char *argv[])
 
 	i = parse_paths(argc, argv, "mode exist-ok any-owner", 1, -1);
 	for (; i < argc; i++)
-		rc |= posix_exact(create_one, argv[i]);
+		rc |= posix_exact(create_one, argv[i], CREATE_ASKED);
 	return rc;
 }
 
@@ -620,7 +620,7 @@ rm_one(const char *path)
 		warnx("rm %s: not a FIFO", esc_name(path));
 		return 1;
 	}
-	return path_rm_warn(r, path);
+	return path_rm_warn(r, path, opt.force);
 }
 
 static int

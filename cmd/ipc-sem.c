@@ -188,7 +188,7 @@ px_create(const char *arg, unsigned value, unsigned nsems)
 
 	(void)nsems;
 	name_posix(arg, name);
-	if (posix_exact(px_make, &m) == 0)
+	if (posix_exact(px_make, &m, CREATE_ASKED) == 0)
 		return 0;
 	if (errno == EEXIST && opt.exist_ok) {
 		px_adopt(name, 1);
@@ -236,7 +236,7 @@ px_open(struct sem *s, const char *arg, long mk)
 		}
 		if (errno != ENOENT || mk < 0)
 			break;
-		if ((made = posix_exact(px_make, &m) == 0))
+		if ((made = posix_exact(px_make, &m, CREATE_ASKED) == 0))
 			continue;	/* ours now: open it as anyone would */
 		if (errno != EEXIST)
 			break;
@@ -368,7 +368,7 @@ px_take(struct sem *s, unsigned n, const struct deadline *d, int undo)
 static int
 px_rm(const char *arg)
 {
-	return posix_rm(arg, sem_unlink);
+	return posix_rm(arg, sem_unlink, opt.force);
 }
 
 /* the value, where we may open it: sem_open needs read and write */
@@ -498,7 +498,7 @@ sv_create(const char *arg, unsigned value, unsigned nsems)
 
 	opt.obj = arg;
 	if (sysv_create(SYSV_SEM, arg, opt.val[O_NSEMS] != NULL ? nsems : 0,
-	    sv_get, sv_setup, &m) == -1)
+	    sv_get, sv_setup, &m, CREATE_ASKED) == -1)
 		err(1, "create %s", esc_name(arg));
 	return 0;
 }
@@ -559,8 +559,8 @@ sv_make_or_get(const struct sysvkey *k, unsigned mk, const char *arg)
 		if (errno != EEXIST)
 			return -1;
 		if ((id = semget(k->key, 0, 0)) != -1) {
-			sysv_adopt(SYSV_SEM, id, arg, 0,
-			    opt.any_owner, 0, 0, failure());
+			sysv_adopt(SYSV_SEM, id, arg, 0, &(const struct mkopt){
+			    .any_owner = opt.any_owner }, failure());
 			return id;
 		}
 		if (errno != ENOENT)
@@ -659,7 +659,7 @@ sv_take(struct sem *s, unsigned n, const struct deadline *d, int undo)
 static int
 sv_rm(const char *arg)
 {
-	return sysv_rm(SYSV_SEM, arg);
+	return sysv_rm(SYSV_SEM, arg, opt.force);
 }
 
 /* the cells of one semaphore of the set, where we may read them */

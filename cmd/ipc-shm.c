@@ -504,7 +504,8 @@ px_create(const char *arg, uintmax_t size)
 		e = EEXIST;
 	else {
 		if ((m.dfd = open(SHM_DIR, O_PATH | O_DIRECTORY |
-		    O_CLOEXEC)) == -1 || posix_exact(px_make, &m) == -1)
+		    O_CLOEXEC)) == -1 ||
+		    posix_exact(px_make, &m, CREATE_ASKED) == -1)
 			err(1, "create %s", esc_name(name));
 		if (reserve(m.fd, 0, size) == -1) {
 			if (errno == ENOSPC)
@@ -569,7 +570,7 @@ px_check(const char *arg)
 static int
 px_rm(const char *arg)
 {
-	return posix_rm(arg, shm_unlink);
+	return posix_rm(arg, shm_unlink, opt.force);
 }
 
 static void
@@ -620,7 +621,7 @@ fl_create(const char *path, uintmax_t size)
 
 	if ((m.dfd = path_parent(path, base)) == -1)
 		err(1, "create %s", esc_name(path));
-	if (posix_exact(fl_make, &m) == -1) {
+	if (posix_exact(fl_make, &m, CREATE_ASKED) == -1) {
 		e = errno;
 		/* another kind there is no -x away from success: say so */
 		if (e == EEXIST && fstatat(m.dfd, base, &st,
@@ -730,7 +731,7 @@ sv_get(void *arg, key_t key, int flags)
 static int
 sv_create(const char *arg, uintmax_t size)
 {
-	sysv_create(SYSV_SHM, arg, size, sv_get, NULL, &size);
+	sysv_create(SYSV_SHM, arg, size, sv_get, NULL, &size, CREATE_ASKED);
 	return 0;
 }
 
@@ -907,7 +908,7 @@ sv_rm(const char *arg)
 	if ((id = sysv_id(SYSV_SHM, &k)) != -1 &&
 	    shmctl(id, IPC_STAT, &ds) == 0)
 		n = (int)ds.shm_nattch;
-	if (sysv_rm(SYSV_SHM, arg) != 0)
+	if (sysv_rm(SYSV_SHM, arg, opt.force) != 0)
 		return 1;
 	if (n > 0)
 		warnx("rm %s: marked for removal; %d attached process%s keep%s "

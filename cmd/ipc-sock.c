@@ -1496,7 +1496,7 @@ rm_one(const char *arg)
 	}
 	if ((r = path_rm(a.path, S_IFSOCK, sock_unbound)) == PATH_KIND)
 		return rm_refused(&a);
-	return path_rm_warn(r, arg);
+	return path_rm_warn(r, arg, opt.force);
 }
 
 static int

@@ -479,7 +479,7 @@ enum { PATH_OK, PATH_KIND, PATH_CHANGED };
 int	 path_parent(const char *, char [NAME_MAX + 1]);
 int	 path_base(const char *, char [NAME_MAX + 1], const char *);
 int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
-int	 path_rm_warn(int, const char *);
+int	 path_rm_warn(int, const char *, int);
 int	 path_lstat(const char *, struct stat *);
 int	 path_open(const char *, int, mode_t, const char **);
 int	 path_pin(const char *, mode_t, const char **);
@@ -495,6 +495,18 @@ int	 pid_zombie(pid_t);
 const char *pid_stat(pid_t, char *, size_t);
 int	 pid_kthread(pid_t);
 int	 pid_ignores(pid_t, int);
+
+/* what create was asked: the mode, and what an existing object may be */
+struct mkopt {
+	mode_t mode;			/* -m: exactly this, */
+	int has_mode;			/* where given; else 0600 */
+	int exist_ok;			/* -x: an existing one will do */
+	int any_owner;			/* --any-owner: another user's too */
+};
+/* what the command line asked: -m, -x, --any-owner */
+#define CREATE_ASKED	(&(const struct mkopt){ .mode = opt.mode,	\
+			.has_mode = opt.has_mode, .exist_ok = opt.exist_ok, \
+			.any_owner = opt.any_owner })
 
 /*
  * adopt.c: an object that exists, taken by create -x or run -i only
@@ -544,9 +556,10 @@ int	 sysv_ctl(int, int, int, void *);
 int	 sysv_id(int, const struct sysvkey *);
 void	 sysv_print_id(int, int, int);
 int	 sysv_create(int, const char *, uintmax_t, int (*)(void *, key_t, int),
-	    int (*)(void *, int), void *);
-void	 sysv_adopt(int, int, const char *, uintmax_t, int, int, mode_t, int);
-int	 sysv_rm(int, const char *);
+	    int (*)(void *, int), void *, const struct mkopt *);
+void	 sysv_adopt(int, int, const char *, uintmax_t, const struct mkopt *,
+	    int);
+int	 sysv_rm(int, const char *, int);
 int	 sysv_line(int, const char *, union sysv_ds *, int *);
 void	 sysv_perm(struct table *, const struct sysv_cols *,
 	    const struct ipc_perm *);
@@ -563,9 +576,9 @@ int	 exists_path(void *);
 int	 exists_sysv(void *);
 
 /* posix.c: the POSIX-name tier, for mq, sem and shm alike */
-int	 posix_exact(int (*)(void *, mode_t), void *);
+int	 posix_exact(int (*)(void *, mode_t), void *, const struct mkopt *);
 int	 posix_look(const char *, const char *, const char *, struct stat *);
-int	 posix_rm(const char *, int (*)(const char *));
+int	 posix_rm(const char *, int (*)(const char *), int);
 void	 posix_check(const char *);
 struct holders *posix_holders_shown(struct holders *, const struct table *,
 	    int, const struct stat *, int);
