@@ -396,7 +396,10 @@ static const struct posix_kind pxkind = {
 static void
 px_stat(struct table *t, const char *arg)
 {
-	posix_stat(t, &pxkind, arg);
+	struct deadline d;
+
+	deadline_set(&d, opt.timeout);
+	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
 }
 
 static void
@@ -581,10 +584,13 @@ sv_stat(struct table *t, const char *arg)
 	struct msqid_ds ds;
 	struct sysvkey k;
 	struct sysv_look l = { SYSV_MSG, &k };
+	struct deadline d;
 	int id;
 
 	sysv_key(SYSV_MSG, arg, &k, 0);
-	exists_wait(exists_sysv, &l, arg, "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
+		exit(exists_failed(arg, "exist"));
 	if ((id = sysv_id(SYSV_MSG, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
 	if (msgctl(id, IPC_STAT, &ds) == 0)

@@ -764,6 +764,7 @@ fill_row(struct table *t, const struct seen *s, const struct stat *st,
 static int
 pipe_stat(int argc, char *argv[])
 {
+	struct deadline d;
 	struct seen s;
 	struct table t;
 	struct stat st;
@@ -771,7 +772,9 @@ pipe_stat(int argc, char *argv[])
 
 	i = parse_paths(argc, argv, "timeout output json wait", 1, 1);
 	table_init(&t, cols, 0, TABLE_ASKED);
-	exists_wait(exists_path, argv[i], argv[i], "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_path, argv[i], &d) == -1)
+		return exists_failed(argv[i], "exist");
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
 	see(&s, &t, &st, 1, 0);

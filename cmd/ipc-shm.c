@@ -576,7 +576,10 @@ px_rm(const char *arg)
 static void
 px_stat(struct table *t, const char *arg)
 {
-	posix_stat(t, &pxkind, arg);
+	struct deadline d;
+
+	deadline_set(&d, opt.timeout);
+	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
 }
 
 static void
@@ -687,10 +690,13 @@ static void
 fl_stat(struct table *t, const char *path)
 {
 	struct holders hs = { 0 };
+	struct deadline d;
 	struct stat st;
 	int fd;
 
-	exists_wait(exists_path, (void *)path, path, "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_path, (void *)path, &d) == -1)
+		exit(exists_failed(path, "exist"));
 	/* O_PATH: looked at, not opened */
 	fd = open_reg(path, path, O_PATH, NULL);
 	if (fstat(fd, &st) == -1)
@@ -989,11 +995,14 @@ sv_stat(struct table *t, const char *arg)
 	struct shmid_ds ds;
 	struct sysvkey k;
 	struct sysv_look l = { SYSV_SHM, &k };
+	struct deadline d;
 	struct svsee s;
 	int id;
 
 	sysv_key(SYSV_SHM, arg, &k, 0);
-	exists_wait(exists_sysv, &l, arg, "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
+		exit(exists_failed(arg, "exist"));
 	if ((id = sysv_id(SYSV_SHM, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
 	sv_see(&s, t, id);

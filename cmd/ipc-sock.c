@@ -1283,6 +1283,7 @@ static int
 sock_stat(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout output json wait", NULL), rc;
+	struct deadline d;
 	struct table t;
 	struct addr a;
 
@@ -1291,7 +1292,9 @@ sock_stat(int argc, char *argv[])
 	if (a.kind == ADDR_TCP || a.kind == ADDR_UDP)
 		usage_error("%s: stat is for Unix sockets (ss(8) shows TCP "
 		    "and UDP)", a.arg);
-	exists_wait(listening, &a, a.arg, "listen");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(listening, &a, &d) == -1)
+		return exists_failed(a.arg, "listen");
 	table_row(&t);
 	rc = a.kind == ADDR_PATH ? stat_path(&t, &a) : stat_abstract(&t, &a);
 	tap_gone_note("stat", &a);

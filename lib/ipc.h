@@ -69,7 +69,6 @@ struct opts {
 	int wait;			/* stat --wait */
 	int progress;			/* --progress */
 	int any_owner;			/* --any-owner */
-	pid_t ns;			/* --ns: whose namespaces we are in */
 	mode_t mode;
 	const char *output;
 	const char *exec;		/* recv -e CMD */
@@ -566,12 +565,17 @@ void	 sysv_perm(struct table *, const struct sysv_cols *,
 int	 sysv_each(int, int, void (*)(void *, int, const union sysv_ds *, int),
 	    void *);
 
-/* exists.c: stat --wait, until the object is there (bounded by -t) */
+/*
+ * exists.c: stat --wait, until the object is there, bounded by a
+ * deadline (-1, ETIMEDOUT); exists_failed words that, for the verb to
+ * end with (EXIT_TIMEOUT, or 1)
+ */
 struct sysv_look {
 	int kind;			/* SYSV_MSG ... */
 	const struct sysvkey *key;
 };
-void	 exists_wait(int (*)(void *), void *, const char *, const char *);
+int	 exists_wait(int (*)(void *), void *, const struct deadline *);
+int	 exists_failed(const char *, const char *);
 int	 exists_path(void *);
 int	 exists_sysv(void *);
 
@@ -607,7 +611,8 @@ struct posix_kind {
 };
 void	 posix_row(struct table *, const struct posix_kind *,
 	    const struct holders *, const char *, int, const struct stat *);
-void	 posix_stat(struct table *, const struct posix_kind *, const char *);
+void	 posix_stat(struct table *, const struct posix_kind *, const char *,
+	    const struct deadline *);
 void	 posix_name(const struct posix_kind *, const char *, char [NAME_BUF]);
 void	 posix_ls(struct table *, const struct posix_kind *);
 

@@ -201,9 +201,13 @@ posix_row(struct table *t, const struct posix_kind *k,
 	table_holders(t, k->holders, hs, st);
 }
 
-/* stat: the object NAME (--wait: once it is there) */
+/*
+ * stat: the object NAME; with wait (--wait: NULL, none), once it is
+ * there. Ends the verb where it cannot: 1, or 124 when wait has passed.
+ */
 void
-posix_stat(struct table *t, const struct posix_kind *k, const char *arg)
+posix_stat(struct table *t, const struct posix_kind *k, const char *arg,
+    const struct deadline *wait)
 {
 	struct holders hs = { 0 };
 	char name[NAME_BUF], path[PATH_MAX];
@@ -212,10 +216,10 @@ posix_stat(struct table *t, const struct posix_kind *k, const char *arg)
 
 	posix_name(k, arg, name);
 	posix_path(path, k->dir, k->prefix, name);
-	if (k->there != NULL)
-		exists_wait(k->there, name, name, "exist");
-	else
-		exists_wait(exists_path, path, name, "exist");
+	if (wait != NULL && (k->there != NULL ?
+	    exists_wait(k->there, name, wait) :
+	    exists_wait(exists_path, path, wait)) == -1)
+		exit(exists_failed(name, "exist"));
 	if ((h = kind_look(k, name, &st)) == -1)
 		err(1, "stat %s", esc_name(name));
 	if (!S_ISREG(st.st_mode))
