@@ -495,7 +495,12 @@ const char *pid_stat(pid_t, char *, size_t);
 int	 pid_kthread(pid_t);
 int	 pid_ignores(pid_t, int);
 
-/* what create was asked: the mode, and what an existing object may be */
+/*
+ * adopt.c: an object that exists, taken by create -x or run -i only
+ * where it is what was asked: owner (unless any_owner), sizes given,
+ * mode where has_mode. What create was asked, as posix_exact,
+ * sysv_create and sysv_adopt take it: struct mkopt
+ */
 struct mkopt {
 	mode_t mode;			/* -m: exactly this, */
 	int has_mode;			/* where given; else 0600 */
@@ -507,11 +512,6 @@ struct mkopt {
 			.has_mode = opt.has_mode, .exist_ok = opt.exist_ok, \
 			.any_owner = opt.any_owner })
 
-/*
- * adopt.c: an object that exists, taken by create -x or run -i only
- * where it is what was asked: owner (unless any_owner), sizes given,
- * mode where has_mode
- */
 #define ADOPT_SIZES	2
 struct adopt {
 	uid_t uid;			/* the object's owner */
