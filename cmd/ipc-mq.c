@@ -206,7 +206,7 @@ px_create(const char *arg)
 		a.mq_maxmsg = (long)sysctl_limit(MQ_LIMIT "msg_default");
 	if (s == NULL && q != NULL)
 		a.mq_msgsize = (long)sysctl_limit(MQ_LIMIT "msgsize_default");
-	if (posix_exact(px_make, &m) == 0)
+	if (posix_exact(px_make, &m, CREATE_ASKED) == 0)
 		return 0;
 	if (errno != EEXIST || !opt.exist_ok)
 		px_create_failed(name, &a);
@@ -306,7 +306,7 @@ px_putback(void *arg, intmax_t prio, const char *p, size_t len)
 static int
 px_rm(const char *arg)
 {
-	return posix_rm(arg, mq_unlink);
+	return posix_rm(arg, mq_unlink, opt.force);
 }
 
 /* size and notification: mq_getattr, and what read(2) of the queue says */
@@ -396,7 +396,10 @@ static const struct posix_kind pxkind = {
 static void
 px_stat(struct table *t, const char *arg)
 {
-	posix_stat(t, &pxkind, arg);
+	struct deadline d;
+
+	deadline_set(&d, opt.timeout);
+	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
 }
 
 static void
@@ -435,7 +438,7 @@ sv_create(const char *arg)
 	if (opt.val['s'] != NULL)
 		qbytes = num_size(opt.val['s'], "-s", 1, INT_MAX);
 	if (sysv_create(SYSV_MSG, arg, qbytes, sv_get, sv_qbytes,
-	    &qbytes) != -1)
+	    &qbytes, CREATE_ASKED) != -1)
 		return 0;
 	if (errno == EPERM && qbytes > (max = sysctl_limit(SV_LIMIT "msgmnb")))
 		errx(1, "create %s: -s %s is over %smsgmnb (%ju)",
@@ -548,7 +551,7 @@ sv_putback(void *arg, intmax_t type, const char *p, size_t len)
 static int
 sv_rm(const char *arg)
 {
-	return sysv_rm(SYSV_MSG, arg);
+	return sysv_rm(SYSV_MSG, arg, opt.force);
 }
 
 static void
@@ -581,10 +584,13 @@ sv_stat(struct table *t, const char *arg)
 	struct msqid_ds ds;
 	struct sysvkey k;
 	struct sysv_look l = { SYSV_MSG, &k };
+	struct deadline d;
 	int id;
 
 	sysv_key(SYSV_MSG, arg, &k, 0);
-	exists_wait(exists_sysv, &l, arg, "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
+		exit(exists_failed(arg, "exist"));
 	if ((id = sysv_id(SYSV_MSG, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
 	if (msgctl(id, IPC_STAT, &ds) == 0)
@@ -835,7 +841,7 @@ q_stat(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "timeout output json sysv wait", NULL);
 
 	return table_stat(FL->cols, FL->stat,
-	    opt_operand(argc, argv, i, FL->object));
+	    opt_operand(argc, argv, i, FL->object), TABLE_ASKED);
 }
 
 static int
@@ -843,7 +849,7 @@ q_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
-	return table_ls(FL->cols, FL->ls);
+	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {

@@ -192,7 +192,7 @@ cmd_create(int argc, char *argv[])
 
 	i = parse_paths(argc, argv, "mode exist-ok any-owner", 1, -1);
 	for (; i < argc; i++)
-		rc |= posix_exact(create_one, argv[i]);
+		rc |= posix_exact(create_one, argv[i], CREATE_ASKED);
 	return rc;
 }
 
@@ -620,7 +620,7 @@ rm_one(const char *path)
 		warnx("rm %s: not a FIFO", esc_name(path));
 		return 1;
 	}
-	return path_rm_warn(r, path);
+	return path_rm_warn(r, path, opt.force);
 }
 
 static int
@@ -766,14 +766,17 @@ fill_row(struct table *t, const struct seen *s, const struct stat *st,
 static int
 cmd_stat(int argc, char *argv[])
 {
+	struct deadline d;
 	struct seen s;
 	struct table t;
 	struct stat st;
 	int i;
 
 	i = parse_paths(argc, argv, "timeout output json wait", 1, 1);
-	table_init(&t, cols, 0);
-	exists_wait(exists_path, argv[i], argv[i], "exist");
+	table_init(&t, cols, 0, TABLE_ASKED);
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_path, argv[i], &d) == -1)
+		return exists_failed(argv[i], "exist");
 	if (stat_fifo(argv[i], &st) == -1)
 		return 1;
 	see(&s, &t, &st, 1, 0);
@@ -885,7 +888,7 @@ cmd_ls(int argc, char *argv[])
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)
 		return 1;
-	table_init(&t, cols, 1);
+	table_init(&t, cols, 1, TABLE_ASKED);
 	see(&s, &t, NULL, i == argc, i == argc);
 	if (i == argc)
 		ls_held(&t, &s);

@@ -188,7 +188,7 @@ px_create(const char *arg, unsigned value, unsigned nsems)
 
 	(void)nsems;
 	name_posix(arg, name);
-	if (posix_exact(px_make, &m) == 0)
+	if (posix_exact(px_make, &m, CREATE_ASKED) == 0)
 		return 0;
 	if (errno == EEXIST && opt.exist_ok) {
 		px_adopt(name, 1);
@@ -236,7 +236,7 @@ px_open(struct sem *s, const char *arg, long mk)
 		}
 		if (errno != ENOENT || mk < 0)
 			break;
-		if ((made = posix_exact(px_make, &m) == 0))
+		if ((made = posix_exact(px_make, &m, CREATE_ASKED) == 0))
 			continue;	/* ours now: open it as anyone would */
 		if (errno != EEXIST)
 			break;
@@ -368,7 +368,7 @@ px_take(struct sem *s, unsigned n, const struct deadline *d, int undo)
 static int
 px_rm(const char *arg)
 {
-	return posix_rm(arg, sem_unlink);
+	return posix_rm(arg, sem_unlink, opt.force);
 }
 
 /* the value, where we may open it: sem_open needs read and write */
@@ -397,7 +397,10 @@ static const struct posix_kind pxkind = {
 static void
 px_stat(struct table *t, const char *arg)
 {
-	posix_stat(t, &pxkind, arg);
+	struct deadline d;
+
+	deadline_set(&d, opt.timeout);
+	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
 }
 
 static void
@@ -498,7 +501,7 @@ sv_create(const char *arg, unsigned value, unsigned nsems)
 
 	opt.obj = arg;
 	if (sysv_create(SYSV_SEM, arg, opt.val[O_NSEMS] != NULL ? nsems : 0,
-	    sv_get, sv_setup, &m) == -1)
+	    sv_get, sv_setup, &m, CREATE_ASKED) == -1)
 		err(1, "create %s", esc_name(arg));
 	return 0;
 }
@@ -559,8 +562,8 @@ sv_make_or_get(const struct sysvkey *k, unsigned mk, const char *arg)
 		if (errno != EEXIST)
 			return -1;
 		if ((id = semget(k->key, 0, 0)) != -1) {
-			sysv_adopt(SYSV_SEM, id, arg, 0,
-			    opt.any_owner, 0, 0, failure());
+			sysv_adopt(SYSV_SEM, id, arg, 0, &(const struct mkopt){
+			    .any_owner = opt.any_owner }, failure());
 			return id;
 		}
 		if (errno != ENOENT)
@@ -659,7 +662,7 @@ sv_take(struct sem *s, unsigned n, const struct deadline *d, int undo)
 static int
 sv_rm(const char *arg)
 {
-	return sysv_rm(SYSV_SEM, arg);
+	return sysv_rm(SYSV_SEM, arg, opt.force);
 }
 
 /* the cells of one semaphore of the set, where we may read them */
@@ -703,10 +706,13 @@ sv_stat(struct table *t, const char *arg)
 	struct svrow r = { t, index_opt() };
 	struct sysvkey k;
 	struct sysv_look l = { SYSV_SEM, &k };
+	struct deadline d;
 	int id;
 
 	sysv_key(SYSV_SEM, arg, &k, 0);
-	exists_wait(exists_sysv, &l, arg, "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
+		exit(exists_failed(arg, "exist"));
 	if ((id = sysv_id(SYSV_SEM, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
 	sv_index_ok(id, r.index, arg, 1);
@@ -984,7 +990,7 @@ s_stat(int argc, char *argv[])
 	/* what a failed stdout names, at exit: after this frame is gone */
 	if ((opt.obj = strdup(FL->shown(arg, shown))) == NULL)
 		err(1, NULL);
-	return table_stat(FL->cols, FL->stat, arg);
+	return table_stat(FL->cols, FL->stat, arg, TABLE_ASKED);
 }
 
 static int
@@ -992,7 +998,7 @@ s_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
-	return table_ls(FL->cols, FL->ls);
+	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {

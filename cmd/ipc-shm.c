@@ -504,7 +504,8 @@ px_create(const char *arg, uintmax_t size)
 		e = EEXIST;
 	else {
 		if ((m.dfd = open(SHM_DIR, O_PATH | O_DIRECTORY |
-		    O_CLOEXEC)) == -1 || posix_exact(px_make, &m) == -1)
+		    O_CLOEXEC)) == -1 ||
+		    posix_exact(px_make, &m, CREATE_ASKED) == -1)
 			err(1, "create %s", esc_name(name));
 		if (reserve(m.fd, 0, size) == -1) {
 			if (errno == ENOSPC)
@@ -569,13 +570,16 @@ px_check(const char *arg)
 static int
 px_rm(const char *arg)
 {
-	return posix_rm(arg, shm_unlink);
+	return posix_rm(arg, shm_unlink, opt.force);
 }
 
 static void
 px_stat(struct table *t, const char *arg)
 {
-	posix_stat(t, &pxkind, arg);
+	struct deadline d;
+
+	deadline_set(&d, opt.timeout);
+	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
 }
 
 static void
@@ -620,7 +624,7 @@ fl_create(const char *path, uintmax_t size)
 
 	if ((m.dfd = path_parent(path, base)) == -1)
 		err(1, "create %s", esc_name(path));
-	if (posix_exact(fl_make, &m) == -1) {
+	if (posix_exact(fl_make, &m, CREATE_ASKED) == -1) {
 		e = errno;
 		/* another kind there is no -x away from success: say so */
 		if (e == EEXIST && fstatat(m.dfd, base, &st,
@@ -686,10 +690,13 @@ static void
 fl_stat(struct table *t, const char *path)
 {
 	struct holders hs = { 0 };
+	struct deadline d;
 	struct stat st;
 	int fd;
 
-	exists_wait(exists_path, (void *)path, path, "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_path, (void *)path, &d) == -1)
+		exit(exists_failed(path, "exist"));
 	/* O_PATH: looked at, not opened */
 	fd = open_reg(path, path, O_PATH, NULL);
 	if (fstat(fd, &st) == -1)
@@ -730,7 +737,7 @@ sv_get(void *arg, key_t key, int flags)
 static int
 sv_create(const char *arg, uintmax_t size)
 {
-	sysv_create(SYSV_SHM, arg, size, sv_get, NULL, &size);
+	sysv_create(SYSV_SHM, arg, size, sv_get, NULL, &size, CREATE_ASKED);
 	return 0;
 }
 
@@ -907,7 +914,7 @@ sv_rm(const char *arg)
 	if ((id = sysv_id(SYSV_SHM, &k)) != -1 &&
 	    shmctl(id, IPC_STAT, &ds) == 0)
 		n = (int)ds.shm_nattch;
-	if (sysv_rm(SYSV_SHM, arg) != 0)
+	if (sysv_rm(SYSV_SHM, arg, opt.force) != 0)
 		return 1;
 	if (n > 0)
 		warnx("rm %s: marked for removal; %d attached process%s keep%s "
@@ -988,11 +995,14 @@ sv_stat(struct table *t, const char *arg)
 	struct shmid_ds ds;
 	struct sysvkey k;
 	struct sysv_look l = { SYSV_SHM, &k };
+	struct deadline d;
 	struct svsee s;
 	int id;
 
 	sysv_key(SYSV_SHM, arg, &k, 0);
-	exists_wait(exists_sysv, &l, arg, "exist");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
+		exit(exists_failed(arg, "exist"));
 	if ((id = sysv_id(SYSV_SHM, &k)) == -1)
 		err(1, "stat %s", esc_name(arg));
 	sv_see(&s, t, id);
@@ -1295,7 +1305,7 @@ shm_stat(int argc, char *argv[])
 	const char *arg = opt_operand(argc, argv, i, FL->object);
 
 	own_options();
-	return table_stat(FL->cols, FL->stat, arg);
+	return table_stat(FL->cols, FL->stat, arg, TABLE_ASKED);
 }
 
 static int
@@ -1305,7 +1315,7 @@ shm_ls(int argc, char *argv[])
 	    argc)
 		usage_error("too many operands");
 	own_options();
-	return table_ls(FL->cols, FL->ls);
+	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {

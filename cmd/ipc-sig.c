@@ -520,10 +520,10 @@ cmd_ls(int argc, char *argv[])
 	char pid[16];
 
 	if (i == argc)
-		return table_ls(lcols, ls_fill);
+		return table_ls(lcols, ls_fill, TABLE_ASKED);
 	snprintf(pid, sizeof(pid), "%d",
 	    (int)pid_arg(opt_operand(argc, argv, i, "PID"), "PID", 0));
-	return table_stat(pcols, ls_pid_fill, pid);
+	return table_stat(pcols, ls_pid_fill, pid, TABLE_ASKED);
 }
 
 /* run's SIGS, of any length, "all" among them: refused where it names

@@ -1283,15 +1283,18 @@ static int
 sock_stat(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout output json wait", NULL), rc;
+	struct deadline d;
 	struct table t;
 	struct addr a;
 
-	table_init(&t, scols, 0);
+	table_init(&t, scols, 0, TABLE_ASKED);
 	one_addr(argc, argv, i, 0, &a);
 	if (a.kind == ADDR_TCP || a.kind == ADDR_UDP)
 		usage_error("%s: stat is for Unix sockets (ss(8) shows TCP "
 		    "and UDP)", a.arg);
-	exists_wait(listening, &a, a.arg, "listen");
+	deadline_set(&d, opt.timeout);
+	if (opt.wait && exists_wait(listening, &a, &d) == -1)
+		return exists_failed(a.arg, "listen");
 	table_row(&t);
 	rc = a.kind == ADDR_PATH ? stat_path(&t, &a) : stat_abstract(&t, &a);
 	tap_gone_note("stat", &a);
@@ -1397,7 +1400,7 @@ sock_ls(int argc, char *argv[])
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)
 		return 1;
-	table_init(&t, scols, 1);
+	table_init(&t, scols, 1, TABLE_ASKED);
 	if (udiag_any(keep, &s, &why) == -1)
 		err(1, "ls: /proc/net/unix");
 	if (why != 0)
@@ -1496,7 +1499,7 @@ rm_one(const char *arg)
 	}
 	if ((r = path_rm(a.path, S_IFSOCK, sock_unbound)) == PATH_KIND)
 		return rm_refused(&a);
-	return path_rm_warn(r, arg);
+	return path_rm_warn(r, arg, opt.force);
 }
 
 static int

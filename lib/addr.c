@@ -135,7 +135,7 @@ inet_host(struct addr *a, const char *host, unsigned port)
 	hints.ai_socktype = a->type;
 	/* a name the resolver cannot answer is a failure to act, not usage */
 	if ((e = getaddrinfo(host, NULL, &hints, &res)) != 0)
-		errx(1, "%s %s: host '%s': %s", opt.verb->name,
+		errx(1, "%s %s: host '%s': %s", verb_name,
 		    esc_name(a->arg), esc_name(host), e == EAI_SYSTEM ? strerror(errno) :
 		    gai_strerror(e));
 	memcpy(&a->sa, res->ai_addr, res->ai_addrlen);

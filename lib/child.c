@@ -104,7 +104,7 @@ child_stdio(int in, int out)
 static void __attribute__((noreturn))
 child_fail(const char *what, int code)
 {
-	warn("%s: %s", opt.verb->name, esc_name(what));
+	warn("%s: %s", verb_name, esc_name(what));
 	_exit(code);
 }
 

@@ -72,7 +72,7 @@ dir_usable(int argc, char *argv[], int i, int *bad)
 			argv[k++] = argv[j];
 			continue;
 		}
-		warn("%s %s", opt.verb->name, esc_name(argv[j]));
+		warn("%s %s", verb_name, esc_name(argv[j]));
 		*bad = 1;
 	}
 	return k;

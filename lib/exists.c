@@ -13,30 +13,43 @@
 #define STEP_MAX	50		/* and then no busier than this */
 
 /*
- * there(arg): 1 the object is there, 0 not yet, -1 with errno. Returns
- * at once without --wait; exits 124 at the deadline, naming name and
- * what was waited for ("exist", "listen").
+ * Until there(arg) says the object is there (1), or cannot say (-1
+ * with errno: the look that follows says why), or d (NULL: forever)
+ * has passed: 0, or -1 with errno, ETIMEDOUT at the deadline.
  */
-void
-exists_wait(int (*there)(void *), void *arg, const char *name,
-    const char *until)
+int
+exists_wait(int (*there)(void *), void *arg, const struct deadline *d)
 {
-	struct deadline d;
 	int step = STEP_MIN, ms;
 
-	if (!opt.wait)
-		return;
-	deadline_set(&d, opt.timeout);
 	while (there(arg) == 0) {
-		if ((ms = deadline_ms(&d)) == 0)
-			errx(EXIT_TIMEOUT, "%s %s: timed out waiting for it to "
-			    "%s", opt.verb->name, esc_name(name), until);
+		if ((ms = deadline_ms(d)) == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
 		if (poll(NULL, 0, ms == -1 || ms > step ? step : ms) == -1 &&
 		    errno != EINTR)
-			err(1, "%s %s", opt.verb->name, esc_name(name));
+			return -1;
 		if (step < STEP_MAX)
 			step *= 2;
 	}
+	return 0;
+}
+
+/*
+ * exists_wait's -1 for name, in words: the deadline, naming what was
+ * waited for ("exist", "listen"), is EXIT_TIMEOUT; anything else 1
+ */
+int
+exists_failed(const char *name, const char *until)
+{
+	if (errno != ETIMEDOUT) {
+		warn("%s %s", verb_name, esc_name(name));
+		return 1;
+	}
+	warnx("%s %s: timed out waiting for it to %s", verb_name,
+	    esc_name(name), until);
+	return EXIT_TIMEOUT;
 }
 
 /* exists_wait's there() for a file: anything at the path (lstat) */

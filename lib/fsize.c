@@ -34,6 +34,6 @@ fsize_check(const char *name, uintmax_t end)
 
 	if (e == EFBIG && (lim = fsize_limit()) != 0 && end > lim)
 		errx(1, "%s %s: %s (%ju bytes > RLIMIT_FSIZE %ju, ulimit -f)",
-		    opt.verb->name, esc_name(name), strerror(EFBIG), end, lim);
+		    verb_name, esc_name(name), strerror(EFBIG), end, lim);
 	errno = e;
 }

@@ -124,7 +124,7 @@ holders_note(const struct holders *hs, const char *what, int orphans)
 {
 	if (hs->partial)
 		warnx("%s: some processes could not be inspected: %s may be "
-		    "partial%s", opt.verb->name, what, orphans ? ", and an "
+		    "partial%s", verb_name, what, orphans ? ", and an "
 		    "object marked orphan may be held by one of them" : "");
 }
 

@@ -35,6 +35,10 @@ struct verb {
 	const char *usage;		/* "send [-t DUR] PATH [MSG...]" */
 };
 int	 verb_main(const struct verb *, int, char **);
+
+/* verbname.c: the running verb's name, for messages; verb_main sets it */
+extern const char *verb_name;
+
 /* usage.c: a usage error, the verb's usage after it, exit 2 */
 void	 usage_error(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
@@ -70,7 +74,6 @@ struct opts {
 	int wait;			/* stat --wait */
 	int progress;			/* --progress */
 	int any_owner;			/* --any-owner */
-	pid_t ns;			/* --ns: whose namespaces we are in */
 	mode_t mode;
 	const char *output;
 	const char *exec;		/* recv -e CMD */
@@ -238,14 +241,27 @@ struct col {
 	const char *role;
 };
 #define TABLE_FIELDS	32		/* -o takes at most this many */
+/* how a table is shown: what stat and ls were asked */
+struct tablefmt {
+	const char *fields;		/* -o LIST; NULL: the defaults */
+	int json;			/* -j */
+	int header;			/* ls: a header line (no -H) */
+	pid_t pid;			/* ls --pid: only its rows; 0: all */
+};
+/* what the command line asked: -o, -j, -H, --pid */
+#define TABLE_ASKED	(&(const struct tablefmt){ .fields = opt.output, \
+			.json = opt.json, .header = !opt.noheader,	\
+			.pid = opt.pid })
 struct table {
+	struct tablefmt fmt;
 	const struct col *cols;
 	int ncols, nsel, sel[TABLE_FIELDS];
 	size_t nrows, cap;
 	char **cell;
 	struct col *own;		/* cols and, with --pid, pid_role */
 };
-void	 table_init(struct table *, const struct col *, int);
+void	 table_init(struct table *, const struct col *, int,
+	    const struct tablefmt *);
 int	 table_shows(const struct table *, int);
 void	 table_row(struct table *);
 void	 table_set(struct table *, int, const char *, ...)
@@ -255,8 +271,9 @@ void	 table_print(struct table *);
 void	 table_print_kv(const struct table *);
 void	 table_free(struct table *);
 int	 table_stat(const struct col *, void (*)(struct table *, const char *),
-	    const char *);
-int	 table_ls(const struct col *, void (*)(struct table *));
+	    const char *, const struct tablefmt *);
+int	 table_ls(const struct col *, void (*)(struct table *),
+	    const struct tablefmt *);
 
 /* cells several commands fill alike */
 void	 table_owner(struct table *, int, int, uid_t, gid_t);
@@ -477,7 +494,7 @@ enum { PATH_OK, PATH_KIND, PATH_CHANGED };
 int	 path_parent(const char *, char [NAME_MAX + 1]);
 int	 path_base(const char *, char [NAME_MAX + 1], const char *);
 int	 path_rm(const char *, mode_t, int (*)(const struct stat *));
-int	 path_rm_warn(int, const char *);
+int	 path_rm_warn(int, const char *, int);
 int	 path_lstat(const char *, struct stat *);
 int	 path_open(const char *, int, mode_t, const char **);
 int	 path_pin(const char *, mode_t, const char **);
@@ -498,9 +515,21 @@ int	 pid_ignores(pid_t, int);
 /*
  * adopt.c: an object that exists, taken by create -x or run -i only
  * where it is what was asked: owner (unless any_owner), sizes given,
- * mode where has_mode
+ * mode where has_mode. What create was asked, as posix_exact,
+ * sysv_create and sysv_adopt take it: struct mkopt
  */
 /* these exit on failure: adopt_check */
+struct mkopt {
+	mode_t mode;			/* -m: exactly this, */
+	int has_mode;			/* where given; else 0600 */
+	int exist_ok;			/* -x: an existing one will do */
+	int any_owner;			/* --any-owner: another user's too */
+};
+/* what the command line asked: -m, -x, --any-owner */
+#define CREATE_ASKED	(&(const struct mkopt){ .mode = opt.mode,	\
+			.has_mode = opt.has_mode, .exist_ok = opt.exist_ok, \
+			.any_owner = opt.any_owner })
+
 #define ADOPT_SIZES	2
 struct adopt {
 	uid_t uid;			/* the object's owner */
@@ -547,31 +576,36 @@ int	 sysv_ctl(int, int, int, void *);
 int	 sysv_id(int, const struct sysvkey *);
 void	 sysv_print_id(int, int, int);
 int	 sysv_create(int, const char *, uintmax_t, int (*)(void *, key_t, int),
-	    int (*)(void *, int), void *);
-void	 sysv_adopt(int, int, const char *, uintmax_t, int, int, mode_t, int);
-int	 sysv_rm(int, const char *);
+	    int (*)(void *, int), void *, const struct mkopt *);
+void	 sysv_adopt(int, int, const char *, uintmax_t, const struct mkopt *,
+	    int);
+int	 sysv_rm(int, const char *, int);
 int	 sysv_line(int, const char *, union sysv_ds *, int *);
 void	 sysv_perm(struct table *, const struct sysv_cols *,
 	    const struct ipc_perm *);
 int	 sysv_each(int, int, void (*)(void *, int, const union sysv_ds *, int),
 	    void *);
 
-/* exists.c: stat --wait, until the object is there (bounded by -t) */
-/* these exit on failure: exists_wait (124 on a timeout) */
+/*
+ * exists.c: stat --wait, until the object is there, bounded by a
+ * deadline (-1, ETIMEDOUT); exists_failed words that, for the verb to
+ * end with (EXIT_TIMEOUT, or 1)
+ */
 struct sysv_look {
 	int kind;			/* SYSV_MSG ... */
 	const struct sysvkey *key;
 };
-void	 exists_wait(int (*)(void *), void *, const char *, const char *);
+int	 exists_wait(int (*)(void *), void *, const struct deadline *);
+int	 exists_failed(const char *, const char *);
 int	 exists_path(void *);
 int	 exists_sysv(void *);
 
 /* posix.c: the POSIX-name tier, for mq, sem and shm alike */
 /* these exit on failure: posix_rm, posix_check, posix_stat, posix_name,
  * posix_ls */
-int	 posix_exact(int (*)(void *, mode_t), void *);
+int	 posix_exact(int (*)(void *, mode_t), void *, const struct mkopt *);
 int	 posix_look(const char *, const char *, const char *, struct stat *);
-int	 posix_rm(const char *, int (*)(const char *));
+int	 posix_rm(const char *, int (*)(const char *), int);
 void	 posix_check(const char *);
 struct holders *posix_holders_shown(struct holders *, const struct table *,
 	    int, const struct stat *, int);
@@ -600,7 +634,8 @@ struct posix_kind {
 };
 void	 posix_row(struct table *, const struct posix_kind *,
 	    const struct holders *, const char *, int, const struct stat *);
-void	 posix_stat(struct table *, const struct posix_kind *, const char *);
+void	 posix_stat(struct table *, const struct posix_kind *, const char *,
+	    const struct deadline *);
 void	 posix_name(const struct posix_kind *, const char *, char [NAME_BUF]);
 void	 posix_ls(struct table *, const struct posix_kind *);
 

@@ -47,7 +47,7 @@ key_ftok(const char *s, const char *colon, struct sysvkey *k)
 	k->key = ftok(path, proj);
 	/* a missing file is a failure, not a usage error */
 	if (k->key == (key_t)-1)
-		err(1, "%s %s: ftok %s", opt.verb->name, esc_name(s), esc_name(path));
+		err(1, "%s %s: ftok %s", verb_name, esc_name(s), esc_name(path));
 }
 
 /* 0x1b2c, 1234, PATH:PROJ, id:N or private */

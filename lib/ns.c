@@ -15,6 +15,8 @@
 
 #define MQ_DIR	"/dev/mqueue"
 
+static pid_t entered;		/* whose namespaces we are in; 0: ours */
+
 static const struct {
 	const char *name;
 	int type;
@@ -70,7 +72,7 @@ ns_enter(pid_t pid)
 	int fd[3], moved = 0;
 	size_t i;
 
-	if (opt.ns == pid)		/* a verb that parses twice enters once */
+	if (entered == pid)		/* a verb that parses twice enters once */
 		return;
 	/* all opened before any is entered: after mnt, /proc is PID's */
 	for (i = 0; i < 3; i++) {
@@ -90,5 +92,5 @@ ns_enter(pid_t pid)
 	}
 	if (moved)
 		fresh_mqueue(pid);
-	opt.ns = pid;
+	entered = pid;
 }

@@ -288,10 +288,10 @@ out:
 /*
  * How rm words path_rm's outcome r for the operand arg, but for
  * PATH_KIND, which only the caller can word: 0 (removed, or missing
- * under -f), or 1 after a warning. errno is path_rm's.
+ * under force, -f), or 1 after a warning. errno is path_rm's.
  */
 int
-path_rm_warn(int r, const char *arg)
+path_rm_warn(int r, const char *arg, int force)
 {
 	if (r == PATH_OK)
 		return 0;
@@ -300,7 +300,7 @@ path_rm_warn(int r, const char *arg)
 		    esc_name(arg));
 		return 1;
 	}
-	if (errno == ENOENT && opt.force)
+	if (errno == ENOENT && force)
 		return 0;
 	warn("rm %s", esc_name(arg));
 	return 1;

@@ -16,16 +16,17 @@
 #include "ipc.h"
 
 /*
- * make(arg, mode) with the umask off, so a new object has the mode -m
- * gives exactly (0600 without -m); its answer and errno as it left them
+ * make(arg, mode) with the umask off, so a new object has the mode mk
+ * asks exactly (0600 where it asks none); its answer and errno as it
+ * left them
  */
 int
-posix_exact(int (*make)(void *, mode_t), void *arg)
+posix_exact(int (*make)(void *, mode_t), void *arg, const struct mkopt *mk)
 {
 	mode_t old = umask(0);
 	int r, e;
 
-	r = make(arg, opt.has_mode ? opt.mode : 0600);
+	r = make(arg, mk->has_mode ? mk->mode : 0600);
 	e = errno;
 	umask(old);
 	errno = e;
@@ -114,14 +115,15 @@ posix_holders(struct holders *hs, const struct stat *on, int maps)
 		proc_scan_maps(hs, on->st_dev, on->st_ino);
 }
 
-/* unlink(NAME) the kind's way (mq_unlink...); -f: a missing one is no error */
+/* unlink(NAME) the kind's way (mq_unlink...); force (-f): a missing one
+ * is no error */
 int
-posix_rm(const char *arg, int (*unlink)(const char *))
+posix_rm(const char *arg, int (*unlink)(const char *), int force)
 {
 	char name[NAME_BUF];
 
 	name_posix(arg, name);
-	if (unlink(name) == 0 || (errno == ENOENT && opt.force))
+	if (unlink(name) == 0 || (errno == ENOENT && force))
 		return 0;
 	warn("rm %s", esc_name(name));
 	return 1;
@@ -199,9 +201,13 @@ posix_row(struct table *t, const struct posix_kind *k,
 	table_holders(t, k->holders, hs, st);
 }
 
-/* stat: the object NAME (--wait: once it is there) */
+/*
+ * stat: the object NAME; with wait (--wait: NULL, none), once it is
+ * there. Ends the verb where it cannot: 1, or 124 when wait has passed.
+ */
 void
-posix_stat(struct table *t, const struct posix_kind *k, const char *arg)
+posix_stat(struct table *t, const struct posix_kind *k, const char *arg,
+    const struct deadline *wait)
 {
 	struct holders hs = { 0 };
 	char name[NAME_BUF], path[PATH_MAX];
@@ -210,10 +216,10 @@ posix_stat(struct table *t, const struct posix_kind *k, const char *arg)
 
 	posix_name(k, arg, name);
 	posix_path(path, k->dir, k->prefix, name);
-	if (k->there != NULL)
-		exists_wait(k->there, name, name, "exist");
-	else
-		exists_wait(exists_path, path, name, "exist");
+	if (wait != NULL && (k->there != NULL ?
+	    exists_wait(k->there, name, wait) :
+	    exists_wait(exists_path, path, wait)) == -1)
+		exit(exists_failed(name, "exist"));
 	if ((h = kind_look(k, name, &st)) == -1)
 		err(1, "stat %s", esc_name(name));
 	if (!S_ISREG(st.st_mode))

@@ -247,7 +247,7 @@ bind_path(int fd, struct addr *a, mode_t mode)
 	umask(um);
 	if (fchdir(cwd) == -1)
 		err(1, "%s: cannot return to the working directory",
-		    opt.verb->name);
+		    verb_name);
 	errno = e;
 	if (r == 0 && cleanup_unlink(a->path) == -1)
 		r = -1;
@@ -271,7 +271,7 @@ say_port(int fd, const struct addr *a)
 	if (a->port != 0 || getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
 		return;
 	addr_str((struct sockaddr *)&ss, len, buf, sizeof(buf));
-	fprintf(stderr, "%s: %s %s:%s\n", getprogname(), opt.verb->name,
+	fprintf(stderr, "%s: %s %s:%s\n", getprogname(), verb_name,
 	    a->kind == ADDR_TCP ? "tcp" : "udp", buf);
 }
 

@@ -144,25 +144,25 @@ sets_full(int kind, const char *arg, const char *mni)
 /*
  * The object id, found where one was to be made (create -x, run -i),
  * taken only where it is what was asked (adopt.c): the caller's own or
- * any_owner; its size (a segment's bytes, a queue's qbytes, a set's
- * nsems) size where size is not 0; its mode where has_mode. Otherwise
+ * mk's any_owner; its size (a segment's bytes, a queue's qbytes, a set's
+ * nsems) size where size is not 0; its mode where mk has_mode. Otherwise
  * the verb ends with status code, naming what differs.
  */
 void
-sysv_adopt(int kind, int id, const char *arg, uintmax_t size, int any_owner,
-    int has_mode, mode_t mode, int code)
+sysv_adopt(int kind, int id, const char *arg, uintmax_t size,
+    const struct mkopt *mk, int code)
 {
 	static const char *const what[] = {
 		[SYSV_MSG] = "qbytes", [SYSV_SEM] = "nsems",
 		[SYSV_SHM] = "size",
 	};
-	struct adopt a = { .any_owner = any_owner, .has_mode = has_mode,
-	    .want_mode = mode, .nsizes = 1 };
+	struct adopt a = { .any_owner = mk->any_owner,
+	    .has_mode = mk->has_mode, .want_mode = mk->mode, .nsizes = 1 };
 	const struct ipc_perm *p;
 	union sysv_ds ds;
 
 	if (sysv_ctl(kind, id, IPC_STAT, &ds) == -1)
-		err(code, "%s %s", opt.verb->name, esc_name(arg));
+		err(code, "%s %s", verb_name, esc_name(arg));
 	p = kind == SYSV_MSG ? &ds.msg.msg_perm : kind == SYSV_SEM ?
 	    &ds.sem.sem_perm : &ds.shm.shm_perm;
 	a.uid = p->uid;
@@ -172,22 +172,24 @@ sysv_adopt(int kind, int id, const char *arg, uintmax_t size, int any_owner,
 	a.size[0].want = size;
 	a.size[0].have = kind == SYSV_MSG ? ds.msg.msg_qbytes :
 	    kind == SYSV_SEM ? ds.sem.sem_nsems : ds.shm.shm_segsz;
-	adopt_check(&a, opt.verb->name, arg, code);
+	adopt_check(&a, verb_name, arg, code);
 }
 
 /*
  * Make a new object of the kind for arg (a key or 'private') with the
- * exact mode (-m, or 0600): get(arg, key, flags) is the kind's msgget,
+ * exact mode (mk's, or 0600): get(arg, key, flags) is the kind's msgget,
  * semget or shmget; then setup(arg, id), where given, finishes it, and
- * it is removed when that fails (errno kept). -x: an existing one is
- * success where it is what was asked (sysv_adopt: size, where not 0).
+ * it is removed when that fails (errno kept). mk's exist_ok (-x): an
+ * existing one is success where it is what was asked (sysv_adopt: size,
+ * where not 0).
  * The id is printed, so a script needs no second call (for a
  * private one it is the only name). The id, or -1 where setup failed;
  * exit 1 naming the limit (msgmni...) that refused.
  */
 int
 sysv_create(int kind, const char *arg, uintmax_t size,
-    int (*get)(void *, key_t, int), int (*setup)(void *, int), void *garg)
+    int (*get)(void *, key_t, int), int (*setup)(void *, int), void *garg,
+    const struct mkopt *mk)
 {
 	static const char *const mni[] = {
 		[SYSV_MSG] = "msgmni", [SYSV_SEM] = "semmni",
@@ -198,11 +200,10 @@ sysv_create(int kind, const char *arg, uintmax_t size,
 
 	sysv_key(kind, arg, &k, 1);
 	id = get(garg, k.key, IPC_CREAT | IPC_EXCL |
-	    (int)(opt.has_mode ? opt.mode : 0600));
-	if (id == -1 && errno == EEXIST && opt.exist_ok &&
+	    (int)(mk->has_mode ? mk->mode : 0600));
+	if (id == -1 && errno == EEXIST && mk->exist_ok &&
 	    (id = sysv_id(kind, &k)) != -1) {
-		sysv_adopt(kind, id, arg, size, opt.any_owner,
-		    opt.has_mode, opt.mode, 1);
+		sysv_adopt(kind, id, arg, size, mk, 1);
 		sysv_print_id(kind, id, 0);
 		return id;
 	}
@@ -223,9 +224,9 @@ sysv_create(int kind, const char *arg, uintmax_t size,
 	return id;
 }
 
-/* IPC_RMID by key or id:N; -f: a missing one is no error. 0, or 1 */
+/* IPC_RMID by key or id:N; force (-f): a missing one is no error. 0, or 1 */
 int
-sysv_rm(int kind, const char *arg)
+sysv_rm(int kind, const char *arg, int force)
 {
 	struct sysvkey k;
 	int id;
@@ -236,7 +237,7 @@ sysv_rm(int kind, const char *arg)
 		return 0;
 	if (errno == EINVAL || errno == EIDRM)
 		errno = ENOENT;		/* gone since we looked */
-	if (errno == ENOENT && opt.force)
+	if (errno == ENOENT && force)
 		return 0;
 	warn("rm %s", esc_name(arg));
 	return 1;
@@ -359,7 +360,7 @@ sysv_each(int kind, int only, void (*fn)(void *, int, const union sysv_ds *,
 	FILE *f;
 
 	if ((f = fopen(procfile[kind], "re")) == NULL)
-		err(1, "%s: %s", opt.verb->name, procfile[kind]);
+		err(1, "%s: %s", verb_name, procfile[kind]);
 	while (getline(&line, &cap, f) != -1) {
 		if (sysv_line(kind, line, &ds, &id) == -1 ||
 		    (only != -1 && id != only))

@@ -50,8 +50,8 @@ pid_cols(struct table *t)
 {
 	size_t n = (size_t)t->ncols;
 
-	if (kill(opt.pid, 0) == -1 && errno == ESRCH)
-		errx(1, "%s --pid %d: %s", opt.verb->name, (int)opt.pid,
+	if (kill(t->fmt.pid, 0) == -1 && errno == ESRCH)
+		errx(1, "%s --pid %d: %s", verb_name, (int)t->fmt.pid,
 		    strerror(ESRCH));
 	if ((t->own = calloc(n + 2, sizeof(*t->own))) == NULL)
 		err(1, NULL);
@@ -61,26 +61,31 @@ pid_cols(struct table *t)
 	t->ncols++;
 }
 
-/* the fields to show: -o's list, or the defaults (ls: those marked) */
+/*
+ * The fields to show: fmt's list (-o), or the defaults (ls: those
+ * marked); a field not in cols is a usage error
+ */
 void
-table_init(struct table *t, const struct col *cols, int ls)
+table_init(struct table *t, const struct col *cols, int ls,
+    const struct tablefmt *fmt)
 {
 	const char *p, *e;
 	int c;
 
 	memset(t, 0, sizeof(*t));
+	t->fmt = *fmt;
 	t->cols = cols;
 	while (cols[t->ncols].name != NULL)
 		t->ncols++;
-	if (ls && opt.pid != 0 && t->ncols < TABLE_FIELDS)
+	if (ls && fmt->pid != 0 && t->ncols < TABLE_FIELDS)
 		pid_cols(t);
-	if (opt.output == NULL) {
+	if (fmt->fields == NULL) {
 		for (c = 0; c < t->ncols && t->nsel < TABLE_FIELDS; c++)
 			if (!ls || t->cols[c].ls)
 				t->sel[t->nsel++] = c;
 		return;
 	}
-	for (p = opt.output; ; p = e + 1) {
+	for (p = fmt->fields; ; p = e + 1) {
 		e = p + strcspn(p, ",");
 		if ((c = col_find(t, p, (size_t)(e - p))) < 0)
 			bad_field(t, p, (size_t)(e - p));
@@ -309,7 +314,7 @@ has_pid(const char *s, pid_t pid)
 	return 0;
 }
 
-/* row's pid_role: how it is opt.pid's, each way once; 0: it is not */
+/* row's pid_role: how it is --pid's process's, each way once; 0: not */
 static int
 row_role(struct table *t, size_t row)
 {
@@ -319,7 +324,8 @@ row_role(struct table *t, size_t row)
 
 	for (c = 0; c < t->ncols; c++) {
 		if ((r = t->cols[c].role) == NULL ||
-		    !has_pid(cell(t, row, c), opt.pid) || strstr(role, r) != NULL)
+		    !has_pid(cell(t, row, c), t->fmt.pid) ||
+		    strstr(role, r) != NULL)
 			continue;
 		if (n++)
 			strlcat(role, ",", sizeof(role));
@@ -334,7 +340,7 @@ row_role(struct table *t, size_t row)
 	return 1;
 }
 
-/* ls --pid: only the rows of opt.pid, each with its pid_role */
+/* ls --pid: only the rows of its process, each with its pid_role */
 static void
 keep_pid(struct table *t)
 {
@@ -364,7 +370,7 @@ table_print(struct table *t)
 	if (t->own != NULL)
 		keep_pid(t);
 
-	if (opt.json) {
+	if (t->fmt.json) {
 		putchar('[');
 		for (r = 0; r < t->nrows; r++) {
 			fputs(r ? ",\n" : "\n", stdout);
@@ -374,7 +380,7 @@ table_print(struct table *t)
 		return;
 	}
 	for (i = 0; i < t->nsel; i++) {
-		w[i] = opt.noheader ? 1 : strlen(t->cols[t->sel[i]].name);
+		w[i] = !t->fmt.header ? 1 : strlen(t->cols[t->sel[i]].name);
 		for (r = 0; r < t->nrows; r++) {
 			if ((v = cell(t, r, t->sel[i])) != NULL) {
 				v = cell_bytes(v, &len);
@@ -385,7 +391,7 @@ table_print(struct table *t)
 				w[i] = len;
 		}
 	}
-	if (!opt.noheader)
+	if (t->fmt.header)
 		text_row(t, (size_t)-1, w);
 	for (r = 0; r < t->nrows; r++)
 		text_row(t, r, w);
@@ -399,7 +405,7 @@ table_print_kv(const struct table *t)
 	size_t len;
 	int i;
 
-	if (opt.json) {
+	if (t->fmt.json) {
 		json_row(t, 0);
 		putchar('\n');
 		return;
@@ -507,11 +513,11 @@ table_time(struct table *t, int col, time_t when)
 /* stat's whole work: one object's fields from fill, as key=value or JSON */
 int
 table_stat(const struct col *cols, void (*fill)(struct table *, const char *),
-    const char *arg)
+    const char *arg, const struct tablefmt *fmt)
 {
 	struct table t;
 
-	table_init(&t, cols, 0);
+	table_init(&t, cols, 0, fmt);
 	fill(&t, arg);
 	table_print_kv(&t);
 	table_free(&t);
@@ -520,11 +526,12 @@ table_stat(const struct col *cols, void (*fill)(struct table *, const char *),
 
 /* ls's: every object's row from fill, as a table or a JSON array */
 int
-table_ls(const struct col *cols, void (*fill)(struct table *))
+table_ls(const struct col *cols, void (*fill)(struct table *),
+    const struct tablefmt *fmt)
 {
 	struct table t;
 
-	table_init(&t, cols, 1);
+	table_init(&t, cols, 1, fmt);
 	fill(&t);
 	table_print(&t);
 	table_free(&t);

@@ -159,5 +159,6 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	if (v->name == NULL)
 		unknown_verb(verbs, name);
 	opt.verb = v;
+	verb_name = v->name;
 	return v->fn(argc - 1, argv + 1);
 }

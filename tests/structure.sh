@@ -214,7 +214,8 @@ incomment {
 		incomment = 0
 	next
 }
-/^#/ { next }
+# the lines of a macro, continued with a backslash, declare nothing
+cont || /^#/ { cont = $0 ~ /\\$/; next }
 {
 	line = $0
 	sub(/\/\*.*/, "", line)

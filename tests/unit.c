@@ -8,6 +8,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -441,6 +442,79 @@ u_blocked(int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * exists PATH DUR: exists_wait for PATH, bounded by DUR, and what it
+ * returned; ran out, the status exists_failed gives, in its words
+ */
+static int
+u_exists(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "", NULL), r;
+	struct deadline d;
+
+	if (argc - i != 2)
+		usage_error("needs PATH DUR");
+	deadline_set(&d, num_dur(argv[i + 1], "DUR"));
+	r = exists_wait(exists_path, argv[i], &d);
+	printf("%d %s\n", r, r == -1 ? strerror(errno) : "there");
+	fflush(stdout);
+	return r == -1 ? exists_failed(argv[i], "exist") : 0;
+}
+
+/*
+ * table [OPTIONS]: one table as ls shows it by default, then its size
+ * alone in JSON: two formats in one run, both given to table_init, and
+ * whatever options were parsed changing neither
+ */
+static int
+u_table(int argc, char *argv[])
+{
+	static const struct col cols[] = {
+		{ "name", COL_STR, 1, NULL },
+		{ "size", COL_NUM, 1, NULL },
+		{ NULL, 0, 0, NULL }
+	};
+	static const struct tablefmt fmt[] = {
+		{ .header = 1 },
+		{ .fields = "size", .json = 1 },
+	};
+	struct table t;
+	size_t f;
+
+	opt_parse(argc, argv, "output no-header json pid", NULL);
+	for (f = 0; f < 2; f++) {
+		table_init(&t, cols, 1, &fmt[f]);
+		table_row(&t);
+		table_set(&t, 0, "jobs");
+		table_set(&t, 1, "%d", 4096);
+		table_print(&t);
+		table_free(&t);
+	}
+	return 0;
+}
+
+/*
+ * rm KEY NAME PATH: a System V queue, a POSIX queue and a FIFO, each
+ * removed with force, then without: the failures counted each time
+ */
+static int
+u_rm(int argc, char *argv[])
+{
+	int i = opt_parse(argc, argv, "", NULL), force, n;
+
+	if (argc - i != 3)
+		usage_error("needs KEY NAME PATH");
+	for (force = 1; force >= 0; force--) {
+		n = sysv_rm(SYSV_MSG, argv[i], force);
+		n += posix_rm(argv[i + 1], mq_unlink, force);
+		n += path_rm_warn(path_rm(argv[i + 2], S_IFIFO, NULL),
+		    argv[i + 2], force);
+		printf("force %d: %d failed\n", force, n);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 static const struct verb verbs[] = {
 	{ "size", u_size, "size SIZE" },
 	{ "dur", u_dur, "dur DURATION" },
@@ -457,6 +531,9 @@ static const struct verb verbs[] = {
 	{ "open", u_open, "open [-w] [-T TYPE] PATH" },
 	{ "pidx", u_pidx, "pidx [-A] [-M] [-O] obj PATH | pid PID | unread" },
 	{ "blocked", u_blocked, "blocked PID" },
+	{ "exists", u_exists, "exists PATH DUR" },
+	{ "table", u_table, "table [-o LIST] [-H] [-j] [--pid PID]" },
+	{ "rm", u_rm, "rm KEY NAME PATH" },
 	{ NULL, NULL, NULL }
 };
 

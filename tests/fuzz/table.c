@@ -30,11 +30,12 @@ show(struct table *t, const char *p, const char *end)
 		table_set(t, c, "%s", p);
 		p += strlen(p) + 1;
 	}
-	for (opt.json = 0; opt.json <= 1; opt.json++) {
+	for (t->fmt.json = 0; t->fmt.json <= 1; t->fmt.json++) {
 		table_print(t);
 		table_print_kv(t);
 	}
-	opt.noheader = 1;
+	t->fmt.json = 0;
+	t->fmt.header = 0;
 	table_print(t);
 }
 
@@ -42,6 +43,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_str(data, size), *nl;
+	struct tablefmt fmt = { .header = 1 };
 	struct table t;
 	int i;
 
@@ -49,10 +51,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nl = memchr(s, '\n', size);
 	if (nl != NULL) {
 		*nl = '\0';
-		opt.output = s;
+		fmt.fields = s;
 	}
 	FUZZ_CATCH {
-		table_init(&t, cols, 1);
+		table_init(&t, cols, 1, &fmt);
 		assert(t.nsel >= 1 && t.nsel <= TABLE_FIELDS);
 		for (i = 0; i < t.nsel; i++)
 			assert(t.sel[i] >= 0 && t.sel[i] < C_NCOLS);
