@@ -145,17 +145,6 @@ reserve(int fd, uintmax_t from, uintmax_t to)
 	return 0;
 }
 
-static int
-fd_size(int fd, uintmax_t *size)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) == -1)
-		return -1;
-	*size = (uintmax_t)st.st_size;
-	return 0;
-}
-
 /*
  * fallocate(2) of [off, off + len), mode 0 (past the end, the size
  * follows): never posix_fallocate(3), whose fallback where the file
@@ -1230,7 +1219,7 @@ shm_send(int argc, char *argv[])
 			r = FL->put(&o, off, argv[i], (size_t)len);
 			off += len;
 		}
-	} else if (copy_left(STDIN_FILENO, &s.off, &s.len) == 0) {
+	} else if (fd_left(STDIN_FILENO, &s.off, &s.len) == 0) {
 		s.fd = STDIN_FILENO;
 		room(&o, off, s.len);
 		progress_start(s.len, 0);

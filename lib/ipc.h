@@ -126,6 +126,10 @@ int	 wait_retry(int, short, int (*)(void *), void *,
 	    const struct deadline *, int64_t);
 int	 wait_sysv(int (*)(void *), void *, int *, const struct deadline *);
 
+/* fd.c: a descriptor's size, and what is left to read of it */
+int	 fd_size(int, uintmax_t *);
+int	 fd_left(int, uintmax_t *, uintmax_t *);
+
 /* progress.c: --progress, one stderr line the bulk verbs keep up */
 #define PROGRESS_UNKNOWN	UINTMAX_MAX
 void	 progress_start(uintmax_t, int);
@@ -147,7 +151,6 @@ int	 copy_stream(int, int, struct copy *);
 int	 copy_write(int, const char *, size_t, const struct deadline *,
 	    size_t *);
 void	 copy_grow(int);
-int	 copy_left(int, uintmax_t *, uintmax_t *);
 
 /* batch.c: framed records gathered into whole-record writes */
 #define BATCH_MAX	4096		/* PIPE_BUF: a write this size is atomic */

@@ -328,5 +328,5 @@ progress_fdsize(int fd)
 {
 	uintmax_t at, left;
 
-	return copy_left(fd, &at, &left) == 0 ? left : PROGRESS_UNKNOWN;
+	return fd_left(fd, &at, &left) == 0 ? left : PROGRESS_UNKNOWN;
 }
