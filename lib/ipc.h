@@ -35,6 +35,7 @@ struct verb {
 	const char *usage;		/* "send [-t DUR] PATH [MSG...]" */
 };
 int	 verb_main(const struct verb *, int, char **);
+extern const char *verb_name;	/* the verb running, for messages */
 void	 usage_error(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
 
@@ -72,7 +73,6 @@ struct opts {
 	mode_t mode;
 	const char *output;
 	const char *exec;		/* recv -e CMD */
-	const char *obj;		/* the object, as stdout errors name it */
 	const char *what;		/* -h or -V as given, before any verb */
 	const char *val[OPT_NCODES];	/* other options by code; flags: "" */
 	int ndashed;			/* operands after --, the last; -1: no -- */
@@ -132,7 +132,7 @@ int	 fd_left(int, uintmax_t *, uintmax_t *);
 
 /* progress.c: --progress, one stderr line the bulk verbs keep up */
 #define PROGRESS_UNKNOWN	UINTMAX_MAX
-void	 progress_start(uintmax_t, int);
+void	 progress_start(int, uintmax_t, int);
 void	 progress_sending(void);
 void	 progress_restart(uintmax_t);
 void	 progress_add(uintmax_t);
@@ -183,7 +183,7 @@ struct msgin {
 	uintmax_t n;			/* messages returned so far */
 	char *buf;
 };
-int	 msgin_init(struct msgin *, char **, size_t);
+int	 msgin_init(struct msgin *, char **, size_t, int);
 int	 msgin_next(struct msgin *, const char **, size_t *);
 void	 msgin_free(struct msgin *);
 struct msgdest {
@@ -192,7 +192,11 @@ struct msgdest {
 	const char *limitname;		/* and where that limit comes from */
 	int (*put)(void *, const char *, size_t); /* 0, -1 with errno */
 	void *arg;
+	int mode;			/* stdin: MSGIN_WHOLE, _LINES, _NUL */
 };
+/* what the command line asked: -l, -0 */
+#define MSGIN_ASKED	(opt.lines ? MSGIN_LINES : opt.null ? MSGIN_NUL :	\
+			 MSGIN_WHOLE)
 void	 msgin_send(const struct msgdest *, char **);
 void	 msgin_too_long(const char *, const char *, uintmax_t, size_t,
 	    const char *, const char *, size_t) __attribute__((noreturn));
@@ -203,21 +207,34 @@ struct meta {
 	const char *str;		/* NULL: the value is num */
 	intmax_t num;
 };
-void	 msgout(const struct meta *, size_t, const char *, size_t);
+struct msgfmt {
+	char term;			/* after each message: '\n', '\0' (-0) */
+	int raw;			/* -r: nothing after it */
+	int verbose;			/* -v: its metadata first, TAB-separated */
+	int json;			/* -j: one JSON object a line */
+};
+/* what the command line asked: -0, -r, -v, -j */
+#define MSGFMT_ASKED	{ .term = opt.null ? '\0' : '\n', .raw = opt.raw,	\
+			  .verbose = opt.verbose, .json = opt.json }
+void	 msgout(const struct msgfmt *, const struct meta *, size_t,
+	    const char *, size_t);
 void	 msgout_flush(void);
 void	 msgout_putback(int (*)(void *, intmax_t, const char *, size_t),
-	    void *);
-int	 msgout_timeout(const char *, uintmax_t);
-int	 msgout_timed_out(const char *, const char *, uintmax_t, const char *);
+	    void *, const char *);
+int	 msgout_timeout(const char *, uintmax_t, int);
+int	 msgout_timed_out(const char *, const char *, uintmax_t, const char *,
+	    int);
 struct msgsrc {
 	const char *name;		/* as messages show it */
 	const char *meta;		/* what -v prints: "priority", "type" */
 	/* the next message, its bytes and metadata: 0, -1 with errno */
 	int (*take)(void *, const char **, size_t *, intmax_t *);
 	int (*putback)(void *, intmax_t, const char *, size_t);
+	const char *backto;		/* where putback puts one: "the queue" */
 	void *arg;
 };
-int	 msgout_recv(const struct msgsrc *);
+int	 msgout_recv(const struct msgsrc *, const struct msgfmt *, uintmax_t,
+	    int);
 
 /* out.c: stat's key=value lines, ls's table, and JSON, from one field list */
 enum { COL_STR, COL_NUM, COL_PIDS };
@@ -437,8 +454,13 @@ int	 blocked_fdinfo_locks(pid_t, dev_t, ino_t, blocked_lock_fn, void *);
 void	 ns_enter(pid_t);
 
 /* outfd.c: stdout flushed and checked at exit */
+void	 stdout_name(const char *);
+int	 stdout_write(const char *, size_t);
+uintmax_t stdout_written(void);
 void	 stdout_check(void);
 void	 stdout_failed(void) __attribute__((noreturn));
+void	 stdout_lost(int, const char *, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
 void	 stdout_epipe(void) __attribute__((noreturn));
 void	 stdout_ready(void);
 int	 stdout_wait(int, const struct deadline *);
@@ -455,6 +477,9 @@ struct worker {
 	const char *metaenv;		/* IPC_MSG_PRIO, IPC_MSG_TYPE, or NULL */
 	const int *fd;			/* poll(2) it for a message; NULL: cannot */
 	int kill, stop;			/* --kill, --stop */
+	uintmax_t count;		/* messages to take (-c); 0: one */
+	int follow;			/* -f: until a wait runs out */
+	int64_t timeout;		/* each wait's bound (-t), or TIMEOUT_NONE */
 	/* one message taken without waiting, its bytes written to the
 	 * descriptor: 0; -1 with errno (EAGAIN: none there now) */
 	int (*take)(void *, int, intmax_t *);

@@ -14,6 +14,8 @@
 
 #include "ipc.h"
 
+const char *verb_name;
+
 static void
 help(const struct verb *v)
 {
@@ -147,6 +149,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 		if (argc > 2)
 			usage_error("%s takes no operands", name);
 		opt.what = name;
+		verb_name = name;
 		if (name[1] == 'h' || name[2] == 'h')
 			help(verbs);
 		else
@@ -159,5 +162,6 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	if (v->name == NULL)
 		unknown_verb(verbs, name);
 	opt.verb = v;
+	verb_name = v->name;
 	return v->fn(argc - 1, argv + 1);
 }

@@ -52,6 +52,7 @@ fuzz_begin(void)
 		err(1, "/dev/null");
 	memset(&opt, 0, sizeof(opt));
 	opt.verb = &fuzz_verb;
+	verb_name = fuzz_verb.name;
 	opt.timeout = TIMEOUT_NONE;
 	opt.ndashed = -1;
 	fuzz_usage = 0;
