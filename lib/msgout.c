@@ -12,8 +12,8 @@
  * buffer, and at most one object's largest message.
  *
  * Every byte goes to stdout through stdout_write, the one writer of
- * descriptor 1; what is still buffered at exit is flushed here, before
- * stdout_check closes it.
+ * descriptor 1; what is still buffered at exit, verb_main's exit flushes
+ * before stdout_check closes it.
  */
 #include <err.h>
 #include <errno.h>
@@ -41,7 +41,6 @@ static struct {
 	int (*put)(void *, intmax_t, const char *, size_t);
 	void *arg;
 	const char *where;		/* where put puts one: "the queue" */
-	int begun;			/* flushed at exit: registered */
 	char *keep;
 	size_t keeplen, keepcap, nkept;
 	struct kept kept[NKEEP];
@@ -58,15 +57,6 @@ out_write(void *cookie, const char *p, size_t len)
 	(void)cookie;
 	out.written = stdout_written();
 	return r == -1 ? -1 : (ssize_t)len;
-}
-
-/* the first message: what is still buffered at exit goes out then */
-static void
-begin(void)
-{
-	out.begun = 1;
-	if (atexit(msgout_flush) != 0)
-		err(1, "atexit");
 }
 
 /* stdio formats into our buffer; every byte it writes is counted */
@@ -269,8 +259,6 @@ msgout(const struct msgfmt *fmt, const struct meta *meta, size_t nmeta,
 {
 	FILE *f;
 
-	if (!out.begun)
-		begin();
 	if (!fmt->json && !fmt->verbose) {
 		plain(fmt, nmeta > 0 ? meta[0].num : 0, p, len);
 		return;

@@ -3,8 +3,8 @@
  * and counted here, it is checked before anything is taken and at exit,
  * and a failed write is named with the verb and the object it happened
  * to. A verb that consumes asks first whether stdout can take anything
- * at all. What is buffered above it (msgout's messages) is flushed by
- * its owner at exit, before stdout_check.
+ * at all. What is buffered above it (msgout's messages) is flushed at
+ * exit before stdout_check, by verb_main's exit.
  */
 #include <err.h>
 #include <errno.h>

@@ -116,6 +116,14 @@ unknown_verb(const struct verb *verbs, const char *name)
 	usage_error("unknown verb '%s'", name);
 }
 
+/* at exit: the messages still buffered out, then stdout checked, closed */
+static void
+at_exit(void)
+{
+	msgout_flush();
+	stdout_check();
+}
+
 int
 verb_main(const struct verb *verbs, int argc, char *argv[])
 {
@@ -130,7 +138,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	 * are errors we report, not signals
 	 */
 	sig_start();
-	if (atexit(stdout_check) != 0)
+	if (atexit(at_exit) != 0)
 		err(1, "atexit");
 	/* ipc-mq --ns PID ls: entered once the verb has parsed its options */
 	if (argc > 1 && strcmp(argv[1], "--ns") == 0) {
