@@ -38,7 +38,7 @@ version(void)
 
 	strlcpy(line, getprogname(), NAME_MAX + 1);
 	strlcat(line, " " IPC_VERSION "\n", sizeof(line));
-	if (copy_write(STDOUT_FILENO, line, strlen(line), NULL, NULL) == -1)
+	if (stdout_write(line, strlen(line)) == -1)
 		stdout_failed();
 }
 
