@@ -696,7 +696,9 @@ q_send(int argc, char *argv[])
 	if (opt.val['T'] != NULL)
 		q.meta = (intmax_t)num_uint(opt.val['T'], "-T", 1, LONG_MAX);
 	FL->open(&q, argv[i], Q_SEND);
-	d = (struct msgdest){ q.name, q.limit, q.limitname, q_put, &q };
+	d = (struct msgdest){ .name = q.name, .limit = q.limit,
+	    .limitname = q.limitname, .put = q_put, .arg = &q,
+	    .mode = MSGIN_ASKED };
 	msgin_send(&d, argv + i + 1);
 	free(q.buf);
 	return 0;
@@ -754,7 +756,9 @@ q_work(struct q *q)
 {
 	struct worker w = { .name = q->name, .cmd = opt.exec,
 	    .metaenv = FL->metaenv, .kill = opt.val[OPT_KILL] != NULL,
-	    .stop = opt.val[OPT_STOP] != NULL, .take = q_worktake, .arg = q };
+	    .stop = opt.val[OPT_STOP] != NULL, .count = opt.count,
+	    .follow = opt.follow, .timeout = opt.timeout, .take = q_worktake,
+	    .arg = q };
 
 	if (!opt.sysv)
 		w.fd = &q->u.px.mqd;
@@ -765,6 +769,7 @@ static int
 q_recv(int argc, char *argv[])
 {
 	struct q q = { .want = 0 };
+	struct msgfmt fmt;
 	struct msgsrc src;
 	const char *arg;
 	int i, rc;
@@ -778,8 +783,12 @@ q_recv(int argc, char *argv[])
 		q.want = (long)num_int(opt.val['T'], "-T", -LONG_MAX,
 		    LONG_MAX);
 	FL->open(&q, arg, Q_RECV);
-	src = (struct msgsrc){ q.name, FL->meta, q_take, FL->putback, &q };
-	if ((rc = opt.exec ? q_work(&q) : msgout_recv(&src)) == -1)
+	fmt = (struct msgfmt)MSGFMT_ASKED;
+	src = (struct msgsrc){ .name = q.name, .meta = FL->meta,
+	    .take = q_take, .putback = FL->putback, .arg = &q,
+	    .backto = opt.sysv ? "the queue" : "its priority" };
+	if ((rc = opt.exec ? q_work(&q) :
+	    msgout_recv(&src, &fmt, opt.count, opt.follow)) == -1)
 		recv_failed(&q);
 	free(q.buf);
 	return rc;
@@ -789,6 +798,7 @@ static int
 q_peek(int argc, char *argv[])
 {
 	struct meta m = { NULL, NULL, 0 };
+	struct msgfmt fmt;
 	struct q q = { .want = 0 };
 	const char *arg;
 	uintmax_t n, shown = 0;
@@ -807,7 +817,8 @@ q_peek(int argc, char *argv[])
 	if (opt.val['T'] != NULL)
 		type = (long)num_int(opt.val['T'], "-T", -LONG_MAX, LONG_MAX);
 	FL->open(&q, arg, Q_RECV);
-	opt.obj = q.name;
+	stdout_name(q.name);
+	fmt = (struct msgfmt)MSGFMT_ASKED;
 	for (n = 0; opt.count == 0 || shown < opt.count; n++) {
 		q.want = (long)n;	/* MSG_COPY: the index, not a type */
 		if (FL->peek(&q) == -1) {
@@ -819,7 +830,7 @@ q_peek(int argc, char *argv[])
 		if (type > 0 ? q.meta != type : type < 0 && q.meta > -type)
 			continue;
 		m.num = q.meta;
-		msgout(&m, 1, q.msg, q.len);
+		msgout(&fmt, &m, 1, q.msg, q.len);
 		shown++;
 	}
 	msgout_flush();

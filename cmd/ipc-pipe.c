@@ -55,7 +55,7 @@ parse_paths(int argc, char *argv[], const char *names, int min, int max)
 	for (j = i; j < argc; j++)
 		check_path(argv[j]);
 	if (argc - i == 1)
-		opt.obj = argv[i];	/* what a failed stdout names */
+		stdout_name(argv[i]);	/* what a failed stdout names */
 	return i;
 }
 
@@ -286,7 +286,8 @@ cmd_send(int argc, char *argv[])
 	 * 256 such pages only costs more CPU than one of 16
 	 */
 	fd = open_fifo(path, O_WRONLY);
-	progress_start(i < argc ? PROGRESS_UNKNOWN : progress_fdsize(0), 0);
+	progress_start(opt.progress,
+	    i < argc ? PROGRESS_UNKNOWN : progress_fdsize(0), 0);
 	deadline_set(&d, opt.timeout);
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -375,7 +376,7 @@ recv_stream(int fd, const char *path)
 		if (c.failed == COPY_OUT)
 			stream_failed(path, &c);
 		if (errno == ETIMEDOUT)
-			return msgout_timeout(path, got);
+			return msgout_timeout(path, got, opt.follow);
 		err(1, "recv %s", esc_name(path));
 	}
 }
@@ -522,7 +523,7 @@ recv_count(int fd, const char *path)
 			deadline_set(&d, opt.timeout);
 		n = recv_step(fd, peek, buf, sizeof(buf), &left, path, &d);
 		if (n == -1 && errno == ETIMEDOUT)
-			return msgout_timeout(path, got);
+			return msgout_timeout(path, got, opt.follow);
 		if (n == -1 && errno != EAGAIN)
 			err(1, "recv %s", esc_name(path));
 		if (n == 0)
@@ -570,7 +571,9 @@ recv_exec(int fd, const char *path)
 	struct fifo f = { .fd = fd, .path = path };
 	struct worker w = { .name = path, .cmd = opt.exec, .fd = &f.fd,
 	    .kill = opt.val[OPT_KILL] != NULL,
-	    .stop = opt.val[OPT_STOP] != NULL, .take = take_fifo, .arg = &f };
+	    .stop = opt.val[OPT_STOP] != NULL, .count = opt.count,
+	    .follow = opt.follow, .timeout = opt.timeout, .take = take_fifo,
+	    .arg = &f };
 	int rc;
 
 	if (pipe2(f.peek, O_CLOEXEC | O_NONBLOCK) == -1)
@@ -599,13 +602,13 @@ cmd_recv(int argc, char *argv[])
 	 */
 	if (opt.timeout == 0 && !may_open(&st))
 		errx(EXIT_TIMEOUT, "recv %s: timed out", esc_name(path));
-	opt.obj = path;
+	stdout_name(path);
 	if (opt.exec == NULL)
 		stdout_ready();	/* nothing is taken that cannot be written */
 	/* O_NONBLOCK: the open never waits; poll(2) waits, bounded by -t */
 	fd = open_fifo(path, O_RDONLY | O_NONBLOCK);
 	copy_grow(fd);
-	progress_start(PROGRESS_UNKNOWN, 0);
+	progress_start(opt.progress, PROGRESS_UNKNOWN, 0);
 	if (opt.exec != NULL)
 		return recv_exec(fd, path);
 	return opt.count ? recv_count(fd, path) : recv_stream(fd, path);

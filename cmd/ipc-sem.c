@@ -414,6 +414,7 @@ px_ls(struct table *t)
 struct mkset {
 	unsigned nsems;
 	unsigned value;
+	const char *name;		/* as messages show it */
 };
 
 /* field i (0: SEMMSL, 1: SEMMNS, 2: SEMOPM, 3: SEMMNI) of the limits */
@@ -490,16 +491,16 @@ sv_get(void *arg, key_t key, int flags)
 
 	if (id == -1 && (errno == ENOSPC || (errno == EINVAL &&
 	    m->nsems > sv_limit(0))))
-		sv_refused(opt.obj, m->nsems, 1);
+		sv_refused(m->name, m->nsems, 1);
 	return id;
 }
 
 static int
 sv_create(const char *arg, unsigned value, unsigned nsems)
 {
-	struct mkset m = { nsems, value };
+	struct mkset m = { nsems, value, arg };
 
-	opt.obj = arg;
+	stdout_name(arg);
 	if (sysv_create(SYSV_SEM, arg, opt.val[O_NSEMS] != NULL ? nsems : 0,
 	    sv_get, sv_setup, &m, CREATE_ASKED) == -1)
 		err(1, "create %s", esc_name(arg));
@@ -547,7 +548,7 @@ sv_ready(int id)
 static int
 sv_make_or_get(const struct sysvkey *k, unsigned mk, const char *arg)
 {
-	struct mkset m = { 1, mk };
+	struct mkset m = { 1, mk, arg };
 	int id, e;
 
 	for (;;) {
@@ -980,7 +981,7 @@ s_rm(int argc, char *argv[])
 static int
 s_stat(int argc, char *argv[])
 {
-	char shown[NAME_BUF];
+	char shown[NAME_BUF], *p;
 	const char *arg;
 	int i;
 
@@ -988,8 +989,9 @@ s_stat(int argc, char *argv[])
 	arg = opt_operand(argc, argv, i, FL->object);
 	own_options();
 	/* what a failed stdout names, at exit: after this frame is gone */
-	if ((opt.obj = strdup(FL->shown(arg, shown))) == NULL)
+	if ((p = strdup(FL->shown(arg, shown))) == NULL)
 		err(1, NULL);
+	stdout_name(p);
 	return table_stat(FL->cols, FL->stat, arg, TABLE_ASKED);
 }
 

@@ -145,17 +145,6 @@ reserve(int fd, uintmax_t from, uintmax_t to)
 	return 0;
 }
 
-static int
-fd_size(int fd, uintmax_t *size)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) == -1)
-		return -1;
-	*size = (uintmax_t)st.st_size;
-	return 0;
-}
-
 /*
  * fallocate(2) of [off, off + len), mode 0 (past the end, the size
  * follows): never posix_fallocate(3), whose fallback where the file
@@ -1234,19 +1223,19 @@ shm_send(int argc, char *argv[])
 	FL->open(&o, argv[i], 1);
 	if (i + 1 < argc) {
 		room(&o, off, len = operands_len(argv + i + 1));
-		progress_start(len, 0);
+		progress_start(opt.progress, len, 0);
 		for (i++; i < argc && r == 0; i++) {
 			len = strlen(argv[i]);
 			r = FL->put(&o, off, argv[i], (size_t)len);
 			off += len;
 		}
-	} else if (copy_left(STDIN_FILENO, &s.off, &s.len) == 0) {
+	} else if (fd_left(STDIN_FILENO, &s.off, &s.len) == 0) {
 		s.fd = STDIN_FILENO;
 		room(&o, off, s.len);
-		progress_start(s.len, 0);
+		progress_start(opt.progress, s.len, 0);
 		r = FL->fill(&o, off, &s);
 	} else {
-		progress_start(PROGRESS_UNKNOWN, 0);
+		progress_start(opt.progress, PROGRESS_UNKNOWN, 0);
 		send_stream(&o, off);
 	}
 	if (r != 0)
@@ -1269,7 +1258,7 @@ shm_recv(int argc, char *argv[])
 	off = offset();
 	FL->check(arg);
 	FL->open(&o, arg, 0);
-	opt.obj = o.name;
+	stdout_name(o.name);
 	if (off > o.size)
 		errx(1, "recv %s: offset %ju is past the end (size %ju)",
 		    esc_name(o.name), off, o.size);
@@ -1278,7 +1267,7 @@ shm_recv(int argc, char *argv[])
 		errx(1, "recv %s: %ju bytes at offset %ju run past the end "
 		    "(size %ju)", esc_name(o.name), len, off, o.size);
 	stdout_ready();
-	progress_start(len, 0);
+	progress_start(opt.progress, len, 0);
 	if ((r = FL->out(&o, off, len)) == SHRANK)
 		copy_failed(&o, r, "the object");
 	if (r != 0)

@@ -436,7 +436,7 @@ cmd_recv(int argc, char *argv[])
 		sigaddset(&set, changeable(argv[k], "recv"));
 	if (pidfile != NULL && *pidfile == '\0')
 		usage_error("-P: an empty path");
-	opt.obj = argv[i];
+	stdout_name(argv[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if ((sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		err(1, "recv %s: signalfd", esc_name(argv[i]));
@@ -445,7 +445,7 @@ cmd_recv(int argc, char *argv[])
 	while (opt.follow || got < (opt.count ? opt.count : 1)) {
 		if (take(sfd, &set, &si) == -1) {
 			if (errno == ETIMEDOUT)
-				return msgout_timeout(argv[i], got);
+				return msgout_timeout(argv[i], got, opt.follow);
 			err(1, "recv %s", esc_name(argv[i]));
 		}
 		if (print_sig(&si, NULL, &part) == -1)
@@ -814,7 +814,7 @@ cmd_watch(int argc, char *argv[])
 	if (r == 0)
 		return watch_ended(tr.status, arg);
 	if (r == -1 && e == ETIMEDOUT)
-		return msgout_timeout(arg, got);
+		return msgout_timeout(arg, got, opt.follow);
 	if (r == -1)
 		errc(1, e, "watch %s", arg);
 	return 0;

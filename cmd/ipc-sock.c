@@ -67,7 +67,7 @@ parse_addr(const char *s, int flags, struct addr *a)
 {
 	addr_parse(s, opt.val[O_TYPE] ? addr_type(opt.val[O_TYPE]) : 0, flags,
 	    a);
-	opt.obj = s;
+	stdout_name(s);
 }
 
 /* the one ADDR operand at argv[i] */
@@ -189,7 +189,8 @@ dgram_limit(const struct out *o, const char **name)
 static void
 send_dgrams(struct out *o, char **operands)
 {
-	struct msgdest dest = { o->a->arg, 0, NULL, put_dgram, o };
+	struct msgdest dest = { .name = o->a->arg, .put = put_dgram, .arg = o,
+	    .mode = MSGIN_ASKED };
 
 	dest.limit = dgram_limit(o, &dest.limitname);
 	if (o->nfds > 0 && *operands == NULL) {
@@ -302,8 +303,8 @@ sock_send(int argc, char *argv[])
 	o.fd = connect_to(&a, &d);
 	if (opt.timeout != TIMEOUT_NONE)
 		fcntl(o.fd, F_SETFL, fcntl(o.fd, F_GETFL) | O_NONBLOCK);
-	progress_start(argv[i] != NULL ? PROGRESS_UNKNOWN : progress_fdsize(0),
-	    0);
+	progress_start(opt.progress,
+	    argv[i] != NULL ? PROGRESS_UNKNOWN : progress_fdsize(0), 0);
 	if (a.type == SOCK_STREAM)
 		send_stream(&o, argv + i);
 	else
@@ -378,7 +379,7 @@ copy_conn(int fd, const struct addr *a, const struct deadline *d)
 	if (c.failed == COPY_OUT)
 		lost(a, c.lost);
 	if (errno == ETIMEDOUT)
-		return msgout_timed_out(a->arg, "", c.done, "bytes");
+		return msgout_timed_out(a->arg, "", c.done, "bytes", opt.follow);
 	warn("recv %s: the peer", esc_name(a->arg));
 	return 1;
 }
@@ -474,11 +475,10 @@ static void
 torn_line(const struct addr *a, const struct peer *p, const char *buf,
     size_t len)
 {
-	int raw = opt.raw;
+	struct msgfmt fmt = MSGFMT_ASKED;
 
-	opt.raw = 1;		/* msgout's terminator, left off this once */
-	msgout(p->m, p->n, buf, len);
-	opt.raw = raw;
+	fmt.raw = 1;		/* msgout's terminator, left off this once */
+	msgout(&fmt, p->m, p->n, buf, len);
 	msgout_flush();
 	warnx("recv %s: last line incomplete: %zu bytes", esc_name(a->arg),
 	    len);
@@ -490,6 +490,7 @@ recv_lines(int fd, const struct addr *a, const struct deadline *d,
     uintmax_t before, uintmax_t want)
 {
 	static struct lines l;
+	struct msgfmt fmt = MSGFMT_ASKED;
 	struct peer p;
 	uintmax_t got = 0;
 	size_t len;
@@ -500,12 +501,12 @@ recv_lines(int fd, const struct addr *a, const struct deadline *d,
 	l.eof = 0;
 	while (got < want && (r = next_line(fd, &l, a, d, &len)) != 0) {
 		if (r == 1)
-			msgout(p.m, p.n, l.buf, len);
+			msgout(&fmt, p.m, p.n, l.buf, len);
 		else if (len > 0)
 			torn_line(a, &p, l.buf, len);
 		if (r == -1)
 			exit(msgout_timed_out(a->arg, "waiting for a line",
-			    before + got, "lines"));
+			    before + got, "lines", opt.follow));
 		drop_line(&l, len);
 		got++;
 	}
@@ -582,7 +583,8 @@ dgram_recv(struct dgram *g, struct msghdr *mh)
 		msgout_flush();
 		if (wait_fd(g->fd, POLLIN, g->d) == -1)
 			exit(msgout_timed_out(g->a->arg,
-			    "waiting for a message", g->got, "messages"));
+			    "waiting for a message", g->got, "messages",
+			    opt.follow));
 		stdout_ready();
 	}
 	if ((size_t)n >= g->cap)
@@ -647,6 +649,7 @@ recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
     uintmax_t *got, uintmax_t want)
 {
 	struct dgram g = { 0, fd, a, d, NULL, 0 };
+	struct msgfmt fmt = MSGFMT_ASKED;
 	struct peer p;
 	size_t len;
 	char byte;
@@ -663,7 +666,7 @@ recv_dgrams(int fd, const struct addr *a, const struct deadline *d,
 			closed = 1;
 			break;
 		}
-		msgout(p.m, p.n, g.buf, len);
+		msgout(&fmt, p.m, p.n, g.buf, len);
 		(*got)++;
 	}
 	free(g.buf);
@@ -747,7 +750,7 @@ sock_recv(int argc, char *argv[])
 	if (ncmd > 0)
 		return take_fds(fd, &a, &d, argv + argc - ncmd);
 	stdout_ready();
-	progress_start(PROGRESS_UNKNOWN, 0);
+	progress_start(opt.progress, PROGRESS_UNKNOWN, 0);
 	if (a.type == SOCK_STREAM)
 		return recv_stream(fd, &a, &d);
 	if (a.type == SOCK_SEQPACKET)
@@ -777,7 +780,7 @@ sock_connect_(int argc, char *argv[])
 	stdout_ready();
 	deadline_set(&d, opt.timeout);
 	fd = connect_to(&a, &d);
-	progress_start(PROGRESS_UNKNOWN, 1);
+	progress_start(opt.progress, PROGRESS_UNKNOWN, 1);
 	if ((pid = fork()) == -1)
 		err(1, "connect %s: fork", esc_name(a.arg));
 	if (pid == 0) {
@@ -792,7 +795,8 @@ sock_connect_(int argc, char *argv[])
 	}
 	rc = copy_stream(fd, STDOUT_FILENO, &c) == 0 ? 0 :
 	    c.failed == COPY_OUT ? (lost(&a, c.lost), 1) :
-	    errno == ETIMEDOUT ? msgout_timed_out(a.arg, "", c.done, "bytes") :
+	    errno == ETIMEDOUT ? msgout_timed_out(a.arg, "", c.done, "bytes",
+	    opt.follow) :
 	    (warn("connect %s", esc_name(a.arg)), 1);
 	if (rc != 0)
 		kill(pid, SIGTERM);

@@ -14,24 +14,6 @@
 #define RWBUF		(1 << 16)
 #define FALLBACK	(-2)	/* splice cannot: read and write instead */
 
-/*
- * What is left to read of fd where it is a regular file, from where it
- * stands (*at): 0, or -1 for anything else (its size is not known)
- */
-int
-copy_left(int fd, uintmax_t *at, uintmax_t *left)
-{
-	struct stat st;
-	off_t pos;
-
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (pos = lseek(fd, 0, SEEK_CUR)) == -1)
-		return -1;
-	*at = (uintmax_t)pos;
-	*left = st.st_size > pos ? (uintmax_t)(st.st_size - pos) : 0;
-	return 0;
-}
-
 /* grow a pipe to 1 MiB; where that is not allowed, keep what it has */
 void
 copy_grow(int fd)

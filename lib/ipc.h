@@ -77,7 +77,6 @@ struct opts {
 	mode_t mode;
 	const char *output;
 	const char *exec;		/* recv -e CMD */
-	const char *obj;		/* the object, as stdout errors name it */
 	const char *what;		/* -h or -V as given, before any verb */
 	const char *val[OPT_NCODES];	/* other options by code; flags: "" */
 	int ndashed;			/* operands after --, the last; -1: no -- */
@@ -134,10 +133,14 @@ int	 wait_retry(int, short, int (*)(void *), void *,
 	    const struct deadline *, int64_t);
 int	 wait_sysv(int (*)(void *), void *, int *, const struct deadline *);
 
+/* fd.c: a descriptor's size, and what is left to read of it */
+int	 fd_size(int, uintmax_t *);
+int	 fd_left(int, uintmax_t *, uintmax_t *);
+
 /* progress.c: --progress, one stderr line the bulk verbs keep up */
 /* these exit on failure: progress_start */
 #define PROGRESS_UNKNOWN	UINTMAX_MAX
-void	 progress_start(uintmax_t, int);
+void	 progress_start(int, uintmax_t, int);
 void	 progress_sending(void);
 void	 progress_restart(uintmax_t);
 void	 progress_add(uintmax_t);
@@ -156,7 +159,6 @@ int	 copy_stream(int, int, struct copy *);
 int	 copy_write(int, const char *, size_t, const struct deadline *,
 	    size_t *);
 void	 copy_grow(int);
-int	 copy_left(int, uintmax_t *, uintmax_t *);
 
 /* batch.c: framed records gathered into whole-record writes */
 #define BATCH_MAX	4096		/* PIPE_BUF: a write this size is atomic */
@@ -190,7 +192,7 @@ struct msgin {
 	uintmax_t n;			/* messages returned so far */
 	char *buf;
 };
-int	 msgin_init(struct msgin *, char **, size_t);
+int	 msgin_init(struct msgin *, char **, size_t, int);
 int	 msgin_next(struct msgin *, const char **, size_t *);
 void	 msgin_free(struct msgin *);
 struct msgdest {
@@ -199,7 +201,11 @@ struct msgdest {
 	const char *limitname;		/* and where that limit comes from */
 	int (*put)(void *, const char *, size_t); /* 0, -1 with errno */
 	void *arg;
+	int mode;			/* stdin: MSGIN_WHOLE, _LINES, _NUL */
 };
+/* what the command line asked: -l, -0 */
+#define MSGIN_ASKED	(opt.lines ? MSGIN_LINES : opt.null ? MSGIN_NUL :	\
+			 MSGIN_WHOLE)
 void	 msgin_send(const struct msgdest *, char **);
 void	 msgin_too_long(const char *, const char *, uintmax_t, size_t,
 	    const char *, const char *, size_t) __attribute__((noreturn));
@@ -212,21 +218,34 @@ struct meta {
 	const char *str;		/* NULL: the value is num */
 	intmax_t num;
 };
-void	 msgout(const struct meta *, size_t, const char *, size_t);
+struct msgfmt {
+	char term;			/* after each message: '\n', '\0' (-0) */
+	int raw;			/* -r: nothing after it */
+	int verbose;			/* -v: its metadata first, TAB-separated */
+	int json;			/* -j: one JSON object a line */
+};
+/* what the command line asked: -0, -r, -v, -j */
+#define MSGFMT_ASKED	{ .term = opt.null ? '\0' : '\n', .raw = opt.raw,	\
+			  .verbose = opt.verbose, .json = opt.json }
+void	 msgout(const struct msgfmt *, const struct meta *, size_t,
+	    const char *, size_t);
 void	 msgout_flush(void);
 void	 msgout_putback(int (*)(void *, intmax_t, const char *, size_t),
-	    void *);
-int	 msgout_timeout(const char *, uintmax_t);
-int	 msgout_timed_out(const char *, const char *, uintmax_t, const char *);
+	    void *, const char *);
+int	 msgout_timeout(const char *, uintmax_t, int);
+int	 msgout_timed_out(const char *, const char *, uintmax_t, const char *,
+	    int);
 struct msgsrc {
 	const char *name;		/* as messages show it */
 	const char *meta;		/* what -v prints: "priority", "type" */
 	/* the next message, its bytes and metadata: 0, -1 with errno */
 	int (*take)(void *, const char **, size_t *, intmax_t *);
 	int (*putback)(void *, intmax_t, const char *, size_t);
+	const char *backto;		/* where putback puts one: "the queue" */
 	void *arg;
 };
-int	 msgout_recv(const struct msgsrc *);
+int	 msgout_recv(const struct msgsrc *, const struct msgfmt *, uintmax_t,
+	    int);
 
 /* table.c: stat's key=value lines, ls's table, and JSON, from one field list */
 /* these exit on failure: table_init, table_stat, table_ls (a bad -o, --pid) */
@@ -461,10 +480,19 @@ int	 blocked_fdinfo_locks(pid_t, dev_t, ino_t, blocked_lock_fn, void *);
 /* these exit on failure: ns_enter */
 void	 ns_enter(pid_t);
 
-/* stdout.c: stdout checked before taking, waited on, flushed at exit */
+/*
+ * stdout.c: descriptor 1, owned here: every byte written through
+ * stdout_write and counted, checked before taking, waited on, flushed
+ * and checked at exit, and what a failure names (stdout_name)
+ */
 /* these exit on failure: stdout_check, stdout_ready, stdout_wait */
+void	 stdout_name(const char *);
+int	 stdout_write(const char *, size_t);
+uintmax_t stdout_written(void);
 void	 stdout_check(void);
 void	 stdout_failed(void) __attribute__((noreturn));
+void	 stdout_lost(int, const char *, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
 void	 stdout_epipe(void) __attribute__((noreturn));
 void	 stdout_ready(void);
 int	 stdout_wait(int, const struct deadline *);
@@ -482,6 +510,9 @@ struct worker {
 	const char *metaenv;		/* IPC_MSG_PRIO, IPC_MSG_TYPE, or NULL */
 	const int *fd;			/* poll(2) it for a message; NULL: cannot */
 	int kill, stop;			/* --kill, --stop */
+	uintmax_t count;		/* messages to take (-c); 0: one */
+	int follow;			/* -f: until a wait runs out */
+	int64_t timeout;		/* each wait's bound (-t), or TIMEOUT_NONE */
 	/* one message taken without waiting, its bytes written to the
 	 * descriptor: 0; -1 with errno (EAGAIN: none there now) */
 	int (*take)(void *, int, intmax_t *);

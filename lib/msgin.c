@@ -14,12 +14,13 @@
 
 #define INBUF	(1 << 16)
 
+/* mode: MSGIN_WHOLE, MSGIN_LINES (-l) or MSGIN_NUL (-0) */
 int
-msgin_init(struct msgin *m, char **operands, size_t limit)
+msgin_init(struct msgin *m, char **operands, size_t limit, int mode)
 {
 	memset(m, 0, sizeof(*m));
 	m->argv = (operands != NULL && *operands != NULL) ? operands : NULL;
-	m->mode = opt.lines ? MSGIN_LINES : opt.null ? MSGIN_NUL : MSGIN_WHOLE;
+	m->mode = mode;
 	m->limit = limit;
 	m->fd = 0;
 	if (m->argv != NULL)
@@ -178,7 +179,7 @@ msgin_too_long(const char *obj, const char *what, uintmax_t n, size_t len,
 		snprintf(where, sizeof(where), "%s %ju: ", what, n);
 	if (term != NULL && len <= TOOLONG_MAX)
 		snprintf(with, sizeof(with), " with its %s", term);
-	errx(1, "%s %s: %s%s (%s%zu bytes%s > %s %zu)", opt.verb->name,
+	errx(1, "%s %s: %s%s (%s%zu bytes%s > %s %zu)", verb_name,
 	    esc_name(obj), where, strerror(EMSGSIZE),
 	    len > TOOLONG_MAX ? "more than " : "",
 	    len > TOOLONG_MAX ? (size_t)TOOLONG_MAX : len, with, limitname,
@@ -186,8 +187,8 @@ msgin_too_long(const char *obj, const char *what, uintmax_t n, size_t len,
 }
 
 /*
- * Send every message: each operand, or stdin whole, per line (-l) or
- * per record (-0), through d->put. Operands are all checked against the
+ * Send every message: each operand, or stdin as d->mode says (whole,
+ * per line, per record), through d->put. Operands are all checked against the
  * limit before the first is sent; from stdin, one over it is refused
  * with those before it sent. Exits 1, or 124 when a wait for room ran
  * out, naming what failed.
@@ -205,7 +206,7 @@ msgin_send(const struct msgdest *d, char **operands)
 		if ((len = strlen(operands[i])) > d->limit)
 			msgin_too_long(d->name, NULL, 0, len, NULL,
 			    d->limitname, d->limit);
-	if (msgin_init(&m, operands, d->limit) == -1)
+	if (msgin_init(&m, operands, d->limit, d->mode) == -1)
 		err(1, "send %s", esc_name(d->name));
 	while ((r = msgin_next(&m, &p, &len)) == 1) {
 		if (d->put(d->arg, p, len) == 0) {

@@ -10,10 +10,13 @@
  * to the object (msgout_putback), and the error says what became of
  * them; where nothing can go back, how many were lost. Memory: the
  * buffer, and at most one object's largest message.
+ *
+ * Every byte goes to stdout through stdout_write, the one writer of
+ * descriptor 1; what is still buffered at exit, verb_main's exit flushes
+ * before stdout_check closes it.
  */
 #include <err.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -37,6 +40,7 @@ static struct {
 	uintmax_t formatted;		/* bytes given to f */
 	int (*put)(void *, intmax_t, const char *, size_t);
 	void *arg;
+	const char *where;		/* where put puts one: "the queue" */
 	char *keep;
 	size_t keeplen, keepcap, nkept;
 	struct kept kept[NKEEP];
@@ -44,35 +48,15 @@ static struct {
 	char buf[OUTBUF];		/* stdio's, or plain messages' */
 } out;
 
+/* p to stdout; out.written follows what went, failed or not */
 static ssize_t
 out_write(void *cookie, const char *p, size_t len)
 {
-	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
-	size_t done = 0;
-	ssize_t n;
+	int r = stdout_write(p, len);
 
 	(void)cookie;
-	while (done < len) {
-		n = write(STDOUT_FILENO, p + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* a stdout left non-blocking: wait as a blocking one would,
-		 * never leave a message cut where the pipe happened to fill */
-		if (n < 0 && errno == EAGAIN) {
-			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
-				return -1;
-			continue;
-		}
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		done += (size_t)n;
-		out.written += (uintmax_t)n;
-		progress_add((uintmax_t)n);
-	}
-	return (ssize_t)len;
+	out.written = stdout_written();
+	return r == -1 ? -1 : (ssize_t)len;
 }
 
 /* stdio formats into our buffer; every byte it writes is counted */
@@ -91,13 +75,16 @@ out_file(void)
 
 /*
  * The receiving verb's way to give a message back to its object: fn(arg,
- * meta, bytes, len), 0 when it is back. Without one, nothing is kept.
+ * meta, bytes, len), 0 when it is back, at the end of where ("the
+ * queue", "its priority"). Without one, nothing is kept.
  */
 void
-msgout_putback(int (*fn)(void *, intmax_t, const char *, size_t), void *arg)
+msgout_putback(int (*fn)(void *, intmax_t, const char *, size_t), void *arg,
+    const char *where)
 {
 	out.put = fn;
 	out.arg = arg;
+	out.where = where;
 }
 
 static void
@@ -153,19 +140,12 @@ out_failed(void)
 	errno = e;
 	if (torn + lost == 0 && (back == 0 || e == EPIPE))
 		stdout_failed();
-	if (out.put == NULL) {
-		warnx("%s %s: stdout: %s: %ju message%s taken and lost, %ju "
-		    "written in part", opt.verb->name, esc_name(opt.obj),
-		    strerror(e), lost, lost == 1 ? "" : "s", torn);
-		cleanup_run();
-		_exit(1);
-	}
-	warnx("%s %s: stdout: %s: %ju message%s put back (at the end of "
-	    "%s), %ju lost, %ju written in part", opt.verb->name,
-	    esc_name(opt.obj), strerror(e), back, back == 1 ? "" : "s",
-	    opt.sysv ? "the queue" : "its priority", lost, torn);
-	cleanup_run();		/* _exit skips atexit(3) */
-	_exit(1);
+	if (out.put == NULL)
+		stdout_lost(e, "%ju message%s taken and lost, %ju written in "
+		    "part", lost, lost == 1 ? "" : "s", torn);
+	stdout_lost(e, "%ju message%s put back (at the end of %s), %ju lost, "
+	    "%ju written in part", back, back == 1 ? "" : "s", out.where,
+	    lost, torn);
 }
 
 static void
@@ -187,24 +167,25 @@ meta_json(FILE *f, const struct meta *m)
  * message over OUTBUF can still take more than one write.
  */
 static void
-room_for(FILE *f, const struct meta *meta, size_t nmeta, size_t len)
+room_for(FILE *f, const struct msgfmt *fmt, const struct meta *meta,
+    size_t nmeta, size_t len)
 {
-	size_t need = opt.json ? 6 * len + 32 : len + 1, i;
+	size_t need = fmt->json ? 6 * len + 32 : len + 1, i;
 	size_t pending = __fpending(f);
 
-	for (i = 0; (opt.json || opt.verbose) && i < nmeta; i++)
+	for (i = 0; (fmt->json || fmt->verbose) && i < nmeta; i++)
 		need += 32 + (meta[i].str ? 6 * strlen(meta[i].str) : 0);
 	if ((pending > 0 && need > OUTBUF - pending) || out.nkept == NKEEP)
 		msgout_flush();
 }
 
 static void
-format(FILE *f, const struct meta *meta, size_t nmeta, const char *p,
-    size_t len)
+format(FILE *f, const struct msgfmt *fmt, const struct meta *meta,
+    size_t nmeta, const char *p, size_t len)
 {
 	size_t i;
 
-	if (opt.json) {
+	if (fmt->json) {
 		putc('{', f);
 		for (i = 0; i < nmeta; i++)
 			meta_json(f, &meta[i]);
@@ -213,7 +194,7 @@ format(FILE *f, const struct meta *meta, size_t nmeta, const char *p,
 		fputs("\"}\n", f);
 		return;
 	}
-	for (i = 0; opt.verbose && i < nmeta; i++) {
+	for (i = 0; fmt->verbose && i < nmeta; i++) {
 		if (meta[i].str != NULL)
 			fputs(meta[i].str, f);
 		else
@@ -223,8 +204,8 @@ format(FILE *f, const struct meta *meta, size_t nmeta, const char *p,
 	/* unlocked: one thread, and the locks were a sixth of recv's
 	 * instructions */
 	fwrite_unlocked(p, 1, len, f);
-	if (!opt.raw)
-		putc_unlocked(opt.null ? '\0' : '\n', f);
+	if (!fmt->raw)
+		putc_unlocked(fmt->term, f);
 }
 
 /* where the message that ends at formatted stands: all out, or kept */
@@ -243,10 +224,9 @@ placed(void)
  * buffer goes straight out, after what was there before it.
  */
 static void
-plain(intmax_t meta, const char *p, size_t len)
+plain(const struct msgfmt *fmt, intmax_t meta, const char *p, size_t len)
 {
-	char term = opt.null ? '\0' : '\n';
-	size_t need = len + !opt.raw;
+	size_t need = len + !fmt->raw;
 
 	if ((out.plen > 0 && need > OUTBUF - out.plen) || out.nkept == NKEEP)
 		msgout_flush();
@@ -255,36 +235,40 @@ plain(intmax_t meta, const char *p, size_t len)
 		out.formatted = out.written + need;
 		placed();
 		if (out_write(NULL, p, len) == -1 ||
-		    (!opt.raw && out_write(NULL, &term, 1) == -1))
+		    (!fmt->raw && out_write(NULL, &fmt->term, 1) == -1))
 			out_failed();
 		out.nkept = out.keeplen = 0;
 		return;
 	}
 	if (len > 0)		/* an empty one may have no buffer at all */
 		memcpy(out.buf + out.plen, p, len);
-	if (!opt.raw)
-		out.buf[out.plen + len] = term;
+	if (!fmt->raw)
+		out.buf[out.plen + len] = fmt->term;
 	out.plen += need;
 	out.formatted = out.written + out.plen;
 	placed();
 }
 
-/* one message out; meta[0].num is what msgout_putback gives back */
+/*
+ * one message out, as fmt says; meta[0].num is what msgout_putback
+ * gives back
+ */
 void
-msgout(const struct meta *meta, size_t nmeta, const char *p, size_t len)
+msgout(const struct msgfmt *fmt, const struct meta *meta, size_t nmeta,
+    const char *p, size_t len)
 {
 	FILE *f;
 
-	if (!opt.json && !opt.verbose) {
-		plain(nmeta > 0 ? meta[0].num : 0, p, len);
+	if (!fmt->json && !fmt->verbose) {
+		plain(fmt, nmeta > 0 ? meta[0].num : 0, p, len);
 		return;
 	}
 	f = out_file();
 
-	room_for(f, meta, nmeta, len);
+	room_for(f, fmt, meta, nmeta, len);
 	/* without a way back, only where it stands: a loss is counted */
 	keep(nmeta > 0 ? meta[0].num : 0, p, out.put != NULL ? len : 0);
-	format(f, meta, nmeta, p, len);
+	format(f, fmt, meta, nmeta, p, len);
 	out.formatted = out.written + __fpending(f);
 	out.kept[out.nkept - 1].end = out.formatted;
 	if (ferror_unlocked(f))
@@ -299,17 +283,17 @@ msgout(const struct meta *meta, size_t nmeta, const char *p, size_t len)
  */
 int
 msgout_timed_out(const char *obj, const char *doing, uintmax_t n,
-    const char *unit)
+    const char *unit, int follow)
 {
 	msgout_flush();
-	if (opt.follow && n > 0)
+	if (follow && n > 0)
 		return 0;
 	if (n == 0)
-		warnx("%s %s: timed out%s%s", opt.verb->name, esc_name(obj),
+		warnx("%s %s: timed out%s%s", verb_name, esc_name(obj),
 		    *doing ? " " : "", doing);
 	else
 		warnx("%s %s: timed out%s%s: %ju %.*s received",
-		    opt.verb->name, esc_name(obj), *doing ? " " : "", doing, n,
+		    verb_name, esc_name(obj), *doing ? " " : "", doing, n,
 		    (int)strlen(unit) - (n == 1), unit);	/* 1 line */
 	return EXIT_TIMEOUT;
 }
@@ -329,46 +313,48 @@ msgout_flush(void)
 
 /*
  * A receive's wait ran out: 124 with what came before it written out,
- * except -f that received something, which ends as done (0).
+ * except one that follows (-f) and received something, which ends as
+ * done (0).
  */
 int
-msgout_timeout(const char *obj, uintmax_t got)
+msgout_timeout(const char *obj, uintmax_t got, int follow)
 {
 	msgout_flush();
-	if (opt.follow && got > 0)
+	if (follow && got > 0)
 		return 0;
-	warnx("%s %s: timed out", opt.verb->name, esc_name(obj));
+	warnx("%s %s: timed out", verb_name, esc_name(obj));
 	return EXIT_TIMEOUT;
 }
 
 /*
- * Receive messages from s->take and write them out: one, -c N, or -f
- * until a wait runs out. Nothing is taken before stdout is known to take
- * data, and what fails to reach stdout goes back through s->putback.
- * The exit status (0, or 124 when a wait ran out first), or -1 with
- * errno where take failed otherwise.
+ * Receive messages from s->take and write them out as fmt says: one,
+ * count (0: one), or with follow until a wait runs out. Nothing is taken
+ * before stdout is known to take data, and what fails to reach stdout
+ * goes back through s->putback. The exit status (0, or 124 when a wait
+ * ran out first), or -1 with errno where take failed otherwise.
  */
 int
-msgout_recv(const struct msgsrc *s)
+msgout_recv(const struct msgsrc *s, const struct msgfmt *fmt,
+    uintmax_t count, int follow)
 {
 	struct meta m = { s->meta, NULL, 0 };
-	uintmax_t got = 0, want = opt.count ? opt.count : 1;
+	uintmax_t got = 0, want = count ? count : 1;
 	const char *p;
 	size_t len;
 
-	opt.obj = s->name;
-	msgout_putback(s->putback, s->arg);
+	stdout_name(s->name);
+	msgout_putback(s->putback, s->arg, s->backto);
 	stdout_ready();
-	while (opt.follow || got < want) {
+	while (follow || got < want) {
 		if (s->take(s->arg, &p, &len, &m.num) == -1) {
 			if (errno == ETIMEDOUT)
-				return msgout_timeout(s->name, got);
+				return msgout_timeout(s->name, got, follow);
 			return -1;
 		}
-		msgout(&m, 1, p, len);
+		msgout(fmt, &m, 1, p, len);
 		got++;
 	}
 	msgout_flush();		/* while the object can take back what fails */
-	msgout_putback(NULL, NULL);
+	msgout_putback(NULL, NULL, NULL);
 	return 0;
 }

@@ -262,7 +262,7 @@ opt_operand(int argc, char *argv[], int i, const char *what)
 		usage_error("missing %s", what);
 	if (argc - i > 1)
 		usage_error("too many operands");
-	opt.obj = argv[i];	/* what a failed stdout names */
+	stdout_name(argv[i]);	/* what a failed stdout names */
 	return argv[i];
 }
 

@@ -135,7 +135,7 @@ draw(void)
 		human(sz, sizeof(sz), (double)count(0), "");
 		human(in, sizeof(in), (double)count(1), "");
 		snprintf(line, sizeof(line), "%s: %s: %s sent, %s received in "
-		    "%s, %s", getprogname(), opt.verb->name, sz, in, el, rate);
+		    "%s, %s", getprogname(), verb_name, sz, in, el, rate);
 	} else {
 		human(sz, sizeof(sz), (double)n, "");
 		if (pg.size != PROGRESS_UNKNOWN && pg.size > 0) {
@@ -151,7 +151,7 @@ draw(void)
 			    eta);
 		}
 		snprintf(line, sizeof(line), "%s: %s: %s in %s, %s%s",
-		    getprogname(), opt.verb->name, sz, el, rate, tail);
+		    getprogname(), verb_name, sz, el, rate, tail);
 	}
 	put_line(line, 0);
 }
@@ -212,7 +212,7 @@ summary(void)
 	if (pg.two)
 		exact(b, sizeof(b), ", received ", count(1));
 	snprintf(line, sizeof(line), "%s: %s: %s%s in %.2f s, %s",
-	    getprogname(), opt.verb->name, a, b, (double)t / 1e9, rate);
+	    getprogname(), verb_name, a, b, (double)t / 1e9, rate);
 	pthread_mutex_lock(&pg.mu);
 	put_line(line, 1);
 	pthread_mutex_unlock(&pg.mu);
@@ -250,11 +250,11 @@ err_write(void *cookie, const char *p, size_t len)
 }
 
 /*
- * With --progress: the line starts, size bytes expected (of what this
- * process sends, with two), or PROGRESS_UNKNOWN. Without, nothing.
+ * With on (--progress): the line starts, size bytes expected (of what
+ * this process sends, with two), or PROGRESS_UNKNOWN. Without, nothing.
  */
 void
-progress_start(uintmax_t size, int two)
+progress_start(int on, uintmax_t size, int two)
 {
 	cookie_io_functions_t io = { .write = err_write };
 	pthread_condattr_t ca;
@@ -262,12 +262,12 @@ progress_start(uintmax_t size, int two)
 	sigset_t all, old;
 	FILE *f;
 
-	if (!opt.progress || pg.n != NULL)
+	if (!on || pg.n != NULL)
 		return;
 	pg.n = mmap(NULL, 2 * sizeof(*pg.n), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (pg.n == MAP_FAILED)
-		err(1, "%s: --progress", opt.verb->name);
+		err(1, "%s: --progress", verb_name);
 	pg.idx = two;		/* the drawer receives; its child sends */
 	pg.two = two;
 	pg.size = size;
@@ -290,7 +290,7 @@ progress_start(uintmax_t size, int two)
 	pthread_attr_destroy(&ta);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (errno != 0)
-		err(1, "%s: --progress", opt.verb->name);
+		err(1, "%s: --progress", verb_name);
 	atexit(summary);
 }
 
@@ -328,5 +328,5 @@ progress_fdsize(int fd)
 {
 	uintmax_t at, left;
 
-	return copy_left(fd, &at, &left) == 0 ? left : PROGRESS_UNKNOWN;
+	return fd_left(fd, &at, &left) == 0 ? left : PROGRESS_UNKNOWN;
 }

@@ -1,19 +1,74 @@
 /*
- * Stdout is flushed and checked before exit: a full disk is an error,
- * named with the verb and object it happened to. A verb that consumes
- * asks first whether stdout can take anything at all.
+ * Descriptor 1, owned here: every byte a message puts there is written
+ * and counted here, it is checked before anything is taken and at exit,
+ * and a failed write is named with the verb and the object it happened
+ * to. A verb that consumes asks first whether stdout can take anything
+ * at all. What is buffered above it (msgout's messages) is flushed at
+ * exit before stdout_check, by verb_main's exit.
  */
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ipc.h"
+
+static const char *named;	/* the object a failure names */
+static uintmax_t written;	/* bytes stdout_write put on stdout */
+
+/* the object a failed stdout names from now on; NULL: none */
+void
+stdout_name(const char *obj)
+{
+	named = obj;
+}
+
+/*
+ * All of p to stdout, each byte counted (stdout_written, --progress):
+ * 0, or -1 with errno, what went before the failure counted
+ */
+int
+stdout_write(const char *p, size_t len)
+{
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(STDOUT_FILENO, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* a stdout left non-blocking: wait as a blocking one would,
+		 * never leave a message cut where the pipe happened to fill */
+		if (n < 0 && errno == EAGAIN) {
+			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+				return -1;
+			continue;
+		}
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+		written += (uintmax_t)n;
+		progress_add((uintmax_t)n);
+	}
+	return 0;
+}
+
+/* the bytes stdout_write has put on stdout so far */
+uintmax_t
+stdout_written(void)
+{
+	return written;
+}
 
 /* the reader of our output went away: end quietly, as cat(1) does */
 void
@@ -48,26 +103,49 @@ stdout_why(char *why, size_t len)
 void
 stdout_failed(void)
 {
-	const char *verb = opt.verb ? opt.verb->name : opt.what;
 	char why[160];
 
 	if (errno == EPIPE)
 		stdout_epipe();
 	stdout_why(why, sizeof(why));
-	if (verb != NULL && opt.obj != NULL)
-		warnx("%s %s: stdout: %s", verb, esc_name(opt.obj), why);
-	else if (verb != NULL)
-		warnx("%s: stdout: %s", verb, why);
+	if (verb_name != NULL && named != NULL)
+		warnx("%s %s: stdout: %s", verb_name, esc_name(named), why);
+	else if (verb_name != NULL)
+		warnx("%s: stdout: %s", verb_name, why);
 	else
 		warnx("stdout: %s", why);
 	cleanup_run();
 	_exit(1);
 }
 
+/*
+ * A write to stdout failed (e) with something lost on the way, which
+ * the caller words: "ipc-mq: recv /jobs: stdout: No space left on
+ * device: 2 messages put back ...". Exit 1.
+ */
+void
+stdout_lost(int e, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (verb_name != NULL && named != NULL)
+		warnx("%s %s: stdout: %s: %s", verb_name, esc_name(named),
+		    strerror(e), what);
+	else if (verb_name != NULL)
+		warnx("%s: stdout: %s: %s", verb_name, strerror(e), what);
+	else
+		warnx("stdout: %s: %s", strerror(e), what);
+	cleanup_run();		/* _exit skips atexit(3) */
+	_exit(1);
+}
+
 void
 stdout_check(void)
 {
-	msgout_flush();
 	if (fflush(stdout) == 0 && !ferror(stdout) && fclose(stdout) == 0)
 		return;
 	stdout_failed();

@@ -14,6 +14,7 @@
 
 #include "ipc.h"
 
+
 static void
 help(const struct verb *v)
 {
@@ -36,7 +37,7 @@ version(void)
 
 	strlcpy(line, getprogname(), NAME_MAX + 1);
 	strlcat(line, " " IPC_VERSION "\n", sizeof(line));
-	if (copy_write(STDOUT_FILENO, line, strlen(line), NULL, NULL) == -1)
+	if (stdout_write(line, strlen(line)) == -1)
 		stdout_failed();
 }
 
@@ -114,6 +115,14 @@ unknown_verb(const struct verb *verbs, const char *name)
 	usage_error("unknown verb '%s'", name);
 }
 
+/* at exit: the messages still buffered out, then stdout checked, closed */
+static void
+at_exit(void)
+{
+	msgout_flush();
+	stdout_check();
+}
+
 int
 verb_main(const struct verb *verbs, int argc, char *argv[])
 {
@@ -128,7 +137,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 	 * are errors we report, not signals
 	 */
 	sig_start();
-	if (atexit(stdout_check) != 0)
+	if (atexit(at_exit) != 0)
 		err(1, "atexit");
 	/* ipc-mq --ns PID ls: entered once the verb has parsed its options */
 	if (argc > 1 && strcmp(argv[1], "--ns") == 0) {
@@ -147,6 +156,7 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 		if (argc > 2)
 			usage_error("%s takes no operands", name);
 		opt.what = name;
+		verb_name = name;
 		if (name[1] == 'h' || name[2] == 'h')
 			help(verbs);
 		else

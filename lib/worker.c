@@ -52,7 +52,7 @@ ready(const struct worker *w, struct children *c, const struct deadline *d,
 /*
  * The next message into fd (a fresh memfd), its metadata in *meta: 0;
  * 0 with c->sig set when a signal came first, nothing taken; -1 with
- * errno (ETIMEDOUT when the -t wait ran out)
+ * errno (ETIMEDOUT when the w->timeout wait ran out)
  */
 static int
 next(const struct worker *w, struct children *c, int fd, intmax_t *meta)
@@ -60,7 +60,7 @@ next(const struct worker *w, struct children *c, int fd, intmax_t *meta)
 	struct deadline d;
 	int r, backoff = 0;
 
-	deadline_set(&d, opt.timeout);
+	deadline_set(&d, w->timeout);
 	for (;;) {
 		/* a try before the first wait: -t 0 takes what is there */
 		if (w->take(w->arg, fd, meta) == 0)
@@ -89,46 +89,47 @@ run_one(const struct worker *w, struct children *c, int fd, uintmax_t seq,
 		env[1] = metav;
 	}
 	if (lseek(fd, 0, SEEK_SET) == -1 || child_start(c, &ch) == -1)
-		err(1, "%s %s: message %ju: %s", opt.verb->name,
+		err(1, "%s %s: message %ju: %s", verb_name,
 		    esc_name(w->name), seq, w->cmd);
 	/* a signal now lets it finish, or is passed on (--kill); then we end */
 	while ((r = child_wait(c, NULL, &st)) == 0)
 		;
 	if (r == -1)
-		err(1, "%s %s: message %ju: %s", opt.verb->name,
+		err(1, "%s %s: message %ju: %s", verb_name,
 		    esc_name(w->name), seq, w->cmd);
 	return st;
 }
 
 /*
- * Take messages one at a time, each run through w->cmd: one, -c N, or
- * -f until a wait passes -t. A CMD that fails is reported and the next
- * taken; with w->stop the worker ends with its status. A signal of
- * sig_fatal: nothing more is taken, the running CMD finishes (w->kill:
- * gets the signal too), and the worker dies of the signal. The exit
- * status: 0 when every CMD succeeded, 1 otherwise; 124 when the first
- * wait ran out with nothing done; -1 with errno where taking failed.
+ * Take messages one at a time, each run through w->cmd: one, w->count,
+ * or with w->follow until a wait passes w->timeout. A CMD that fails
+ * is reported and the next taken; with w->stop the worker ends with
+ * its status. A signal of sig_fatal: nothing more is taken, the running
+ * CMD finishes (w->kill: gets the signal too), and the worker dies of
+ * the signal. The exit status: 0 when every CMD succeeded, 1 otherwise;
+ * 124 when the first wait ran out with nothing done; -1 with errno
+ * where taking failed.
  */
 int
 worker_run(const struct worker *w)
 {
-	uintmax_t seq, want = opt.count ? opt.count : 1;
+	uintmax_t seq, want = w->count ? w->count : 1;
 	struct children c;
 	intmax_t meta = 0;
 	int fd, st, rc = 0, r = 0, e;
 
 	if (child_init(&c, 1) == -1)
-		err(1, "%s %s", opt.verb->name, esc_name(w->name));
+		err(1, "%s %s", verb_name, esc_name(w->name));
 	c.forward = w->kill;
-	for (seq = 1; (opt.follow || seq <= want) && c.sig == 0; seq++) {
+	for (seq = 1; (w->follow || seq <= want) && c.sig == 0; seq++) {
 		if ((fd = memfd_create("ipc-message", MFD_CLOEXEC)) == -1)
-			err(1, "%s %s: memfd", opt.verb->name,
+			err(1, "%s %s: memfd", verb_name,
 			    esc_name(w->name));
 		r = next(w, &c, fd, &meta);
 		if (r == 0 && c.sig == 0 &&
 		    (st = run_one(w, &c, fd, seq, meta)) != 0) {
 			warnx("%s %s: message %ju: %s exited %d",
-			    opt.verb->name, esc_name(w->name), seq, w->cmd, st);
+			    verb_name, esc_name(w->name), seq, w->cmd, st);
 			rc = w->stop ? st : 1;
 		}
 		/* a signal that came as CMD ended: nothing more is taken */
@@ -136,7 +137,7 @@ worker_run(const struct worker *w)
 			(void)child_wait(&c, NULL, &st);
 		close(fd);
 		if (r == -1 && errno == ETIMEDOUT) {
-			r = msgout_timeout(w->name, seq - 1);
+			r = msgout_timeout(w->name, seq - 1, w->follow);
 			rc = r ? r : rc;
 			break;
 		}

@@ -75,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	limit = (size_t)data[1] | (size_t)data[2] << 8;
 	data += 3;
 	size -= 3;
-	if (msgin_init(&m, NULL, limit) == -1)
+	if (msgin_init(&m, NULL, limit, MSGIN_ASKED) == -1)
 		abort();
 	m.fd = fuzz_fd(data, size);
 	check(&m, (const char *)data, size, delim);
