@@ -265,10 +265,45 @@ px_tryrecv(void *arg)
 	return 0;
 }
 
+/*
+ * try(arg), a call on the non-blocking descriptor fd, until it does not
+ * fail with EAGAIN: in between, what was received so far is written out
+ * and poll(2) waits for fd to be ready for ev, the waits together bounded
+ * by d, and by most ns from the first of them where most > 0 (a caller
+ * that looks up now and then); a receiver (POLLIN) checks after each
+ * wait that its stdout still has a reader. 0, or -1 with errno
+ * (ETIMEDOUT). The bound is worked out only once there is a wait: a
+ * message there already costs the call and nothing else.
+ */
+static int
+px_wait(int fd, short ev, int (*try)(void *), void *arg,
+    const struct deadline *d, int64_t most)
+{
+	struct deadline slice;
+	int r, waited = 0;
+
+	while ((r = try(arg)) == -1 && (errno == EAGAIN || errno == EINTR)) {
+		if (errno == EINTR)
+			continue;	/* a handled signal: again, same deadline */
+		if (!waited++) {
+			msgout_flush();
+			if (most > 0) {
+				slice = deadline_cap(d, most);
+				d = &slice;
+			}
+		}
+		if (wait_fd(fd, ev, d) == -1)
+			return -1;
+		if (ev == POLLIN)
+			stdout_ready();
+	}
+	return r;
+}
+
 static int
 px_send(struct q *q)
 {
-	return wait_retry(q->u.px.mqd, POLLOUT, px_trysend, q, &q->d, 0);
+	return px_wait(q->u.px.mqd, POLLOUT, px_trysend, q, &q->d, 0);
 }
 
 /*
@@ -282,7 +317,7 @@ px_recv(struct q *q)
 	struct stat st;
 
 	for (;;) {
-		if (wait_retry(q->u.px.mqd, POLLIN, px_tryrecv, q, &q->d,
+		if (px_wait(q->u.px.mqd, POLLIN, px_tryrecv, q, &q->d,
 		    INT64_C(1000000000)) == 0)
 			return 0;
 		if (errno != ETIMEDOUT || deadline_ms(&q->d) == 0)
@@ -496,6 +531,28 @@ sv_recvcall(void *arg)
 	return 0;
 }
 
+/*
+ * A System V call that has no timeout of its own (msgsnd, msgrcv, semop):
+ * tried with *flags IPC_NOWAIT; where it would wait, what was received so
+ * far is written out, and it is called again with *flags 0, bounded by
+ * d with a timer. 0, or -1 with errno (ETIMEDOUT).
+ */
+static int
+sv_wait(int (*call)(void *), void *arg, int *flags,
+    const struct deadline *d)
+{
+	int r;
+
+	*flags = IPC_NOWAIT;
+	while ((r = call(arg)) == -1 && errno == EINTR)
+		;
+	if (r == 0 || (errno != EAGAIN && errno != ENOMSG))
+		return r;
+	msgout_flush();
+	*flags = 0;
+	return wait_call(call, arg, d);
+}
+
 static int
 sv_send(struct q *q)
 {
@@ -503,13 +560,13 @@ sv_send(struct q *q)
 
 	memcpy(q->buf, &type, sizeof(long));
 	memcpy(q->buf + sizeof(long), q->msg, q->len);
-	return wait_sysv(sv_sendcall, q, &q->flags, &q->d);
+	return sv_wait(sv_sendcall, q, &q->flags, &q->d);
 }
 
 static int
 sv_recv(struct q *q)
 {
-	return wait_sysv(sv_recvcall, q, &q->flags, &q->d);
+	return sv_wait(sv_recvcall, q, &q->flags, &q->d);
 }
 
 /* for a worker: a message there now, or EAGAIN */

@@ -122,9 +122,6 @@ int	 deadline_ms(const struct deadline *);
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
-int	 wait_retry(int, short, int (*)(void *), void *,
-	    const struct deadline *, int64_t);
-int	 wait_sysv(int (*)(void *), void *, int *, const struct deadline *);
 
 /* progress.c: --progress, one stderr line the bulk verbs keep up */
 #define PROGRESS_UNKNOWN	UINTMAX_MAX
