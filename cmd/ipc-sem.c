@@ -218,14 +218,16 @@ px_check(const char *arg)
 
 /*
  * Open it; mk >= 0 (run -i): create it with value mk where it is
- * missing, race-free: whoever's O_EXCL wins makes it, the rest open it
+ * missing, race-free: whoever's O_EXCL wins makes it, the rest open it.
+ * Nothing here waits: d is the System V side's
  */
 static void
-px_open(struct sem *s, const char *arg, long mk)
+px_open(struct sem *s, const char *arg, long mk, const struct deadline *d)
 {
 	struct mks m = { s->u.px.name, (unsigned)mk };
 	int tries, made = 0;
 
+	(void)d;
 	name_posix(arg, s->u.px.name);
 	s->name = s->u.px.name;
 	for (tries = 0; tries < 100; tries++) {
@@ -518,21 +520,27 @@ sv_check(const char *arg)
 
 /*
  * A set found, not made, is used once its creator has set it up
- * (sem_otime set), waited for at most SETUP_WAIT: a set made by another
- * tool that never did a semop is used as it is
+ * (sem_otime set), waited for at most SETUP_WAIT and never past d (-t):
+ * a set made by another tool that never did a semop is used as it is,
+ * and the take that follows, bound by the same d, says whether -t ran
+ * out (a set still being made has nothing to take)
  */
 static void
-sv_ready(int id)
+sv_ready(int id, const struct deadline *d)
 {
 	struct timespec pause = { 0, 1000000 };
+	struct deadline most = deadline_cap(d, SETUP_WAIT);
 	union { int val; struct semid_ds *buf; } a;
 	struct semid_ds ds;
-	int i;
+	int64_t ns;
 
 	a.buf = &ds;
-	for (i = 0; i < (int)(SETUP_WAIT / 1000000); i++) {
-		if (semctl(id, 0, IPC_STAT, a) == -1 || ds.sem_otime != 0)
+	for (;;) {
+		if (semctl(id, 0, IPC_STAT, a) == -1 || ds.sem_otime != 0 ||
+		    (ns = left(&most)) == 0)
 			return;
+		if (ns < pause.tv_nsec)
+			pause.tv_nsec = (long)ns;
 		nanosleep(&pause, NULL);
 	}
 }
@@ -590,9 +598,9 @@ sv_index_ok(int id, unsigned short index, const char *arg, int code)
 		    n == 1 ? "" : "s", n - 1);
 }
 
-/* the set, ready, and --index checked against its size */
+/* the set, ready (waited for within d), and --index checked against its size */
 static void
-sv_open(struct sem *s, const char *arg, long mk)
+sv_open(struct sem *s, const char *arg, long mk, const struct deadline *d)
 {
 	struct sysvkey k;
 
@@ -604,7 +612,7 @@ sv_open(struct sem *s, const char *arg, long mk)
 		s->u.sv.id = sysv_id(SYSV_SEM, &k);
 	if (s->u.sv.id == -1)
 		sv_refused(arg, 1, failure());
-	sv_ready(s->u.sv.id);
+	sv_ready(s->u.sv.id, d);
 	sv_index_ok(s->u.sv.id, s->index, arg, failure());
 }
 
@@ -735,7 +743,7 @@ struct flavour {
 	int  (*create)(const char *, unsigned, unsigned);
 	void (*check)(const char *);	/* usage error where it cannot be one */
 	const char *(*shown)(const char *, char *);	/* NAME_BUF */
-	void (*open)(struct sem *, const char *, long);
+	void (*open)(struct sem *, const char *, long, const struct deadline *);
 	int  (*post)(struct sem *, unsigned);	/* 0, or -1 with errno */
 	int  (*take)(struct sem *, unsigned, const struct deadline *, int);
 	int  (*rm)(const char *);
@@ -834,7 +842,7 @@ s_post(int argc, char *argv[])
 	unsigned n;
 
 	n = count_args(argc, argv, "count sysv", &s, &arg);
-	FL->open(&s, arg, -1);
+	FL->open(&s, arg, -1, NULL);
 	if (FL->post(&s, n) == -1)
 		err(1, "%s %s", opt.verb->name, esc_name(s.name));
 	return 0;
@@ -869,8 +877,8 @@ s_wait(int argc, char *argv[])
 
 	n = count_args(argc, argv, "timeout count sysv", &s, &arg);
 	catch_signals();
-	FL->open(&s, arg, -1);
-	deadline_set(&d, opt.timeout);
+	deadline_set(&d, opt.timeout);	/* the open's wait and the take's */
+	FL->open(&s, arg, -1, &d);
 	if (FL->take(&s, n, &d, 0) == -1)
 		return take_failed(&s);
 	return 0;
@@ -953,8 +961,8 @@ s_run(int argc, char *argv[])
 	s.index = index_opt();
 	if (!opt.sysv)
 		catch_signals();
-	FL->open(&s, arg, mk);
-	deadline_set(&d, opt.timeout);
+	deadline_set(&d, opt.timeout);	/* the open's wait and the take's */
+	FL->open(&s, arg, mk, &d);
 	if (FL->take(&s, 1, &d, 1) == -1)
 		return take_failed(&s);
 	/* SEM_UNDO outlives execve: CMD itself holds the unit */

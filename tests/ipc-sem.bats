@@ -812,6 +812,24 @@ racing_runners() {
 	[ "$(sv_value "$key")" = 0 ]
 }
 
+@test "wait -S and run -S: -t bounds the wait for a set's maker to set it up" {
+	# ipcmk makes a set with semget alone: sem_otime stays 0, as a
+	# maker's between its semget and its first semop
+	run -0 ipcmk -S 1 -p 600
+	id=${output##* }
+	echo "$id" >"$ids"
+	run -0 ipc-sem stat -S -o otime,value "id:$id"
+	assert_output $'otime=\nvalue=0'
+	# the wait for it to be set up (at most 1 s) ends with -t's deadline
+	run -124 --separate-stderr timeout -s KILL 0.9 \
+	    ipc-sem wait -S -t 100ms "id:$id"
+	assert_equal "$stderr" "ipc-sem: wait id:$id: timed out"
+	run -124 --separate-stderr timeout -s KILL 0.9 \
+	    ipc-sem run -S -t 0 "id:$id" -- touch ran
+	assert_equal "$stderr" "ipc-sem: run id:$id: timed out"
+	[ ! -e ran ]
+}
+
 @test "wait -S: a set removed while it waits ends it, named: exit 1" {
 	ipc-sem create -S -i 0 "$key" >/dev/null
 	bg sh -c "exec ipc-sem wait -S $key 2> err"
