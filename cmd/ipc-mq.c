@@ -84,8 +84,11 @@ static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
 
 enum { Q_SEND, Q_RECV };
 
+struct mqflavour;
+
 /* the queue a send, recv or peek works on */
 struct q {
+	const struct mqflavour *fl;	/* what kind of queue it is */
 	const char *name;		/* as messages show it */
 	size_t limit;			/* the largest message */
 	const char *limitname;		/* and where that limit comes from */
@@ -338,6 +341,29 @@ px_putback(void *arg, intmax_t prio, const char *p, size_t len)
 	return mq_send(q->u.px.mqd, p, len, (unsigned)prio);
 }
 
+/* recv -e: a message there now, or EAGAIN; a queue with no name left
+ * (removed) is EIDRM */
+static int
+px_trynow(void *arg)
+{
+	struct q *q = arg;
+	struct stat st;
+
+	if (px_tryrecv(q) == 0)
+		return 0;
+	if (errno == EAGAIN && fstat(q->u.px.mqd, &st) == 0 &&
+	    st.st_nlink == 0)
+		errno = EIDRM;
+	return -1;
+}
+
+/* recv -e: the descriptor poll(2) sees a message come on */
+static const int *
+px_pollfd(const struct q *q)
+{
+	return &q->u.px.mqd;
+}
+
 static int
 px_rm(const char *arg)
 {
@@ -569,9 +595,9 @@ sv_recv(struct q *q)
 	return sv_wait(sv_recvcall, q, &q->flags, &q->d);
 }
 
-/* for a worker: a message there now, or EAGAIN */
+/* recv -e: a message there now, or EAGAIN */
 static int
-sv_tryrecv(void *arg)
+sv_trynow(void *arg)
 {
 	struct q *q = arg;
 
@@ -581,6 +607,14 @@ sv_tryrecv(void *arg)
 	if (errno == ENOMSG)
 		errno = EAGAIN;
 	return -1;
+}
+
+/* recv -e: no descriptor to poll(2); the worker looks now and then */
+static const int *
+sv_pollfd(const struct q *q)
+{
+	(void)q;
+	return NULL;
 }
 
 /* MSG_COPY reads the message at an index and leaves it where it is */
@@ -658,63 +692,75 @@ sv_ls(struct table *t)
 
 /* --- the two flavours, and the verbs over them ---------------------------- */
 
-struct flavour {
-	const char *object;		/* a missing operand: "missing NAME" */
+/* a kind of queue: lib's base (rm, stat, ls), then what only queues do */
+struct mqflavour {
+	struct flavour fl;
 	const char *meta;		/* what -v prints before a message */
-	const char *own;		/* option letters only it takes */
-	const char *foreign;		/* how another flavour's is refused */
-	const struct col *cols;
+	intmax_t meta0;			/* a message's with neither -p nor -T */
+	const char *metaenv;		/* what recv -e tells CMD the meta as */
 	int  (*create)(const char *);
-	void (*check)(const char *);	/* usage error where it cannot be one */
 	void (*open)(struct q *, const char *, int);
 	int  (*send)(struct q *);	/* 0, or -1 with errno (ETIMEDOUT) */
 	int  (*recv)(struct q *);
 	int  (*peek)(struct q *);	/* NULL: the kind cannot */
-	int  (*tryrecv)(void *);	/* recv without waiting: EAGAIN */
-	const char *metaenv;		/* what recv -e tells CMD the meta as */
+	/* recv -e: a message there now (EAGAIN: none), and where to
+	 * poll(2) for the next (NULL: nowhere) */
+	int  (*trynow)(void *);
+	const int *(*pollfd)(const struct q *);
 	int  (*putback)(void *, intmax_t, const char *, size_t);
-	int  (*rm)(const char *);
-	void (*stat)(struct table *, const char *);
-	void (*ls)(struct table *);
 };
 
-static const struct flavour posix = {
-	"NAME", "priority", "pq", "-%c needs -S (System V)", pcols,
-	px_create, posix_check, px_open, px_send, px_recv, NULL, px_tryrecv,
-	"IPC_MSG_PRIO", px_putback, px_rm, px_stat, px_ls,
+static const int px_own[] = { 'p', 'q', 0 };
+static const int sv_own[] = { 'T', 0 };
+
+static const struct mqflavour posix = {
+	.fl = { .kind = "POSIX queues", .object = "NAME", .own = px_own,
+	    .cols = pcols, .check = posix_check, .rm = px_rm, .stat = px_stat,
+	    .ls = px_ls },
+	.meta = "priority", .meta0 = 0, .metaenv = "IPC_MSG_PRIO",
+	.create = px_create, .open = px_open, .send = px_send,
+	.recv = px_recv, .trynow = px_trynow, .pollfd = px_pollfd,
+	.putback = px_putback,
 };
 
-static const struct flavour sysv = {
-	"KEY", "type", "T", "-%c is for POSIX queues, not with -S", scols,
-	sv_create, sv_check, sv_open, sv_send, sv_recv, sv_peek, sv_tryrecv,
-	"IPC_MSG_TYPE", sv_putback, sv_rm, sv_stat, sv_ls,
+static const struct mqflavour sysv = {
+	.fl = { .flag = 'S', .kind = "System V queues", .object = "KEY",
+	    .own = sv_own, .cols = scols, .check = sv_check, .rm = sv_rm,
+	    .stat = sv_stat, .ls = sv_ls },
+	.meta = "type", .meta0 = 1, .metaenv = "IPC_MSG_TYPE",
+	.create = sv_create, .open = sv_open, .send = sv_send,
+	.recv = sv_recv, .peek = sv_peek, .trynow = sv_trynow,
+	.pollfd = sv_pollfd, .putback = sv_putback,
 };
 
-/* the one place that asks which flavour: after the options are parsed */
-#define FL	(opt.sysv ? &sysv : &posix)
+static const struct flavour *const flavours[] = { &posix.fl, &sysv.fl, NULL };
 
-/* the other flavour's options are refused, as FL words it */
-static void
-own_options(void)
+/* the operand's word for the flavour -S asks for: before any refusal */
+static const char *
+object(void)
 {
-	const char *p = (FL == &posix ? &sysv : &posix)->own;
+	return flavour_of(flavours, opt.val)->object;
+}
 
-	for (; *p != '\0'; p++)
-		if (opt.val[(unsigned char)*p] != NULL)
-			usage_error(FL->foreign, *p);
+/* the flavour -S picks, the other's options refused: once the operands
+ * are checked */
+static const struct mqflavour *
+pick(void)
+{
+	return (const struct mqflavour *)flavour_pick(flavours, opt.val,
+	    opt.extra);
 }
 
 static int
-q_create(int argc, char *argv[])
+cmd_create(int argc, char *argv[])
 {
 	const char *arg;
 	int i;
 
 	i = opt_parse(argc, argv, "mode exist-ok any-owner sysv",
 	    create_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	return FL->create(arg);
+	arg = opt_operand(argc, argv, i, object());
+	return pick()->create(arg);
 }
 
 static int
@@ -725,28 +771,27 @@ q_put(void *arg, const char *p, size_t len)
 	deadline_set(&q->d, opt.timeout);
 	q->msg = p;
 	q->len = len;
-	return FL->send(q);
+	return q->fl->send(q);
 }
 
 static int
-q_send(int argc, char *argv[])
+cmd_send(int argc, char *argv[])
 {
-	struct q q = { .meta = 1 };
+	struct q q = { .fl = NULL };
 	struct msgdest d;
 	int i;
 
 	i = opt_parse(argc, argv, "timeout lines null sysv", send_opts);
 	if (i == argc)
-		usage_error("missing %s", FL->object);
-	own_options();
+		usage_error("missing %s", object());
+	q.fl = pick();
+	q.meta = q.fl->meta0;
 	if (opt.val['p'] != NULL)
 		q.meta = (intmax_t)num_uint(opt.val['p'], "-p", 0,
 		    (uintmax_t)sysconf(_SC_MQ_PRIO_MAX) - 1);
-	else if (!opt.sysv)
-		q.meta = 0;
 	if (opt.val['T'] != NULL)
 		q.meta = (intmax_t)num_uint(opt.val['T'], "-T", 1, LONG_MAX);
-	FL->open(&q, argv[i], Q_SEND);
+	q.fl->open(&q, argv[i], Q_SEND);
 	d = (struct msgdest){ q.name, q.limit, q.limitname, q_put, &q };
 	msgin_send(&d, argv + i + 1);
 	free(q.buf);
@@ -775,7 +820,7 @@ q_take(void *arg, const char **p, size_t *len, intmax_t *meta)
 	struct q *q = arg;
 
 	deadline_set(&q->d, opt.timeout);
-	if (FL->recv(q) == -1)
+	if (q->fl->recv(q) == -1)
 		return -1;
 	*p = q->msg;
 	*len = q->len;
@@ -788,14 +833,9 @@ static int
 q_worktake(void *arg, int fd, intmax_t *meta)
 {
 	struct q *q = arg;
-	struct stat st;
 
-	if (FL->tryrecv(q) == -1) {
-		if (errno == EAGAIN && !opt.sysv &&
-		    fstat(q->u.px.mqd, &st) == 0 && st.st_nlink == 0)
-			errno = EIDRM;
+	if (q->fl->trynow(q) == -1)
 		return -1;
-	}
 	*meta = q->meta;
 	return copy_write(fd, q->msg, q->len, NULL, NULL);
 }
@@ -804,16 +844,15 @@ static int
 q_work(struct q *q)
 {
 	struct worker w = { .name = q->name, .cmd = opt.exec,
-	    .metaenv = FL->metaenv, .kill = opt.val[OPT_KILL] != NULL,
+	    .metaenv = q->fl->metaenv, .fd = q->fl->pollfd(q),
+	    .kill = opt.val[OPT_KILL] != NULL,
 	    .stop = opt.val[OPT_STOP] != NULL, .take = q_worktake, .arg = q };
 
-	if (!opt.sysv)
-		w.fd = &q->u.px.mqd;
 	return worker_run(&w);
 }
 
 static int
-q_recv(int argc, char *argv[])
+cmd_recv(int argc, char *argv[])
 {
 	struct q q = { .want = 0 };
 	struct msgsrc src;
@@ -823,21 +862,22 @@ q_recv(int argc, char *argv[])
 	i = opt_parse(argc, argv,
 	    "timeout count follow null raw verbose json sysv exec kill stop",
 	    recv_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
+	arg = opt_operand(argc, argv, i, object());
+	q.fl = pick();
 	if (opt.val['T'] != NULL)
 		q.want = (long)num_int(opt.val['T'], "-T", -LONG_MAX,
 		    LONG_MAX);
-	FL->open(&q, arg, Q_RECV);
-	src = (struct msgsrc){ q.name, FL->meta, q_take, FL->putback, &q };
+	q.fl->open(&q, arg, Q_RECV);
+	src = (struct msgsrc){ q.name, q.fl->meta, q_take, q.fl->putback, &q };
 	if ((rc = opt.exec ? q_work(&q) : msgout_recv(&src)) == -1)
 		recv_failed(&q);
 	free(q.buf);
 	return rc;
 }
 
+/* -S only: a POSIX queue is refused for that, whatever else is given */
 static int
-q_peek(int argc, char *argv[])
+cmd_peek(int argc, char *argv[])
 {
 	struct meta m = { NULL, NULL, 0 };
 	struct q q = { .want = 0 };
@@ -848,20 +888,21 @@ q_peek(int argc, char *argv[])
 
 	i = opt_parse(argc, argv, "count null raw verbose json sysv",
 	    recv_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	m.key = FL->meta;
-	if (FL->peek == NULL)
+	arg = opt_operand(argc, argv, i, object());
+	q.fl = (const struct mqflavour *)flavour_of(flavours, opt.val);
+	m.key = q.fl->meta;
+	if (q.fl->peek == NULL)
 		errx(EXIT_USAGE, "peek %s: the kernel cannot read a POSIX "
 		    "queue without taking the message; a System V queue (-S) "
 		    "it can",
 		    esc_name(arg));
 	if (opt.val['T'] != NULL)
 		type = (long)num_int(opt.val['T'], "-T", -LONG_MAX, LONG_MAX);
-	FL->open(&q, arg, Q_RECV);
+	q.fl->open(&q, arg, Q_RECV);
 	opt.obj = q.name;
 	for (n = 0; opt.count == 0 || shown < opt.count; n++) {
 		q.want = (long)n;	/* MSG_COPY: the index, not a type */
-		if (FL->peek(&q) == -1) {
+		if (q.fl->peek(&q) == -1) {
 			if (errno == ENOMSG)
 				break;
 			recv_failed(&q);
@@ -879,43 +920,43 @@ q_peek(int argc, char *argv[])
 }
 
 static int
-q_rm(int argc, char *argv[])
+cmd_rm(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "force sysv", NULL);
 
-	return opt_each(argc, argv, i, FL->object, FL->check, FL->rm);
+	return flavour_rm(&pick()->fl, argc, argv, i);
 }
 
 static int
-q_stat(int argc, char *argv[])
+cmd_stat(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout output json sysv wait", NULL);
+	const char *arg = opt_operand(argc, argv, i, object());
 
-	return table_stat(FL->cols, FL->stat,
-	    opt_operand(argc, argv, i, FL->object));
+	return flavour_stat(&pick()->fl, arg);
 }
 
 static int
-q_ls(int argc, char *argv[])
+cmd_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
-	return table_ls(FL->cols, FL->ls);
+	return flavour_ls(&pick()->fl);
 }
 
 static const struct verb verbs[] = {
-	{ "create", q_create,
+	{ "create", cmd_create,
 	    "create [-S] [-m MODE] [-x [--any-owner]] [-q MAXMSG] [-s SIZE] "
 	    "NAME|KEY" },
-	{ "send", q_send,
+	{ "send", cmd_send,
 	    "send [-S] [-p PRIO|-T TYPE] [-t DUR] [-l|-0] NAME|KEY [MSG...]" },
-	{ "recv", q_recv,
+	{ "recv", cmd_recv,
 	    "recv [-S] [-T TYPE] [-t DUR] [-c N|-f] [-v] [-0|-r] [-j] "
 	    "[-e CMD [--kill] [--stop]] NAME|KEY" },
-	{ "peek", q_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
-	{ "rm", q_rm, "rm [-S] [-f] NAME|KEY..." },
-	{ "stat", q_stat, "stat [-S] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
-	{ "ls", q_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
+	{ "peek", cmd_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
+	{ "rm", cmd_rm, "rm [-S] [-f] NAME|KEY..." },
+	{ "stat", cmd_stat, "stat [-S] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
+	{ "ls", cmd_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

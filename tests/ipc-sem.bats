@@ -169,9 +169,9 @@ settled() {
 
 @test "the System V options without -S are refused, naming -S" {
 	run -2 --separate-stderr ipc-sem post --index 1 "$s"
-	assert_equal "${stderr_lines[0]}" "ipc-sem: post: --index needs -S (System V)"
+	assert_equal "${stderr_lines[0]}" "ipc-sem: post: --index is for System V semaphore sets (-S)"
 	run -2 --separate-stderr ipc-sem create --nsems 2 "$s"
-	assert_equal "${stderr_lines[0]}" "ipc-sem: create: --nsems needs -S (System V)"
+	assert_equal "${stderr_lines[0]}" "ipc-sem: create: --nsems is for System V semaphore sets (-S)"
 	run -1 value "$s"
 }
 
