@@ -822,7 +822,7 @@ racing_runners() {
 	assert_output $'otime=\nvalue=0'
 	# the wait for it to be set up (at most 1 s) ends with -t's deadline
 	run -124 --separate-stderr timeout -s KILL 0.9 \
-	    ipc-sem wait -S -t 100ms "id:$id"
+	    ipc-sem wait -S -t 50ms "id:$id"
 	assert_equal "$stderr" "ipc-sem: wait id:$id: timed out"
 	run -124 --separate-stderr timeout -s KILL 0.9 \
 	    ipc-sem run -S -t 0 "id:$id" -- touch ran
