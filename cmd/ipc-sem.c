@@ -601,7 +601,7 @@ sv_index_ok(int id, unsigned short index, const char *arg, int code)
 		    n == 1 ? "" : "s", n - 1);
 }
 
-/* the set, ready (waited for within d), and --index checked against its size */
+/* the set, ready (waited for within d); --index checked against its size */
 static void
 sv_open(struct sem *s, const char *arg, long mk, const struct deadline *d)
 {
