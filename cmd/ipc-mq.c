@@ -84,8 +84,11 @@ static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
 
 enum { Q_SEND, Q_RECV };
 
+struct mqflavour;
+
 /* the queue a send, recv or peek works on */
 struct q {
+	const struct mqflavour *fl;	/* what kind of queue it is */
 	const char *name;		/* as messages show it */
 	size_t limit;			/* the largest message */
 	const char *limitname;		/* and where that limit comes from */
@@ -265,10 +268,45 @@ px_tryrecv(void *arg)
 	return 0;
 }
 
+/*
+ * try(arg), a call on the non-blocking descriptor fd, until it does not
+ * fail with EAGAIN: in between, what was received so far is written out
+ * and poll(2) waits for fd to be ready for ev, the waits together bounded
+ * by d, and by most ns from the first of them where most > 0 (a caller
+ * that looks up now and then); a receiver (POLLIN) checks after each
+ * wait that its stdout still has a reader. 0, or -1 with errno
+ * (ETIMEDOUT). The bound is worked out only once there is a wait: a
+ * message there already costs the call and nothing else.
+ */
+static int
+px_wait(int fd, short ev, int (*try)(void *), void *arg,
+    const struct deadline *d, int64_t most)
+{
+	struct deadline slice;
+	int r, waited = 0;
+
+	while ((r = try(arg)) == -1 && (errno == EAGAIN || errno == EINTR)) {
+		if (errno == EINTR)
+			continue;	/* a handled signal: again, same deadline */
+		if (!waited++) {
+			msgout_flush();
+			if (most > 0) {
+				slice = deadline_cap(d, most);
+				d = &slice;
+			}
+		}
+		if (wait_fd(fd, ev, d) == -1)
+			return -1;
+		if (ev == POLLIN)
+			stdout_ready();
+	}
+	return r;
+}
+
 static int
 px_send(struct q *q)
 {
-	return wait_retry(q->u.px.mqd, POLLOUT, px_trysend, q, &q->d, 0);
+	return px_wait(q->u.px.mqd, POLLOUT, px_trysend, q, &q->d, 0);
 }
 
 /*
@@ -282,7 +320,7 @@ px_recv(struct q *q)
 	struct stat st;
 
 	for (;;) {
-		if (wait_retry(q->u.px.mqd, POLLIN, px_tryrecv, q, &q->d,
+		if (px_wait(q->u.px.mqd, POLLIN, px_tryrecv, q, &q->d,
 		    INT64_C(1000000000)) == 0)
 			return 0;
 		if (errno != ETIMEDOUT || deadline_ms(&q->d) == 0)
@@ -301,6 +339,29 @@ px_putback(void *arg, intmax_t prio, const char *p, size_t len)
 	struct q *q = arg;
 
 	return mq_send(q->u.px.mqd, p, len, (unsigned)prio);
+}
+
+/* recv -e: a message there now, or EAGAIN; a queue with no name left
+ * (removed) is EIDRM */
+static int
+px_trynow(void *arg)
+{
+	struct q *q = arg;
+	struct stat st;
+
+	if (px_tryrecv(q) == 0)
+		return 0;
+	if (errno == EAGAIN && fstat(q->u.px.mqd, &st) == 0 &&
+	    st.st_nlink == 0)
+		errno = EIDRM;
+	return -1;
+}
+
+/* recv -e: the descriptor poll(2) sees a message come on */
+static const int *
+px_pollfd(const struct q *q)
+{
+	return &q->u.px.mqd;
 }
 
 static int
@@ -499,6 +560,28 @@ sv_recvcall(void *arg)
 	return 0;
 }
 
+/*
+ * A System V call that has no timeout of its own (msgsnd, msgrcv, semop):
+ * tried with *flags IPC_NOWAIT; where it would wait, what was received so
+ * far is written out, and it is called again with *flags 0, bounded by
+ * d with a timer. 0, or -1 with errno (ETIMEDOUT).
+ */
+static int
+sv_wait(int (*call)(void *), void *arg, int *flags,
+    const struct deadline *d)
+{
+	int r;
+
+	*flags = IPC_NOWAIT;
+	while ((r = call(arg)) == -1 && errno == EINTR)
+		;
+	if (r == 0 || (errno != EAGAIN && errno != ENOMSG))
+		return r;
+	msgout_flush();
+	*flags = 0;
+	return wait_call(call, arg, d);
+}
+
 static int
 sv_send(struct q *q)
 {
@@ -506,18 +589,18 @@ sv_send(struct q *q)
 
 	memcpy(q->buf, &type, sizeof(long));
 	memcpy(q->buf + sizeof(long), q->msg, q->len);
-	return wait_sysv(sv_sendcall, q, &q->flags, &q->d);
+	return sv_wait(sv_sendcall, q, &q->flags, &q->d);
 }
 
 static int
 sv_recv(struct q *q)
 {
-	return wait_sysv(sv_recvcall, q, &q->flags, &q->d);
+	return sv_wait(sv_recvcall, q, &q->flags, &q->d);
 }
 
-/* for a worker: a message there now, or EAGAIN */
+/* recv -e: a message there now, or EAGAIN */
 static int
-sv_tryrecv(void *arg)
+sv_trynow(void *arg)
 {
 	struct q *q = arg;
 
@@ -527,6 +610,14 @@ sv_tryrecv(void *arg)
 	if (errno == ENOMSG)
 		errno = EAGAIN;
 	return -1;
+}
+
+/* recv -e: no descriptor to poll(2); the worker looks now and then */
+static const int *
+sv_pollfd(const struct q *q)
+{
+	(void)q;
+	return NULL;
 }
 
 /* MSG_COPY reads the message at an index and leaves it where it is */
@@ -607,63 +698,76 @@ sv_ls(struct table *t)
 
 /* --- the two flavours, and the verbs over them ---------------------------- */
 
-struct flavour {
-	const char *object;		/* a missing operand: "missing NAME" */
+/* a kind of queue: lib's base (rm, stat, ls), then what only queues do */
+struct mqflavour {
+	struct flavour fl;
 	const char *meta;		/* what -v prints before a message */
-	const char *own;		/* option letters only it takes */
-	const char *foreign;		/* how another flavour's is refused */
-	const struct col *cols;
+	intmax_t meta0;			/* a message's with neither -p nor -T */
+	const char *metaenv;		/* what recv -e tells CMD the meta as */
 	int  (*create)(const char *);
-	void (*check)(const char *);	/* usage error where it cannot be one */
 	void (*open)(struct q *, const char *, int);
 	int  (*send)(struct q *);	/* 0, or -1 with errno (ETIMEDOUT) */
 	int  (*recv)(struct q *);
 	int  (*peek)(struct q *);	/* NULL: the kind cannot */
-	int  (*tryrecv)(void *);	/* recv without waiting: EAGAIN */
-	const char *metaenv;		/* what recv -e tells CMD the meta as */
+	/* recv -e: a message there now (EAGAIN: none), and where to
+	 * poll(2) for the next (NULL: nowhere) */
+	int  (*trynow)(void *);
+	const int *(*pollfd)(const struct q *);
 	int  (*putback)(void *, intmax_t, const char *, size_t);
-	int  (*rm)(const char *);
-	void (*stat)(struct table *, const char *);
-	void (*ls)(struct table *);
+	const char *backto;		/* where a message put back goes */
 };
 
-static const struct flavour posix = {
-	"NAME", "priority", "pq", "-%c needs -S (System V)", pcols,
-	px_create, posix_check, px_open, px_send, px_recv, NULL, px_tryrecv,
-	"IPC_MSG_PRIO", px_putback, px_rm, px_stat, px_ls,
+static const int px_own[] = { 'p', 'q', 0 };
+static const int sv_own[] = { 'T', 0 };
+
+static const struct mqflavour posix = {
+	.fl = { .kind = "POSIX queues", .object = "NAME", .own = px_own,
+	    .cols = pcols, .check = posix_check, .rm = px_rm, .stat = px_stat,
+	    .ls = px_ls },
+	.meta = "priority", .meta0 = 0, .metaenv = "IPC_MSG_PRIO",
+	.create = px_create, .open = px_open, .send = px_send,
+	.recv = px_recv, .trynow = px_trynow, .pollfd = px_pollfd,
+	.putback = px_putback, .backto = "its priority",
 };
 
-static const struct flavour sysv = {
-	"KEY", "type", "T", "-%c is for POSIX queues, not with -S", scols,
-	sv_create, sv_check, sv_open, sv_send, sv_recv, sv_peek, sv_tryrecv,
-	"IPC_MSG_TYPE", sv_putback, sv_rm, sv_stat, sv_ls,
+static const struct mqflavour sysv = {
+	.fl = { .flag = 'S', .kind = "System V queues", .object = "KEY",
+	    .own = sv_own, .cols = scols, .check = sv_check, .rm = sv_rm,
+	    .stat = sv_stat, .ls = sv_ls },
+	.meta = "type", .meta0 = 1, .metaenv = "IPC_MSG_TYPE",
+	.create = sv_create, .open = sv_open, .send = sv_send,
+	.recv = sv_recv, .peek = sv_peek, .trynow = sv_trynow,
+	.pollfd = sv_pollfd, .putback = sv_putback, .backto = "the queue",
 };
 
-/* the one place that asks which flavour: after the options are parsed */
-#define FL	(opt.sysv ? &sysv : &posix)
+static const struct flavour *const flavours[] = { &posix.fl, &sysv.fl, NULL };
 
-/* the other flavour's options are refused, as FL words it */
-static void
-own_options(void)
+/* the operand's word for the flavour -S asks for: before any refusal */
+static const char *
+object(void)
 {
-	const char *p = (FL == &posix ? &sysv : &posix)->own;
+	return flavour_of(flavours, opt.val)->object;
+}
 
-	for (; *p != '\0'; p++)
-		if (opt.val[(unsigned char)*p] != NULL)
-			usage_error(FL->foreign, *p);
+/* the flavour -S picks, the other's options refused: once the operands
+ * are checked */
+static const struct mqflavour *
+pick(void)
+{
+	return (const struct mqflavour *)flavour_pick(flavours, opt.val,
+	    opt.extra);
 }
 
 static int
-q_create(int argc, char *argv[])
+cmd_create(int argc, char *argv[])
 {
 	const char *arg;
 	int i;
 
 	i = opt_parse(argc, argv, "mode exist-ok any-owner sysv",
 	    create_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	return FL->create(arg);
+	arg = opt_operand(argc, argv, i, object());
+	return pick()->create(arg);
 }
 
 static int
@@ -674,28 +778,27 @@ q_put(void *arg, const char *p, size_t len)
 	deadline_set(&q->d, opt.timeout);
 	q->msg = p;
 	q->len = len;
-	return FL->send(q);
+	return q->fl->send(q);
 }
 
 static int
-q_send(int argc, char *argv[])
+cmd_send(int argc, char *argv[])
 {
-	struct q q = { .meta = 1 };
+	struct q q = { .fl = NULL };
 	struct msgdest d;
 	int i;
 
 	i = opt_parse(argc, argv, "timeout lines null sysv", send_opts);
 	if (i == argc)
-		usage_error("missing %s", FL->object);
-	own_options();
+		usage_error("missing %s", object());
+	q.fl = pick();
+	q.meta = q.fl->meta0;
 	if (opt.val['p'] != NULL)
 		q.meta = (intmax_t)num_uint(opt.val['p'], "-p", 0,
 		    (uintmax_t)sysconf(_SC_MQ_PRIO_MAX) - 1);
-	else if (!opt.sysv)
-		q.meta = 0;
 	if (opt.val['T'] != NULL)
 		q.meta = (intmax_t)num_uint(opt.val['T'], "-T", 1, LONG_MAX);
-	FL->open(&q, argv[i], Q_SEND);
+	q.fl->open(&q, argv[i], Q_SEND);
 	d = (struct msgdest){ .name = q.name, .limit = q.limit,
 	    .limitname = q.limitname, .put = q_put, .arg = &q,
 	    .mode = MSGIN_ASKED };
@@ -726,7 +829,7 @@ q_take(void *arg, const char **p, size_t *len, intmax_t *meta)
 	struct q *q = arg;
 
 	deadline_set(&q->d, opt.timeout);
-	if (FL->recv(q) == -1)
+	if (q->fl->recv(q) == -1)
 		return -1;
 	*p = q->msg;
 	*len = q->len;
@@ -739,14 +842,9 @@ static int
 q_worktake(void *arg, int fd, intmax_t *meta)
 {
 	struct q *q = arg;
-	struct stat st;
 
-	if (FL->tryrecv(q) == -1) {
-		if (errno == EAGAIN && !opt.sysv &&
-		    fstat(q->u.px.mqd, &st) == 0 && st.st_nlink == 0)
-			errno = EIDRM;
+	if (q->fl->trynow(q) == -1)
 		return -1;
-	}
 	*meta = q->meta;
 	return copy_write(fd, q->msg, q->len, NULL, NULL);
 }
@@ -755,18 +853,17 @@ static int
 q_work(struct q *q)
 {
 	struct worker w = { .name = q->name, .cmd = opt.exec,
-	    .metaenv = FL->metaenv, .kill = opt.val[OPT_KILL] != NULL,
+	    .metaenv = q->fl->metaenv, .fd = q->fl->pollfd(q),
+	    .kill = opt.val[OPT_KILL] != NULL,
 	    .stop = opt.val[OPT_STOP] != NULL, .count = opt.count,
 	    .follow = opt.follow, .timeout = opt.timeout, .take = q_worktake,
 	    .arg = q };
 
-	if (!opt.sysv)
-		w.fd = &q->u.px.mqd;
 	return worker_run(&w);
 }
 
 static int
-q_recv(int argc, char *argv[])
+cmd_recv(int argc, char *argv[])
 {
 	struct q q = { .want = 0 };
 	struct msgfmt fmt;
@@ -777,16 +874,16 @@ q_recv(int argc, char *argv[])
 	i = opt_parse(argc, argv,
 	    "timeout count follow null raw verbose json sysv exec kill stop",
 	    recv_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
+	arg = opt_operand(argc, argv, i, object());
+	q.fl = pick();
 	if (opt.val['T'] != NULL)
 		q.want = (long)num_int(opt.val['T'], "-T", -LONG_MAX,
 		    LONG_MAX);
-	FL->open(&q, arg, Q_RECV);
+	q.fl->open(&q, arg, Q_RECV);
 	fmt = (struct msgfmt)MSGFMT_ASKED;
-	src = (struct msgsrc){ .name = q.name, .meta = FL->meta,
-	    .take = q_take, .putback = FL->putback, .arg = &q,
-	    .backto = opt.sysv ? "the queue" : "its priority" };
+	src = (struct msgsrc){ .name = q.name, .meta = q.fl->meta,
+	    .take = q_take, .putback = q.fl->putback, .arg = &q,
+	    .backto = q.fl->backto };
 	if ((rc = opt.exec ? q_work(&q) :
 	    msgout_recv(&src, &fmt, opt.count, opt.follow)) == -1)
 		recv_failed(&q);
@@ -794,8 +891,9 @@ q_recv(int argc, char *argv[])
 	return rc;
 }
 
+/* -S only: a POSIX queue is refused for that, whatever else is given */
 static int
-q_peek(int argc, char *argv[])
+cmd_peek(int argc, char *argv[])
 {
 	struct meta m = { NULL, NULL, 0 };
 	struct msgfmt fmt;
@@ -807,21 +905,22 @@ q_peek(int argc, char *argv[])
 
 	i = opt_parse(argc, argv, "count null raw verbose json sysv",
 	    recv_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	m.key = FL->meta;
-	if (FL->peek == NULL)
+	arg = opt_operand(argc, argv, i, object());
+	q.fl = (const struct mqflavour *)flavour_of(flavours, opt.val);
+	m.key = q.fl->meta;
+	if (q.fl->peek == NULL)
 		errx(EXIT_USAGE, "peek %s: the kernel cannot read a POSIX "
 		    "queue without taking the message; a System V queue (-S) "
 		    "it can",
 		    esc_name(arg));
 	if (opt.val['T'] != NULL)
 		type = (long)num_int(opt.val['T'], "-T", -LONG_MAX, LONG_MAX);
-	FL->open(&q, arg, Q_RECV);
+	q.fl->open(&q, arg, Q_RECV);
 	stdout_name(q.name);
 	fmt = (struct msgfmt)MSGFMT_ASKED;
 	for (n = 0; opt.count == 0 || shown < opt.count; n++) {
 		q.want = (long)n;	/* MSG_COPY: the index, not a type */
-		if (FL->peek(&q) == -1) {
+		if (q.fl->peek(&q) == -1) {
 			if (errno == ENOMSG)
 				break;
 			recv_failed(&q);
@@ -839,43 +938,43 @@ q_peek(int argc, char *argv[])
 }
 
 static int
-q_rm(int argc, char *argv[])
+cmd_rm(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "force sysv", NULL);
 
-	return opt_each(argc, argv, i, FL->object, FL->check, FL->rm);
+	return flavour_rm(&pick()->fl, argc, argv, i);
 }
 
 static int
-q_stat(int argc, char *argv[])
+cmd_stat(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout output json sysv wait", NULL);
+	const char *arg = opt_operand(argc, argv, i, object());
 
-	return table_stat(FL->cols, FL->stat,
-	    opt_operand(argc, argv, i, FL->object), TABLE_ASKED);
+	return flavour_stat(&pick()->fl, arg, TABLE_ASKED);
 }
 
 static int
-q_ls(int argc, char *argv[])
+cmd_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
-	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
+	return flavour_ls(&pick()->fl, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {
-	{ "create", q_create,
+	{ "create", cmd_create,
 	    "create [-S] [-m MODE] [-x [--any-owner]] [-q MAXMSG] [-s SIZE] "
 	    "NAME|KEY" },
-	{ "send", q_send,
+	{ "send", cmd_send,
 	    "send [-S] [-p PRIO|-T TYPE] [-t DUR] [-l|-0] NAME|KEY [MSG...]" },
-	{ "recv", q_recv,
+	{ "recv", cmd_recv,
 	    "recv [-S] [-T TYPE] [-t DUR] [-c N|-f] [-v] [-0|-r] [-j] "
 	    "[-e CMD [--kill] [--stop]] NAME|KEY" },
-	{ "peek", q_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
-	{ "rm", q_rm, "rm [-S] [-f] NAME|KEY..." },
-	{ "stat", q_stat, "stat [-S] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
-	{ "ls", q_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
+	{ "peek", cmd_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
+	{ "rm", cmd_rm, "rm [-S] [-f] NAME|KEY..." },
+	{ "stat", cmd_stat, "stat [-S] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
+	{ "ls", cmd_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

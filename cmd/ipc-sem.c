@@ -80,8 +80,11 @@ static const struct col scols[S_NCOLS + 1] = {
 
 static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
 
+struct semflavour;
+
 /* the semaphore a post, wait or run works on */
 struct sem {
+	const struct semflavour *fl;	/* what kind of semaphore it is */
 	const char *name;		/* as messages show it */
 	unsigned short index;		/* System V: which one of the set */
 	union {
@@ -218,14 +221,16 @@ px_check(const char *arg)
 
 /*
  * Open it; mk >= 0 (run -i): create it with value mk where it is
- * missing, race-free: whoever's O_EXCL wins makes it, the rest open it
+ * missing, race-free: whoever's O_EXCL wins makes it, the rest open it.
+ * Nothing here waits: d is the System V side's
  */
 static void
-px_open(struct sem *s, const char *arg, long mk)
+px_open(struct sem *s, const char *arg, long mk, const struct deadline *d)
 {
 	struct mks m = { s->u.px.name, (unsigned)mk };
 	int tries, made = 0;
 
+	(void)d;
 	name_posix(arg, s->u.px.name);
 	s->name = s->u.px.name;
 	for (tries = 0; tries < 100; tries++) {
@@ -522,21 +527,27 @@ sv_check(const char *arg)
 
 /*
  * A set found, not made, is used once its creator has set it up
- * (sem_otime set), waited for at most SETUP_WAIT: a set made by another
- * tool that never did a semop is used as it is
+ * (sem_otime set), waited for at most SETUP_WAIT and never past d (-t):
+ * a set made by another tool that never did a semop is used as it is,
+ * and the take that follows, bound by the same d, says whether -t ran
+ * out (a set still being made has nothing to take)
  */
 static void
-sv_ready(int id)
+sv_ready(int id, const struct deadline *d)
 {
 	struct timespec pause = { 0, 1000000 };
+	struct deadline most = deadline_cap(d, SETUP_WAIT);
 	union { int val; struct semid_ds *buf; } a;
 	struct semid_ds ds;
-	int i;
+	int64_t ns;
 
 	a.buf = &ds;
-	for (i = 0; i < (int)(SETUP_WAIT / 1000000); i++) {
-		if (semctl(id, 0, IPC_STAT, a) == -1 || ds.sem_otime != 0)
+	for (;;) {
+		if (semctl(id, 0, IPC_STAT, a) == -1 || ds.sem_otime != 0 ||
+		    (ns = left(&most)) == 0)
 			return;
+		if (ns < pause.tv_nsec)
+			pause.tv_nsec = (long)ns;
 		nanosleep(&pause, NULL);
 	}
 }
@@ -594,9 +605,9 @@ sv_index_ok(int id, unsigned short index, const char *arg, int code)
 		    n == 1 ? "" : "s", n - 1);
 }
 
-/* the set, ready, and --index checked against its size */
+/* the set, ready (waited for within d); --index checked against its size */
 static void
-sv_open(struct sem *s, const char *arg, long mk)
+sv_open(struct sem *s, const char *arg, long mk, const struct deadline *d)
 {
 	struct sysvkey k;
 
@@ -608,7 +619,7 @@ sv_open(struct sem *s, const char *arg, long mk)
 		s->u.sv.id = sysv_id(SYSV_SEM, &k);
 	if (s->u.sv.id == -1)
 		sv_refused(arg, 1, failure());
-	sv_ready(s->u.sv.id);
+	sv_ready(s->u.sv.id, d);
 	sv_index_ok(s->u.sv.id, s->index, arg, failure());
 }
 
@@ -733,61 +744,63 @@ sv_ls(struct table *t)
 
 /* --- the two flavours, and the verbs over them ---------------------------- */
 
-struct flavour {
-	const char *object;		/* a missing operand: "missing NAME" */
-	const int *own;			/* options only this flavour takes */
-	const char *foreign;		/* how another flavour's is refused */
-	const struct col *cols;
+/* a kind of semaphore: lib's base (rm, stat, ls), then its own */
+struct semflavour {
+	struct flavour fl;
 	unsigned valmax;		/* the largest value of one semaphore */
+	/* a unit taken is the kernel's to give back when we end, even
+	 * after execve (SEM_UNDO); 0: ours, given back as we end */
+	int undo;
 	int  (*create)(const char *, unsigned, unsigned);
-	void (*check)(const char *);	/* usage error where it cannot be one */
 	const char *(*shown)(const char *, char *);	/* NAME_BUF */
-	void (*open)(struct sem *, const char *, long);
+	void (*open)(struct sem *, const char *, long, const struct deadline *);
 	int  (*post)(struct sem *, unsigned);	/* 0, or -1 with errno */
 	int  (*take)(struct sem *, unsigned, const struct deadline *, int);
-	int  (*rm)(const char *);
-	void (*stat)(struct table *, const char *);
-	void (*ls)(struct table *);
 };
 
-static const int px_own[] = { 0 };
 static const int sv_own[] = { O_INDEX, O_NSEMS, 0 };
 
-static const struct flavour posix = {
-	"NAME", px_own, "--%s needs -S (System V)", pcols, SEM_VALUE_MAX,
-	px_create, px_check, px_shown, px_open, px_post, px_take, px_rm, px_stat, px_ls,
+static const struct semflavour posix = {
+	.fl = { .kind = "POSIX semaphores", .object = "NAME", .cols = pcols,
+	    .check = px_check, .rm = px_rm, .stat = px_stat, .ls = px_ls },
+	.valmax = SEM_VALUE_MAX, .undo = 0, .create = px_create,
+	.shown = px_shown, .open = px_open, .post = px_post, .take = px_take,
 };
 
-static const struct flavour sysv = {
-	"KEY", sv_own, "--%s is for System V sets (-S)", scols, SEMVMX,
-	sv_create, sv_check, sv_shown, sv_open, sv_post, sv_take, sv_rm, sv_stat, sv_ls,
+static const struct semflavour sysv = {
+	.fl = { .flag = 'S', .kind = "System V semaphore sets",
+	    .object = "KEY", .own = sv_own, .cols = scols, .check = sv_check,
+	    .rm = sv_rm, .stat = sv_stat, .ls = sv_ls },
+	.valmax = SEMVMX, .undo = 1, .create = sv_create, .shown = sv_shown,
+	.open = sv_open, .post = sv_post, .take = sv_take,
 };
 
-/* the one place that asks which flavour: after the options are parsed */
-#define FL	(opt.sysv ? &sysv : &posix)
+static const struct flavour *const flavours[] = { &posix.fl, &sysv.fl, NULL };
 
-/* the other flavour's options are refused, as FL words it */
-static void
-own_options(void)
+/* the operand's word for the flavour -S asks for: before any refusal */
+static const char *
+object(void)
 {
-	const struct flavour *other = FL == &posix ? &sysv : &posix;
-	const char *name;
-	const int *p;
+	return flavour_of(flavours, opt.val)->object;
+}
 
-	for (p = other->own; *p != 0; p++)
-		if (opt.val[*p] != NULL) {
-			name = *p == O_INDEX ? "index" : "nsems";
-			usage_error(FL->foreign, name);
-		}
+/* the flavour -S picks, the other's options refused: once the operands
+ * are checked */
+static const struct semflavour *
+pick(void)
+{
+	return (const struct semflavour *)flavour_pick(flavours, opt.val,
+	    opt.extra);
 }
 
 /* -i VALUE, -c N and --index N, in the flavour's ranges */
 static unsigned
-value_opt(int code, const char *what, unsigned min, unsigned dflt)
+value_opt(const struct semflavour *fl, int code, const char *what,
+    unsigned min, unsigned dflt)
 {
 	if (opt.val[code] == NULL)
 		return dflt;
-	return (unsigned)num_uint(opt.val[code], what, min, FL->valmax);
+	return (unsigned)num_uint(opt.val[code], what, min, fl->valmax);
 }
 
 /* a signal that would end us ends a wait without losing a unit */
@@ -801,23 +814,25 @@ catch_signals(void)
 }
 
 static int
-s_create(int argc, char *argv[])
+cmd_create(int argc, char *argv[])
 {
+	const struct semflavour *fl;
 	const char *arg;
 	unsigned value, nsems;
 	int i;
 
 	i = opt_parse(argc, argv, "mode exist-ok any-owner sysv",
 	    create_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	value = value_opt('i', "-i", 0, 1);
+	arg = opt_operand(argc, argv, i, object());
+	fl = pick();
+	value = value_opt(fl, 'i', "-i", 0, 1);
 	nsems = opt.val[O_NSEMS] == NULL ? 1 : (unsigned)num_uint(
 	    opt.val[O_NSEMS], "--nsems", 1, USHRT_MAX);
-	return FL->create(arg, value, nsems);
+	return fl->create(arg, value, nsems);
 }
 
-/* post's and wait's options and operand: -c's N; *arg, and s's index */
+/* post's and wait's options and operand: -c's N; *arg, and s's
+ * flavour and index */
 static unsigned
 count_args(int argc, char *argv[], const char *names, struct sem *s,
     const char **arg)
@@ -826,23 +841,23 @@ count_args(int argc, char *argv[], const char *names, struct sem *s,
 	int i;
 
 	i = opt_parse(argc, argv, names, index_opts);
-	*arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
-	n = value_opt('c', "-c", 1, 1);
+	*arg = opt_operand(argc, argv, i, object());
+	s->fl = pick();
+	n = value_opt(s->fl, 'c', "-c", 1, 1);
 	s->index = index_opt();
 	return n;
 }
 
 static int
-s_post(int argc, char *argv[])
+cmd_post(int argc, char *argv[])
 {
 	struct sem s = { .index = 0 };
 	const char *arg;
 	unsigned n;
 
 	n = count_args(argc, argv, "count sysv", &s, &arg);
-	FL->open(&s, arg, -1);
-	if (FL->post(&s, n) == -1)
+	s.fl->open(&s, arg, -1, NULL);
+	if (s.fl->post(&s, n) == -1)
 		err(1, "%s %s", opt.verb->name, esc_name(s.name));
 	return 0;
 }
@@ -867,7 +882,7 @@ take_failed(const struct sem *s)
 }
 
 static int
-s_wait(int argc, char *argv[])
+cmd_wait(int argc, char *argv[])
 {
 	struct sem s = { .index = 0 };
 	struct deadline d;
@@ -876,9 +891,9 @@ s_wait(int argc, char *argv[])
 
 	n = count_args(argc, argv, "timeout count sysv", &s, &arg);
 	catch_signals();
-	FL->open(&s, arg, -1);
-	deadline_set(&d, opt.timeout);
-	if (FL->take(&s, n, &d, 0) == -1)
+	deadline_set(&d, opt.timeout);	/* bounds the open and the take */
+	s.fl->open(&s, arg, -1, &d);
+	if (s.fl->take(&s, n, &d, 0) == -1)
 		return take_failed(&s);
 	return 0;
 }
@@ -898,23 +913,23 @@ run_child(struct sem *s, char **cmd)
 	pid_t pid;
 
 	if (child_init(&c, 1) == -1) {
-		FL->post(s, 1);
+		s->fl->post(s, 1);
 		err(125, "run %s", esc_name(s->name));
 	}
 	if (caught) {			/* came as the unit did */
-		FL->post(s, 1);
+		s->fl->post(s, 1);
 		child_fini(&c);
 		die_of(caught);
 	}
 	if (child_start(&c, &ch) == -1) {
-		FL->post(s, 1);
+		s->fl->post(s, 1);
 		child_fini(&c);
 		err(125, "run %s", esc_name(s->name));
 	}
 	while ((pid = child_wait(&c, NULL, &st)) != -1)
 		if (pid > 0)
 			rc = st;
-	FL->post(s, 1);
+	s->fl->post(s, 1);
 	child_fini(&c);
 	if (c.sig != 0 && rc == 128 + c.sig)
 		die_of(c.sig);
@@ -934,7 +949,7 @@ dashdash(int argc, char *argv[])
 }
 
 static int
-s_run(int argc, char *argv[])
+cmd_run(int argc, char *argv[])
 {
 	struct sem s = { .index = 0 };
 	struct deadline d;
@@ -952,71 +967,74 @@ s_run(int argc, char *argv[])
 		usage_error("missing -- before CMD");
 	}
 	i = opt_parse(j, argv, "timeout any-owner sysv", run_opts);
-	arg = opt_operand(j, argv, i, FL->object);
+	arg = opt_operand(j, argv, i, object());
 	if (j + 1 >= argc)
 		usage_error("missing CMD after --");
-	own_options();
-	mk = opt.val['i'] == NULL ? -1 : (long)value_opt('i', "-i", 0, 1);
+	s.fl = pick();
+	mk = opt.val['i'] == NULL ? -1 : (long)value_opt(s.fl, 'i', "-i", 0,
+	    1);
 	s.index = index_opt();
-	if (!opt.sysv)
+	/* a unit only we can give back: what would end us is caught */
+	if (!s.fl->undo)
 		catch_signals();
-	FL->open(&s, arg, mk);
-	deadline_set(&d, opt.timeout);
-	if (FL->take(&s, 1, &d, 1) == -1)
+	deadline_set(&d, opt.timeout);	/* bounds the open and the take */
+	s.fl->open(&s, arg, mk, &d);
+	if (s.fl->take(&s, 1, &d, 1) == -1)
 		return take_failed(&s);
 	/* SEM_UNDO outlives execve: CMD itself holds the unit */
-	if (opt.sysv)
+	if (s.fl->undo)
 		child_replace(argv + j + 1);
 	return run_child(&s, argv + j + 1);
 }
 
 static int
-s_rm(int argc, char *argv[])
+cmd_rm(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "force sysv", NULL);
 
-	return opt_each(argc, argv, i, FL->object, FL->check, FL->rm);
+	return flavour_rm(&pick()->fl, argc, argv, i);
 }
 
 static int
-s_stat(int argc, char *argv[])
+cmd_stat(int argc, char *argv[])
 {
+	const struct semflavour *fl;
 	char shown[NAME_BUF], *p;
 	const char *arg;
 	int i;
 
 	i = opt_parse(argc, argv, "timeout output json sysv wait", index_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
+	arg = opt_operand(argc, argv, i, object());
+	fl = pick();
 	/* what a failed stdout names, at exit: after this frame is gone */
-	if ((p = strdup(FL->shown(arg, shown))) == NULL)
+	if ((p = strdup(fl->shown(arg, shown))) == NULL)
 		err(1, NULL);
 	stdout_name(p);
-	return table_stat(FL->cols, FL->stat, arg, TABLE_ASKED);
+	return flavour_stat(&fl->fl, arg, TABLE_ASKED);
 }
 
 static int
-s_ls(int argc, char *argv[])
+cmd_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
 		usage_error("too many operands");
-	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
+	return flavour_ls(&pick()->fl, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {
-	{ "create", s_create,
+	{ "create", cmd_create,
 	    "create [-S] [-m MODE] [-x [--any-owner]] [-i VALUE] [--nsems N] "
 	    "NAME|KEY" },
-	{ "post", s_post, "post [-S] [--index N] [-c N] NAME|KEY" },
-	{ "send", s_post, "send [-S] [--index N] [-c N] NAME|KEY" },
-	{ "wait", s_wait, "wait [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
-	{ "recv", s_wait, "recv [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
-	{ "run", s_run,
+	{ "post", cmd_post, "post [-S] [--index N] [-c N] NAME|KEY" },
+	{ "send", cmd_post, "send [-S] [--index N] [-c N] NAME|KEY" },
+	{ "wait", cmd_wait, "wait [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
+	{ "recv", cmd_wait, "recv [-S] [--index N] [-t DUR] [-c N] NAME|KEY" },
+	{ "run", cmd_run,
 	    "run [-S] [--index N] [-t DUR] [-i N [--any-owner]] NAME|KEY -- "
 	    "CMD..." },
-	{ "rm", s_rm, "rm [-S] [-f] NAME|KEY..." },
-	{ "stat", s_stat, "stat [-S] [--index N] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
-	{ "ls", s_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
+	{ "rm", cmd_rm, "rm [-S] [-f] NAME|KEY..." },
+	{ "stat", cmd_stat, "stat [-S] [--index N] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
+	{ "ls", cmd_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

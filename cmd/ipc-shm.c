@@ -91,8 +91,11 @@ static const struct col scols[S_NCOLS + 1] = {
 
 static const struct sysv_cols sperm = { S_KEY, S_MODE, S_OWNER, S_GROUP };
 
+struct shmflavour;
+
 /* the object a send or recv works on */
 struct obj {
+	const struct shmflavour *fl;	/* what kind of object it is */
 	const char *name;		/* as messages show it */
 	char pname[NAME_BUF];		/* POSIX: /NAME */
 	int fd;				/* POSIX, -F: open on it */
@@ -152,7 +155,7 @@ reserve(int fd, uintmax_t from, uintmax_t to)
  * 0, or -1 with errno (EOPNOTSUPP: this file system cannot)
  */
 static int
-fd_fallocate(int fd, uintmax_t off, uintmax_t len)
+desc_fallocate(int fd, uintmax_t off, uintmax_t len)
 {
 	if (len == 0)
 		return 0;
@@ -165,13 +168,13 @@ fd_fallocate(int fd, uintmax_t off, uintmax_t len)
 
 /* -g: the new range reserved; where it cannot be, only sized */
 static int
-fd_grow(struct obj *o, uintmax_t to)
+desc_grow(struct obj *o, uintmax_t to)
 {
 	struct stat st;
 
 	if (to <= o->size)
 		return 0;
-	if (fd_fallocate(o->fd, o->size, to - o->size) == -1) {
+	if (desc_fallocate(o->fd, o->size, to - o->size) == -1) {
 		if (errno != EOPNOTSUPP || fstat(o->fd, &st) == -1 ||
 		    ((uintmax_t)st.st_size < to &&
 		    ftruncate(o->fd, (off_t)to) == -1))
@@ -188,16 +191,16 @@ fd_grow(struct obj *o, uintmax_t to)
  * cannot reserve, nothing is promised (the man page says so).
  */
 static int
-fd_reserve(struct obj *o, uintmax_t off, uintmax_t len)
+desc_reserve(struct obj *o, uintmax_t off, uintmax_t len)
 {
-	if (fd_fallocate(o->fd, off, len) == -1 && errno != EOPNOTSUPP)
+	if (desc_fallocate(o->fd, off, len) == -1 && errno != EOPNOTSUPP)
 		return -1;
 	return 0;
 }
 
 /* up to want bytes of stdin, read and written, where splice cannot */
 static int
-fd_take_rw(struct obj *o, uintmax_t off, size_t want, size_t *got)
+desc_take_rw(struct obj *o, uintmax_t off, size_t want, size_t *got)
 {
 	char buf[RWBUF];
 	ssize_t n, w;
@@ -226,7 +229,7 @@ fd_take_rw(struct obj *o, uintmax_t off, size_t want, size_t *got)
  * 0 with *got the bytes written (0: end of input), or -1 with errno
  */
 static int
-fd_take(struct obj *o, uintmax_t off, size_t want, size_t *got)
+desc_take(struct obj *o, uintmax_t off, size_t want, size_t *got)
 {
 	loff_t at = (loff_t)off;
 	ssize_t n;
@@ -236,7 +239,7 @@ fd_take(struct obj *o, uintmax_t off, size_t want, size_t *got)
 	    errno == EINTR)
 		;
 	if (n == -1 && errno == EINVAL)
-		return fd_take_rw(o, off, want, got);
+		return desc_take_rw(o, off, want, got);
 	if (n == -1)
 		return -1;
 	*got = (size_t)n;
@@ -245,7 +248,7 @@ fd_take(struct obj *o, uintmax_t off, size_t want, size_t *got)
 }
 
 static int
-fd_put(struct obj *o, uintmax_t off, const char *p, size_t len)
+desc_put(struct obj *o, uintmax_t off, const char *p, size_t len)
 {
 	ssize_t n;
 
@@ -265,7 +268,7 @@ fd_put(struct obj *o, uintmax_t off, const char *p, size_t len)
 
 /* s->len bytes of s->fd from s->off, through a buffer */
 static int
-fd_fill_rw(struct obj *o, uintmax_t off, const struct src *s,
+desc_fill_rw(struct obj *o, uintmax_t off, const struct src *s,
     uintmax_t done)
 {
 	char buf[RWBUF];
@@ -279,7 +282,7 @@ fd_fill_rw(struct obj *o, uintmax_t off, const struct src *s,
 			continue;
 		if (n <= 0)
 			return n == 0 ? SHRANK : -1;
-		if (fd_put(o, off + done, buf, (size_t)n) == -1)
+		if (desc_put(o, off + done, buf, (size_t)n) == -1)
 			return -1;
 		done += (uintmax_t)n;
 	}
@@ -288,7 +291,7 @@ fd_fill_rw(struct obj *o, uintmax_t off, const struct src *s,
 
 /* the kernel copies file to file: sendfile(2) writes at the file offset */
 static int
-fd_fill(struct obj *o, uintmax_t off, const struct src *s)
+desc_fill(struct obj *o, uintmax_t off, const struct src *s)
 {
 	off_t at = (off_t)s->off;
 	uintmax_t done = 0;
@@ -305,7 +308,7 @@ fd_fill(struct obj *o, uintmax_t off, const struct src *s)
 		} else if (n == 0)
 			return SHRANK;
 		else if (errno == EINVAL || errno == ENOSYS)
-			return fd_fill_rw(o, off, s, done);
+			return desc_fill_rw(o, off, s, done);
 		else if (errno != EINTR)
 			return -1;
 	}
@@ -339,7 +342,7 @@ out_rw(int fd, uintmax_t off, uintmax_t len)
  * kernel cannot (stdout appends), read and write
  */
 static int
-fd_out(struct obj *o, uintmax_t off, uintmax_t len)
+desc_out(struct obj *o, uintmax_t off, uintmax_t len)
 {
 	off_t at = (off_t)off;
 	ssize_t n;
@@ -365,14 +368,14 @@ fd_out(struct obj *o, uintmax_t off, uintmax_t len)
 }
 
 static void
-fd_close(struct obj *o)
+desc_close(struct obj *o)
 {
 	close(o->fd);
 }
 
 /* an object's sizes, POSIX or a file: from its stat */
 static void
-fd_cells(struct table *t, const char *name, int h, const struct stat *st)
+desc_cells(struct table *t, const char *name, int h, const struct stat *st)
 {
 	(void)name;
 	(void)h;
@@ -387,20 +390,21 @@ static const struct posix_kind pxkind = {
 	.other_is = "a POSIX semaphore's (ipc-sem)",
 	.what = "shared memory", .maps = 1, .name = P_NAME,
 	.file = { P_MODE, P_OWNER, P_GROUP }, .holders = P_HOLDERS,
-	.cells = fd_cells,
+	.cells = desc_cells,
 };
 
 /* --- POSIX shared memory -------------------------------------------------- */
 
 /*
  * An object found where create -x was to make one (look(arg, st): its
- * stat, 0 or -1 with errno), taken only where it is what was asked: the
- * caller's (or --any-owner), of -m's mode, of size bytes. One another
+ * stat, 0 or -1 with errno), taken only where it is what was asked: of
+ * the kind what says, the caller's (or --any-owner), of -m's mode, of
+ * size bytes. One another
  * program made empty and sizes after (as shm_open and ftruncate do) is
  * looked at again until it has a size, within -t and only with one.
  */
 static void
-adopt_found(const char *name, uintmax_t size,
+take_existing(const char *name, const char *what, uintmax_t size,
     int (*look)(const void *, struct stat *), const void *arg)
 {
 	struct adopt a = { ADOPT_ASKED, .nsizes = 1 };
@@ -414,8 +418,7 @@ adopt_found(const char *name, uintmax_t size,
 			err(1, "create %s", esc_name(name));
 		if (!S_ISREG(st.st_mode))
 			errx(1, "create %s: exists and is not %s",
-			    esc_name(name), opt.val['F'] ? "a regular file" :
-			    "shared memory");
+			    esc_name(name), what);
 		a.uid = st.st_uid;
 		a.mode = st.st_mode;
 		adopt_check(&a, "create", name, 1);	/* owner, mode */
@@ -507,7 +510,7 @@ px_create(const char *arg, uintmax_t size)
 		e = errno;
 	}
 	if (e == EEXIST && opt.exist_ok) {
-		adopt_found(name, size, px_look, name);
+		take_existing(name, "shared memory", size, px_look, name);
 		return 0;
 	}
 	if (e == EEXIST)
@@ -621,7 +624,8 @@ fl_create(const char *path, uintmax_t size)
 			errx(1, "create %s: exists and is not a regular file",
 			    esc_name(path));
 		if (e == EEXIST && opt.exist_ok) {
-			adopt_found(path, size, fl_look, &m);
+			take_existing(path, "a regular file", size, fl_look,
+			    &m);
 			return close(m.dfd), 0;
 		}
 		if (e == EEXIST)
@@ -1014,14 +1018,11 @@ sv_ls(struct table *t)
 
 /* --- the three flavours, and the verbs over them -------------------------- */
 
-struct flavour {
-	const char *object;		/* a missing operand: "missing NAME" */
-	const char *own;		/* option letters only this flavour takes */
-	const char *foreign;		/* how another flavour's is refused */
+/* a kind of shared memory: lib's base (rm, stat, ls), then its own */
+struct shmflavour {
+	struct flavour fl;
 	int grows;			/* send -g can extend it */
-	const struct col *cols;
 	int  (*create)(const char *, uintmax_t);
-	void (*check)(const char *);	/* usage error where it cannot be one */
 	void (*open)(struct obj *, const char *, int);
 	int  (*grow)(struct obj *, uintmax_t);	/* reserved; -1 with errno */
 	int  (*reserve)(struct obj *, uintmax_t, uintmax_t);	/* likewise */
@@ -1031,43 +1032,56 @@ struct flavour {
 	int  (*fill)(struct obj *, uintmax_t, const struct src *);
 	int  (*out)(struct obj *, uintmax_t, uintmax_t);
 	void (*close)(struct obj *);
-	int  (*rm)(const char *);
-	void (*stat)(struct table *, const char *);
-	void (*ls)(struct table *);
 };
 
-static const struct flavour posix = {
-	"NAME", "g", "", 1, pcols, px_create, px_check, px_open, fd_grow,
-	fd_reserve, fd_take, fd_put, fd_fill, fd_out, fd_close, px_rm, px_stat,
-	px_ls,
+static const int grow_own[] = { 'g', 0 };
+
+static const struct shmflavour posix = {
+	.fl = { .kind = "POSIX shared memory", .object = "NAME",
+	    .own = grow_own, .cols = pcols, .check = px_check, .rm = px_rm,
+	    .stat = px_stat, .ls = px_ls },
+	.grows = 1, .create = px_create, .open = px_open, .grow = desc_grow,
+	.reserve = desc_reserve, .take = desc_take, .put = desc_put,
+	.fill = desc_fill, .out = desc_out, .close = desc_close,
 };
 
-static const struct flavour file = {
-	"PATH", "g", "", 1, fcols, fl_create, fl_check, fl_open, fd_grow,
-	fd_reserve, fd_take, fd_put, fd_fill, fd_out, fd_close, fl_rm, fl_stat,
-	fl_ls,
+static const struct shmflavour sysv = {
+	.fl = { .flag = 'S', .kind = "System V segments", .object = "KEY",
+	    .cols = scols, .check = sv_check, .rm = sv_rm, .stat = sv_stat,
+	    .ls = sv_ls },
+	.grows = 0, .create = sv_create, .open = sv_open, .grow = sv_grow,
+	.reserve = sv_reserve, .take = sv_take, .put = sv_put,
+	.fill = sv_fill, .out = sv_out, .close = sv_close,
 };
 
-static const struct flavour sysv = {
-	"KEY", "", "-%c: a System V segment cannot grow", 0, scols, sv_create,
-	sv_check, sv_open, sv_grow, sv_reserve, sv_take, sv_put, sv_fill, sv_out,
-	sv_close, sv_rm, sv_stat, sv_ls,
+static const struct shmflavour file = {
+	.fl = { .flag = 'F', .kind = "files", .object = "PATH",
+	    .own = grow_own, .cols = fcols, .check = fl_check, .rm = fl_rm,
+	    .stat = fl_stat, .ls = fl_ls },
+	.grows = 1, .create = fl_create, .open = fl_open, .grow = desc_grow,
+	.reserve = desc_reserve, .take = desc_take, .put = desc_put,
+	.fill = desc_fill, .out = desc_out, .close = desc_close,
 };
 
-/* the one place that asks which flavour: after the options are parsed */
-#define FL	(opt.sysv ? &sysv : opt.val['F'] ? &file : &posix)
+/* -S before -F: with both, the word is System V's, and they are refused */
+static const struct flavour *const flavours[] = { &posix.fl, &sysv.fl,
+	&file.fl, NULL };
 
-/* -S and -F exclude each other; what only other flavours take is refused */
-static void
-own_options(void)
+/* the operand's word for the flavour -S or -F asks for: before any
+ * refusal */
+static const char *
+object(void)
 {
-	const char *p;
+	return flavour_of(flavours, opt.val)->object;
+}
 
-	if (opt.sysv && opt.val['F'] != NULL)
-		usage_error("-S and -F exclude each other");
-	for (p = (FL == &sysv ? &posix : &sysv)->own; *p != '\0'; p++)
-		if (opt.val[(unsigned char)*p] != NULL)
-			usage_error(FL->foreign, *p);
+/* the flavour -S or -F picks, the two together and another's options
+ * refused: once the operands are checked */
+static const struct shmflavour *
+pick(void)
+{
+	return (const struct shmflavour *)flavour_pick(flavours, opt.val,
+	    opt.extra);
 }
 
 static uintmax_t
@@ -1079,20 +1093,21 @@ offset(void)
 }
 
 static int
-shm_create(int argc, char *argv[])
+cmd_create(int argc, char *argv[])
 {
+	const struct shmflavour *fl;
 	const char *arg;
 	uintmax_t size;
 	int i;
 
 	i = opt_parse(argc, argv, "timeout mode exist-ok any-owner sysv",
 	    create_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
+	arg = opt_operand(argc, argv, i, object());
+	fl = pick();
 	if (opt.val['s'] == NULL)
 		usage_error("-s SIZE is needed: the bytes of the new object");
 	size = num_size(opt.val['s'], "-s", 1, SIZE_MAX_OBJ);
-	return FL->create(arg, size);
+	return fl->create(arg, size);
 }
 
 /* the range could not be reserved: said, with the free space */
@@ -1123,14 +1138,14 @@ room(struct obj *o, uintmax_t off, uintmax_t len)
 	if (off + len > o->size && opt.val['g'] == NULL)
 		errx(1, "send %s: %ju bytes at offset %ju run past the end "
 		    "(size %ju%s)", esc_name(o->name), len, off, o->size,
-		    FL->grows ? "; -g grows it" : "");
-	if (off + len > o->size && FL->grow(o, off + len) == -1) {
+		    o->fl->grows ? "; -g grows it" : "");
+	if (off + len > o->size && o->fl->grow(o, off + len) == -1) {
 		if (errno == ENOSPC)
 			nospace(o->name, o->fd, off + len - o->size, o->name);
 		fsize_check(o->name, off + len);
 		err(1, "send %s: -g", esc_name(o->name));
 	}
-	if (FL->reserve(o, off, len) == -1)
+	if (o->fl->reserve(o, off, len) == -1)
 		unreserved(o, len);
 }
 
@@ -1161,11 +1176,11 @@ send_stream(struct obj *o, uintmax_t off)
 	if (off > o->size && opt.val['g'] == NULL)
 		errx(1, "send %s: offset %ju is past the end (size %ju%s)",
 		    esc_name(o->name), off, o->size,
-		    FL->grows ? "; -g grows it" : "");
+		    o->fl->grows ? "; -g grows it" : "");
 	max = opt.val['g'] != NULL ? SIZE_MAX_OBJ - off : o->size - off;
 	copy_grow(STDIN_FILENO);	/* a pipe: fewer, larger chunks */
 	while (done < max) {
-		r = FL->take(o, off + done, max - done > WINDOW ? WINDOW :
+		r = o->fl->take(o, off + done, max - done > WINDOW ? WINDOW :
 		    (size_t)(max - done), &got);
 		done += got;
 		if (r == -1 && errno == EAGAIN)	/* a non-blocking stdin */
@@ -1198,7 +1213,7 @@ operands_len(char **argv)
 }
 
 static void
-copy_failed(const struct obj *o, int r, const char *what)
+io_failed(const struct obj *o, int r, const char *what)
 {
 	if (r == SHRANK)
 		errx(1, "%s %s: %s ended before the range did: truncated "
@@ -1207,7 +1222,7 @@ copy_failed(const struct obj *o, int r, const char *what)
 }
 
 static int
-shm_send(int argc, char *argv[])
+cmd_send(int argc, char *argv[])
 {
 	struct obj o = { .fd = -1 };
 	uintmax_t off, len;
@@ -1216,36 +1231,36 @@ shm_send(int argc, char *argv[])
 
 	i = opt_parse(argc, argv, "sysv progress", send_opts);
 	if (i == argc)
-		usage_error("missing %s", FL->object);
-	own_options();
+		usage_error("missing %s", object());
+	o.fl = pick();
 	off = offset();
-	FL->check(argv[i]);
-	FL->open(&o, argv[i], 1);
+	o.fl->fl.check(argv[i]);
+	o.fl->open(&o, argv[i], 1);
 	if (i + 1 < argc) {
 		room(&o, off, len = operands_len(argv + i + 1));
 		progress_start(opt.progress, len, 0);
 		for (i++; i < argc && r == 0; i++) {
 			len = strlen(argv[i]);
-			r = FL->put(&o, off, argv[i], (size_t)len);
+			r = o.fl->put(&o, off, argv[i], (size_t)len);
 			off += len;
 		}
 	} else if (fd_left(STDIN_FILENO, &s.off, &s.len) == 0) {
 		s.fd = STDIN_FILENO;
 		room(&o, off, s.len);
 		progress_start(opt.progress, s.len, 0);
-		r = FL->fill(&o, off, &s);
+		r = o.fl->fill(&o, off, &s);
 	} else {
 		progress_start(opt.progress, PROGRESS_UNKNOWN, 0);
 		send_stream(&o, off);
 	}
 	if (r != 0)
-		copy_failed(&o, r, "stdin");
-	FL->close(&o);
+		io_failed(&o, r, "stdin");
+	o.fl->close(&o);
 	return 0;
 }
 
 static int
-shm_recv(int argc, char *argv[])
+cmd_recv(int argc, char *argv[])
 {
 	struct obj o = { .fd = -1 };
 	uintmax_t off, len;
@@ -1253,11 +1268,11 @@ shm_recv(int argc, char *argv[])
 	int i, r;
 
 	i = opt_parse(argc, argv, "count sysv progress", recv_opts);
-	arg = opt_operand(argc, argv, i, FL->object);
-	own_options();
+	arg = opt_operand(argc, argv, i, object());
+	o.fl = pick();
 	off = offset();
-	FL->check(arg);
-	FL->open(&o, arg, 0);
+	o.fl->fl.check(arg);
+	o.fl->open(&o, arg, 0);
 	stdout_name(o.name);
 	if (off > o.size)
 		errx(1, "recv %s: offset %ju is past the end (size %ju)",
@@ -1268,61 +1283,58 @@ shm_recv(int argc, char *argv[])
 		    "(size %ju)", esc_name(o.name), len, off, o.size);
 	stdout_ready();
 	progress_start(opt.progress, len, 0);
-	if ((r = FL->out(&o, off, len)) == SHRANK)
-		copy_failed(&o, r, "the object");
+	if ((r = o.fl->out(&o, off, len)) == SHRANK)
+		io_failed(&o, r, "the object");
 	if (r != 0)
 		stdout_failed();
-	FL->close(&o);
+	o.fl->close(&o);
 	return 0;
 }
 
 static int
-shm_rm(int argc, char *argv[])
+cmd_rm(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "force sysv", file_opt);
 
 	if (i == argc)		/* before the flavour's options, as ever */
-		usage_error("missing %s", FL->object);
-	own_options();
-	return opt_each(argc, argv, i, FL->object, FL->check, FL->rm);
+		usage_error("missing %s", object());
+	return flavour_rm(&pick()->fl, argc, argv, i);
 }
 
 static int
-shm_stat(int argc, char *argv[])
+cmd_stat(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout output json sysv wait", file_opt);
-	const char *arg = opt_operand(argc, argv, i, FL->object);
+	const char *arg = opt_operand(argc, argv, i, object());
 
-	own_options();
-	return table_stat(FL->cols, FL->stat, arg, TABLE_ASKED);
+	return flavour_stat(&pick()->fl, arg, TABLE_ASKED);
 }
 
 static int
-shm_ls(int argc, char *argv[])
+cmd_ls(int argc, char *argv[])
 {
 	if (opt_parse(argc, argv, "output no-header json sysv pid", file_opt) !=
 	    argc)
 		usage_error("too many operands");
-	own_options();
-	return table_ls(FL->cols, FL->ls, TABLE_ASKED);
+	return flavour_ls(&pick()->fl, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {
-	{ "create", shm_create,
+	{ "create", cmd_create,
 	    "create [-S|-F] [-m MODE] [-x [--any-owner] [-t DUR]] -s SIZE "
 	    "NAME|KEY" },
-	{ "send", shm_send, "send [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY "
+	{ "send", cmd_send, "send [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY "
 	    "[DATA...]" },
-	{ "write", shm_send,
+	{ "write", cmd_send,
 	    "write [-S|-F] [-O OFFSET] [-g] [--progress] NAME|KEY "
 	    "[DATA...]" },
-	{ "recv", shm_recv, "recv [-S|-F] [-O OFFSET] [-c BYTES] [--progress] "
+	{ "recv", cmd_recv, "recv [-S|-F] [-O OFFSET] [-c BYTES] [--progress] "
 	    "NAME|KEY" },
-	{ "read", shm_recv, "read [-S|-F] [-O OFFSET] [-c BYTES] [--progress] "
+	{ "read", cmd_recv, "read [-S|-F] [-O OFFSET] [-c BYTES] [--progress] "
 	    "NAME|KEY" },
-	{ "rm", shm_rm, "rm [-S|-F] [-f] NAME|KEY..." },
-	{ "stat", shm_stat, "stat [-S|-F] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
-	{ "ls", shm_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
+	{ "rm", cmd_rm, "rm [-S|-F] [-f] NAME|KEY..." },
+	{ "stat", cmd_stat, "stat [-S|-F] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
+	{ "ls", cmd_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

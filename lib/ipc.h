@@ -125,13 +125,9 @@ int	 deadline_ms(const struct deadline *);
  * wait_call's timer tells its tick from a sent SIGALRM (si_code), which
  * goes where it would have gone without it
  */
-/* these exit on failure: wait_retry, wait_sysv (stdout failed) */
 int	 wait_fd(int, short, const struct deadline *);
 int	 wait_open(const char *, int, const struct deadline *);
 int	 wait_call(int (*)(void *), void *, const struct deadline *);
-int	 wait_retry(int, short, int (*)(void *), void *,
-	    const struct deadline *, int64_t);
-int	 wait_sysv(int (*)(void *), void *, int *, const struct deadline *);
 
 /* fd.c: a descriptor's size, and what is left to read of it */
 int	 fd_size(int, uintmax_t *);
@@ -588,6 +584,33 @@ int	 fifo_settle(int, const struct deadline *, uintmax_t *);
 /* these exit on failure: sysctl_limit */
 int	 sysctl_num(const char *, uintmax_t *);
 uintmax_t sysctl_limit(const char *);
+
+/*
+ * flavour.c: one kind of object in flavours (POSIX; System V with -S;
+ * files with -F), picked by the option that names it. A command embeds
+ * struct flavour first in its own and adds its operations after it.
+ */
+struct flavour {
+	int flag;			/* the option that picks it: 'S', 'F';
+					 * 0: picked where none is given */
+	const char *kind;		/* in a refusal: "System V queues" */
+	const char *object;		/* its operand: "NAME", "KEY", "PATH" */
+	const int *own;			/* options only it (and any other
+					 * flavour naming them) takes; 0-ended */
+	const struct col *cols;		/* stat's and ls's fields */
+	void (*check)(const char *);	/* usage error where it cannot be one */
+	int  (*rm)(const char *);	/* 0, or 1 having said why */
+	void (*stat)(struct table *, const char *);
+	void (*ls)(struct table *);
+};
+const struct flavour *flavour_of(const struct flavour *const *,
+	    const char *const *);
+const struct flavour *flavour_pick(const struct flavour *const *,
+	    const char *const *, const struct optdef *);
+int	 flavour_rm(const struct flavour *, int, char **, int);
+int	 flavour_stat(const struct flavour *, const char *,
+	    const struct tablefmt *);
+int	 flavour_ls(const struct flavour *, const struct tablefmt *);
 
 /* sysv.c: the System V tier, for msg, sem and shm alike */
 /* these exit on failure: sysv_key, sysv_check, sysv_print_id,

@@ -548,7 +548,7 @@ usage_line() {
 	run -2 --separate-stderr ipc-mq recv -t soon "$q"
 	assert_equal "${stderr_lines[0]}" "ipc-mq: recv: -t: 'soon' is not a duration (like 250ms, 1.5, 2s, 1m, 1h; at most 2147483647 seconds)"
 	run -2 --separate-stderr ipc-mq recv -T 1 "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: recv: -T needs -S (System V)"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: recv: -T is for System V queues (-S)"
 	run -0 mq recv -t 0 "$q"
 	assert_output kept
 }
@@ -558,7 +558,7 @@ usage_line() {
 	run -2 --separate-stderr ipc-mq send -l -0 "$q" </dev/null
 	assert_equal "${stderr_lines[0]}" "ipc-mq: send: -l and -0 exclude each other"
 	run -2 --separate-stderr ipc-mq send -T 2 "$q" x
-	assert_equal "${stderr_lines[0]}" "ipc-mq: send: -T needs -S (System V)"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: send: -T is for System V queues (-S)"
 	run -0 attr "$q"
 	assert_output --regexp ' 0$'
 }

@@ -169,9 +169,9 @@ settled() {
 
 @test "the System V options without -S are refused, naming -S" {
 	run -2 --separate-stderr ipc-sem post --index 1 "$s"
-	assert_equal "${stderr_lines[0]}" "ipc-sem: post: --index needs -S (System V)"
+	assert_equal "${stderr_lines[0]}" "ipc-sem: post: --index is for System V semaphore sets (-S)"
 	run -2 --separate-stderr ipc-sem create --nsems 2 "$s"
-	assert_equal "${stderr_lines[0]}" "ipc-sem: create: --nsems needs -S (System V)"
+	assert_equal "${stderr_lines[0]}" "ipc-sem: create: --nsems is for System V semaphore sets (-S)"
 	run -1 value "$s"
 }
 
@@ -810,6 +810,24 @@ racing_runners() {
 	ipc-sem post -S "$key"
 	wait "$BG_LAST"
 	[ "$(sv_value "$key")" = 0 ]
+}
+
+@test "wait -S and run -S: -t bounds the wait for a set's maker to set it up" {
+	# ipcmk makes a set with semget alone: sem_otime stays 0, as a
+	# maker's between its semget and its first semop
+	run -0 ipcmk -S 1 -p 600
+	id=${output##* }
+	echo "$id" >"$ids"
+	run -0 ipc-sem stat -S -o otime,value "id:$id"
+	assert_output $'otime=\nvalue=0'
+	# the wait for it to be set up (at most 1 s) ends with -t's deadline
+	run -124 --separate-stderr timeout -s KILL 0.9 \
+	    ipc-sem wait -S -t 50ms "id:$id"
+	assert_equal "$stderr" "ipc-sem: wait id:$id: timed out"
+	run -124 --separate-stderr timeout -s KILL 0.9 \
+	    ipc-sem run -S -t 0 "id:$id" -- touch ran
+	assert_equal "$stderr" "ipc-sem: run id:$id: timed out"
+	[ ! -e ran ]
 }
 
 @test "wait -S: a set removed while it waits ends it, named: exit 1" {

@@ -118,7 +118,7 @@ only_note() {
 	run -2 --separate-stderr ipc-shm stat -S -F "$key"
 	assert_equal "${stderr_lines[0]}" "ipc-shm: stat: -S and -F exclude each other"
 	run -2 --separate-stderr ipc-shm send -S -g "$key" x
-	assert_equal "${stderr_lines[0]}" "ipc-shm: send: -g: a System V segment cannot grow"
+	assert_equal "${stderr_lines[0]}" "ipc-shm: send: -g is for POSIX shared memory and files (-F), not with -S"
 	run -2 --separate-stderr ipc-shm ls -F
 	assert_equal "${stderr_lines[0]}" "ipc-shm: ls: ls -F: files are listed by ls(1); stat -F FILE tells one"
 }

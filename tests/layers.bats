@@ -15,8 +15,8 @@ setup() {
 defines() { nm -g --defined-only "$O/$1.o" | awk '{ print $3 }' | sort; }
 uses() { nm -u "$O/$1.o" | awk '{ print $2 }' | sort; }
 
-@test "lib: the message path calls only down its line: deadline, fd, progress, copy, batch, stdout, msgout, worker" {
-	local line="deadline fd progress copy batch stdout msgout worker" f g up bad=
+@test "lib: the message path calls only down its line: deadline, wait, fd, progress, copy, batch, stdout, msgout, worker" {
+	local line="deadline wait fd progress copy batch stdout msgout worker" f g up bad=
 	for f in $line; do
 		up=${line#*"$f"}
 		for g in $up; do
