@@ -10,7 +10,7 @@ load helpers
 	echo mine > "$d/usr/bin/other-tool"
 	run make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/usr
 	assert_success
-	for c in "$ROOT"/cmd/ipc-*.c; do
+	for c in "$ROOT"/cmd/ipc-*; do
 		n=$(basename "$c" .c)
 		[ -x "$d/usr/bin/$n" ]
 		[ -f "$d/usr/share/man/man1/$n.1" ]
