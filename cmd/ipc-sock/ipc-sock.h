@@ -18,20 +18,20 @@ int	 bind_to(struct addr *, int);
 int	 accept_one(int, const struct addr *, const struct deadline *);
 
 /* sendrecv.c: send, recv; a connection's bytes to stdout */
-int	 sock_send(int, char **);
-int	 sock_recv(int, char **);
+int	 cmd_send(int, char **);
+int	 cmd_recv(int, char **);
 void	 lost(const struct addr *, uintmax_t);
-int	 copy_conn(int, const struct addr *, const struct deadline *);
+int	 conn_copy(int, const struct addr *, const struct deadline *);
 
 /* serve.c: connect, listen, activate */
-int	 sock_connect_(int, char **);
-int	 sock_listen(int, char **);
-int	 sock_activate(int, char **);
+int	 cmd_connect(int, char **);
+int	 cmd_listen(int, char **);
+int	 cmd_activate(int, char **);
 
 /* list.c: stat, ls, rm */
-int	 sock_stat(int, char **);
-int	 sock_ls(int, char **);
-int	 sock_rm(int, char **);
+int	 cmd_stat(int, char **);
+int	 cmd_ls(int, char **);
+int	 cmd_rm(int, char **);
 
 #define TAP_BUF		(1 << 14)	/* one chunk, each way */
 #define TAP_RING	(1 << 20)	/* output stdout has not taken yet */
@@ -85,7 +85,7 @@ struct tap {
 };
 
 /* tap.c: the verb; the server's file moved aside and back */
-int	 sock_tap(int, char **);
+int	 cmd_tap(int, char **);
 void	 tap_gone_note(const char *, const struct addr *);
 void	 tap_leave(struct tap *, int);
 

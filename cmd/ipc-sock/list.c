@@ -231,7 +231,7 @@ listening(void *arg)
 }
 
 int
-sock_stat(int argc, char *argv[])
+cmd_stat(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout output json wait", NULL), rc;
 	struct table t;
@@ -336,7 +336,7 @@ ls_dir(struct table *t, const struct socks *s, const struct holders *hs,
 }
 
 int
-sock_ls(int argc, char *argv[])
+cmd_ls(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "output no-header json pid", NULL), why;
 	int seen, rc = 0, given = argc > i;
@@ -451,7 +451,7 @@ rm_one(const char *arg)
 }
 
 int
-sock_rm(int argc, char *argv[])
+cmd_rm(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "force", NULL);
 

@@ -76,20 +76,20 @@ accept_one(int lfd, const struct addr *a, const struct deadline *d)
 }
 
 static const struct verb verbs[] = {
-	{ "listen", sock_listen, "listen [-1] [-e CMD [-n MAX] [--kill-after "
+	{ "listen", cmd_listen, "listen [-1] [-e CMD [-n MAX] [--kill-after "
 	    "DUR]] [-m MODE] [--type TYPE] ADDR" },
-	{ "activate", sock_activate, "activate [--name NAME]... [-m MODE] "
+	{ "activate", cmd_activate, "activate [--name NAME]... [-m MODE] "
 	    "[--type TYPE] ADDR... -- CMD..." },
-	{ "connect", sock_connect_, "connect [-t DUR] [--type TYPE] "
+	{ "connect", cmd_connect, "connect [-t DUR] [--type TYPE] "
 	    "[--progress] ADDR" },
-	{ "send", sock_send, "send [-t DUR] [-l|-0] [--pass-fd N]... "
+	{ "send", cmd_send, "send [-t DUR] [-l|-0] [--pass-fd N]... "
 	    "[--type TYPE] [--progress] ADDR [MSG...]" },
-	{ "recv", sock_recv, "recv [-t DUR] [-c N|-f] [-v] [-j] [-0|-r] "
+	{ "recv", cmd_recv, "recv [-t DUR] [-c N|-f] [-v] [-j] [-0|-r] "
 	    "[-m MODE] [--type TYPE] [--take-fd] [--progress] ADDR [-- CMD...]" },
-	{ "stat", sock_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] ADDR" },
-	{ "ls", sock_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
-	{ "rm", sock_rm, "rm [-f] PATH..." },
-	{ "tap", sock_tap, "tap [-X|-j] PATH" },
+	{ "stat", cmd_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] ADDR" },
+	{ "ls", cmd_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
+	{ "rm", cmd_rm, "rm [-f] PATH..." },
+	{ "tap", cmd_tap, "tap [-X|-j] PATH" },
 	{ NULL, NULL, NULL }
 };
 

@@ -189,7 +189,7 @@ send_stream(struct out *o, char **operands)
 }
 
 int
-sock_send(int argc, char *argv[])
+cmd_send(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout lines null progress", send_opts);
 	int fds[FDPASS_MAX];
@@ -274,7 +274,7 @@ lost(const struct addr *a, uintmax_t n)
 
 /* a connection's bytes to stdout, to its end */
 int
-copy_conn(int fd, const struct addr *a, const struct deadline *d)
+conn_copy(int fd, const struct addr *a, const struct deadline *d)
 {
 	struct copy c = { .din = d };
 
@@ -431,7 +431,7 @@ recv_stream(int lfd, const struct addr *a, const struct deadline *d)
 		fd = accept_one(lfd, a, d);
 		if (opt.count || opt.verbose || opt.json)
 			got += recv_lines(fd, a, d, got, want - got);
-		else if ((r = copy_conn(fd, a, d)) != 0)
+		else if ((r = conn_copy(fd, a, d)) != 0)
 			return r;
 		close(fd);
 	} while (opt.follow || (opt.count && got < want));
@@ -624,7 +624,7 @@ take_fds(int lfd, const struct addr *a, const struct deadline *d,
 }
 
 int
-sock_recv(int argc, char *argv[])
+cmd_recv(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout count follow verbose null raw "
 	    "json mode progress", recv_opts), fd, one = 1, ncmd = opt.ndashed;

@@ -48,7 +48,7 @@ static const struct optdef activate_opts[] = {
  * both are.
  */
 int
-sock_connect_(int argc, char *argv[])
+cmd_connect(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "timeout progress", type_opt), fd, st, rc;
 	struct deadline d;
@@ -129,7 +129,7 @@ listen_out(int lfd, const struct addr *a)
 	do {
 		stdout_ready();
 		fd = accept_one(lfd, a, NULL);
-		if ((r = copy_conn(fd, a, NULL)) != 0)
+		if ((r = conn_copy(fd, a, NULL)) != 0)
 			return r;
 		close(fd);
 	} while (opt.val['1'] == NULL);
@@ -248,7 +248,7 @@ listen_exec(int lfd, const struct addr *a, size_t max, int64_t grace)
 }
 
 int
-sock_listen(int argc, char *argv[])
+cmd_listen(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "exec mode", listen_opts), fd;
 	size_t max = LISTEN_MAX;
@@ -281,7 +281,7 @@ sock_listen(int argc, char *argv[])
  * bytes, no colon (the list's separator).
  */
 static char *
-fd_names(size_t n)
+activate_names(size_t n)
 {
 	static char s[sizeof("LISTEN_FDNAMES=") + NAMES_MAX * (NAME_LEN + 1)];
 	const char *v[NAMES_MAX], *p;
@@ -306,7 +306,7 @@ fd_names(size_t n)
 }
 
 int
-sock_activate(int argc, char *argv[])
+cmd_activate(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "mode", activate_opts), ncmd = opt.ndashed;
 	struct addr a[NAMES_MAX];
@@ -323,7 +323,7 @@ sock_activate(int argc, char *argv[])
 		usage_error("more than %d ADDR", NAMES_MAX);
 	for (k = 0; k < na; k++)
 		parse_addr(argv[i + (int)k], ADDR_BIND, &a[k]);
-	names = fd_names(na);
+	names = activate_names(na);
 	for (k = 0; k < na; k++)
 		if ((fds[k] = sock_bind(&a[k], opt.has_mode ? opt.mode : 0600,
 		    SOMAXCONN)) == -1)

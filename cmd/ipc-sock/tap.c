@@ -592,7 +592,7 @@ tap_relay(struct tap *t)
 }
 
 int
-sock_tap(int argc, char *argv[])
+cmd_tap(int argc, char *argv[])
 {
 	int i = opt_parse(argc, argv, "json", tap_opts);
 	struct tap t = { .dfd = -1, .lfd = -1, .sfd = -1 };
