@@ -623,6 +623,7 @@ void	 child_fini(struct children *);
 int	 child_status(int);
 void	 child_replace(char *const *) __attribute__((noreturn));
 void	 child_find(const char *);
+int	 child_beside(int (*)(void *), int (*)(void *), void *);
 
 /*
  * cleanup.c: what a command made for its own use, undone on every exit:

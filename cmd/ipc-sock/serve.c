@@ -1,6 +1,5 @@
 /* ipc-sock connect, listen and activate: connections served. */
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +41,42 @@ static const struct optdef activate_opts[] = {
 
 /* --- connect --- */
 
+/* connect's two halves: the socket, whose, and -t */
+struct halves {
+	int fd;
+	const struct addr *a;
+	const struct deadline *d;
+};
+
+/* the child's half: stdin to the socket, then its writing side shut */
+static int
+connect_in(void *arg)
+{
+	const struct halves *h = arg;
+	struct copy c = { .dout = h->d };
+
+	progress_sending();
+	if (copy_stream(STDIN_FILENO, h->fd, &c) == -1)
+		failed(h->a, c.failed == COPY_IN ? "reading stdin" :
+		    "waiting for room");
+	if (shutdown(h->fd, SHUT_WR) == -1 && errno != ENOTCONN)
+		failed(h->a, "");
+	return 0;
+}
+
+/* ours: the socket to stdout; 0, or the status connect ends with */
+static int
+connect_out(void *arg)
+{
+	const struct halves *h = arg;
+	struct copy c = { .din = h->d };
+
+	return copy_stream(h->fd, STDOUT_FILENO, &c) == 0 ? 0 :
+	    c.failed == COPY_OUT ? (lost(h->a, c.lost), 1) :
+	    errno == ETIMEDOUT ? msgout_timed_out(h->a->arg, "", c.done,
+	    "bytes") : (warn("connect %s", esc_name(h->a->arg)), 1);
+}
+
 /*
  * Both ways at once: a child copies stdin to the socket and shuts its
  * writing side down at the end; we copy the socket to stdout. Done when
@@ -50,39 +85,20 @@ static const struct optdef activate_opts[] = {
 int
 cmd_connect(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "timeout progress", type_opt), fd, st, rc;
+	int i = opt_parse(argc, argv, "timeout progress", type_opt), rc;
 	struct deadline d;
-	struct copy c = { .din = &d };
 	struct addr a;
-	pid_t pid;
+	struct halves h = { .a = &a, .d = &d };
 
 	one_addr(argc, argv, i, 0, &a);
 	/* a request sent whose reply cannot be written is worse than none */
 	stdout_ready();
 	deadline_set(&d, opt.timeout);
-	fd = connect_to(&a, &d);
+	h.fd = connect_to(&a, &d);
 	progress_start(PROGRESS_UNKNOWN, 1);
-	if ((pid = fork()) == -1)
+	if ((rc = child_beside(connect_in, connect_out, &h)) == -1)
 		err(1, "connect %s: fork", esc_name(a.arg));
-	if (pid == 0) {
-		progress_sending();
-		c = (struct copy){ .dout = &d };
-		if (copy_stream(STDIN_FILENO, fd, &c) == -1)
-			failed(&a, c.failed == COPY_IN ? "reading stdin" :
-			    "waiting for room");
-		if (shutdown(fd, SHUT_WR) == -1 && errno != ENOTCONN)
-			failed(&a, "");
-		_exit(0);
-	}
-	rc = copy_stream(fd, STDOUT_FILENO, &c) == 0 ? 0 :
-	    c.failed == COPY_OUT ? (lost(&a, c.lost), 1) :
-	    errno == ETIMEDOUT ? msgout_timed_out(a.arg, "", c.done, "bytes") :
-	    (warn("connect %s", esc_name(a.arg)), 1);
-	if (rc != 0)
-		kill(pid, SIGTERM);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	return rc != 0 ? rc : child_status(st);
+	return rc;
 }
 
 /* --- listen --- */
