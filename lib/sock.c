@@ -135,7 +135,8 @@ connect_child(void *arg)
 	close(x->sp[0]);
 	if (groups == NULL ||
 	    fdpass_peer(x->peer, &uc) == -1 ||
-	    getsockopt(x->peer, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == -1 ||
+	    getsockopt(x->peer, SOL_SOCKET, SO_PEERGROUPS, groups,
+	    &glen) == -1 ||
 	    setgroups(glen / sizeof(gid_t), groups) == -1 ||
 	    setgid(uc.gid) == -1 || setuid(uc.uid) == -1 ||
 	    (fd = sock_connect(x->a, x->d)) == -1)

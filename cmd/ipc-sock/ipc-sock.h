@@ -12,7 +12,8 @@ enum { O_TYPE = OPT_LONG, O_PASSFD, O_TAKEFD, O_NAME, O_KILLAFTER };
 /* main.c: the verb table; ADDR from an operand, connected, bound, accepted */
 void	 parse_addr(const char *, int, struct addr *);
 void	 one_addr(int, char **, int, int, struct addr *);
-void	 failed(const struct addr *, const char *) __attribute__((noreturn));
+void	 failed(const struct addr *, const char *)
+	    __attribute__((noreturn));
 int	 connect_to(const struct addr *, const struct deadline *);
 int	 bind_to(struct addr *, int);
 int	 accept_one(int, const struct addr *, const struct deadline *);
