@@ -1,4 +1,5 @@
-# ipc-tools: one pattern rule builds every bin/ipc-X from cmd/ipc-X.c.
+# ipc-tools: one pattern rule builds every bin/ipc-X from cmd/ipc-X.c, or
+# from every .c in the directory cmd/ipc-X/.
 include config.mk
 
 # make SANITIZE=1 builds apart (obj-san/, bin-san/), so the two never mix
@@ -24,7 +25,11 @@ endif
 VERSION := $(shell cat VERSION)
 override CPPFLAGS += -DIPC_VERSION='"$(VERSION)"'
 
-CMDS = $(patsubst cmd/%.c,%,$(wildcard cmd/ipc-*.c))
+CMDS = $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/ipc-*.c)) \
+    $(patsubst cmd/%/,%,$(wildcard cmd/ipc-*/)))
+# a command that is a directory: its objects, apart under $(O)/cmd/ipc-X/
+cmdobj = $(patsubst cmd/%.c,$(O)/cmd/%.o,$(wildcard cmd/$(1)/*.c))
+CMDOBJ = $(foreach c,$(CMDS),$(call cmdobj,$(c)))
 BIN  = $(CMDS:%=$(B)/%)
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(O)/%.o)
@@ -45,6 +50,21 @@ $(LIB): $(LIBOBJ)
 $(B)/%: cmd/%.c $(LIB) lib/ipc.h
 	@mkdir -p $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# where there is no cmd/ipc-X.c: every .c of cmd/ipc-X/ (main.c among
+# them), each compiled again when a header of that directory changes
+.SECONDEXPANSION:
+$(B)/%: cmd/%/main.c $$(call cmdobj,$$*) $(LIB)
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(O)/cmd/%.o: cmd/%.c $$(wildcard $$(dir cmd/$$*)*.h) lib/ipc.h config.mk \
+    VERSION
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -c -o $@ $<
+
+# kept, as the library's objects are: the next build compiles only what changed
+.SECONDARY: $(CMDOBJ)
 
 tests/peers/%: tests/peers/%.c
 	$(CC) -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lrt

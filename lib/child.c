@@ -392,3 +392,48 @@ child_status(int status)
 		return 128 + WTERMSIG(status);
 	return 1;
 }
+
+/*
+ * fn(arg) in a child while we do work(arg), for a verb that is two
+ * halves at once (connect: stdin to the socket there, the socket to
+ * stdout here). In the child, a handler of ours for a signal of
+ * sig_fatal (one that removes our files) is the default again, as for
+ * a command we run, and it dies with us: what fn holds must not outlive
+ * the verb. When work returns non-zero the child is sent SIGTERM; it is
+ * waited for either way. work's value where it is not 0, else the
+ * child's status as the shell gives it (fn's value, or 128+signal); -1
+ * with errno when no child could be made.
+ */
+int
+child_beside(int (*fn)(void *), int (*work)(void *), void *arg)
+{
+	sigset_t set, mask;
+	pid_t pid, parent = getpid();
+	int n, rc, st, e;
+
+	/* no handler of ours may run in the child before it is reset */
+	sig_fatal(&set, NULL);
+	sigprocmask(SIG_BLOCK, &set, &mask);
+	if ((pid = fork()) == 0) {
+		for (n = 1; n <= SIGRTMAX; n++)
+			if (sigismember(&set, n) == 1)
+				signal(n, SIG_DFL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* a parent gone before prctl took effect never sends it */
+		if (getppid() != parent)
+			raise(SIGKILL);
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		_exit(fn(arg));
+	}
+	e = errno;
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (pid == -1) {
+		errno = e;
+		return -1;
+	}
+	if ((rc = work(arg)) != 0)
+		kill(pid, SIGTERM);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return rc != 0 ? rc : child_status(st);
+}

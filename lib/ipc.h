@@ -735,6 +735,7 @@ int	 child_status(int);
 int	 child_become(char *const *);
 void	 child_replace(char *const *) __attribute__((noreturn));
 void	 child_find(const char *);
+int	 child_beside(int (*)(void *), int (*)(void *), void *);
 
 /*
  * cleanup.c: what a command made for its own use, undone on every exit:

@@ -5,7 +5,6 @@
  */
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <err.h>
 #include <grp.h>
 #include <errno.h>
@@ -109,29 +108,53 @@ sock_connect(const struct addr *a, const struct deadline *d)
 	return -1;
 }
 
+/* connect_child's inputs, and what it sends back over sp */
+struct as {
+	const struct addr *a;
+	int peer;
+	const struct deadline *d;
+	int sp[2];			/* ours; the child's */
+	int fd, e;			/* the socket, or why not */
+	size_t n;			/* sockets received: 1, or 0 */
+};
+
 /*
  * In a child: become who is at the other end of peer (uid, gid and
  * groups, as SO_PEERCRED and SO_PEERGROUPS say), connect to a, and send
  * the socket back, or the errno that stopped it.
  */
-static void __attribute__((noreturn))
-connect_child(const struct addr *a, int peer, const struct deadline *d,
-    int back)
+static int
+connect_child(void *arg)
 {
+	struct as *x = arg;
 	struct ucred uc;
 	socklen_t glen = NGROUPS_MAX * sizeof(gid_t);
 	gid_t *groups = malloc(glen);
 	int fd = -1, e = 0;
 
+	close(x->sp[0]);
 	if (groups == NULL ||
-	    fdpass_peer(peer, &uc) == -1 ||
-	    getsockopt(peer, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == -1 ||
+	    fdpass_peer(x->peer, &uc) == -1 ||
+	    getsockopt(x->peer, SOL_SOCKET, SO_PEERGROUPS, groups,
+	    &glen) == -1 ||
 	    setgroups(glen / sizeof(gid_t), groups) == -1 ||
 	    setgid(uc.gid) == -1 || setuid(uc.uid) == -1 ||
-	    (fd = sock_connect(a, d)) == -1)
+	    (fd = sock_connect(x->a, x->d)) == -1)
 		e = errno;
-	fdpass_send(back, &e, sizeof(e), &fd, fd != -1);
-	_exit(0);
+	fdpass_send(x->sp[1], &e, sizeof(e), &fd, fd != -1);
+	return 0;
+}
+
+/* ours, beside it: the socket it sends back, or its errno */
+static int
+connect_back(void *arg)
+{
+	struct as *x = arg;
+
+	close(x->sp[1]);
+	if (fdpass_recv(x->sp[0], &x->e, sizeof(x->e), &x->fd, &x->n) == -1)
+		x->e = errno;
+	return 0;
 }
 
 /*
@@ -142,27 +165,18 @@ connect_child(const struct addr *a, int peer, const struct deadline *d,
 int
 sock_connect_as(const struct addr *a, int peer, const struct deadline *d)
 {
-	int sp[2], fd = -1, e = EIO, st;
-	size_t n = 0;
-	pid_t pid;
+	struct as x = { .a = a, .peer = peer, .d = d, .fd = -1, .e = EIO };
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x.sp) == -1)
 		return -1;
-	if ((pid = fork()) == 0) {
-		close(sp[0]);
-		connect_child(a, peer, d, sp[1]);
+	if (child_beside(connect_child, connect_back, &x) == -1) {
+		x.e = errno;
+		close(x.sp[1]);
 	}
-	close(sp[1]);
-	if (pid == -1)
-		e = errno;
-	else if (fdpass_recv(sp[0], &e, sizeof(e), &fd, &n) == -1)
-		e = errno;
-	close(sp[0]);
-	while (pid > 0 && waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	if (n == 1)
-		return fd;
-	errno = e != 0 ? e : EIO;
+	close(x.sp[0]);
+	if (x.n == 1)
+		return x.fd;
+	errno = x.e != 0 ? x.e : EIO;
 	return -1;
 }
 

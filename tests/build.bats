@@ -10,7 +10,7 @@ load helpers
 	echo mine > "$d/usr/bin/other-tool"
 	run make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/usr
 	assert_success
-	for c in "$ROOT"/cmd/ipc-*.c; do
+	for c in "$ROOT"/cmd/ipc-*; do
 		n=$(basename "$c" .c)
 		[ -x "$d/usr/bin/$n" ]
 		[ -f "$d/usr/share/man/man1/$n.1" ]
@@ -24,4 +24,32 @@ load helpers
 	assert_success
 	run find "$d" -type f
 	assert_output "$d/usr/bin/other-tool"
+}
+
+@test "a command that is a directory: each .c compiled apart per build, again when its header changes, linked into one binary" {
+	unset MAKEFLAGS MFLAGS MAKELEVEL SANITIZE
+	n=0
+	for d in "$ROOT"/cmd/ipc-*/; do
+		c=$(basename "$d")
+		for san in 0 1; do
+			o=obj b=bin
+			[ "$san" = 0 ] || o=obj-san b=bin-san
+			# as if each of its headers had just changed
+			w=()
+			for h in "$d"*.h; do
+				w+=(-W "cmd/$c/${h##*/}")
+			done
+			run make -n --no-print-directory -C "$ROOT" SANITIZE="$san" "${w[@]}" "$b/$c"
+			assert_success
+			objs=
+			for f in "$d"*.c; do
+				f=${f##*/}
+				assert_line --partial "-c -o $o/cmd/$c/${f%.c}.o cmd/$c/$f"
+				objs="$objs $o/cmd/$c/${f%.c}.o"
+			done
+			assert_line --partial "-o $b/$c$objs $o/libipc.a"
+		done
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
 }

@@ -40,7 +40,7 @@ teardown() {
 # every command built, by name
 commands() {
 	local c
-	for c in "$ROOT/cmd"/ipc-*.c; do
+	for c in "$ROOT/cmd"/ipc-*; do
 		c=${c##*/}
 		echo "${c%.c}"
 	done

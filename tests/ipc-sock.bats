@@ -607,6 +607,28 @@ listen_busy() {
 	assert_equal "$(cat got)" next
 }
 
+@test "connect: a signal that ends it ends its stdin half too, and the connection closes" {
+	server s listen -1 s
+	srv=$BG_LAST
+	mkfifo in
+	exec 5<>in			# a writer kept: stdin never ends
+	# its own redirection: a bare & job's stdin would be /dev/null
+	bg sh -c 'exec timeout --preserve-status 20 ipc-sock connect s <in 5>&-'
+	echo hello >&5
+	wait_for outputs hello cat out
+	# timeout(1) would pass the signal to its whole group: to connect only
+	read -r conn half < <(descendants "$BG_LAST" | xargs)
+	[ -n "$half" ]
+	kill -TERM "$conn"
+	st=0
+	wait "$BG_LAST" || st=$?
+	[ "$st" -eq 143 ]
+	wait_for eval '! kill -0 "$half" 2>/dev/null'
+	# the server's one connection has ended: listen -1 is done
+	wait "$srv"
+	assert_equal "$(cat out)" hello
+}
+
 @test "connect: no such socket, exit 1 naming it" {
 	run sock connect nosuch
 	assert_failure 1

@@ -13,7 +13,7 @@ setup() {
 
 @test "one version: VERSION, every -V, debian/changelog and NEWS agree" {
 	[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
-	for c in "$ROOT"/cmd/ipc-*.c; do
+	for c in "$ROOT"/cmd/ipc-*; do
 		c=$(basename "$c" .c)
 		run "$c" -V
 		assert_output "$c $version"
@@ -63,7 +63,7 @@ setup() {
 	assert_success
 	deb=$(ls "$d/src"/ipc-tools_"$version"_*.deb)
 	dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' > contents
-	for c in "$ROOT"/cmd/ipc-*.c; do
+	for c in "$ROOT"/cmd/ipc-*; do
 		c=$(basename "$c" .c)
 		grep -qx "/usr/bin/$c" contents
 		grep -qx "/usr/share/man/man1/$c.1.gz" contents
