@@ -62,16 +62,16 @@ setup() {
 	DEB_BUILD_OPTIONS=nocheck run make -s -C "$d/src" deb
 	assert_success
 	deb=$(ls "$d/src"/ipc-tools_"$version"_*.deb)
-	dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' > contents
+	dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' > "$d/contents"
 	for c in "$ROOT"/cmd/ipc-*; do
 		c=$(basename "$c" .c)
-		grep -qx "/usr/bin/$c" contents
-		grep -qx "/usr/share/man/man1/$c.1.gz" contents
-		grep -qx "/usr/share/bash-completion/completions/$c" contents
-		grep -qx "/usr/share/zsh/vendor-completions/_$c" contents
-		grep -qx "/usr/share/fish/vendor_completions.d/$c.fish" contents
+		grep -qx "/usr/bin/$c" "$d/contents"
+		grep -qx "/usr/share/man/man1/$c.1.gz" "$d/contents"
+		grep -qx "/usr/share/bash-completion/completions/$c" "$d/contents"
+		grep -qx "/usr/share/zsh/vendor-completions/_$c" "$d/contents"
+		grep -qx "/usr/share/fish/vendor_completions.d/$c.fish" "$d/contents"
 	done
-	grep -qx /usr/share/man/man7/ipc-tools.7.gz contents
+	grep -qx /usr/share/man/man7/ipc-tools.7.gz "$d/contents"
 	run dpkg-deb -f "$deb" Depends
 	assert_output --regexp '^libc6 \(>= [0-9.]+\)$'
 }
