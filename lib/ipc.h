@@ -39,7 +39,8 @@ int	 verb_main(const struct verb *, int, char **);
 /* verbname.c: the running verb's name, for messages; verb_main sets it */
 extern const char *verb_name;
 
-/* usage.c: a usage error, the verb's usage after it, exit 2 */
+/* usage.c: a usage error, the verb's usage after it (usage_set), exit 2 */
+void	 usage_set(const char *);
 void	 usage_error(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
 

@@ -170,5 +170,6 @@ verb_main(const struct verb *verbs, int argc, char *argv[])
 		unknown_verb(verbs, name);
 	opt.verb = v;
 	verb_name = v->name;
+	usage_set(v->usage);
 	return v->fn(argc - 1, argv + 1);
 }
