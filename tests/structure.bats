@@ -137,22 +137,21 @@ relib() {
 	assert_output ""
 }
 
-# the commands whose functions keep to the naming rule: every command,
-# once its verbs are renamed
-NAMED="ipc-pipe ipc-sig"
-
 @test "structure: a verb's function is cmd_VERB; a command's other functions use no prefix of lib/'s" {
 	pre=$(cd "$ROOT/lib" && ls *.c | sed 's/\.c$//' | paste -sd '|')
 	run grep -l '^cmd_[a-z_0-9]*(' "$ROOT"/lib/*.c
 	assert_failure 1
-	for c in $NAMED; do
-		f=$ROOT/cmd/$c.c
-		run sh -c 'grep -E "^[a-z_][a-z_0-9]*\(" "$1" | sed "s/(.*//" |
-		    grep -E "^($2)_"' sh "$f" "$pre"
+	# every command, one file or one directory of them
+	for c in "$ROOT"/cmd/ipc-*; do
+		[ -d "$c" ] && set -- "$c"/*.c || set -- "$c"
+		run sh -c 'p=$1; shift; grep -hE "^[a-z_][a-z_0-9]*\(" "$@" |
+		    sed "s/(.*//" | grep -E "^($p)_"' sh "$pre" "$@"
 		assert_output ""
-		run sh -c 'sed -n "/^static const struct verb verbs/,/^};/p" "$1" |
+		run sh -c 'sed -n "/^static const struct verb verbs/,/^};/p" "$@" |
 		    sed -n "s/^[[:space:]]*{ \"[a-z]*\", \([a-z_0-9]*\),.*/\1/p" |
-		    grep -v "^cmd_"' sh "$f"
+		    grep -v "^cmd_"' sh "$@"
 		assert_output ""
+		run sh -c 'sed -n "/^static const struct verb verbs/,/^};/p" "$@" | grep -c "cmd_"' sh "$@"
+		[ "$output" -gt 0 ]
 	done
 }
