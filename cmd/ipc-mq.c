@@ -454,21 +454,6 @@ static const struct posix_kind pxkind = {
 	.cells = px_cells, .close = px_close,
 };
 
-static void
-px_stat(struct table *t, const char *arg)
-{
-	struct deadline d;
-
-	deadline_set(&d, opt.timeout);
-	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
-}
-
-static void
-px_ls(struct table *t)
-{
-	posix_ls(t, &pxkind);
-}
-
 /* --- System V queues ---------------------------------------------------- */
 
 static int
@@ -670,20 +655,11 @@ sv_each(void *t, int id, const union sysv_ds *ds, int full)
 }
 
 static void
-sv_stat(struct table *t, const char *arg)
+sv_stat(struct table *t, const char *arg, const struct deadline *wait)
 {
 	struct msqid_ds ds;
-	struct sysvkey k;
-	struct sysv_look l = { SYSV_MSG, &k };
-	struct deadline d;
-	int id;
+	int id = exists_sysv_id(SYSV_MSG, arg, wait);
 
-	sysv_key(SYSV_MSG, arg, &k, 0);
-	deadline_set(&d, opt.timeout);
-	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
-		exit(exists_failed(arg, "exist"));
-	if ((id = sysv_id(SYSV_MSG, &k)) == -1)
-		err(1, "stat %s", esc_name(arg));
 	if (msgctl(id, IPC_STAT, &ds) == 0)
 		sv_row(t, id, &ds, 1);
 	else if (errno != EACCES || sysv_each(SYSV_MSG, id, sv_each, t) == 0)
@@ -722,8 +698,7 @@ static const int sv_own[] = { 'T', 0 };
 
 static const struct mqflavour posix = {
 	.fl = { .kind = "POSIX queues", .object = "NAME", .own = px_own,
-	    .cols = pcols, .check = posix_check, .rm = px_rm, .stat = px_stat,
-	    .ls = px_ls },
+	    .cols = pcols, .check = posix_check, .rm = px_rm, .px = &pxkind },
 	.meta = "priority", .meta0 = 0, .metaenv = "IPC_MSG_PRIO",
 	.create = px_create, .open = px_open, .send = px_send,
 	.recv = px_recv, .trynow = px_trynow, .pollfd = px_pollfd,
@@ -948,10 +923,11 @@ cmd_rm(int argc, char *argv[])
 static int
 cmd_stat(int argc, char *argv[])
 {
+	struct deadline d;
 	int i = opt_parse(argc, argv, "timeout output json sysv wait", NULL);
 	const char *arg = opt_operand(argc, argv, i, object());
 
-	return flavour_stat(&pick()->fl, arg, TABLE_ASKED);
+	return flavour_stat(&pick()->fl, arg, TABLE_ASKED, WAIT_ASKED(&d));
 }
 
 static int

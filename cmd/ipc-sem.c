@@ -399,21 +399,6 @@ static const struct posix_kind pxkind = {
 	.holders = P_HOLDERS, .cells = px_value,
 };
 
-static void
-px_stat(struct table *t, const char *arg)
-{
-	struct deadline d;
-
-	deadline_set(&d, opt.timeout);
-	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
-}
-
-static void
-px_ls(struct table *t)
-{
-	posix_ls(t, &pxkind);
-}
-
 /* --- System V semaphore sets -------------------------------------------- */
 
 struct mkset {
@@ -713,20 +698,11 @@ sv_each(void *arg, int id, const union sysv_ds *ds, int full)
 }
 
 static void
-sv_stat(struct table *t, const char *arg)
+sv_stat(struct table *t, const char *arg, const struct deadline *wait)
 {
 	struct svrow r = { t, index_opt() };
-	struct sysvkey k;
-	struct sysv_look l = { SYSV_SEM, &k };
-	struct deadline d;
-	int id;
+	int id = exists_sysv_id(SYSV_SEM, arg, wait);
 
-	sysv_key(SYSV_SEM, arg, &k, 0);
-	deadline_set(&d, opt.timeout);
-	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
-		exit(exists_failed(arg, "exist"));
-	if ((id = sysv_id(SYSV_SEM, &k)) == -1)
-		err(1, "stat %s", esc_name(arg));
 	sv_index_ok(id, r.index, arg, 1);
 	if (sysv_each(SYSV_SEM, id, sv_each, &r) == 0) {
 		errno = ENOENT;		/* gone since we looked */
@@ -762,7 +738,7 @@ static const int sv_own[] = { O_INDEX, O_NSEMS, 0 };
 
 static const struct semflavour posix = {
 	.fl = { .kind = "POSIX semaphores", .object = "NAME", .cols = pcols,
-	    .check = px_check, .rm = px_rm, .stat = px_stat, .ls = px_ls },
+	    .check = px_check, .rm = px_rm, .px = &pxkind },
 	.valmax = SEM_VALUE_MAX, .undo = 0, .create = px_create,
 	.shown = px_shown, .open = px_open, .post = px_post, .take = px_take,
 };
@@ -999,6 +975,7 @@ static int
 cmd_stat(int argc, char *argv[])
 {
 	const struct semflavour *fl;
+	struct deadline d;
 	char shown[NAME_BUF], *p;
 	const char *arg;
 	int i;
@@ -1010,7 +987,7 @@ cmd_stat(int argc, char *argv[])
 	if ((p = strdup(fl->shown(arg, shown))) == NULL)
 		err(1, NULL);
 	stdout_name(p);
-	return flavour_stat(&fl->fl, arg, TABLE_ASKED);
+	return flavour_stat(&fl->fl, arg, TABLE_ASKED, WAIT_ASKED(&d));
 }
 
 static int

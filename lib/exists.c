@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <poll.h>
+#include <stdlib.h>
 
 #include "ipc.h"
 
@@ -68,4 +69,24 @@ exists_sysv(void *arg)
 	const struct sysv_look *l = arg;
 
 	return sysv_id(l->kind, l->key) != -1 || errno != ENOENT;
+}
+
+/*
+ * stat's id of the System V object of kind that arg (a key or id:N)
+ * names, once it exists where wait (--wait's deadline) is given; a key
+ * with none, or a deadline passed, ends the verb, saying so
+ */
+int
+exists_sysv_id(int kind, const char *arg, const struct deadline *wait)
+{
+	struct sysvkey k;
+	struct sysv_look l = { kind, &k };
+	int id;
+
+	sysv_key(kind, arg, &k, 0);
+	if (wait != NULL && exists_wait(exists_sysv, &l, wait) == -1)
+		exit(exists_failed(arg, "exist"));
+	if ((id = sysv_id(kind, &k)) == -1)
+		err(1, "%s %s", verb_name, esc_name(arg));
+	return id;
 }

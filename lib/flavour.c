@@ -126,17 +126,35 @@ flavour_rm(const struct flavour *f, int argc, char *argv[], int i)
 	return opt_each(argc, argv, i, f->object, f->check, f->rm);
 }
 
-/* stat: one object's fields, as the flavour fills them */
+/* stat: one object's fields, once it exists where wait is given */
 int
 flavour_stat(const struct flavour *f, const char *arg,
-    const struct tablefmt *fmt)
+    const struct tablefmt *fmt, const struct deadline *wait)
 {
-	return table_stat(f->cols, f->stat, arg, fmt);
+	struct table t;
+
+	table_init(&t, f->cols, 0, fmt);
+	if (f->px != NULL)
+		posix_stat(&t, f->px, arg, wait);
+	else
+		f->stat(&t, arg, wait);
+	table_print_kv(&t);
+	table_free(&t);
+	return 0;
 }
 
 /* ls: every object of the flavour, a row each */
 int
 flavour_ls(const struct flavour *f, const struct tablefmt *fmt)
 {
-	return table_ls(f->cols, f->ls, fmt);
+	struct table t;
+
+	table_init(&t, f->cols, 1, fmt);
+	if (f->px != NULL)
+		posix_ls(&t, f->px);
+	else
+		f->ls(&t);
+	table_print(&t);
+	table_free(&t);
+	return 0;
 }

@@ -591,6 +591,8 @@ uintmax_t sysctl_limit(const char *);
  * files with -F), picked by the option that names it. A command embeds
  * struct flavour first in its own and adds its operations after it.
  */
+/* these exit on failure: flavour_pick, flavour_rm, flavour_stat,
+ * flavour_ls */
 struct flavour {
 	int flag;			/* the option that picks it: 'S', 'F';
 					 * 0: picked where none is given */
@@ -601,7 +603,11 @@ struct flavour {
 	const struct col *cols;		/* stat's and ls's fields */
 	void (*check)(const char *);	/* usage error where it cannot be one */
 	int  (*rm)(const char *);	/* 0, or 1 having said why */
-	void (*stat)(struct table *, const char *);
+	/* stat and ls: lib's POSIX tier over px (posix_stat, posix_ls), or
+	 * the flavour's own: one object's row once it exists (the deadline:
+	 * --wait's; NULL: look now), and every object's */
+	const struct posix_kind *px;
+	void (*stat)(struct table *, const char *, const struct deadline *);
 	void (*ls)(struct table *);
 };
 const struct flavour *flavour_of(const struct flavour *const *,
@@ -610,7 +616,7 @@ const struct flavour *flavour_pick(const struct flavour *const *,
 	    const char *const *, const struct optdef *);
 int	 flavour_rm(const struct flavour *, int, char **, int);
 int	 flavour_stat(const struct flavour *, const char *,
-	    const struct tablefmt *);
+	    const struct tablefmt *, const struct deadline *);
 int	 flavour_ls(const struct flavour *, const struct tablefmt *);
 
 /* sysv.c: the System V tier, for msg, sem and shm alike */
@@ -654,6 +660,10 @@ int	 exists_wait(int (*)(void *), void *, const struct deadline *);
 int	 exists_failed(const char *, const char *);
 int	 exists_path(void *);
 int	 exists_sysv(void *);
+/* these exit on failure: exists_sysv_id */
+int	 exists_sysv_id(int, const char *, const struct deadline *);
+/* --wait's deadline in d, as the command line asked; NULL: no --wait */
+#define WAIT_ASKED(d)	(opt.wait ? (deadline_set((d), opt.timeout), (d)) : NULL)
 
 /* posix.c: the POSIX-name tier, for mq, sem and shm alike */
 /* these exit on failure: posix_rm, posix_check, posix_stat, posix_name,

@@ -42,17 +42,16 @@ void	 desc_close(struct obj *);
 
 /* named.c: POSIX objects and files, made, opened, removed, shown */
 extern const struct col pcols[], fcols[];
+extern const struct posix_kind pxkind;
 int	 px_create(const char *, uintmax_t);
 void	 px_open(struct obj *, const char *, int);
 void	 px_check(const char *);
 int	 px_rm(const char *);
-void	 px_stat(struct table *, const char *);
-void	 px_ls(struct table *);
 int	 fl_create(const char *, uintmax_t);
 void	 fl_open(struct obj *, const char *, int);
 void	 fl_check(const char *);
 int	 fl_rm(const char *);
-void	 fl_stat(struct table *, const char *);
+void	 fl_stat(struct table *, const char *, const struct deadline *);
 void	 fl_ls(struct table *);
 
 /* segment.c: System V segments (-S), the same operations */
@@ -68,7 +67,7 @@ int	 sv_fill(struct obj *, uintmax_t, const struct src *);
 int	 sv_out(struct obj *, uintmax_t, uintmax_t);
 void	 sv_close(struct obj *);
 int	 sv_rm(const char *);
-void	 sv_stat(struct table *, const char *);
+void	 sv_stat(struct table *, const char *, const struct deadline *);
 void	 sv_ls(struct table *);
 
 #endif

@@ -64,7 +64,7 @@ static const int grow_own[] = { 'g', 0 };
 static const struct shmflavour posix = {
 	.fl = { .kind = "POSIX shared memory", .object = "NAME",
 	    .own = grow_own, .cols = pcols, .check = px_check, .rm = px_rm,
-	    .stat = px_stat, .ls = px_ls },
+	    .px = &pxkind },
 	.grows = 1, .create = px_create, .open = px_open, .grow = desc_grow,
 	.reserve = desc_reserve, .take = desc_take, .put = desc_put,
 	.fill = desc_fill, .out = desc_out, .close = desc_close,
@@ -329,10 +329,11 @@ cmd_rm(int argc, char *argv[])
 static int
 cmd_stat(int argc, char *argv[])
 {
+	struct deadline d;
 	int i = opt_parse(argc, argv, "timeout output json sysv wait", file_opt);
 	const char *arg = opt_operand(argc, argv, i, object());
 
-	return flavour_stat(&pick()->fl, arg, TABLE_ASKED);
+	return flavour_stat(&pick()->fl, arg, TABLE_ASKED, WAIT_ASKED(&d));
 }
 
 static int

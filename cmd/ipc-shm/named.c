@@ -51,7 +51,7 @@ desc_cells(struct table *t, const char *name, int h, const struct stat *st)
 
 /* what is in /dev/shm but a semaphore (ipc-sem's "sem.NAME"); the
  * columns of files too (path for name) */
-static const struct posix_kind pxkind = {
+const struct posix_kind pxkind = {
 	.dir = SHM_DIR, .prefix = "", .other = "sem.",
 	.other_is = "a POSIX semaphore's (ipc-sem)",
 	.what = "shared memory", .maps = 1, .name = P_NAME,
@@ -231,21 +231,6 @@ px_rm(const char *arg)
 	return posix_rm(arg, shm_unlink, opt.force);
 }
 
-void
-px_stat(struct table *t, const char *arg)
-{
-	struct deadline d;
-
-	deadline_set(&d, opt.timeout);
-	posix_stat(t, &pxkind, arg, opt.wait ? &d : NULL);
-}
-
-void
-px_ls(struct table *t)
-{
-	posix_ls(t, &pxkind);
-}
-
 /* --- files ------------------------------------------------------------------ */
 
 struct mkfile {
@@ -346,15 +331,13 @@ fl_rm(const char *path)
 }
 
 void
-fl_stat(struct table *t, const char *path)
+fl_stat(struct table *t, const char *path, const struct deadline *wait)
 {
 	struct holders hs = { 0 };
-	struct deadline d;
 	struct stat st;
 	int fd;
 
-	deadline_set(&d, opt.timeout);
-	if (opt.wait && exists_wait(exists_path, (void *)path, &d) == -1)
+	if (wait != NULL && exists_wait(exists_path, (void *)path, wait) == -1)
 		exit(exists_failed(path, "exist"));
 	/* O_PATH: looked at, not opened */
 	fd = open_reg(path, path, O_PATH, NULL);

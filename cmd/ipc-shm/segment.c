@@ -316,21 +316,12 @@ sv_each(void *s, int id, const union sysv_ds *ds, int full)
 }
 
 void
-sv_stat(struct table *t, const char *arg)
+sv_stat(struct table *t, const char *arg, const struct deadline *wait)
 {
 	struct shmid_ds ds;
-	struct sysvkey k;
-	struct sysv_look l = { SYSV_SHM, &k };
-	struct deadline d;
 	struct svsee s;
-	int id;
+	int id = exists_sysv_id(SYSV_SHM, arg, wait);
 
-	sysv_key(SYSV_SHM, arg, &k, 0);
-	deadline_set(&d, opt.timeout);
-	if (opt.wait && exists_wait(exists_sysv, &l, &d) == -1)
-		exit(exists_failed(arg, "exist"));
-	if ((id = sysv_id(SYSV_SHM, &k)) == -1)
-		err(1, "stat %s", esc_name(arg));
 	sv_see(&s, t, id);
 	if (shmctl(id, IPC_STAT, &ds) == 0)
 		sv_row(&s, id, &ds);
