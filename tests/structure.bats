@@ -156,3 +156,45 @@ NAMED="ipc-pipe ipc-sig"
 		assert_output ""
 	done
 }
+
+# what lib/'s files define, but for FILE.o's, one name a line
+lib_defs_but() {
+	for f in "$ROOT"/lib/*.c; do
+		f=${f##*/}
+		[ "${f%.c}.o" = "$1" ] || echo "$ROOT/$OBJ/${f%.c}.o"
+	done | xargs nm -P --defined-only |
+	    awk '$2 ~ /^[A-TV-Z]$/ { print $1 }' | sort -u
+}
+
+@test "structure: procfs.c reads /proc below the index and calls nothing of lib/; pidx.c and proc.c are no cycle" {
+	run timeout 300 sh "$ROOT/tests/structure.sh" "$OBJ"
+	assert_success
+	refute_line --partial 'pidx.c'
+	run grep -x 'pidx.c proc.c' "$ROOT/tests/cycles.allow"
+	assert_failure 1
+	lib_defs_but procfs.o > "$BATS_TEST_TMPDIR/defs"
+	[ -s "$BATS_TEST_TMPDIR/defs" ]
+	run sh -c 'nm -P --undefined-only "$1" | awk "{ print \$1 }" |
+	    grep -xF -f "$2"' sh "$ROOT/$OBJ/procfs.o" "$BATS_TEST_TMPDIR/defs"
+	assert_failure 1
+	assert_output ""
+}
+
+@test "structure: pidx.c and blocked.c read /proc text and maps lines through procfs.c, keeping no copy" {
+	for o in pidx.o blocked.o; do
+		run sh -c 'nm -P --undefined-only "$1" | awk "{ print \$1 }" |
+		    grep -x "procfs_[a-z_]*" | sort | paste -sd " "' \
+		    sh "$ROOT/$OBJ/$o"
+		assert_success
+		case $o in
+		pidx.o)		assert_output 'procfs_fdinfo_acc procfs_fopen procfs_maps_line procfs_opening procfs_text' ;;
+		blocked.o)	assert_output 'procfs_fopen procfs_maps_line procfs_text' ;;
+		esac
+	done
+	# the parsers and readers they had of their own are gone from lib/
+	run sh -c 'nm -P "$1"/*.o | awk "{ print \$1 }" |
+	    grep -xE "(pidx_text|proc_fdinfo_acc|proc_maps_line|proc_opening|proc_syscall_open|blocked_maps_line|task_text|task_fopen)"' \
+	    sh "$ROOT/$OBJ"
+	assert_failure 1
+	assert_output ""
+}
