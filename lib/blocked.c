@@ -206,29 +206,6 @@ blocked_epoll_line(const char *line, struct blocked_watch *w)
 	return 0;
 }
 
-/* a line of /proc/PID/maps, whole: range, shared or private, the file */
-int
-blocked_maps_line(const char *line, struct blocked_map *m)
-{
-	unsigned long long ino;
-	unsigned maj, min;
-	char perm[5];
-	int off = 0;
-
-	if (sscanf(line, "%lx-%lx %4s %*x %x:%x %llu%n", &m->start, &m->end,
-	    perm, &maj, &min, &ino, &off) != 6 || off == 0 ||
-	    m->end < m->start || strlen(perm) != 4)
-		return -1;
-	m->shared = perm[3] == 's';
-	m->dev = makedev(maj, min);
-	m->ino = (ino_t)ino;
-	line += off;
-	line += strspn(line, " ");
-	strlcpy(m->path, line, sizeof(m->path));
-	m->path[strcspn(m->path, "\n")] = '\0';
-	return 0;
-}
-
 /*
  * "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF", or with "->" after
  * the number (a waiter), or after "lock:\t" (a line of fdinfo)
@@ -276,23 +253,6 @@ blocked_sched(const char *text, double *ms)
 	return end == p + 1 || !(*ms >= 0) ? -1 : 0;
 }
 
-/* the first len-1 bytes of the task's file name, NUL-ended: n, or -1 */
-static ssize_t
-task_text(int task, const char *name, char *buf, size_t len)
-{
-	ssize_t n;
-	int f;
-
-	if ((f = openat(task, name, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(f, buf, len - 1);
-	close(f);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 /* len bytes of the task's memory at addr: 0, or -1 */
 static int
 task_mem(int task, unsigned long addr, void *buf, size_t len)
@@ -305,20 +265,6 @@ task_mem(int task, unsigned long addr, void *buf, size_t len)
 	n = pread(f, buf, len, (off_t)addr);
 	close(f);
 	return n == (ssize_t)len ? 0 : -1;
-}
-
-/* a file of the task's directory (or any directory) as a stream */
-static FILE *
-task_fopen(int dir, const char *name)
-{
-	FILE *f;
-	int fd;
-
-	if ((fd = openat(dir, name, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if ((f = fdopen(fd, "r")) == NULL)
-		close(fd);
-	return f;
 }
 
 /* what descriptor fd leads to, by its link and stat(2): never opened */
@@ -428,7 +374,7 @@ read_epoll(int task, struct blocked *b)
 	FILE *f;
 
 	snprintf(name, sizeof(name), "fdinfo/%d", b->fd);
-	if ((f = task_fopen(task, name)) == NULL)
+	if ((f = procfs_fopen(task, name)) == NULL)
 		return;
 	while (getline(&line, &cap, f) != -1) {
 		if (b->nw == BLOCKED_WATCH_MAX) {
@@ -446,15 +392,15 @@ read_epoll(int task, struct blocked *b)
 static void
 read_map(int task, struct blocked *b)
 {
-	struct blocked_map m;
+	struct procfs_map m;
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
 
-	if ((f = task_fopen(task, "maps")) == NULL)
+	if ((f = procfs_fopen(task, "maps")) == NULL)
 		return;
 	while (getline(&line, &cap, f) != -1)
-		if (blocked_maps_line(line, &m) == 0 && b->addr >= m.start &&
+		if (procfs_maps_line(line, &m) == 0 && b->addr >= m.start &&
 		    b->addr < m.end) {
 			b->map = m;
 			break;
@@ -538,14 +484,14 @@ read_sleep(int task, struct blocked *b)
 	char buf[4096];
 	double ms;
 
-	if (task_text(task, "wchan", b->wchan, sizeof(b->wchan)) == -1)
+	if (procfs_text(task, "wchan", b->wchan, sizeof(b->wchan)) == -1)
 		b->wchan[0] = '\0';
 	b->wchan[strcspn(b->wchan, "\n")] = '\0';
 	if (strcmp(b->wchan, "0") == 0)	/* what the caller may not read */
 		b->wchan[0] = '\0';
 	b->asleep_ms = -1;
 	if (b->kind == BLOCKED_RUNNING ||
-	    task_text(task, "sched", buf, sizeof(buf)) == -1 ||
+	    procfs_text(task, "sched", buf, sizeof(buf)) == -1 ||
 	    blocked_sched(buf, &ms) == -1 ||
 	    clock_gettime(CLOCK_MONOTONIC, &now) == -1)
 		return;
@@ -572,7 +518,7 @@ blocked_read(pid_t pid, pid_t tid, struct blocked *b)
 	if ((task = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	errno = 0;
-	if (task_text(task, "syscall", text, sizeof(text)) <= 0) {
+	if (procfs_text(task, "syscall", text, sizeof(text)) <= 0) {
 		e = errno;
 		if (e == ENOENT || e == ESRCH) {
 			close(task);
@@ -655,7 +601,7 @@ blocked_fdinfo_locks(pid_t pid, dev_t dev, ino_t ino, blocked_lock_fn fn,
 	dfd = dirfd(d);
 	while ((e = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)e->d_name[0]) ||
-		    (f = task_fopen(dfd, e->d_name)) == NULL)
+		    (f = procfs_fopen(dfd, e->d_name)) == NULL)
 			continue;
 		fd = (int)strtol(e->d_name, NULL, 10);
 		each_lock(f, pid, fd, dev, ino, fn, arg);

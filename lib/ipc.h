@@ -313,6 +313,37 @@ void	 esc_json(FILE *, const char *, size_t);
 const char *esc_name(const char *);
 
 /*
+ * procfs.c: readers of one /proc file each, and the parsers of what they
+ * read, calling nothing of the library (pidx.c and blocked.c stand on
+ * them): a file's text whole (procfs_text, as much as fits, -1 with
+ * errno) or as a stream (procfs_fopen); fdinfo's access mode; a maps
+ * line whole (ino 0: anonymous); a syscall line in open(2) or openat(2);
+ * what a process in open(2) is opening (PROCFS_OPEN_SEEN fills the
+ * struct procfs_open, its path to free).
+ */
+struct procfs_map {			/* one line of /proc/PID/maps */
+	unsigned long start, end;
+	int shared;
+	dev_t dev;
+	ino_t ino;			/* 0: anonymous */
+	char path[PATH_MAX];
+};
+struct procfs_open {			/* what an open(2) in progress opens */
+	dev_t dev;
+	ino_t ino;
+	int acc;			/* O_RDONLY, O_WRONLY or O_RDWR */
+	char *path;			/* as a person would name it */
+};
+enum { PROCFS_OPEN_NONE, PROCFS_OPEN_SEEN, PROCFS_OPEN_UNKNOWN,
+    PROCFS_OPEN_HIDDEN };
+ssize_t	 procfs_text(int, const char *, char *, size_t);
+FILE	*procfs_fopen(int, const char *);
+int	 procfs_fdinfo_acc(const char *);
+int	 procfs_maps_line(const char *, struct procfs_map *);
+int	 procfs_syscall_open(const char *, unsigned long [3]);
+int	 procfs_opening(int, pid_t, struct procfs_open *);
+
+/*
  * pidx.c: one pass over /proc into one index: every other visible
  * process's descriptors (PIDX_FDS; their access modes with PIDX_ACC,
  * else each read by pidx_acc when asked), the files and System V
@@ -322,7 +353,7 @@ const char *esc_name(const char *);
  * built at its first question; what they return holds until the next
  * pidx_read (proc_index of a part not read yet). Memory grows with the
  * entries found. Processes that could not be read are kept, each with
- * the parts it hid (pidx_unread).
+ * the parts it hid (pidx_unread). It reads /proc through procfs.c.
  */
 enum { PIDX_FDS = 1, PIDX_ACC = 2, PIDX_MAPS = 4, PIDX_OPENERS = 8 };
 enum { PIDX_FD, PIDX_MAP, PIDX_SYSV, PIDX_OPEN };	/* holder.kind */
@@ -352,7 +383,6 @@ int	 pidx_cmp(const void *, const void *);
 size_t	 pidx_obj(struct pidx *, dev_t, ino_t, const struct holder **);
 const struct holder *pidx_pid(struct pidx *, pid_t, size_t *);
 size_t	 pidx_unread(const struct pidx *, int, pid_t *, size_t);
-ssize_t	 pidx_text(int, const char *, char *, size_t);
 int	 pidx_acc(struct holder *);
 int	 pidx_maps_line(const char *, dev_t *, ino_t *);
 
@@ -383,11 +413,6 @@ void	 holders_free(struct holders *);
  */
 struct pidx *proc_index(int);
 void	 proc_index_forget(void);
-int	 proc_fdinfo_acc(const char *);
-int	 proc_maps_line(const char *, dev_t *, ino_t *);
-int	 proc_syscall_open(const char *, unsigned long [3]);
-enum { PROC_OPEN_NONE, PROC_OPEN_SEEN, PROC_OPEN_UNKNOWN, PROC_OPEN_HIDDEN };
-int	 proc_opening(int, pid_t, struct holder *);
 typedef int (*proc_fd_fn)(const struct stat *, void *);
 void	 proc_scan_fds(struct holders *, proc_fd_fn, void *);
 enum { HOLD_READ = 1, HOLD_WRITE = 2, HOLD_ANY = 3 };
@@ -418,13 +443,6 @@ struct blocked_watch {			/* one descriptor poll/select/epoll watch */
 	ino_t ino;			/* can be stale, these cannot; 0: unknown */
 	int stale;			/* fd is now another file than watched */
 };
-struct blocked_map {			/* one line of /proc/PID/maps */
-	unsigned long start, end;
-	int shared;
-	dev_t dev;
-	ino_t ino;			/* 0: anonymous */
-	char path[PATH_MAX];
-};
 struct blocked_lock {			/* a /proc/locks or fdinfo lock: line */
 	int waiter;			/* "->": waits for the lock */
 	char type[8];			/* FLOCK, POSIX, OFDLCK, LEASE, ... */
@@ -452,7 +470,7 @@ struct blocked {
 	mode_t type;			/* and what it is (S_IFIFO...), or 0 */
 	dev_t dev;
 	ino_t ino;
-	struct blocked_map map;		/* the futex's mapping, where map.end */
+	struct procfs_map map;		/* the futex's mapping, where map.end */
 	struct blocked_watch *w;	/* poll, select, epoll: what it watches */
 	size_t nw, more;		/* kept, and left out past the bound */
 	uint64_t sigs;			/* sigwait: the set, bit N-1 for N */
@@ -465,7 +483,6 @@ int	 blocked_parse(const char *, struct blocked *);
 int	 blocked_read(pid_t, pid_t, struct blocked *);
 void	 blocked_free(struct blocked *);
 int	 blocked_epoll_line(const char *, struct blocked_watch *);
-int	 blocked_maps_line(const char *, struct blocked_map *);
 int	 blocked_lock_line(const char *, struct blocked_lock *);
 int	 blocked_sched(const char *, double *);
 size_t	 blocked_words(const struct blocked *, char *, size_t);

@@ -52,36 +52,6 @@ missed(struct pidx *ix, pid_t pid, int part)
 	ix->miss[ix->nmiss++].parts = part;
 }
 
-/*
- * The text of path (from dir's descriptor) into buf, NUL-terminated, as
- * much as fits: every read(2) it takes, however short each is. Its
- * length, or -1 with errno.
- */
-ssize_t
-pidx_text(int dir, const char *path, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-	int f, e;
-
-	if ((f = openat(dir, path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (got < len - 1 && (n = read(f, buf + got, len - 1 - got)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			close(f);
-			errno = e;
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	close(f);
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
-
 /* the open flags' access mode of descriptor fd of the process in piddir */
 static int
 fd_acc(int piddir, int fd)
@@ -89,9 +59,9 @@ fd_acc(int piddir, int fd)
 	char path[64], buf[256];
 
 	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (pidx_text(piddir, path, buf, sizeof(buf)) <= 0)
+	if (procfs_text(piddir, path, buf, sizeof(buf)) <= 0)
 		return -1;
-	return proc_fdinfo_acc(buf);
+	return procfs_fdinfo_acc(buf);
 }
 
 /*
@@ -107,8 +77,8 @@ pidx_acc(struct holder *h)
 		return h->acc;
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)h->pid, h->fd);
 	h->acc = -1;
-	if (pidx_text(AT_FDCWD, path, buf, sizeof(buf)) > 0)
-		h->acc = proc_fdinfo_acc(buf);
+	if (procfs_text(AT_FDCWD, path, buf, sizeof(buf)) > 0)
+		h->acc = procfs_fdinfo_acc(buf);
 	return h->acc;
 }
 
@@ -160,6 +130,7 @@ read_fds(struct pidx *ix, int piddir, pid_t pid, int parts)
 int
 pidx_maps_line(const char *line, dev_t *dev, ino_t *ino)
 {
+	struct procfs_map m;
 	unsigned long long inode;
 
 	if (strstr(line, " /SYSV") != NULL &&
@@ -168,7 +139,11 @@ pidx_maps_line(const char *line, dev_t *dev, ino_t *ino)
 		*ino = (ino_t)inode;
 		return PIDX_SYSV;
 	}
-	return proc_maps_line(line, dev, ino) == 0 ? PIDX_MAP : -1;
+	if (procfs_maps_line(line, &m) == -1 || m.ino == 0)
+		return -1;
+	*dev = m.dev;
+	*ino = m.ino;
+	return PIDX_MAP;
 }
 
 static int
@@ -193,15 +168,11 @@ read_maps(struct pidx *ix, int piddir, pid_t pid)
 	dev_t dev;
 	ino_t ino;
 	FILE *f;
-	int fd, kind;
+	int kind;
 
-	if ((fd = openat(piddir, "maps", O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((f = procfs_fopen(piddir, "maps")) == NULL) {
 		if (errno == EACCES)
 			missed(ix, pid, PIDX_MAPS);
-		return;
-	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
 		return;
 	}
 	while (getline(&line, &cap, f) != -1) {
@@ -225,24 +196,29 @@ read_maps(struct pidx *ix, int piddir, pid_t pid)
 	ix->n = j;
 }
 
-/* what the process waits in open(2) to open, if anything (proc.c) */
+/* what the process waits in open(2) to open, if anything (procfs.c) */
 static void
 read_opener(struct pidx *ix, int piddir, pid_t pid)
 {
 	struct holder o = { .pid = pid, .kind = PIDX_OPEN, .fd = -1 };
+	struct procfs_open seen;
 
-	switch (proc_opening(piddir, pid, &o)) {
-	case PROC_OPEN_HIDDEN:
+	switch (procfs_opening(piddir, pid, &seen)) {
+	case PROCFS_OPEN_HIDDEN:
 		missed(ix, pid, PIDX_OPENERS);
 		break;
-	case PROC_OPEN_UNKNOWN:
+	case PROCFS_OPEN_UNKNOWN:
 		missed(ix, pid, PIDX_OPENERS);
 		o.dev = 0;
 		o.ino = 0;
 		o.acc = -1;
 		*grow(ix) = o;
 		break;
-	case PROC_OPEN_SEEN:
+	case PROCFS_OPEN_SEEN:
+		o.dev = seen.dev;
+		o.ino = seen.ino;
+		o.acc = seen.acc;
+		o.path = seen.path;
 		*grow(ix) = o;
 		break;
 	}

@@ -1,16 +1,11 @@
 /*
  * Who holds an object: every process's descriptors in /proc, matched by
- * (st_dev, st_ino) of what they lead to, never by the name a link shows;
- * the questions asked of the run's one index (pidx.c), and the parsers
- * of the /proc text it reads.
+ * (st_dev, st_ino) of what they lead to, never by the name a link shows:
+ * the questions asked of the run's one index (pidx.c). The /proc files
+ * themselves are read and parsed below the index, in procfs.c.
  */
-#include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <err.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,18 +23,6 @@ add(struct holders *hs, const struct holder *h)
 			err(1, NULL);
 	}
 	hs->h[hs->n++] = *h;
-}
-
-/* fdinfo's text: the open flags' access mode, O_RDONLY, O_WRONLY or
- * O_RDWR; -1 where it has no flags line */
-int
-proc_fdinfo_acc(const char *buf)
-{
-	const char *p;
-
-	if ((p = strstr(buf, "flags:")) == NULL)
-		return -1;
-	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
 }
 
 static struct pidx run;		/* proc_index's */
@@ -178,21 +161,6 @@ proc_scan_shm(struct holders *hs, int shmid)
 	add_maps(hs, PIDX_SYSV, 0, shmid < 0 ? 0 : (ino_t)shmid, shmid < 0);
 }
 
-/* a line of /proc/PID/maps: the file mapped; -1 where it maps none */
-int
-proc_maps_line(const char *line, dev_t *dev, ino_t *ino)
-{
-	unsigned maj, min;
-	unsigned long long inode;
-
-	if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &inode) != 3 ||
-	    inode == 0)
-		return -1;
-	*dev = makedev(maj, min);
-	*ino = (ino_t)inode;
-	return 0;
-}
-
 /* the command name, with what would break a list (',', blanks) as '_' */
 void
 proc_comm(pid_t pid, char *buf, size_t len)
@@ -212,121 +180,6 @@ proc_comm(pid_t pid, char *buf, size_t len)
 	for (i = 0; buf[i] != '\0'; i++)
 		if (buf[i] == ',' || isspace((unsigned char)buf[i]))
 			buf[i] = '_';
-}
-
-/* the first line of /proc/PID/name into buf; 0, or -1 */
-static int
-proc_line(int piddir, const char *name, char *buf, size_t len)
-{
-	if (pidx_text(piddir, name, buf, len) <= 0)
-		return -1;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-/* the NUL-terminated string at addr in the process's memory */
-static int
-proc_string(int piddir, unsigned long addr, char *buf, size_t len)
-{
-	ssize_t n;
-	int f;
-
-	if ((f = openat(piddir, "mem", O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = pread(f, buf, len - 1, (off_t)addr);
-	close(f);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strlen(buf) < (size_t)n ? 0 : -1;
-}
-
-/*
- * A line of /proc/PID/syscall: where it is in open(2) or openat(2), its
- * arguments as openat's (directory, path's address, flags); else -1
- */
-int
-proc_syscall_open(const char *line, unsigned long a[3])
-{
-	unsigned long x[4];
-	long nr;
-
-	if (sscanf(line, "%ld %lx %lx %lx %lx", &nr, &x[0], &x[1], &x[2],
-	    &x[3]) != 5)
-		return -1;	/* "running", or no syscall */
-#ifdef SYS_open
-	if (nr == SYS_open) {
-		a[0] = (unsigned long)AT_FDCWD;
-		a[1] = x[0];
-		a[2] = x[1];
-		return 0;
-	}
-#endif
-	if (nr != SYS_openat)
-		return -1;
-	memcpy(a, x, 3 * sizeof(*a));
-	return 0;
-}
-
-/*
- * path, opened relative to the directory base leads to (a process's
- * cwd or directory descriptor in /proc), as a person would name it
- */
-static char *
-shown_path(const char *base, const char *path)
-{
-	char dir[PATH_MAX], *s;
-	ssize_t n;
-
-	if (base == NULL || (n = readlink(base, dir, sizeof(dir) - 1)) == -1)
-		s = strdup(path);
-	else {
-		dir[n] = '\0';
-		if (asprintf(&s, "%s/%s", strcmp(dir, "/") ? dir : "",
-		    path) == -1)
-			s = NULL;
-	}
-	if (s == NULL)
-		err(1, NULL);
-	return s;
-}
-
-/*
- * What a process in open(2) is opening, from /proc/PID/syscall and its
- * memory: dev and ino of the target, acc its access mode, path its name
- * (to free). PROC_OPEN_NONE: it is not in an open; PROC_OPEN_HIDDEN: we
- * may not look (another user's); PROC_OPEN_UNKNOWN: in an open, but of
- * what cannot be read.
- */
-int
-proc_opening(int piddir, pid_t pid, struct holder *h)
-{
-	char line[512], path[PATH_MAX], at[PATH_MAX + 64], base[64];
-	unsigned long a[3];
-	struct stat st;
-	int dirfd;
-
-	if (proc_line(piddir, "syscall", line, sizeof(line)) == -1)
-		return errno == EACCES || errno == EPERM ? PROC_OPEN_HIDDEN :
-		    PROC_OPEN_NONE;
-	if (proc_syscall_open(line, a) == -1)
-		return PROC_OPEN_NONE;
-	if (proc_string(piddir, a[1], path, sizeof(path)) == -1)
-		return PROC_OPEN_UNKNOWN;
-	dirfd = (int)a[0];
-	if (dirfd == AT_FDCWD)
-		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)pid);
-	else
-		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)pid,
-		    dirfd);
-	snprintf(at, sizeof(at), "%s/%s", path[0] == '/' ? "" : base, path);
-	if (stat(path[0] == '/' ? path : at, &st) == -1)
-		return PROC_OPEN_UNKNOWN;
-	h->dev = st.st_dev;
-	h->ino = st.st_ino;
-	h->acc = (int)(a[2] & O_ACCMODE);
-	h->path = shown_path(path[0] == '/' ? NULL : base, path);
-	return PROC_OPEN_SEEN;
 }
 
 /*

@@ -7,16 +7,13 @@ load helpers
 
 OBJ=${IPC_OBJ:-obj}
 
-# a copy of the tree as the check reads it: lib/, the script, its
-# allow-list, the built lib/ objects, and cmd/ with the files named
+# a copy of the tree as the check reads it: lib/, the script, the built
+# lib/ objects, and cmd/ with the files named
 copy_tree() {
 	T=$BATS_TEST_TMPDIR/tree
 	mkdir -p "$T/tests" "$T/cmd" "$T/$OBJ"
 	cp -R "$ROOT/lib" "$T/"
 	cp "$ROOT/tests/structure.sh" "$T/tests/"
-	if [ -f "$ROOT/tests/cycles.allow" ]; then
-		cp "$ROOT/tests/cycles.allow" "$T/tests/"
-	fi
 	cp "$ROOT/$OBJ"/*.o "$T/$OBJ/"
 	for c do
 		cp -R "$ROOT/cmd/$c" "$T/cmd/"
@@ -29,11 +26,11 @@ relib() {
 	    -DIPC_VERSION='"0"' -c -o "$T/$OBJ/${1%.c}.o" "$T/lib/$1"
 }
 
-@test "structure: the tree's lib/ has no cycle but the allowed, its commands keep apart, ipc.h is true" {
+@test "structure: the tree's lib/ has no cycle, its commands keep apart, ipc.h is true" {
 	run timeout 300 sh "$ROOT/tests/structure.sh" "$OBJ"
 	assert_success
 	refute_line --partial 'structure: lib/ call cycle: '
-	assert_line 'structure: lib/ acyclic but for what tests/cycles.allow allows; commands apart; lib/ipc.h true to its files'
+	assert_line 'structure: lib/ acyclic; commands apart; lib/ipc.h true to its files'
 }
 
 @test "structure: a call cycle between lib/ files fails, naming the files and the calls" {
@@ -51,18 +48,17 @@ relib() {
 	assert_failure 1
 	assert_line 'structure: lib/ call cycle: cyca.c -> cycb.c (cyc_b) -> cyca.c (cyc_a)'
 	refute_line --partial 'cycd.c ->'
-	# an allowed cycle is named as allowed and lets the check pass
-	echo 'cyca.c cycb.c' >> "$T/tests/cycles.allow"
-	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
-	assert_success
-	assert_line 'structure: lib/ call cycle allowed by tests/cycles.allow: cyca.c -> cycb.c (cyc_b) -> cyca.c (cyc_a)'
 }
 
-@test "structure: an allowed cycle that is gone is said, without failing" {
+@test "structure: a lower file that calls up into the one it serves is a cycle: usage.c reading opt" {
 	copy_tree
-	echo 'esc.c num.c' >> "$T/tests/cycles.allow"
+	printf '%s\n' '#include "ipc.h"' \
+	    'const char *usage_peek(void) { return opt.verb->usage; }' \
+	    >> "$T/lib/usage.c"
+	relib usage.c
 	run timeout 300 sh "$T/tests/structure.sh" "$OBJ"
-	assert_line 'structure: tests/cycles.allow: esc.c num.c: no longer a cycle (take the line out)'
+	assert_failure 1
+	assert_line --partial 'structure: lib/ call cycle: opt.c -> usage.c (usage_error) -> opt.c (opt)'
 }
 
 @test "structure: a command calling another, or lib/ calling a command, fails; a command's own files may call each other" {
@@ -154,4 +150,44 @@ relib() {
 		run sh -c 'sed -n "/^static const struct verb verbs/,/^};/p" "$@" | grep -c "cmd_"' sh "$@"
 		[ "$output" -gt 0 ]
 	done
+}
+
+# what lib/'s files define, but for FILE.o's, one name a line
+lib_defs_but() {
+	for f in "$ROOT"/lib/*.c; do
+		f=${f##*/}
+		[ "${f%.c}.o" = "$1" ] || echo "$ROOT/$OBJ/${f%.c}.o"
+	done | xargs nm -P --defined-only |
+	    awk '$2 ~ /^[A-TV-Z]$/ { print $1 }' | sort -u
+}
+
+@test "structure: procfs.c reads /proc below the index and calls nothing of lib/; pidx.c and proc.c are no cycle" {
+	run timeout 300 sh "$ROOT/tests/structure.sh" "$OBJ"
+	assert_success
+	refute_line --partial 'pidx.c'
+	lib_defs_but procfs.o > "$BATS_TEST_TMPDIR/defs"
+	[ -s "$BATS_TEST_TMPDIR/defs" ]
+	run sh -c 'nm -P --undefined-only "$1" | awk "{ print \$1 }" |
+	    grep -xF -f "$2"' sh "$ROOT/$OBJ/procfs.o" "$BATS_TEST_TMPDIR/defs"
+	assert_failure 1
+	assert_output ""
+}
+
+@test "structure: pidx.c and blocked.c read /proc text and maps lines through procfs.c, keeping no copy" {
+	for o in pidx.o blocked.o; do
+		run sh -c 'nm -P --undefined-only "$1" | awk "{ print \$1 }" |
+		    grep -x "procfs_[a-z_]*" | sort | paste -sd " "' \
+		    sh "$ROOT/$OBJ/$o"
+		assert_success
+		case $o in
+		pidx.o)		assert_output 'procfs_fdinfo_acc procfs_fopen procfs_maps_line procfs_opening procfs_text' ;;
+		blocked.o)	assert_output 'procfs_fopen procfs_maps_line procfs_text' ;;
+		esac
+	done
+	# the parsers and readers they had of their own are gone from lib/
+	run sh -c 'nm -P "$1"/*.o | awk "{ print \$1 }" |
+	    grep -xE "(pidx_text|proc_fdinfo_acc|proc_maps_line|proc_opening|proc_syscall_open|blocked_maps_line|task_text|task_fopen)"' \
+	    sh "$ROOT/$OBJ"
+	assert_failure 1
+	assert_output ""
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The layering the code promises, read from what the compiler made of it
 # (nm of the objects), not from what the sources seem to say:
-#  - lib/'s files call each other without a cycle (the cycles known in
-#    tests/cycles.allow, one a line, are named and let through);
+#  - lib/'s files call each other without a cycle: each file stands on
+#    the ones below it, never on one that stands on it;
 #  - a command (cmd/ipc-X.c, or every file of cmd/ipc-X/) calls lib/ and
 #    itself only, and lib/ calls no command;
 #  - every section of lib/ipc.h is labelled with a lib/ file that exists
@@ -13,7 +13,6 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 objdir=${1:-obj}
-allow=tests/cycles.allow
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -59,8 +58,7 @@ if [ ! -s "$tmp/libdefs" ]; then
 	exit 1
 fi
 
-[ -f "$allow" ] || allow=/dev/null
-awk -v allowfile="$allow" -f - "$syms" <<'AWK' || status=1
+awk -f - "$syms" <<'AWK' || status=1
 # a symbol is defined by an upper-case type other than U (locals are lower)
 $3 == "U" { ref[$1 SUBSEP $4] = 1; grp[$1] = $2; next }
 $3 ~ /^[A-TV-Z]$/ {
@@ -72,16 +70,6 @@ $3 ~ /^[A-TV-Z]$/ {
 }
 function base(u) { sub(/^lib\//, "", u); return u }
 END {
-	while ((getline line < allowfile) > 0) {
-		sub(/#.*/, "", line)
-		n = split(line, w, /[ \t]+/)
-		key = ""
-		for (i = 1; i <= n; i++)
-			if (w[i] != "")
-				key = key (key == "" ? "" : " ") w[i]
-		if (key != "")
-			allowed[key] = 1
-	}
 	for (k in ref) {
 		split(k, p, SUBSEP)
 		u = p[1]; s = p[2]; g = grp[u]
@@ -129,10 +117,6 @@ function cycles(   n, s, list, i) {
 		depth = 0
 		walk(start)
 	}
-	for (k in allowed)
-		if (!(k in seen))
-			print "structure: " allowfile ": " k \
-			    ": no longer a cycle (take the line out)"
 }
 function walk(v,   nx, m, j, w) {
 	path[++depth] = v
@@ -150,20 +134,12 @@ function walk(v,   nx, m, j, w) {
 }
 function found(   i, key, words) {
 	ncyc++
-	key = path[1]
 	words = path[1]
-	for (i = 2; i <= depth; i++) {
-		key = key " " path[i]
+	for (i = 2; i <= depth; i++)
 		words = words " -> " path[i] " (" syms(path[i-1], path[i]) ")"
-	}
 	words = words " -> " path[1] " (" syms(path[depth], path[1]) ")"
-	seen[key] = 1
-	if (key in allowed)
-		print "structure: lib/ call cycle allowed by " allowfile ": " words
-	else {
-		print "structure: lib/ call cycle: " words
-		status = 1
-	}
+	print "structure: lib/ call cycle: " words
+	status = 1
 }
 # what a calls of b, in order
 function syms(a, b,   n, l, i, out) {
@@ -269,8 +245,7 @@ END {
 }' "$tmp/libdefs" "$tmp/decls" || status=1
 
 if [ "${status:-0}" -eq 0 ]; then
-	[ "$allow" = /dev/null ] && but= || but=" but for what $allow allows"
-	echo "structure: lib/ acyclic$but; commands apart;" \
+	echo "structure: lib/ acyclic; commands apart;" \
 	    "lib/ipc.h true to its files"
 fi
 exit "${status:-0}"

@@ -1,7 +1,7 @@
 /*
  * What a blocked thread shows (lib/blocked.c): the first byte picks a
  * parser (a syscall line, then its words; an epoll tfd line; a maps
- * line; a /proc/locks or fdinfo lock line; /proc/PID/sched's text), the
+ * line, lib/procfs.c's; a /proc/locks or fdinfo lock line; /proc/PID/sched's text), the
  * rest is its input.
  */
 #include <assert.h>
@@ -32,7 +32,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct blocked_watch w;
-	struct blocked_map m;
+	struct procfs_map m;
 	struct blocked_lock l;
 	unsigned pick;
 	double ms;
@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(w.fd >= 0);
 		break;
 	case 2:
-		if (blocked_maps_line(s, &m) == 0)
+		if (procfs_maps_line(s, &m) == 0)
 			assert(m.start <= m.end &&
 			    strlen(m.path) < sizeof(m.path));
 		break;

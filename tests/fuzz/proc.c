@@ -1,11 +1,12 @@
 /*
- * The /proc line parsers (lib/proc.c, lib/pidx.c): fdinfo's flags, a
- * maps line (a file's, and the index's file or System V segment), a
+ * The /proc line parsers (lib/procfs.c, lib/pidx.c): fdinfo's flags, a
+ * maps line (whole, and the index's file or System V segment), a
  * syscall line, each given the input.
  */
 #include <assert.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ipc.h"
 #include "fuzz.h"
@@ -14,22 +15,23 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_str(data, size);
+	struct procfs_map m;
 	unsigned long a[3];
 	dev_t dev;
 	ino_t ino;
 	int acc, kind;
 
 	fuzz_begin();
-	acc = proc_fdinfo_acc(s);
+	acc = procfs_fdinfo_acc(s);
 	assert(acc == -1 || (acc & ~O_ACCMODE) == 0);
-	if (proc_maps_line(s, &dev, &ino) == 0)
-		assert(ino != 0);
+	if (procfs_maps_line(s, &m) == 0)
+		assert(m.start <= m.end && strlen(m.path) < sizeof(m.path));
 	/* a file it maps has an inode; a segment is on no device of ours */
 	kind = pidx_maps_line(s, &dev, &ino);
 	assert(kind == -1 || kind == PIDX_MAP || kind == PIDX_SYSV);
 	assert(kind != PIDX_MAP || ino != 0);
 	assert(kind != PIDX_SYSV || dev == 0);
-	(void)proc_syscall_open(s, a);
+	(void)procfs_syscall_open(s, a);
 	free(s);
 	return 0;
 }

@@ -1,0 +1,218 @@
+/*
+ * Readers of one /proc file each, and the parsers of the text they
+ * read: a file's text (procfs_text) or stream (procfs_fopen), fdinfo's
+ * access mode, a line of maps, a line of syscall, and what a process
+ * in open(2) is opening. They call nothing of the library: the index
+ * (pidx.c) and what a thread is blocked on (blocked.c) stand on them,
+ * so both read and parse /proc one way.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+
+/*
+ * The text of path (from dir's descriptor) into buf, NUL-terminated, as
+ * much as fits: every read(2) it takes, however short each is. Its
+ * length, or -1 with errno.
+ */
+ssize_t
+procfs_text(int dir, const char *path, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	int f, e;
+
+	if ((f = openat(dir, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (got < len - 1 && (n = read(f, buf + got, len - 1 - got)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			close(f);
+			errno = e;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(f);
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+/* the file name of directory dir as a stream; NULL with errno */
+FILE *
+procfs_fopen(int dir, const char *name)
+{
+	FILE *f;
+	int fd, e;
+
+	if ((fd = openat(dir, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
+/* fdinfo's text: the open flags' access mode, O_RDONLY, O_WRONLY or
+ * O_RDWR; -1 where it has no flags line */
+int
+procfs_fdinfo_acc(const char *buf)
+{
+	const char *p;
+
+	if ((p = strstr(buf, "flags:")) == NULL)
+		return -1;
+	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
+}
+
+/* a line of /proc/PID/maps, whole: range, shared or private, the file
+ * (ino 0: anonymous) */
+int
+procfs_maps_line(const char *line, struct procfs_map *m)
+{
+	unsigned long long ino;
+	unsigned maj, min;
+	char perm[5];
+	int off = 0;
+
+	if (sscanf(line, "%lx-%lx %4s %*x %x:%x %llu%n", &m->start, &m->end,
+	    perm, &maj, &min, &ino, &off) != 6 || off == 0 ||
+	    m->end < m->start || strlen(perm) != 4)
+		return -1;
+	m->shared = perm[3] == 's';
+	m->dev = makedev(maj, min);
+	m->ino = (ino_t)ino;
+	line += off;
+	line += strspn(line, " ");
+	strlcpy(m->path, line, sizeof(m->path));
+	m->path[strcspn(m->path, "\n")] = '\0';
+	return 0;
+}
+
+/*
+ * A line of /proc/PID/syscall: where it is in open(2) or openat(2), its
+ * arguments as openat's (directory, path's address, flags); else -1
+ */
+int
+procfs_syscall_open(const char *line, unsigned long a[3])
+{
+	unsigned long x[4];
+	long nr;
+
+	if (sscanf(line, "%ld %lx %lx %lx %lx", &nr, &x[0], &x[1], &x[2],
+	    &x[3]) != 5)
+		return -1;	/* "running", or no syscall */
+#ifdef SYS_open
+	if (nr == SYS_open) {
+		a[0] = (unsigned long)AT_FDCWD;
+		a[1] = x[0];
+		a[2] = x[1];
+		return 0;
+	}
+#endif
+	if (nr != SYS_openat)
+		return -1;
+	memcpy(a, x, 3 * sizeof(*a));
+	return 0;
+}
+
+/* the first line of /proc/PID/name into buf; 0, or -1 */
+static int
+first_line(int piddir, const char *name, char *buf, size_t len)
+{
+	if (procfs_text(piddir, name, buf, len) <= 0)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* the NUL-terminated string at addr in the process's memory */
+static int
+mem_string(int piddir, unsigned long addr, char *buf, size_t len)
+{
+	ssize_t n;
+	int f;
+
+	if ((f = openat(piddir, "mem", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = pread(f, buf, len - 1, (off_t)addr);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strlen(buf) < (size_t)n ? 0 : -1;
+}
+
+/*
+ * path, opened relative to the directory base leads to (a process's
+ * cwd or directory descriptor in /proc), as a person would name it
+ */
+static char *
+shown_path(const char *base, const char *path)
+{
+	char dir[PATH_MAX], *s;
+	ssize_t n;
+
+	if (base == NULL || (n = readlink(base, dir, sizeof(dir) - 1)) == -1)
+		s = strdup(path);
+	else {
+		dir[n] = '\0';
+		if (asprintf(&s, "%s/%s", strcmp(dir, "/") ? dir : "",
+		    path) == -1)
+			s = NULL;
+	}
+	if (s == NULL)
+		err(1, NULL);
+	return s;
+}
+
+/*
+ * What a process in open(2) is opening, from /proc/PID/syscall and its
+ * memory: dev and ino of the target, acc its access mode, path its name
+ * (to free). PROCFS_OPEN_NONE: it is not in an open; PROCFS_OPEN_HIDDEN:
+ * we may not look (another user's); PROCFS_OPEN_UNKNOWN: in an open, but
+ * of what cannot be read. o is filled for PROCFS_OPEN_SEEN only.
+ */
+int
+procfs_opening(int piddir, pid_t pid, struct procfs_open *o)
+{
+	char line[512], path[PATH_MAX], at[PATH_MAX + 64], base[64];
+	unsigned long a[3];
+	struct stat st;
+	int dirfd;
+
+	if (first_line(piddir, "syscall", line, sizeof(line)) == -1)
+		return errno == EACCES || errno == EPERM ?
+		    PROCFS_OPEN_HIDDEN : PROCFS_OPEN_NONE;
+	if (procfs_syscall_open(line, a) == -1)
+		return PROCFS_OPEN_NONE;
+	if (mem_string(piddir, a[1], path, sizeof(path)) == -1)
+		return PROCFS_OPEN_UNKNOWN;
+	dirfd = (int)a[0];
+	if (dirfd == AT_FDCWD)
+		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)pid);
+	else
+		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)pid,
+		    dirfd);
+	snprintf(at, sizeof(at), "%s/%s", path[0] == '/' ? "" : base, path);
+	if (stat(path[0] == '/' ? path : at, &st) == -1)
+		return PROCFS_OPEN_UNKNOWN;
+	o->dev = st.st_dev;
+	o->ino = st.st_ino;
+	o->acc = (int)(a[2] & O_ACCMODE);
+	o->path = shown_path(path[0] == '/' ? NULL : base, path);
+	return PROCFS_OPEN_SEEN;
+}
