@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,27 +80,59 @@ procfs_fdinfo_acc(const char *buf)
 	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
 }
 
-/* a line of /proc/PID/maps, whole: range, shared or private, the file
- * (ino 0: anonymous) */
+/* a number in base at *p, up to the character that must follow it
+ * (-1: any), and past that character; -1 if there is none */
+static int
+number(const char **p, int base, int after, unsigned long long *v)
+{
+	char *e;
+
+	if (!isxdigit((unsigned char)**p) ||
+	    (base == 10 && !isdigit((unsigned char)**p)))
+		return -1;
+	errno = 0;
+	*v = strtoull(*p, &e, base);
+	if (errno != 0 || (after != -1 && *e != after))
+		return -1;
+	*p = after != -1 ? e + 1 : e;
+	return 0;
+}
+
+/*
+ * a line of /proc/PID/maps, whole: range, shared or private, the file
+ * (ino 0: anonymous). Read by hand, not by sscanf: ls reads every line
+ * of every process's maps, and sscanf cost more than all the rest.
+ */
 int
 procfs_maps_line(const char *line, struct procfs_map *m)
 {
-	unsigned long long ino;
-	unsigned maj, min;
-	char perm[5];
-	int off = 0;
+	unsigned long long start, end, off, maj, min, ino;
+	const char *p = line;
+	size_t n;
 
-	if (sscanf(line, "%lx-%lx %4s %*x %x:%x %llu%n", &m->start, &m->end,
-	    perm, &maj, &min, &ino, &off) != 6 || off == 0 ||
-	    m->end < m->start || strlen(perm) != 4)
+	if (number(&p, 16, '-', &start) == -1 ||
+	    number(&p, 16, ' ', &end) == -1 || end < start)
 		return -1;
-	m->shared = perm[3] == 's';
-	m->dev = makedev(maj, min);
+	for (n = 0; n < 4; n++)		/* rwxp, r--s: four, then a space */
+		if (p[n] == '\0' || p[n] == ' ')
+			return -1;
+	if (p[4] != ' ')
+		return -1;
+	m->shared = p[3] == 's';
+	p += 5;
+	if (number(&p, 16, ' ', &off) == -1 || number(&p, 16, ':', &maj) == -1 ||
+	    number(&p, 16, ' ', &min) == -1 || number(&p, 10, -1, &ino) == -1 ||
+	    maj > UINT_MAX || min > UINT_MAX)
+		return -1;
+	m->start = (unsigned long)start;
+	m->end = (unsigned long)end;
+	m->dev = makedev((unsigned)maj, (unsigned)min);
 	m->ino = (ino_t)ino;
-	line += off;
-	line += strspn(line, " ");
-	strlcpy(m->path, line, sizeof(m->path));
-	m->path[strcspn(m->path, "\n")] = '\0';
+	p += strspn(p, " ");
+	if ((n = strcspn(p, "\n")) >= sizeof(m->path))
+		n = sizeof(m->path) - 1;
+	memcpy(m->path, p, n);
+	m->path[n] = '\0';
 	return 0;
 }
 
