@@ -672,3 +672,25 @@ fits 0 200"
 	run -0 ipc-shm stat -o size "$n"
 	assert_output size=4096
 }
+
+@test "send: QUIT, USR1 or ALRM while it waits for stdin end it by that signal; the object keeps its size and nothing is left beside it" {
+	env --default-signal=QUIT true 2>/dev/null ||
+	    skip "env has no --default-signal (coreutils < 8.31)"
+	ipc-shm create -s 8 "$n"
+	mkfifo in
+	before=$(ls /dev/shm | sort)
+	for sig in QUIT USR1 ALRM; do
+		# a background job starts with SIGQUIT ignored: give it back
+		bg sh -c 'exec env --default-signal=QUIT ipc-shm send "$1" < in' \
+		    sh "$n"
+		exec 5> in
+		printf ab >&5
+		wait_for waits_for_data "$BG_LAST" ipc-shm in
+		ends_by "$BG_LAST" "$sig"
+		exec 5>&-
+		run -0 ipc-shm stat -o size "$n"
+		assert_output 'size=8'
+	done
+	assert_equal "$(ls /dev/shm | sort)" "$before"
+	ipc-shm rm "$n"
+}
