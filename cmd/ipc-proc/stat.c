@@ -376,9 +376,8 @@ partial(const struct target *g)
 	    NULL, 0);
 	if (n > 0)
 		warnx("stat: %zu process%s could not be read (another user's, "
-		    "or not dumpable): %s among the other ends", n,
-		    n == 1 ? "" : "es", n == 1 ? "it is not shown" :
-		    "they are not shown");
+		    "or not dumpable): the other ends may miss %s", n,
+		    n == 1 ? "" : "es", n == 1 ? "it" : "them");
 }
 
 int
