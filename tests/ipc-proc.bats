@@ -121,6 +121,90 @@ deadlock: $p (python3) -[$pb]-> $c (python3) -[$ca]-> $p (python3)"
 	assert_output ''
 }
 
+@test "why: a client and a server each waiting to read from the other over a Unix socket are a deadlock" {
+	py_bg <<'EOF'
+import os, socket
+def ready(name, fd):
+    with open(name + '.tmp', 'w') as f:
+        f.write('%d %s\n' % (os.getpid(), os.readlink('/proc/self/fd/%d' % fd)))
+    os.rename(name + '.tmp', name)
+srv = socket.socket(socket.AF_UNIX)
+srv.bind('sock')
+srv.listen(1)
+if os.fork() == 0:
+    srv.close()
+    c = socket.socket(socket.AF_UNIX)
+    c.connect('sock')
+    ready('client', c.fileno())
+    c.recv(1)
+    os._exit(0)
+conn, _ = srv.accept()
+ready('server', conn.fileno())
+conn.recv(1)
+EOF
+	blocked_helper server
+	sv=$WHO so=$OBJ
+	blocked_helper client
+	cl=$WHO co=$OBJ
+	run -0 timeout 20 ipc-proc why "$cl"
+	assert_output "$cl (python3) read from $co, no timeout
+\`-$sv (python3) read from $so, no timeout
+  \`-$cl (python3): shown above
+deadlock: $cl (python3) -[$co]-> $sv (python3) -[$so]-> $cl (python3)"
+	run -0 timeout 20 ipc-proc why --check "$sv"
+}
+
+@test "why: a sem_wait on a POSIX semaphore of value 0 names it, its value, its mappers, and no unit holders" {
+	sem=/t$$-$BATS_TEST_NUMBER
+	py_bg "$sem" <<'EOF'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.sem_open.restype = ctypes.c_void_p
+libc.sem_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_uint,
+                          ctypes.c_uint]
+s = libc.sem_open(sys.argv[1].encode(), os.O_CREAT | os.O_EXCL, 0o600, 0)
+with open('creator.tmp', 'w') as f:
+    f.write('%d\n' % os.getpid())
+os.rename('creator.tmp', 'creator')
+libc.sem_wait(ctypes.c_void_p(s))
+EOF
+	blocked_helper creator
+	c=$WHO
+	bg timeout 120 sempeer wait "$sem"
+	wait_for comm_is "$BG_LAST" timeout
+	wait_for child_is "$BG_LAST" sempeer >/dev/null
+	w=$(child_is "$BG_LAST" sempeer)
+	wait_for in_call "$w"
+	# while the name is there a newcomer may open it and post: a way
+	# out, so not a deadlock; every wait on the way was read: 3, not 4
+	run -3 timeout 20 ipc-proc why --check "$w"
+	timeout 20 ipc-proc why "$w" >named 2>named.err || echo $? >>named.err
+	# once unlinked no process can open it: the two waiters, the only
+	# ones that map it, are a proven deadlock
+	ino=$(stat -c %i "/dev/shm/sem.${sem#/}")
+	rm -f "/dev/shm/sem.${sem#/}"
+	timeout 20 ipc-proc why "$c" >unlinked 2>&1 || echo $? >>unlinked
+	st=0
+	timeout 20 ipc-proc why --check "$c" || st=$?
+	run -0 cat named
+	assert_line --index 0 "$w (sempeer) futex in /dev/shm/sem.${sem#/} (POSIX semaphore), no timeout: semaphore $sem, value 0, mapped by 2 processes; POSIX records no unit holders"
+	# glibc made it under a temporary name: the creator maps that one
+	assert_line --index 1 --regexp "^\|-$c \(python3\) futex in /dev/shm/sem\.[^ ]+ \(deleted\) \(POSIX semaphore\), no timeout: semaphore $sem, value 0, mapped by 2 processes; POSIX records no unit holders$"
+	assert_line --index 2 "| |-$c (python3) itself: another of its threads, or an end it holds"
+	assert_line --index 3 "| |-$w (sempeer): shown above"
+	assert_line --index 4 "| \`-or a process that opens the semaphore by its name"
+	assert_line --index 5 "|-$w (sempeer) itself: another of its threads, or an end it holds"
+	assert_line --index 6 "\`-or a process that opens the semaphore by its name"
+	assert_line --index 7 --regexp "^cycle \(not a proven deadlock\): $w \(sempeer\) -\[semaphore $sem\]-> $c \(python3\) -\[semaphore $sem\]-> $w \(sempeer\); way out: a process that opens the semaphore by its name can end the wait of $w \(sempeer\)"
+	[ "${#lines[@]}" -eq 8 ]
+	[ ! -s named.err ]
+	run -0 cat unlinked
+	assert_line --index 0 --regexp "^$c \\(python3\\) futex in .* \\(POSIX semaphore\\), no timeout: semaphore \\(its name unlinked\\), value 0, mapped by 2 processes; POSIX records no unit holders$"
+	o="unlinked semaphore, inode $ino"
+	assert_line "deadlock: $c (python3) -[$o]-> $w (sempeer) -[$o]-> $c (python3)"
+	[ "$st" -eq 0 ]
+}
+
 # (end of why)
 
 # ------------------------------------------------------------------ ls

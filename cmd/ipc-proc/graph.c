@@ -309,7 +309,8 @@ mappers(dev_t dev, ino_t ino, struct ends *e)
 	for (n = pidx_obj(ix, dev, ino, &h); n > 0; n--, h++)
 		if (h->kind == PIDX_MAP)
 			ends_add(e, h->pid);
-	e->unread = pidx_unread(ix, PIDX_MAPS, NULL, 0);
+	if (e->n == 0)		/* as ends.c: unknown only where none seen */
+		e->unread = pidx_unread(ix, PIDX_MAPS, NULL, 0);
 }
 
 /* the semaphore in words: its name, value, mappers, no unit holders */
@@ -355,8 +356,11 @@ on_futex(pid_t pid, struct pwait *w, char *other, size_t olen)
 		return;
 	}
 	named = shm_name(m->dev, m->ino, name, sizeof(name)) == 0;
-	w->obj = strf("%s %s", sem ? "semaphore" : "futex in",
-	    named ? name : m->path);
+	if (named)
+		w->obj = strf("%s %s", sem ? "semaphore" : "futex in", name);
+	else	/* each process maps it under a name of its own: its inode */
+		w->obj = strf("%s, inode %lu", sem ? "unlinked semaphore" :
+		    "futex in a deleted file", (unsigned long)m->ino);
 	mappers(m->dev, m->ino, &w->by);
 	if (named)
 		w->by.way = sem ? WAY_SEM : WAY_SHM;
@@ -484,39 +488,59 @@ watch_type(pid_t pid, const struct blocked_watch *x, dev_t *dev,
 	return st.st_mode & S_IFMT;
 }
 
+/* a watched descriptor's object by its link: "pipe:[5678]" */
+static void
+watch_name(pid_t pid, const struct blocked_watch *x, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, x->fd);
+	if (x->stale || (n = readlink(path, buf, len - 1)) <= 0)
+		snprintf(buf, len, "descriptor %d", x->fd);
+	else
+		buf[n] = '\0';
+}
+
 /*
  * poll, select, epoll_wait: any one watched descriptor ends it, so the
- * union of their enders; one that is not IPC leaves a way out
+ * union of their enders; one that is not IPC leaves a way out. Its
+ * object: the IPC one it watches, or the first of them and how many.
  */
 static void
 on_watch(pid_t pid, struct pwait *w)
 {
 	const struct blocked *b = &w->b;
+	const char *how = b->kind == BLOCKED_EPOLL ? "epoll" :
+	    b->kind == BLOCKED_POLL ? "poll" : "select";
+	char first[PATH_MAX] = "";
 	struct ends e;
 	size_t i, ipc = 0;
 	dev_t dev = 0;
 	ino_t ino = 0;
 	mode_t type;
 
-	w->obj = b->kind == BLOCKED_EPOLL ? strf("epoll %d set", b->fd) :
-	    strf("%s set", b->kind == BLOCKED_POLL ? "poll" : "select");
 	for (i = 0; i < b->nw; i++) {
 		type = watch_type(pid, &b->w[i], &dev, &ino);
 		if (!ipc_type(type)) {
 			w->by.way = WAY_WATCH;
 			continue;
 		}
+		if (ipc++ == 0)
+			watch_name(pid, &b->w[i], first, sizeof(first));
 		memset(&e, 0, sizeof(e));
 		fd_ends(dev, ino, type, !(b->w[i].events & POLLIN) &&
 		    (b->w[i].events & POLLOUT), &e);
 		ends_merge(&w->by, &e);
 		ends_free(&e);
-		ipc++;
 	}
 	if (b->more > 0 || (b->nw == 0 && b->kind != BLOCKED_EPOLL))
 		w->by.unread++;		/* a set not read whole */
-	if (ipc == 0 && b->more == 0)
+	else if (ipc == 0)
 		w->state = W_OTHER;
+	w->obj = ipc == 0 ? strf("%s set", how) : ipc == 1 ?
+	    strf("%s on %s", how, first) :
+	    strf("%s on %s and %zu more", how, first, ipc - 1);
 }
 
 /* what the thread waits on, its state and who could end it */
