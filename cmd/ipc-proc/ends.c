@@ -1,0 +1,246 @@
+/*
+ * Who is at the other end of an object: the processes that hold it
+ * readable or writable, its peer's holders, or every holder, from the
+ * run's /proc index; Unix sockets' peers from NETLINK_SOCK_DIAG, read
+ * once a run. Nothing is opened but /proc's files and the diag socket.
+ */
+#include <sys/stat.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "ipc-proc.h"
+
+#define INDEX_PARTS	(PIDX_FDS | PIDX_MAPS)
+
+/* a Unix socket as ends needs it: its peer, and what a newcomer would
+ * connect or send to */
+struct unix_end {
+	ino_t ino, peer;
+	int type, state;
+	char name[128];			/* "@name", "/path", or "" */
+};
+
+static struct unix_end *socks;
+static size_t nsocks, capsocks;
+static int socks_read;			/* 1: asked; -1: could not be */
+
+static int
+keep_sock(const struct usock *u, void *arg)
+{
+	struct unix_end *s;
+
+	(void)arg;
+	if (nsocks == capsocks) {
+		capsocks = capsocks ? 2 * capsocks : 256;
+		if ((socks = reallocarray(socks, capsocks,
+		    sizeof(*socks))) == NULL)
+			err(1, NULL);
+	}
+	s = &socks[nsocks++];
+	s->ino = u->ino;
+	s->peer = u->peer;
+	s->type = u->type;
+	s->state = u->state;
+	s->name[0] = '\0';
+	if (u->namelen > 0)
+		udiag_name(u, s->name, sizeof(s->name));
+	return 0;
+}
+
+static int
+by_ino(const void *a, const void *b)
+{
+	const struct unix_end *x = a, *y = b;
+
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* the Unix socket of inode ino, or NULL: not one (TCP, UDP, ...) */
+static const struct unix_end *
+unix_sock(ino_t ino)
+{
+	struct unix_end key = { .ino = ino };
+
+	if (socks_read == 0) {
+		socks_read = udiag_each(keep_sock, NULL) == 0 ? 1 : -1;
+		qsort(socks, nsocks, sizeof(*socks), by_ino);
+	}
+	return bsearch(&key, socks, nsocks, sizeof(*socks), by_ino);
+}
+
+/* the device every anonymous pipe lives on, told from a FIFO's */
+static dev_t
+pipefs_dev(void)
+{
+	static dev_t dev;
+	static int known;
+	struct stat st;
+	int p[2];
+
+	if (!known && pipe2(p, O_CLOEXEC) == 0) {
+		if (fstat(p[0], &st) == 0)
+			dev = st.st_dev;
+		close(p[0]);
+		close(p[1]);
+		known = 1;
+	}
+	return dev;
+}
+
+static void
+add(struct ends *e, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->pid[i] == pid)
+			return;
+	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(pid_t))) == NULL)
+		err(1, NULL);
+	for (i = e->n++; i > 0 && e->pid[i - 1] > pid; i--)
+		e->pid[i] = e->pid[i - 1];
+	e->pid[i] = pid;
+}
+
+static int
+acc_ok(struct holder *h, int want)
+{
+	int acc;
+
+	if (want == ENDS_HOLDERS || h->kind != PIDX_FD)
+		return 1;
+	acc = pidx_acc(h);
+	if (acc == -1 || acc == O_RDWR)
+		return 1;
+	return want == ENDS_READERS ? acc == O_RDONLY : acc == O_WRONLY;
+}
+
+/* every process holding (dev, ino) as want asks */
+static void
+holders(struct ends *e, dev_t dev, ino_t ino, int want)
+{
+	struct pidx *ix = proc_index(INDEX_PARTS);
+	const struct holder *first;
+	size_t i, n, at;
+
+	n = pidx_obj(ix, dev, ino, &first);
+	at = (size_t)(first - ix->e);
+	for (i = at; i < at + n; i++)
+		if (ix->e[i].kind != PIDX_OPEN && acc_ok(&ix->e[i], want))
+			add(e, ix->e[i].pid);
+}
+
+/* the other end must be there, and no process we could read holds it */
+static void
+hidden(struct ends *e)
+{
+	if (e->n == 0)
+		e->unread = pidx_unread(proc_index(INDEX_PARTS), INDEX_PARTS,
+		    NULL, 0);
+}
+
+static void
+peer_of(struct ends *e, dev_t dev, ino_t ino)
+{
+	const struct unix_end *s = unix_sock(ino);
+
+	if (s == NULL) {
+		/* not a Unix socket: TCP, UDP and the rest, told by held.c */
+		e->remote = 1;
+		return;
+	}
+	if (s->peer != 0) {
+		holders(e, dev, s->peer, ENDS_HOLDERS);
+		hidden(e);
+		return;
+	}
+	if (s->name[0] != '\0')
+		strlcpy(e->peer, s->name, sizeof(e->peer));
+	e->way = s->state == 10 /* TCP_LISTEN */ ?
+	    "a process that connects to it" :
+	    s->name[0] != '\0' ? "a process that sends to it" : NULL;
+}
+
+/*
+ * The processes at the other end of (dev, ino), a file of type type
+ * (S_IFIFO, S_IFSOCK, ...), as want asks: ENDS_READERS those that hold
+ * it readable, ENDS_WRITERS writable, ENDS_PEER a socket's peer's
+ * holders, ENDS_HOLDERS every holder. unread is set where the other end
+ * must be there and no process we could read holds it: then it is one
+ * of those. 0, or -1 with errno.
+ */
+int
+ends_of(dev_t dev, ino_t ino, mode_t type, int want, struct ends *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (want == ENDS_PEER) {
+		if (!S_ISSOCK(type)) {
+			errno = EINVAL;
+			return -1;
+		}
+		peer_of(e, dev, ino);
+		return 0;
+	}
+	holders(e, dev, ino, want);
+	if (S_ISFIFO(type) && dev != pipefs_dev()) {
+		/* a FIFO: a newcomer may open it by its path */
+		if (want == ENDS_READERS)
+			e->way = "a process that opens it for reading";
+		else if (want == ENDS_WRITERS)
+			e->way = "a process that opens it for writing";
+	} else if (S_ISFIFO(type) && want != ENDS_HOLDERS)
+		hidden(e);
+	return 0;
+}
+
+void
+ends_free(struct ends *e)
+{
+	free(e->pid);
+	e->pid = NULL;
+	e->n = 0;
+}
+
+/*
+ * The other end in words, for a cell: "1230(sleep) 1231(cat)", self as
+ * "itself", then what is not known: "remote ADDR", "3 not readable",
+ * the way out for a newcomer; "none" where there is nothing at all
+ */
+char *
+ends_str(const struct ends *e, pid_t self)
+{
+	char comm[64], *s = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	if ((f = open_memstream(&s, &len)) == NULL)
+		err(1, NULL);
+	for (i = 0; i < e->n; i++) {
+		if (e->pid[i] == self)
+			fprintf(f, "%sitself", i ? " " : "");
+		else {
+			proc_comm(e->pid[i], comm, sizeof(comm));
+			fprintf(f, "%s%d(%s)", i ? " " : "", (int)e->pid[i],
+			    comm);
+		}
+	}
+	if (e->remote)
+		fprintf(f, "%sremote%s%s", ftell(f) ? ", " : "",
+		    e->peer[0] ? " " : "", e->peer);
+	if (e->unread > 0)
+		fprintf(f, "%s%zu not readable", ftell(f) ? ", " : "",
+		    e->unread);
+	if (e->way != NULL)
+		fprintf(f, "%s%s", ftell(f) ? ", or " : "", e->way);
+	if (ftell(f) == 0)
+		fputs("none", f);
+	if (fclose(f) == EOF)
+		err(1, NULL);
+	return s;
+}
