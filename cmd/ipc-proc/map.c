@@ -944,11 +944,11 @@ cmd_map(int argc, char *argv[])
 	fmt = format_of();
 	if ((want = calloc((size_t)(argc - i) + 1, sizeof(*want))) == NULL)
 		err(1, NULL);
-	for (; i < argc; i++)
-		want[nwant++] = one_pid(argc, argv, i);
+	for (; i < argc; i++)	/* each read as one_pid reads one */
+		want[nwant++] = pid_arg(argv[i], "PID", 0);
 	for (i = 0; (size_t)i < nwant; i++)
 		want[i] = process_of(want[i]);
-	parts = PIDX_FDS | PIDX_ACC | PIDX_MAPS;
+	parts = PIDX_FDS | PIDX_MAPS;
 	proc_index(parts);
 	graph_every(&g);
 	graph_deadlocks(&g);
