@@ -97,14 +97,31 @@ dur_words(long ms, char *buf, size_t len)
 		snprintf(buf, len, "%ldh%ldm", s / 3600, s % 3600 / 60);
 }
 
+/* pid's node in g, read already (the nodes are in pid order), or NULL:
+ * graph_node would read one more, and move the nodes */
+static struct pnode *
+node_in(struct pgraph *g, pid_t pid)
+{
+	size_t lo = 0, hi = g->nn, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (g->n[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->nn && g->n[lo].pid == pid ? &g->n[lo] : NULL;
+}
+
 /* pid as "PID(COMM)", its command from the graph where it is there */
 static void
 pid_words(struct pgraph *g, pid_t pid, char *buf, size_t len)
 {
-	struct pnode *n = graph_node(g, pid);
+	struct pnode *n = node_in(g, pid);
 	char comm[64];
 
-	if (n != NULL && n->pid == pid)
+	if (n != NULL)
 		snprintf(buf, len, "%d(%s)", (int)pid, n->comm);
 	else {
 		proc_comm(pid, comm, sizeof(comm));
@@ -229,8 +246,7 @@ ls_waits(const struct tablefmt *fmt, int64_t min_ns)
 	if ((v = calloc(g.nn + 1, sizeof(*v))) == NULL)
 		err(1, NULL);
 	for (i = 0; i < g.nn; i++)
-		if (endless(&g.n[i]) && !pid_kthread(g.n[i].pid) &&
-		    (min_ns <= 0 ||
+		if (endless(&g.n[i]) && (min_ns <= 0 ||
 		    (g.n[i].asleep_ms >= 0 &&
 		    (int64_t)g.n[i].asleep_ms * 1000000 >= min_ns)))
 			v[nv++] = &g.n[i];
@@ -316,7 +332,7 @@ ls_all(const struct tablefmt *fmt)
 	struct held *h;
 	pid_t *pids;
 	size_t i, np, nh;
-	int k, parts = PIDX_FDS | PIDX_ACC | PIDX_MAPS;
+	int k, parts = PIDX_FDS | PIDX_MAPS;
 
 	memset(cols, 0, sizeof(cols));
 	cols[A_PID] = (struct col){ "pid", COL_NUM, 1, NULL };

@@ -320,6 +320,23 @@ read_held(struct map *m)
 	free(all);
 }
 
+/* pid's node in g, read already (the nodes are in pid order), or NULL:
+ * graph_node would read one more, and move the nodes */
+static struct pnode *
+node_in(struct pgraph *g, pid_t pid)
+{
+	size_t lo = 0, hi = g->nn, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (g->n[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->nn && g->n[lo].pid == pid ? &g->n[lo] : NULL;
+}
+
 /* every wait with someone to end it: an arrow to each */
 static void
 read_waits(struct map *m, struct pgraph *g)
@@ -337,11 +354,11 @@ read_waits(struct map *m, struct pgraph *g)
 				continue;
 			e.state = w->state;
 			for (k = 0; k < w->by.n; k++) {
-				o = graph_node(g, w->by.pid[k]);
+				o = node_in(g, w->by.pid[k]);
 				e.a = n->pid;
 				e.b = w->by.pid[k];
 				e.deadlock = n->deadlock && o != NULL &&
-				    o->pid == e.b && o->deadlock;
+				    o->deadlock;
 				e.label = xstrdup(w->obj != NULL &&
 				    w->obj[0] != '\0' ? w->obj : w->words);
 				edge_add(m, e);
@@ -447,8 +464,8 @@ make_nodes(struct map *m, struct pgraph *g, const pid_t *want, size_t nwant)
 		m->n[m->nn].comp = m->nn;
 		if (k[i] > 0) {
 			m->n[m->nn].pid = (pid_t)k[i];
-			p = graph_node(g, (pid_t)k[i]);
-			if (p != NULL && p->pid == (pid_t)k[i]) {
+			p = node_in(g, (pid_t)k[i]);
+			if (p != NULL) {
 				strlcpy(m->n[m->nn].comm, p->comm,
 				    sizeof(m->n[m->nn].comm));
 				m->n[m->nn].deadlock = p->deadlock;
