@@ -91,7 +91,7 @@ if [ -x "$OLDPWD/bin/ipc-proc" ]; then
 	run "ipc-proc why \$(cat b.pid)"
 	run "ipc-proc why --check \$(cat b.pid); echo \"exit status \$? (0: a proven deadlock)\""
 	say "every process blocked in IPC, the deadlocked ones marked"
-	run "ipc-proc ls | awk 'NR == 1 || /flock/'"
+	run "ipc-proc ls -o pid,command,waits,asleep,deadlock | awk 'NR == 1 || /flock/'"
 	say "undone: end one of them, and the other takes its lock and finishes"
 	run "kill \$(cat b.pid); timeout 5 flock a true && timeout 5 flock b true && echo 'both locks are free again'"
 	say "who talks to whom: a pipeline, as a tree (--format dot draws it with Graphviz)"
