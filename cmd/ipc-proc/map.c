@@ -288,6 +288,28 @@ every_pid(size_t *n)
 	return v;
 }
 
+/*
+ * What of one process's objects the map keeps until every process is
+ * read: a pipe's other end only where it is one process (two holders
+ * make a link; more, a node), a socket's peers; no details. Memory then
+ * grows with the descriptors, not with every holder of a shared pipe
+ * once for each of them.
+ */
+static void
+slim(struct held *h, size_t nh)
+{
+	size_t j;
+
+	for (j = 0; j < nh; j++) {
+		free(h[j].detail);
+		h[j].detail = NULL;
+		if (is_socket(h[j].kind) || ((h[j].kind == H_PIPE ||
+		    h[j].kind == H_FIFO) && h[j].other.n < 2))
+			continue;
+		ends_free(&h[j].other);
+	}
+}
+
 /* what every process holds: links, and holds of shared objects */
 static void
 read_held(struct map *m)
@@ -305,6 +327,7 @@ read_held(struct map *m)
 		err(1, NULL);
 	for (i = 0; i < nall; i++)
 		if ((hv[i] = held_of(all[i], &hn[i])) != NULL) {
+			slim(hv[i], hn[i]);
 			m->pid[m->npid++] = all[i];
 			pipe_holders(m, all[i], hv[i], hn[i]);
 		}
