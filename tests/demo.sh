@@ -95,6 +95,6 @@ if [ -x "$OLDPWD/bin/ipc-proc" ]; then
 	say "undone: end one of them, and the other takes its lock and finishes"
 	run "kill \$(cat b.pid); timeout 5 flock a true && timeout 5 flock b true && echo 'both locks are free again'"
 	say "who talks to whom: a pipeline, as a tree (--format dot draws it with Graphviz)"
-	run "sleep 1 | sort | cat & sleep 0.2; ipc-proc map \$!"
+	run "{ sleep 1 | sort | cat; } </dev/null >/dev/null 2>&1 & sleep 0.2; ipc-proc map \$!; wait"
 fi
 say "done: every object made here has been removed"
