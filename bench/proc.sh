@@ -85,7 +85,7 @@ for n in $SIZES; do
 	nfd=$(fds)
 	# a command that fails is not measured: it would look fast
 	for f in "${progs[@]}"; do
-		"$f" >/dev/null || die "$f failed under $n processes"
+		"$f" >/dev/null 2>&1 || die "$f failed under $n processes"
 	done
 	echo
 	echo "$n processes holding a pipe and a socket pair each ($nfd descriptors" \
