@@ -476,16 +476,9 @@ ls_fill(struct table *t)
 static void
 set_mask(struct table *t, int col, unsigned long long mask)
 {
-	char nb[SIG_NAME_BUF], list[64 * (SIG_NAME_BUF + 1)] = "";
-	int n;
+	char list[SIG_MASK_BUF];
 
-	for (n = 1; n <= 64; n++)
-		if (mask & (1ULL << (n - 1))) {
-			if (list[0] != '\0')
-				strlcat(list, ",", sizeof(list));
-			strlcat(list, sig_name(n, nb, sizeof(nb)), sizeof(list));
-		}
-	table_set(t, col, "%s", list);
+	table_set(t, col, "%s", sig_mask_names(mask, list, sizeof(list)));
 }
 
 static void

@@ -410,6 +410,29 @@ read_map(int task, struct blocked *b)
 }
 
 /*
+ * A relative path as a person can find it again: after the directory it
+ * is relative to (the task's cwd, or openat's descriptor), where that
+ * has a name
+ */
+static void
+absolute(int task, const char *base, struct blocked *b)
+{
+	char dir[PATH_MAX], *rel;
+	ssize_t n;
+
+	if ((n = readlinkat(task, base, dir, sizeof(dir) - 1)) <= 0 ||
+	    dir[0] != '/' || (rel = strdup(b->what)) == NULL)
+		return;
+	dir[n] = '\0';
+	if ((size_t)n + 1 + strlen(rel) < sizeof(b->what)) {
+		strlcpy(b->what, (size_t)n == 1 ? "" : dir, sizeof(b->what));
+		strlcat(b->what, "/", sizeof(b->what));
+		strlcat(b->what, rel, sizeof(b->what));
+	}
+	free(rel);
+}
+
+/*
  * What open(2) is opening: its path from the task's memory, stat(2)ed
  * (never opened) from the task's root, cwd or directory descriptor
  */
@@ -441,6 +464,8 @@ read_open(int task, struct blocked *b)
 		b->ino = st.st_ino;
 	}
 	close(dir);
+	if (b->what[0] != '/')
+		absolute(task, base, b);
 }
 
 static void

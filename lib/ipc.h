@@ -321,7 +321,8 @@ const char *esc_name(const char *);
  * errno) or as a stream (procfs_fopen); fdinfo's access mode; a maps
  * line whole (ino 0: anonymous); a syscall line in open(2) or openat(2);
  * what a process in open(2) is opening (PROCFS_OPEN_SEEN fills the
- * struct procfs_open, its path to free).
+ * struct procfs_open, its path to free); every TCP and UDP socket of
+ * /proc/net, v4 and v6 (procfs_inet_each, a line: procfs_inet_line).
  */
 struct procfs_map {			/* one line of /proc/PID/maps */
 	unsigned long start, end;
@@ -344,6 +345,18 @@ int	 procfs_fdinfo_acc(const char *);
 int	 procfs_maps_line(const char *, struct procfs_map *);
 int	 procfs_syscall_open(const char *, unsigned long [3]);
 int	 procfs_opening(int, pid_t, struct procfs_open *);
+struct procfs_inet {			/* a line of /proc/net/{tcp,udp}{,6} */
+	int proto;			/* IPPROTO_TCP, IPPROTO_UDP (_each) */
+	int family;			/* AF_INET, AF_INET6 */
+	unsigned char local[16], remote[16];	/* network order */
+	unsigned lport, rport;
+	int state;			/* TCP_ESTABLISHED ... TCP_LISTEN */
+	uint32_t txq, rxq;		/* bytes queued out and in */
+	uid_t uid;
+	ino_t ino;			/* the socket's inode */
+};
+int	 procfs_inet_line(const char *, int, struct procfs_inet *);
+int	 procfs_inet_each(int (*)(const struct procfs_inet *, void *), void *);
 
 /*
  * pidx.c: one pass over /proc into one index: every other visible
@@ -821,8 +834,8 @@ void	 sig_inherit(void);
 uintmax_t fsize_limit(void);
 void	 fsize_check(const char *, uintmax_t);
 
-/* signame.c: signals by name and number, default actions, si_code names
- * (sig_* is sigset.c's prefix too: the sets are its) */
+/* signame.c: signals by name and number, default actions, si_code names,
+ * a mask as names (sig_* is sigset.c's prefix too: the sets are its) */
 /* these exit on failure: sig_parse, sig_list */
 #define SIG_NAME_BUF	16		/* "RTMAX-15", "-2147483648" */
 int	 sig_max(void);
@@ -834,6 +847,8 @@ const char *sig_name(int, char *, size_t);
 const char *sig_action(int);
 const char *sig_descr(int);
 const char *sig_code(int, int, char *, size_t);
+#define SIG_MASK_BUF	(64 * (SIG_NAME_BUF + 1))	/* every signal named */
+char	*sig_mask_names(uint64_t, char *, size_t);
 
 /* addr.c: socket addresses, parsed whole; a usage error when malformed */
 /* these exit on failure: addr_type, addr_parse */

@@ -2,13 +2,15 @@
  * Readers of one /proc file each, and the parsers of the text they
  * read: a file's text (procfs_text) or stream (procfs_fopen), fdinfo's
  * access mode, a line of maps, a line of syscall, and what a process
- * in open(2) is opening. They call nothing of the library: the index
+ * in open(2) is opening, a line of /proc/net/tcp or udp (v4 or v6).
+ * They call nothing of the library: the index
  * (pidx.c) and what a thread is blocked on (blocked.c) stand on them,
  * so both read and parse /proc one way.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
@@ -249,4 +251,96 @@ procfs_opening(int piddir, pid_t pid, struct procfs_open *o)
 	o->acc = (int)(a[2] & O_ACCMODE);
 	o->path = shown_path(path[0] == '/' ? NULL : base, path);
 	return PROCFS_OPEN_SEEN;
+}
+
+/* n hex digits at s as bytes in the order the kernel keeps them: each
+ * 32-bit word of the address printed as a number in host order */
+static int
+inet_addr_hex(const char *s, size_t n, unsigned char *addr)
+{
+	char word[9];
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+	for (i = 0; i < n / 8; i++) {
+		memcpy(word, s + 8 * i, 8);
+		word[8] = '\0';
+		v = (uint32_t)strtoul(word, NULL, 16);
+		memcpy(addr + 4 * i, &v, 4);
+	}
+	return 0;
+}
+
+/*
+ * A line of /proc/net/tcp, tcp6, udp or udp6 (family AF_INET or
+ * AF_INET6 says which address width it has): both ends, state, queues,
+ * owner and the socket's inode; -1 for the header or a line not read
+ */
+int
+procfs_inet_line(const char *line, int family, struct procfs_inet *in)
+{
+	char la[40], ra[40];
+	unsigned lp, rp, st, uid;
+	unsigned long tx, rx, ino;
+	size_t n = family == AF_INET6 ? 32 : 8;
+
+	memset(in, 0, sizeof(*in));
+	if (sscanf(line, " %*u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x "
+	    "%lx:%lx %*x:%*x %*x %u %*d %lu", la, &lp, ra, &rp, &st, &tx, &rx,
+	    &uid, &ino) != 9)
+		return -1;
+	if (strlen(la) != n || strlen(ra) != n || lp > 65535 || rp > 65535 ||
+	    inet_addr_hex(la, n, in->local) == -1 ||
+	    inet_addr_hex(ra, n, in->remote) == -1)
+		return -1;
+	in->family = family;
+	in->lport = lp;
+	in->rport = rp;
+	in->state = (int)st;
+	in->txq = (uint32_t)tx;
+	in->rxq = (uint32_t)rx;
+	in->uid = (uid_t)uid;
+	in->ino = (ino_t)ino;
+	return 0;
+}
+
+/*
+ * Every TCP and UDP socket of this network namespace, IPv4 and IPv6,
+ * from /proc/net: fn for each (a non-zero return stops). A file that
+ * is not there (no IPv6) is skipped; 0, or -1 with errno where
+ * /proc/net/tcp itself cannot be read.
+ */
+int
+procfs_inet_each(int (*fn)(const struct procfs_inet *, void *), void *arg)
+{
+	static const struct { const char *path; int proto, family; } f[] = {
+		{ "/proc/net/tcp", IPPROTO_TCP, AF_INET },
+		{ "/proc/net/tcp6", IPPROTO_TCP, AF_INET6 },
+		{ "/proc/net/udp", IPPROTO_UDP, AF_INET },
+		{ "/proc/net/udp6", IPPROTO_UDP, AF_INET6 },
+	};
+	struct procfs_inet in;
+	char *line = NULL;
+	size_t cap = 0, i;
+	FILE *fp;
+	int stop = 0;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]) && !stop; i++) {
+		if ((fp = fopen(f[i].path, "re")) == NULL) {
+			if (i == 0)
+				return -1;
+			continue;
+		}
+		while (!stop && getline(&line, &cap, fp) != -1)
+			if (procfs_inet_line(line, f[i].family, &in) == 0) {
+				in.proto = f[i].proto;
+				stop = fn(&in, arg);
+			}
+		fclose(fp);
+	}
+	free(line);
+	return 0;
 }

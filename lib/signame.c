@@ -259,3 +259,25 @@ sig_code(int sig, int code, char *buf, size_t len)
 	snprintf(buf, len, "%d", code);
 	return buf;
 }
+
+/*
+ * A mask as /proc/PID/status gives it (bit N-1 for signal N) in names,
+ * comma-separated, "" for none, into buf (cut to fit len); buf
+ */
+char *
+sig_mask_names(uint64_t mask, char *buf, size_t len)
+{
+	char nb[SIG_NAME_BUF];
+	int n;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (n = 1; n <= 64; n++)
+		if (mask & (1ULL << (n - 1))) {
+			if (buf[0] != '\0')
+				strlcat(buf, ",", len);
+			strlcat(buf, sig_name(n, nb, sizeof(nb)), len);
+		}
+	return buf;
+}

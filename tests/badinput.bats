@@ -83,7 +83,7 @@ judge() {
 2 ipc-mq -h extra
 2 ipc-mq --version extra
 CASES
-	for c in ipc-pipe ipc-shm ipc-sem ipc-sig ipc-sock; do
+	for c in ipc-pipe ipc-shm ipc-sem ipc-sig ipc-sock ipc-proc; do
 		cases "$c" <<CASES
 2 $c
 2 $c ''
@@ -558,9 +558,55 @@ CASES
 CASES
 }
 
+@test "bad input: ipc-proc, each verb" {
+	cases ipc-proc <<'CASES'
+2 ipc-proc stat
+2 ipc-proc stat x
+2 ipc-proc stat ''
+2 ipc-proc stat 0
+2 ipc-proc stat -- -1
+2 ipc-proc stat +0
+2 ipc-proc stat 1x
+2 ipc-proc stat 99999999999999999999
+2 ipc-proc stat "$LONG"
+2 ipc-proc stat "$BAD"
+2 ipc-proc stat 1 2
+2 ipc-proc stat -o nope 1
+1 ipc-proc stat 2147483647
+2 ipc-proc why
+2 ipc-proc why x
+2 ipc-proc why 0
+2 ipc-proc why -- -1
+2 ipc-proc why --check
+2 ipc-proc why --check 00
+2 ipc-proc why --check=x 1
+2 ipc-proc why "$NL"
+1 ipc-proc why 2147483647
+1 ipc-proc why --check 2147483647
+2 ipc-proc ls x
+2 ipc-proc ls 1
+2 ipc-proc ls --min
+2 ipc-proc ls --min x
+2 ipc-proc ls --min -1s
+2 ipc-proc ls --min "$HUGE"
+2 ipc-proc ls -o nope
+2 ipc-proc ls -a -o "$BAD"
+2 ipc-proc map x
+2 ipc-proc map 0
+2 ipc-proc map 1 -- -1
+2 ipc-proc map --format
+2 ipc-proc map --format x
+2 ipc-proc map --format ''
+2 ipc-proc map --format "$BAD"
+2 ipc-proc map --format "$LONG"
+1 ipc-proc map 2147483647
+2 ipc-proc --ns x stat 1
+CASES
+}
+
 @test "bad input: every verb of every command has cases here" {
 	local c v missing=
-	for c in ipc-mq ipc-pipe ipc-shm ipc-sem ipc-sig ipc-sock; do
+	for c in ipc-mq ipc-pipe ipc-shm ipc-sem ipc-sig ipc-sock ipc-proc; do
 		for v in $("$c" -h | sed -n "s/^ *\(usage:\)\{0,1\} *$c \([a-z][a-z]*\) .*/\2/p"); do
 			grep -Eq "^[0-9]+!? $c $v( |$)" "$BATS_TEST_FILENAME" ||
 			    missing="$missing $c-$v"

@@ -1043,3 +1043,52 @@ USR2	user-defined signal 2"
 	run fish_complete 'ipc-sig watch '
 	refute_line 2
 }
+
+# --- ipc-proc ---
+
+@test "bash ipc-proc: --format completes the formats map names; PID the processes" {
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-proc"
+	sleeper
+	run comp 'ipc-proc map --format '
+	assert_success
+	assert_output "$(lines dot json text)"
+	run comp 'ipc-proc map -j --format d'
+	assert_output dot
+	run comp 'ipc-proc map --format=t'
+	assert_output text
+	run comp "ipc-proc map --format dot $pid"
+	assert_line "$pid"
+	run comp "ipc-proc why --check $pid"
+	assert_line "$pid"
+	run comp "ipc-proc stat $pid"
+	assert_line "$pid"
+}
+
+@test "zsh ipc-proc: --format and PID" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	sleeper
+	run zsh_complete 'ipc-proc map --format '
+	assert_success
+	assert_output "$(lines dot json text)"
+	run zsh_complete 'ipc-proc map --format=j'
+	assert_output --format=json
+	run zsh_complete "ipc-proc why $pid"
+	assert_line "$pid"
+	run zcomp _ipc_tools_objects '' ipc-proc stat ''
+	assert_line "$pid:sleep"
+}
+
+@test "fish ipc-proc: --format and PID" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	sleeper
+	run fish_complete 'ipc-proc map --format '
+	assert_output "$(lines dot json text)"
+	run fish_complete 'ipc-proc map --format=d'
+	assert_output --format=dot
+	run fish_installed 'ipc-proc map -j --format '
+	assert_output "$(lines dot json text)"
+	run fish_described "ipc-proc why $pid"
+	assert_line "$pid	sleep"
+}

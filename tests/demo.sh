@@ -85,4 +85,16 @@ if [ -x "$OLDPWD/bin/ipc-sig" ]; then
 	say "watch: who signals a running process; the signal goes on unchanged, and watch lets go"
 	run "sleep 30 & t=\$!; ipc-sig watch -t 5 \$t & for i in \$(seq 200); do grep -q '^TracerPid:[[:space:]]*[1-9]' /proc/\$t/status && break; sleep 0.01; done; kill -CONT \$t; wait \$!; grep TracerPid /proc/\$t/status; kill \$t"
 fi
+if [ -x "$OLDPWD/bin/ipc-proc" ]; then
+	say "ipc-proc: why is it stuck? two flock(1) commands, each holding one lock and waiting for the other's"
+	run "flock -o a sh -c 'sleep 0.3; exec flock b true' & flock -o b sh -c 'sleep 0.3; exec flock a true' & echo \$! > b.pid; for i in \$(seq 100); do ipc-proc why --check \$(cat b.pid) && break; sleep 0.05; done"
+	run "ipc-proc why \$(cat b.pid)"
+	run "ipc-proc why --check \$(cat b.pid); echo \"exit status \$? (0: a proven deadlock)\""
+	say "every process blocked in IPC, the deadlocked ones marked"
+	run "ipc-proc ls -o pid,command,waits,asleep,deadlock | awk 'NR == 1 || /flock/'"
+	say "undone: end one of them, and the other takes its lock and finishes"
+	run "kill \$(cat b.pid); timeout 5 flock a true && timeout 5 flock b true && echo 'both locks are free again'"
+	say "who talks to whom: a pipeline, as a tree (--format dot draws it with Graphviz)"
+	run "{ sleep 1 | sort | cat; } </dev/null >/dev/null 2>&1 & sleep 0.2; ipc-proc map \$!; wait"
+fi
 say "done: every object made here has been removed"

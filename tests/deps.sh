@@ -45,6 +45,8 @@ else
 	want strace has strace
 	want zsh has zsh
 	want fish has fish
+	# ipc-proc map --format dot, rendered by Graphviz in its test
+	want graphviz has dot
 	if [ "${1:-}" = bench ]; then
 		want pv has pv
 		want parallel has parallel

@@ -522,6 +522,18 @@ traceable() {
 	in_call "$p" 257
 }
 
+@test "blocked: an open of a relative path is said from the directory it is relative to" {
+	mkdir d
+	mkfifo d/f
+	bg sh -c 'echo $$ >sh.pid; cd d && echo x >f'
+	p=$(pid_in sh.pid)
+	traceable "$p"
+	wait_for in_call "$p" 257
+	run --separate-stderr timeout 10 "$U" blocked "$p"
+	assert_success
+	[ "${lines[0]}" = "$p open of FIFO $PWD/d/f for writing, no timeout" ]
+}
+
 @test "blocked: flock waiting on a held lock, its real holders from fdinfo" {
 	: >l
 	bg flock l sleep 60

@@ -19,7 +19,7 @@ one_pid(int argc, char *argv[], int i)
 }
 
 static const struct verb verbs[] = {
-	{ "stat", cmd_stat, "stat [-o LIST] [-j] PID" },
+	{ "stat", cmd_stat, "stat [-o LIST] [-H] [-j] PID" },
 	{ "why", cmd_why, "why [--check] [-j] PID" },
 	{ "ls", cmd_ls, "ls [-a] [--min DUR] [-o LIST] [-H] [-j]" },
 	{ "map", cmd_map, "map [--format FORMAT] [-j] [PID...]" },

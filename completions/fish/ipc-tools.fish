@@ -178,6 +178,15 @@ function __ipc_tools_pids
     end
 end
 
+# the values of --format the verb takes, from its own error for an
+# unknown one ("--format: '?' is not one of text, dot, json")
+function __ipc_tools_formats --argument-names cmd verb
+    set -l msg ($cmd $verb --format '?' 2>&1 >/dev/null)
+    set -l m (string match -r 'is not one of (.*)$' -- $msg[1])
+    or return
+    string split ', ' -- (string replace -a ' or ' ', ' -- $m[2])
+end
+
 # the objects of kind $kind: PATH (FIFOs), NAME, KEY, DIR, SIG, or PID
 # and TARGET (processes)
 function __ipc_tools_objects --argument-names cmd kind want
@@ -197,7 +206,8 @@ function __ipc_tools_objects --argument-names cmd kind want
     end
 end
 
-# the value of an option that takes an ARG: LIST, PATH, DIR, TYPE, PID or none
+# the value of an option that takes an ARG: LIST, PATH, DIR, TYPE, FORMAT,
+# PID or none
 function __ipc_tools_optarg --argument-names cmd verb sysv arg want
     switch $arg
         case LIST
@@ -211,6 +221,8 @@ function __ipc_tools_optarg --argument-names cmd verb sysv arg want
             __ipc_tools_objects $cmd $arg "$want"
         case TYPE
             printf '%s\n' stream dgram seqpacket
+        case FORMAT
+            __ipc_tools_formats $cmd $verb
         case PID
             __ipc_tools_pids
     end

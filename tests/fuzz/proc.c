@@ -1,7 +1,8 @@
 /*
  * The /proc line parsers (lib/procfs.c, lib/pidx.c): fdinfo's flags, a
  * maps line (whole, and the index's file or System V segment), a
- * syscall line, each given the input.
+ * syscall line, a /proc/net/tcp or udp line (v4 and v6), each given
+ * the input.
  */
 #include <assert.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_str(data, size);
 	struct procfs_map m;
+	struct procfs_inet in;
 	unsigned long a[3];
 	dev_t dev;
 	ino_t ino;
@@ -32,6 +34,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(kind != PIDX_MAP || ino != 0);
 	assert(kind != PIDX_SYSV || dev == 0);
 	(void)procfs_syscall_open(s, a);
+	/* ports fit 16 bits; a line read as one width is not the other */
+	if (procfs_inet_line(s, AF_INET, &in) == 0)
+		assert(in.lport <= 65535 && in.rport <= 65535 &&
+		    procfs_inet_line(s, AF_INET6, &in) == -1);
+	if (procfs_inet_line(s, AF_INET6, &in) == 0)
+		assert(in.family == AF_INET6 && in.lport <= 65535);
 	free(s);
 	return 0;
 }
