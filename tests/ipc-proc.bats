@@ -167,7 +167,7 @@ time.sleep(120)' "$port" "$BATS_TEST_TMPDIR/client"
 	assert_line --regexp "^fd [0-9]+\|mq\|$q\|2 of 10 messages, 8192 bytes each at most\|a process that opens it by name\$"
 }
 
-@test "stat: a POSIX semaphore two sempeers map: the mapping, the other mapper, no unit holders" {
+@test "stat: a POSIX semaphore two sempeers map: the mapping, its value and waiters, the other mapper, no unit holders" {
 	local s=pst$$-$BATS_TEST_NUMBER
 	ipc-sem create -i 0 "$s"
 	bg sempeer hold "/$s" "$BATS_TEST_TMPDIR/a"
@@ -177,7 +177,7 @@ time.sleep(120)' "$port" "$BATS_TEST_TMPDIR/client"
 	wait_for test -e "$BATS_TEST_TMPDIR/a"
 	wait_for in_call "$w"
 	run stat_lines "$a"
-	assert_line --regexp "^map [0-9a-f]+\|sem\|/$s\|POSIX records no unit holders\|$w\(sempeer\)\$"
+	assert_line --regexp "^map [0-9a-f]+\|sem\|/$s\|value 0, 1 waiting, POSIX records no unit holders\|$w\(sempeer\)\$"
 	run stat_lines "$w"
 	assert_line --regexp "^thread $w\|wait\|/dev/shm/sem\.$s\|futex in /dev/shm/sem\.$s \(POSIX semaphore\), no timeout, asleep since [0-9:]{8} \([0-9]+ s\)\|$a\(sempeer\) itself\$"
 	ipc-sem post "$s"

@@ -569,6 +569,33 @@ mapped(const struct look *k, size_t first, const struct procfs_map *m)
 	return 0;
 }
 
+/*
+ * A semaphore's value and waiters, read from the process's memory where
+ * it maps it (attach-level access, as its syscall file): a 64-bit
+ * glibc keeps both in the semaphore's first 64 bits, the value in the low half and
+ * how many wait in the high half. Nothing is opened but /proc's mem.
+ */
+static void
+sem_value(struct look *k, struct held *h)
+{
+	uint64_t data;
+	char *was;
+	int f;
+
+	if (UINTPTR_MAX != UINT64_MAX ||	/* 32 bits: another layout */
+	    (f = openat(k->dir, "mem", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if (pread(f, &data, sizeof(data), (off_t)h->addr) ==
+	    (ssize_t)sizeof(data)) {
+		was = h->detail;
+		h->detail = NULL;
+		set(&h->detail, "value %u, %u waiting, %s",
+		    (unsigned)(data & 0xffffffffu), (unsigned)(data >> 32), was);
+		free(was);
+	}
+	close(f);
+}
+
 /* the POSIX objects and System V segments it maps, each once */
 static void
 read_maps(struct look *k)
@@ -595,6 +622,8 @@ read_maps(struct look *k)
 			memset(&st, 0, sizeof(st));
 			st.st_size = (off_t)(m.end - m.start);
 			shm_fill(h, m.path, &st);
+			if (h->kind == H_SEM)
+				sem_value(k, h);
 			others(h, k->pid);
 		}
 	}

@@ -127,19 +127,36 @@ wait_object(struct table *t, const struct blocked *b)
 		table_set(t, S_OBJECT, "fd %d", b->fd);
 }
 
+/* pid appended to e's list, kept in order by tidy() once it is whole */
 static void
 add_pid(struct ends *e, pid_t pid)
 {
-	size_t i;
-
-	for (i = 0; i < e->n; i++)
-		if (e->pid[i] == pid)
-			return;
 	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(pid_t))) == NULL)
 		err(1, NULL);
-	for (i = e->n++; i > 0 && e->pid[i - 1] > pid; i--)
-		e->pid[i] = e->pid[i - 1];
-	e->pid[i] = pid;
+	e->pid[e->n++] = pid;
+}
+
+static int
+by_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* e's pids in order, each once, as ends_of gives them */
+static void
+tidy(struct ends *e)
+{
+	size_t i, j;
+
+	if (e->n < 2)
+		return;
+	qsort(e->pid, e->n, sizeof(pid_t), by_pid);
+	for (i = j = 1; i < e->n; i++)
+		if (e->pid[i] != e->pid[j - 1])
+			e->pid[j++] = e->pid[i];
+	e->n = j;
 }
 
 /* what another's ends add to e: its pids, and what it cannot say */
@@ -270,6 +287,7 @@ enders(const struct target *g, const struct blocked *b, struct ends *e)
 		e->way = "a signal";
 		break;
 	}
+	tidy(e);
 }
 
 /* "asleep since 12:04:31 (75 s)" */
