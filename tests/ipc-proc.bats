@@ -149,8 +149,35 @@ time.sleep(120)' "$port" "$BATS_TEST_TMPDIR/client"
 	run stat_lines "$client"
 	assert_line "fd $fd|tcp|127.0.0.1:$cport -> 127.0.0.1:$port|established, 0 bytes in, 0 out|$server(python3)"
 	run stat_lines "$server"
-	assert_line --regexp "^fd [0-9]+\|tcp\|127\.0\.0\.1:$port\|listen, 0 bytes in, 0 out\|none\$"
+	assert_line --regexp "^fd [0-9]+\|tcp\|127\.0\.0\.1:$port\|listen, 0 bytes in, 0 out\|a process that connects to it\$"
 	assert_line "fd $(sed -n 2p "$BATS_TEST_TMPDIR/server")|tcp|127.0.0.1:$port -> 127.0.0.1:$cport|established, 0 bytes in, 0 out|$client(python3)"
+}
+
+@test "stat: a wait in poll or epoll_wait on two pipes: either writer could end it" {
+	local how out
+	for how in poll epoll; do
+		out=$BATS_TEST_TMPDIR/$how
+		bg python3 -c '
+import os, select, sys, time
+ends = [os.pipe(), os.pipe()]
+kids = []
+for r, w in ends:
+	pid = os.fork()
+	if pid == 0:
+		time.sleep(120); os._exit(0)
+	kids.append(pid)
+	os.close(w)
+with open(sys.argv[2], "w") as f: print(*kids, file=f)
+p = select.poll() if sys.argv[1] == "poll" else select.epoll()
+for r, w in ends: p.register(r, select.POLLIN)
+p.poll()' "$how" "$out"
+		wait_for has_line "$out"
+		wait_for in_call "$BG_LAST"
+		local a b
+		read -r a b <"$out"
+		run stat_lines "$BG_LAST"
+		assert_line --regexp "^thread $BG_LAST\|wait\|2 descriptors\|${how}(_wait on [0-9]+ watching| on) [0-9]+,[0-9]+, no timeout, asleep since [0-9:]{8} \([0-9]+ s\)\|$a\(python3\) $b\(python3\)\$"
+	done
 }
 
 @test "stat: a POSIX queue held by mqpeer: its messages as mqpeer reads them, and the way in by name" {

@@ -344,8 +344,14 @@ inet_other(struct look *k, struct held *h, const struct procfs_inet *in)
 	char ra[64];
 
 	memset(&h->other, 0, sizeof(h->other));
-	if (!connected(in))
+	if (!connected(in)) {
+		/* a listener, or a datagram socket bound alone */
+		if (in->proto == IPPROTO_UDP)
+			h->other.way = "a process that sends to it";
+		else if (in->state == 10)	/* TCP_LISTEN */
+			h->other.way = "a process that connects to it";
 		return;
+	}
 	if ((p = inet_peer(k, in)) == NULL) {
 		inet_str(in->family, in->remote, in->rport, ra, sizeof(ra));
 		h->other.remote = 1;
