@@ -558,6 +558,25 @@ CASES
 CASES
 }
 
+@test "bad input: ipc-proc stat" {
+	cases ipc-proc <<'CASES'
+2 ipc-proc stat
+2 ipc-proc stat 0
+2 ipc-proc stat -- -1
+2 ipc-proc stat 00
+2 ipc-proc stat +0
+2 ipc-proc stat x
+2 ipc-proc stat ''
+2 ipc-proc stat "$BAD"
+2 ipc-proc stat 99999999999999999999
+2 ipc-proc stat 1 2
+2 ipc-proc stat -o nosuch 1
+2 ipc-proc stat -o '' 1
+2 ipc-proc stat -t 1 1
+1 ipc-proc stat 2147483647
+CASES
+}
+
 @test "bad input: every verb of every command has cases here" {
 	local c v missing=
 	for c in ipc-mq ipc-pipe ipc-shm ipc-sem ipc-sig ipc-sock; do
