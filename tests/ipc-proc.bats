@@ -227,6 +227,27 @@ time.sleep(120)' "$m" "$BATS_TEST_TMPDIR/fd"
 	assert_line --regexp "^map [0-9a-f]+\|shm\|/$m\|8192 bytes\|none\$"
 }
 
+@test "stat: a file and anonymous memory mapped shared across a fork: the mapping and the other mapper; read-only ones left out" {
+	head -c 8192 /dev/zero >"$BATS_TEST_TMPDIR/file"
+	bg python3 -c '
+import mmap, os, sys, time
+anon = mmap.mmap(-1, 4096)
+f = open(sys.argv[1], "r+b"); m = mmap.mmap(f.fileno(), 8192)
+ro = mmap.mmap(f.fileno(), 8192, access=mmap.ACCESS_READ)
+f.close()
+if os.fork() == 0:
+	time.sleep(120); os._exit(0)
+open(sys.argv[2], "w").close()
+time.sleep(120)' "$BATS_TEST_TMPDIR/file" "$BATS_TEST_TMPDIR/ready"
+	wait_for test -e "$BATS_TEST_TMPDIR/ready"
+	local child
+	child=$(child_is "$BG_LAST" python3)
+	run stat_lines "$BG_LAST"
+	assert_line --regexp "^map [0-9a-f]+\|file\|anonymous shared memory\|4096 bytes mapped shared\|$child\(python3\)\$"
+	assert_line --regexp "^map [0-9a-f]+\|file\|$BATS_TEST_TMPDIR/file\|8192 bytes mapped shared\|$child\(python3\)\$"
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c "|file|$BATS_TEST_TMPDIR/file|")" 1
+}
+
 @test "stat: a System V segment two shmpeers attach: its key, size, attach count and the other attacher" {
 	local key id
 	key=$(sysv_key 0x51)
