@@ -573,6 +573,10 @@ CASES
 2 ipc-proc stat 1 2
 2 ipc-proc stat -o nope 1
 1 ipc-proc stat 2147483647
+2 ipc-proc stat 00
+2 ipc-proc stat -o nosuch 1
+2 ipc-proc stat -o '' 1
+2 ipc-proc stat -t 1 1
 2 ipc-proc why
 2 ipc-proc why x
 2 ipc-proc why 0
