@@ -486,8 +486,9 @@ pid_in() {
 
 # python3 running the program on stdin in the background, as $BG_LAST
 py_bg() {
-	cat >prog.py
-	bg timeout 120 python3 prog.py "$@"
+	PYN=$((${PYN:-0} + 1))
+	cat >"prog$PYN.py"
+	bg timeout 120 python3 "prog$PYN.py" "$@"
 }
 
 # wait until the helper that wrote its pid (and the pipe it blocks on)
@@ -653,6 +654,198 @@ EOF
 	o="unlinked semaphore, inode $ino"
 	assert_line "deadlock: $c (python3) -[$o]-> $w (sempeer) -[$o]-> $c (python3)"
 	[ "$st" -eq 0 ]
+}
+
+# the python3 helpers below: ready(NAME, FD) writes "PID LINK-OF-FD" to
+# the file NAME whole, the moment before the call that blocks
+PY_READY='import os, select, sys, time
+def ready(name, fd):
+    with open(name + ".tmp", "w") as f:
+        f.write("%d %s\n" % (os.getpid(), os.readlink("/proc/self/fd/%d" % fd)))
+    os.rename(name + ".tmp", name)
+'
+# py_bg with ready() defined
+pyr_bg() {
+	{ echo "$PY_READY"; cat; } | py_bg "$@"
+}
+
+@test "why: a parent in wait for a child blocked writing a pipe only the parent reads is a deadlock" {
+	pyr_bg <<'EOF'
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(r)
+    ready("child", w)
+    os.write(w, b"x" * 300000)
+    os._exit(0)
+os.close(w)
+ready("parent", r)
+os.waitpid(pid, 0)
+EOF
+	blocked_helper child
+	c=$WHO o=$OBJ
+	blocked_helper parent
+	p=$WHO
+	run -0 timeout 20 ipc-proc why "$p"
+	assert_output "$p (python3) wait for child $c, no timeout
+\`-$c (python3) write to $o, no timeout
+  \`-$p (python3): shown above
+deadlock: $p (python3) -[child $c]-> $c (python3) -[$o]-> $p (python3)"
+	run -0 timeout 20 ipc-proc why --check "$c"
+}
+
+@test "why: two readers of one pipe, one of them blocked elsewhere, make a cycle that is not a proven deadlock" {
+	pyr_bg <<'EOF'
+p_r, p_w = os.pipe()
+q_r, q_w = os.pipe()
+if os.fork() == 0:	# reads q, which only the writer could fill
+    os.close(p_w); os.close(q_w)
+    ready("r1", q_r)
+    os.read(q_r, 1)
+    os._exit(0)
+if os.fork() == 0:	# could read p, but sleeps
+    os.close(p_w); os.close(q_r); os.close(q_w)
+    ready("r2", p_r)
+    time.sleep(600)
+    os._exit(0)
+os.close(p_r); os.close(q_r)
+ready("w", p_w)
+os.write(p_w, b"x" * (1 << 20))
+EOF
+	blocked_helper r1
+	r1=$WHO q=$OBJ
+	blocked_helper r2
+	r2=$WHO
+	blocked_helper w
+	w=$WHO p=$OBJ
+	run -0 timeout 20 ipc-proc why "$w"
+	assert_output "$w (python3) write to $p, no timeout
+|-$r1 (python3) read from $q, no timeout
+| \`-$w (python3): shown above
+\`-$r2 (python3) sleep (not IPC) (not IPC: the branch ends here)
+cycle (not a proven deadlock): $w (python3) -[$p]-> $r1 (python3) -[$q]-> $w (python3); way out: $r2 (python3) can end the wait of $w (python3) and is in no deadlock"
+	run -3 timeout 20 ipc-proc why --check "$w"
+	run -3 timeout 20 ipc-proc why --check "$r1"
+}
+
+@test "why: a process reading a pipe whose write end it holds itself is a deadlock of one" {
+	pyr_bg <<'EOF'
+r, w = os.pipe()
+ready("me", r)
+os.read(r, 1)
+EOF
+	blocked_helper me
+	run -0 timeout 20 ipc-proc why "$WHO"
+	assert_output "$WHO (python3) read from $OBJ, no timeout
+\`-$WHO (python3) itself: another of its threads, or an end it holds
+deadlock: $WHO (python3) -[$OBJ]-> $WHO (python3)"
+	run -0 timeout 20 ipc-proc why --check "$WHO"
+	assert_output ''
+	run -0 timeout 20 ipc-proc why -j "$WHO"
+	python3 -m json.tool <<<"$output" >/dev/null
+	run -0 python3 -c '
+import json, sys
+g = json.loads(sys.argv[1]); n = g["nodes"][0]; t = n["threads"][0]
+print(g["deadlock"], n["pid"], n["command"], n["deadlock"], t["state"],
+      t["object"], t["by"], t["way"], g["edges"])' "$output"
+	assert_output "[$WHO] $WHO python3 True endless $OBJ [$WHO] None [{'from': $WHO, 'to': $WHO, 'object': '$OBJ'}]"
+}
+
+@test "why: a wait with a timeout is never a deadlock; the same wait without one is" {
+	for t in 600 None; do
+		pyr_bg "$t" <<'EOF'
+r, w = os.pipe()
+ready("me" + sys.argv[1], r)
+select.select([r], [], [], None if sys.argv[1] == "None" else 600)
+EOF
+	done
+	blocked_helper me600
+	timed=$WHO
+	blocked_helper meNone
+	endless=$WHO
+	run -0 timeout 20 ipc-proc why "$timed"
+	assert_line --index 0 --regexp "^$timed \\(python3\\) select on [0-9]+, timed$"
+	assert_line --index 1 "\`-$timed (python3) itself: another of its threads, or an end it holds"
+	[ "${#lines[@]}" -eq 2 ]
+	run -3 timeout 20 ipc-proc why --check "$timed"
+	run -0 timeout 20 ipc-proc why "$endless"
+	assert_line --index 2 "deadlock: $endless (python3) -[select on $OBJ]-> $endless (python3)"
+	run -0 timeout 20 ipc-proc why --check "$endless"
+}
+
+@test "why --check: 4 where an ender on the way cannot be read (as nobody), 3 as root" {
+	need_nobody
+	pyr_bg <<'EOF'
+r, w = os.pipe()
+os.set_inheritable(r, True)
+pid = os.fork()
+if pid == 0:
+    os.close(w)
+    os.execvp("setpriv", ["setpriv", "--reuid=nobody", "--regid=nogroup",
+        "--clear-groups", "python3", "-c", "import os; os.read(%d, 1)" % r])
+os.close(r)
+with open("reader", "w") as f:
+    f.write("%d\n" % pid)
+ready("root", w)
+time.sleep(600)
+EOF
+	blocked_helper root
+	root=$WHO
+	wait_for pid_in reader
+	rd=$(pid_in reader)
+	wait_comm "$rd" python3
+	wait_for in_call "$rd"
+	# root reads the writer: it sleeps, not on IPC, so the reader's wait
+	# can end: surely not a deadlock
+	run -3 timeout 20 ipc-proc why --check "$rd"
+	# nobody cannot see who holds the write end: it cannot tell
+	run -4 as_nobody ipc-proc why --check "$rd"
+	assert_output ''
+	run -0 --separate-stderr as_nobody ipc-proc why "$rd"
+	assert_line --index 0 "$rd (python3) read from $OBJ, no timeout"
+	assert_line --index 1 --regexp '^`-[0-9]+ process(es)? that could not be read \(another user.s, or not dumpable\): not known$'
+	[[ $stderr =~ ^ipc-proc:\ why:\ [0-9]+\ process(es)?\ could\ not\ be\ read\ \(another\ user\'s,\ or\ not\ dumpable\):\ (its|their)\ waits\ are\ not\ shown$ ]]
+	[ "$root" != "$rd" ]
+}
+
+@test "why: a pid 0, negative or not a number is a usage error; one that does not exist, exit 1" {
+	run -2 --separate-stderr ipc-proc why 0
+	assert_equal "${stderr_lines[0]}" "ipc-proc: why: PID 0 refused: 0 is not a process: kill(2) takes it for the caller's whole group"
+	assert_equal "${stderr_lines[1]}" "usage: ipc-proc why [--check] [-j] PID"
+	run -2 --separate-stderr ipc-proc why -- -1
+	assert_equal "${stderr_lines[0]}" "ipc-proc: why: PID -1 refused: -1 is not a process: kill(2) takes it for every process"
+	run -2 --separate-stderr ipc-proc why x
+	assert_equal "${stderr_lines[0]}" "ipc-proc: why: PID: 'x' is not a whole number from 1 to 2147483647"
+	run -2 --separate-stderr ipc-proc why --check
+	assert_equal "${stderr_lines[0]}" "ipc-proc: why: missing PID"
+	gone=$(cat /proc/sys/kernel/pid_max)	# pids stay below it
+	run -1 --separate-stderr ipc-proc why "$gone"
+	assert_equal "$stderr" "ipc-proc: why $gone: no such process"
+	assert_output ''
+	run -1 --separate-stderr ipc-proc why --check "$gone"
+	assert_equal "$stderr" "ipc-proc: why $gone: no such process"
+}
+
+@test "why: a thread id is that thread's wait, said as a thread of its process" {
+	pyr_bg <<'EOF'
+import threading
+r, w = os.pipe()
+def reader():
+    with open("tid.tmp", "w") as f:
+        f.write("%d %s\n" % (threading.get_native_id(), os.readlink("/proc/self/fd/%d" % r)))
+    os.rename("tid.tmp", "tid")
+    os.read(r, 1)
+t = threading.Thread(target=reader)
+t.start()
+t.join()
+EOF
+	blocked_helper tid
+	tid=$WHO
+	pid=$(awk '/^Tgid:/ { print $2 }' "/proc/$tid/status")
+	[ "$pid" != "$tid" ]
+	run -0 timeout 20 ipc-proc why "$tid"
+	assert_line --index 0 "$tid (python3) thread of $pid: read from $OBJ, no timeout"
+	assert_line --index 1 "\`-$pid (python3) itself: another of its threads, or an end it holds"
 }
 
 # (end of why)
