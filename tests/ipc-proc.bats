@@ -396,7 +396,7 @@ time.sleep(120)' "$BATS_TEST_TMPDIR/f" "$BATS_TEST_TMPDIR/ready"
 	assert_success
 	assert_line --index 0 --regexp '^WHERE +KIND$'
 	assert_line --regexp '^signals +signals$'
-	assert_line --regexp "^thread\\\\040$BG_LAST +wait\$"
+	assert_line --regexp "^thread $BG_LAST +wait\$"
 	run --separate-stderr ipc-proc stat -H -o kind "$BG_LAST"
 	refute_line --regexp 'KIND'
 	assert_line signals
@@ -442,7 +442,7 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 		run --separate-stderr timeout 20 ipc-proc stat "$pid"
 		case $status in
 		0)	n=$((n + 1))
-			assert_line --regexp "^thread\\\\040$pid " ;;
+			assert_line --regexp "^thread $pid " ;;
 		1)	ended=$((ended + 1))
 			assert_output ""
 			[[ $stderr =~ ^ipc-proc:\ stat\ $pid:\ (no\ such\ process|the\ process\ ended\ while\ it\ was\ read)$ ]] ;;
@@ -461,8 +461,8 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 	run --separate-stderr as_nobody ipc-proc stat -o where,kind,detail "$BG_LAST"
 	assert_success
 	assert_equal "$stderr" "ipc-proc: stat $BG_LAST: the process could not be read (another user's, or not dumpable): its objects and waits are not shown"
-	assert_line --regexp '^signals +signals +pending\\040none;'
-	assert_line --regexp "^thread\\\\040$BG_LAST +wait +cannot\\\\040be\\\\040read\\\\040\(Permission\\\\040denied\)\$"
+	assert_line --regexp '^signals +signals +pending none;'
+	assert_line --regexp "^thread $BG_LAST +wait +cannot be read \(Permission denied\)\$"
 	refute_line --regexp '^fd'
 }
 
@@ -892,7 +892,7 @@ lsm_found() {
 	[ "$status" -eq 0 ]
 	assert_line --regexp "^ *$LSM_CAT cat +$LSM_SLEEP\\(sleep\\) +no$"
 	run --separate-stderr timeout 60 ipc-proc ls -H -o pid,waits
-	assert_line "$LSM_CAT read\\040from\\040$LSM_PIPE,\\040no\\040timeout"
+	assert_line --regexp "^ *$LSM_CAT read from ${LSM_PIPE//[][]/.}, no timeout\$"
 	# the sleep sleeps, but not on IPC: no row
 	refute_line --regexp "^ *$LSM_SLEEP "
 }
