@@ -137,12 +137,16 @@ holders(struct ends *e, dev_t dev, ino_t ino, int want)
 			add(e, ix->e[i].pid);
 }
 
-/* the other end must be there, and no process we could read holds it */
+/*
+ * The other end must be there, and no process we could read holds it:
+ * one whose descriptors we could not read does (a pipe or a socket is
+ * never held by a mapping)
+ */
 static void
 hidden(struct ends *e)
 {
 	if (e->n == 0)
-		e->unread = pidx_unread(proc_index(INDEX_PARTS), INDEX_PARTS,
+		e->unread = pidx_unread(proc_index(INDEX_PARTS), PIDX_FDS,
 		    NULL, 0);
 }
 
