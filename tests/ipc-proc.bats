@@ -449,7 +449,7 @@ for p, c in procs.items():
         now = open("/proc/%d/comm" % p).read().strip()
     except OSError:
         continue
-    assert now in ("", c) or c == "sh", (p, c, now)
+    assert now in ("", c) or c in ("sh", "bash", "dash"), (p, c, now)
 '
 		assert_output ok
 		run --separate-stderr timeout 300 ipc-proc map
@@ -458,14 +458,14 @@ for p, c in procs.items():
 	kill -0 "$churn"	# it churned all along
 }
 # each row's command is its pid's, where that pid is still there; but
-# the churn's shell forks each command before it execs it, so a row may
-# have seen a child as sh that is now the command
+# a shell forks each command before it execs it, so a row may have seen
+# a child as the shell that is now the command
 lsm_rows_match() {
 	local pid comm now
 	while read -r pid comm; do
 		{ read -r now <"/proc/$pid/comm"; } 2>/dev/null || continue
 		now=${now//[, $'\t']/_}
-		[ "$now" = "$comm" ] || [ "$comm" = sh ] ||
+		[ "$now" = "$comm" ] || [[ $comm == @(sh|bash|dash) ]] ||
 		    { echo "row $pid $comm, but the process is $now" >&2; return 1; }
 	done <<<"$output"
 }
