@@ -214,7 +214,7 @@ p.poll()' "$how" "$out"
 	run stat_lines "$a"
 	assert_line --regexp "^map [0-9a-f]+\|sem\|/$s\|value 0, 1 waiting, POSIX records no unit holders\|$w\(sempeer\)\$"
 	run stat_lines "$w"
-	assert_line --regexp "^thread $w\|wait\|/dev/shm/sem\.$s\|futex in /dev/shm/sem\.$s \(POSIX semaphore\), no timeout, asleep since [0-9:]{8} \([0-9]+ s\)\|$a\(sempeer\) itself\$"
+	assert_line --regexp "^thread $w\|wait\|/dev/shm/sem\.$s\|futex in /dev/shm/sem\.$s \(POSIX semaphore\), no timeout: semaphore /$s, value 0, mapped by 2 processes; POSIX records no unit holders, asleep since [0-9:]{8} \([0-9]+ s\)\|$a\(sempeer\) itself, or a process that opens the semaphore by its name\$"
 	ipc-sem post "$s"
 	ipc-sem rm "$s"
 }
@@ -470,7 +470,7 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 	assert_success
 	assert_equal "$stderr" "ipc-proc: stat $BG_LAST: the process could not be read (another user's, or not dumpable): its objects and waits are not shown"
 	assert_line --regexp '^signals +signals +pending none; blocked '
-	assert_line --regexp "^thread $BG_LAST +wait +cannot be read \(Permission denied\)\$"
+	assert_line --regexp "^thread $BG_LAST +wait +cannot be read \(Permission denied\) \(another user's, or not dumpable\)\$"
 	refute_line --regexp '^fd'
 }
 

@@ -94,19 +94,37 @@ pipefs_dev(void)
 	return dev;
 }
 
-static void
-add(struct ends *e, pid_t pid)
+/*
+ * pid into the list, kept in order and each once; the index gives an
+ * object's holders in pid order, so the common case appends (an object
+ * held by thousands costs a pass, not a pass each)
+ */
+void
+ends_add(struct ends *e, pid_t pid)
 {
-	size_t i;
+	size_t i, lo = 0, hi = e->n, mid;
 
-	for (i = 0; i < e->n; i++)
-		if (e->pid[i] == pid)
+	if (e->n > 0 && e->pid[e->n - 1] >= pid) {
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (e->pid[mid] < pid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (e->pid[lo] == pid)
 			return;
-	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(pid_t))) == NULL)
-		err(1, NULL);
-	for (i = e->n++; i > 0 && e->pid[i - 1] > pid; i--)
+	} else
+		lo = e->n;
+	if (e->n == e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 4;
+		if ((e->pid = reallocarray(e->pid, e->cap,
+		    sizeof(pid_t))) == NULL)
+			err(1, NULL);
+	}
+	for (i = e->n++; i > lo; i--)
 		e->pid[i] = e->pid[i - 1];
-	e->pid[i] = pid;
+	e->pid[lo] = pid;
 }
 
 static int
@@ -134,7 +152,7 @@ holders(struct ends *e, dev_t dev, ino_t ino, int want)
 	at = (size_t)(first - ix->e);
 	for (i = at; i < at + n; i++)
 		if (ix->e[i].kind != PIDX_OPEN && acc_ok(&ix->e[i], want))
-			add(e, ix->e[i].pid);
+			ends_add(e, ix->e[i].pid);
 }
 
 /*
@@ -209,7 +227,7 @@ ends_free(struct ends *e)
 {
 	free(e->pid);
 	e->pid = NULL;
-	e->n = 0;
+	e->n = e->cap = 0;
 }
 
 /*

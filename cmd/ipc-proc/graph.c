@@ -53,23 +53,6 @@ static const char WAY_SELF[] =
 
 static ssize_t	 tids_of(pid_t, pid_t **);
 
-static void
-by_add(struct ends *e, pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < e->n && e->pid[i] < pid; i++)
-		;
-	if (i < e->n && e->pid[i] == pid)
-		return;
-	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(*e->pid))) ==
-	    NULL)
-		err(1, NULL);
-	memmove(e->pid + i + 1, e->pid + i, (e->n - i) * sizeof(*e->pid));
-	e->pid[i] = pid;
-	e->n++;
-}
-
 /* src's enders, unread, remote and way (the first one) into dst */
 static void
 by_merge(struct ends *dst, const struct ends *src)
@@ -77,7 +60,7 @@ by_merge(struct ends *dst, const struct ends *src)
 	size_t i;
 
 	for (i = 0; i < src->n; i++)
-		by_add(dst, src->pid[i]);
+		ends_add(dst, src->pid[i]);
 	dst->unread += src->unread;
 	dst->remote |= src->remote;
 	if (dst->way == NULL)
@@ -233,9 +216,9 @@ msgq_pids(long id, struct ends *e)
 		if (sscanf(line, "%*d %ld %*o %*u %*u %d %d", &qid, &lspid,
 		    &lrpid) == 3 && qid == id) {
 			if (lspid > 0 && (kill(lspid, 0) == 0 || errno == EPERM))
-				by_add(e, lspid);
+				ends_add(e, lspid);
 			if (lrpid > 0 && (kill(lrpid, 0) == 0 || errno == EPERM))
-				by_add(e, lrpid);
+				ends_add(e, lrpid);
 		}
 	fclose(f);
 }
@@ -310,7 +293,7 @@ mappers(dev_t dev, ino_t ino, struct ends *e)
 
 	for (n = pidx_obj(ix, dev, ino, &h); n > 0; n--, h++)
 		if (h->kind == PIDX_MAP)
-			by_add(e, h->pid);
+			ends_add(e, h->pid);
 	if (e->n == 0)		/* as ends.c: unknown only where none seen */
 		e->unread = pidx_unread(ix, PIDX_MAPS, NULL, 0);
 }
@@ -349,7 +332,7 @@ on_futex(pid_t pid, struct pwait *w, char *other, size_t olen)
 
 	if (m->end == 0 || !m->shared) {
 		w->obj = strf("futex (private memory)");
-		by_add(&w->by, pid);
+		ends_add(&w->by, pid);
 		return;
 	}
 	if (m->ino == 0) {
@@ -382,7 +365,7 @@ lock_holder(const struct blocked_lock *l, void *arg)
 	struct lockq *q = arg;
 
 	if (!l->waiter && (q->write || l->write))
-		by_add(q->e, l->holder);
+		ends_add(q->e, l->holder);
 }
 
 static void
@@ -468,7 +451,7 @@ child(pid_t pid, pid_t c, struct pwait *w)
 		return;
 	if (w->b.op == P_ALL || (w->b.op == P_PID && c == id) ||
 	    (w->b.op == P_PGID && pgrp == (id != 0 ? id : mygrp)))
-		by_add(&w->by, c);
+		ends_add(&w->by, c);
 }
 
 /* wait4, waitid: the children it waits for */

@@ -53,6 +53,7 @@ static struct {
 /* one process being read */
 struct look {
 	pid_t pid;
+	int how;			/* HELD_ALL, HELD_BRIEF */
 	int dir;			/* /proc/PID */
 	struct held *h;
 	size_t n, cap;
@@ -170,7 +171,8 @@ pipe_row(struct look *k, int fd, const char *link, const struct stat *st,
 	h->dev = st->st_dev;
 	h->ino = st->st_ino;
 	set(&h->name, "%s", link);
-	if ((c = copy_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1) {
+	if (k->how == HELD_ALL &&
+	    (c = copy_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1) {
 		if (ioctl(c, FIONREAD, &n) == -1)
 			n = -1;
 		cap = fcntl(c, F_GETPIPE_SZ);
@@ -420,8 +422,9 @@ mq_row(struct look *k, int fd, const char *link, const struct stat *st)
 	h->dev = st->st_dev;
 	h->ino = st->st_ino;
 	set(&h->name, "%s", link);
-	if ((c = copy_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1 &&
-	    mq_getattr(c, &a) == 0)
+	c = k->how == HELD_ALL ? copy_fd(k->pid, fd, st->st_dev, st->st_ino) :
+	    -1;
+	if (c != -1 && mq_getattr(c, &a) == 0)
 		set(&h->detail, "%ld of %ld messages, %ld bytes each at most",
 		    a.mq_curmsgs, a.mq_maxmsg, a.mq_msgsize);
 	else
@@ -629,7 +632,7 @@ posix_map(struct look *k, const struct procfs_map *m)
 	memset(&st, 0, sizeof(st));
 	st.st_size = (off_t)(m->end - m->start);
 	shm_fill(h, m->path, &st);
-	if (h->kind == H_SEM)
+	if (h->kind == H_SEM && k->how == HELD_ALL)
 		sem_value(k, h);
 	others(h, k->pid);
 }
@@ -745,11 +748,8 @@ waiter(const struct blocked_lock *l, void *arg)
 {
 	struct ends *e = arg;
 
-	if (!l->waiter || l->pid <= 0)
-		return;
-	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(pid_t))) == NULL)
-		err(1, NULL);
-	e->pid[e->n++] = l->pid;
+	if (l->waiter && l->pid > 0)
+		ends_add(e, l->pid);
 }
 
 static void
@@ -778,16 +778,9 @@ static void
 holder(const struct blocked_lock *l, void *arg)
 {
 	struct ends *e = arg;
-	size_t i;
 
-	if (l->waiter)
-		return;
-	for (i = 0; i < e->n; i++)
-		if (e->pid[i] == l->holder)
-			return;
-	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(pid_t))) == NULL)
-		err(1, NULL);
-	e->pid[e->n++] = l->holder;
+	if (!l->waiter)
+		ends_add(e, l->holder);
 }
 
 /* every process that holds a lock on (dev, ino) but pid */
@@ -867,14 +860,15 @@ look_free(struct look *k)
 
 /*
  * Every IPC object pid holds, maps, locks or last used, in order:
- * descriptors by number, mappings, System V queues and sets, locks. *n
- * is how many; NULL with errno ESRCH where the process is not there
+ * descriptors by number, mappings, System V queues and sets, locks (how:
+ * HELD_ALL, or HELD_BRIEF without what needs a look inside). *n is how
+ * many; NULL with errno ESRCH where the process is not there
  * (what could not be read of it is left out: the caller says so)
  */
 struct held *
-held_of(pid_t pid, size_t *n)
+held_of(pid_t pid, int how, size_t *n)
 {
-	struct look k = { .pid = pid };
+	struct look k = { .pid = pid, .how = how };
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
@@ -887,7 +881,8 @@ held_of(pid_t pid, size_t *n)
 	sysv_each(SYSV_MSG, -1, msg_last, &k);
 	sysv_each(SYSV_SEM, -1, sem_last, &k);
 	lock_rows(&k);
-	lock_waits(&k);
+	if (how == HELD_ALL)
+		lock_waits(&k);
 	/* gone meanwhile: what was read may be half of it */
 	if (procfs_text(k.dir, "stat", path, sizeof(path)) == -1) {
 		look_free(&k);

@@ -26,13 +26,14 @@ pid_t	 one_pid(int, char **, int);
 enum { ENDS_READERS, ENDS_WRITERS, ENDS_PEER, ENDS_HOLDERS };
 struct ends {
 	pid_t *pid;			/* each once, in pid order */
-	size_t n;
+	size_t n, cap;
 	size_t unread;			/* processes not read that may be one */
 	int remote;			/* the peer is not on this host */
 	const char *way;		/* a way out for a newcomer, or NULL */
 	char peer[128];			/* the peer's address or name, or "" */
 };
 int	 ends_of(dev_t, ino_t, mode_t, int, struct ends *);
+void	 ends_add(struct ends *, pid_t);
 void	 ends_free(struct ends *);
 char	*ends_str(const struct ends *, pid_t);
 
@@ -40,7 +41,10 @@ char	*ends_str(const struct ends *, pid_t);
  * held.c: every IPC object one process holds, maps, locks or last used,
  * each with the descriptor or mapping it is held by and its other end
  * (stat's rows, map's edges). held_of reads the process at the moment
- * of asking; NULL with errno ESRCH where it has ended.
+ * of asking; NULL with errno ESRCH where it has ended. HELD_BRIEF leaves
+ * out what costs a look into the process (bytes buffered, a queue's or
+ * a semaphore's state, the locks its threads wait for: the graph has
+ * those), for ls -a and map over every process.
  */
 enum held_kind {
 	H_PIPE, H_FIFO, H_UNIX, H_TCP, H_UDP, H_MQ, H_SEM, H_SHM, H_FILE,
@@ -59,7 +63,8 @@ struct held {
 	char *detail;			/* "read end, 12 bytes buffered" */
 	struct ends other;		/* the other end */
 };
-struct held *held_of(pid_t, size_t *);
+enum { HELD_ALL, HELD_BRIEF };
+struct held *held_of(pid_t, int, size_t *);
 void	 held_free(struct held *, size_t);
 
 /*

@@ -346,7 +346,7 @@ ls_all(const struct tablefmt *fmt)
 	proc_index(parts);
 	pids = every_pid(&np);
 	for (i = 0; i < np; i++) {
-		if ((h = held_of(pids[i], &nh)) == NULL)
+		if ((h = held_of(pids[i], HELD_BRIEF, &nh)) == NULL)
 			continue;	/* it ended: no row, no half row */
 		if (nh > 0)
 			held_row(&t, pids[i], h, nh);

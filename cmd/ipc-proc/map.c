@@ -326,7 +326,7 @@ read_held(struct map *m)
 	    (m->pid = calloc(nall + 1, sizeof(*m->pid))) == NULL)
 		err(1, NULL);
 	for (i = 0; i < nall; i++)
-		if ((hv[i] = held_of(all[i], &hn[i])) != NULL) {
+		if ((hv[i] = held_of(all[i], HELD_BRIEF, &hn[i])) != NULL) {
 			slim(hv[i], hn[i]);
 			m->pid[m->npid++] = all[i];
 			pipe_holders(m, all[i], hv[i], hn[i]);

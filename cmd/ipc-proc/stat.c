@@ -127,182 +127,6 @@ wait_object(struct table *t, const struct blocked *b)
 		table_set(t, S_OBJECT, "fd %d", b->fd);
 }
 
-/* pid appended to e's list, kept in order by tidy() once it is whole */
-static void
-add_pid(struct ends *e, pid_t pid)
-{
-	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(pid_t))) == NULL)
-		err(1, NULL);
-	e->pid[e->n++] = pid;
-}
-
-static int
-by_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* e's pids in order, each once, as ends_of gives them */
-static void
-tidy(struct ends *e)
-{
-	size_t i, j;
-
-	if (e->n < 2)
-		return;
-	qsort(e->pid, e->n, sizeof(pid_t), by_pid);
-	for (i = j = 1; i < e->n; i++)
-		if (e->pid[i] != e->pid[j - 1])
-			e->pid[j++] = e->pid[i];
-	e->n = j;
-}
-
-/* what another's ends add to e: its pids, and what it cannot say */
-static void
-merge(struct ends *e, const struct ends *o)
-{
-	size_t i;
-
-	for (i = 0; i < o->n; i++)
-		add_pid(e, o->pid[i]);
-	e->unread = e->unread > o->unread ? e->unread : o->unread;
-	e->remote |= o->remote;
-	if (e->way == NULL)
-		e->way = o->way;
-	if (e->peer[0] == '\0')
-		strlcpy(e->peer, o->peer, sizeof(e->peer));
-}
-
-/* the held row of a descriptor (the lock it waits for: lock), or NULL */
-static const struct held *
-held_fd(const struct target *g, int fd, int lock)
-{
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		if (g->h[i].fd == fd && (g->h[i].kind == H_LOCK) == lock &&
-		    (!lock || strncmp(g->h[i].detail, "waits", 5) == 0))
-			return &g->h[i];
-	return NULL;
-}
-
-/*
- * who could end a wait on descriptor fd (or, where ino is not 0, on the
- * file an epoll set watches: its tfd number may be stale), for events
- * (POLLIN: a read)
- */
-static void
-fd_enders(const struct target *g, int fd, dev_t dev, ino_t ino, int events,
-    struct ends *e)
-{
-	const struct held *h = NULL;
-	struct ends o;
-	size_t i;
-
-	for (i = 0; ino != 0 && h == NULL && i < g->n; i++)
-		if (g->h[i].fd >= 0 && g->h[i].kind != H_LOCK &&
-		    g->h[i].dev == dev && g->h[i].ino == ino)
-			h = &g->h[i];
-	if (ino == 0)
-		h = held_fd(g, fd, 0);
-	if (h == NULL)
-		return;
-	if (h->kind == H_PIPE || h->kind == H_FIFO) {
-		if (ends_of(h->dev, h->ino, S_IFIFO, (events & POLLIN) ?
-		    ENDS_WRITERS : ENDS_READERS, &o) == 0) {
-			merge(e, &o);
-			ends_free(&o);
-		}
-	} else
-		merge(e, &h->other);
-}
-
-/* the children of pid: every thread's children file */
-static void
-children(pid_t pid, struct ends *e)
-{
-	char path[64], buf[4096], *p, *end;
-	struct dirent *d;
-	long c;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	if ((dir = opendir(path)) == NULL)
-		return;
-	while ((d = readdir(dir)) != NULL) {
-		if (!isdigit((unsigned char)d->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%ld/children",
-		    (int)pid, strtol(d->d_name, NULL, 10));
-		if (procfs_text(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-			continue;
-		for (p = buf; (c = strtol(p, &end, 10)) > 0; p = end)
-			add_pid(e, (pid_t)c);
-	}
-	closedir(dir);
-}
-
-/* who could end the wait b of a thread of g, as ends_of says it */
-static void
-enders(const struct target *g, const struct blocked *b, struct ends *e)
-{
-	const struct held *h;
-	size_t i;
-
-	memset(e, 0, sizeof(*e));
-	switch (b->kind) {
-	case BLOCKED_READ:
-	case BLOCKED_ACCEPT:
-	case BLOCKED_MQ_RECV:
-		fd_enders(g, b->fd, 0, 0, POLLIN, e);
-		break;
-	case BLOCKED_WRITE:
-	case BLOCKED_CONNECT:
-	case BLOCKED_MQ_SEND:
-		fd_enders(g, b->fd, 0, 0, POLLOUT, e);
-		break;
-	case BLOCKED_POLL:
-	case BLOCKED_SELECT:
-	case BLOCKED_EPOLL:
-		for (i = 0; i < b->nw; i++)
-			fd_enders(g, b->w[i].fd, b->w[i].dev, b->w[i].ino,
-			    b->w[i].events, e);
-		break;
-	case BLOCKED_FLOCK:
-	case BLOCKED_FCNTL_LOCK:
-		if ((h = held_fd(g, b->fd, 1)) != NULL)
-			merge(e, &h->other);
-		break;
-	case BLOCKED_FUTEX:
-		if (b->map.ino != 0 && b->map.shared &&
-		    ends_of(b->map.dev, b->map.ino, S_IFREG, ENDS_HOLDERS,
-		    e) == -1)
-			memset(e, 0, sizeof(*e));
-		else if (b->map.ino == 0 && !b->map.shared)
-			add_pid(e, g->pid);
-		break;
-	case BLOCKED_WAIT:
-		if (b->op == P_PID)
-			add_pid(e, (pid_t)b->id);
-		else
-			children(g->pid, e);
-		break;
-	case BLOCKED_OPEN:
-		if (b->type == S_IFIFO && ends_of(b->dev, b->ino, S_IFIFO,
-		    (b->op & O_ACCMODE) == O_WRONLY ? ENDS_READERS :
-		    ENDS_WRITERS, e) == -1)
-			memset(e, 0, sizeof(*e));
-		break;
-	case BLOCKED_SIGWAIT:
-	case BLOCKED_PAUSE:
-		e->way = "a signal";
-		break;
-	}
-	tidy(e);
-}
-
 /* "asleep since 12:04:31 (75 s)" */
 static void
 asleep(char *buf, size_t len, long ms)
@@ -316,64 +140,50 @@ asleep(char *buf, size_t len, long ms)
 	snprintf(buf + strlen(buf), len - strlen(buf), " (%ld s)", ms / 1000);
 }
 
-/* one thread's row; -1 where it has gone */
-static int
-wait_row(struct table *t, const struct target *g, pid_t tid)
+/*
+ * One thread's row, as the wait graph read it (why, ls and map read the
+ * same): what it waits for, since when, and who could end it
+ */
+static void
+wait_row(struct table *t, const struct target *g, const struct pwait *w)
 {
-	char words[1024], since[64];
-	struct blocked b;
-	struct ends e;
-	char *o;
+	char since[64], *o;
 
-	if (blocked_read(g->pid, tid, &b) == -1)
-		return -1;
-	blocked_words(&b, words, sizeof(words));
 	table_row(t);
 	if (g->tid != 0)
-		table_set(t, S_WHERE, "thread %d of %d", (int)tid, (int)g->pid);
+		table_set(t, S_WHERE, "thread %d of %d", (int)w->tid,
+		    (int)g->pid);
 	else
-		table_set(t, S_WHERE, "thread %d", (int)tid);
+		table_set(t, S_WHERE, "thread %d", (int)w->tid);
 	table_set(t, S_KIND, "wait");
-	wait_object(t, &b);
-	if (b.kind > BLOCKED_OTHER && b.asleep_ms >= 0) {
-		asleep(since, sizeof(since), b.asleep_ms);
-		table_set(t, S_DETAIL, "%s, %s", words, since);
+	wait_object(t, &w->b);
+	if (w->b.kind > BLOCKED_OTHER && w->b.asleep_ms >= 0) {
+		asleep(since, sizeof(since), w->b.asleep_ms);
+		table_set(t, S_DETAIL, "%s, %s", w->words, since);
 	} else
-		table_set(t, S_DETAIL, "%s", words);
-	if (b.kind > BLOCKED_OTHER && b.kind != BLOCKED_SLEEP) {
-		enders(g, &b, &e);
-		o = ends_str(&e, g->pid);
+		table_set(t, S_DETAIL, "%s", w->words);
+	if (w->state == W_ENDLESS || w->state == W_TIMED) {
+		o = ends_str(&w->by, g->pid);
 		table_set(t, S_OTHER, "%s", o);
 		free(o);
-		ends_free(&e);
 	}
-	blocked_free(&b);
-	return 0;
 }
 
-/* every thread's row, by tid; 0, or -1 where the process has gone */
+/* every thread's row, by tid (the one asked for alone); -1: it has gone */
 static int
 wait_rows(struct table *t, const struct target *g)
 {
-	char path[64];
-	struct dirent **d;
-	int n, i, rc = 0;
+	struct pgraph gr = { 0 };
+	struct pnode *n;
+	size_t i;
 
-	if (g->tid != 0)
-		return wait_row(t, g, g->tid);
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)g->pid);
-	if ((n = scandir(path, &d, NULL, versionsort)) == -1)
+	if ((n = graph_node(&gr, g->pid)) == NULL)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (isdigit((unsigned char)d[i]->d_name[0]))
-			(void)wait_row(t, g,
-			    (pid_t)strtol(d[i]->d_name, NULL, 10));
-		free(d[i]);
-	}
-	free(d);
-	if (kill(g->pid, 0) == -1 && errno == ESRCH)
-		rc = -1;
-	return rc;
+	for (i = 0; i < n->nw; i++)
+		if (g->tid == 0 || n->w[i].tid == g->tid)
+			wait_row(t, g, &n->w[i]);
+	graph_free(&gr);
+	return 0;
 }
 
 /* the process a pid or thread id belongs to (its Tgid); 0: none */
@@ -424,7 +234,7 @@ cmd_stat(int argc, char *argv[])
 	if ((g.pid = tgid_of(pid)) == 0)
 		errx(1, "stat %d: no such process", (int)pid);
 	g.tid = g.pid != pid ? pid : 0;
-	if ((g.h = held_of(g.pid, &g.n)) == NULL)
+	if ((g.h = held_of(g.pid, HELD_ALL, &g.n)) == NULL)
 		errx(1, "stat %d: the process ended while it was read",
 		    (int)pid);
 	if (g.tid == 0) {
