@@ -847,6 +847,35 @@ EOF
 	assert_line --index 1 "\`-$pid (python3) itself: another of its threads, or an end it holds"
 }
 
+@test "why: a pipe's other end no process here holds (another pid namespace's) is not known: --check 4, no deadlock" {
+	need_root "a pid namespace of its own"
+	# the cat reads a pipe whose writer, the sleep, is outside the new
+	# namespace: its /proc shows no writer at all
+	local spid
+	exec 4< <(exec sleep 60)
+	spid=$!
+	timeout 60 unshare -pf --mount-proc sh -c '
+		exec 3<&0
+		cat <&3 >/dev/null &
+		exec 3<&-
+		while [ "$(cat /proc/$!/wchan 2>/dev/null)" != pipe_read ] &&
+		    [ "$(cat /proc/$!/wchan 2>/dev/null)" != anon_pipe_read ]; do
+			sleep 0.05
+		done
+		ipc-proc why $! >out 2>err; echo $? >rc
+		ipc-proc why --check $! >check.out 2>&1; echo $? >check
+		kill $!' <&4 2>/dev/null || true
+	exec 4<&-
+	kill "$spid"
+	assert_equal "$(cat rc)" 0
+	run cat out
+	assert_line --regexp '^ *2 \(cat\) read from pipe:\[[0-9]+\], no timeout$'
+	assert_line '`-held by no process seen (another pid namespace'"'"'s, or a descriptor in flight): not known'
+	refute_line --regexp '^deadlock:'
+	assert_equal "$(cat check)" 4
+	assert_equal "$(cat check.out)" ""
+}
+
 # (end of why)
 
 # ------------------------------------------------------------------ ls

@@ -163,9 +163,14 @@ holders(struct ends *e, dev_t dev, ino_t ino, int want)
 static void
 hidden(struct ends *e)
 {
-	if (e->n == 0)
-		e->unread = pidx_unread(proc_index(INDEX_PARTS), PIDX_FDS,
-		    NULL, 0);
+	if (e->n > 0)
+		return;
+	e->unread = pidx_unread(proc_index(INDEX_PARTS), PIDX_FDS, NULL, 0);
+	if (e->unread == 0) {
+		/* another pid namespace's, or a descriptor in flight */
+		e->unread = 1;
+		e->unseen = 1;
+	}
 }
 
 static void
@@ -196,7 +201,7 @@ peer_of(struct ends *e, dev_t dev, ino_t ino)
  * it readable, ENDS_WRITERS writable, ENDS_PEER a socket's peer's
  * holders, ENDS_HOLDERS every holder. unread is set where the other end
  * must be there and no process we could read holds it: then it is one
- * of those. 0, or -1 with errno.
+ * of those, or (unseen) one we cannot see at all. 0, or -1 with errno.
  */
 int
 ends_of(dev_t dev, ino_t ino, mode_t type, int want, struct ends *e)
@@ -259,7 +264,9 @@ ends_str(const struct ends *e, pid_t self)
 	if (e->remote)
 		fprintf(f, "%sremote%s%s", ftell(f) ? ", " : "",
 		    e->peer[0] ? " " : "", e->peer);
-	if (e->unread > 0)
+	if (e->unseen)
+		fprintf(f, "%sheld by no process seen", ftell(f) ? ", " : "");
+	else if (e->unread > 0)
 		fprintf(f, "%s%zu not readable", ftell(f) ? ", " : "",
 		    e->unread);
 	if (e->way != NULL)

@@ -61,6 +61,7 @@ by_merge(struct ends *dst, const struct ends *src)
 	for (i = 0; i < src->n; i++)
 		ends_add(dst, src->pid[i]);
 	dst->unread += src->unread;
+	dst->unseen |= src->unseen;
 	dst->remote |= src->remote;
 	if (dst->way == NULL)
 		dst->way = src->way;
@@ -76,19 +77,26 @@ ipc_type(mode_t type)
 }
 
 /*
- * Whether this process holds (dev, ino) on 0, 1 or 2: the index leaves
- * us out, and a reader of our output is not stuck (why PID | less)
+ * Whether this process holds (dev, ino) on 0, 1 or 2 as an end that
+ * could end the wait (writable for a reader's, readable for a
+ * writer's): the index leaves us out, and a reader of our output is not
+ * stuck (why PID | less)
  */
 static int
-self_holds(dev_t dev, ino_t ino)
+self_holds(dev_t dev, ino_t ino, int want)
 {
 	struct stat st;
-	int fd;
+	int fd, acc;
 
-	for (fd = 0; fd <= 2; fd++)
-		if (fstat(fd, &st) == 0 && st.st_dev == dev &&
-		    st.st_ino == ino)
+	for (fd = 0; fd <= 2; fd++) {
+		if (fstat(fd, &st) == -1 || st.st_dev != dev ||
+		    st.st_ino != ino || (acc = fcntl(fd, F_GETFL)) == -1)
+			continue;
+		acc &= O_ACCMODE;
+		if (acc == O_RDWR || acc == (want == ENDS_READERS ?
+		    O_RDONLY : O_WRONLY))
 			return 1;
+	}
 	return 0;
 }
 
@@ -101,7 +109,8 @@ io_ends(dev_t dev, ino_t ino, mode_t type, int write, struct ends *e)
 		    e);
 	else
 		ends_of(dev, ino, type, ENDS_PEER, e);
-	if (e->way == NULL && type == S_IFIFO && self_holds(dev, ino))
+	if (e->way == NULL && type == S_IFIFO && self_holds(dev, ino,
+	    write ? ENDS_READERS : ENDS_WRITERS))
 		e->way = WAY_SELF;
 }
 

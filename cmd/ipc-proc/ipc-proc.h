@@ -28,6 +28,8 @@ struct ends {
 	pid_t *pid;			/* each once, in pid order */
 	size_t n, cap;
 	size_t unread;			/* processes not read that may be one */
+	int unseen;			/* one must be, and no process seen
+					   holds it (another pid namespace) */
 	int remote;			/* the peer is not on this host */
 	const char *way;		/* a way out for a newcomer, or NULL */
 	char peer[128];			/* the peer's address or name, or "" */

@@ -187,7 +187,10 @@ show_by(struct tree *t, const struct pnode *n, const struct pwait *w)
 
 	for (j = 0; j < w->by.n; j++)
 		show_ender(t, n, w->by.pid[j], ++k == nb);
-	if (w->by.unread > 0)
+	if (w->by.unseen)
+		line(t, ++k == nb, "held by no process seen (another pid "
+		    "namespace's, or a descriptor in flight): not known");
+	else if (w->by.unread > 0)
 		line(t, ++k == nb, "%zu process%s that could not be read "
 		    "(another user's, or not dumpable): not known", w->by.unread,
 		    w->by.unread == 1 ? "" : "es");
@@ -541,7 +544,8 @@ partial(const struct pgraph *g)
 
 	for (i = 0; i < g->nn; i++)
 		for (k = 0; k < g->n[i].nw; k++)
-			if (g->n[i].w[k].by.unread > most)
+			if (!g->n[i].w[k].by.unseen &&
+			    g->n[i].w[k].by.unread > most)
 				most = g->n[i].w[k].by.unread;
 	if (most > 0)
 		warnx("why: %zu process%s could not be read (another user's, "
