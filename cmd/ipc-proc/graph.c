@@ -7,6 +7,7 @@
  * a process that ends while it is read is simply not a node.
  */
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -147,9 +148,10 @@ obj_fd(const struct blocked *b)
 
 /* a read or write: of a pipe, FIFO or socket an IPC wait, else not */
 static void
-on_io(struct pwait *w)
+on_io(pid_t pid, struct pwait *w, char *other, size_t olen)
 {
 	struct blocked *b = &w->b;
+	int c, n, cap;
 
 	w->obj = obj_fd(b);
 	if (!ipc_type(b->type)) {
@@ -157,6 +159,17 @@ on_io(struct pwait *w)
 		return;
 	}
 	io_ends(b->dev, b->ino, b->type, b->kind == BLOCKED_WRITE, &w->by);
+	/* a pipe's bytes, through a copy of its own descriptor: opened
+	 * afresh, a FIFO would release a writer waiting in open(2) */
+	if (!S_ISFIFO(b->type) ||
+	    (c = held_dup(pid, b->fd, b->dev, b->ino)) == -1)
+		return;
+	if (ioctl(c, FIONREAD, &n) == 0 &&
+	    (cap = fcntl(c, F_GETPIPE_SZ)) > 0)
+		snprintf(other, olen, "%s%d of %d bytes",
+		    b->kind == BLOCKED_WRITE && n >= cap ? "full: " :
+		    b->kind != BLOCKED_WRITE && n == 0 ? "empty: " : "", n, cap);
+	close(c);
 }
 
 /* accept: a process that connects; connect: the listener's holders */
@@ -592,7 +605,7 @@ classify(pid_t pid, struct pwait *w, char *other, size_t olen)
 		return;
 	case BLOCKED_READ:
 	case BLOCKED_WRITE:
-		on_io(w);
+		on_io(pid, w, other, olen);
 		return;
 	case BLOCKED_ACCEPT:
 	case BLOCKED_CONNECT:
@@ -791,8 +804,10 @@ node_at(const struct pgraph *g, pid_t pid)
 	return lo;
 }
 
-static struct pnode *
-node_find(const struct pgraph *g, pid_t pid)
+/* pid's node in g, read already, or NULL: graph_find reads nothing, so
+ * the nodes do not move under a caller walking them */
+struct pnode *
+graph_find(const struct pgraph *g, pid_t pid)
 {
 	size_t i = node_at(g, pid);
 
@@ -848,15 +863,15 @@ graph_reach(struct pgraph *g, pid_t pid)
 		err(1, NULL);
 	todo[nt++] = pid;
 	for (t = 0; t < nt; t++) {
-		if ((n = node_find(g, todo[t])) == NULL)
+		if ((n = graph_find(g, todo[t])) == NULL)
 			continue;
 		for (k = 0; k < n->nw; k++)
 			for (j = 0; j < n->w[k].by.n; j++) {
 				pid = n->w[k].by.pid[j];
-				if (node_find(g, pid) != NULL ||
+				if (graph_find(g, pid) != NULL ||
 				    graph_node(g, pid) == NULL)
 					continue;
-				n = node_find(g, todo[t]);
+				n = graph_find(g, todo[t]);
 				if (nt == cap && (todo = reallocarray(todo,
 				    cap *= 2, sizeof(*todo))) == NULL)
 					err(1, NULL);
@@ -867,23 +882,57 @@ graph_reach(struct pgraph *g, pid_t pid)
 }
 
 /* every process /proc shows (but this one), each a node */
-void
-graph_every(struct pgraph *g)
+static int
+pidcmp(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Every process in /proc but ourselves and the kernel's threads, in pid
+ * order: *n of them, to free
+ */
+pid_t *
+graph_pids(size_t *n)
 {
 	struct dirent *e;
-	pid_t pid, self = getpid();
+	pid_t *v = NULL, pid, self = getpid();
+	size_t cap = 0;
 	DIR *d;
 
+	*n = 0;
 	if ((d = opendir("/proc")) == NULL)
 		err(1, "read /proc");
 	while ((e = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		pid = (pid_t)strtol(e->d_name, NULL, 10);
-		if (pid != self && !pid_kthread(pid))
-			graph_node(g, pid);
+		if (pid == self || pid_kthread(pid))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 512;
+			if ((v = reallocarray(v, cap, sizeof(*v))) == NULL)
+				err(1, NULL);
+		}
+		v[(*n)++] = pid;
 	}
 	closedir(d);
+	qsort(v, *n, sizeof(*v), pidcmp);
+	return v;
+}
+
+void
+graph_every(struct pgraph *g)
+{
+	pid_t *v;
+	size_t n, i;
+
+	v = graph_pids(&n);
+	for (i = 0; i < n; i++)
+		graph_node(g, v[i]);
+	free(v);
 }
 
 /* whether n may be in a proven deadlock, by its own waits alone */
@@ -908,7 +957,7 @@ closed(const struct pgraph *g, const struct pnode *n)
 
 	for (k = 0; k < n->nw; k++)
 		for (j = 0; j < n->w[k].by.n; j++)
-			if ((m = node_find(g, n->w[k].by.pid[j])) == NULL ||
+			if ((m = graph_find(g, n->w[k].by.pid[j])) == NULL ||
 			    !m->deadlock)
 				return 0;
 	return 1;

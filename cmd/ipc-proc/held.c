@@ -126,8 +126,8 @@ others(struct held *h, pid_t self)
  * open(2) is not released and nobody gets SIGPIPE; -1 where it is not
  * permitted or gone
  */
-static int
-copy_fd(pid_t pid, int fd, dev_t dev, ino_t ino)
+int
+held_dup(pid_t pid, int fd, dev_t dev, ino_t ino)
 {
 	struct stat st;
 	int pfd, c;
@@ -172,7 +172,7 @@ pipe_row(struct look *k, int fd, const char *link, const struct stat *st,
 	h->ino = st->st_ino;
 	set(&h->name, "%s", link);
 	if (k->how == HELD_ALL &&
-	    (c = copy_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1) {
+	    (c = held_dup(k->pid, fd, st->st_dev, st->st_ino)) != -1) {
 		if (ioctl(c, FIONREAD, &n) == -1)
 			n = -1;
 		cap = fcntl(c, F_GETPIPE_SZ);
@@ -422,7 +422,7 @@ mq_row(struct look *k, int fd, const char *link, const struct stat *st)
 	h->dev = st->st_dev;
 	h->ino = st->st_ino;
 	set(&h->name, "%s", link);
-	c = k->how == HELD_ALL ? copy_fd(k->pid, fd, st->st_dev, st->st_ino) :
+	c = k->how == HELD_ALL ? held_dup(k->pid, fd, st->st_dev, st->st_ino) :
 	    -1;
 	if (c != -1 && mq_getattr(c, &a) == 0)
 		set(&h->detail, "%ld of %ld messages, %ld bytes each at most",

@@ -67,6 +67,7 @@ struct held {
 };
 enum { HELD_ALL, HELD_BRIEF };
 struct held *held_of(pid_t, int, size_t *);
+int	 held_dup(pid_t, int, dev_t, ino_t);
 void	 held_free(struct held *, size_t);
 
 /*
@@ -105,6 +106,8 @@ struct pgraph {
 	size_t unread;			/* processes whose waits were unread */
 };
 struct pnode *graph_node(struct pgraph *, pid_t);
+struct pnode *graph_find(const struct pgraph *, pid_t);
+pid_t	*graph_pids(size_t *);
 void	 graph_reach(struct pgraph *, pid_t);
 void	 graph_every(struct pgraph *);
 size_t	 graph_deadlocks(struct pgraph *);

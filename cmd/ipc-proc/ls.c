@@ -97,28 +97,11 @@ dur_words(long ms, char *buf, size_t len)
 		snprintf(buf, len, "%ldh%ldm", s / 3600, s % 3600 / 60);
 }
 
-/* pid's node in g, read already (the nodes are in pid order), or NULL:
- * graph_node would read one more, and move the nodes */
-static struct pnode *
-node_in(struct pgraph *g, pid_t pid)
-{
-	size_t lo = 0, hi = g->nn, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (g->n[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < g->nn && g->n[lo].pid == pid ? &g->n[lo] : NULL;
-}
-
 /* pid as "PID(COMM)", its command from the graph where it is there */
 static void
 pid_words(struct pgraph *g, pid_t pid, char *buf, size_t len)
 {
-	struct pnode *n = node_in(g, pid);
+	struct pnode *n = graph_find(g, pid);
 	char comm[64];
 
 	if (n != NULL)
@@ -261,42 +244,6 @@ ls_waits(const struct tablefmt *fmt, int64_t min_ns)
 	return 0;
 }
 
-static int
-pidcmp(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* every process in /proc but ourselves, in pid order */
-static pid_t *
-every_pid(size_t *n)
-{
-	struct dirent *e;
-	pid_t *v = NULL, me = getpid();
-	size_t cap = 0;
-	DIR *d;
-
-	*n = 0;
-	if ((d = opendir("/proc")) == NULL)
-		err(1, "ls /proc");
-	while ((e = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)e->d_name[0]) ||
-		    (pid_t)strtol(e->d_name, NULL, 10) == me)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 512;
-			if ((v = reallocarray(v, cap, sizeof(*v))) == NULL)
-				err(1, NULL);
-		}
-		v[(*n)++] = (pid_t)strtol(e->d_name, NULL, 10);
-	}
-	closedir(d);
-	qsort(v, *n, sizeof(*v), pidcmp);
-	return v;
-}
-
 static void
 held_row(struct table *t, pid_t pid, const struct held *h, size_t nh)
 {
@@ -344,7 +291,7 @@ ls_all(const struct tablefmt *fmt)
 		    NULL };
 	table_init(&t, cols, 1, fmt);
 	proc_index(parts);
-	pids = every_pid(&np);
+	pids = graph_pids(&np);
 	for (i = 0; i < np; i++) {
 		if ((h = held_of(pids[i], HELD_BRIEF, &nh)) == NULL)
 			continue;	/* it ended: no row, no half row */

@@ -264,30 +264,6 @@ pipe_holders(struct map *m, pid_t pid, const struct held *h, size_t nh)
 	}
 }
 
-/* every process in /proc but ourselves, in pid order */
-static pid_t *
-every_pid(size_t *n)
-{
-	struct dirent *d;
-	pid_t *v = NULL, me = getpid(), p;
-	size_t cap = 0;
-	DIR *dir;
-
-	*n = 0;
-	if ((dir = opendir("/proc")) == NULL)
-		err(1, "map /proc");
-	while ((d = readdir(dir)) != NULL) {
-		if (!isdigit((unsigned char)d->d_name[0]) ||
-		    (p = (pid_t)strtol(d->d_name, NULL, 10)) == me)
-			continue;
-		v = grow(v, &cap, *n, sizeof(*v));
-		v[(*n)++] = p;
-	}
-	closedir(dir);
-	qsort(v, *n, sizeof(*v), pidcmp);
-	return v;
-}
-
 /*
  * What of one process's objects the map keeps until every process is
  * read: a pipe's other end only where it is one process (two holders
@@ -320,7 +296,7 @@ read_held(struct map *m)
 	struct held **hv;
 	size_t *hn;
 
-	all = every_pid(&nall);
+	all = graph_pids(&nall);
 	if ((hv = calloc(nall + 1, sizeof(*hv))) == NULL ||
 	    (hn = calloc(nall + 1, sizeof(*hn))) == NULL ||
 	    (m->pid = calloc(nall + 1, sizeof(*m->pid))) == NULL)
@@ -343,23 +319,6 @@ read_held(struct map *m)
 	free(all);
 }
 
-/* pid's node in g, read already (the nodes are in pid order), or NULL:
- * graph_node would read one more, and move the nodes */
-static struct pnode *
-node_in(struct pgraph *g, pid_t pid)
-{
-	size_t lo = 0, hi = g->nn, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (g->n[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < g->nn && g->n[lo].pid == pid ? &g->n[lo] : NULL;
-}
-
 /* every wait with someone to end it: an arrow to each */
 static void
 read_waits(struct map *m, struct pgraph *g)
@@ -377,7 +336,7 @@ read_waits(struct map *m, struct pgraph *g)
 				continue;
 			e.state = w->state;
 			for (k = 0; k < w->by.n; k++) {
-				o = node_in(g, w->by.pid[k]);
+				o = graph_find(g, w->by.pid[k]);
 				e.a = n->pid;
 				e.b = w->by.pid[k];
 				e.deadlock = n->deadlock && o != NULL &&
@@ -487,7 +446,7 @@ make_nodes(struct map *m, struct pgraph *g, const pid_t *want, size_t nwant)
 		m->n[m->nn].comp = m->nn;
 		if (k[i] > 0) {
 			m->n[m->nn].pid = (pid_t)k[i];
-			p = node_in(g, (pid_t)k[i]);
+			p = graph_find(g, (pid_t)k[i]);
 			if (p != NULL) {
 				strlcpy(m->n[m->nn].comm, p->comm,
 				    sizeof(m->n[m->nn].comm));

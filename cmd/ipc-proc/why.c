@@ -27,21 +27,6 @@ static const char *const states[] = {
 	[W_RUNNING] = "running", [W_UNREAD] = "unread"
 };
 
-static int
-by_pid(const void *key, const void *elt)
-{
-	pid_t a = *(const pid_t *)key, b = ((const struct pnode *)elt)->pid;
-
-	return (a > b) - (a < b);
-}
-
-/* pid's node, as graph_reach left it (in pid order), or NULL */
-static struct pnode *
-node(const struct pgraph *g, pid_t pid)
-{
-	return bsearch(&pid, g->n, g->nn, sizeof(*g->n), by_pid);
-}
-
 /* the process a pid or a thread id belongs to (Tgid), or exit 1 */
 static pid_t
 process_of(pid_t tid)
@@ -86,7 +71,7 @@ maybe(const struct pgraph *g, char *in)
 		for (i = 0; i < g->nn; i++)
 			for (k = 0; in[i] && k < g->n[i].nw; k++)
 				for (j = 0; j < g->n[i].w[k].by.n; j++)
-					if ((m = node(g, g->n[i].w[k].by.pid[j]))
+					if ((m = graph_find(g, g->n[i].w[k].by.pid[j]))
 					    == NULL || !in[m - g->n]) {
 						in[i] = 0;
 						changed = 1;
@@ -166,7 +151,7 @@ branches(const struct pwait *w)
 static void
 show_ender(struct tree *t, const struct pnode *from, pid_t pid, int last)
 {
-	const struct pnode *m = node(t->g, pid);
+	const struct pnode *m = graph_find(t->g, pid);
 
 	if (pid == from->pid)
 		line(t, last, "%d (%s) itself: another of its threads, or an "
@@ -272,7 +257,7 @@ next_in(const struct pgraph *g, const struct pnode *n, const char *set,
 
 	for (k = 0; k < n->nw; k++)
 		for (j = 0; j < n->w[k].by.n; j++) {
-			if ((m = node(g, n->w[k].by.pid[j])) == NULL ||
+			if ((m = graph_find(g, n->w[k].by.pid[j])) == NULL ||
 			    !set[m - g->n])
 				continue;
 			if (!named[m - g->n])
@@ -343,7 +328,7 @@ cycle_from(const struct pgraph *g, size_t i, char *color, size_t *st,
 	st[(*sp)++] = i;
 	for (k = 0; k < n->nw; k++)
 		for (j = 0; j < n->w[k].by.n; j++) {
-			if ((m = node(g, n->w[k].by.pid[j])) == NULL ||
+			if ((m = graph_find(g, n->w[k].by.pid[j])) == NULL ||
 			    m == n || color[m - g->n] == 2)
 				continue;
 			if (color[m - g->n] == 1) {
@@ -406,7 +391,7 @@ off_cycle(const struct pgraph *g, const struct pnode *n, const char *on)
 
 	for (k = 0; k < n->nw; k++)
 		for (j = 0; j < n->w[k].by.n; j++)
-			if ((m = node(g, n->w[k].by.pid[j])) != NULL &&
+			if ((m = graph_find(g, n->w[k].by.pid[j])) != NULL &&
 			    m != n && !on[m - g->n] && !m->deadlock) {
 				printf("; way out: %d (%s) can end the wait of "
 				    "%d (%s) and is in no deadlock",
@@ -563,7 +548,7 @@ cmd_why(int argc, char *argv[])
 	struct pnode *root;
 
 	graph_reach(&g, pid);
-	if ((root = node(&g, pid)) == NULL)
+	if ((root = graph_find(&g, pid)) == NULL)
 		errx(1, "why %d: the process ended while it was read",
 		    (int)tid);
 	graph_deadlocks(&g);
