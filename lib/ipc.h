@@ -246,7 +246,9 @@ int	 msgout_recv(const struct msgsrc *, const struct msgfmt *, uintmax_t,
 
 /* table.c: stat's key=value lines, ls's table, and JSON, from one field list */
 /* these exit on failure: table_init, table_stat, table_ls (a bad -o, --pid) */
-enum { COL_STR, COL_NUM, COL_PIDS };
+/* COL_WORDS: text whose spaces are kept (a cell of other types is one
+ * word, its spaces \040) */
+enum { COL_STR, COL_NUM, COL_PIDS, COL_WORDS };
 struct col {
 	const char *name;
 	int type;

@@ -260,14 +260,18 @@ json_row(const struct table *t, size_t row)
 	putchar('}');
 }
 
-/* one cell padded to w; numbers to the right; the last cell unpadded */
+/*
+ * One cell padded to w; numbers to the right; the last cell unpadded;
+ * words (COL_WORDS) keep their spaces, every other cell is one word
+ */
 static void
-text_cell(const char *v, int upper, size_t w, int right, int last)
+text_cell(const char *v, int upper, size_t w, int type, int last)
 {
+	int right = type == COL_NUM, space = type == COL_WORDS;
 	size_t len, pad;
 
 	v = cell_bytes(v, &len);
-	pad = esc_bytes_len(v, len, 0);
+	pad = esc_bytes_len(v, len, space);
 	pad = w > pad ? w - pad : 0;
 	if (right && !last)
 		printf("%*s", (int)pad, "");
@@ -275,7 +279,7 @@ text_cell(const char *v, int upper, size_t w, int right, int last)
 		for (; *v != '\0'; v++)
 			putchar(toupper((unsigned char)*v));
 	else
-		esc_bytes(stdout, v, len, 0);
+		esc_bytes(stdout, v, len, space);
 	if (!last)
 		printf("%*s", (int)(right ? 1 : pad + 1), "");
 }
@@ -290,7 +294,7 @@ text_row(const struct table *t, size_t row, const size_t *w)
 	for (i = 0; i < t->nsel; i++) {
 		c = t->sel[i];
 		v = head ? t->cols[c].name : cell(t, row, c);
-		text_cell(v ? v : "-", head, w[i], t->cols[c].type == COL_NUM,
+		text_cell(v ? v : "-", head, w[i], t->cols[c].type,
 		    i == t->nsel - 1);
 	}
 	putchar('\n');
@@ -384,7 +388,8 @@ table_print(struct table *t)
 		for (r = 0; r < t->nrows; r++) {
 			if ((v = cell(t, r, t->sel[i])) != NULL) {
 				v = cell_bytes(v, &len);
-				len = esc_bytes_len(v, len, 0);
+				len = esc_bytes_len(v, len,
+				    t->cols[t->sel[i]].type == COL_WORDS);
 			} else
 				len = 1;
 			if (len > w[i])

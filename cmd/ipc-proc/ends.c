@@ -17,6 +17,7 @@
 #include "ipc-proc.h"
 
 #define INDEX_PARTS	(PIDX_FDS | PIDX_MAPS)
+#define STR_PIDS	8		/* processes a cell names, at most */
 
 /* a Unix socket as ends needs it: its peer, and what a newcomer would
  * connect or send to */
@@ -209,8 +210,9 @@ ends_free(struct ends *e)
 
 /*
  * The other end in words, for a cell: "1230(sleep) 1231(cat)", self as
- * "itself", then what is not known: "remote ADDR", "3 not readable",
- * the way out for a newcomer; "none" where there is nothing at all
+ * "itself", past STR_PIDS "and 12 more", then what is not known:
+ * "remote ADDR", "3 not readable", the way out for a newcomer; "none"
+ * where there is nothing at all (-j's graph names every process)
  */
 char *
 ends_str(const struct ends *e, pid_t self)
@@ -221,7 +223,7 @@ ends_str(const struct ends *e, pid_t self)
 
 	if ((f = open_memstream(&s, &len)) == NULL)
 		err(1, NULL);
-	for (i = 0; i < e->n; i++) {
+	for (i = 0; i < e->n && i < STR_PIDS; i++) {
 		if (e->pid[i] == self)
 			fprintf(f, "%sitself", i ? " " : "");
 		else {
@@ -230,6 +232,8 @@ ends_str(const struct ends *e, pid_t self)
 			    comm);
 		}
 	}
+	if (e->n > STR_PIDS)
+		fprintf(f, " and %zu more", e->n - STR_PIDS);
 	if (e->remote)
 		fprintf(f, "%sremote%s%s", ftell(f) ? ", " : "",
 		    e->peer[0] ? " " : "", e->peer);
