@@ -39,6 +39,13 @@ fd_of() {
 	done
 }
 
+# process $1 alone holds the file /proc shows as $2 (pipe:[N])
+only_holder() {
+	local glob=${2//[/\\[}
+	[ "$(find /proc/[0-9]*/fd -lname "${glob//]/\\]}" 2>/dev/null |
+	    sed 's,/fd/.*,,' | sort -u)" = "/proc/$1" ]
+}
+
 # file $1 has a first line, a pid a peer wrote
 has_line() {
 	[ -s "$1" ] && [ "$(wc -l <"$1")" -ge "${2:-1}" ]
@@ -70,12 +77,13 @@ in_call() {
 }
 
 @test "stat: the bytes buffered in a pipe whose writer is gone, and nobody at its other end" {
-	bg sh -c 'printf hello | { read -r _ <&3 3<&-; exec sleep 120; } 3</dev/null'
+	bg sh -c 'printf hello | exec sleep 120'
 	wait_for child_is "$BG_LAST" sleep
 	local s p
 	s=$(child_is "$BG_LAST" sleep)
 	p=$(link_of "$s" 0)
-	wait_for eval "stat_lines $s | grep -q 'read end, 5 of'"
+	# printf has written and gone: sleep alone holds the pipe
+	wait_for only_holder "$s" "$p"
 	run stat_lines "$s"
 	# nobody holds its write end: "none", or how many processes could
 	assert_line --regexp "^fd 0\|pipe\|${p//[/\\[}\|read end, 5 of 65536 bytes buffered\|(none|[0-9]+ not readable)\$"
@@ -149,8 +157,35 @@ time.sleep(120)' "$port" "$BATS_TEST_TMPDIR/client"
 	run stat_lines "$client"
 	assert_line "fd $fd|tcp|127.0.0.1:$cport -> 127.0.0.1:$port|established, 0 bytes in, 0 out|$server(python3)"
 	run stat_lines "$server"
-	assert_line --regexp "^fd [0-9]+\|tcp\|127\.0\.0\.1:$port\|listen, 0 bytes in, 0 out\|none\$"
+	assert_line --regexp "^fd [0-9]+\|tcp\|127\.0\.0\.1:$port\|listen, 0 bytes in, 0 out\|a process that connects to it\$"
 	assert_line "fd $(sed -n 2p "$BATS_TEST_TMPDIR/server")|tcp|127.0.0.1:$port -> 127.0.0.1:$cport|established, 0 bytes in, 0 out|$client(python3)"
+}
+
+@test "stat: a wait in poll or epoll_wait on two pipes: either writer could end it" {
+	local how out
+	for how in poll epoll; do
+		out=$BATS_TEST_TMPDIR/$how
+		bg python3 -c '
+import os, select, sys, time
+ends = [os.pipe(), os.pipe()]
+kids = []
+for r, w in ends:
+	pid = os.fork()
+	if pid == 0:
+		time.sleep(120); os._exit(0)
+	kids.append(pid)
+	os.close(w)
+with open(sys.argv[2], "w") as f: print(*kids, file=f)
+p = select.poll() if sys.argv[1] == "poll" else select.epoll()
+for r, w in ends: p.register(r, select.POLLIN)
+p.poll()' "$how" "$out"
+		wait_for has_line "$out"
+		wait_for in_call "$BG_LAST"
+		local a b
+		read -r a b <"$out"
+		run stat_lines "$BG_LAST"
+		assert_line --regexp "^thread $BG_LAST\|wait\|2 descriptors\|${how}(_wait on [0-9]+ watching| on) [0-9]+,[0-9]+, no timeout, asleep since [0-9:]{8} \([0-9]+ s\)\|$a\(python3\) $b\(python3\)\$"
+	done
 }
 
 @test "stat: a POSIX queue held by mqpeer: its messages as mqpeer reads them, and the way in by name" {
@@ -167,7 +202,7 @@ time.sleep(120)' "$port" "$BATS_TEST_TMPDIR/client"
 	assert_line --regexp "^fd [0-9]+\|mq\|$q\|2 of 10 messages, 8192 bytes each at most\|a process that opens it by name\$"
 }
 
-@test "stat: a POSIX semaphore two sempeers map: the mapping, the other mapper, no unit holders" {
+@test "stat: a POSIX semaphore two sempeers map: the mapping, its value and waiters, the other mapper, no unit holders" {
 	local s=pst$$-$BATS_TEST_NUMBER
 	ipc-sem create -i 0 "$s"
 	bg sempeer hold "/$s" "$BATS_TEST_TMPDIR/a"
@@ -177,7 +212,7 @@ time.sleep(120)' "$port" "$BATS_TEST_TMPDIR/client"
 	wait_for test -e "$BATS_TEST_TMPDIR/a"
 	wait_for in_call "$w"
 	run stat_lines "$a"
-	assert_line --regexp "^map [0-9a-f]+\|sem\|/$s\|POSIX records no unit holders\|$w\(sempeer\)\$"
+	assert_line --regexp "^map [0-9a-f]+\|sem\|/$s\|value 0, 1 waiting, POSIX records no unit holders\|$w\(sempeer\)\$"
 	run stat_lines "$w"
 	assert_line --regexp "^thread $w\|wait\|/dev/shm/sem\.$s\|futex in /dev/shm/sem\.$s \(POSIX semaphore\), no timeout, asleep since [0-9:]{8} \([0-9]+ s\)\|$a\(sempeer\) itself\$"
 	ipc-sem post "$s"
@@ -198,6 +233,27 @@ time.sleep(120)' "$m" "$BATS_TEST_TMPDIR/fd"
 	ipc-shm rm "$m"
 	assert_line "fd $(cat "$BATS_TEST_TMPDIR/fd")|shm|/$m|8192 bytes|none"
 	assert_line --regexp "^map [0-9a-f]+\|shm\|/$m\|8192 bytes\|none\$"
+}
+
+@test "stat: a file and anonymous memory mapped shared across a fork: the mapping and the other mapper; read-only ones left out" {
+	head -c 8192 /dev/zero >"$BATS_TEST_TMPDIR/file"
+	bg python3 -c '
+import mmap, os, sys, time
+anon = mmap.mmap(-1, 4096)
+f = open(sys.argv[1], "r+b"); m = mmap.mmap(f.fileno(), 8192)
+ro = mmap.mmap(f.fileno(), 8192, access=mmap.ACCESS_READ)
+f.close()
+if os.fork() == 0:
+	time.sleep(120); os._exit(0)
+open(sys.argv[2], "w").close()
+time.sleep(120)' "$BATS_TEST_TMPDIR/file" "$BATS_TEST_TMPDIR/ready"
+	wait_for test -e "$BATS_TEST_TMPDIR/ready"
+	local child
+	child=$(child_is "$BG_LAST" python3)
+	run stat_lines "$BG_LAST"
+	assert_line --regexp "^map [0-9a-f]+\|file\|anonymous shared memory\|4096 bytes mapped shared\|$child\(python3\)\$"
+	assert_line --regexp "^map [0-9a-f]+\|file\|$BATS_TEST_TMPDIR/file\|8192 bytes mapped shared\|$child\(python3\)\$"
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c "|file|$BATS_TEST_TMPDIR/file|")" 1
 }
 
 @test "stat: a System V segment two shmpeers attach: its key, size, attach count and the other attacher" {

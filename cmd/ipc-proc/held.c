@@ -36,18 +36,26 @@ const char *const held_kinds[H_NKINDS] = {
 	[H_LOCK] = "lock",
 };
 
+/*
+ * Every socket of the run, read once at the first question, as the
+ * /proc index is: held_of asked of a thousand processes reads
+ * NETLINK_SOCK_DIAG and /proc/net once, not once each
+ */
+static struct {
+	struct procfs_inet *in;		/* TCP and UDP, by inode */
+	size_t nin, capin;
+	int in_read;
+	struct usock *us;		/* Unix, by inode */
+	size_t nus, capus;
+	int us_read;
+} run;
+
 /* one process being read */
 struct look {
 	pid_t pid;
 	int dir;			/* /proc/PID */
 	struct held *h;
 	size_t n, cap;
-	struct procfs_inet *in;		/* /proc/net's sockets, once read */
-	size_t nin, capin;
-	int in_read;
-	struct usock *us;		/* the Unix sockets, once read */
-	size_t nus, capus;
-	int us_read;
 	struct lockrow {		/* a lock: line of its fdinfo */
 		int fd;
 		char *path;
@@ -181,15 +189,14 @@ pipe_row(struct look *k, int fd, const char *link, const struct stat *st,
 static int
 keep_unix(const struct usock *u, void *arg)
 {
-	struct look *k = arg;
-
-	if (k->nus == k->capus) {
-		k->capus = k->capus ? 2 * k->capus : 64;
-		if ((k->us = reallocarray(k->us, k->capus,
-		    sizeof(*k->us))) == NULL)
+	(void)arg;
+	if (run.nus == run.capus) {
+		run.capus = run.capus ? 2 * run.capus : 64;
+		if ((run.us = reallocarray(run.us, run.capus,
+		    sizeof(*run.us))) == NULL)
 			err(1, NULL);
 	}
-	k->us[k->nus++] = *u;
+	run.us[run.nus++] = *u;
 	return 0;
 }
 
@@ -203,26 +210,26 @@ by_uino(const void *a, const void *b)
 
 /* the Unix socket of inode ino, from every one read once */
 static const struct usock *
-unix_of(struct look *k, ino_t ino)
+unix_of(ino_t ino)
 {
 	struct usock key = { .ino = ino };
 
-	if (!k->us_read) {
-		k->us_read = 1;
-		if (udiag_each(keep_unix, k) == -1)
-			k->nus = 0;
-		if (k->nus > 1)
-			qsort(k->us, k->nus, sizeof(*k->us), by_uino);
+	if (!run.us_read) {
+		run.us_read = 1;
+		if (udiag_each(keep_unix, NULL) == -1)
+			run.nus = 0;
+		if (run.nus > 1)
+			qsort(run.us, run.nus, sizeof(*run.us), by_uino);
 	}
-	if (k->nus == 0)
+	if (run.nus == 0)
 		return NULL;
-	return bsearch(&key, k->us, k->nus, sizeof(*k->us), by_uino);
+	return bsearch(&key, run.us, run.nus, sizeof(*run.us), by_uino);
 }
 
 static int
 unix_row(struct look *k, int fd, const struct stat *st)
 {
-	const struct usock *u = unix_of(k, st->st_ino);
+	const struct usock *u = unix_of(st->st_ino);
 	char name[256];
 	struct held *h;
 
@@ -251,32 +258,41 @@ unix_row(struct look *k, int fd, const struct stat *st)
 static int
 keep_inet(const struct procfs_inet *in, void *arg)
 {
-	struct look *k = arg;
-
-	if (k->nin == k->capin) {
-		k->capin = k->capin ? 2 * k->capin : 64;
-		if ((k->in = reallocarray(k->in, k->capin,
-		    sizeof(*k->in))) == NULL)
+	(void)arg;
+	if (run.nin == run.capin) {
+		run.capin = run.capin ? 2 * run.capin : 64;
+		if ((run.in = reallocarray(run.in, run.capin,
+		    sizeof(*run.in))) == NULL)
 			err(1, NULL);
 	}
-	k->in[k->nin++] = *in;
+	run.in[run.nin++] = *in;
 	return 0;
 }
 
-static const struct procfs_inet *
-inet_of(struct look *k, ino_t ino)
+static int
+by_iino(const void *a, const void *b)
 {
-	size_t i;
+	const struct procfs_inet *x = a, *y = b;
 
-	if (!k->in_read) {
-		k->in_read = 1;
-		if (procfs_inet_each(keep_inet, k) == -1)
-			k->nin = 0;
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* the TCP or UDP socket of inode ino, from every one read once */
+static const struct procfs_inet *
+inet_of(ino_t ino)
+{
+	struct procfs_inet key = { .ino = ino };
+
+	if (!run.in_read) {
+		run.in_read = 1;
+		if (procfs_inet_each(keep_inet, NULL) == -1)
+			run.nin = 0;
+		if (run.nin > 1)
+			qsort(run.in, run.nin, sizeof(*run.in), by_iino);
 	}
-	for (i = 0; i < k->nin; i++)
-		if (k->in[i].ino == ino && ino != 0)
-			return &k->in[i];
-	return NULL;
+	if (run.nin == 0 || ino == 0)
+		return NULL;
+	return bsearch(&key, run.in, run.nin, sizeof(*run.in), by_iino);
 }
 
 /* "127.0.0.1:5000", "[::1]:5000" */
@@ -313,13 +329,13 @@ static const char *const tcp_states[] = {
  * host: the one whose local and remote addresses are ours reversed
  */
 static const struct procfs_inet *
-inet_peer(struct look *k, const struct procfs_inet *in)
+inet_peer(const struct procfs_inet *in)
 {
 	size_t n = in->family == AF_INET ? 4 : 16, i;
 	const struct procfs_inet *p;
 
-	for (i = 0; i < k->nin; i++) {
-		p = &k->in[i];
+	for (i = 0; i < run.nin; i++) {
+		p = &run.in[i];
 		if (p->proto == in->proto && p->family == in->family &&
 		    p->lport == in->rport && p->rport == in->lport &&
 		    memcmp(p->local, in->remote, n) == 0 &&
@@ -338,15 +354,21 @@ connected(const struct procfs_inet *in)
 }
 
 static void
-inet_other(struct look *k, struct held *h, const struct procfs_inet *in)
+inet_other(struct held *h, const struct procfs_inet *in)
 {
 	const struct procfs_inet *p;
 	char ra[64];
 
 	memset(&h->other, 0, sizeof(h->other));
-	if (!connected(in))
+	if (!connected(in)) {
+		/* a listener, or a datagram socket bound alone */
+		if (in->proto == IPPROTO_UDP)
+			h->other.way = "a process that sends to it";
+		else if (in->state == 10)	/* TCP_LISTEN */
+			h->other.way = "a process that connects to it";
 		return;
-	if ((p = inet_peer(k, in)) == NULL) {
+	}
+	if ((p = inet_peer(in)) == NULL) {
 		inet_str(in->family, in->remote, in->rport, ra, sizeof(ra));
 		h->other.remote = 1;
 		strlcpy(h->other.peer, ra, sizeof(h->other.peer));
@@ -362,7 +384,7 @@ inet_other(struct look *k, struct held *h, const struct procfs_inet *in)
 static int
 inet_row(struct look *k, int fd, const struct stat *st)
 {
-	const struct procfs_inet *in = inet_of(k, st->st_ino);
+	const struct procfs_inet *in = inet_of(st->st_ino);
 	char la[64], ra[64];
 	struct held *h;
 
@@ -383,7 +405,7 @@ inet_row(struct look *k, int fd, const struct stat *st)
 	    "unconnected") : in->state > 0 && in->state < 13 ?
 	    tcp_states[in->state] : "unknown", (unsigned)in->rxq,
 	    (unsigned)in->txq);
-	inet_other(k, h, in);
+	inet_other(h, in);
 	return 0;
 }
 
@@ -569,15 +591,83 @@ mapped(const struct look *k, size_t first, const struct procfs_map *m)
 	return 0;
 }
 
-/* the POSIX objects and System V segments it maps, each once */
+/*
+ * A semaphore's value and waiters, read from the process's memory where
+ * it maps it (attach-level access, as its syscall file): a 64-bit
+ * glibc keeps both in the semaphore's first 64 bits, the value in the low half and
+ * how many wait in the high half. Nothing is opened but /proc's mem.
+ */
+static void
+sem_value(struct look *k, struct held *h)
+{
+	uint64_t data;
+	char *was;
+	int f;
+
+	if (UINTPTR_MAX != UINT64_MAX ||	/* 32 bits: another layout */
+	    (f = openat(k->dir, "mem", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if (pread(f, &data, sizeof(data), (off_t)h->addr) ==
+	    (ssize_t)sizeof(data)) {
+		was = h->detail;
+		h->detail = NULL;
+		set(&h->detail, "value %u, %u waiting, %s",
+		    (unsigned)(data & 0xffffffffu), (unsigned)(data >> 32), was);
+		free(was);
+	}
+	close(f);
+}
+
+static void
+posix_map(struct look *k, const struct procfs_map *m)
+{
+	struct held *h = add(k, H_SHM, -1, m->start);
+	struct stat st;
+
+	h->dev = m->dev;
+	h->ino = m->ino;
+	memset(&st, 0, sizeof(st));
+	st.st_size = (off_t)(m->end - m->start);
+	shm_fill(h, m->path, &st);
+	if (h->kind == H_SEM)
+		sem_value(k, h);
+	others(h, k->pid);
+}
+
+/*
+ * Any other file it maps shared and writable: a file used as shared
+ * memory (ipc-shm -F), a memfd, or anonymous shared memory a fork
+ * shares ("/dev/zero (deleted)"). A read-only shared mapping (a cache
+ * file) carries nothing to anyone, and is left out.
+ */
+static void
+file_map(struct look *k, const char *line, const struct procfs_map *m)
+{
+	const char *perms = strchr(line, ' ');
+	struct held *h;
+
+	if (perms == NULL || perms[2] != 'w')
+		return;
+	h = add(k, H_FILE, -1, m->start);
+	h->dev = m->dev;
+	h->ino = m->ino;
+	h->acc = O_RDWR;
+	if (strncmp(m->path, "/dev/zero", 9) == 0)
+		set(&h->name, "anonymous shared memory");
+	else
+		set(&h->name, "%s", m->path);
+	set(&h->detail, "%lu bytes mapped shared", m->end - m->start);
+	others(h, k->pid);
+}
+
+/* the objects it maps shared, each once: System V segments, POSIX
+ * semaphores and shared memory, other files */
 static void
 read_maps(struct look *k)
 {
 	struct procfs_map m;
 	size_t cap = 0, first = k->n;
 	char *line = NULL;
-	struct held *h;
-	struct stat st;
 	FILE *f;
 
 	if ((f = procfs_fopen(k->dir, "maps")) == NULL)
@@ -588,15 +678,10 @@ read_maps(struct look *k)
 			continue;
 		if (strncmp(m.path, "/SYSV", 5) == 0)
 			sysv_map(k, &m);
-		else if (strncmp(m.path, "/dev/shm/", 9) == 0) {
-			h = add(k, H_SHM, -1, m.start);
-			h->dev = m.dev;
-			h->ino = m.ino;
-			memset(&st, 0, sizeof(st));
-			st.st_size = (off_t)(m.end - m.start);
-			shm_fill(h, m.path, &st);
-			others(h, k->pid);
-		}
+		else if (strncmp(m.path, "/dev/shm/", 9) == 0)
+			posix_map(k, &m);
+		else
+			file_map(k, line, &m);
 	}
 	free(line);
 	fclose(f);
@@ -776,8 +861,6 @@ look_free(struct look *k)
 	for (i = 0; i < k->nlk; i++)
 		free(k->lk[i].path);
 	free(k->lk);
-	free(k->in);
-	free(k->us);
 	if (k->dir != -1)
 		close(k->dir);
 }

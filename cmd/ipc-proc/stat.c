@@ -127,19 +127,36 @@ wait_object(struct table *t, const struct blocked *b)
 		table_set(t, S_OBJECT, "fd %d", b->fd);
 }
 
+/* pid appended to e's list, kept in order by tidy() once it is whole */
 static void
 add_pid(struct ends *e, pid_t pid)
 {
-	size_t i;
-
-	for (i = 0; i < e->n; i++)
-		if (e->pid[i] == pid)
-			return;
 	if ((e->pid = reallocarray(e->pid, e->n + 1, sizeof(pid_t))) == NULL)
 		err(1, NULL);
-	for (i = e->n++; i > 0 && e->pid[i - 1] > pid; i--)
-		e->pid[i] = e->pid[i - 1];
-	e->pid[i] = pid;
+	e->pid[e->n++] = pid;
+}
+
+static int
+by_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* e's pids in order, each once, as ends_of gives them */
+static void
+tidy(struct ends *e)
+{
+	size_t i, j;
+
+	if (e->n < 2)
+		return;
+	qsort(e->pid, e->n, sizeof(pid_t), by_pid);
+	for (i = j = 1; i < e->n; i++)
+		if (e->pid[i] != e->pid[j - 1])
+			e->pid[j++] = e->pid[i];
+	e->n = j;
 }
 
 /* what another's ends add to e: its pids, and what it cannot say */
@@ -171,13 +188,25 @@ held_fd(const struct target *g, int fd, int lock)
 	return NULL;
 }
 
-/* who could end a wait on descriptor fd, for events (POLLIN: a read) */
+/*
+ * who could end a wait on descriptor fd (or, where ino is not 0, on the
+ * file an epoll set watches: its tfd number may be stale), for events
+ * (POLLIN: a read)
+ */
 static void
-fd_enders(const struct target *g, int fd, int events, struct ends *e)
+fd_enders(const struct target *g, int fd, dev_t dev, ino_t ino, int events,
+    struct ends *e)
 {
-	const struct held *h = held_fd(g, fd, 0);
+	const struct held *h = NULL;
 	struct ends o;
+	size_t i;
 
+	for (i = 0; ino != 0 && h == NULL && i < g->n; i++)
+		if (g->h[i].fd >= 0 && g->h[i].kind != H_LOCK &&
+		    g->h[i].dev == dev && g->h[i].ino == ino)
+			h = &g->h[i];
+	if (ino == 0)
+		h = held_fd(g, fd, 0);
 	if (h == NULL)
 		return;
 	if (h->kind == H_PIPE || h->kind == H_FIFO) {
@@ -227,18 +256,19 @@ enders(const struct target *g, const struct blocked *b, struct ends *e)
 	case BLOCKED_READ:
 	case BLOCKED_ACCEPT:
 	case BLOCKED_MQ_RECV:
-		fd_enders(g, b->fd, POLLIN, e);
+		fd_enders(g, b->fd, 0, 0, POLLIN, e);
 		break;
 	case BLOCKED_WRITE:
 	case BLOCKED_CONNECT:
 	case BLOCKED_MQ_SEND:
-		fd_enders(g, b->fd, POLLOUT, e);
+		fd_enders(g, b->fd, 0, 0, POLLOUT, e);
 		break;
 	case BLOCKED_POLL:
 	case BLOCKED_SELECT:
 	case BLOCKED_EPOLL:
 		for (i = 0; i < b->nw; i++)
-			fd_enders(g, b->w[i].fd, b->w[i].events, e);
+			fd_enders(g, b->w[i].fd, b->w[i].dev, b->w[i].ino,
+			    b->w[i].events, e);
 		break;
 	case BLOCKED_FLOCK:
 	case BLOCKED_FCNTL_LOCK:
@@ -270,6 +300,7 @@ enders(const struct target *g, const struct blocked *b, struct ends *e)
 		e->way = "a signal";
 		break;
 	}
+	tidy(e);
 }
 
 /* "asleep since 12:04:31 (75 s)" */
