@@ -51,8 +51,10 @@ static const char WAY_LISTENER[] = "the listener, when it accepts";
 static const char WAY_SELF[] =
     "this ipc-proc, which holds the other end while it runs";
 
+static ssize_t	 tids_of(pid_t, pid_t **);
+
 static void
-ends_add(struct ends *e, pid_t pid)
+by_add(struct ends *e, pid_t pid)
 {
 	size_t i;
 
@@ -70,12 +72,12 @@ ends_add(struct ends *e, pid_t pid)
 
 /* src's enders, unread, remote and way (the first one) into dst */
 static void
-ends_merge(struct ends *dst, const struct ends *src)
+by_merge(struct ends *dst, const struct ends *src)
 {
 	size_t i;
 
 	for (i = 0; i < src->n; i++)
-		ends_add(dst, src->pid[i]);
+		by_add(dst, src->pid[i]);
 	dst->unread += src->unread;
 	dst->remote |= src->remote;
 	if (dst->way == NULL)
@@ -110,7 +112,7 @@ self_holds(dev_t dev, ino_t ino)
 
 /* a descriptor's ends: a pipe's other side, a socket's peer */
 static void
-fd_ends(dev_t dev, ino_t ino, mode_t type, int write, struct ends *e)
+io_ends(dev_t dev, ino_t ino, mode_t type, int write, struct ends *e)
 {
 	if (type == S_IFIFO)
 		ends_of(dev, ino, type, write ? ENDS_READERS : ENDS_WRITERS,
@@ -163,7 +165,7 @@ on_io(struct pwait *w)
 		w->state = W_OTHER;
 		return;
 	}
-	fd_ends(b->dev, b->ino, b->type, b->kind == BLOCKED_WRITE, &w->by);
+	io_ends(b->dev, b->ino, b->type, b->kind == BLOCKED_WRITE, &w->by);
 }
 
 /* accept: a process that connects; connect: the listener's holders */
@@ -218,7 +220,7 @@ on_mq(struct pwait *w)
 
 /* the pids /proc/sysvipc/msg last recorded for queue id, still there */
 static void
-sysv_msg_pids(long id, struct ends *e)
+msgq_pids(long id, struct ends *e)
 {
 	char line[512];
 	long qid;
@@ -231,9 +233,9 @@ sysv_msg_pids(long id, struct ends *e)
 		if (sscanf(line, "%*d %ld %*o %*u %*u %d %d", &qid, &lspid,
 		    &lrpid) == 3 && qid == id) {
 			if (lspid > 0 && (kill(lspid, 0) == 0 || errno == EPERM))
-				ends_add(e, lspid);
+				by_add(e, lspid);
 			if (lrpid > 0 && (kill(lrpid, 0) == 0 || errno == EPERM))
-				ends_add(e, lrpid);
+				by_add(e, lrpid);
 		}
 	fclose(f);
 }
@@ -250,7 +252,7 @@ on_sysv(struct pwait *w)
 		return;
 	}
 	w->obj = strf("System V queue %ld", b->id);
-	sysv_msg_pids(b->id, &w->by);
+	msgq_pids(b->id, &w->by);
 	w->by.way = WAY_SYSV_MSG;
 }
 
@@ -308,7 +310,7 @@ mappers(dev_t dev, ino_t ino, struct ends *e)
 
 	for (n = pidx_obj(ix, dev, ino, &h); n > 0; n--, h++)
 		if (h->kind == PIDX_MAP)
-			ends_add(e, h->pid);
+			by_add(e, h->pid);
 	if (e->n == 0)		/* as ends.c: unknown only where none seen */
 		e->unread = pidx_unread(ix, PIDX_MAPS, NULL, 0);
 }
@@ -347,7 +349,7 @@ on_futex(pid_t pid, struct pwait *w, char *other, size_t olen)
 
 	if (m->end == 0 || !m->shared) {
 		w->obj = strf("futex (private memory)");
-		ends_add(&w->by, pid);
+		by_add(&w->by, pid);
 		return;
 	}
 	if (m->ino == 0) {
@@ -380,7 +382,7 @@ lock_holder(const struct blocked_lock *l, void *arg)
 	struct lockq *q = arg;
 
 	if (!l->waiter && (q->write || l->write))
-		ends_add(q->e, l->holder);
+		by_add(q->e, l->holder);
 }
 
 static void
@@ -418,19 +420,55 @@ on_lock(struct pwait *w)
 		w->by.unread = lines;
 }
 
-/* whether c is a child that a wait of pid's (op, id) waits for */
+/*
+ * Each child of every thread of pid, from task/TID/children, to fn: 0,
+ * or -1 where the kernel has no such file (CONFIG_PROC_CHILDREN)
+ */
 static int
-waited(pid_t pid, pid_t c, int op, long id, int mygrp)
+each_child(pid_t pid, void (*fn)(pid_t, pid_t, struct pwait *),
+    struct pwait *w)
+{
+	char path[64];
+	pid_t *tids;
+	ssize_t nt, i;
+	FILE *f;
+	int c, found = 0;
+
+	if ((nt = tids_of(pid, &tids)) <= 0)
+		return 0;
+	for (i = 0; i < nt; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
+		    (int)pid, (int)tids[i]);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		found = 1;
+		while (fscanf(f, "%d", &c) == 1)
+			fn(pid, (pid_t)c, w);
+		fclose(f);
+	}
+	free(tids);
+	return found ? 0 : -1;
+}
+
+/* child c of pid, if the wait w waits for it */
+static void
+child(pid_t pid, pid_t c, struct pwait *w)
 {
 	char buf[1024];
 	const char *p;
-	int ppid, pgrp;
+	int ppid, pgrp, mygrp = 0;
+	long id = w->b.id;
 
 	if ((p = pid_stat(c, buf, sizeof(buf))) == NULL ||
 	    sscanf(p, "%*c %d %d", &ppid, &pgrp) != 2 || ppid != pid)
-		return 0;
-	return op == P_ALL || (op == P_PID && c == id) ||
-	    (op == P_PGID && pgrp == (id != 0 ? id : mygrp));
+		return;
+	if (w->b.op == P_PGID && id == 0 &&
+	    ((p = pid_stat(pid, buf, sizeof(buf))) == NULL ||
+	    sscanf(p, "%*c %*d %d", &mygrp) != 1))
+		return;
+	if (w->b.op == P_ALL || (w->b.op == P_PID && c == id) ||
+	    (w->b.op == P_PGID && pgrp == (id != 0 ? id : mygrp)))
+		by_add(&w->by, c);
 }
 
 /* wait4, waitid: the children it waits for */
@@ -438,27 +476,20 @@ static void
 on_wait(pid_t pid, struct pwait *w)
 {
 	struct blocked *b = &w->b;
-	char me[1024];
-	const char *p;
 	struct dirent *e;
-	int mygrp = 0;
 	DIR *d;
 
 	w->obj = b->op == P_PID ? strf("child %ld", b->id) :
 	    strf(b->op == P_ALL ? "children" : "process group children");
-	if ((p = pid_stat(pid, me, sizeof(me))) == NULL ||
-	    sscanf(p, "%*c %*d %d", &mygrp) != 1)
-		mygrp = 0;
 	if (b->op != P_ALL && b->op != P_PID && b->op != P_PGID) {
 		w->by.unread = 1;	/* a pidfd: whose, not said */
 		return;
 	}
-	if ((d = opendir("/proc")) == NULL)
+	if (each_child(pid, child, w) == 0 || (d = opendir("/proc")) == NULL)
 		return;
-	while ((e = readdir(d)) != NULL)
-		if (isdigit((unsigned char)e->d_name[0]) && waited(pid,
-		    (pid_t)strtol(e->d_name, NULL, 10), b->op, b->id, mygrp))
-			ends_add(&w->by, (pid_t)strtol(e->d_name, NULL, 10));
+	while ((e = readdir(d)) != NULL)	/* no children files: every one */
+		if (isdigit((unsigned char)e->d_name[0]))
+			child(pid, (pid_t)strtol(e->d_name, NULL, 10), w);
 	closedir(d);
 }
 
@@ -529,9 +560,9 @@ on_watch(pid_t pid, struct pwait *w)
 		if (ipc++ == 0)
 			watch_name(pid, &b->w[i], first, sizeof(first));
 		memset(&e, 0, sizeof(e));
-		fd_ends(dev, ino, type, !(b->w[i].events & POLLIN) &&
+		io_ends(dev, ino, type, !(b->w[i].events & POLLIN) &&
 		    (b->w[i].events & POLLOUT), &e);
-		ends_merge(&w->by, &e);
+		by_merge(&w->by, &e);
 		ends_free(&e);
 	}
 	if (b->more > 0 || (b->nw == 0 && b->kind != BLOCKED_EPOLL))
@@ -604,6 +635,21 @@ classify(pid_t pid, struct pwait *w, char *other, size_t olen)
 	}
 }
 
+/* whether thread tid has ended (or is ending: a zombie) by now */
+static int
+ended(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+	    (int)tid);
+	if ((n = procfs_text(AT_FDCWD, path, buf, sizeof(buf))) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL)
+		return 1;
+	return p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
+}
+
 /* thread tid's wait, read now: 0, or -1 where the thread has ended */
 static int
 read_wait(pid_t pid, pid_t tid, struct pwait *w)
@@ -612,8 +658,12 @@ read_wait(pid_t pid, pid_t tid, struct pwait *w)
 
 	memset(w, 0, sizeof(*w));
 	w->tid = tid;
-	if (blocked_read(pid, tid, &w->b) == -1)
+	if (blocked_read(pid, tid, &w->b) == -1 ||
+	    (w->b.kind == BLOCKED_UNREADABLE && w->b.err != EACCES &&
+	    w->b.err != EPERM && ended(pid, tid))) {
+		blocked_free(&w->b);
 		return -1;
+	}
 	if (pid == getpid()) {	/* read while it reads: it runs */
 		blocked_free(&w->b);
 		w->b.kind = BLOCKED_RUNNING;

@@ -194,7 +194,9 @@ show_by(struct tree *t, const struct pnode *n, const struct pwait *w)
 	if (w->by.remote)
 		line(t, ++k == nb, "the other end is not on this host%s%s",
 		    w->by.peer[0] ? ": " : "", w->by.peer);
-	if (w->by.way != NULL)
+	if (w->by.way != NULL && w->by.peer[0] != '\0' && !w->by.remote)
+		line(t, ++k == nb, "or %s (%s)", w->by.way, w->by.peer);
+	else if (w->by.way != NULL)
 		line(t, ++k == nb, "or %s", w->by.way);
 	if (k < nb)
 		line(t, 1, "nobody: no process can end it");
@@ -280,7 +282,7 @@ next_in(const struct pgraph *g, const struct pnode *n, const char *set,
 
 /* from node i, each ender in the set after the other, until one repeats */
 static void
-path(const struct pgraph *g, size_t i, const char *set, char *named)
+walk(const struct pgraph *g, size_t i, const char *set, char *named)
 {
 	const struct pnode *n = &g->n[i];
 	ssize_t m;
@@ -315,11 +317,11 @@ say_deadlock(const struct pgraph *g, size_t first)
 	for (i = 0; i < g->nn; i++)
 		set[i] = (char)g->n[i].deadlock;
 	printf("deadlock: ");
-	path(g, first, set, named);
+	walk(g, first, set, named);
 	for (i = 0; i < g->nn; i++)
 		if (set[i] && !named[i]) {
 			printf("; ");
-			path(g, i, set, named);
+			walk(g, i, set, named);
 		}
 	putchar('\n');
 	free(set);
