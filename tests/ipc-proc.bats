@@ -896,10 +896,10 @@ lsm_found() {
 
 @test "ls: a cat blocked reading an empty pipe, with the sleep at the other end" {
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc ls -H -o pid,command,other,deadlock
+	run --separate-stderr timeout 300 ipc-proc ls -H -o pid,command,other,deadlock
 	[ "$status" -eq 0 ]
 	assert_line --regexp "^ *$LSM_CAT cat +$LSM_SLEEP\\(sleep\\) +no$"
-	run --separate-stderr timeout 60 ipc-proc ls -H -o pid,waits
+	run --separate-stderr timeout 300 ipc-proc ls -H -o pid,waits
 	assert_line "$LSM_CAT read\\040from\\040$LSM_PIPE,\\040no\\040timeout"
 	# the sleep sleeps, but not on IPC: no row
 	refute_line --regexp "^ *$LSM_SLEEP "
@@ -907,17 +907,17 @@ lsm_found() {
 
 @test "ls --min: only those asleep at least that long" {
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc ls --min 1h -H -o pid
+	run --separate-stderr timeout 300 ipc-proc ls --min 1h -H -o pid
 	[ "$status" -eq 0 ]
 	! grep -qx " *$LSM_CAT" <<<"$output"
-	run --separate-stderr timeout 60 ipc-proc ls --min 0 -H -o pid
+	run --separate-stderr timeout 300 ipc-proc ls --min 0 -H -o pid
 	[ "$status" -eq 0 ]
 	assert_line --regexp "^ *$LSM_CAT$"
 }
 
 @test "ls: the header names the columns; asleep as -t spells a duration" {
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc ls -o pid,command,asleep
+	run --separate-stderr timeout 300 ipc-proc ls -o pid,command,asleep
 	[ "$status" -eq 0 ]
 	assert_line --index 0 --regexp '^ *PID COMMAND +ASLEEP$'
 	assert_line --regexp "^ *$LSM_CAT cat +[0-9]+(ms|s|m[0-9]+s|h[0-9]+m)$"
@@ -925,7 +925,7 @@ lsm_found() {
 
 @test "ls -j: an array of rows, the other end as pids with commands" {
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc ls -j
+	run --separate-stderr timeout 300 ipc-proc ls -j
 	[ "$status" -eq 0 ]
 	run python3 -c '
 import json, sys
@@ -947,7 +947,7 @@ print("ok")' "$output" "$LSM_CAT" "$LSM_SLEEP" "$LSM_PIPE"
 	bg lsm_alone flock b sh -c 'touch held2; until [ -e held1 ]; do sleep 0.01; done; exec flock a true'
 	LSM_O2=$BG_LAST
 	wait_for lsm_two_waiting
-	run --separate-stderr timeout 60 ipc-proc ls -H -o pid,command,deadlock
+	run --separate-stderr timeout 300 ipc-proc ls -H -o pid,command,deadlock
 	[ "$status" -eq 0 ]
 	assert_line --regexp "^ *$LSM_W1 flock +yes$"
 	assert_line --regexp "^ *$LSM_W2 flock +yes$"
@@ -966,11 +966,11 @@ lsm_two_waiting() {
 
 @test "ls -a: a process holding a pipe, counted by kind" {
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc ls -a -H -o pid,command,objects,kinds
+	run --separate-stderr timeout 300 ipc-proc ls -a -H -o pid,command,objects,kinds
 	[ "$status" -eq 0 ]
 	assert_line --regexp "^ *$LSM_SLEEP sleep +1 pipe:1$"
 	assert_line --regexp "^ *$LSM_CAT cat +1 pipe:1$"
-	run --separate-stderr timeout 60 ipc-proc ls -a -o pid,pipe,unix -j
+	run --separate-stderr timeout 300 ipc-proc ls -a -o pid,pipe,unix -j
 	[ "$status" -eq 0 ]
 	[[ $output == *"{\"pid\":$LSM_SLEEP,\"pipe\":1,\"unix\":0}"* ]]
 }
@@ -1021,14 +1021,14 @@ print("ok")' "$@"
 
 @test "map: a real pipeline, both processes and the pipe between them" {
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc map "$LSM_CAT"
+	run --separate-stderr timeout 300 ipc-proc map "$LSM_CAT"
 	[ "$status" -eq 0 ]
 	[[ $output == *"sleep($LSM_SLEEP)"* ]]
 	[[ $output == *"cat($LSM_CAT)"* ]]
 	# the pipe, data from sleep to cat, drawn from either end
 	[[ $output =~ sleep\($LSM_SLEEP\)[^$'\n']*${LSM_PIPE//[\[\]]/.}-\>cat\($LSM_CAT\) ||
 	    $output =~ cat\($LSM_CAT\)[^$'\n']*\<-${LSM_PIPE//[\[\]]/.}-sleep\($LSM_SLEEP\) ]]
-	run --separate-stderr timeout 60 ipc-proc map -j "$LSM_CAT"
+	run --separate-stderr timeout 300 ipc-proc map -j "$LSM_CAT"
 	[ "$status" -eq 0 ]
 	run lsm_json "$output" '
 s, c, pipe = int(args[0]), int(args[1]), args[2]
@@ -1047,7 +1047,7 @@ assert any(e["from"] == "p%d" % c and e["to"] == "p%d" % s and
 	lsm_pipeline
 	local s1=$LSM_SLEEP c1=$LSM_CAT
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc map -j "$c1"
+	run --separate-stderr timeout 300 ipc-proc map -j "$c1"
 	[ "$status" -eq 0 ]
 	run lsm_json "$output" '
 assert int(args[0]) in procs and int(args[1]) in procs, procs
@@ -1055,7 +1055,7 @@ assert int(args[2]) not in procs and int(args[3]) not in procs, procs
 ' "$s1" "$c1" "$LSM_SLEEP" "$LSM_CAT"
 	assert_output ok
 	# one of each: both
-	run --separate-stderr timeout 60 ipc-proc map --format json "$s1" "$LSM_CAT"
+	run --separate-stderr timeout 300 ipc-proc map --format json "$s1" "$LSM_CAT"
 	[ "$status" -eq 0 ]
 	run lsm_json "$output" '
 assert all(int(p) in procs for p in args), procs
@@ -1071,7 +1071,7 @@ t.join()'
 	wait_for lsm_threads "$BG_LAST"
 	local tid
 	tid=$(ls "/proc/$BG_LAST/task" | grep -vx "$BG_LAST" | head -1)
-	run --separate-stderr timeout 60 ipc-proc map -j "$tid"
+	run --separate-stderr timeout 300 ipc-proc map -j "$tid"
 	[ "$status" -eq 0 ]
 	run lsm_json "$output" 'assert int(args[0]) in procs, procs' "$BG_LAST"
 	assert_output ok
@@ -1084,7 +1084,7 @@ lsm_threads() { [ "$(ls "/proc/$1/task" | wc -l)" -ge 2 ]; }
 		skip "dot (graphviz) is not installed, and only root installs it"
 	fi
 	lsm_pipeline
-	timeout 60 ipc-proc map --format dot "$LSM_CAT" > map.dot
+	timeout 300 ipc-proc map --format dot "$LSM_CAT" > map.dot
 	grep -q "^	p$LSM_SLEEP -> p$LSM_CAT \\[label=\"${LSM_PIPE//[\[\]]/.}\"\\];" map.dot
 	run --separate-stderr timeout 60 dot -Tsvg map.dot
 	[ "$status" -eq 0 ]
@@ -1095,7 +1095,7 @@ lsm_threads() { [ "$(ls "/proc/$1/task" | wc -l)" -ge 2 ]; }
 
 @test "map -j: one JSON object, valid; the whole map without PIDs" {
 	lsm_pipeline
-	run --separate-stderr timeout 60 ipc-proc map -j
+	run --separate-stderr timeout 300 ipc-proc map -j
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" | python3 -m json.tool >/dev/null
 	run lsm_json "$output" '
@@ -1122,7 +1122,7 @@ open("opened", "w").close()
 time.sleep(300)' "lsm$$"
 	local second=$BG_LAST
 	wait_for test -e opened
-	run --separate-stderr timeout 60 ipc-proc map -j "$second"
+	run --separate-stderr timeout 300 ipc-proc map -j "$second"
 	rm -f "/dev/shm/lsm$$"
 	[ "$status" -eq 0 ]
 	run lsm_json "$output" '
@@ -1170,13 +1170,13 @@ lsm_gone_pid() {
 	done'
 	local churn=$BG_LAST n
 	for n in 1 2 3 4 5 6 7 8; do
-		run --separate-stderr timeout 60 ipc-proc ls -H -o pid,command
+		run --separate-stderr timeout 300 ipc-proc ls -H -o pid,command
 		[ "$status" -eq 0 ]
 		lsm_rows_match
-		run --separate-stderr timeout 60 ipc-proc ls -a -H -o pid,command
+		run --separate-stderr timeout 300 ipc-proc ls -a -H -o pid,command
 		[ "$status" -eq 0 ]
 		lsm_rows_match
-		run --separate-stderr timeout 60 ipc-proc map -j
+		run --separate-stderr timeout 300 ipc-proc map -j
 		[ "$status" -eq 0 ]
 		run lsm_json "$output" '
 for p, c in procs.items():
@@ -1187,7 +1187,7 @@ for p, c in procs.items():
     assert now in ("", c) or c == "sh", (p, c, now)
 '
 		assert_output ok
-		run --separate-stderr timeout 60 ipc-proc map
+		run --separate-stderr timeout 300 ipc-proc map
 		[ "$status" -eq 0 ]
 	done
 	kill -0 "$churn"	# it churned all along
