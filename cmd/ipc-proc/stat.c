@@ -22,11 +22,11 @@
 
 enum { S_WHERE, S_KIND, S_OBJECT, S_DETAIL, S_OTHER, S_NCOLS };
 static const struct col scols[S_NCOLS + 1] = {
-	[S_WHERE] = { "where", COL_STR, 1, NULL },
+	[S_WHERE] = { "where", COL_WORDS, 1, NULL },
 	[S_KIND] = { "kind", COL_STR, 1, NULL },
-	[S_OBJECT] = { "object", COL_STR, 1, NULL },
-	[S_DETAIL] = { "detail", COL_STR, 1, NULL },
-	[S_OTHER] = { "other", COL_STR, 1, NULL },
+	[S_OBJECT] = { "object", COL_WORDS, 1, NULL },
+	[S_DETAIL] = { "detail", COL_WORDS, 1, NULL },
+	[S_OTHER] = { "other", COL_WORDS, 1, NULL },
 };
 
 /* what stat is looking at: the process, and what it holds */
