@@ -499,6 +499,19 @@ why_py_bg() {
 	bg timeout 120 python3 "prog$WHY_PYN.py" "$@"
 }
 
+# the python3 helpers below: ready(NAME, FD) writes "PID LINK-OF-FD" to
+# the file NAME whole, the moment before the call that blocks
+WHY_PY_READY='import os, select, sys, time
+def ready(name, fd):
+    with open(name + ".tmp", "w") as f:
+        f.write("%d %s\n" % (os.getpid(), os.readlink("/proc/self/fd/%d" % fd)))
+    os.rename(name + ".tmp", name)
+'
+# why_py_bg with ready() defined
+why_pyr_bg() {
+	{ echo "$WHY_PY_READY"; cat; } | why_py_bg "$@"
+}
+
 # wait until the helper that wrote its pid (and the pipe it blocks on)
 # to file $1 is blocked in its call; its pid in $WHO, the pipe in $OBJ
 why_blocked() {
@@ -509,14 +522,9 @@ why_blocked() {
 }
 
 @test "why: two processes each writing a full pipe the other should read are a deadlock" {
-	why_py_bg <<'EOF'
-import os
+	why_pyr_bg <<'EOF'
 a_r, a_w = os.pipe()
 b_r, b_w = os.pipe()
-def ready(name, fd):
-    with open(name + '.tmp', 'w') as f:
-        f.write('%d %s\n' % (os.getpid(), os.readlink('/proc/self/fd/%d' % fd)))
-    os.rename(name + '.tmp', name)
 if os.fork() == 0:
     os.close(a_r); os.close(b_w)
     ready('child', a_w)
@@ -581,12 +589,8 @@ deadlock: $p (python3) -[$pb]-> $c (python3) -[$ca]-> $p (python3)"
 }
 
 @test "why: a client and a server each waiting to read from the other over a Unix socket are a deadlock" {
-	why_py_bg <<'EOF'
-import os, socket
-def ready(name, fd):
-    with open(name + '.tmp', 'w') as f:
-        f.write('%d %s\n' % (os.getpid(), os.readlink('/proc/self/fd/%d' % fd)))
-    os.rename(name + '.tmp', name)
+	why_pyr_bg <<'EOF'
+import socket
 srv = socket.socket(socket.AF_UNIX)
 srv.bind('sock')
 srv.listen(1)
@@ -662,19 +666,6 @@ EOF
 	o="unlinked semaphore, inode $ino"
 	assert_line "deadlock: $c (python3) -[$o]-> $w (sempeer) -[$o]-> $c (python3)"
 	[ "$st" -eq 0 ]
-}
-
-# the python3 helpers below: ready(NAME, FD) writes "PID LINK-OF-FD" to
-# the file NAME whole, the moment before the call that blocks
-WHY_PY_READY='import os, select, sys, time
-def ready(name, fd):
-    with open(name + ".tmp", "w") as f:
-        f.write("%d %s\n" % (os.getpid(), os.readlink("/proc/self/fd/%d" % fd)))
-    os.rename(name + ".tmp", name)
-'
-# why_py_bg with ready() defined
-why_pyr_bg() {
-	{ echo "$WHY_PY_READY"; cat; } | why_py_bg "$@"
 }
 
 @test "why: a parent in wait for a child blocked writing a pipe only the parent reads is a deadlock" {

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "ipc.h"
@@ -218,6 +217,16 @@ on_mq(struct pwait *w)
 		w->by.way = WAY_QUEUE;
 }
 
+/* whether pid is there, by /proc alone: nothing is signalled */
+static int
+alive(pid_t pid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return pid > 0 && access(path, F_OK) == 0;
+}
+
 /* the pids /proc/sysvipc/msg last recorded for queue id, still there */
 static void
 msgq_pids(long id, struct ends *e)
@@ -232,9 +241,9 @@ msgq_pids(long id, struct ends *e)
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (sscanf(line, "%*d %ld %*o %*u %*u %d %d", &qid, &lspid,
 		    &lrpid) == 3 && qid == id) {
-			if (lspid > 0 && (kill(lspid, 0) == 0 || errno == EPERM))
+			if (alive(lspid))
 				by_add(e, lspid);
-			if (lrpid > 0 && (kill(lrpid, 0) == 0 || errno == EPERM))
+			if (alive(lrpid))
 				by_add(e, lrpid);
 		}
 	fclose(f);
@@ -674,7 +683,7 @@ read_wait(pid_t pid, pid_t tid, struct pwait *w)
 	blocked_words(&w->b, words, sizeof(words));
 	w->b.other = NULL;
 	if (w->state == W_UNREAD && w->b.kind == BLOCKED_UNREADABLE &&
-	    w->b.err == EACCES)
+	    (w->b.err == EACCES || w->b.err == EPERM))
 		strlcat(words, " (another user's, or not dumpable)",
 		    sizeof(words));
 	if ((w->words = strdup(words)) == NULL)
