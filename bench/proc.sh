@@ -65,8 +65,8 @@ once() {
 
 # maximum RSS in KiB of "$@", the median of 3
 maxrss() {
-	local got=() i
-	for i in 1 2 3; do
+	local got=()
+	for _ in 1 2 3; do
 		/usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>&1
 		got+=("$(tail -n 1 "$TMP/rss")")
 	done
@@ -79,7 +79,7 @@ lsfd_all() { lsfd; }
 progs=(ls_a map lsfd_all)
 
 declare -A RSS0 RSS1
-first= last= fd0= fd1=
+first="" last="" fd0="" fd1=""
 for n in $SIZES; do
 	load "$n"
 	nfd=$(fds)

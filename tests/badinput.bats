@@ -558,25 +558,29 @@ CASES
 CASES
 }
 
-@test "bad input: ipc-proc, each verb" {
+@test "bad input: ipc-proc stat" {
 	cases ipc-proc <<'CASES'
 2 ipc-proc stat
-2 ipc-proc stat x
-2 ipc-proc stat ''
 2 ipc-proc stat 0
 2 ipc-proc stat -- -1
-2 ipc-proc stat +0
-2 ipc-proc stat 1x
-2 ipc-proc stat 99999999999999999999
-2 ipc-proc stat "$LONG"
-2 ipc-proc stat "$BAD"
-2 ipc-proc stat 1 2
-2 ipc-proc stat -o nope 1
-1 ipc-proc stat 2147483647
 2 ipc-proc stat 00
+2 ipc-proc stat +0
+2 ipc-proc stat x
+2 ipc-proc stat ''
+2 ipc-proc stat "$BAD"
+2 ipc-proc stat 99999999999999999999
+2 ipc-proc stat 1 2
 2 ipc-proc stat -o nosuch 1
 2 ipc-proc stat -o '' 1
 2 ipc-proc stat -t 1 1
+1 ipc-proc stat 2147483647
+CASES
+}
+
+@test "bad input: ipc-proc why, ls, map, and stat's other forms" {
+	cases ipc-proc <<'CASES'
+2 ipc-proc stat 1x
+2 ipc-proc stat "$LONG"
 2 ipc-proc why
 2 ipc-proc why x
 2 ipc-proc why 0
