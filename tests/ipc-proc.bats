@@ -539,8 +539,8 @@ EOF
 	why_blocked child
 	c=$WHO ca=$OBJ
 	run -0 timeout 20 ipc-proc why "$p"
-	assert_output "$p (python3) write to $pb, no timeout
-\`-$c (python3) write to $ca, no timeout
+	assert_output "$p (python3) write to $pb, no timeout: full: 65536 of 65536 bytes
+\`-$c (python3) write to $ca, no timeout: full: 65536 of 65536 bytes
   \`-$p (python3): shown above
 deadlock: $p (python3) -[$pb]-> $c (python3) -[$ca]-> $p (python3)"
 	run -0 timeout 20 ipc-proc why --check "$c"
@@ -869,7 +869,7 @@ EOF
 	kill "$spid"
 	assert_equal "$(cat rc)" 0
 	run cat out
-	assert_line --regexp '^ *2 \(cat\) read from pipe:\[[0-9]+\], no timeout$'
+	assert_line --regexp '^ *2 \(cat\) read from pipe:\[[0-9]+\], no timeout: 0 of 65536 bytes buffered$'
 	assert_line '`-held by no process seen (another pid namespace'"'"'s, or a descriptor in flight): not known'
 	refute_line --regexp '^deadlock:'
 	assert_equal "$(cat check)" 4

@@ -156,17 +156,18 @@ holders(struct ends *e, dev_t dev, ino_t ino, int want)
 }
 
 /*
- * The other end must be there, and no process we could read holds it:
- * one whose descriptors we could not read does (a pipe or a socket is
- * never held by a mapping)
+ * No process we could read holds the other end: one whose descriptors we
+ * could not read may (a pipe or a socket is never held by a mapping).
+ * Where it must be there (must: a thread waits on it, or a socket's
+ * peer exists) and none could hide it, it is held where we cannot see.
  */
 static void
-hidden(struct ends *e)
+hidden(struct ends *e, int must)
 {
 	if (e->n > 0)
 		return;
 	e->unread = pidx_unread(proc_index(INDEX_PARTS), PIDX_FDS, NULL, 0);
-	if (e->unread == 0) {
+	if (must && e->unread == 0) {
 		/* another pid namespace's, or a descriptor in flight */
 		e->unread = 1;
 		e->unseen = 1;
@@ -185,7 +186,7 @@ peer_of(struct ends *e, dev_t dev, ino_t ino)
 	}
 	if (s->peer != 0) {
 		holders(e, dev, s->peer, ENDS_HOLDERS);
-		hidden(e);
+		hidden(e, 1);
 		return;
 	}
 	if (s->name[0] != '\0')
@@ -199,13 +200,18 @@ peer_of(struct ends *e, dev_t dev, ino_t ino)
  * The processes at the other end of (dev, ino), a file of type type
  * (S_IFIFO, S_IFSOCK, ...), as want asks: ENDS_READERS those that hold
  * it readable, ENDS_WRITERS writable, ENDS_PEER a socket's peer's
- * holders, ENDS_HOLDERS every holder. unread is set where the other end
- * must be there and no process we could read holds it: then it is one
- * of those, or (unseen) one we cannot see at all. 0, or -1 with errno.
+ * holders, ENDS_HOLDERS every holder; with ENDS_MUST, the other end is
+ * known to be there (a thread is blocked on it). unread is set where no
+ * process we could read holds it: it may be one of those, or (unseen,
+ * where it must be there and none could be) one we cannot see at all.
+ * 0, or -1 with errno.
  */
 int
 ends_of(dev_t dev, ino_t ino, mode_t type, int want, struct ends *e)
 {
+	int must = want & ENDS_MUST;
+
+	want &= ~ENDS_MUST;
 	memset(e, 0, sizeof(*e));
 	if (want == ENDS_PEER) {
 		if (!S_ISSOCK(type)) {
@@ -223,7 +229,7 @@ ends_of(dev_t dev, ino_t ino, mode_t type, int want, struct ends *e)
 		else if (want == ENDS_WRITERS)
 			e->way = "a process that opens it for writing";
 	} else if (S_ISFIFO(type) && want != ENDS_HOLDERS)
-		hidden(e);
+		hidden(e, must);
 	return 0;
 }
 

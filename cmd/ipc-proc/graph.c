@@ -106,8 +106,8 @@ static void
 io_ends(dev_t dev, ino_t ino, mode_t type, int write, struct ends *e)
 {
 	if (type == S_IFIFO)
-		ends_of(dev, ino, type, write ? ENDS_READERS : ENDS_WRITERS,
-		    e);
+		ends_of(dev, ino, type, (write ? ENDS_READERS : ENDS_WRITERS) |
+		    ENDS_MUST, e);
 	else
 		ends_of(dev, ino, type, ENDS_PEER, e);
 	if (e->way == NULL && type == S_IFIFO && self_holds(dev, ino,
@@ -166,9 +166,10 @@ on_io(pid_t pid, struct pwait *w, char *other, size_t olen)
 		return;
 	if (ioctl(c, FIONREAD, &n) == 0 &&
 	    (cap = fcntl(c, F_GETPIPE_SZ)) > 0)
-		snprintf(other, olen, "%s%d of %d bytes",
-		    b->kind == BLOCKED_WRITE && n >= cap ? "full: " :
-		    b->kind != BLOCKED_WRITE && n == 0 ? "empty: " : "", n, cap);
+		snprintf(other, olen, b->kind != BLOCKED_WRITE ?
+		    "%d of %d bytes buffered" : n >= cap ?
+		    "full: %d of %d bytes" : "%d of %d bytes buffered, "
+		    "too little room for the write", n, cap);
 	close(c);
 }
 

@@ -24,6 +24,7 @@ pid_t	 one_pid(int, char **, int);
  * a proven deadlock.
  */
 enum { ENDS_READERS, ENDS_WRITERS, ENDS_PEER, ENDS_HOLDERS };
+#define ENDS_MUST	0x10	/* with one of them: the other end is there */
 struct ends {
 	pid_t *pid;			/* each once, in pid order */
 	size_t n, cap;
