@@ -597,8 +597,8 @@ mapped(const struct look *k, size_t first, const struct procfs_map *m)
 /*
  * A semaphore's value and waiters, read from the process's memory where
  * it maps it (attach-level access, as its syscall file): a 64-bit
- * glibc keeps both in the semaphore's first 64 bits, the value in the low half and
- * how many wait in the high half. Nothing is opened but /proc's mem.
+ * glibc keeps both in the semaphore's first 64 bits, the value in the
+ * low half and how many wait in the high half. Nothing is opened but /proc's mem.
  */
 static void
 sem_value(struct look *k, struct held *h)
