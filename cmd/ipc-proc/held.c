@@ -481,11 +481,34 @@ keep_locks(struct look *k, int fd, const char *link, char *info)
 }
 
 /* descriptor fd (its name in fd/), with what fdinfo says of it */
+/*
+ * Whether a descriptor's file, of device dev, is a POSIX queue: statfs
+ * once a device, not once a descriptor (most are on a handful)
+ */
+static int
+on_mqueue(const char *path, dev_t dev)
+{
+	static struct devmq { dev_t dev; int mq; } seen[16];
+	static size_t n;
+	struct statfs sf;
+	size_t i;
+	int mq;
+
+	for (i = 0; i < n; i++)
+		if (seen[i].dev == dev)
+			return seen[i].mq;
+	if (statfs(path, &sf) == -1)
+		return 0;
+	mq = sf.f_type == MQUEUE_MAGIC;
+	if (n < sizeof(seen) / sizeof(seen[0]))
+		seen[n++] = (struct devmq){ dev, mq };
+	return mq;
+}
+
 static void
 one_fd(struct look *k, int fdd, const char *name)
 {
 	char link[PATH_MAX], info[4096], path[64];
-	struct statfs sf;
 	struct stat st;
 	ssize_t n;
 	int fd = (int)strtol(name, NULL, 10), acc = -1;
@@ -505,7 +528,7 @@ one_fd(struct look *k, int fdd, const char *name)
 	else if (S_ISSOCK(st.st_mode)) {
 		if (unix_row(k, fd, &st) == -1)
 			inet_row(k, fd, &st);
-	} else if (statfs(path, &sf) == 0 && sf.f_type == MQUEUE_MAGIC)
+	} else if (on_mqueue(path, st.st_dev))
 		mq_row(k, fd, link, &st);
 	else if (strncmp(link, "/dev/shm/", 9) == 0) {
 		struct held *h = add(k, H_SHM, fd, 0);
