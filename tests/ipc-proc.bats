@@ -474,6 +474,21 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 	refute_line --regexp '^fd'
 }
 
+@test "stat: a process root may not read without CAP_SYS_PTRACE: said so, not an empty table without a word" {
+	need_root "drops CAP_SYS_PTRACE from root's bounding set (setpriv)"
+	bg sh -c 'sleep 120 | cat'
+	wait_for child_is "$BG_LAST" cat
+	local cat
+	cat=$(child_is "$BG_LAST" cat)
+	# root without CAP_SYS_PTRACE lists fd/ but may not read its links
+	run --separate-stderr timeout 20 setpriv --bounding-set=-sys_ptrace \
+	    ipc-proc stat -o where,kind "$cat"
+	assert_success
+	assert_equal "$stderr" "ipc-proc: stat $cat: the process could not be read (another user's, or not dumpable): its objects and waits are not shown"
+	assert_line --regexp '^signals +signals$'
+	refute_line --regexp '^fd'
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why

@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,15 +388,47 @@ tgid_of(pid_t pid)
 	return (pid_t)strtol(buf, NULL, 10);
 }
 
+/*
+ * Whether /proc keeps from us what pid holds: its descriptors' links,
+ * tried on the first (or its maps, where it has none). Not access(2)
+ * on fd/: root passes that, yet may not read the links of a process
+ * with a capability it lacks itself (without CAP_SYS_PTRACE).
+ */
+static int
+unreadable(pid_t pid)
+{
+	char path[64], link[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((dir = opendir(path)) == NULL)
+		return errno == EACCES || errno == EPERM;
+	while ((d = readdir(dir)) != NULL)
+		if (isdigit((unsigned char)d->d_name[0])) {
+			fd = readlinkat(dirfd(dir), d->d_name, link,
+			    sizeof(link)) == -1 &&
+			    (errno == EACCES || errno == EPERM);
+			closedir(dir);
+			return fd;
+		}
+	closedir(dir);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		close(fd);
+		return 0;
+	}
+	return errno == EACCES || errno == EPERM;
+}
+
 /* what could not be read, said once */
 static void
 partial(const struct target *g)
 {
-	char path[64];
 	size_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)g->pid);
-	if (access(path, R_OK | X_OK) == -1 && errno == EACCES) {
+	if (unreadable(g->pid)) {
 		warnx("stat %d: the process could not be read (another "
 		    "user's, or not dumpable): its objects and waits are not "
 		    "shown", (int)g->pid);
