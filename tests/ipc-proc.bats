@@ -489,6 +489,26 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 	refute_line --regexp '^fd'
 }
 
+# process $1 is a zombie: ended, not yet waited for
+is_zombie() {
+	[ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = Z ]
+}
+
+@test "stat: a zombie is said to have ended, its parent at the other end, not to be running" {
+	# the shell's child ends; the shell has become a sleep that never
+	# waits for it
+	bg sh -c 'sleep 0 & exec sleep 120'
+	wait_for comm_is "$BG_LAST" sleep
+	local z
+	wait_for child_is "$BG_LAST" sleep
+	z=$(child_is "$BG_LAST" sleep)
+	wait_for is_zombie "$z"
+	run --separate-stderr timeout 20 ipc-proc stat -o where,kind,detail,other "$z"
+	assert_success
+	assert_line --regexp "^thread $z +wait +ended \(a zombie\): its parent has not yet waited for it +$BG_LAST\(sleep\)\$"
+	refute_line --partial "not in a system call"
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why

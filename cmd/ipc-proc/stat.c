@@ -352,6 +352,32 @@ wait_row(struct table *t, const struct target *g, pid_t tid)
 	return 0;
 }
 
+/*
+ * A zombie's one row: it has ended and waits for nothing, and its
+ * parent is the one that could reap it ("not in a system call" would
+ * say it runs)
+ */
+static void
+zombie_row(struct table *t, const struct target *g)
+{
+	char buf[32];
+	pid_t parent = 0;
+	struct ends e = { .pid = &parent, .n = 1 };
+	char *o;
+
+	if (pid_status(g->pid, "PPid", buf, sizeof(buf)) == 0)
+		parent = (pid_t)strtol(buf, NULL, 10);
+	table_row(t);
+	table_set(t, S_WHERE, "thread %d", (int)g->pid);
+	table_set(t, S_KIND, "wait");
+	table_set(t, S_DETAIL, "ended (a zombie): its parent has not yet "
+	    "waited for it");
+	e.n = parent > 0;
+	o = ends_str(&e, g->pid);
+	table_set(t, S_OTHER, "%s", o);
+	free(o);
+}
+
 /* every thread's row, by tid; 0, or -1 where the process has gone */
 static int
 wait_rows(struct table *t, const struct target *g)
@@ -362,6 +388,10 @@ wait_rows(struct table *t, const struct target *g)
 
 	if (g->tid != 0)
 		return wait_row(t, g, g->tid);
+	if (pid_zombie(g->pid)) {
+		zombie_row(t, g);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)g->pid);
 	if ((n = scandir(path, &d, NULL, versionsort)) == -1)
 		return -1;
