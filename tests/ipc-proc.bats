@@ -509,6 +509,19 @@ is_zombie() {
 	refute_line --partial "not in a system call"
 }
 
+@test "stat: a poll on one pipe is a wait on 1 descriptor, not 1 descriptors" {
+	bg sh -c 'sleep 120 | python3 -c "import select; p = select.poll(); p.register(0, select.POLLIN); p.poll()"'
+	wait_for child_is "$BG_LAST" python3
+	local py
+	py=$(child_is "$BG_LAST" python3)
+	wait_for in_call "$py"
+	# in poll(2) or ppoll(2) (x86-64's numbers), past python's start
+	wait_for grep -qE '^(7|271) ' "/proc/$py/syscall"
+	run --separate-stderr timeout 20 ipc-proc stat -o where,object "$py"
+	assert_success
+	assert_line --regexp "^thread $py +1 descriptor\$"
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why

@@ -100,7 +100,8 @@ wait_object(struct table *t, const struct blocked *b)
 	case BLOCKED_POLL:
 	case BLOCKED_SELECT:
 	case BLOCKED_EPOLL:
-		table_set(t, S_OBJECT, "%zu descriptors", b->nw + b->more);
+		table_set(t, S_OBJECT, "%zu descriptor%s", b->nw + b->more,
+		    b->nw + b->more == 1 ? "" : "s");
 		return;
 	case BLOCKED_FUTEX:
 		table_set(t, S_OBJECT, "%s", b->map.path[0] != '\0' ?
