@@ -522,6 +522,41 @@ is_zombie() {
 	assert_line --regexp "^thread $py +1 descriptor\$"
 }
 
+@test "stat: a process that ends while its descriptors are read is said to have ended, not shown as a zombie with them" {
+	local i pid mixed=0 ended=0
+	for i in $(seq 20); do
+		rm -f "$BATS_TEST_TMPDIR/ready" "$BATS_TEST_TMPDIR/pid"
+		# 6000 descriptors to read, then gone in 0 to 400 ms; its
+		# parent, become a sleep, never waits for it: a zombie
+		bg sh -c 'python3 -c "
+import os, sys, time
+p = [os.pipe() for _ in range(3000)]
+open(sys.argv[1], \"w\").close()
+time.sleep(float(sys.argv[2]))" "$1" "$2" & echo $! >"$3"; exec sleep 120' sh \
+		    "$BATS_TEST_TMPDIR/ready" "0.$((RANDOM % 4))$((RANDOM % 10))" \
+		    "$BATS_TEST_TMPDIR/pid"
+		wait_for test -e "$BATS_TEST_TMPDIR/ready"
+		pid=$(cat "$BATS_TEST_TMPDIR/pid")
+		run --separate-stderr timeout 20 ipc-proc stat -o where,detail "$pid"
+		if [ "$status" -eq 1 ]; then
+			assert_equal "$stderr" "ipc-proc: stat $pid: the process ended while it was read"
+			ended=$((ended + 1))
+		else
+			assert_success
+			# a zombie holds nothing: its descriptors beside its
+			# end would be two moments mixed
+			if [[ $output == *"zombie"* || $output == *"not in a system call"* ]] &&
+			    [[ $output == *$'\nfd '* ]]; then
+				mixed=$((mixed + 1))
+			fi
+		fi
+		kill "$BG_LAST"
+		wait "$BG_LAST" || true
+	done
+	echo "$ended ended while read, $mixed mixed" >&3
+	assert_equal "$mixed" 0
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why

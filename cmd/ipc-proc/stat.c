@@ -34,6 +34,7 @@ static const struct col scols[S_NCOLS + 1] = {
 struct target {
 	pid_t pid;			/* the process (Tgid) */
 	pid_t tid;			/* a thread asked for alone, or 0 */
+	int zombie;			/* ended before it was read */
 	struct held *h;
 	size_t n;
 };
@@ -389,7 +390,7 @@ wait_rows(struct table *t, const struct target *g)
 
 	if (g->tid != 0)
 		return wait_row(t, g, g->tid);
-	if (pid_zombie(g->pid)) {
+	if (g->zombie) {
 		zombie_row(t, g);
 		return 0;
 	}
@@ -488,6 +489,7 @@ cmd_stat(int argc, char *argv[])
 	if ((g.pid = tgid_of(pid)) == 0)
 		errx(1, "stat %d: no such process", (int)pid);
 	g.tid = g.pid != pid ? pid : 0;
+	g.zombie = pid_zombie(g.pid);
 	if ((g.h = held_of(g.pid, &g.n)) == NULL)
 		errx(1, "stat %d: the process ended while it was read",
 		    (int)pid);
@@ -496,7 +498,8 @@ cmd_stat(int argc, char *argv[])
 			held_row(&t, &g, &g.h[k]);
 		signals_row(&t, g.pid);
 	}
-	if (wait_rows(&t, &g) == -1)
+	/* a zombie now that was not: what was read was of the living */
+	if (wait_rows(&t, &g) == -1 || (!g.zombie && pid_zombie(g.pid)))
 		errx(1, "stat %d: the process ended while it was read",
 		    (int)pid);
 	partial(&g);
