@@ -557,6 +557,24 @@ time.sleep(float(sys.argv[2]))" "$1" "$2" & echo $! >"$3"; exec sleep 120' sh \
 	assert_equal "$mixed" 0
 }
 
+@test "stat: sockets in another network namespace are rows, read from the process's own /proc/PID/net, their other end not followed" {
+	need_root "makes a network namespace (unshare -n)"
+	bg unshare -n python3 -c '
+import os, socket, sys, time
+a, b = socket.socketpair()
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+with open(sys.argv[1], "w") as f: print(a.fileno(), s.fileno(), s.getsockname()[1], file=f)
+time.sleep(120)' "$BATS_TEST_TMPDIR/fds"
+	wait_for has_line "$BATS_TEST_TMPDIR/fds"
+	local a s port ns
+	read -r a s port <"$BATS_TEST_TMPDIR/fds"
+	ns=$(readlink "/proc/$BG_LAST/ns/net")
+	run stat_lines "$BG_LAST"
+	assert_success
+	assert_line "fd $a|unix|$(link_of "$BG_LAST" "$a")|stream, connected, in network namespace $ns|not followed (another network namespace)"
+	assert_line "fd $s|tcp|127.0.0.1:$port|listen, in network namespace $ns|not followed (another network namespace)"
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why
