@@ -575,6 +575,23 @@ time.sleep(120)' "$BATS_TEST_TMPDIR/fds"
 	assert_line "fd $s|tcp|127.0.0.1:$port|listen, in network namespace $ns|not followed (another network namespace)"
 }
 
+@test "stat: a shell blocked in echo x > FIFO stays blocked in its open: nothing opens the FIFO, nothing is signalled" {
+	mkfifo "$BATS_TEST_TMPDIR/ff"
+	bg sh -c 'echo x >"$1"; echo released >"$2"' sh "$BATS_TEST_TMPDIR/ff" "$BATS_TEST_TMPDIR/out"
+	wait_for waits_for_peer "$BG_LAST" sh "$BATS_TEST_TMPDIR/ff"
+	wait_for in_call "$BG_LAST"
+	run --separate-stderr timeout 20 ipc-proc stat -o where,object "$BG_LAST"
+	assert_success
+	assert_line --regexp "^thread $BG_LAST +FIFO $BATS_TEST_TMPDIR/ff\$"
+	# still in openat(2) of the FIFO, for writing (x86-64: 257), and
+	# never released
+	run cut -d' ' -f1 "/proc/$BG_LAST/syscall"
+	assert_output 257
+	assert_equal "$(cat "/proc/$BG_LAST/wchan")" wait_for_partner
+	[ ! -e "$BATS_TEST_TMPDIR/out" ]
+	kill -0 "$BG_LAST"
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why
