@@ -592,6 +592,19 @@ time.sleep(120)' "$BATS_TEST_TMPDIR/fds"
 	kill -0 "$BG_LAST"
 }
 
+@test "stat: as another user under a /proc mounted hidepid=2, the other ends it cannot see are said once" {
+	need_nobody
+	# nobody's shell writes to root's cat, which hidepid hides from it
+	run --separate-stderr timeout 20 unshare -m sh -c '
+mount -t proc -o hidepid=2 proc /proc || exit 99
+exec 3>&1
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    sh -c "ipc-proc stat -o where,other \$\$ >&3; true" | cat >/dev/null'
+	assert_success
+	assert_equal "$stderr" "ipc-proc: stat: /proc hides other users' processes (hidepid): the other ends may miss theirs"
+	assert_line --regexp '^fd 1 +none$'
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why

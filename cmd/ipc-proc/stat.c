@@ -468,6 +468,9 @@ partial(const struct target *g)
 	}
 	if (g->n == 0)
 		return;
+	if (geteuid() != 0 && procfs_hidepid())
+		warnx("stat: /proc hides other users' processes (hidepid): "
+		    "the other ends may miss theirs");
 	n = pidx_unread(proc_index(PIDX_FDS | PIDX_MAPS), PIDX_FDS | PIDX_MAPS,
 	    NULL, 0);
 	if (n > 0)
