@@ -415,16 +415,16 @@ inet_row(struct look *k, int fd, const struct stat *st)
  * /proc/PID/net: its name, type, state and addresses. Its other end is
  * not followed: that namespace's sockets are not read.
  */
-struct nsfind {
+struct foreign {
 	ino_t ino;
 	struct usock u;
 	int found;
 };
 
 static int
-ns_unix(const struct usock *u, void *arg)
+foreign_unix(const struct usock *u, void *arg)
 {
-	struct nsfind *f = arg;
+	struct foreign *f = arg;
 
 	if (u->ino != f->ino)
 		return 0;
@@ -434,7 +434,7 @@ ns_unix(const struct usock *u, void *arg)
 }
 
 static int
-ns_inet(struct look *k, ino_t ino, struct procfs_inet *in)
+foreign_inet(struct look *k, ino_t ino, struct procfs_inet *in)
 {
 	static const struct { const char *path; int proto, family; } f[] = {
 		{ "net/tcp", IPPROTO_TCP, AF_INET },
@@ -482,10 +482,10 @@ other_netns(struct look *k, char *buf, size_t len)
 }
 
 static void
-ns_row(struct look *k, int fd, const struct stat *st)
+foreign_row(struct look *k, int fd, const struct stat *st)
 {
 	char ns[64], name[256], la[64], ra[64];
-	struct nsfind f = { .ino = st->st_ino };
+	struct foreign f = { .ino = st->st_ino };
 	struct procfs_inet in;
 	struct held *h;
 
@@ -493,7 +493,7 @@ ns_row(struct look *k, int fd, const struct stat *st)
 	if (ns[0] == '\0')
 		return;
 	snprintf(name, sizeof(name), "/proc/%d/net/unix", (int)k->pid);
-	if (udiag_procnet(name, ns_unix, &f) == 0 && f.found) {
+	if (udiag_procnet(name, foreign_unix, &f) == 0 && f.found) {
 		h = add(k, H_UNIX, fd, 0);
 		udiag_name(&f.u, name, sizeof(name));
 		if (name[0] != '\0')
@@ -502,7 +502,7 @@ ns_row(struct look *k, int fd, const struct stat *st)
 			set(&h->name, "socket:[%ju]", (uintmax_t)st->st_ino);
 		set(&h->detail, "%s, %s, in network namespace %s",
 		    addr_type_name(f.u.type), udiag_state(f.u.state), ns);
-	} else if (ns_inet(k, st->st_ino, &in)) {
+	} else if (foreign_inet(k, st->st_ino, &in)) {
 		h = add(k, in.proto == IPPROTO_TCP ? H_TCP : H_UDP, fd, 0);
 		inet_str(in.family, in.local, in.lport, la, sizeof(la));
 		inet_str(in.family, in.remote, in.rport, ra, sizeof(ra));
@@ -614,7 +614,7 @@ one_fd(struct look *k, int fdd, const char *name)
 		pipe_row(k, fd, link, &st, acc);
 	else if (S_ISSOCK(st.st_mode)) {
 		if (unix_row(k, fd, &st) == -1 && inet_row(k, fd, &st) == -1)
-			ns_row(k, fd, &st);
+			foreign_row(k, fd, &st);
 	} else if (statfs(path, &sf) == 0 && sf.f_type == MQUEUE_MAGIC)
 		mq_row(k, fd, link, &st);
 	else if (strncmp(link, "/dev/shm/", 9) == 0) {
