@@ -126,7 +126,7 @@ others(struct held *h, pid_t self)
  * permitted or gone
  */
 static int
-copy_fd(pid_t pid, int fd, dev_t dev, ino_t ino)
+their_fd(pid_t pid, int fd, dev_t dev, ino_t ino)
 {
 	struct stat st;
 	int pfd, c;
@@ -170,7 +170,7 @@ pipe_row(struct look *k, int fd, const char *link, const struct stat *st,
 	h->dev = st->st_dev;
 	h->ino = st->st_ino;
 	set(&h->name, "%s", link);
-	if ((c = copy_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1) {
+	if ((c = their_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1) {
 		if (ioctl(c, FIONREAD, &n) == -1)
 			n = -1;
 		cap = fcntl(c, F_GETPIPE_SZ);
@@ -533,7 +533,7 @@ mq_row(struct look *k, int fd, const char *link, const struct stat *st)
 	h->dev = st->st_dev;
 	h->ino = st->st_ino;
 	set(&h->name, "%s", link);
-	if ((c = copy_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1 &&
+	if ((c = their_fd(k->pid, fd, st->st_dev, st->st_ino)) != -1 &&
 	    mq_getattr(c, &a) == 0)
 		set(&h->detail, "%ld of %ld messages, %ld bytes each at most",
 		    a.mq_curmsgs, a.mq_maxmsg, a.mq_msgsize);
@@ -678,7 +678,7 @@ seg_cells(void *arg, int id, const union sysv_ds *ds, int full)
 }
 
 static void
-sysv_map(struct look *k, const struct procfs_map *m)
+segment_map(struct look *k, const struct procfs_map *m)
 {
 	struct held *h = add(k, H_SYSV_SHM, -1, m->start);
 
@@ -732,7 +732,7 @@ sem_value(struct look *k, struct held *h)
 }
 
 static void
-posix_map(struct look *k, const struct procfs_map *m)
+devshm_map(struct look *k, const struct procfs_map *m)
 {
 	struct held *h = add(k, H_SHM, -1, m->start);
 	struct stat st;
@@ -790,9 +790,9 @@ read_maps(struct look *k)
 		    !m.shared || mapped(k, first, &m))
 			continue;
 		if (strncmp(m.path, "/SYSV", 5) == 0)
-			sysv_map(k, &m);
+			segment_map(k, &m);
 		else if (strncmp(m.path, "/dev/shm/", 9) == 0)
-			posix_map(k, &m);
+			devshm_map(k, &m);
 		else
 			file_map(k, line, &m);
 	}

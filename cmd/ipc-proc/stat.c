@@ -95,7 +95,7 @@ signals_row(struct table *t, pid_t pid)
 
 /* the object a wait is on, short: "pipe:[5678]", "FIFO /run/x" */
 static void
-wait_object(struct table *t, const struct blocked *b)
+waited_on(struct table *t, const struct blocked *b)
 {
 	switch (b->kind) {
 	case BLOCKED_POLL:
@@ -197,7 +197,7 @@ held_fd(const struct target *g, int fd, int lock)
  * (POLLIN: a read)
  */
 static void
-fd_enders(const struct target *g, int fd, dev_t dev, ino_t ino, int events,
+desc_enders(const struct target *g, int fd, dev_t dev, ino_t ino, int events,
     struct ends *e)
 {
 	const struct held *h = NULL;
@@ -259,18 +259,18 @@ enders(const struct target *g, const struct blocked *b, struct ends *e)
 	case BLOCKED_READ:
 	case BLOCKED_ACCEPT:
 	case BLOCKED_MQ_RECV:
-		fd_enders(g, b->fd, 0, 0, POLLIN, e);
+		desc_enders(g, b->fd, 0, 0, POLLIN, e);
 		break;
 	case BLOCKED_WRITE:
 	case BLOCKED_CONNECT:
 	case BLOCKED_MQ_SEND:
-		fd_enders(g, b->fd, 0, 0, POLLOUT, e);
+		desc_enders(g, b->fd, 0, 0, POLLOUT, e);
 		break;
 	case BLOCKED_POLL:
 	case BLOCKED_SELECT:
 	case BLOCKED_EPOLL:
 		for (i = 0; i < b->nw; i++)
-			fd_enders(g, b->w[i].fd, b->w[i].dev, b->w[i].ino,
+			desc_enders(g, b->w[i].fd, b->w[i].dev, b->w[i].ino,
 			    b->w[i].events, e);
 		break;
 	case BLOCKED_FLOCK:
@@ -321,7 +321,7 @@ asleep(char *buf, size_t len, long ms)
 
 /* one thread's row; -1 where it has gone */
 static int
-wait_row(struct table *t, const struct target *g, pid_t tid)
+thread_row(struct table *t, const struct target *g, pid_t tid)
 {
 	char words[1024], since[64];
 	struct blocked b;
@@ -337,7 +337,7 @@ wait_row(struct table *t, const struct target *g, pid_t tid)
 	else
 		table_set(t, S_WHERE, "thread %d", (int)tid);
 	table_set(t, S_KIND, "wait");
-	wait_object(t, &b);
+	waited_on(t, &b);
 	if (b.kind > BLOCKED_OTHER && b.asleep_ms >= 0) {
 		asleep(since, sizeof(since), b.asleep_ms);
 		table_set(t, S_DETAIL, "%s, %s", words, since);
@@ -382,14 +382,14 @@ zombie_row(struct table *t, const struct target *g)
 
 /* every thread's row, by tid; 0, or -1 where the process has gone */
 static int
-wait_rows(struct table *t, const struct target *g)
+thread_rows(struct table *t, const struct target *g)
 {
 	char path[64];
 	struct dirent **d;
 	int n, i, rc = 0;
 
 	if (g->tid != 0)
-		return wait_row(t, g, g->tid);
+		return thread_row(t, g, g->tid);
 	if (g->zombie) {
 		zombie_row(t, g);
 		return 0;
@@ -399,7 +399,7 @@ wait_rows(struct table *t, const struct target *g)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (isdigit((unsigned char)d[i]->d_name[0]))
-			(void)wait_row(t, g,
+			(void)thread_row(t, g,
 			    (pid_t)strtol(d[i]->d_name, NULL, 10));
 		free(d[i]);
 	}
@@ -502,7 +502,7 @@ cmd_stat(int argc, char *argv[])
 		signals_row(&t, g.pid);
 	}
 	/* a zombie now that was not: what was read was of the living */
-	if (wait_rows(&t, &g) == -1 || (!g.zombie && pid_zombie(g.pid)))
+	if (thread_rows(&t, &g) == -1 || (!g.zombie && pid_zombie(g.pid)))
 		errx(1, "stat %d: the process ended while it was read",
 		    (int)pid);
 	partial(&g);
