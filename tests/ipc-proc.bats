@@ -605,6 +605,13 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	assert_line --regexp '^fd 1 +none$'
 }
 
+@test "stat: ipc-proc's own pid (exec'd in place of a shell): its thread is running, not in a read" {
+	run --separate-stderr timeout 20 sh -c 'echo "$$"; exec ipc-proc stat -o where,kind,detail,other "$$"'
+	assert_success
+	assert_line --regexp "^thread ${lines[0]} +wait +running +-\$"
+	refute_line --partial "read from"
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why

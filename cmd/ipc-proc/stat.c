@@ -4,6 +4,7 @@
  * threads waits on now, since when, and who could end it (ends.c).
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ctype.h>
 #include <dirent.h>
@@ -330,6 +331,13 @@ thread_row(struct table *t, const struct target *g, pid_t tid)
 
 	if (blocked_read(g->pid, tid, &b) == -1)
 		return -1;
+	/* ourselves (exec'd as ipc-proc stat $$): in the read of this very
+	 * syscall file, which is running, not a wait */
+	if (tid == (pid_t)syscall(SYS_gettid)) {
+		b.kind = BLOCKED_RUNNING;
+		b.fd = -1;
+		b.what[0] = '\0';
+	}
 	blocked_words(&b, words, sizeof(words));
 	table_row(t);
 	if (g->tid != 0)
