@@ -322,7 +322,8 @@ const char *esc_name(const char *);
  * line whole (ino 0: anonymous); a syscall line in open(2) or openat(2);
  * what a process in open(2) is opening (PROCFS_OPEN_SEEN fills the
  * struct procfs_open, its path to free); every TCP and UDP socket of
- * /proc/net, v4 and v6 (procfs_inet_each, a line: procfs_inet_line).
+ * /proc/net, v4 and v6 (procfs_inet_each, a line: procfs_inet_line);
+ * whether /proc hides other users' processes (procfs_hidepid).
  */
 struct procfs_map {			/* one line of /proc/PID/maps */
 	unsigned long start, end;
@@ -357,6 +358,7 @@ struct procfs_inet {			/* a line of /proc/net/{tcp,udp}{,6} */
 };
 int	 procfs_inet_line(const char *, int, struct procfs_inet *);
 int	 procfs_inet_each(int (*)(const struct procfs_inet *, void *), void *);
+int	 procfs_hidepid(void);
 
 /*
  * pidx.c: one pass over /proc into one index: every other visible

@@ -344,3 +344,37 @@ procfs_inet_each(int (*fn)(const struct procfs_inet *, void *), void *arg)
 	free(line);
 	return 0;
 }
+
+/*
+ * Whether the /proc we read hides other users' processes (mounted with
+ * hidepid= 1, 2, noaccess or invisible): then a process we do not see
+ * is not even counted among those not read. The last /proc mount in
+ * mountinfo is the one on top.
+ */
+int
+procfs_hidepid(void)
+{
+	char *line = NULL, *p, *mnt;
+	size_t cap = 0;
+	int hidden = 0;
+	FILE *f;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return 0;
+	while (getline(&line, &cap, f) != -1) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - TYPE SOURCE OPTS */
+		if ((mnt = strchr(line, ' ')) == NULL ||
+		    (mnt = strchr(mnt + 1, ' ')) == NULL ||
+		    (mnt = strchr(mnt + 1, ' ')) == NULL ||
+		    (mnt = strchr(mnt + 1, ' ')) == NULL ||
+		    strncmp(mnt, " /proc ", 7) != 0 ||
+		    (p = strstr(mnt, " - proc ")) == NULL)
+			continue;
+		p = strstr(p, "hidepid=");
+		hidden = p != NULL && strncmp(p + 8, "0", 1) != 0 &&
+		    strncmp(p + 8, "off", 3) != 0;
+	}
+	free(line);
+	fclose(f);
+	return hidden;
+}

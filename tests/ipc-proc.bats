@@ -474,6 +474,144 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 	refute_line --regexp '^fd'
 }
 
+@test "stat: a process root may not read without CAP_SYS_PTRACE: said so, not an empty table without a word" {
+	need_root "drops CAP_SYS_PTRACE from root's bounding set (setpriv)"
+	bg sh -c 'sleep 120 | cat'
+	wait_for child_is "$BG_LAST" cat
+	local cat
+	cat=$(child_is "$BG_LAST" cat)
+	# root without CAP_SYS_PTRACE lists fd/ but may not read its links
+	run --separate-stderr timeout 20 setpriv --bounding-set=-sys_ptrace \
+	    ipc-proc stat -o where,kind "$cat"
+	assert_success
+	assert_equal "$stderr" "ipc-proc: stat $cat: the process could not be read (another user's, or not dumpable): its objects and waits are not shown"
+	assert_line --regexp '^signals +signals$'
+	refute_line --regexp '^fd'
+}
+
+# process $1 is a zombie: ended, not yet waited for
+is_zombie() {
+	[ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = Z ]
+}
+
+@test "stat: a zombie is said to have ended, its parent at the other end, not to be running" {
+	# the shell's child ends; the shell has become a sleep that never
+	# waits for it
+	bg sh -c 'sleep 0 & exec sleep 120'
+	wait_for comm_is "$BG_LAST" sleep
+	local z
+	wait_for child_is "$BG_LAST" sleep
+	z=$(child_is "$BG_LAST" sleep)
+	wait_for is_zombie "$z"
+	run --separate-stderr timeout 20 ipc-proc stat -o where,kind,detail,other "$z"
+	assert_success
+	assert_line --regexp "^thread $z +wait +ended \(a zombie\): its parent has not yet waited for it +$BG_LAST\(sleep\)\$"
+	refute_line --partial "not in a system call"
+}
+
+@test "stat: a poll on one pipe is a wait on 1 descriptor, not 1 descriptors" {
+	bg sh -c 'sleep 120 | python3 -c "import select; p = select.poll(); p.register(0, select.POLLIN); p.poll()"'
+	wait_for child_is "$BG_LAST" python3
+	local py
+	py=$(child_is "$BG_LAST" python3)
+	wait_for in_call "$py"
+	# in poll(2) or ppoll(2) (x86-64's numbers), past python's start
+	wait_for grep -qE '^(7|271) ' "/proc/$py/syscall"
+	run --separate-stderr timeout 20 ipc-proc stat -o where,object "$py"
+	assert_success
+	assert_line --regexp "^thread $py +1 descriptor\$"
+}
+
+@test "stat: a process that ends while its descriptors are read is said to have ended, not shown as a zombie with them" {
+	local i pid mixed=0 ended=0
+	for i in $(seq 20); do
+		rm -f "$BATS_TEST_TMPDIR/ready" "$BATS_TEST_TMPDIR/pid"
+		# 6000 descriptors to read, then gone in 0 to 400 ms; its
+		# parent, become a sleep, never waits for it: a zombie
+		bg sh -c 'python3 -c "
+import os, sys, time
+p = [os.pipe() for _ in range(3000)]
+open(sys.argv[1], \"w\").close()
+time.sleep(float(sys.argv[2]))" "$1" "$2" & echo $! >"$3"; exec sleep 120' sh \
+		    "$BATS_TEST_TMPDIR/ready" "0.$((RANDOM % 4))$((RANDOM % 10))" \
+		    "$BATS_TEST_TMPDIR/pid"
+		wait_for test -e "$BATS_TEST_TMPDIR/ready"
+		pid=$(cat "$BATS_TEST_TMPDIR/pid")
+		run --separate-stderr timeout 20 ipc-proc stat -o where,detail "$pid"
+		if [ "$status" -eq 1 ]; then
+			assert_equal "$stderr" "ipc-proc: stat $pid: the process ended while it was read"
+			ended=$((ended + 1))
+		else
+			assert_success
+			# a zombie holds nothing: its descriptors beside its
+			# end would be two moments mixed
+			if [[ $output == *"zombie"* || $output == *"not in a system call"* ]] &&
+			    [[ $output == *$'\nfd '* ]]; then
+				mixed=$((mixed + 1))
+			fi
+		fi
+		kill "$BG_LAST"
+		wait "$BG_LAST" || true
+	done
+	echo "$ended ended while read, $mixed mixed" >&3
+	assert_equal "$mixed" 0
+}
+
+@test "stat: sockets in another network namespace are rows, read from the process's own /proc/PID/net, their other end not followed" {
+	need_root "makes a network namespace (unshare -n)"
+	bg unshare -n python3 -c '
+import os, socket, sys, time
+a, b = socket.socketpair()
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+with open(sys.argv[1], "w") as f: print(a.fileno(), s.fileno(), s.getsockname()[1], file=f)
+time.sleep(120)' "$BATS_TEST_TMPDIR/fds"
+	wait_for has_line "$BATS_TEST_TMPDIR/fds"
+	local a s port ns
+	read -r a s port <"$BATS_TEST_TMPDIR/fds"
+	ns=$(readlink "/proc/$BG_LAST/ns/net")
+	run stat_lines "$BG_LAST"
+	assert_success
+	assert_line "fd $a|unix|$(link_of "$BG_LAST" "$a")|stream, connected, in network namespace $ns|not followed (another network namespace)"
+	assert_line "fd $s|tcp|127.0.0.1:$port|listen, in network namespace $ns|not followed (another network namespace)"
+}
+
+@test "stat: a shell blocked in echo x > FIFO stays blocked in its open: nothing opens the FIFO, nothing is signalled" {
+	mkfifo "$BATS_TEST_TMPDIR/ff"
+	bg sh -c 'echo x >"$1"; echo released >"$2"' sh "$BATS_TEST_TMPDIR/ff" "$BATS_TEST_TMPDIR/out"
+	wait_for waits_for_peer "$BG_LAST" sh "$BATS_TEST_TMPDIR/ff"
+	wait_for in_call "$BG_LAST"
+	run --separate-stderr timeout 20 ipc-proc stat -o where,object "$BG_LAST"
+	assert_success
+	assert_line --regexp "^thread $BG_LAST +FIFO $BATS_TEST_TMPDIR/ff\$"
+	# still in openat(2) of the FIFO, for writing (x86-64: 257), and
+	# never released
+	run cut -d' ' -f1 "/proc/$BG_LAST/syscall"
+	assert_output 257
+	assert_equal "$(cat "/proc/$BG_LAST/wchan")" wait_for_partner
+	[ ! -e "$BATS_TEST_TMPDIR/out" ]
+	kill -0 "$BG_LAST"
+}
+
+@test "stat: as another user under a /proc mounted hidepid=2, the other ends it cannot see are said once" {
+	need_nobody
+	# nobody's shell writes to root's cat, which hidepid hides from it
+	run --separate-stderr timeout 20 unshare -m sh -c '
+mount -t proc -o hidepid=2 proc /proc || exit 99
+exec 3>&1
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    sh -c "ipc-proc stat -o where,other \$\$ >&3; true" | cat >/dev/null'
+	assert_success
+	assert_equal "$stderr" "ipc-proc: stat: /proc hides other users' processes (hidepid): the other ends may miss theirs"
+	assert_line --regexp '^fd 1 +none$'
+}
+
+@test "stat: ipc-proc's own pid (exec'd in place of a shell): its thread is running, not in a read" {
+	run --separate-stderr timeout 20 sh -c 'echo "$$"; exec ipc-proc stat -o where,kind,detail,other "$$"'
+	assert_success
+	assert_line --regexp "^thread ${lines[0]} +wait +running +-\$"
+	refute_line --partial "read from"
+}
+
 # (end of stat)
 
 # ----------------------------------------------------------------- why

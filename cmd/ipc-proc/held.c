@@ -411,6 +411,119 @@ inet_row(struct look *k, int fd, const struct stat *st)
 	return 0;
 }
 
+/*
+ * A socket of another network namespace (a container's): unix_diag and
+ * /proc/net answer for ours only, so it is read from the process's own
+ * /proc/PID/net: its name, type, state and addresses. Its other end is
+ * not followed: that namespace's sockets are not read.
+ */
+struct foreign {
+	ino_t ino;
+	struct usock u;
+	int found;
+};
+
+static int
+foreign_unix(const struct usock *u, void *arg)
+{
+	struct foreign *f = arg;
+
+	if (u->ino != f->ino)
+		return 0;
+	f->u = *u;
+	f->found = 1;
+	return 1;
+}
+
+static int
+foreign_inet(struct look *k, ino_t ino, struct procfs_inet *in)
+{
+	static const struct { const char *path; int proto, family; } f[] = {
+		{ "net/tcp", IPPROTO_TCP, AF_INET },
+		{ "net/tcp6", IPPROTO_TCP, AF_INET6 },
+		{ "net/udp", IPPROTO_UDP, AF_INET },
+		{ "net/udp6", IPPROTO_UDP, AF_INET6 },
+	};
+	char *line = NULL;
+	size_t cap = 0, i;
+	int found = 0;
+	FILE *fp;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]) && !found; i++) {
+		if ((fp = procfs_fopen(k->dir, f[i].path)) == NULL)
+			continue;
+		while (!found && getline(&line, &cap, fp) != -1)
+			if (procfs_inet_line(line, f[i].family, in) == 0 &&
+			    in->ino == ino) {
+				in->proto = f[i].proto;
+				found = 1;
+			}
+		fclose(fp);
+	}
+	free(line);
+	return found;
+}
+
+/* "net:[4026532571]" where pid's network namespace is not ours, or "" */
+static void
+other_netns(struct look *k, char *buf, size_t len)
+{
+	char ours[64];
+	ssize_t n, m;
+
+	buf[0] = '\0';
+	if ((n = readlinkat(k->dir, "ns/net", buf, len - 1)) <= 0 ||
+	    (m = readlink("/proc/self/ns/net", ours, sizeof(ours) - 1)) <= 0) {
+		buf[0] = '\0';
+		return;
+	}
+	buf[n] = '\0';
+	ours[m] = '\0';
+	if (strcmp(buf, ours) == 0)
+		buf[0] = '\0';
+}
+
+static void
+foreign_row(struct look *k, int fd, const struct stat *st)
+{
+	char ns[64], name[256], la[64], ra[64];
+	struct foreign f = { .ino = st->st_ino };
+	struct procfs_inet in;
+	struct held *h;
+
+	other_netns(k, ns, sizeof(ns));
+	if (ns[0] == '\0')
+		return;
+	snprintf(name, sizeof(name), "/proc/%d/net/unix", (int)k->pid);
+	if (udiag_procnet(name, foreign_unix, &f) == 0 && f.found) {
+		h = add(k, H_UNIX, fd, 0);
+		udiag_name(&f.u, name, sizeof(name));
+		if (name[0] != '\0')
+			set(&h->name, "%s", name);
+		else
+			set(&h->name, "socket:[%ju]", (uintmax_t)st->st_ino);
+		set(&h->detail, "%s, %s, in network namespace %s",
+		    addr_type_name(f.u.type), udiag_state(f.u.state), ns);
+	} else if (foreign_inet(k, st->st_ino, &in)) {
+		h = add(k, in.proto == IPPROTO_TCP ? H_TCP : H_UDP, fd, 0);
+		inet_str(in.family, in.local, in.lport, la, sizeof(la));
+		inet_str(in.family, in.remote, in.rport, ra, sizeof(ra));
+		if (connected(&in))
+			set(&h->name, "%s -> %s", la, ra);
+		else
+			set(&h->name, "%s", la);
+		set(&h->detail, "%s, in network namespace %s",
+		    in.proto == IPPROTO_UDP ? (connected(&in) ? "connected" :
+		    "unconnected") : in.state > 0 && in.state < 13 ?
+		    tcp_states[in.state] : "unknown", ns);
+	} else
+		return;
+	h->acc = O_RDWR;
+	h->dev = st->st_dev;
+	h->ino = st->st_ino;
+	h->other.way = "not followed (another network namespace)";
+}
+
 /* a POSIX queue: its state through a copy of the descriptor */
 static void
 mq_row(struct look *k, int fd, const char *link, const struct stat *st)
@@ -526,8 +639,8 @@ one_fd(struct look *k, int fdd, const char *name)
 	if (S_ISFIFO(st.st_mode))
 		pipe_row(k, fd, link, &st, acc);
 	else if (S_ISSOCK(st.st_mode)) {
-		if (unix_row(k, fd, &st) == -1)
-			inet_row(k, fd, &st);
+		if (unix_row(k, fd, &st) == -1 && inet_row(k, fd, &st) == -1)
+			foreign_row(k, fd, &st);
 	} else if (on_mqueue(path, st.st_dev))
 		mq_row(k, fd, link, &st);
 	else if (strncmp(link, "/dev/shm/", 9) == 0) {
@@ -591,7 +704,7 @@ seg_cells(void *arg, int id, const union sysv_ds *ds, int full)
 }
 
 static void
-sysv_map(struct look *k, const struct procfs_map *m)
+segment_map(struct look *k, const struct procfs_map *m)
 {
 	struct held *h = add(k, H_SYSV_SHM, -1, m->start);
 
@@ -645,7 +758,7 @@ sem_value(struct look *k, struct held *h)
 }
 
 static void
-posix_map(struct look *k, const struct procfs_map *m)
+devshm_map(struct look *k, const struct procfs_map *m)
 {
 	struct held *h = add(k, H_SHM, -1, m->start);
 	struct stat st;
@@ -703,9 +816,9 @@ read_maps(struct look *k)
 		    !m.shared || mapped(k, first, &m))
 			continue;
 		if (strncmp(m.path, "/SYSV", 5) == 0)
-			sysv_map(k, &m);
+			segment_map(k, &m);
 		else if (strncmp(m.path, "/dev/shm/", 9) == 0)
-			posix_map(k, &m);
+			devshm_map(k, &m);
 		else
 			file_map(k, line, &m);
 	}

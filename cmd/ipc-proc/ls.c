@@ -99,7 +99,7 @@ dur_words(long ms, char *buf, size_t len)
 
 /* pid as "PID(COMM)", its command from the graph where it is there */
 static void
-pid_words(struct pgraph *g, pid_t pid, char *buf, size_t len)
+who_words(struct pgraph *g, pid_t pid, char *buf, size_t len)
 {
 	struct pnode *n = graph_find(g, pid);
 	char comm[64];
@@ -145,7 +145,7 @@ endless(const struct pnode *n)
 }
 
 static void
-wait_cells(struct pgraph *g, const struct pnode *n, struct text *c)
+thread_cells(struct pgraph *g, const struct pnode *n, struct text *c)
 {
 	char buf[128];
 	size_t i, k;
@@ -164,7 +164,7 @@ wait_cells(struct pgraph *g, const struct pnode *n, struct text *c)
 		} else
 			text_add(&c[L_WAITS], "; ", w->words ? w->words : "");
 		for (k = 0; k < w->by.n; k++) {
-			pid_words(g, w->by.pid[k], buf, sizeof(buf));
+			who_words(g, w->by.pid[k], buf, sizeof(buf));
 			if (!text_has(&c[L_OTHER], ",", buf))
 				text_add(&c[L_OTHER], ",", buf);
 		}
@@ -180,7 +180,7 @@ ls_row(struct table *t, struct pgraph *g, const struct pnode *n)
 	int i;
 
 	memset(c, 0, sizeof(c));
-	wait_cells(g, n, c);
+	thread_cells(g, n, c);
 	dur_words(n->asleep_ms, dur, sizeof(dur));
 	table_row(t);
 	table_set(t, L_PID, "%d", (int)n->pid);

@@ -160,7 +160,7 @@ holdcmp(const void *x, const void *y)
 
 /* how many processes hold the pipe or FIFO (dev, ino) */
 static size_t
-holders_of(const struct map *m, dev_t dev, ino_t ino)
+object_holders(const struct map *m, dev_t dev, ino_t ino)
 {
 	struct mhold k = { dev, ino, 0 };
 	size_t lo = 0, hi = m->nh, mid, n = 0;
@@ -240,7 +240,7 @@ held_one(struct map *m, pid_t pid, const struct held *h)
 	size_t n;
 
 	if (h->kind == H_PIPE || h->kind == H_FIFO) {
-		n = holders_of(m, h->dev, h->ino);
+		n = object_holders(m, h->dev, h->ino);
 		if (n == 2)
 			held_links(m, pid, h);
 		else if (n > 2)

@@ -4,12 +4,14 @@
  * threads waits on now, since when, and who could end it (ends.c).
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@ static const struct col scols[S_NCOLS + 1] = {
 struct target {
 	pid_t pid;			/* the process (Tgid) */
 	pid_t tid;			/* a thread asked for alone, or 0 */
+	int zombie;			/* ended before it was read */
 	struct held *h;
 	size_t n;
 };
@@ -93,13 +96,14 @@ signals_row(struct table *t, pid_t pid)
 
 /* the object a wait is on, short: "pipe:[5678]", "FIFO /run/x" */
 static void
-wait_object(struct table *t, const struct blocked *b)
+waited_on(struct table *t, const struct blocked *b)
 {
 	switch (b->kind) {
 	case BLOCKED_POLL:
 	case BLOCKED_SELECT:
 	case BLOCKED_EPOLL:
-		table_set(t, S_OBJECT, "%zu descriptors", b->nw + b->more);
+		table_set(t, S_OBJECT, "%zu descriptor%s", b->nw + b->more,
+		    b->nw + b->more == 1 ? "" : "s");
 		return;
 	case BLOCKED_FUTEX:
 		table_set(t, S_OBJECT, "%s", b->map.path[0] != '\0' ?
@@ -145,7 +149,7 @@ asleep(char *buf, size_t len, long ms)
  * same): what it waits for, since when, and who could end it
  */
 static void
-wait_row(struct table *t, const struct target *g, const struct pwait *w)
+thread_row(struct table *t, const struct target *g, const struct pwait *w)
 {
 	char since[64], *o;
 
@@ -156,7 +160,7 @@ wait_row(struct table *t, const struct target *g, const struct pwait *w)
 	else
 		table_set(t, S_WHERE, "thread %d", (int)w->tid);
 	table_set(t, S_KIND, "wait");
-	wait_object(t, &w->b);
+	waited_on(t, &w->b);
 	if (w->b.kind > BLOCKED_OTHER && w->b.asleep_ms >= 0) {
 		asleep(since, sizeof(since), w->b.asleep_ms);
 		table_set(t, S_DETAIL, "%s, %s", w->words, since);
@@ -169,19 +173,49 @@ wait_row(struct table *t, const struct target *g, const struct pwait *w)
 	}
 }
 
+/*
+ * A zombie's one row: it has ended and waits for nothing, and its
+ * parent is the one that could reap it ("not in a system call" would
+ * say it runs)
+ */
+static void
+zombie_row(struct table *t, const struct target *g)
+{
+	char buf[32];
+	pid_t parent = 0;
+	struct ends e = { .pid = &parent, .n = 1 };
+	char *o;
+
+	if (pid_status(g->pid, "PPid", buf, sizeof(buf)) == 0)
+		parent = (pid_t)strtol(buf, NULL, 10);
+	table_row(t);
+	table_set(t, S_WHERE, "thread %d", (int)g->pid);
+	table_set(t, S_KIND, "wait");
+	table_set(t, S_DETAIL, "ended (a zombie): its parent has not yet "
+	    "waited for it");
+	e.n = parent > 0;
+	o = ends_str(&e, g->pid);
+	table_set(t, S_OTHER, "%s", o);
+	free(o);
+}
+
 /* every thread's row, by tid (the one asked for alone); -1: it has gone */
 static int
-wait_rows(struct table *t, const struct target *g)
+thread_rows(struct table *t, const struct target *g)
 {
 	struct pgraph gr = { 0 };
 	struct pnode *n;
 	size_t i;
 
+	if (g->zombie) {
+		zombie_row(t, g);
+		return 0;
+	}
 	if ((n = graph_node(&gr, g->pid)) == NULL)
 		return -1;
 	for (i = 0; i < n->nw; i++)
 		if (g->tid == 0 || n->w[i].tid == g->tid)
-			wait_row(t, g, &n->w[i]);
+			thread_row(t, g, &n->w[i]);
 	graph_free(&gr);
 	return 0;
 }
@@ -197,15 +231,47 @@ tgid_of(pid_t pid)
 	return (pid_t)strtol(buf, NULL, 10);
 }
 
+/*
+ * Whether /proc keeps from us what pid holds: its descriptors' links,
+ * tried on the first (or its maps, where it has none). Not access(2)
+ * on fd/: root passes that, yet may not read the links of a process
+ * with a capability it lacks itself (without CAP_SYS_PTRACE).
+ */
+static int
+unreadable(pid_t pid)
+{
+	char path[64], link[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((dir = opendir(path)) == NULL)
+		return errno == EACCES || errno == EPERM;
+	while ((d = readdir(dir)) != NULL)
+		if (isdigit((unsigned char)d->d_name[0])) {
+			fd = readlinkat(dirfd(dir), d->d_name, link,
+			    sizeof(link)) == -1 &&
+			    (errno == EACCES || errno == EPERM);
+			closedir(dir);
+			return fd;
+		}
+	closedir(dir);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		close(fd);
+		return 0;
+	}
+	return errno == EACCES || errno == EPERM;
+}
+
 /* what could not be read, said once */
 static void
 partial(const struct target *g)
 {
-	char path[64];
 	size_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)g->pid);
-	if (access(path, R_OK | X_OK) == -1 && errno == EACCES) {
+	if (unreadable(g->pid)) {
 		warnx("stat %d: the process could not be read (another "
 		    "user's, or not dumpable): its objects and waits are not "
 		    "shown", (int)g->pid);
@@ -213,6 +279,9 @@ partial(const struct target *g)
 	}
 	if (g->n == 0)
 		return;
+	if (geteuid() != 0 && procfs_hidepid())
+		warnx("stat: /proc hides other users' processes (hidepid): "
+		    "the other ends may miss theirs");
 	n = pidx_unread(proc_index(PIDX_FDS | PIDX_MAPS), PIDX_FDS | PIDX_MAPS,
 	    NULL, 0);
 	if (n > 0)
@@ -234,6 +303,7 @@ cmd_stat(int argc, char *argv[])
 	if ((g.pid = tgid_of(pid)) == 0)
 		errx(1, "stat %d: no such process", (int)pid);
 	g.tid = g.pid != pid ? pid : 0;
+	g.zombie = pid_zombie(g.pid);
 	if ((g.h = held_of(g.pid, HELD_ALL, &g.n)) == NULL)
 		errx(1, "stat %d: the process ended while it was read",
 		    (int)pid);
@@ -242,7 +312,8 @@ cmd_stat(int argc, char *argv[])
 			held_row(&t, &g, &g.h[k]);
 		signals_row(&t, g.pid);
 	}
-	if (wait_rows(&t, &g) == -1)
+	/* a zombie now that was not: what was read was of the living */
+	if (thread_rows(&t, &g) == -1 || (!g.zombie && pid_zombie(g.pid)))
 		errx(1, "stat %d: the process ended while it was read",
 		    (int)pid);
 	partial(&g);
