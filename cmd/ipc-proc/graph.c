@@ -159,17 +159,17 @@ on_io(pid_t pid, struct pwait *w, char *other, size_t olen)
 		return;
 	}
 	io_ends(b->dev, b->ino, b->type, b->kind == BLOCKED_WRITE, &w->by);
-	/* a pipe's bytes, through a copy of its own descriptor: opened
-	 * afresh, a FIFO would release a writer waiting in open(2) */
-	if (!S_ISFIFO(b->type) ||
+	/* a writer's pipe: how full, through a copy of its own descriptor
+	 * (opened afresh, a FIFO would release a writer waiting in open(2));
+	 * a reader's is empty, or it would not wait */
+	if (b->kind != BLOCKED_WRITE || !S_ISFIFO(b->type) ||
 	    (c = held_dup(pid, b->fd, b->dev, b->ino)) == -1)
 		return;
 	if (ioctl(c, FIONREAD, &n) == 0 &&
 	    (cap = fcntl(c, F_GETPIPE_SZ)) > 0)
-		snprintf(other, olen, b->kind != BLOCKED_WRITE ?
-		    "%d of %d bytes buffered" : n >= cap ?
-		    "full: %d of %d bytes" : "%d of %d bytes buffered, "
-		    "too little room for the write", n, cap);
+		snprintf(other, olen, n >= cap ? "full: %d of %d bytes" :
+		    "%d of %d bytes buffered, too little room for the write",
+		    n, cap);
 	close(c);
 }
 

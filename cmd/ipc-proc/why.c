@@ -190,11 +190,14 @@ show_by(struct tree *t, const struct pnode *n, const struct pwait *w)
 		line(t, 1, "nobody: no process can end it");
 }
 
+/* what ends a branch, said once (a plain sleep's words say "not IPC") */
 static const char *
 tail(const struct pwait *w)
 {
-	return w->state == W_OTHER ? " (not IPC: the branch ends here)" :
-	    w->state == W_RUNNING ? " (the branch ends here)" : "";
+	if (w->state == W_OTHER && strstr(w->words, "(not IPC)") == NULL)
+		return " (not IPC: the branch ends here)";
+	return w->state == W_OTHER || w->state == W_RUNNING ?
+	    " (the branch ends here)" : "";
 }
 
 /* a node: its line, then each thread's enders (as threads of it) */
