@@ -4,6 +4,8 @@
  * the questions asked of the run's one index (pidx.c). The /proc files
  * themselves are read and parsed below the index, in procfs.c.
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <ctype.h>
 #include <err.h>
 #include <stdio.h>
@@ -100,22 +102,44 @@ proc_scan_fds(struct holders *hs, proc_fd_fn match, void *arg)
 	took(hs, ix, PIDX_FDS);
 }
 
+/* the device every socket lives on (sockfs), or 0 where none can be made */
+static dev_t
+sockfs_dev(void)
+{
+	static dev_t dev;
+	struct stat st;
+	int fd;
+
+	if (dev == 0 && (fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC,
+	    0)) != -1) {
+		if (fstat(fd, &st) == 0)
+			dev = st.st_dev;
+		close(fd);
+	}
+	return dev;
+}
+
 /*
  * Every other process's descriptors of the socket inode ino (0: of any
  * socket), sorted by inode for holders_sock: sockets all live on
- * sockfs, so the inode alone names one
+ * sockfs, so the inode alone names one. A socket file held by its path
+ * (O_PATH: a listener keeps its own) is on the file's device, not a
+ * socket: left out, or its inode would be taken for one and break the
+ * order holders_sock searches.
  */
 void
 proc_scan_socks(struct holders *hs, ino_t ino)
 {
 	struct pidx *ix = proc_index(PIDX_FDS);
 	const struct holder *e;
+	dev_t dev = sockfs_dev();
 	size_t i;
 
 	memset(hs, 0, sizeof(*hs));
 	for (i = 0; i < ix->n; i++) {
 		e = &ix->e[i];
 		if (e->kind == PIDX_FD && S_ISSOCK(e->mode) &&
+		    (dev == 0 || e->dev == dev) &&
 		    (ino == 0 || e->ino == ino))
 			add(hs, e);
 	}
