@@ -360,3 +360,29 @@ tratio() {
 	DIR=time BESTOF=$(calc "${USBEST[$a]} / ${USBEST[$b]}") \
 	    record "$name" "$(calc "${USMED[$a]} / ${USMED[$b]}")" x "$@"
 }
+
+# the load of bench/holdfds.c: $1 processes holding a pipe and a socket
+# pair each, ready; their stdin a FIFO held open here as fd 9, so they
+# end when we do (or when fd 9 is closed). LOAD is its pid, leading
+# the load's group.
+hold_load() {
+	mkdir -p "$REF" || die "mkdir $REF"
+	if [ ! -x "$REF/holdfds" ] || [ bench/holdfds.c -nt "$REF/holdfds" ]
+	then
+		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
+		    -o "$REF/holdfds" bench/holdfds.c ||
+		    die "cannot build holdfds"
+	fi
+	rm -f "$TMP/hold" "$TMP/ready"
+	mkfifo "$TMP/hold" || die "mkfifo"
+	"$REF/holdfds" "$1" "${BENCH_TIMEOUT:-300}" <"$TMP/hold" \
+	    >"$TMP/ready" &
+	LOAD=$!
+	exec 9>"$TMP/hold"
+	for _ in $(seq 1200); do
+		[ -s "$TMP/ready" ] && return
+		kill -0 "$LOAD" 2>/dev/null || die "the load of $1 did not start"
+		sleep 0.1
+	done
+	die "the load of $1 did not start in 120 s"
+}

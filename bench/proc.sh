@@ -17,29 +17,8 @@ SIZES=${BENCH_PROC_SIZES:-1000 5000}
 ROUNDS=${BENCH_ROUNDS:-5}
 P=$BIN/ipc-proc
 
-mkdir -p "$REF"
-if [ ! -x "$REF/holdfds" ] || [ bench/holdfds.c -nt "$REF/holdfds" ]; then
-	${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
-	    -o "$REF/holdfds" bench/holdfds.c || die "cannot build holdfds"
-fi
-need "$P" "$REF/holdfds"
+need "$P"
 have lsfd util-linux || exit 0
-
-# load N: N processes holding a pipe and a socket pair each, ready; its
-# stdin a FIFO held open here as fd 9, so it ends when we do or unload
-load() {
-	rm -f "$TMP/hold" "$TMP/ready"
-	mkfifo "$TMP/hold" || die "mkfifo"
-	"$REF/holdfds" "$1" "${BENCH_TIMEOUT:-300}" <"$TMP/hold" >"$TMP/ready" &
-	LOAD=$!
-	exec 9>"$TMP/hold"
-	for _ in $(seq 1200); do
-		[ -s "$TMP/ready" ] && return
-		kill -0 "$LOAD" 2>/dev/null || die "the load of $1 did not start"
-		sleep 0.1
-	done
-	die "the load of $1 did not start in 120 s"
-}
 
 # unload: the load's group (it leads one) gone before the next
 unload() {
@@ -81,7 +60,7 @@ progs=(ls_a map lsfd_all)
 declare -A RSS0 RSS1
 first="" last="" fd0="" fd1=""
 for n in $SIZES; do
-	load "$n"
+	hold_load "$n"
 	nfd=$(fds)
 	# a command that fails is not measured: it would look fast
 	for f in "${progs[@]}"; do

@@ -14,24 +14,8 @@ PROCS=${BENCH_PROCS:-1000}
 ROUNDS=${BENCH_ROUNDS:-5}
 BASE=${BENCH_BASE:-}
 
-mkdir -p "$REF"
-if [ ! -x "$REF/holdfds" ] || [ bench/holdfds.c -nt "$REF/holdfds" ]; then
-	${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
-	    -o "$REF/holdfds" bench/holdfds.c || die "cannot build holdfds"
-fi
-need "$BIN/ipc-pipe" "$BIN/ipc-shm" "$BIN/ipc-mq" "$REF/holdfds"
-
-# the load: its stdin a FIFO held open here, so it ends when we do
-mkfifo "$TMP/hold" || die "mkfifo"
-"$REF/holdfds" "$PROCS" "${BENCH_TIMEOUT:-300}" <"$TMP/hold" >"$TMP/ready" &
-LOAD=$!
-exec 9>"$TMP/hold"
-for _ in $(seq 600); do
-	[ -s "$TMP/ready" ] && break
-	kill -0 "$LOAD" 2>/dev/null || die "the load did not start"
-	sleep 0.1
-done
-[ -s "$TMP/ready" ] || die "the load did not start in 60 s"
+need "$BIN/ipc-pipe" "$BIN/ipc-shm" "$BIN/ipc-mq"
+hold_load "$PROCS"
 
 # seconds one run of "$@" takes, its output dropped
 once() {
