@@ -386,3 +386,13 @@ hold_load() {
 	done
 	die "the load of $1 did not start in 120 s"
 }
+
+# hold_load's load ended: fd 9 closed, and its group (it leads one) gone
+hold_unload() {
+	exec 9>&-
+	wait "$LOAD" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 -- "-$LOAD" 2>/dev/null || break
+		sleep 0.1
+	done
+}

@@ -20,16 +20,6 @@ P=$BIN/ipc-proc
 need "$P"
 have lsfd util-linux || exit 0
 
-# unload: the load's group (it leads one) gone before the next
-unload() {
-	exec 9>&-
-	wait "$LOAD" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 -- "-$LOAD" 2>/dev/null || break
-		sleep 0.1
-	done
-}
-
 # the descriptors every process holds now
 fds() {
 	find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
@@ -105,7 +95,7 @@ for n in $SIZES; do
 		last=$n fd1=$nfd
 		echo "  max RSS: ls -a ${RSS1[ls_a]} KiB, map ${RSS1[map]} KiB"
 	fi
-	unload
+	hold_unload
 done
 
 # memory grows no faster than the descriptors: (RSS growth) over

@@ -49,10 +49,5 @@ for cmd in "ipc-pipe ls" "ipc-shm ls" "ipc-mq ls"; do
 		DIR='time' record "$cmd, over base" "$(calc "$m / $b")" x
 	fi
 done
-# the load's group (it leads one) gone before we say we are done
-exec 9>&-
-wait "$LOAD" 2>/dev/null
-for _ in $(seq 100); do
-	kill -0 -- "-$LOAD" 2>/dev/null || break
-	sleep 0.1
-done
+# the load gone before we say we are done
+hold_unload

@@ -19,23 +19,14 @@
 #define INDEX_PARTS	(PIDX_FDS | PIDX_MAPS)
 #define STR_PIDS	8		/* processes a cell names, at most */
 
-/* a Unix socket as ends needs it: its peer, and what a newcomer would
- * connect or send to */
-struct unix_end {
-	ino_t ino, peer;
-	int type, state;
-	char name[128];			/* "@name", "/path", or "" */
-};
-
-static struct unix_end *socks;
+/* every Unix socket of the run, by inode, read at the first question */
+static struct usock *socks;
 static size_t nsocks, capsocks;
 static int socks_read;			/* 1: asked; -1: could not be */
 
 static int
 keep_sock(const struct usock *u, void *arg)
 {
-	struct unix_end *s;
-
 	(void)arg;
 	if (nsocks == capsocks) {
 		capsocks = capsocks ? 2 * capsocks : 256;
@@ -43,36 +34,36 @@ keep_sock(const struct usock *u, void *arg)
 		    sizeof(*socks))) == NULL)
 			err(1, NULL);
 	}
-	s = &socks[nsocks++];
-	s->ino = u->ino;
-	s->peer = u->peer;
-	s->type = u->type;
-	s->state = u->state;
-	s->name[0] = '\0';
-	if (u->namelen > 0)
-		udiag_name(u, s->name, sizeof(s->name));
+	socks[nsocks++] = *u;
 	return 0;
 }
 
 static int
 by_ino(const void *a, const void *b)
 {
-	const struct unix_end *x = a, *y = b;
+	const struct usock *x = a, *y = b;
 
 	return (x->ino > y->ino) - (x->ino < y->ino);
 }
 
-/* the Unix socket of inode ino, or NULL: not one (TCP, UDP, ...) */
-static const struct unix_end *
-unix_sock(ino_t ino)
+/*
+ * The Unix socket of inode ino, or NULL: not one (TCP, UDP, ...), or
+ * sock_diag could not be asked. NETLINK_SOCK_DIAG is read once a run,
+ * for ends and held.c's rows alike.
+ */
+const struct usock *
+ends_unix(ino_t ino)
 {
-	struct unix_end key = { .ino = ino };
+	struct usock key = { .ino = ino };
 
 	if (socks_read == 0) {
 		socks_read = udiag_each(keep_sock, NULL) == 0 ? 1 : -1;
+		if (socks_read == -1)
+			nsocks = 0;
 		qsort(socks, nsocks, sizeof(*socks), by_ino);
 	}
-	return bsearch(&key, socks, nsocks, sizeof(*socks), by_ino);
+	return nsocks == 0 ? NULL :
+	    bsearch(&key, socks, nsocks, sizeof(*socks), by_ino);
 }
 
 /* the device every anonymous pipe lives on, told from a FIFO's */
@@ -177,7 +168,7 @@ hidden(struct ends *e, int must)
 static void
 peer_of(struct ends *e, dev_t dev, ino_t ino)
 {
-	const struct unix_end *s = unix_sock(ino);
+	const struct usock *s = ends_unix(ino);
 
 	if (s == NULL) {
 		/* not a Unix socket: TCP, UDP and the rest, told by held.c */
@@ -189,11 +180,11 @@ peer_of(struct ends *e, dev_t dev, ino_t ino)
 		hidden(e, 1);
 		return;
 	}
-	if (s->name[0] != '\0')
-		strlcpy(e->peer, s->name, sizeof(e->peer));
+	if (s->namelen > 0)
+		udiag_name(s, e->peer, sizeof(e->peer));
 	e->way = s->state == 10 /* TCP_LISTEN */ ?
 	    "a process that connects to it" :
-	    s->name[0] != '\0' ? "a process that sends to it" : NULL;
+	    e->peer[0] != '\0' ? "a process that sends to it" : NULL;
 }
 
 /*

@@ -37,17 +37,14 @@ const char *const held_kinds[H_NKINDS] = {
 };
 
 /*
- * Every socket of the run, read once at the first question, as the
- * /proc index is: held_of asked of a thousand processes reads
- * NETLINK_SOCK_DIAG and /proc/net once, not once each
+ * Every TCP and UDP socket of the run, read once at the first question,
+ * as the /proc index is (and the Unix ones by ends_unix): held_of asked
+ * of a thousand processes reads /proc/net once, not once each
  */
 static struct {
 	struct procfs_inet *in;		/* TCP and UDP, by inode */
 	size_t nin, capin;
 	int in_read;
-	struct usock *us;		/* Unix, by inode */
-	size_t nus, capus;
-	int us_read;
 } run;
 
 /* one process being read */
@@ -189,49 +186,9 @@ pipe_row(struct look *k, int fd, const char *link, const struct stat *st,
 }
 
 static int
-keep_unix(const struct usock *u, void *arg)
-{
-	(void)arg;
-	if (run.nus == run.capus) {
-		run.capus = run.capus ? 2 * run.capus : 64;
-		if ((run.us = reallocarray(run.us, run.capus,
-		    sizeof(*run.us))) == NULL)
-			err(1, NULL);
-	}
-	run.us[run.nus++] = *u;
-	return 0;
-}
-
-static int
-by_uino(const void *a, const void *b)
-{
-	const struct usock *x = a, *y = b;
-
-	return (x->ino > y->ino) - (x->ino < y->ino);
-}
-
-/* the Unix socket of inode ino, from every one read once */
-static const struct usock *
-unix_of(ino_t ino)
-{
-	struct usock key = { .ino = ino };
-
-	if (!run.us_read) {
-		run.us_read = 1;
-		if (udiag_each(keep_unix, NULL) == -1)
-			run.nus = 0;
-		if (run.nus > 1)
-			qsort(run.us, run.nus, sizeof(*run.us), by_uino);
-	}
-	if (run.nus == 0)
-		return NULL;
-	return bsearch(&key, run.us, run.nus, sizeof(*run.us), by_uino);
-}
-
-static int
 unix_row(struct look *k, int fd, const struct stat *st)
 {
-	const struct usock *u = unix_of(st->st_ino);
+	const struct usock *u = ends_unix(st->st_ino);
 	char name[256];
 	struct held *h;
 

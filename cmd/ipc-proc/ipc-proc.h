@@ -9,8 +9,9 @@
 /* the long options of its own, one code each, in the rooms' tables */
 enum { O_CHECK = OPT_LONG, O_MIN, O_FORMAT };
 
-/* main.c: the verb table; PID from an operand */
+/* main.c: the verb table; PID from an operand; the partial note */
 pid_t	 one_pid(int, char **, int);
+void	 unread_note(size_t, const char *, const char *);
 
 /*
  * ends.c: the processes at the other end of an object, from the run's
@@ -37,6 +38,7 @@ struct ends {
 };
 int	 ends_of(dev_t, ino_t, mode_t, int, struct ends *);
 void	 ends_add(struct ends *, pid_t);
+const struct usock *ends_unix(ino_t);
 void	 ends_free(struct ends *);
 char	*ends_str(const struct ends *, pid_t);
 

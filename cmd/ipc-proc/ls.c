@@ -205,16 +205,6 @@ bypid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* the partial note, once: how many could not be read, and what of them */
-static void
-unread_note(size_t n, const char *what)
-{
-	if (n > 0)
-		warnx("%s: %zu process%s could not be read (another user's, or "
-		    "not dumpable): their %s not shown", verb_name, n,
-		    n == 1 ? "" : "es", what);
-}
-
 static int
 ls_waits(const struct tablefmt *fmt, int64_t min_ns)
 {
@@ -238,7 +228,8 @@ ls_waits(const struct tablefmt *fmt, int64_t min_ns)
 		ls_row(&t, &g, v[i]);
 	table_print(&t);
 	table_free(&t);
-	unread_note(g.unread, "waits are");
+	unread_note(g.unread, "their waits are not shown",
+	    "their waits are not shown");
 	free(v);
 	graph_free(&g);
 	return 0;
@@ -302,7 +293,7 @@ ls_all(const struct tablefmt *fmt)
 	table_print(&t);
 	table_free(&t);
 	unread_note(pidx_unread(proc_index(parts), parts, NULL, 0),
-	    "objects are");
+	    "their objects are not shown", "their objects are not shown");
 	free(pids);
 	return 0;
 }

@@ -8,6 +8,8 @@
  * waits). Reading never changes what it reads: no ptrace, no signal,
  * no FIFO opened, no socket connected.
  */
+#include <err.h>
+
 #include "ipc.h"
 #include "ipc-proc.h"
 
@@ -16,6 +18,19 @@ pid_t
 one_pid(int argc, char *argv[], int i)
 {
 	return pid_arg(opt_operand(argc, argv, i, "PID"), "PID", 0);
+}
+
+/*
+ * The partial note, said once: n processes could not be read, then what
+ * that leaves out (one: as said of a single process; many: of several)
+ */
+void
+unread_note(size_t n, const char *one, const char *many)
+{
+	if (n > 0)
+		warnx("%s: %zu process%s could not be read (another user's, or "
+		    "not dumpable): %s", verb_name, n, n == 1 ? "" : "es",
+		    n == 1 ? one : many);
 }
 
 static const struct verb verbs[] = {

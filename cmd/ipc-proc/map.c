@@ -922,15 +922,6 @@ map_free(struct map *m)
 	free(m->h);
 }
 
-static void
-unread_note(size_t n)
-{
-	if (n > 0)
-		warnx("%s: %zu process%s could not be read (another user's, or "
-		    "not dumpable): their objects and waits are not shown",
-		    verb_name, n, n == 1 ? "" : "es");
-}
-
 int
 cmd_map(int argc, char *argv[])
 {
@@ -963,7 +954,9 @@ cmd_map(int argc, char *argv[])
 	else
 		map_text(&m);
 	unread = pidx_unread(proc_index(parts), parts, NULL, 0);
-	unread_note(unread > g.unread ? unread : g.unread);
+	unread_note(unread > g.unread ? unread : g.unread,
+	    "their objects and waits are not shown",
+	    "their objects and waits are not shown");
 	map_free(&m);
 	graph_free(&g);
 	free(want);

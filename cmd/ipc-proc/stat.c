@@ -284,10 +284,8 @@ partial(const struct target *g)
 		    "the other ends may miss theirs");
 	n = pidx_unread(proc_index(PIDX_FDS | PIDX_MAPS), PIDX_FDS | PIDX_MAPS,
 	    NULL, 0);
-	if (n > 0)
-		warnx("stat: %zu process%s could not be read (another user's, "
-		    "or not dumpable): the other ends may miss %s", n,
-		    n == 1 ? "" : "es", n == 1 ? "it" : "them");
+	unread_note(n, "the other ends may miss it",
+	    "the other ends may miss them");
 }
 
 int

@@ -535,10 +535,8 @@ partial(const struct pgraph *g)
 			if (!g->n[i].w[k].by.unseen &&
 			    g->n[i].w[k].by.unread > most)
 				most = g->n[i].w[k].by.unread;
-	if (most > 0)
-		warnx("why: %zu process%s could not be read (another user's, "
-		    "or not dumpable): %s waits are not shown", most,
-		    most == 1 ? "" : "es", most == 1 ? "its" : "their");
+	unread_note(most, "its waits are not shown",
+	    "their waits are not shown");
 }
 
 int
