@@ -697,8 +697,9 @@ read_wait(pid_t pid, pid_t tid, struct pwait *w)
 	return 0;
 }
 
-static int
-by_tid(const void *a, const void *b)
+/* two pids (or thread ids) in order, for qsort and bsearch */
+int
+graph_pidcmp(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
@@ -730,7 +731,7 @@ tids_of(pid_t pid, pid_t **tids)
 		(*tids)[n++] = (pid_t)strtol(e->d_name, NULL, 10);
 	}
 	closedir(d);
-	qsort(*tids, n, sizeof(**tids), by_tid);
+	qsort(*tids, n, sizeof(**tids), graph_pidcmp);
 	return (ssize_t)n;
 }
 
@@ -883,14 +884,6 @@ graph_reach(struct pgraph *g, pid_t pid)
 }
 
 /* every process /proc shows (but this one), each a node */
-static int
-pidcmp(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * Every process in /proc but ourselves and the kernel's threads, in pid
  * order: *n of them, to free
@@ -920,7 +913,7 @@ graph_pids(size_t *n)
 		v[(*n)++] = pid;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), pidcmp);
+	qsort(v, *n, sizeof(*v), graph_pidcmp);
 	return v;
 }
 

@@ -111,6 +111,7 @@ struct pgraph {
 struct pnode *graph_node(struct pgraph *, pid_t);
 struct pnode *graph_find(const struct pgraph *, pid_t);
 pid_t	*graph_pids(size_t *);
+int	 graph_pidcmp(const void *, const void *);
 void	 graph_reach(struct pgraph *, pid_t);
 void	 graph_every(struct pgraph *);
 size_t	 graph_deadlocks(struct pgraph *);

@@ -112,17 +112,10 @@ edge_add(struct map *m, struct medge e)
 }
 
 static int
-pidcmp(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
 was_read(const struct map *m, pid_t pid)
 {
-	return bsearch(&pid, m->pid, m->npid, sizeof(pid), pidcmp) != NULL;
+	return bsearch(&pid, m->pid, m->npid, sizeof(pid),
+	    graph_pidcmp) != NULL;
 }
 
 /* the kinds drawn as a node of their own between their holders */
