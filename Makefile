@@ -39,7 +39,15 @@ MAN7 = $(wildcard man/*.7)
 
 all: $(BIN)
 
-$(O)/%.o: lib/%.c lib/ipc.h config.mk VERSION
+# the build's dependencies, probed once a build directory (again when
+# config.mk changes): one that is missing is named, with the command that
+# installs it, before a compiler meets its absence (getprogname undeclared)
+$(O)/deps.ok: config.mk tests/deps.sh
+	@mkdir -p $(O)
+	@CC='$(CC)' sh tests/deps.sh build
+	@touch $@
+
+$(O)/%.o: lib/%.c lib/ipc.h config.mk VERSION | $(O)/deps.ok
 	@mkdir -p $(O)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -47,7 +55,7 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(B)/%: cmd/%.c $(LIB) lib/ipc.h
+$(B)/%: cmd/%.c $(LIB) lib/ipc.h | $(O)/deps.ok
 	@mkdir -p $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
@@ -59,7 +67,7 @@ $(B)/%: cmd/%/main.c $$(call cmdobj,$$*) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 $(O)/cmd/%.o: cmd/%.c $$(wildcard $$(dir cmd/$$*)*.h) lib/ipc.h config.mk \
-    VERSION
+    VERSION | $(O)/deps.ok
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -c -o $@ $<
 

@@ -53,3 +53,48 @@ load helpers
 	done
 	[ "$n" -gt 0 ]
 }
+
+# --- the build's dependencies, probed before anything is compiled -----------
+
+@test "make without libbsd: names libbsd-dev and the command that installs it, compiles nothing" {
+	unset MAKEFLAGS MFLAGS MAKELEVEL SANITIZE
+	d=$BATS_TEST_TMPDIR
+	# pkg-config looks only here, so it knows no libbsd-overlay: as on a
+	# machine without libbsd-dev, where the compiler said "implicit
+	# declaration of function 'getprogname'"
+	mkdir "$d/pc"
+	PKG_CONFIG_LIBDIR=$d/pc run make -s -C "$ROOT" O="$d/obj" B="$d/bin" all
+	assert_failure 2
+	assert_line -n 0 "ipc-tools: cannot build: libbsd-dev is not installed"
+	if is_root; then
+		assert_line -n 1 "run: make deps"
+	else
+		assert_line -n 1 "run: sudo make deps"
+	fi
+	assert_line -n 2 --regexp "^make: \*\*\* \[Makefile:[0-9]+: $d/obj/deps.ok\] Error 1$"
+	[ "${#lines[@]}" -eq 3 ]
+	[ ! -e "$d/obj/deps.ok" ]
+	[ ! -e "$d/bin" ]
+	run find "$d/obj" -name '*.o'
+	assert_output ""
+}
+
+@test "make probes the build's dependencies once a build directory, before the first compile" {
+	unset MAKEFLAGS MFLAGS MAKELEVEL SANITIZE
+	d=$BATS_TEST_TMPDIR
+	run make -n --no-print-directory -C "$ROOT" O="$d/obj" "$d/obj/num.o"
+	assert_success
+	assert_line -n 0 "mkdir -p $d/obj"
+	assert_line -n 1 --partial "sh tests/deps.sh build"
+	assert_line -n 2 "touch $d/obj/deps.ok"
+	assert_line -n 4 --partial "-c -o $d/obj/num.o lib/num.c"
+	run make -s -C "$ROOT" O="$d/obj" "$d/obj/deps.ok"
+	assert_success
+	assert_output ""
+	# made once: up to date until config.mk changes
+	run make -q -C "$ROOT" O="$d/obj" "$d/obj/deps.ok"
+	assert_success
+	run make -n --no-print-directory -C "$ROOT" O="$d/obj" "$d/obj/num.o"
+	assert_success
+	refute_output --partial "deps.sh"
+}
