@@ -1,25 +1,15 @@
 #!/bin/sh
 # make deb: ipc-tools_VERSION_ARCH.deb, built by dpkg-buildpackage from a
 # clean copy of the files git knows (as they are in the tree), then
-# checked with lintian. Says which packages it needs when they are
-# missing; installs nothing.
+# checked with lintian. What it needs and lacks is installed first, as
+# root, or named with the command that installs it (tests/deps.sh deb).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-need=""
-for p in dpkg-dev:dpkg-buildpackage debhelper:dh fakeroot:fakeroot \
-    lintian:lintian; do
-	command -v "${p#*:}" >/dev/null 2>&1 || need="$need ${p%%:*}"
-done
-if [ -n "$need" ]; then
-	echo "make deb needs:$need" >&2
-	echo "run: sudo apt-get install -y$need" >&2
-	exit 1
-fi
-if ! missing=$(dpkg-checkbuilddeps 2>&1); then
-	printf '%s\n' "$missing" | sed 's/^dpkg-checkbuilddeps: error: //' >&2
-	exit 1
-fi
+# what it lacks (its tools, debian/control's build dependencies) installed
+# as make check installs its own: as root with apt-get; otherwise the one
+# command to run is printed, and it stops
+sh tests/deps.sh deb || exit 1
 
 work=$(mktemp -d) || exit 1
 # the suite runs some commands as another user, who must reach the tree
