@@ -50,9 +50,12 @@ setup() {
 	assert_output "ipc-sock $version"
 }
 
-@test "make deb: the package holds every command, page and completion, and only libc beside" {
+@test "make deb: the package holds every command, page and completion, README and NEWS, and only libc beside" {
 	for t in dpkg-buildpackage dh fakeroot lintian; do
-		command -v "$t" >/dev/null || skip "make deb needs $t (dpkg-dev, debhelper, fakeroot, lintian)"
+		command -v "$t" >/dev/null && continue
+		# what it lacks, make deb installs as make check does: as root
+		is_root && [ "${IPC_NOINSTALL:-0}" != 1 ] ||
+		    skip "make deb needs $t (dpkg-dev, debhelper, fakeroot, lintian)"
 	done
 	command -v git >/dev/null && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 ||
 	    skip "not a git checkout: make deb copies the files git knows"
@@ -72,6 +75,75 @@ setup() {
 		grep -qx "/usr/share/fish/vendor_completions.d/$c.fish" "$d/contents"
 	done
 	grep -qx /usr/share/man/man7/ipc-tools.7.gz "$d/contents"
+	# README and NEWS, which ipc-tools(7) names for interface changes,
+	# each as it is in the tree (compressed where dh_compress does)
+	for f in README.md NEWS; do
+		p=$(grep -xE "/usr/share/doc/ipc-tools/$f(\.gz)?" "$d/contents")
+		dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ".$p" > "$d/doc"
+		case $p in
+		*.gz) gzip -dc "$d/doc" ;;
+		*) cat "$d/doc" ;;
+		esac | cmp - "$d/src/$f"
+	done
 	run dpkg-deb -f "$deb" Depends
 	assert_output --regexp '^libc6 \(>= [0-9.]+\)$'
+}
+
+# --- what make deb needs: installed, or named with the one command ----------
+
+# debless DIR: DIR/src, a tree whose debian/control names one build
+# dependency no archive has; DIR/path, every command of this machine's but
+# make deb's own tools, as on a machine without dpkg-dev, debhelper,
+# fakeroot and lintian
+debless() {
+	d=$1
+	mkdir -p "$d/src/debian" "$d/path"
+	cat > "$d/src/debian/control" <<-CONTROL
+	Source: ipc-tools
+	Build-Depends: debhelper-compat (= 13),
+	               ipc-tools-no-such-dep (>= 1) | ipc-tools-no-such-alt
+
+	Package: ipc-tools
+	Architecture: any
+	Description: test
+	 test
+	CONTROL
+	ln -s /usr/bin/* "$d/path/"
+	[ -L /bin ] || ln -s /bin/* "$d/path/" 2>/dev/null || :
+	rm -f "$d/path/dh" "$d/path/lintian" "$d/path/fakeroot" \
+	    "$d/path/dpkg-buildpackage"
+	chmod 755 "$d" "$d/src" "$d/src/debian" "$d/path"
+}
+
+@test "make deb: what it lacks named with the one command that installs it, and it stops" {
+	command -v dpkg-checkbuilddeps >/dev/null ||
+	    skip "needs dpkg-checkbuilddeps (dpkg-dev) to read debian/control"
+	debless "$BATS_TEST_TMPDIR"
+	cd "$d/src"
+	IPC_NOINSTALL=1 PATH=$d/path run timeout 60 sh "$ROOT/tests/deps.sh" deb
+	assert_failure 1
+	want=" dpkg-dev debhelper fakeroot lintian ipc-tools-no-such-dep"
+	assert_line -n 0 "make deb needs:$want"
+	if is_root; then
+		assert_line -n 1 "run: apt-get update && apt-get install -y$want"
+	else
+		assert_line -n 1 "run: sudo apt-get update && sudo apt-get install -y$want"
+	fi
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "make deb as another user: the sudo command, nothing installed" {
+	need_nobody
+	command -v dpkg-checkbuilddeps >/dev/null ||
+	    skip "needs dpkg-checkbuilddeps (dpkg-dev) to read debian/control"
+	# a directory another user can enter, as BATS_TEST_TMPDIR is not
+	debless "$(mktemp -d)"
+	cd "$d/src"
+	run as_nobody env PATH="$d/path" sh "$ROOT/tests/deps.sh" deb
+	cd /
+	rm -rf "$d"
+	assert_failure 1
+	want=" dpkg-dev debhelper fakeroot lintian ipc-tools-no-such-dep"
+	assert_output "make deb needs:$want
+run: sudo apt-get update && sudo apt-get install -y$want"
 }
