@@ -147,3 +147,36 @@ debless() {
 	assert_output "make deb needs:$want
 run: sudo apt-get update && sudo apt-get install -y$want"
 }
+
+# --- the README's first screen ----------------------------------------------
+
+@test "README: its first screen says what this is, how to install it, and shows one-liners" {
+	r=$ROOT/README.md
+	head -n 40 "$r" > "$BATS_TEST_TMPDIR/screen"
+	cd "$BATS_TEST_TMPDIR"
+	# what it is: the first paragraph names the objects
+	grep -q 'inter-process communication' screen
+	# how to install it
+	grep -q '^    make  ' screen
+	grep -q '^    sudo make install' screen
+	grep -q '^    sudo make deps' screen
+	# four or five one-liners before any section, each a command of ours
+	# that a shell parses
+	sed -n '/^## /q; /^    /p' screen > oneliners
+	n=$(wc -l < oneliners)
+	[ "$n" -ge 4 ] && [ "$n" -le 5 ]
+	while read -r line; do
+		bash -n -c "$line"
+		c=$(printf '%s\n' "$line" | grep -o 'ipc-[a-z]*' | head -n 1)
+		[ -e "$ROOT/cmd/$c.c" ] || [ -d "$ROOT/cmd/$c" ]
+	done < oneliners
+	# how long make check takes, and no column that says nothing
+	grep -qE '`make check` takes about [0-9]+ minutes on a 2-core machine' "$r"
+	run grep -c '| built ' "$r"
+	assert_output 0
+	# the speed table lives in bench/README.md, a summary in the README
+	run grep -c '^| case | direction | ratio | target |$' "$r"
+	assert_output 0
+	run grep -c '^| case | direction | ratio | target |$' "$ROOT/bench/README.md"
+	assert_output 1
+}
