@@ -84,8 +84,7 @@ crowd() {
 # skip unless this test may have an IPC namespace (unshare -i) of its own
 own_ipc_ns() {
 	need_root "an IPC namespace of its own (unshare -i)"
-	command -v unshare >/dev/null || skip "no unshare(1)"
-	unshare -i true 2>/dev/null || skip "no IPC namespaces here"
+	need_unshare -i
 }
 
 # pid $1 is ipc-mq itself (not the shell before exec) and asleep
@@ -744,10 +743,9 @@ curmsgs="
 
 @test "ls: with /dev/mqueue not mounted, says how to mount it" {
 	need_root "unmounts /dev/mqueue (in a mount namespace of its own)"
-	command -v unshare >/dev/null || skip "no unshare(1)"
-	unshare -m true 2>/dev/null || skip "no mount namespaces here"
 	# where it is not mounted already (the suite may run so), as it is
 	unmount='! mountpoint -q /dev/mqueue || umount /dev/mqueue'
+	need_unshare -m -- sh -c "$unmount"
 	run -1 --separate-stderr unshare -m sh -c "$unmount && exec ipc-mq ls"
 	assert_equal "$stderr" "ipc-mq: ls: /dev/mqueue is not mounted: as root, run: mount -t mqueue none /dev/mqueue"
 	# queues themselves work without the mount

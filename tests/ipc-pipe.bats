@@ -1020,6 +1020,7 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 
 @test "ls with no process holding a pipe lists none (nothing sorted, nothing read)" {
 	need_root "a PID namespace of its own"
+	need_unshare -p -f --mount-proc
 	run --separate-stderr unshare -p -f --mount-proc ipc-pipe ls
 	assert_success
 	assert_output "KIND INODE BYTES READERS WRITERS ORPHAN PATH"
