@@ -470,11 +470,16 @@ progress_run() {
 	return "$st"
 }
 
-# progress_until BOUND MEASURE VALUE: wait until MEASURE prints VALUE;
-# fail if it stalls for BOUND seconds before
+# progress_until BOUND MEASURE N: wait until MEASURE prints a number of
+# N or more; fail if it stalls for BOUND seconds before
 progress_until() {
-	progress_watch "$1" "$2" "[ \"\$last\" != '$3' ]"
+	# a measure that is not a number is no progress: it is waited on
+	progress_watch "$1" "$2" "! [ \"\$last\" -ge '$3' ] 2>/dev/null"
 }
+
+# progress of the kind most tests watch: the lines of the files $@
+# together (none yet: 0)
+lines_in() { cat "$@" 2>/dev/null | wc -l; }
 
 # progress_watch BOUND MEASURE CONDITION: while CONDITION holds (it may
 # read the last measure as $last), watch MEASURE; 1 once it has stayed

@@ -50,3 +50,41 @@ NS_TESTS='ls with no process holding a pipe lists none|create: raising msg_max|c
 	run -0 grep -c " # skip needs [a-z]* .*, refused here: " <<<"$output"
 	assert_output 13
 }
+
+# --- bounds that follow progress -------------------------------------------
+
+# writes $2 lines to out every $1 seconds, $3 times, then stops
+producer() {
+	local i
+	for ((i = 0; i < $3; i++)); do
+		sleep "$1"
+		printf 'x\n%.0s' $(seq "$2") >>out
+	done
+}
+
+@test "progress_until: a slow count that never stalls is waited for past its bound, one that passes its target is reached" {
+	: >out
+	bg producer 0.3 1 10
+	SECONDS=0
+	run -0 --separate-stderr progress_until 2 "lines_in out" 10
+	# the whole took longer than the bound: only a stall would fail it
+	[ "$SECONDS" -ge 3 ]
+	[ -z "$stderr" ]
+	# 0, 2, 4, 6: never 5, but at least 5
+	: >out
+	bg producer 0.2 2 3
+	run -0 --separate-stderr progress_until 2 "lines_in out" 5
+	[ "$(lines_in out)" -eq 6 ]
+}
+
+@test "progress_until and progress_run: a count that stops fails once it has stayed BOUND s, naming the measure" {
+	: >out
+	bg producer 0.1 1 3
+	wait_bg
+	run -1 --separate-stderr progress_until 1 "lines_in out" 10
+	assert_equal "$stderr" "progress: lines_in out stayed at 3 for 1s"
+	# a command that stalls is killed (143), whatever it was doing
+	run -143 --separate-stderr progress_run 1 "lines_in out" sleep 60
+	assert_equal "${stderr_lines[0]}" "progress: lines_in out stayed at 3 for 1s"
+	assert_equal "${stderr_lines[1]}" "progress_run: sleep 60 stopped"
+}
