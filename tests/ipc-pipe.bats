@@ -1176,11 +1176,13 @@ lines_done() { cat done.* 2>/dev/null | wc -l; }
 	for w in 1 2; do
 		bg ipc-pipe recv -f -e "cat >> done.$w; echo >> done.$w" "$f"
 	done
-	# bounded by progress, not by the whole: never 10 s without a line
-	seq 3000 | progress_run 10 lines_done ipc-pipe send -l "$f"
-	progress_until 10 lines_done 3000
+	# bounded by progress, not by the whole: never 10 s without a line.
+	# 600 lines are 2 KiB, all in the FIFO at once: a worker that took
+	# more than its line would show as well as with more
+	seq 600 | progress_run 10 lines_done ipc-pipe send -l "$f"
+	progress_until 10 lines_done 600
 	bg_end_by TERM
-	each_once 'done.*' 3000
+	each_once 'done.*' 600
 	printf 'x\0y\0' >&5
 	run timeout 10 ipc-pipe recv -0 -c 2 -e 'od -An -c | tr -s " "; echo "seq=$IPC_MSG_SEQ"' "$f"
 	assert_success

@@ -250,7 +250,7 @@ senders_done() {
 @test "a FIFO reader that quits early: the writer is told, never hangs" {
 	ipc-pipe create fifo
 	lines 100000 >in
-	bg timeout 20 ipc-pipe recv -c 1 fifo >out
+	bg ipc-pipe recv -c 1 fifo >out
 	run timeout --preserve-status 30 ipc-pipe send -l fifo <in
 	# a reader gone is EPIPE, or SIGPIPE itself: never 124 or 143
 	[ "$status" -eq 1 ] || [ "$status" -eq 141 ]
@@ -262,7 +262,7 @@ senders_done() {
 
 @test "a datagram reader that quits early: the sender is told, never hangs" {
 	lines 20000 >in
-	bg timeout 20 ipc-sock recv --type dgram -c 1 d.sock >out
+	bg ipc-sock recv --type dgram -c 1 d.sock >out
 	wait_for bound d.sock
 	run timeout --preserve-status 30 ipc-sock send --type dgram -l d.sock <in
 	assert_failure 1
@@ -274,7 +274,7 @@ senders_done() {
 @test "a queue reader that quits early: send -t ends 124, the rest still queued, none lost" {
 	ipc-mq create -q 10 "$q"
 	lines 100 >in
-	bg timeout 20 ipc-mq recv -c 3 "$q" >out
+	bg ipc-mq recv -c 3 "$q" >out
 	run --separate-stderr timeout --preserve-status 30 ipc-mq send -t 1 -l "$q" <in
 	assert_failure 124
 	wait_bg
