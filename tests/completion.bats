@@ -582,7 +582,9 @@ zsh_complete() {
 	cat > "$d/init.zsh" <<-'INIT'
 	PS1= RPS1= PROMPT_EOL_MARK=
 	fpath=($ZC_DIR/site-functions $fpath)
-	autoload -Uz compinit && compinit -u -D
+	# one dump for the file's tests: a compinit without one reads every
+	# function in $fpath, seconds on a busy machine, for each line
+	autoload -Uz compinit && compinit -u -d ${ZC_DIR:h}/zcompdump
 	zstyle ':completion:*' list-prompt ''
 	compadd() {
 		local -a zc_hits zc_P zc_p zc_i

@@ -234,6 +234,48 @@ need_mqueue() {
 	skip "needs /dev/mqueue mounted: $1 (as root: mount -t mqueue none /dev/mqueue)"
 }
 
+# --- what the environment lets a test do -----------------------------------
+#
+# Where the suite runs (a package build's chroot, a container) may refuse
+# a namespace, a mount or a capability a test needs: such a test skips,
+# saying what was refused, in the refusing command's own words, rather
+# than fail for the machine. As need_root, call them before run.
+
+# need_works WHAT CMD...: skip the test unless CMD... succeeds here; WHAT
+# says what the test needs
+need_works() {
+	local err
+	err=$("${@:2}" 2>&1 >/dev/null) && return 0
+	err=${err##*$'\n'}
+	if [ "$BASHPID" != "$$" ]; then
+		echo "need_works: under run, which cannot skip: call it before" \
+		    "run ($1: ${err:-refused})" >&2
+		return 125
+	fi
+	skip "needs $1, refused here: ${err:-exit status not 0}"
+}
+
+# need_unshare FLAGS... [-- CMD...]: skip the test unless unshare(1) with
+# FLAGS may run CMD (true if none) here. A chroot cannot make / private
+# (-m, --mount-proc); a container may refuse a namespace, or a mount in
+# one (CMD: the mount the test makes)
+need_unshare() {
+	local flags=() what
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		flags+=("$1")
+		shift
+	done
+	what="unshare ${flags[*]}"
+	if [ $# -gt 1 ]; then
+		shift
+		what="$what $*"
+	else
+		set -- true
+	fi
+	command -v unshare >/dev/null || skip "needs unshare(1) (util-linux)"
+	need_works "$what" unshare "${flags[@]}" "$@"
+}
+
 # --- who runs the tests -----------------------------------------------------
 #
 # An ordinary user with the dependencies runs the whole suite; the tests
@@ -428,11 +470,16 @@ progress_run() {
 	return "$st"
 }
 
-# progress_until BOUND MEASURE VALUE: wait until MEASURE prints VALUE;
-# fail if it stalls for BOUND seconds before
+# progress_until BOUND MEASURE N: wait until MEASURE prints a number of
+# N or more; fail if it stalls for BOUND seconds before
 progress_until() {
-	progress_watch "$1" "$2" "[ \"\$last\" != '$3' ]"
+	# a measure that is not a number is no progress: it is waited on
+	progress_watch "$1" "$2" "! [ \"\$last\" -ge '$3' ] 2>/dev/null"
 }
+
+# progress of the kind most tests watch: the lines of the files $@
+# together (none yet: 0)
+lines_in() { cat "$@" 2>/dev/null | wc -l; }
 
 # progress_watch BOUND MEASURE CONDITION: while CONDITION holds (it may
 # read the last measure as $last), watch MEASURE; 1 once it has stayed

@@ -478,6 +478,8 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 
 @test "stat: a process root may not read without CAP_SYS_PTRACE: said so, not an empty table without a word" {
 	need_root "drops CAP_SYS_PTRACE from root's bounding set (setpriv)"
+	need_works "setpriv --bounding-set=-sys_ptrace" \
+	    setpriv --bounding-set=-sys_ptrace true
 	bg sh -c 'sleep 120 | cat'
 	wait_for child_is "$BG_LAST" cat
 	local cat
@@ -567,6 +569,7 @@ time.sleep(float(sys.argv[2]))" "$1" "$2" & echo $! >"$3"; exec sleep 120' sh \
 
 @test "stat: sockets in another network namespace are rows, read from the process's own /proc/PID/net, their other end not followed" {
 	need_root "makes a network namespace (unshare -n)"
+	need_unshare -n
 	bg unshare -n python3 -c '
 import os, socket, sys, time
 a, b = socket.socketpair()
@@ -602,6 +605,7 @@ time.sleep(120)' "$BATS_TEST_TMPDIR/fds"
 
 @test "stat: as another user under a /proc mounted hidepid=2, the other ends it cannot see are said once" {
 	need_nobody
+	need_unshare -m -- mount -t proc -o hidepid=2 proc /proc
 	# nobody's shell writes to root's cat, which hidepid hides from it
 	run --separate-stderr timeout 20 unshare -m sh -c '
 mount -t proc -o hidepid=2 proc /proc || exit 99
@@ -995,6 +999,7 @@ EOF
 
 @test "why: a pipe's other end no process here holds (another pid namespace's) is not known: --check 4, no deadlock" {
 	need_root "a pid namespace of its own"
+	need_unshare -p -f --mount-proc
 	# the cat reads a pipe whose writer, the sleep, is outside the new
 	# namespace: its /proc shows no writer at all
 	local spid

@@ -641,6 +641,7 @@ m.close()" "$1" || exit 98
 
 @test "send into a sparse object on a nearly full tmpfs writes nothing when it cannot fit, and says so" {
 	need_root "mounts a small tmpfs in a mount namespace of its own"
+	need_unshare -m -- mount -t tmpfs -o size=4M none /dev/shm
 	head -c 3M /dev/urandom >data
 	# a file on stdin, operands, and -F: reserved before the first byte
 	run -0 --separate-stderr nearly_full "$n" '

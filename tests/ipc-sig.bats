@@ -415,10 +415,15 @@ USR1	$(cat kpid)	$(id -u)	SI_USER	-"
 }
 
 @test "recv -c 100: 100 queued RTMIN signals, every one, in order" {
-	receiver -v -c 100 RTMIN
+	# no bound on the whole (receiver's 20 s): 100 senders may take long
+	# on a busy machine, but never 10 s without one more received
+	bg ipc-sig recv -P "$pf" -v -c 100 RTMIN >out 2>err
+	wait_for test -s "$pf"
+	rpid=$(cat "$pf")
 	for i in $(seq 100); do
 		"$(sig_sender)" send -q "$i" RTMIN "$rpid"
 	done
+	progress_until 10 "lines_in out" 100
 	wait_bg
 	run cut -f 5 out
 	assert_output "$(seq 100)"

@@ -21,9 +21,7 @@ teardown() {
 # a process in namespaces of its own, after running $1 there; its pid in ns
 container() {
 	need_root "enters namespaces (unshare, setns)"
-	command -v unshare >/dev/null || skip "no unshare(1) (util-linux)"
-	unshare --ipc --net --mount true 2>/dev/null ||
-	    skip "unshare --ipc --net --mount is refused here"
+	need_unshare --ipc --net --mount
 	bg unshare --ipc --net --mount --fork sh -c "$1"'
 	    echo $$ > ns.pid; exec sleep 30' </dev/null >/dev/null 2>&1
 	wait_for test -s ns.pid

@@ -46,7 +46,6 @@ endless() {
 }
 
 nlines() { wc -l <"$1" 2>/dev/null || echo 0; }
-at_least() { [ "$(nlines "$1")" -ge "$2" ]; }
 
 # a socket file $1 bound (and listening, with $2 = l) by this test
 bound() { unix_bound "$@"; }
@@ -54,9 +53,10 @@ bound() { unix_bound "$@"; }
 # --- SIGKILL of a sender mid-stream ------------------------------------------
 
 # SIGKILL to sender $1, command $2 (itself: a timeout(1) over it would
-# die alone), once out has 300 lines; the receiver goes on
+# die alone), once out has 300 lines (bounded by their progress: never
+# 10 s without one more); the receiver goes on
 kill_mid_stream() {
-	wait_for at_least out 300
+	progress_until 10 "lines_in out" 300
 	comm_is "$1" "$2"
 	kill -KILL "$1"
 	wait "$1" || true
@@ -68,7 +68,7 @@ kill_mid_stream() {
 	bg sh -c 'exec ipc-mq send -l "$1" <gen' sh "$q"
 	s=$BG_LAST
 	bg endless >gen
-	bg timeout --preserve-status 60 ipc-mq recv -f "$q" >out
+	bg ipc-mq recv -f "$q" >out
 	r=$BG_LAST
 	kill_mid_stream "$s" ipc-mq
 	wait_for outputs curmsgs=0 ipc-mq stat -o curmsgs "$q"
@@ -82,7 +82,7 @@ kill_mid_stream() {
 	bg sh -c 'exec ipc-mq send -S -l "$1" <gen' sh "$key"
 	s=$BG_LAST
 	bg endless >gen
-	bg timeout --preserve-status 60 ipc-mq recv -S -f "$key" >out
+	bg ipc-mq recv -S -f "$key" >out
 	r=$BG_LAST
 	kill_mid_stream "$s" ipc-mq
 	wait_for outputs qnum=0 ipc-mq stat -S -o qnum "$key"
@@ -108,7 +108,7 @@ kill_mid_stream() {
 }
 
 @test "SIGKILL of a datagram sender mid-stream: only whole datagrams, in order" {
-	bg timeout --preserve-status 60 ipc-sock recv --type dgram -f d.sock >out
+	bg ipc-sock recv --type dgram -f d.sock >out
 	r=$BG_LAST
 	wait_for bound d.sock
 	# a stream without end: the sender is mid-way when it is killed, as
@@ -133,16 +133,21 @@ kill_mid_stream() {
 # 4 senders of 3000 numbers each, sender k the numbers (k-1)*3000+1..
 # k*3000, one message a line; CMD... is the sending command, which
 # reads stdin (a background job's stdin is /dev/null unless it says);
-# their pids in spids
+# their pids in spids. No bound of their own: received() bounds them by
+# the progress of what they send
 senders() {
 	local k
 	spids=
 	for k in 1 2 3 4; do
 		seq $(((k - 1) * 3000 + 1)) $((k * 3000)) >"in$k"
-		bg sh -c 'f=$1; shift; exec timeout 120 "$@" < "$f"' sh "in$k" "$@"
+		bg sh -c 'f=$1; shift; exec "$@" < "$f"' sh "in$k" "$@"
 		spids="$spids $BG_LAST"
 	done
 }
+
+# the receivers have taken all 12000 messages: never 10 s without one
+# more, however long the whole takes on a busy machine
+received() { progress_until 10 "lines_in r1 r2" 12000; }
 
 # receive into $1 with CMD... (a receiver that ends 124 when a wait
 # finds nothing) again and again, until the file done exists and a
@@ -173,10 +178,11 @@ senders_done() {
 @test "POSIX queue: 4 senders, 2 receivers, 12000 messages: none lost, none twice" {
 	ipc-mq create "$q"
 	senders ipc-mq send -l "$q"
-	bg receiver r1 timeout 60 ipc-mq recv -f -t 1 "$q"
+	bg receiver r1 ipc-mq recv -f -t 1 "$q"
 	r1=$BG_LAST
-	bg receiver r2 timeout 60 ipc-mq recv -f -t 1 "$q"
+	bg receiver r2 ipc-mq recv -f -t 1 "$q"
 	r2=$BG_LAST
+	received
 	senders_done $spids
 	wait "$r1"
 	wait "$r2"
@@ -188,10 +194,11 @@ senders_done() {
 @test "System V queue: 4 senders, 2 receivers, 12000 messages: none lost, none twice" {
 	ipc-mq create -S "$key"
 	senders ipc-mq send -S -l "$key"
-	bg receiver r1 timeout 60 ipc-mq recv -S -f -t 1 "$key"
+	bg receiver r1 ipc-mq recv -S -f -t 1 "$key"
 	r1=$BG_LAST
-	bg receiver r2 timeout 60 ipc-mq recv -S -f -t 1 "$key"
+	bg receiver r2 ipc-mq recv -S -f -t 1 "$key"
 	r2=$BG_LAST
+	received
 	senders_done $spids
 	wait "$r1"
 	wait "$r2"
@@ -205,10 +212,11 @@ senders_done() {
 	# reader between two recv -c, and an open never waits
 	exec 7<>fifo
 	senders ipc-pipe send -l fifo
-	bg receiver r1 timeout 60 ipc-pipe recv -t 1 -c 200 fifo
+	bg receiver r1 ipc-pipe recv -t 1 -c 200 fifo
 	r1=$BG_LAST
-	bg receiver r2 timeout 60 ipc-pipe recv -t 1 -c 200 fifo
+	bg receiver r2 ipc-pipe recv -t 1 -c 200 fifo
 	r2=$BG_LAST
+	received
 	senders_done $spids
 	wait "$r1"
 	wait "$r2"
@@ -218,19 +226,20 @@ senders_done() {
 }
 
 @test "datagrams: two addresses, two senders each, 12000 datagrams: a full socket makes them wait, none lost" {
-	bg timeout --preserve-status 120 ipc-sock recv --type dgram -c 6000 -t 30 a.sock >r1
+	bg ipc-sock recv --type dgram -c 6000 -t 30 a.sock >r1
 	r1=$BG_LAST
-	bg timeout --preserve-status 120 ipc-sock recv --type dgram -c 6000 -t 30 b.sock >r2
+	bg ipc-sock recv --type dgram -c 6000 -t 30 b.sock >r2
 	r2=$BG_LAST
 	wait_for bound a.sock
 	wait_for bound b.sock
 	for k in 1 2 3 4; do
 		seq $(((k - 1) * 3000 + 1)) $((k * 3000)) >"in$k"
 	done
-	bg sh -c 'exec timeout 120 ipc-sock send --type dgram -l a.sock < in1'
-	bg sh -c 'exec timeout 120 ipc-sock send --type dgram -l a.sock < in2'
-	bg sh -c 'exec timeout 120 ipc-sock send --type dgram -l b.sock < in3'
-	bg sh -c 'exec timeout 120 ipc-sock send --type dgram -l b.sock < in4'
+	bg sh -c 'exec ipc-sock send --type dgram -l a.sock < in1'
+	bg sh -c 'exec ipc-sock send --type dgram -l a.sock < in2'
+	bg sh -c 'exec ipc-sock send --type dgram -l b.sock < in3'
+	bg sh -c 'exec ipc-sock send --type dgram -l b.sock < in4'
+	received
 	wait_bg
 	each_once 'r1 r2' 12000
 	[ ! -e a.sock ] && [ ! -e b.sock ]
@@ -241,7 +250,7 @@ senders_done() {
 @test "a FIFO reader that quits early: the writer is told, never hangs" {
 	ipc-pipe create fifo
 	lines 100000 >in
-	bg timeout 20 ipc-pipe recv -c 1 fifo >out
+	bg ipc-pipe recv -c 1 fifo >out
 	run timeout --preserve-status 30 ipc-pipe send -l fifo <in
 	# a reader gone is EPIPE, or SIGPIPE itself: never 124 or 143
 	[ "$status" -eq 1 ] || [ "$status" -eq 141 ]
@@ -253,7 +262,7 @@ senders_done() {
 
 @test "a datagram reader that quits early: the sender is told, never hangs" {
 	lines 20000 >in
-	bg timeout 20 ipc-sock recv --type dgram -c 1 d.sock >out
+	bg ipc-sock recv --type dgram -c 1 d.sock >out
 	wait_for bound d.sock
 	run timeout --preserve-status 30 ipc-sock send --type dgram -l d.sock <in
 	assert_failure 1
@@ -265,7 +274,7 @@ senders_done() {
 @test "a queue reader that quits early: send -t ends 124, the rest still queued, none lost" {
 	ipc-mq create -q 10 "$q"
 	lines 100 >in
-	bg timeout 20 ipc-mq recv -c 3 "$q" >out
+	bg ipc-mq recv -c 3 "$q" >out
 	run --separate-stderr timeout --preserve-status 30 ipc-mq send -t 1 -l "$q" <in
 	assert_failure 124
 	wait_bg
