@@ -106,12 +106,17 @@ check_table(const char *names, const struct optdef *extra)
 		if (len > 0 && d->name == NULL)
 			bad_table("no shared option", word);
 	}
-	for (e = extra; e != NULL && e->name != NULL; e++)
+	for (e = extra; e != NULL && e->name != NULL; e++) {
 		for (d = shared; d->name != NULL; d++)
-			if ((e->code == d->code || strcmp(e->name, d->name) == 0) &&
-			    reworded(names, extra, d) != e)
+			if (reworded(names, extra, d) == e)
+				break;
+		if (d->name != NULL)	/* -f as follow, where force is -f too */
+			continue;
+		for (d = shared; d->name != NULL; d++)
+			if (e->code == d->code || strcmp(e->name, d->name) == 0)
 				bad_table("its own option takes a shared one's "
 				    "letter or name:", e->name);
+	}
 }
 
 /* the options of this verb: the shared ones it names, then its own */
