@@ -912,7 +912,7 @@ cmd_peek(int argc, char *argv[])
 
 	i = opt_parse(argc, argv, "count null raw verbose json sysv",
 	    peek_opts);
-	arg = opt_operand(argc, argv, i, object());
+	arg = opt_operand(argc, argv, i, "KEY");	/* -S only */
 	q.fl = (const struct mqflavour *)flavour_of(flavours, opt.val);
 	m.key = q.fl->meta;
 	if (q.fl->peek == NULL)
