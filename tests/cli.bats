@@ -678,3 +678,70 @@ operand_of() {
 		done
 	done
 }
+
+# --- options renamed: the old spelling works for one release, with a
+# warning; the new one is silent ---
+
+@test "renamed: ipc-mq create -q is -M; -q works, with a warning, for a release" {
+	local q=clirename$$
+	run --separate-stderr ipc-mq create -q 3 "$q"
+	assert_success
+	assert_equal "$stderr" "ipc-mq: warning: -q is now -M; -q goes in the next release"
+	run --separate-stderr ipc-mq stat -o maxmsg "$q"
+	assert_output "maxmsg=3"
+	ipc-mq rm "$q"
+	run --separate-stderr ipc-mq create -M 4 "$q"
+	assert_success
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq create --maxmsg 4 -x "$q"
+	assert_success
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq stat -o maxmsg "$q"
+	assert_output "maxmsg=4"
+	ipc-mq rm "$q"
+	# still refused where -M is: the old spelling is the same option
+	run --separate-stderr ipc-mq create -S -q 3 private
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-mq: warning: -q is now -M; -q goes in the next release"
+	assert_equal "${stderr_lines[1]}" "ipc-mq: create: -M is for POSIX queues, not with -S"
+}
+
+@test "renamed: ipc-mq --type is --msg-type; --type works, with a warning, for a release" {
+	local id
+	id=id:$(ipc-mq create -S private)
+	run --separate-stderr ipc-mq send -S --type 5 "$id" five
+	assert_success
+	assert_equal "$stderr" "ipc-mq: warning: --type is now --msg-type; --type goes in the next release"
+	run --separate-stderr ipc-mq send -S --msg-type 7 "$id" seven
+	assert_success
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq peek -S --type 7 "$id"
+	assert_success
+	assert_output seven
+	assert_equal "$stderr" "ipc-mq: warning: --type is now --msg-type; --type goes in the next release"
+	run --separate-stderr ipc-mq recv -S --msg-type 5 -t 0 "$id"
+	assert_success
+	assert_output five
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq recv -S --type=7 -v -t 0 "$id"
+	assert_success
+	assert_output $'7\tseven'
+	assert_equal "$stderr" "ipc-mq: warning: --type is now --msg-type; --type goes in the next release"
+	ipc-mq rm -S "$id"
+}
+
+@test "renamed: -h shows only the new spellings; ipc-sig's -q and ipc-sock's --type stay" {
+	run -0 ipc-mq create -h
+	assert_line --index 0 "usage: ipc-mq create [-S] [-m MODE] [-x [--any-owner]] [-M MAXMSG] [-s SIZE] NAME|KEY"
+	assert_line --regexp '^  -M, --maxmsg MAXMSG '
+	refute_line --regexp '^  -q'
+	for v in send recv peek; do
+		run -0 ipc-mq "$v" -h
+		assert_line --regexp '^  -T, --msg-type TYPE '
+		refute_line --partial -- '--type'
+	done
+	run -0 ipc-sig send -h
+	assert_line --regexp '^  -q, --queue VALUE '
+	run -0 ipc-sock listen -h
+	assert_line --regexp '^      --type TYPE '
+}
