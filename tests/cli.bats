@@ -745,3 +745,70 @@ operand_of() {
 	run -0 ipc-sock listen -h
 	assert_line --regexp '^      --type TYPE '
 }
+
+# --- the option table of ipc-tools(7): every option of every command ---
+
+# its rows from the mdoc source, "SHORT|LONG|COMMAND VERB" a line; with
+# items, "SHORT|LONG|why" an item, why 1 where it says why it stays
+man_opts() {
+	awk -v items="${1:-0}" '
+	/^\.Sh / { on = $0 == ".Sh OPTIONS OF EVERY COMMAND"; next }
+	!on { next }
+	/^\.It / {
+		if (items && it) print s "|" l "|" why
+		s = l = ""; why = 0; it = 1
+		for (i = 3; i <= NF; i++)
+			if ($(i - 1) == "Fl") {
+				if ($i ~ /^-/) l = substr($i, 2); else s = $i
+			}
+		next
+	}
+	/^\.El/ { if (items && it) print s "|" l "|" why; it = 0; next }
+	/^Why it stays/ { why = 1 }
+	/^\.Cm ipc-/ && !items {
+		line = substr($0, 5)
+		sub(/ :$/, "", line)
+		n = split(line, p, " , ")
+		for (i = 1; i <= n; i++)
+			print s "|" l "|" p[i]
+	}' "$ROOT/man/ipc-tools.7"
+}
+
+@test "ipc-tools.7's option table: every option each verb's -h shows, with that verb, and nothing more" {
+	local c v s l a rows want bad=
+	rows=$(man_opts)
+	[ -n "$rows" ]
+	want=
+	for c in $(commands); do
+		for v in $(verbs_of "$c"); do
+			while IFS='|' read -r s l a; do
+				want+="$s|$l|$c $v"$'\n'
+				grep -qxF -- "$s|$l|$c $v" <<<"$rows" ||
+				    bad+="not in the table: $c $v ${s:+-$s, }--$l"$'\n'
+			done < <(help_opts "$c" "$v")
+		done
+	done
+	# the table names no option a verb does not have
+	while IFS= read -r line; do
+		grep -qxF -- "$line" <<<"$want" ||
+		    bad+="in the table, not in that verb's -h: $line"$'\n'
+	done <<<"$rows"
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}
+
+@test "ipc-tools.7's option table: a letter with two meanings says why it stays" {
+	local items s l why n bad=
+	items=$(man_opts 1)
+	[ -n "$items" ]
+	while IFS='|' read -r s l why; do
+		[ -n "$s" ] || continue
+		n=$(cut -d '|' -f 1 <<<"$items" | grep -cxF -- "$s")
+		[ "$n" -eq 1 ] || [ "$why" = 1 ] ||
+		    bad+="-$s (--$l) is one of $n meanings, and does not say why it stays"$'\n'
+	done <<<"$items"
+	# and the letters the commands once shared stay explained
+	for s in f s c i; do
+		grep -q "^$s|[a-z-]*|1$" <<<"$items" || bad+="-$s: no why"$'\n'
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}
