@@ -52,7 +52,7 @@ trap 'mq_cleanup; on_exit' EXIT
 # a fresh queue of $1 messages of at most 64 bytes
 queue() {
 	"$M" rm -f "$Q"
-	"$M" create -q "$1" -s 64 "$Q" || die "cannot create a queue of $1"
+	"$M" create -M "$1" -s 64 "$Q" || die "cannot create a queue of $1"
 }
 
 LINES=$TMP/lines

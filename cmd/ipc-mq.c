@@ -25,22 +25,54 @@
 #define HARD_MSGMAX	65536
 #define HARD_MSGSIZEMAX	(16 * 1024 * 1024)
 
+/*
+ * The verbs' own options, and the shared ones in a verb's words. An
+ * entry with no help is an old spelling, taken with a warning for a
+ * release: -q (ipc-sig's -q is a value queued), --type (ipc-sock's is a
+ * socket's).
+ */
 static const struct optdef create_opts[] = {
-	{ 'q', "maxmsg", "MAXMSG", "messages the queue holds (POSIX)" },
+	{ 'M', "maxmsg", "MAXMSG", "messages the queue holds (POSIX)" },
+	{ 'q', "maxmsg", "MAXMSG", NULL },
 	{ 's', "size", "SIZE",
 	    "largest message (POSIX), bytes the queue holds (-S)" },
+	{ 'x', "exist-ok", NULL,
+	    "succeed if it exists as the same kind, owner, mode and sizes" },
+	{ 'S', "sysv", NULL, "System V: OBJECT is a key, or private" },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct optdef send_opts[] = {
 	{ 'p', "priority", "PRIO", "priority, 0 (default) to 32767 (POSIX)" },
-	{ 'T', "type", "TYPE", "message type, 1 (default) or more (-S)" },
+	{ 'T', "msg-type", "TYPE", "message type, 1 (default) or more (-S)" },
+	{ 'T', "type", "TYPE", NULL },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct optdef recv_opts[] = {
-	{ 'T', "type", "TYPE",
+	{ 'T', "msg-type", "TYPE",
 	    "-S: 0 any (default), N only type N, -N lowest type up to N" },
+	{ 'T', "type", "TYPE", NULL },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef peek_opts[] = {
+	{ 'T', "msg-type", "TYPE",
+	    "0 any (default), N only type N, -N lowest type up to N" },
+	{ 'T', "type", "TYPE", NULL },
+	{ 'c', "count", "N", "show N messages (default all), taking none" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef stat_opts[] = {
+	{ 't', "timeout", "DUR", "--wait: give up after DUR (250ms, 2s, 1m)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef ls_opts[] = {
+	{ 'S', "sysv", NULL, "the System V queues, not the POSIX ones" },
+	{ OPT_PID, "pid", "PID",
+	    "only the queues PID holds (-S: it last sent to or took from)" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -135,10 +167,10 @@ px_create_failed(const char *name, const struct mq_attr *a)
 	uintmax_t max;
 	int e = errno;
 
-	if (e == EINVAL && opt.val['q'] != NULL && (uintmax_t)a->mq_maxmsg >
+	if (e == EINVAL && opt.val['M'] != NULL && (uintmax_t)a->mq_maxmsg >
 	    (max = sysctl_limit(MQ_LIMIT "msg_max")))
-		errx(1, "create %s: -q %s is over %smsg_max (%ju)",
-		    esc_name(name), opt.val['q'], MQ_LIMIT, max);
+		errx(1, "create %s: -M %s is over %smsg_max (%ju)",
+		    esc_name(name), opt.val['M'], MQ_LIMIT, max);
 	if (e == EINVAL && opt.val['s'] != NULL && (uintmax_t)a->mq_msgsize >
 	    (max = sysctl_limit(MQ_LIMIT "msgsize_max")))
 		errx(1, "create %s: -s %s is over %smsgsize_max (%ju)",
@@ -159,7 +191,7 @@ px_create_failed(const char *name, const struct mq_attr *a)
 
 /*
  * A queue found where -x was to make one: taken only where it is the
- * caller's (or --any-owner), with the -q and -s given, of -m's mode.
+ * caller's (or --any-owner), with the -M and -s given, of -m's mode.
  * Looked at through a descriptor of its own: the mqueue filesystem
  * need not be mounted.
  */
@@ -181,7 +213,7 @@ px_adopt(const char *name, const struct mq_attr *want)
 	a.uid = st.st_uid;
 	a.mode = st.st_mode;
 	a.size[0].what = "maxmsg";
-	a.size[0].given = opt.val['q'] != NULL;
+	a.size[0].given = opt.val['M'] != NULL;
 	a.size[0].have = (uintmax_t)have.mq_maxmsg;
 	a.size[0].want = (uintmax_t)want->mq_maxmsg;
 	a.size[1].what = "msgsize";
@@ -194,13 +226,13 @@ px_adopt(const char *name, const struct mq_attr *want)
 static int
 px_create(const char *arg)
 {
-	const char *q = opt.val['q'], *s = opt.val['s'];
+	const char *q = opt.val['M'], *s = opt.val['s'];
 	struct mq_attr a = { 0 };
 	char name[NAME_BUF];
 	struct mkq m = { name, &a };
 
 	if (q != NULL)
-		a.mq_maxmsg = (long)num_uint(q, "-q", 1, HARD_MSGMAX);
+		a.mq_maxmsg = (long)num_uint(q, "-M", 1, HARD_MSGMAX);
 	if (s != NULL)
 		a.mq_msgsize = (long)num_size(s, "-s", 1, HARD_MSGSIZEMAX);
 	name_posix(arg, name);
@@ -693,7 +725,7 @@ struct mqflavour {
 	const char *backto;		/* where a message put back goes */
 };
 
-static const int px_own[] = { 'p', 'q', 0 };
+static const int px_own[] = { 'p', 'M', 0 };
 static const int sv_own[] = { 'T', 0 };
 
 static const struct mqflavour posix = {
@@ -879,8 +911,8 @@ cmd_peek(int argc, char *argv[])
 	int i;
 
 	i = opt_parse(argc, argv, "count null raw verbose json sysv",
-	    recv_opts);
-	arg = opt_operand(argc, argv, i, object());
+	    peek_opts);
+	arg = opt_operand(argc, argv, i, "KEY");	/* -S only */
 	q.fl = (const struct mqflavour *)flavour_of(flavours, opt.val);
 	m.key = q.fl->meta;
 	if (q.fl->peek == NULL)
@@ -924,7 +956,8 @@ static int
 cmd_stat(int argc, char *argv[])
 {
 	struct deadline d;
-	int i = opt_parse(argc, argv, "timeout output json sysv wait", NULL);
+	int i = opt_parse(argc, argv, "timeout output json sysv wait",
+	    stat_opts);
 	const char *arg = opt_operand(argc, argv, i, object());
 
 	return flavour_stat(&pick()->fl, arg, TABLE_ASKED, WAIT_ASKED(&d));
@@ -933,14 +966,15 @@ cmd_stat(int argc, char *argv[])
 static int
 cmd_ls(int argc, char *argv[])
 {
-	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
+	if (opt_parse(argc, argv, "output no-header json sysv pid", ls_opts) !=
+	    argc)
 		usage_error("too many operands");
 	return flavour_ls(&pick()->fl, TABLE_ASKED);
 }
 
 static const struct verb verbs[] = {
 	{ "create", cmd_create,
-	    "create [-S] [-m MODE] [-x [--any-owner]] [-q MAXMSG] [-s SIZE] "
+	    "create [-S] [-m MODE] [-x [--any-owner]] [-M MAXMSG] [-s SIZE] "
 	    "NAME|KEY" },
 	{ "send", cmd_send,
 	    "send [-S] [-p PRIO|-T TYPE] [-t DUR] [-l|-0] NAME|KEY [MSG...]" },

@@ -39,14 +39,39 @@ check_path(const char *path)
 		usage_error("empty PATH");
 }
 
+/* the shared options in a verb's words */
+static const struct optdef recv_words[] = {
+	{ 'c', "count", "N", "receive N lines (-0: records), then exit" },
+	{ 'f', "follow", NULL,
+	    "keep the FIFO open across writers, until killed or -t" },
+	{ '0', "null", NULL, "-c counts NUL-ended records, not lines" },
+	{ 'e', "exec", "CMD",
+	    "run sh -c CMD for each line (-0: record), on its stdin" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef stat_words[] = {
+	{ 't', "timeout", "DUR", "--wait: give up after DUR (250ms, 2s, 1m)" },
+	{ OPT_WAIT, "wait", NULL,
+	    "wait (bounded by -t) until a file is at PATH" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef ls_words[] = {
+	{ OPT_PID, "pid", "PID", "only the pipes and FIFOs PID has open" },
+	{ 0, NULL, NULL, NULL }
+};
+
 /*
- * The verb's options, then its PATH operands: at least min, at most max
- * (-1: any number), none empty. Returns the index of the first.
+ * The verb's options (the shared ones named, words rewording some),
+ * then its PATH operands: at least min, at most max (-1: any number),
+ * none empty. Returns the index of the first.
  */
 static int
-parse_paths(int argc, char *argv[], const char *names, int min, int max)
+parse_paths(int argc, char *argv[], const char *names,
+    const struct optdef *words, int min, int max)
 {
-	int i = opt_parse(argc, argv, names, NULL), j;
+	int i = opt_parse(argc, argv, names, words), j;
 
 	if (argc - i < min)
 		usage_error("missing PATH");
@@ -190,7 +215,7 @@ cmd_create(int argc, char *argv[])
 {
 	int i, rc = 0;
 
-	i = parse_paths(argc, argv, "mode exist-ok any-owner", 1, -1);
+	i = parse_paths(argc, argv, "mode exist-ok any-owner", NULL, 1, -1);
 	for (; i < argc; i++)
 		rc |= posix_exact(create_one, argv[i], CREATE_ASKED);
 	return rc;
@@ -591,7 +616,7 @@ cmd_recv(int argc, char *argv[])
 	int i, fd;
 
 	i = parse_paths(argc, argv, "timeout count follow null exec kill stop "
-	    "progress", 1, 1);
+	    "progress", recv_words, 1, 1);
 	path = argv[i];
 	if (stat_fifo(path, &st) == -1)
 		return 1;
@@ -631,7 +656,7 @@ cmd_rm(int argc, char *argv[])
 {
 	int i, rc = 0;
 
-	i = parse_paths(argc, argv, "force", 1, -1);
+	i = parse_paths(argc, argv, "force", NULL, 1, -1);
 	for (; i < argc; i++)
 		rc |= rm_one(argv[i]);
 	return rc;
@@ -775,7 +800,8 @@ cmd_stat(int argc, char *argv[])
 	struct stat st;
 	int i;
 
-	i = parse_paths(argc, argv, "timeout output json wait", 1, 1);
+	i = parse_paths(argc, argv, "timeout output json wait", stat_words, 1,
+	    1);
 	table_init(&t, cols, 0, TABLE_ASKED);
 	deadline_set(&d, opt.timeout);
 	if (opt.wait && exists_wait(exists_path, argv[i], &d) == -1)
@@ -886,7 +912,8 @@ cmd_ls(int argc, char *argv[])
 	struct table t;
 	int i, rc = 0, given;
 
-	i = parse_paths(argc, argv, "output no-header json pid", 0, -1);
+	i = parse_paths(argc, argv, "output no-header json pid", ls_words, 0,
+	    -1);
 	given = argc > i;
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)

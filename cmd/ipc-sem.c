@@ -30,14 +30,38 @@
 
 enum { O_INDEX = OPT_LONG, O_NSEMS };
 
+/* the verbs' own options, and the shared ones in a verb's words */
 static const struct optdef create_opts[] = {
 	{ 'i', "init", "VALUE", "start value (default 1)" },
 	{ O_NSEMS, "nsems", "N", "semaphores in the set (-S; default 1)" },
+	{ 'x', "exist-ok", NULL,
+	    "succeed if it exists as the same kind, owner, mode and --nsems" },
+	{ 'S', "sysv", NULL, "System V: OBJECT is a key, or private" },
 	{ 0, NULL, NULL, NULL }
 };
 
-static const struct optdef index_opts[] = {
+static const struct optdef post_opts[] = {
 	{ O_INDEX, "index", "N", "which semaphore of the set (-S; default 0)" },
+	{ 'c', "count", "N", "add N units (default 1)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef wait_opts[] = {
+	{ O_INDEX, "index", "N", "which semaphore of the set (-S; default 0)" },
+	{ 'c', "count", "N", "take N units, all or none (default 1)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef stat_opts[] = {
+	{ O_INDEX, "index", "N", "which semaphore of the set (-S; default 0)" },
+	{ 't', "timeout", "DUR", "--wait: give up after DUR (250ms, 2s, 1m)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef ls_opts[] = {
+	{ 'S', "sysv", NULL, "the System V sets, not the POSIX semaphores" },
+	{ OPT_PID, "pid", "PID",
+	    "only the semaphores PID maps (-S: the sets it last used)" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -810,13 +834,13 @@ cmd_create(int argc, char *argv[])
 /* post's and wait's options and operand: -c's N; *arg, and s's
  * flavour and index */
 static unsigned
-count_args(int argc, char *argv[], const char *names, struct sem *s,
-    const char **arg)
+count_args(int argc, char *argv[], const char *names,
+    const struct optdef *own, struct sem *s, const char **arg)
 {
 	unsigned n;
 	int i;
 
-	i = opt_parse(argc, argv, names, index_opts);
+	i = opt_parse(argc, argv, names, own);
 	*arg = opt_operand(argc, argv, i, object());
 	s->fl = pick();
 	n = value_opt(s->fl, 'c', "-c", 1, 1);
@@ -831,7 +855,7 @@ cmd_post(int argc, char *argv[])
 	const char *arg;
 	unsigned n;
 
-	n = count_args(argc, argv, "count sysv", &s, &arg);
+	n = count_args(argc, argv, "count sysv", post_opts, &s, &arg);
 	s.fl->open(&s, arg, -1, NULL);
 	if (s.fl->post(&s, n) == -1)
 		err(1, "%s %s", opt.verb->name, esc_name(s.name));
@@ -865,7 +889,7 @@ cmd_wait(int argc, char *argv[])
 	const char *arg;
 	unsigned n;
 
-	n = count_args(argc, argv, "timeout count sysv", &s, &arg);
+	n = count_args(argc, argv, "timeout count sysv", wait_opts, &s, &arg);
 	catch_signals();
 	deadline_set(&d, opt.timeout);	/* bounds the open and the take */
 	s.fl->open(&s, arg, -1, &d);
@@ -980,7 +1004,7 @@ cmd_stat(int argc, char *argv[])
 	const char *arg;
 	int i;
 
-	i = opt_parse(argc, argv, "timeout output json sysv wait", index_opts);
+	i = opt_parse(argc, argv, "timeout output json sysv wait", stat_opts);
 	arg = opt_operand(argc, argv, i, object());
 	fl = pick();
 	/* what a failed stdout names, at exit: after this frame is gone */
@@ -993,7 +1017,8 @@ cmd_stat(int argc, char *argv[])
 static int
 cmd_ls(int argc, char *argv[])
 {
-	if (opt_parse(argc, argv, "output no-header json sysv pid", NULL) != argc)
+	if (opt_parse(argc, argv, "output no-header json sysv pid", ls_opts) !=
+	    argc)
 		usage_error("too many operands");
 	return flavour_ls(&pick()->fl, TABLE_ASKED);
 }

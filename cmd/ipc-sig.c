@@ -23,13 +23,24 @@ enum { O_GROUP = OPT_LONG, O_BLOCK, O_UNBLOCK, O_IGNORE, O_DEFAULT };
 
 static const struct optdef send_opts[] = {
 	{ 'q', "queue", "VALUE", "queue VALUE with the signal (sigqueue(3))" },
-	{ O_GROUP, "group", "PGID", "signal every process of group PGID" },
+	{ O_GROUP, "group", "PGID",
+	    "signal every process of group PGID (then TARGET may be left out)" },
 	{ 0, NULL, NULL, NULL }
 };
 
+/* and the shared ones in a verb's words */
 static const struct optdef recv_opts[] = {
 	{ 'P', "pid-file", "PIDFILE",
 	    "write our pid there once the signals are blocked" },
+	{ 'c', "count", "N", "receive N signals (default 1), then exit" },
+	{ 'v', "verbose", NULL,
+	    "the sender's pid and uid, si_code and value, TAB-separated" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef watch_opts[] = {
+	{ 'c', "count", "N", "see N signals (default 1), then let go" },
+	{ 'f', "follow", NULL, "watch until killed, PID ends, or -t" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -787,7 +798,8 @@ watch_ended(int st, const char *arg)
 static int
 cmd_watch(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "timeout count follow json", NULL), r, e;
+	int i = opt_parse(argc, argv, "timeout count follow json", watch_opts),
+	    r, e;
 	const char *arg = opt_operand(argc, argv, i, "PID");
 	pid_t pid = pid_arg(arg, "PID", 0);
 	uintmax_t got = 0;
@@ -814,7 +826,7 @@ cmd_watch(int argc, char *argv[])
 }
 
 static const struct verb verbs[] = {
-	{ "send", cmd_send, "send [-q VALUE] [--group PGID] SIG [TARGET...]" },
+	{ "send", cmd_send, "send [-q VALUE|--group PGID] SIG TARGET..." },
 	{ "recv", cmd_recv,
 	    "recv [-t DUR] [-c N|-f] [-P PIDFILE] [-v] [-j] SIG..." },
 	{ "ls", cmd_ls, "ls [-H] [-o LIST] [-j] [PID]" },

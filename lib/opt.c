@@ -14,16 +14,16 @@ static const struct optdef shared[] = {
 	{ 't', "timeout", "DUR",
 	    "bound every blocking wait (250ms, 1.5, 2s, 1m, 1h; 0: try once)" },
 	{ 'c', "count", "N", "receive N messages, then exit" },
-	{ 'f', "follow", NULL, "keep receiving until killed, end of input or -t" },
+	{ 'f', "follow", NULL, "keep receiving until killed or -t" },
 	{ 'f', "force", NULL, "no error for a missing object" },
 	{ 'l', "lines", NULL, "each line of stdin is one message" },
-	{ '0', "null", NULL, "NUL-separated records in; NUL after each out" },
+	{ '0', "null", NULL, "a NUL ends each message, not a newline" },
 	{ 'r', "raw", NULL, "message bytes exactly, no terminator added" },
 	{ 'v', "verbose", NULL, "metadata before each message, TAB-separated" },
 	{ 'm', "mode", "MODE", "octal permissions of a new object (default 0600)" },
 	{ 'x', "exist-ok", NULL,
-	    "succeed if it exists as the same kind, owner, size and mode" },
-	{ 'S', "sysv", NULL, "System V: OBJECT is a key, id:N or private" },
+	    "succeed if it exists as the same kind, owner and mode" },
+	{ 'S', "sysv", NULL, "System V: OBJECT is a key or id:N" },
 	{ 'o', "output", "LIST", "only these fields, comma-separated" },
 	{ 'H', "no-header", NULL, "no header line" },
 	{ 'j', "json", NULL, "JSON output" },
@@ -32,10 +32,8 @@ static const struct optdef shared[] = {
 	{ OPT_KILL, "kill", NULL,
 	    "-e: pass a signal that ends us on to the running CMD" },
 	{ OPT_STOP, "stop", NULL, "-e: end at the first CMD that fails" },
-	{ OPT_PID, "pid", "PID",
-	    "only the objects PID holds, opens or maps (System V: last used)" },
-	{ OPT_WAIT, "wait", NULL,
-	    "wait (bounded by -t) until it exists; a socket, until it listens" },
+	{ OPT_PID, "pid", "PID", "only the objects PID holds" },
+	{ OPT_WAIT, "wait", NULL, "wait (bounded by -t) until it exists" },
 	{ OPT_PROGRESS, "progress", NULL,
 	    "bytes and rate on stderr (%, ETA where the size is known)" },
 	{ OPT_ANYOWNER, "any-owner", NULL,
@@ -108,12 +106,17 @@ check_table(const char *names, const struct optdef *extra)
 		if (len > 0 && d->name == NULL)
 			bad_table("no shared option", word);
 	}
-	for (e = extra; e != NULL && e->name != NULL; e++)
+	for (e = extra; e != NULL && e->name != NULL; e++) {
 		for (d = shared; d->name != NULL; d++)
-			if ((e->code == d->code || strcmp(e->name, d->name) == 0) &&
-			    reworded(names, extra, d) != e)
+			if (reworded(names, extra, d) == e)
+				break;
+		if (d->name != NULL)	/* -f as follow, where force is -f too */
+			continue;
+		for (d = shared; d->name != NULL; d++)
+			if (e->code == d->code || strcmp(e->name, d->name) == 0)
 				bad_table("its own option takes a shared one's "
 				    "letter or name:", e->name);
+	}
 }
 
 /* the options of this verb: the shared ones it names, then its own */
@@ -121,16 +124,21 @@ static size_t
 select_defs(const char *names, const struct optdef *extra,
     const struct optdef **defs, size_t max)
 {
-	const struct optdef *d;
+	const struct optdef *d, *e;
 	size_t n = 0;
 
 	check_table(names, extra);
+	/* a shared one reworded in its place, so -h keeps one order */
 	for (d = shared; d->name != NULL; d++)
-		if (word_in(names, d->name) && n < max &&
-		    reworded(names, extra, d) == NULL)
-			defs[n++] = d;
-	for (d = extra; d != NULL && d->name != NULL && n < max; d++)
-		defs[n++] = d;
+		if (word_in(names, d->name) && n < max)
+			defs[n++] = (e = reworded(names, extra, d)) ? e : d;
+	for (e = extra; e != NULL && e->name != NULL && n < max; e++) {
+		for (d = shared; d->name != NULL; d++)
+			if (reworded(names, extra, d) == e)
+				break;
+		if (d->name == NULL)
+			defs[n++] = e;
+	}
 	if (n < max)
 		defs[n++] = &nsdef;
 	if (n < max)
@@ -146,6 +154,8 @@ verb_help(const struct optdef **defs, size_t n)
 
 	printf("usage: %s %s\n", getprogname(), opt.verb->usage);
 	for (i = 0; i < n; i++) {
+		if (defs[i]->help == NULL)	/* an old spelling, a refusal */
+			continue;
 		if (defs[i]->code < OPT_LONG)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s",
 			    defs[i]->code, defs[i]->name,
@@ -266,20 +276,34 @@ opt_operand(int argc, char *argv[], int i, const char *what)
 	return argv[i];
 }
 
+/* another of defs has long name name */
+static int
+long_twice(const struct optdef **defs, size_t n, const char *name)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += strcmp(defs[i]->name, name) == 0;
+	return k > 1;
+}
+
 /* the getopt_long(3) tables for defs: lo, and so (operands in order) */
 static void
 tables(const struct optdef **defs, size_t n, struct option *lo, char *so)
 {
 	char *s = so;
-	size_t i;
+	size_t i, nl = 0;
 
 	*s++ = '-';		/* operands in place, even with POSIXLY_CORRECT */
 	*s++ = ':';
 	*s = '\0';
 	for (i = 0; i < n; i++) {
-		lo[i] = (struct option){ defs[i]->name,
-		    defs[i]->arg ? required_argument : no_argument, NULL,
-		    defs[i]->code };
+		/* an old letter's long name is its new option's, there */
+		if (defs[i]->help != NULL || defs[i]->code >= OPT_LONG ||
+		    !long_twice(defs, n, defs[i]->name))
+			lo[nl++] = (struct option){ defs[i]->name,
+			    defs[i]->arg ? required_argument : no_argument,
+			    NULL, defs[i]->code };
 		if (defs[i]->code < OPT_LONG && strchr(so, defs[i]->code) == NULL) {
 			*s++ = (char)defs[i]->code;
 			if (defs[i]->arg)
@@ -287,7 +311,42 @@ tables(const struct optdef **defs, size_t n, struct option *lo, char *so)
 			*s = '\0';
 		}
 	}
-	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	lo[nl] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/*
+ * An old spelling, kept for a release, is an entry with no help beside
+ * the option it is now: an old letter with its long name ({ 'q',
+ * "maxmsg", ... } beside { 'M', "maxmsg", ... }), an old long name with
+ * its code ({ 'T', "type", ... } beside { 'T', "msg-type", ... }). Warn,
+ * and go on as the new one. long_name: the long name given, or NULL.
+ */
+static int
+old_spelling(const struct optdef **defs, size_t n, int c,
+    const char *long_name)
+{
+	const struct optdef *old = NULL, *now = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (defs[i]->help == NULL && defs[i]->code == c &&
+		    (long_name == NULL ? defs[i]->code < OPT_LONG :
+		    strcmp(defs[i]->name, long_name) == 0))
+			old = defs[i];
+	for (i = 0; old != NULL && i < n; i++)
+		if (defs[i]->help != NULL && (long_name == NULL ?
+		    strcmp(defs[i]->name, old->name) == 0 :
+		    defs[i]->code == c))
+			now = defs[i];
+	if (now == NULL)	/* not an old one; or hidden, to refuse */
+		return c;
+	if (long_name == NULL)
+		warnx("warning: -%c is now -%c; -%c goes in the next release",
+		    c, now->code, c);
+	else
+		warnx("warning: --%s is now --%s; --%s goes in the next "
+		    "release", long_name, now->name, long_name);
+	return now->code;
 }
 
 static void
@@ -326,7 +385,7 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 	opt.timeout = TIMEOUT_NONE;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, so, lo, &li)) != -1) {
+	while ((li = -1, c = getopt_long(argc, argv, so, lo, &li)) != -1) {
 		if (c == 1)	/* a slot already read: operands gather in front */
 			argv[1 + nops++] = optarg;
 		else if (c == 'h')
@@ -334,7 +393,8 @@ opt_parse(int argc, char *argv[], const char *names, const struct optdef *extra)
 		else if (c == '?' || c == ':')
 			bad_option(c, argv[optind - 1]);
 		else
-			set_opt(c, optarg);
+			set_opt(old_spelling(defs, n, c,
+			    li >= 0 ? lo[li].name : NULL), optarg);
 	}
 	/* then what follows --, and all of them at the end of argv */
 	rest = argc - optind;

@@ -21,6 +21,8 @@ help(const struct verb *v)
 	printf("usage: %s VERB [OPTIONS] OBJECT [ARGS...]\n", getprogname());
 	for (; v->name != NULL; v++)
 		printf("       %s %s\n", getprogname(), v->usage);
+	printf("       %s --ns PID VERB ...   (the verb in PID's IPC, network "
+	    "and mount namespaces)\n", getprogname());
 	printf("       %s -h | --help | -V | --version\n", getprogname());
 	printf("Run '%s VERB -h' for a verb's options.\n", getprogname());
 }

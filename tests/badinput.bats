@@ -109,9 +109,9 @@ CASES
 2 ipc-mq create -m 01777 "$NAME"
 2 ipc-mq create -m '' "$NAME"
 2 ipc-mq create -m
-2 ipc-mq create -q 0 "$NAME"
-2 ipc-mq create -q -1 "$NAME"
-2 ipc-mq create -q 99999999999999999999999 "$NAME"
+2 ipc-mq create -M 0 "$NAME"
+2 ipc-mq create -M -1 "$NAME"
+2 ipc-mq create -M 99999999999999999999999 "$NAME"
 2 ipc-mq create -s 1Q "$NAME"
 2 ipc-mq create -s '' "$NAME"
 2 ipc-mq create -s
@@ -125,7 +125,7 @@ CASES
 2 ipc-mq create -S .:0
 2 ipc-mq create -S .:256
 2 ipc-mq create -S "$BAD"
-2 ipc-mq create -S -q 1 "$KEY"
+2 ipc-mq create -S -M 1 "$KEY"
 2 ipc-mq send
 2 ipc-mq send ''
 2 ipc-mq send -t '' "$NAME" m

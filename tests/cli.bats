@@ -467,3 +467,348 @@ commands() {
 	run tests_unit name /.
 	assert_failure 2
 }
+
+# --- help: every verb's -h describes that verb, and the verb takes what
+# its -h shows ---
+
+# the verbs of command $1
+verbs_of() {
+	"$1" -h | awk -v c="$1" 'NR > 1 && $1 == c && $2 !~ /^-/ { print $2 }'
+}
+
+# the options of `$1 $2 -h`, one "SHORT|LONG|ARG" a line (SHORT, ARG
+# empty where there is none), -h and --ns left out
+help_opts() {
+	"$1" "$2" -h | sed -nE 's/^  (-(.), |    )--([^ ]+)( ([A-Z][A-Z0-9_]*))?.*/\2|\3|\5/p' |
+	    grep -v -e '^h|help|' -e '^|ns|'
+}
+
+# the options of the usage line of `$1 $2 -h`, one "OPTION ARG<TAB>DEPS"
+# a line: DEPS the options of the groups it is in ([-e CMD [--kill]]:
+# --kill needs -e CMD), an alternative (|) starting a group anew
+usage_opts() {
+	"$1" "$2" -h | head -n 1 | awk '{
+		s = $0
+		sub(/^usage: [^ ]+ [^ ]+ ?/, "", s)
+		gsub(/\[/, " [ ", s); gsub(/\]/, " ] ", s); gsub(/\|/, " | ", s)
+		n = split(s, w, " ")
+		d = 0
+		for (i = 1; i <= n; i++) {
+			if (w[i] == "[") { lead[++d] = ""; continue }
+			if (w[i] == "]") { d--; continue }
+			if (w[i] == "|") { lead[d] = ""; continue }
+			if (w[i] !~ /^-./ || w[i] == "--")
+				continue
+			a = i < n && w[i + 1] ~ /^[A-Z]/ ? " " w[i + 1] : ""
+			if (d > 0 && lead[d] == "")
+				lead[d] = w[i] a
+			deps = ""
+			for (k = 1; k <= d; k++)
+				if (lead[k] != "" && lead[k] != w[i] a)
+					deps = deps " " lead[k]
+			print w[i] a "\t" deps
+		}
+	}'
+}
+
+# a value a placeholder takes, for command $1 verb $2
+value_of() {
+	case $3 in
+	DUR) echo 1s ;;
+	N|MAX|BYTES|VALUE|PRIO|MAXMSG) echo 1 ;;
+	OFFSET) echo 0 ;;
+	SIZE) echo 4096 ;;
+	MODE) echo 0600 ;;
+	CMD) echo true ;;
+	PID|PGID) echo $$ ;;
+	SIGS) echo USR1 ;;
+	PIDFILE) echo pf ;;
+	NAME) echo n ;;
+	FORMAT) echo text ;;
+	TYPE) [ "$1" = ipc-sock ] && echo stream || echo 1 ;;
+	LIST)	# the first field -o takes
+		"$1" "$2" -o '?' 2>&1 | sed -nE '1s/.*\(fields: ([^,)]*).*/\1/p' ;;
+	*) echo "value_of: no value for $3" >&2; return 1 ;;
+	esac
+}
+
+@test "help: every option a verb's -h shows, that verb takes" {
+	local c v s l a spell u o deps w line bad=
+	local -a args
+	for c in $(commands); do
+		for v in $(verbs_of "$c"); do
+			u=$(usage_opts "$c" "$v")
+			while IFS='|' read -r s l a; do
+				# as the usage line spells it, with the groups it is in
+				spell=--$l
+				[ -z "$s" ] || spell=-$s
+				deps=
+				while IFS=$'\t' read -r o w; do
+					[ "${o%% *}" != "$spell" ] || deps=$w
+				done <<<"$u"
+				args=()
+				for w in $deps; do
+					[[ $w == -* ]] && args+=("$w") ||
+					    args+=("$(value_of "$c" "$v" "$w")")
+				done
+				args+=("$spell")
+				[ -z "$a" ] || args+=("$(value_of "$c" "$v" "$a")")
+				run --separate-stderr timeout 20 "$c" "$v" "${args[@]}" </dev/null
+				line=${stderr_lines[0]-}
+				case $line in
+				*"unknown option"*|*": $v $spell"[:\ ]*|*"$spell is for"*|\
+				*"not with $v"*|*"needs an argument"*|*"takes no argument"*|\
+				*": $spell: "*)
+					bad+="$c $v ${args[*]}: $line"$'\n' ;;
+				esac
+			done < <(help_opts "$c" "$v")
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}
+
+@test "help: a verb's usage line and its option list name the same options, with the same placeholders" {
+	local c v s l a o bad=
+	for c in $(commands); do
+		for v in $(verbs_of "$c"); do
+			# every option listed is in the usage line, as -s ARG or --long ARG
+			while IFS='|' read -r s l a; do
+				usage_opts "$c" "$v" | cut -f 1 |
+				    grep -qxF -e "-$s${a:+ $a}" -e "--$l${a:+ $a}" ||
+				    bad+="$c $v: -h lists ${s:+-$s, }--$l${a:+ $a}, the usage line not so"$'\n'
+			done < <(help_opts "$c" "$v")
+			# every option of the usage line is listed
+			while read -r o a; do
+				help_opts "$c" "$v" | awk -F '|' -v o="$o" -v a="$a" \
+				    '("-" $1 == o || "--" $2 == o) && $3 == a { f = 1 } END { exit !f }' ||
+				    bad+="$c $v: the usage line has $o${a:+ $a}, -h not so"$'\n'
+			done < <(usage_opts "$c" "$v" | cut -f 1)
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}
+
+# words a command's help must never use, and why: "COMMANDS|REGEX|WHY"
+wrong_words() {
+	cat <<-'WORDS'
+	ipc-sem ipc-shm ipc-sig ipc-proc|[Mm]essage|no messages there
+	ipc-pipe ipc-sock ipc-sig ipc-proc|System V|no -S there
+	ipc-pipe ipc-mq ipc-shm ipc-sem ipc-sig ipc-proc|[Ss]ocket|not a socket
+	ipc-mq ipc-sem ipc-shm ipc-sig ipc-proc|end of input|nothing ends its input
+	ipc-pipe ipc-mq ipc-sock ipc-sig ipc-proc|[Ss]emaphore|not a semaphore
+	ipc-pipe ipc-mq ipc-shm ipc-sem|[Ss]ignal [A-Z]|no signal sent
+	WORDS
+}
+
+@test "help: no verb's -h speaks of what its command does not have" {
+	local c v cmds re why line bad=
+	while IFS='|' read -r cmds re why; do
+		for c in $cmds; do
+			for v in $(verbs_of "$c"); do
+				while IFS= read -r line; do
+					bad+="$c $v -h ($why): $line"$'\n'
+				done < <("$c" "$v" -h | tail -n +2 | grep -E -- "$re")
+			done
+		done
+	done < <(wrong_words)
+	# an ls takes no object; a stat's -t bounds only --wait
+	for c in $(commands); do
+		for v in $(verbs_of "$c"); do
+			case $v in
+			ls) re='OBJECT|NAME is|KEY is' ;;
+			stat) re='^  -t, .*every blocking wait' ;;
+			*) continue ;;
+			esac
+			while IFS= read -r line; do
+				bad+="$c $v -h: $line"$'\n'
+			done < <("$c" "$v" -h | tail -n +2 | grep -E -- "$re")
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}
+
+# a harmless operand for a placeholder: nothing there, nothing made
+operand_of() {
+	case $1 in
+	SIG) echo 0 ;;
+	NAME|KEY|NAME\|KEY|PATH) echo "none$$" ;;
+	*) return 1 ;;
+	esac
+}
+
+@test "help: an operand a verb says is missing is not shown optional" {
+	local c v usage bare word op bad=
+	local -a args
+	for c in $(commands); do
+		for v in $(verbs_of "$c"); do
+			usage=$("$c" "$v" -h | head -n 1)
+			# the usage line with every [...] taken out, innermost first
+			bare=$usage
+			while [[ $bare =~ \[[^][]*\] ]]; do
+				bare=${bare/"${BASH_REMATCH[0]}"/}
+			done
+			args=()
+			while :; do
+				run --separate-stderr timeout 20 "$c" "$v" "${args[@]}" </dev/null
+				[ "$status" -eq 2 ] || break
+				[[ ${stderr_lines[0]} =~ ": missing "([A-Z][A-Z0-9|]*)$ ]] || break
+				word=${BASH_REMATCH[1]}
+				[[ " $bare " =~ [\ |]"$word"(\.\.\.)?[\ |] ]] ||
+				    bad+="$c $v: says missing $word; usage: $usage"$'\n'
+				# on to the next operand, where one is left out of
+				# the usage line's brackets and this one is harmless
+				[[ $usage == *"[$word"* || $bare == *"$word "*[A-Z]* ]] ||
+				    [[ $usage =~ $word[^[]*\[[A-Z] ]] || break
+				op=$(operand_of "$word") || break
+				args+=("$op")
+			done
+		done
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}
+
+@test "help: the command's -h names --ns, which every verb takes" {
+	for c in $(commands); do
+		run --separate-stderr "$c" -h
+		assert_success
+		assert_line "       $c --ns PID VERB ...   (the verb in PID's IPC, network and mount namespaces)"
+		for v in $(verbs_of "$c"); do
+			run --separate-stderr "$c" "$v" -h
+			assert_line --regexp '^      --ns PID +in the IPC, network and mount namespaces of PID$'
+		done
+	done
+}
+
+# --- options renamed: the old spelling works for one release, with a
+# warning; the new one is silent ---
+
+@test "renamed: ipc-mq create -q is -M; -q works, with a warning, for a release" {
+	local q=clirename$$
+	run --separate-stderr ipc-mq create -q 3 "$q"
+	assert_success
+	assert_equal "$stderr" "ipc-mq: warning: -q is now -M; -q goes in the next release"
+	run --separate-stderr ipc-mq stat -o maxmsg "$q"
+	assert_output "maxmsg=3"
+	ipc-mq rm "$q"
+	run --separate-stderr ipc-mq create -M 4 "$q"
+	assert_success
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq create --maxmsg 4 -x "$q"
+	assert_success
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq stat -o maxmsg "$q"
+	assert_output "maxmsg=4"
+	ipc-mq rm "$q"
+	# still refused where -M is: the old spelling is the same option
+	run --separate-stderr ipc-mq create -S -q 3 private
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "ipc-mq: warning: -q is now -M; -q goes in the next release"
+	assert_equal "${stderr_lines[1]}" "ipc-mq: create: -M is for POSIX queues, not with -S"
+}
+
+@test "renamed: ipc-mq --type is --msg-type; --type works, with a warning, for a release" {
+	local id
+	id=id:$(ipc-mq create -S private)
+	run --separate-stderr ipc-mq send -S --type 5 "$id" five
+	assert_success
+	assert_equal "$stderr" "ipc-mq: warning: --type is now --msg-type; --type goes in the next release"
+	run --separate-stderr ipc-mq send -S --msg-type 7 "$id" seven
+	assert_success
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq peek -S --type 7 "$id"
+	assert_success
+	assert_output seven
+	assert_equal "$stderr" "ipc-mq: warning: --type is now --msg-type; --type goes in the next release"
+	run --separate-stderr ipc-mq recv -S --msg-type 5 -t 0 "$id"
+	assert_success
+	assert_output five
+	assert_equal "$stderr" ""
+	run --separate-stderr ipc-mq recv -S --type=7 -v -t 0 "$id"
+	assert_success
+	assert_output $'7\tseven'
+	assert_equal "$stderr" "ipc-mq: warning: --type is now --msg-type; --type goes in the next release"
+	ipc-mq rm -S "$id"
+}
+
+@test "renamed: -h shows only the new spellings; ipc-sig's -q and ipc-sock's --type stay" {
+	run -0 ipc-mq create -h
+	assert_line --index 0 "usage: ipc-mq create [-S] [-m MODE] [-x [--any-owner]] [-M MAXMSG] [-s SIZE] NAME|KEY"
+	assert_line --regexp '^  -M, --maxmsg MAXMSG '
+	refute_line --regexp '^  -q'
+	for v in send recv peek; do
+		run -0 ipc-mq "$v" -h
+		assert_line --regexp '^  -T, --msg-type TYPE '
+		refute_line --partial -- '--type'
+	done
+	run -0 ipc-sig send -h
+	assert_line --regexp '^  -q, --queue VALUE '
+	run -0 ipc-sock listen -h
+	assert_line --regexp '^      --type TYPE '
+}
+
+# --- the option table of ipc-tools(7): every option of every command ---
+
+# its rows from the mdoc source, "SHORT|LONG|COMMAND VERB" a line; with
+# items, "SHORT|LONG|why" an item, why 1 where it says why it stays
+man_opts() {
+	awk -v items="${1:-0}" '
+	/^\.Sh / { on = $0 == ".Sh OPTIONS OF EVERY COMMAND"; next }
+	!on { next }
+	/^\.It / {
+		if (items && it) print s "|" l "|" why
+		s = l = ""; why = 0; it = 1
+		for (i = 3; i <= NF; i++)
+			if ($(i - 1) == "Fl") {
+				if ($i ~ /^-/) l = substr($i, 2); else s = $i
+			}
+		next
+	}
+	/^\.El/ { if (items && it) print s "|" l "|" why; it = 0; next }
+	/^Why it stays/ { why = 1 }
+	/^\.Cm ipc-/ && !items {
+		line = substr($0, 5)
+		sub(/ :$/, "", line)
+		n = split(line, p, " , ")
+		for (i = 1; i <= n; i++)
+			print s "|" l "|" p[i]
+	}' "$ROOT/man/ipc-tools.7"
+}
+
+@test "ipc-tools.7's option table: every option each verb's -h shows, with that verb, and nothing more" {
+	local c v s l a rows want bad=
+	rows=$(man_opts)
+	[ -n "$rows" ]
+	want=
+	for c in $(commands); do
+		for v in $(verbs_of "$c"); do
+			while IFS='|' read -r s l a; do
+				want+="$s|$l|$c $v"$'\n'
+				grep -qxF -- "$s|$l|$c $v" <<<"$rows" ||
+				    bad+="not in the table: $c $v ${s:+-$s, }--$l"$'\n'
+			done < <(help_opts "$c" "$v")
+		done
+	done
+	# the table names no option a verb does not have
+	while IFS= read -r line; do
+		grep -qxF -- "$line" <<<"$want" ||
+		    bad+="in the table, not in that verb's -h: $line"$'\n'
+	done <<<"$rows"
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}
+
+@test "ipc-tools.7's option table: a letter with two meanings says why it stays" {
+	local items s l why n bad=
+	items=$(man_opts 1)
+	[ -n "$items" ]
+	while IFS='|' read -r s l why; do
+		[ -n "$s" ] || continue
+		n=$(cut -d '|' -f 1 <<<"$items" | grep -cxF -- "$s")
+		[ "$n" -eq 1 ] || [ "$why" = 1 ] ||
+		    bad+="-$s (--$l) is one of $n meanings, and does not say why it stays"$'\n'
+	done <<<"$items"
+	# and the letters the commands once shared stay explained
+	for s in f s c i; do
+		grep -q "^$s|[a-z-]*|1$" <<<"$items" || bad+="-$s: no why"$'\n'
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
+}

@@ -36,7 +36,7 @@ if [ -x "$OLDPWD/bin/ipc-pipe" ]; then
 fi
 if [ -x "$OLDPWD/bin/ipc-mq" ]; then
 	say "ipc-mq: POSIX message queues, highest priority first"
-	run "ipc-mq create -q 8 -s 256 demo$$"
+	run "ipc-mq create -M 8 -s 256 demo$$"
 	run "ipc-mq send -p 1 demo$$ 'low'; ipc-mq send -p 9 demo$$ 'urgent'"
 	run "ipc-mq stat -o maxmsg,msgsize,curmsgs demo$$"
 	run "ipc-mq recv -v -c 2 demo$$"

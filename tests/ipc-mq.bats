@@ -106,7 +106,7 @@ usage_line() {
 	run -0 ipc-mq send -h
 	assert_line 'usage: ipc-mq send [-S] [-p PRIO|-T TYPE] [-t DUR] [-l|-0] NAME|KEY [MSG...]'
 	assert_line --regexp '^  -p, --priority PRIO +priority, 0 \(default\) to 32767 \(POSIX\)$'
-	assert_line --regexp '^  -T, --type TYPE '
+	assert_line --regexp '^  -T, --msg-type TYPE '
 	assert_line --regexp '^  -t, --timeout DUR '
 	run -0 ipc-mq recv --help
 	assert_line --regexp '^  -j, --json '
@@ -200,8 +200,8 @@ usage_line() {
 	run -1 attr "$q"
 }
 
-@test "create -q -s: the sizes libc sees; -s takes units" {
-	run -0 ipc-mq create -q 3 -s 100 "$q"
+@test "create -M -s: the sizes libc sees; -s takes units" {
+	run -0 ipc-mq create -M 3 -s 100 "$q"
 	run -0 attr "$q"
 	assert_output '3 100 0'
 	run -0 ipc-mq create --maxmsg 2 --size 4K "$q-b"
@@ -209,8 +209,8 @@ usage_line() {
 	assert_output '2 4096 0'
 }
 
-@test "create -q alone or -s alone: the other as the kernel's default" {
-	run -0 ipc-mq create -q 4 "$q"
+@test "create -M alone or -s alone: the other as the kernel's default" {
+	run -0 ipc-mq create -M 4 "$q"
 	run -0 attr "$q"
 	assert_output "4 $(cat /proc/sys/fs/mqueue/msgsize_default) 0"
 	run -0 ipc-mq create -s 64 "$q-b"
@@ -222,24 +222,24 @@ usage_line() {
 	local mm ms
 	mm=$(cat /proc/sys/fs/mqueue/msg_max)
 	ms=$(cat /proc/sys/fs/mqueue/msgsize_max)
-	run -1 --separate-stderr ipc-mq create -q $((mm + 1)) "$q"
-	assert_equal "$stderr" "ipc-mq: create /$q: -q $((mm + 1)) is over /proc/sys/fs/mqueue/msg_max ($mm)"
+	run -1 --separate-stderr ipc-mq create -M $((mm + 1)) "$q"
+	assert_equal "$stderr" "ipc-mq: create /$q: -M $((mm + 1)) is over /proc/sys/fs/mqueue/msg_max ($mm)"
 	run -1 --separate-stderr ipc-mq create -s $((ms + 1)) "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: -s $((ms + 1)) is over /proc/sys/fs/mqueue/msgsize_max ($ms)"
 	run -1 attr "$q"
 }
 
 @test "create: zero or absurd sizes are usage errors naming the range, nothing made" {
-	run -2 --separate-stderr ipc-mq create -q 0 "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: create: -q: '0' is not a whole number from 1 to 65536"
+	run -2 --separate-stderr ipc-mq create -M 0 "$q"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: create: -M: '0' is not a whole number from 1 to 65536"
 	assert_equal "${stderr_lines[1]}" "$(usage_line create)"
-	run -2 --separate-stderr ipc-mq create -q 65537 "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: create: -q: '65537' is not a whole number from 1 to 65536"
+	run -2 --separate-stderr ipc-mq create -M 65537 "$q"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: create: -M: '65537' is not a whole number from 1 to 65536"
 	run -2 --separate-stderr ipc-mq create -s 0 "$q"
 	assert_equal "${stderr_lines[0]}" "ipc-mq: create: -s: '0' is not a size from 1 to 16777216 bytes (a number, optionally with K, M, G or T)"
 	run -2 ipc-mq create -s 17M "$q"
-	run -2 ipc-mq create -q 5x "$q"
-	run -2 ipc-mq create -q -1 "$q"
+	run -2 ipc-mq create -M 5x "$q"
+	run -2 ipc-mq create -M -1 "$q"
 	run -1 attr "$q"
 }
 
@@ -249,13 +249,13 @@ usage_line() {
 	own_ipc_ns
 	run -0 unshare -i sh -c 'm=$(($(cat /proc/sys/fs/mqueue/msg_max) + 10)) &&
 	    echo $m >/proc/sys/fs/mqueue/msg_max && echo $m &&
-	    ipc-mq create -q $m -s 16 "$1" && mqpeer attr "/$1"' _ "$q"
+	    ipc-mq create -M $m -s 16 "$1" && mqpeer attr "/$1"' _ "$q"
 	assert_equal "${#lines[@]}" 2
 	assert_equal "${lines[1]}" "${lines[0]} 16 0"
 }
 
 @test "create: RLIMIT_MSGQUEUE is named when it refuses" {
-	run -1 --separate-stderr bash -c 'ulimit -q 1000 && exec ipc-mq create -q 5 -s 1000 "$1"' _ "$q"
+	run -1 --separate-stderr bash -c 'ulimit -q 1000 && exec ipc-mq create -M 5 -s 1000 "$1"' _ "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: the user's queues would need more than RLIMIT_MSGQUEUE (ulimit -q: 1000 bytes)"
 	run -1 attr "$q"
 }
@@ -269,25 +269,25 @@ usage_line() {
 }
 
 @test "create: an existing queue fails; -x succeeds and leaves it as it was" {
-	run -0 ipc-mq create -q 2 -s 10 "$q"
+	run -0 ipc-mq create -M 2 -s 10 "$q"
 	run -0 mq send "$q" kept
 	run -1 --separate-stderr ipc-mq create "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: File exists (-x: succeed if it already exists)"
 	run -0 ipc-mq create -x "$q"
-	run -0 ipc-mq create --exist-ok -q 2 "$q"
+	run -0 ipc-mq create --exist-ok -M 2 "$q"
 	run -0 attr "$q"
 	assert_output '2 10 1'
 }
 
 @test "create -x: a queue of other limits, mode or owner is refused, naming what differs" {
-	run -0 ipc-mq create -q 2 -s 10 "$q"
-	run -1 --separate-stderr ipc-mq create -x -q 5 "$q"
+	run -0 ipc-mq create -M 2 -s 10 "$q"
+	run -1 --separate-stderr ipc-mq create -x -M 5 "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: exists with maxmsg 2, not 5"
-	run -1 --separate-stderr ipc-mq create -x -q 2 -s 20 "$q"
+	run -1 --separate-stderr ipc-mq create -x -M 2 -s 20 "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: exists with msgsize 10, not 20"
 	run -1 --separate-stderr ipc-mq create -x -s 10 -m 0644 "$q"
 	assert_equal "$stderr" "ipc-mq: create /$q: exists with mode 0600, not 0644"
-	run -0 ipc-mq create -x -q 2 -s 10 -m 0600 "$q"
+	run -0 ipc-mq create -x -M 2 -s 10 -m 0600 "$q"
 	run -0 ipc-mq create -S -s 1000 "$key"
 	run -1 --separate-stderr ipc-mq create -S -x -s 2000 "$key"
 	assert_equal "$stderr" "ipc-mq: create $key: exists with qbytes 1000, not 2000"
@@ -415,7 +415,7 @@ usage_line() {
 }
 
 @test "send -t 0 on a full queue: 124 at once, nothing more sent" {
-	run -0 ipc-mq create -q 2 "$q"
+	run -0 ipc-mq create -M 2 "$q"
 	run -0 mq send "$q" a b
 	run -124 --separate-stderr mq send -t 0 "$q" c
 	assert_equal "$stderr" "ipc-mq: send /$q: timed out waiting for room"
@@ -427,14 +427,14 @@ usage_line() {
 }
 
 @test "send: with several operands a full queue stops at the first that does not fit" {
-	run -0 ipc-mq create -q 2 "$q"
+	run -0 ipc-mq create -M 2 "$q"
 	run -124 mq send -t 0 "$q" a b c d
 	run -0 mq recv -c 2 "$q"
 	assert_output $'a\nb'
 }
 
 @test "send -t: waits for room, and goes on when a receiver makes some" {
-	run -0 ipc-mq create -q 1 "$q"
+	run -0 ipc-mq create -M 1 "$q"
 	run -0 mq send "$q" first
 	mq send -t 15 "$q" second &
 	pid=$!
@@ -654,7 +654,7 @@ usage_line() {
 # --- stat ---
 
 @test "stat: every field, and it takes nothing from the queue" {
-	run -0 ipc-mq create -q 4 -s 64 "$q"
+	run -0 ipc-mq create -M 4 -s 64 "$q"
 	run -0 mq send -p 2 "$q" hello
 	run -0 --separate-stderr ipc-mq stat "$q"
 	assert_output "name=/$q
@@ -691,7 +691,7 @@ notify_pid=$pid"
 }
 
 @test "stat -o, -j: only those fields, JSON" {
-	run -0 ipc-mq create -q 3 "$q"
+	run -0 ipc-mq create -M 3 "$q"
 	run -0 ipc-mq stat -o curmsgs,maxmsg "$q"
 	assert_output $'curmsgs=0\nmaxmsg=3'
 	run -0 --separate-stderr ipc-mq stat --json "$q"
@@ -716,7 +716,7 @@ curmsgs="
 
 @test "ls: every queue, with the fields, and a header" {
 	need_mqueue "ipc-mq ls lists it"
-	run -0 ipc-mq create -q 2 "$q"
+	run -0 ipc-mq create -M 2 "$q"
 	run -0 mq send "$q" x
 	run -0 --separate-stderr ipc-mq ls
 	assert_line --index 0 --regexp '^NAME +MAXMSG +MSGSIZE +CURMSGS +QSIZE +MODE +OWNER +ORPHAN +HOLDERS$'
@@ -810,8 +810,8 @@ curmsgs="
 @test "-S create: an id, -q, a bad key are usage errors, nothing made" {
 	run -2 --separate-stderr ipc-mq create -S id:3
 	assert_equal "${stderr_lines[0]}" "ipc-mq: create: 'id:3': create takes a key or 'private', not an id"
-	run -2 --separate-stderr ipc-mq create -S -q 3 "$key"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: create: -q is for POSIX queues, not with -S"
+	run -2 --separate-stderr ipc-mq create -S -M 3 "$key"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: create: -M is for POSIX queues, not with -S"
 	run -2 --separate-stderr ipc-mq create -S 0xzz
 	assert_equal "${stderr_lines[0]}" "ipc-mq: create: '0xzz' is not a key (0x1b2c, 1234, PATH:PROJ, id:N or private)"
 	run -2 --separate-stderr ipc-mq create -S 0
@@ -846,7 +846,7 @@ curmsgs="
 	assert_output two
 	run -0 mq recv -S -T -3 -v "$key"
 	assert_output $'1\tone'
-	run -0 mq recv -S --type 0 "$key"
+	run -0 mq recv -S --msg-type 0 "$key"
 	assert_output three
 	run -124 mq recv -S -T 7 -t 0 "$key"
 	run -0 mq recv -S -c 1 "$key"
@@ -1230,7 +1230,7 @@ none_pending() {
 jobs_done() { cat "$BATS_TEST_TMPDIR"/done.* 2>/dev/null | wc -l; }
 
 @test "recv -e: three workers share 300 jobs, each run exactly once, none hoarding" {
-	run -0 ipc-mq create -q 10 "$q"
+	run -0 ipc-mq create -M 10 "$q"
 	for w in 1 2 3; do
 		bg ipc-mq recv -f -e "cat >> '$BATS_TEST_TMPDIR/done.$w'; echo >> '$BATS_TEST_TMPDIR/done.$w'" "$q"
 	done
@@ -1349,8 +1349,8 @@ seq=2 prio=0"
 
 @test "ls: numbers are right-aligned under their header, text left-aligned" {
 	need_mqueue "ipc-mq ls lists it"
-	run -0 ipc-mq create -q 2 "$q"
-	run -0 ipc-mq create -q 10 "$q-b"
+	run -0 ipc-mq create -M 2 "$q"
+	run -0 ipc-mq create -M 10 "$q-b"
 	ipc-mq ls -o name,maxmsg,mode 2>/dev/null > "$BATS_TEST_TMPDIR/t"
 	# where MAXMSG ends in the header is where each number ends
 	end=$(awk 'NR == 1 { print index($0, "MAXMSG") + 5 }' "$BATS_TEST_TMPDIR/t")

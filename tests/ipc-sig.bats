@@ -80,7 +80,7 @@ $(kill -l $(($(kill -l RTMAX) - 2)))"
 }
 
 @test "send: unknown names, RTMIN+N past RTMAX, numbers out of range: exit 2" {
-	local u='usage: ipc-sig send [-q VALUE] [--group PGID] SIG [TARGET...]'
+	local u='usage: ipc-sig send [-q VALUE|--group PGID] SIG TARGET...'
 	run --separate-stderr ipc-sig send FOO $$
 	assert_failure 2
 	assert_equal "$stderr" "ipc-sig: send: 'FOO' is not a signal (USR1, SIGUSR1, RTMIN+N, RTMAX-N, or a number)
@@ -767,7 +767,7 @@ $u"
 @test "ipc-sig -h lists the verbs" {
 	run ipc-sig -h
 	assert_success
-	assert_line '       ipc-sig send [-q VALUE] [--group PGID] SIG [TARGET...]'
+	assert_line '       ipc-sig send [-q VALUE|--group PGID] SIG TARGET...'
 	assert_line '       ipc-sig recv [-t DUR] [-c N|-f] [-P PIDFILE] [-v] [-j] SIG...'
 	assert_line '       ipc-sig ls [-H] [-o LIST] [-j] [PID]'
 	assert_line '       ipc-sig run [--block SIGS] [--unblock SIGS] [--ignore SIGS] [--default SIGS] -- CMD...'

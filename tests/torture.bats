@@ -272,7 +272,7 @@ senders_done() {
 }
 
 @test "a queue reader that quits early: send -t ends 124, the rest still queued, none lost" {
-	ipc-mq create -q 10 "$q"
+	ipc-mq create -M 10 "$q"
 	lines 100 >in
 	bg ipc-mq recv -c 3 "$q" >out
 	run --separate-stderr timeout --preserve-status 30 ipc-mq send -t 1 -l "$q" <in

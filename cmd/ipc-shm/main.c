@@ -22,9 +22,30 @@ static const struct optdef file_opt[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
+/* the verbs' own options, and the shared ones in a verb's words */
 static const struct optdef create_opts[] = {
 	{ 's', "size", "SIZE", "bytes of the new object (4096, 64K, 1M, 2G)" },
 	{ 'F', "file", NULL, "OBJECT is a regular file, mapped" },
+	{ 't', "timeout", "DUR",
+	    "-x: wait up to DUR for an empty one's creator to size it" },
+	{ 'x', "exist-ok", NULL,
+	    "succeed if it exists as the same kind, owner, mode and size" },
+	{ 'S', "sysv", NULL, "System V: OBJECT is a key, or private" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct optdef stat_opts[] = {
+	{ 'F', "file", NULL, "OBJECT is a regular file, mapped" },
+	{ 't', "timeout", "DUR", "--wait: give up after DUR (250ms, 2s, 1m)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+/* -F has no help: taken, to be refused with what to use instead */
+static const struct optdef ls_opts[] = {
+	{ 'F', "file", NULL, NULL },
+	{ 'S', "sysv", NULL, "the System V segments, not the POSIX objects" },
+	{ OPT_PID, "pid", "PID",
+	    "only the objects PID has open or maps (-S: attached, last used)" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -37,6 +58,7 @@ static const struct optdef send_opts[] = {
 
 static const struct optdef recv_opts[] = {
 	{ 'O', "offset", "OFFSET", "read from OFFSET bytes (default 0)" },
+	{ 'c', "count", "BYTES", "read BYTES bytes (default: to the end)" },
 	{ 'F', "file", NULL, "OBJECT is a regular file, mapped" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -330,7 +352,8 @@ static int
 cmd_stat(int argc, char *argv[])
 {
 	struct deadline d;
-	int i = opt_parse(argc, argv, "timeout output json sysv wait", file_opt);
+	int i = opt_parse(argc, argv, "timeout output json sysv wait",
+	    stat_opts);
 	const char *arg = opt_operand(argc, argv, i, object());
 
 	return flavour_stat(&pick()->fl, arg, TABLE_ASKED, WAIT_ASKED(&d));
@@ -339,7 +362,7 @@ cmd_stat(int argc, char *argv[])
 static int
 cmd_ls(int argc, char *argv[])
 {
-	if (opt_parse(argc, argv, "output no-header json sysv pid", file_opt) !=
+	if (opt_parse(argc, argv, "output no-header json sysv pid", ls_opts) !=
 	    argc)
 		usage_error("too many operands");
 	return flavour_ls(&pick()->fl, TABLE_ASKED);

@@ -230,10 +230,18 @@ listening(void *arg)
 	return r == 1 && serving(&u);
 }
 
+/* the shared options in stat's words */
+static const struct optdef stat_opts[] = {
+	{ 't', "timeout", "DUR", "--wait: give up after DUR (250ms, 2s, 1m)" },
+	{ OPT_WAIT, "wait", NULL,
+	    "wait (bounded by -t) until a socket listens at ADDR" },
+	{ 0, NULL, NULL, NULL }
+};
+
 int
 cmd_stat(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "timeout output json wait", NULL), rc;
+	int i = opt_parse(argc, argv, "timeout output json wait", stat_opts), rc;
 	struct deadline d;
 	struct table t;
 	struct addr a;

@@ -25,6 +25,11 @@ static const struct optdef send_opts[] = {
 static const struct optdef recv_opts[] = {
 	{ O_TAKEFD, "take-fd", NULL,
 	    "exec CMD with the descriptors received as fd 3, 4, ..." },
+	{ 'c', "count", "N", "receive N messages (a stream: lines), then exit" },
+	{ 'v', "verbose", NULL,
+	    "the sender (pid, uid, gid; or address), TAB, each message" },
+	{ 'm', "mode", "MODE",
+	    "octal permissions of the socket file bound (default 0600)" },
 	{ O_TYPE, "type", "TYPE", "stream (default), dgram or seqpacket" },
 	{ 0, NULL, NULL, NULL }
 };

@@ -30,12 +30,16 @@ static const struct optdef listen_opts[] = {
 	{ O_KILLAFTER, "kill-after", "DUR",
 	    "-e: SIGKILL the CMDs DUR after a signal ends us (default never)" },
 	{ O_TYPE, "type", "TYPE", "stream (default) or seqpacket" },
+	{ 'm', "mode", "MODE",
+	    "octal permissions of the socket file bound (default 0600)" },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct optdef activate_opts[] = {
 	{ O_NAME, "name", "NAME", "LISTEN_FDNAMES entry of each ADDR, in order" },
 	{ O_TYPE, "type", "TYPE", "stream (default), dgram or seqpacket" },
+	{ 'm', "mode", "MODE",
+	    "octal permissions of each socket file bound (default 0600)" },
 	{ 0, NULL, NULL, NULL }
 };
 

@@ -597,6 +597,8 @@ cmd_tap(int argc, char *argv[])
 	int i = opt_parse(argc, argv, "json", tap_opts);
 	struct tap t = { .dfd = -1, .lfd = -1, .sfd = -1 };
 
+	if (i == argc)		/* a socket file, not any ADDR */
+		usage_error("missing PATH");
 	one_addr(argc, argv, i, 0, &t.at);
 	if (opt.json && opt.val['X'] != NULL)
 		usage_error("-X and -j: one output format");
