@@ -306,3 +306,21 @@ print(d["pending"], d["shared_pending"], "USR1" in d["ignored"])'
 	run -0 schema "ipc-proc ls -a" process out.json full
 	assert_output ""
 }
+
+@test "json: ipc-proc why -j and map -j, every node with a kind; no deadlock is []" {
+	pipe_pair
+	r=$(cat r.pid)
+	wait_for sleeping "$r"
+	timeout 60 ipc-proc why -j "$r" > why.json 2>/dev/null
+	timeout 300 ipc-proc map -j "$r" > map.json 2>/dev/null
+	run -0 python3 -c '
+import json, sys
+w = json.load(open("why.json"))
+m = json.load(open("map.json"))
+kinds = {"pipe", "fifo", "mq", "sysv-msg", "sem", "sysv-sem", "shm",
+         "sysv-shm", "file", "unix", "tcp", "udp", "lock", "process"}
+mk = {n.get("kind") for n in m["nodes"]}
+print(w["deadlock"], sorted({n.get("kind") for n in w["nodes"]}),
+      "process" in mk, sorted(mk - kinds, key=str))'
+	assert_output "[] ['process'] True []"
+}
