@@ -27,7 +27,7 @@ col_find(const struct table *t, const char *name, size_t len)
 	return -1;
 }
 
-static void
+static void __attribute__((noreturn))
 bad_field(const struct table *t, const char *name, size_t len)
 {
 	char list[512] = "";
@@ -37,8 +37,8 @@ bad_field(const struct table *t, const char *name, size_t len)
 		strlcat(list, i ? ", " : "", sizeof(list));
 		strlcat(list, t->cols[i].name, sizeof(list));
 	}
-	usage_error("-o: unknown field '%.*s' (fields: %s; or all)",
-	    (int)len, name, list);
+	usage_error("-o: unknown field '%.*s' (fields: %s, all)", (int)len,
+	    name, list);
 }
 
 /*
@@ -71,14 +71,22 @@ col_default(const struct table *t, int c, int ls)
 	return !ls || t->cols[c].ls;
 }
 
-/* -o all: every field, in the table's order */
+/* one field of -o; "all": every one, in the table's order */
 static void
-col_all(struct table *t)
+col_pick(struct table *t, const char *name, size_t len)
 {
-	int c;
+	int c, from = 0, to = t->ncols;
 
-	for (c = 0; c < t->ncols && t->nsel < TABLE_FIELDS; c++)
+	if (len != 3 || strncmp(name, "all", 3) != 0) {
+		if ((from = col_find(t, name, len)) < 0)
+			bad_field(t, name, len);
+		to = from + 1;
+	}
+	for (c = from; c < to; c++) {
+		if (t->nsel == TABLE_FIELDS)
+			usage_error("-o: more than %d fields", TABLE_FIELDS);
 		t->sel[t->nsel++] = c;
+	}
 }
 
 /*
@@ -105,17 +113,9 @@ table_init(struct table *t, const struct col *cols, int ls,
 				t->sel[t->nsel++] = c;
 		return;
 	}
-	if (strcmp(fmt->fields, "all") == 0) {
-		col_all(t);
-		return;
-	}
 	for (p = fmt->fields; ; p = e + 1) {
 		e = p + strcspn(p, ",");
-		if ((c = col_find(t, p, (size_t)(e - p))) < 0)
-			bad_field(t, p, (size_t)(e - p));
-		if (t->nsel == TABLE_FIELDS)
-			usage_error("-o: more than %d fields", TABLE_FIELDS);
-		t->sel[t->nsel++] = c;
+		col_pick(t, p, (size_t)(e - p));
 		if (*e == '\0')
 			break;
 	}

@@ -418,7 +418,7 @@ time.sleep(120)' "$BATS_TEST_TMPDIR/f" "$BATS_TEST_TMPDIR/ready"
 	ipc-proc stat -j "$BG_LAST" 2>/dev/null | python3 -c 'import json, sys; json.load(sys.stdin)'
 	run --separate-stderr ipc-proc stat -o where,nosuch "$BG_LAST"
 	assert_failure 2
-	assert_equal "$stderr" "ipc-proc: stat: -o: unknown field 'nosuch' (fields: where, kind, object, detail, other; or all)
+	assert_equal "$stderr" "ipc-proc: stat: -o: unknown field 'nosuch' (fields: where, kind, object, detail, other, all)
 usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 }
 
@@ -1167,7 +1167,7 @@ lsm_two_waiting() {
 	[ "${stderr_lines[0]}" = "ipc-proc: ls: too many operands" ]
 	run --separate-stderr ipc-proc ls -o nope
 	[ "$status" -eq 2 ]
-	[[ ${stderr_lines[0]} == "ipc-proc: ls: -o: unknown field 'nope' (fields: kind, pid, command, waits, other, way, asleep, deadlock, threads, asleep_ms; or all)" ]]
+	[[ ${stderr_lines[0]} == "ipc-proc: ls: -o: unknown field 'nope' (fields: kind, pid, command, waits, other, way, asleep, deadlock, threads, asleep_ms, all)" ]]
 	[ -z "$output" ]
 }
 

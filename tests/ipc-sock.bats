@@ -1264,7 +1264,7 @@ $hi connected $p\\($c\\) $lo $p\\($c\\) -\$"
 @test "ls -o with an unknown field, or an operand that is no directory" {
 	run ipc-sock ls -o nope
 	assert_failure 2
-	assert_line --index 0 "ipc-sock: ls: -o: unknown field 'nope' (fields: kind, addr_type, type, state, inode, mode, owner, group, file_inode, rq, wq, holders, peer, peer_holders, path, name; or all)"
+	assert_line --index 0 "ipc-sock: ls: -o: unknown field 'nope' (fields: kind, addr_type, type, state, inode, mode, owner, group, file_inode, rq, wq, holders, peer, peer_holders, path, name, all)"
 	assert_line --index 1 "usage: ipc-sock ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]"
 	run ipc-sock ls -H -o path nodir
 	assert_failure 1
