@@ -71,8 +71,9 @@ TYPES = {
     "lspid": (pid, "a pid, a number"), "lrpid": (pid, "a pid, a number"),
     "sempid": (pid, "a pid, a number"), "cpid": (pid, "a pid, a number"),
     "lpid": (pid, "a pid, a number"), "peer": (maybe(integer), "a number"),
-    "mode": (mode, "an octal string, 0600"),
-    "owner": (string, "a string"), "group": (string, "a string"),
+    "mode": (maybe(mode), "an octal string, 0600"),
+    "owner": (maybe(string), "a string"),
+    "group": (maybe(string), "a string"),
     "key": (sysvkey, "a string, 0x0000abcd"),
     "name": (maybe(string), "a string"), "path": (maybe(string), "a string"),
     "command": (string, "a string"),
@@ -269,6 +270,10 @@ ipc-mq ls: no object of kind mq"
 	run -0 schema "ipc-sock ls -o all" unix all.json full
 	assert_output ""
 	run -0 covers "ipc-sock ls" stat.json all.json
+	assert_output ""
+	# every socket on the machine, named or not, to the same types
+	timeout 60 ipc-sock ls -j -o all > out.json 2>/dev/null
+	run -0 schema "ipc-sock ls -o all" unix
 	assert_output ""
 }
 
