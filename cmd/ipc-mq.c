@@ -76,10 +76,11 @@ static const struct optdef ls_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { P_NAME, P_MAXMSG, P_MSGSIZE, P_CURMSGS, P_QSIZE, P_MODE, P_OWNER,
+enum { P_KIND, P_NAME, P_MAXMSG, P_MSGSIZE, P_CURMSGS, P_QSIZE, P_MODE, P_OWNER,
 	P_GROUP, P_NOTIFY, P_ORPHAN, P_HOLDERS, P_NCOLS };
 
 static const struct col pcols[P_NCOLS + 1] = {
+	[P_KIND] = { "kind", COL_STR, 0, NULL, "mq" },
 	[P_NAME] = { "name", COL_STR, 1 },
 	[P_MAXMSG] = { "maxmsg", COL_NUM, 1 },
 	[P_MSGSIZE] = { "msgsize", COL_NUM, 1 },
@@ -89,14 +90,15 @@ static const struct col pcols[P_NCOLS + 1] = {
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
 	[P_NOTIFY] = { "notify_pid", COL_NUM, 0 },
-	[P_ORPHAN] = { "orphan", COL_STR, 1 },
+	[P_ORPHAN] = { "orphan", COL_BOOL, 1 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
 };
 
-enum { S_KEY, S_ID, S_QNUM, S_QBYTES, S_CBYTES, S_LSPID, S_LRPID, S_STIME,
+enum { S_KIND, S_KEY, S_ID, S_QNUM, S_QBYTES, S_CBYTES, S_LSPID, S_LRPID, S_STIME,
 	S_RTIME, S_CTIME, S_MODE, S_OWNER, S_GROUP, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
+	[S_KIND] = { "kind", COL_STR, 0, NULL, "sysv-msg" },
 	[S_KEY] = { "key", COL_STR, 1 },
 	[S_ID] = { "id", COL_NUM, 1 },
 	[S_QNUM] = { "qnum", COL_NUM, 1 },

@@ -28,7 +28,7 @@ static const struct col cols[C_NCOLS + 1] = {
 	[C_WRITERS] = { "writers", COL_PIDS, 1, "writer" },
 	[C_WAITW] = { "waiting_writers", COL_PIDS, 0 },
 	[C_WAITR] = { "waiting_readers", COL_PIDS, 0 },
-	[C_ORPHAN] = { "orphan", COL_STR, 1 },
+	[C_ORPHAN] = { "orphan", COL_BOOL, 1 },
 	[C_PATH] = { "path", COL_STR, 1 },
 };
 

@@ -71,23 +71,25 @@ static const struct optdef run_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_ORPHAN, P_HOLDERS,
+enum { P_KIND, P_NAME, P_VALUE, P_MODE, P_OWNER, P_GROUP, P_ORPHAN, P_HOLDERS,
 	P_NCOLS };
 
 static const struct col pcols[P_NCOLS + 1] = {
+	[P_KIND] = { "kind", COL_STR, 0, NULL, "sem" },
 	[P_NAME] = { "name", COL_STR, 1 },
 	[P_VALUE] = { "value", COL_NUM, 1 },
 	[P_MODE] = { "mode", COL_STR, 1 },
 	[P_OWNER] = { "owner", COL_STR, 1 },
 	[P_GROUP] = { "group", COL_STR, 0 },
-	[P_ORPHAN] = { "orphan", COL_STR, 1 },
+	[P_ORPHAN] = { "orphan", COL_BOOL, 1 },
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
 };
 
-enum { S_KEY, S_ID, S_NSEMS, S_VALUE, S_NCNT, S_ZCNT, S_SEMPID, S_OTIME,
+enum { S_KIND, S_KEY, S_ID, S_NSEMS, S_VALUE, S_NCNT, S_ZCNT, S_SEMPID, S_OTIME,
 	S_CTIME, S_MODE, S_OWNER, S_GROUP, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
+	[S_KIND] = { "kind", COL_STR, 0, NULL, "sysv-sem" },
 	[S_KEY] = { "key", COL_STR, 1 },
 	[S_ID] = { "id", COL_NUM, 1 },
 	[S_NSEMS] = { "nsems", COL_NUM, 1 },

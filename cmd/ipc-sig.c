@@ -52,25 +52,27 @@ static const struct optdef run_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { L_NUM, L_NAME, L_ACTION, L_DESCR, L_NCOLS };
+enum { L_KIND, L_NUM, L_NAME, L_ACTION, L_DESCR, L_NCOLS };
 
 static const struct col lcols[L_NCOLS + 1] = {
+	[L_KIND] = { "kind", COL_STR, 0, NULL, "signal" },
 	[L_NUM] = { "number", COL_NUM, 1 },
 	[L_NAME] = { "name", COL_STR, 1 },
 	[L_ACTION] = { "action", COL_STR, 1 },
 	[L_DESCR] = { "description", COL_STR, 1 },
 };
 
-enum { P_PID, P_PENDING, P_SHARED, P_BLOCKED, P_IGNORED, P_CAUGHT,
+enum { P_KIND, P_PID, P_PENDING, P_SHARED, P_BLOCKED, P_IGNORED, P_CAUGHT,
 	P_NCOLS };
 
 static const struct col pcols[P_NCOLS + 1] = {
+	[P_KIND] = { "kind", COL_STR, 0, NULL, "process" },
 	[P_PID] = { "pid", COL_NUM, 1 },
-	[P_PENDING] = { "pending", COL_STR, 1 },
-	[P_SHARED] = { "shared_pending", COL_STR, 1 },
-	[P_BLOCKED] = { "blocked", COL_STR, 1 },
-	[P_IGNORED] = { "ignored", COL_STR, 1 },
-	[P_CAUGHT] = { "caught", COL_STR, 1 },
+	[P_PENDING] = { "pending", COL_SET, 1 },
+	[P_SHARED] = { "shared_pending", COL_SET, 1 },
+	[P_BLOCKED] = { "blocked", COL_SET, 1 },
+	[P_IGNORED] = { "ignored", COL_SET, 1 },
+	[P_CAUGHT] = { "caught", COL_SET, 1 },
 };
 
 /* the keys of /proc/PID/status, in the order of pcols from P_PENDING */

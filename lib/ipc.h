@@ -247,8 +247,14 @@ int	 msgout_recv(const struct msgsrc *, const struct msgfmt *, uintmax_t,
 /* table.c: stat's key=value lines, ls's table, and JSON, from one field list */
 /* these exit on failure: table_init, table_stat, table_ls (a bad -o, --pid) */
 /* COL_WORDS: text whose spaces are kept (a cell of other types is one
- * word, its spaces \040) */
-enum { COL_STR, COL_NUM, COL_PIDS, COL_WORDS };
+ * word, its spaces \040). What a cell holds, as text and as JSON:
+ * COL_PIDS "12(cat),40(sh)", [{"pid":12,"command":"cat"},...];
+ * COL_BOOL "yes" or "no", true or false; COL_SET "HUP,INT", ["HUP","INT"];
+ * COL_NUMS "12,40", [12,40]; COL_COUNTS "pipe:2,unix:1", {"pipe":2,...}.
+ * An empty cell is "-" in a table and null in JSON, but [] or {} for a
+ * set. */
+enum { COL_STR, COL_NUM, COL_PIDS, COL_WORDS, COL_BOOL, COL_SET, COL_NUMS,
+	COL_COUNTS };
 struct col {
 	const char *name;
 	int type;
@@ -257,6 +263,10 @@ struct col {
 	/* ls --pid: a pid in this column ties the row to the process, as
 	 * this (COL_PIDS "holder", "reader"; COL_NUM "last_pid"); NULL: not */
 	const char *role;
+	/* the value of every row ("kind": "mq"), NULL: each row's own. Such
+	 * a column is in JSON without -o (an object says what it is) and in
+	 * text only when -o names it (the same word on every line) */
+	const char *fixed;
 };
 #define TABLE_FIELDS	32		/* -o takes at most this many */
 /* how a table is shown: what stat and ls were asked */

@@ -27,7 +27,7 @@ col_find(const struct table *t, const char *name, size_t len)
 	return -1;
 }
 
-static void
+static void __attribute__((noreturn))
 bad_field(const struct table *t, const char *name, size_t len)
 {
 	char list[512] = "";
@@ -37,8 +37,8 @@ bad_field(const struct table *t, const char *name, size_t len)
 		strlcat(list, i ? ", " : "", sizeof(list));
 		strlcat(list, t->cols[i].name, sizeof(list));
 	}
-	usage_error("-o: unknown field '%.*s' (fields: %s)", (int)len, name,
-	    list);
+	usage_error("-o: unknown field '%.*s' (fields: %s, all)", (int)len,
+	    name, list);
 }
 
 /*
@@ -56,14 +56,42 @@ pid_cols(struct table *t)
 	if ((t->own = calloc(n + 2, sizeof(*t->own))) == NULL)
 		err(1, NULL);
 	memcpy(t->own, t->cols, n * sizeof(*t->own));
-	t->own[n] = (struct col){ "pid_role", COL_STR, 1, NULL };
+	t->own[n] = (struct col){ "pid_role", COL_SET, 1, NULL, NULL };
 	t->cols = t->own;
 	t->ncols++;
 }
 
+/* shown without -o: ls's marked fields, stat's every one; a field
+ * every row has alike only in JSON */
+static int
+col_default(const struct table *t, int c, int ls)
+{
+	if (t->cols[c].fixed != NULL)
+		return t->fmt.json;
+	return !ls || t->cols[c].ls;
+}
+
+/* one field of -o; "all": every one, in the table's order */
+static void
+col_pick(struct table *t, const char *name, size_t len)
+{
+	int c, from = 0, to = t->ncols;
+
+	if (len != 3 || strncmp(name, "all", 3) != 0) {
+		if ((from = col_find(t, name, len)) < 0)
+			bad_field(t, name, len);
+		to = from + 1;
+	}
+	for (c = from; c < to; c++) {
+		if (t->nsel == TABLE_FIELDS)
+			usage_error("-o: more than %d fields", TABLE_FIELDS);
+		t->sel[t->nsel++] = c;
+	}
+}
+
 /*
- * The fields to show: fmt's list (-o), or the defaults (ls: those
- * marked); a field not in cols is a usage error
+ * The fields to show: fmt's list (-o; "all": every one), or the
+ * defaults; a field not in cols is a usage error
  */
 void
 table_init(struct table *t, const struct col *cols, int ls,
@@ -81,17 +109,13 @@ table_init(struct table *t, const struct col *cols, int ls,
 		pid_cols(t);
 	if (fmt->fields == NULL) {
 		for (c = 0; c < t->ncols && t->nsel < TABLE_FIELDS; c++)
-			if (!ls || t->cols[c].ls)
+			if (col_default(t, c, ls))
 				t->sel[t->nsel++] = c;
 		return;
 	}
 	for (p = fmt->fields; ; p = e + 1) {
 		e = p + strcspn(p, ",");
-		if ((c = col_find(t, p, (size_t)(e - p))) < 0)
-			bad_field(t, p, (size_t)(e - p));
-		if (t->nsel == TABLE_FIELDS)
-			usage_error("-o: more than %d fields", TABLE_FIELDS);
-		t->sel[t->nsel++] = c;
+		col_pick(t, p, (size_t)(e - p));
 		if (*e == '\0')
 			break;
 	}
@@ -182,6 +206,8 @@ cell(const struct table *t, size_t row, int col)
 {
 	const char *s = t->cell[row * (size_t)t->ncols + (size_t)col];
 
+	if ((s == NULL || *s == '\0') && t->cols[col].fixed != NULL)
+		return t->cols[col].fixed;
 	return (s == NULL || *s == '\0') ? NULL : s;
 }
 
@@ -232,30 +258,74 @@ json_pids(const char *s)
 	putchar(']');
 }
 
+/* a string cell, its exact bytes */
+static void
+json_str(const char *v, size_t len)
+{
+	putchar('"');
+	esc_json(stdout, v, len);
+	putchar('"');
+}
+
+/*
+ * "a,b" as ["a","b"] (quote: strings, else numbers), "pipe:2,unix:1" as
+ * {"pipe":2,"unix":1} (counts); NULL as [] or {}
+ */
+static void
+json_list(const char *s, int quote, int counts)
+{
+	const char *end, *colon;
+
+	putchar(counts ? '{' : '[');
+	while (s != NULL && *s != '\0') {
+		end = s + strcspn(s, ",");
+		if (counts && (colon = memchr(s, ':', (size_t)(end - s))) !=
+		    NULL) {
+			json_str(s, (size_t)(colon - s));
+			printf(":%.*s", (int)(end - colon - 1), colon + 1);
+		} else if (quote)
+			json_str(s, (size_t)(end - s));
+		else
+			printf("%.*s", (int)(end - s), s);
+		if (*end != '\0')
+			putchar(',');
+		s = *end ? end + 1 : end;
+	}
+	putchar(counts ? '}' : ']');
+}
+
+/* one cell as its column's JSON type */
+static void
+json_cell(int type, const char *v)
+{
+	size_t len;
+
+	if (type == COL_PIDS)
+		json_pids(v);
+	else if (type == COL_SET || type == COL_NUMS || type == COL_COUNTS)
+		json_list(v, type == COL_SET, type == COL_COUNTS);
+	else if (v == NULL)
+		fputs("null", stdout);
+	else if (type == COL_NUM)
+		fputs(v, stdout);
+	else if (type == COL_BOOL)
+		fputs(strcmp(v, "yes") == 0 ? "true" : "false", stdout);
+	else {
+		v = cell_bytes(v, &len);
+		json_str(v, len);
+	}
+}
+
 static void
 json_row(const struct table *t, size_t row)
 {
-	const char *v;
-	size_t len;
 	int i, c;
 
 	putchar('{');
 	for (i = 0; i < t->nsel; i++) {
 		c = t->sel[i];
-		v = cell(t, row, c);
 		printf("%s\"%s\":", i ? "," : "", t->cols[c].name);
-		if (t->cols[c].type == COL_PIDS)
-			json_pids(v);
-		else if (v == NULL)
-			fputs("null", stdout);
-		else if (t->cols[c].type == COL_NUM)
-			fputs(v, stdout);
-		else {
-			putchar('"');
-			v = cell_bytes(v, &len);
-			esc_json(stdout, v, len);
-			putchar('"');
-		}
+		json_cell(t->cols[c].type, cell(t, row, c));
 	}
 	putchar('}');
 }

@@ -328,7 +328,7 @@ commands() {
 	ipc-pipe create f
 	run ipc-pipe stat -o bytes,nope f
 	assert_failure 2
-	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, waiting_writers, waiting_readers, orphan, path)"
+	assert_line --index 0 "ipc-pipe: stat: -o: unknown field 'nope' (fields: kind, inode, mode, owner, group, bytes, capacity, readers, writers, waiting_writers, waiting_readers, orphan, path, all)"
 }
 
 @test "-o with more fields than a table takes is refused, not cut short" {

@@ -289,7 +289,7 @@ lines() {
 
 @test "bash: -o completes the fields" {
 	run comp 'ipc-pipe stat -o '
-	assert_output "$(lines bytes capacity group inode kind mode orphan owner path readers waiting_readers waiting_writers writers)"
+	assert_output "$(lines all bytes capacity group inode kind mode orphan owner path readers waiting_readers waiting_writers writers)"
 	run comp 'ipc-pipe ls -o r'
 	assert_output readers
 }
@@ -519,7 +519,7 @@ zcomp() {
 	assert_line "$mqkey"
 	assert_line "id\\:$id"
 	run zcomp _ipc_tools_fields '' ipc-mq stat -o ''
-	assert_output "$(lines name maxmsg msgsize curmsgs qsize mode owner group notify_pid orphan holders)"
+	assert_output "$(lines kind name maxmsg msgsize curmsgs qsize mode owner group notify_pid orphan holders all)"
 }
 
 @test "zsh ipc-mq: queue names, with the slash or without" {

@@ -695,10 +695,10 @@ notify_pid=$pid"
 	run -0 ipc-mq stat -o curmsgs,maxmsg "$q"
 	assert_output $'curmsgs=0\nmaxmsg=3'
 	run -0 --separate-stderr ipc-mq stat --json "$q"
-	assert_output "{\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"orphan\":\"yes\",\"holders\":[]}"
+	assert_output "{\"kind\":\"mq\",\"name\":\"/$q\",\"maxmsg\":3,\"msgsize\":8192,\"curmsgs\":0,\"qsize\":0,\"mode\":\"0600\",\"owner\":\"$(id -un)\",\"group\":\"$(id -gn)\",\"notify_pid\":0,\"orphan\":true,\"holders\":[]}"
 	assert_equal "$stderr" "$(partial_note ipc-mq stat holders orphan)"
 	run -2 --separate-stderr ipc-mq stat -o size "$q"
-	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, orphan, holders)"
+	assert_equal "${stderr_lines[0]}" "ipc-mq: stat: -o: unknown field 'size' (fields: kind, name, maxmsg, msgsize, curmsgs, qsize, mode, owner, group, notify_pid, orphan, holders, all)"
 }
 
 @test "stat: a queue another user may not open still shows its mode and owner" {

@@ -418,7 +418,7 @@ time.sleep(120)' "$BATS_TEST_TMPDIR/f" "$BATS_TEST_TMPDIR/ready"
 	ipc-proc stat -j "$BG_LAST" 2>/dev/null | python3 -c 'import json, sys; json.load(sys.stdin)'
 	run --separate-stderr ipc-proc stat -o where,nosuch "$BG_LAST"
 	assert_failure 2
-	assert_equal "$stderr" "ipc-proc: stat: -o: unknown field 'nosuch' (fields: where, kind, object, detail, other)
+	assert_equal "$stderr" "ipc-proc: stat: -o: unknown field 'nosuch' (fields: where, kind, object, detail, other, all)
 usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 }
 
@@ -1118,7 +1118,7 @@ assert len(rows) == 1, rows
 r = rows[0]
 assert r["command"] == "cat", r
 assert r["other"] == [{"pid": int(sys.argv[3]), "command": "sleep"}], r
-assert r["deadlock"] == "no", r
+assert r["deadlock"] is False, r
 assert r["waits"] == "read from %s, no timeout" % sys.argv[4], r
 print("ok")' "$output" "$LSM_CAT" "$LSM_SLEEP" "$LSM_PIPE"
 	assert_output ok
@@ -1172,7 +1172,7 @@ lsm_two_waiting() {
 	[ "${stderr_lines[0]}" = "ipc-proc: ls: too many operands" ]
 	run --separate-stderr ipc-proc ls -o nope
 	[ "$status" -eq 2 ]
-	[[ ${stderr_lines[0]} == "ipc-proc: ls: -o: unknown field 'nope' (fields: pid, command, waits, other, way, asleep, deadlock, threads, asleep_ms)" ]]
+	[[ ${stderr_lines[0]} == "ipc-proc: ls: -o: unknown field 'nope' (fields: kind, pid, command, waits, other, way, asleep, deadlock, threads, asleep_ms, all)" ]]
 	[ -z "$output" ]
 }
 
@@ -1194,7 +1194,7 @@ lsm_json() {
 	python3 -c '
 import json, sys
 m = json.loads(sys.argv[1])
-procs = {n["pid"]: n["command"] for n in m["nodes"] if n["type"] == "process"}
+procs = {n["pid"]: n["command"] for n in m["nodes"] if n["kind"] == "process"}
 ids = {n["id"] for n in m["nodes"]}
 for e in m["edges"]:
     assert e["from"] in ids and e["to"] in ids, e
@@ -1310,7 +1310,7 @@ time.sleep(300)' "lsm$$"
 	rm -f "/dev/shm/lsm$$"
 	[ "$status" -eq 0 ]
 	run lsm_json "$output" '
-objs = [n for n in m["nodes"] if n["type"] == "shm" and n["name"].endswith(args[0])]
+objs = [n for n in m["nodes"] if n["kind"] == "shm" and n["name"].endswith(args[0])]
 assert len(objs) == 1, m["nodes"]
 holds = [e for e in m["edges"] if e["type"] == "holds" and objs[0]["id"] in (e["from"], e["to"])]
 assert len({e["from"] if e["to"] == objs[0]["id"] else e["to"] for e in holds}) == 2, holds

@@ -603,7 +603,7 @@ $s" ]
 	assert_line --index 0 '['
 	assert_line --index 1 '{"number":1,"name":"HUP"},'
 	run ipc-sig ls -j
-	assert_line --index 1 '{"number":1,"name":"HUP","action":"Term","description":"terminal hung up, or its controller ended"},'
+	assert_line --index 1 '{"kind":"signal","number":1,"name":"HUP","action":"Term","description":"terminal hung up, or its controller ended"},'
 	run --separate-stderr ipc-sig ls -o nope
 	assert_failure 2
 }
@@ -624,7 +624,7 @@ caught="
 	[ "$(mask "$tpid" SigIgn)" -eq $(((1 << 11) | (1 << 12))) ]
 	[ "$(mask "$tpid" ShdPnd)" -eq $((1 << 9)) ]
 	run ipc-sig ls -j -o blocked,pending "$tpid"
-	assert_output '{"blocked":"USR1,RTMIN","pending":null}'
+	assert_output '{"blocked":["USR1","RTMIN"],"pending":[]}'
 	run ipc-sig ls "$BATS_ROOT_PID"
 	assert_success
 }

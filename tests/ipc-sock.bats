@@ -927,9 +927,9 @@ listener() {
 
 @test "stat of a listening socket file: listen, its listener, and no connection" {
 	listener "$s"
-	run --separate-stderr ipc-sock stat -o kind,type,state,rq,holders,peer,path,name "$s"
+	run --separate-stderr ipc-sock stat -o addr_type,type,state,rq,holders,peer,path,name "$s"
 	assert_success
-	assert_output "kind=path
+	assert_output "addr_type=path
 type=stream
 state=listen
 rq=0
@@ -961,9 +961,9 @@ file_inode=$ino"
 
 @test "stat of a socket file nobody is bound to says stale, exit 0" {
 	stale_sock "$s"
-	run --separate-stderr ipc-sock stat -o kind,type,state,inode,holders,path "$s"
+	run --separate-stderr ipc-sock stat -o addr_type,type,state,inode,holders,path "$s"
 	assert_success
-	assert_output "kind=path
+	assert_output "addr_type=path
 type=
 state=stale
 inode=
@@ -1007,9 +1007,9 @@ path=$s"
 
 @test "stat of an abstract name: its listener, no file" {
 	listener "@$n"
-	run --separate-stderr ipc-sock stat -o kind,type,state,mode,holders,path,name "@$n"
+	run --separate-stderr ipc-sock stat -o addr_type,type,state,mode,holders,path,name "@$n"
 	assert_success
-	assert_output "kind=abstract
+	assert_output "addr_type=abstract
 type=stream
 state=listen
 mode=
@@ -1155,7 +1155,7 @@ sys.stdout.write(got.decode())' "$n"
 	listener "$s"
 	run --separate-stderr sh -c "ipc-sock stat -j $s | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d)); print(d[\"state\"], d[\"holders\"][0][\"pid\"], d[\"holders\"][0][\"command\"], d[\"peer\"], d[\"peer_holders\"])'"
 	assert_success
-	assert_line --index 0 "['file_inode', 'group', 'holders', 'inode', 'kind', 'mode', 'name', 'owner', 'path', 'peer', 'peer_holders', 'rq', 'state', 'type', 'wq']"
+	assert_line --index 0 "['addr_type', 'file_inode', 'group', 'holders', 'inode', 'kind', 'mode', 'name', 'owner', 'path', 'peer', 'peer_holders', 'rq', 'state', 'type', 'wq']"
 	assert_line --index 1 "listen $L $C None []"
 }
 
@@ -1264,7 +1264,7 @@ $hi connected $p\\($c\\) $lo $p\\($c\\) -\$"
 @test "ls -o with an unknown field, or an operand that is no directory" {
 	run ipc-sock ls -o nope
 	assert_failure 2
-	assert_line --index 0 "ipc-sock: ls: -o: unknown field 'nope' (fields: kind, type, state, inode, mode, owner, group, file_inode, rq, wq, holders, peer, peer_holders, path, name)"
+	assert_line --index 0 "ipc-sock: ls: -o: unknown field 'nope' (fields: kind, addr_type, type, state, inode, mode, owner, group, file_inode, rq, wq, holders, peer, peer_holders, path, name, all)"
 	assert_line --index 1 "usage: ipc-sock ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]"
 	run ipc-sock ls -H -o path nodir
 	assert_failure 1
@@ -1453,7 +1453,7 @@ ${esc%$'\n'}\\012"
 	assert_success
 }
 
-@test "tap -j: one JSON object a chunk, with dir, pid, len, fds and message" {
+@test "tap -j: one JSON object a chunk, with dir, pid, bytes, fds and message" {
 	pyserver "$s"
 	tap_bg -j "$s"
 	printf 'hi\n\001' > in
@@ -1463,7 +1463,7 @@ ${esc%$'\n'}\\012"
 import json, sys
 for line in open("tap.out"):
     d = json.loads(line)
-    print(d["dir"], d["pid"] == int(sys.argv[1]), d["len"], d["fds"],
+    print(d["dir"], d["pid"] == int(sys.argv[1]), d["bytes"], d["fds"],
           repr(d["message"][-4:]))' "$cp"
 	assert_success
 	assert_output "c>s True 4 0 'hi\\n\\x01'
@@ -1741,10 +1741,10 @@ import json, sys
 shown = gap = 0
 for line in open("seen"):
     d = json.loads(line)
-    if "not_shown" in d:
-        gap += d["not_shown"]
+    if d.get("not_shown") is True:
+        gap += d["bytes"]
     else:
-        shown += d["len"]
+        shown += d["bytes"]
 print(gap == int(sys.argv[1]) > 0, shown + gap)' "$lost"
 	assert_success
 	assert_output "True $((524288 + reply))"

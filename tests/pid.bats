@@ -92,7 +92,7 @@ lspid() {
 	assert_output "/$n $BG_LAST(mqpeer) holder"
 	run --separate-stderr ipc-mq ls -j --pid "$BG_LAST" -o name,pid_role
 	assert_success
-	assert_output "$(printf '[\n{"name":"/%s","pid_role":"holder"}\n]' "$n")"
+	assert_output "$(printf '[\n{"name":"/%s","pid_role":["holder"]}\n]' "$n")"
 	# a process that holds none: none
 	bg alone sh -c 'exec sleep 30 >/dev/null 2>&1 </dev/null'
 	wait_comm "$BG_LAST" sleep
@@ -177,7 +177,7 @@ lspid() {
 	wait_for test -e ready
 	run --separate-stderr ipc-sem ls -j --pid "$BG_LAST" -o name,pid_role
 	assert_success
-	assert_output "$(printf '[\n{"name":"/%s","pid_role":"holder"}\n]' "$n")"
+	assert_output "$(printf '[\n{"name":"/%s","pid_role":["holder"]}\n]' "$n")"
 	bg alone sh -c 'exec sleep 30 >/dev/null 2>&1 </dev/null'
 	wait_comm "$BG_LAST" sleep
 	# ipc-mq's: with its queue above, where /dev/mqueue lets it list them
@@ -213,7 +213,8 @@ orphan_header() {
 # the orphan field of the JSON rows whose $2 is $3, $4 ... (in that order)
 json_orphans() {
 	python3 -c 'import json, sys
-rows = {r[sys.argv[1]]: r["orphan"] for r in json.load(sys.stdin)}
+rows = {r[sys.argv[1]]: {True: "yes", False: "no"}[r["orphan"]]
+        for r in json.load(sys.stdin)}
 print(" ".join(rows.get(k, "none") for k in sys.argv[2:]))' "${@:2}" < "$1"
 }
 

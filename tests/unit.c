@@ -470,9 +470,9 @@ static int
 u_table(int argc, char *argv[])
 {
 	static const struct col cols[] = {
-		{ "name", COL_STR, 1, NULL },
-		{ "size", COL_NUM, 1, NULL },
-		{ NULL, 0, 0, NULL }
+		{ "name", COL_STR, 1, NULL, NULL },
+		{ "size", COL_NUM, 1, NULL, NULL },
+		{ NULL, 0, 0, NULL, NULL }
 	};
 	static const struct tablefmt fmt[] = {
 		{ .header = 1 },

@@ -23,22 +23,23 @@ static const struct optdef ls_opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-enum { L_PID, L_COMMAND, L_WAITS, L_OTHER, L_WAY, L_ASLEEP, L_DEADLOCK,
+enum { L_KIND, L_PID, L_COMMAND, L_WAITS, L_OTHER, L_WAY, L_ASLEEP, L_DEADLOCK,
     L_THREADS, L_ASLEEP_MS, L_NCOLS };
 static const struct col lcols[L_NCOLS + 1] = {
+	[L_KIND] = { "kind", COL_STR, 0, NULL, "process" },
 	[L_PID] = { "pid", COL_NUM, 1, NULL },
 	[L_COMMAND] = { "command", COL_STR, 1, NULL },
 	[L_WAITS] = { "waits", COL_WORDS, 1, NULL },
 	[L_OTHER] = { "other", COL_PIDS, 1, NULL },
 	[L_WAY] = { "way", COL_WORDS, 1, NULL },
 	[L_ASLEEP] = { "asleep", COL_STR, 1, NULL },
-	[L_DEADLOCK] = { "deadlock", COL_STR, 1, NULL },
-	[L_THREADS] = { "threads", COL_STR, 0, NULL },
+	[L_DEADLOCK] = { "deadlock", COL_BOOL, 1, NULL },
+	[L_THREADS] = { "threads", COL_NUMS, 0, NULL },
 	[L_ASLEEP_MS] = { "asleep_ms", COL_NUM, 0, NULL },
 };
 
 /* -a: pid, command, the count of objects, the kinds; a count per kind */
-enum { A_PID, A_COMMAND, A_OBJECTS, A_KINDS, A_KIND0 };
+enum { A_KIND, A_PID, A_COMMAND, A_OBJECTS, A_KINDS, A_KIND0 };
 #define A_NCOLS	(A_KIND0 + H_NKINDS)
 
 /* a growing string, for cells made of parts */
@@ -273,13 +274,14 @@ ls_all(const struct tablefmt *fmt)
 	int k, parts = PIDX_FDS | PIDX_MAPS;
 
 	memset(cols, 0, sizeof(cols));
-	cols[A_PID] = (struct col){ "pid", COL_NUM, 1, NULL };
-	cols[A_COMMAND] = (struct col){ "command", COL_STR, 1, NULL };
-	cols[A_OBJECTS] = (struct col){ "objects", COL_NUM, 1, NULL };
-	cols[A_KINDS] = (struct col){ "kinds", COL_STR, 1, NULL };
+	cols[A_KIND] = (struct col){ "kind", COL_STR, 0, NULL, "process" };
+	cols[A_PID] = (struct col){ "pid", COL_NUM, 1, NULL, NULL };
+	cols[A_COMMAND] = (struct col){ "command", COL_STR, 1, NULL, NULL };
+	cols[A_OBJECTS] = (struct col){ "objects", COL_NUM, 1, NULL, NULL };
+	cols[A_KINDS] = (struct col){ "kinds", COL_COUNTS, 1, NULL, NULL };
 	for (k = 0; k < H_NKINDS; k++)
 		cols[A_KIND0 + k] = (struct col){ held_kinds[k], COL_NUM, 0,
-		    NULL };
+		    NULL, NULL };
 	table_init(&t, cols, 1, fmt);
 	proc_index(parts);
 	pids = graph_pids(&np);

@@ -515,13 +515,13 @@ json_node(const struct map *m, const struct mnode *n)
 	fputs("{\"id\":", stdout);
 	json_key(m, n->key);
 	if (n->pid > 0) {
-		printf(",\"type\":\"process\",\"pid\":%d,\"command\":",
+		printf(",\"kind\":\"process\",\"pid\":%d,\"command\":",
 		    (int)n->pid);
 		json_str(n->comm);
 		printf(",\"deadlock\":%s}", n->deadlock ? "true" : "false");
 		return;
 	}
-	fputs(",\"type\":", stdout);
+	fputs(",\"kind\":", stdout);
 	json_str(held_kinds[m->o[-n->key - 1].kind]);
 	fputs(",\"name\":", stdout);
 	json_str(obj_name(m, n->key));

@@ -501,7 +501,8 @@ json(const struct pgraph *g)
 	fputs("{\"nodes\":[", stdout);
 	for (i = 0; i < g->nn; i++) {
 		n = &g->n[i];
-		printf("%s{\"pid\":%d,", i ? "," : "", (int)n->pid);
+		printf("%s{\"kind\":\"process\",\"pid\":%d,", i ? "," : "",
+		    (int)n->pid);
 		json_str("command", n->comm, ",\"threads\":[");
 		for (k = 0; k < n->nw; k++) {
 			fputs(k ? "," : "", stdout);
@@ -517,11 +518,11 @@ json(const struct pgraph *g)
 				    "", (int)n->pid, (int)n->w[k].by.pid[j]);
 				json_str("object", n->w[k].obj, "}");
 			}
-	fputs("],\"deadlock\":", stdout);
+	fputs("],\"deadlock\":[", stdout);
 	for (i = 0; i < g->nn; i++)
 		if (g->n[i].deadlock)
-			printf("%s%d", d++ ? "," : "[", (int)g->n[i].pid);
-	puts(d ? "]}" : "null}");
+			printf("%s%d", d++ ? "," : "", (int)g->n[i].pid);
+	puts("]}");
 }
 
 /* what could not be read, said once, with how many */

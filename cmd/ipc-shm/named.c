@@ -21,23 +21,25 @@
 
 #define SHM_DIR		"/dev/shm"
 
-enum { P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_ORPHAN,
+enum { P_KIND, P_NAME, P_SIZE, P_ALLOC, P_MODE, P_OWNER, P_GROUP, P_ORPHAN,
 	P_HOLDERS, P_NCOLS };
 
-/* POSIX objects and files: the same fields, but the first one's name */
-#define FD_COLS(first) {					\
+/* POSIX objects and files: the same fields, but their kind and the
+ * name of the one that names them */
+#define FD_COLS(kind, first) {					\
+	[P_KIND] = { "kind", COL_STR, 0, NULL, kind },		\
 	[P_NAME] = { first, COL_STR, 1 },			\
 	[P_SIZE] = { "size", COL_NUM, 1 },			\
 	[P_ALLOC] = { "allocated", COL_NUM, 1 },		\
 	[P_MODE] = { "mode", COL_STR, 1 },			\
 	[P_OWNER] = { "owner", COL_STR, 1 },			\
 	[P_GROUP] = { "group", COL_STR, 0 },			\
-	[P_ORPHAN] = { "orphan", COL_STR, 1 },			\
+	[P_ORPHAN] = { "orphan", COL_BOOL, 1 },			\
 	[P_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },	\
 }
 
-const struct col pcols[P_NCOLS + 1] = FD_COLS("name");
-const struct col fcols[P_NCOLS + 1] = FD_COLS("path");
+const struct col pcols[P_NCOLS + 1] = FD_COLS("shm", "name");
+const struct col fcols[P_NCOLS + 1] = FD_COLS("file", "path");
 
 /* an object's sizes, POSIX or a file: from its stat */
 static void

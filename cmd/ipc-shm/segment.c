@@ -18,16 +18,17 @@
 /* a segment's window: its pages are in our RSS until let go */
 #define SV_WINDOW	(1 << 18)
 
-enum { S_KEY, S_ID, S_SIZE, S_NATTCH, S_STATUS, S_CPID, S_LPID, S_ATIME,
+enum { S_KIND, S_KEY, S_ID, S_SIZE, S_NATTCH, S_STATUS, S_CPID, S_LPID, S_ATIME,
 	S_DTIME, S_CTIME, S_MODE, S_OWNER, S_GROUP, S_ORPHAN, S_HOLDERS,
 	S_NCOLS };
 
 const struct col scols[S_NCOLS + 1] = {
+	[S_KIND] = { "kind", COL_STR, 0, NULL, "sysv-shm" },
 	[S_KEY] = { "key", COL_STR, 1 },
 	[S_ID] = { "id", COL_NUM, 1 },
 	[S_SIZE] = { "size", COL_NUM, 1 },
 	[S_NATTCH] = { "nattch", COL_NUM, 1 },
-	[S_STATUS] = { "status", COL_STR, 1 },
+	[S_STATUS] = { "status", COL_SET, 1 },
 	[S_CPID] = { "cpid", COL_NUM, 1 },
 	[S_LPID] = { "lpid", COL_NUM, 1, "last_pid" },
 	[S_ATIME] = { "atime", COL_STR, 0 },
@@ -36,7 +37,7 @@ const struct col scols[S_NCOLS + 1] = {
 	[S_MODE] = { "mode", COL_STR, 1 },
 	[S_OWNER] = { "owner", COL_STR, 1 },
 	[S_GROUP] = { "group", COL_STR, 0 },
-	[S_ORPHAN] = { "orphan", COL_STR, 1 },
+	[S_ORPHAN] = { "orphan", COL_BOOL, 1 },
 	[S_HOLDERS] = { "holders", COL_PIDS, 1, "holder" },
 };
 

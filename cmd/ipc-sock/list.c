@@ -9,12 +9,13 @@
 #include "ipc.h"
 #include "ipc-sock.h"
 
-enum { S_KIND, S_TYPE, S_STATE, S_INODE, S_MODE, S_OWNER, S_GROUP,
-	S_FILE_INODE, S_RQ, S_WQ, S_HOLDERS, S_PEER, S_PEER_HOLDERS, S_PATH,
+enum { S_KIND, S_ADDR_TYPE, S_TYPE, S_STATE, S_INODE, S_MODE, S_OWNER,
+	S_GROUP, S_FILE_INODE, S_RQ, S_WQ, S_HOLDERS, S_PEER, S_PEER_HOLDERS, S_PATH,
 	S_NAME, S_NCOLS };
 
 static const struct col scols[S_NCOLS + 1] = {
-	[S_KIND] = { "kind", COL_STR, 0 },
+	[S_KIND] = { "kind", COL_STR, 0, NULL, "unix" },
+	[S_ADDR_TYPE] = { "addr_type", COL_STR, 0 },
 	[S_TYPE] = { "type", COL_STR, 1 },
 	[S_STATE] = { "state", COL_STR, 1 },
 	[S_INODE] = { "inode", COL_NUM, 1 },
@@ -110,7 +111,7 @@ set_named(struct table *t, const struct usock *u, const struct holders *hs,
 		udiag_name(u, name, sizeof(name));
 		table_set(t, S_NAME, "%s", name);
 	}
-	table_set(t, S_KIND, "%s", kind_name(u));
+	table_set(t, S_ADDR_TYPE, "%s", kind_name(u));
 	set_sock(t, u, hs, peers);
 }
 
@@ -140,7 +141,7 @@ stat_path(struct table *t, const struct addr *a)
 
 	if (look_file(a->path, a->arg, &st) == -1)
 		return 1;
-	table_set(t, S_KIND, "path");
+	table_set(t, S_ADDR_TYPE, "path");
 	table_set(t, S_PATH, "%s", a->path);
 	set_file(t, &st);
 	if ((r = udiag_bound(&st, &u)) == -1)
@@ -336,7 +337,7 @@ ls_dir(struct table *t, const struct socks *s, const struct holders *hs,
 				set_named(t, u, hs, peers);
 			else
 				table_set(t, S_STATE, peers ? "stale" : "unknown");
-			table_set(t, S_KIND, "path");
+			table_set(t, S_ADDR_TYPE, "path");
 			table_set(t, S_PATH, "%s", path);
 			set_file(t, &st);
 		}

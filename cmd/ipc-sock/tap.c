@@ -467,7 +467,8 @@ tap_mark_end(struct tap_out *o)
 	if (o->gap == 0 || o->err != 0 || TAP_RING - o->end < 64)
 		return;
 	n = snprintf(o->ring + o->end, TAP_RING - o->end, opt.json ?
-	    "{\"not_shown\":%ju}\n" : "... %ju bytes not shown ...\n", o->gap);
+	    "{\"not_shown\":true,\"bytes\":%ju}\n" :
+	    "... %ju bytes not shown ...\n", o->gap);
 	o->end += (size_t)n;
 	o->gap = 0;
 }

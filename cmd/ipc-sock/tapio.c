@@ -57,11 +57,12 @@ tap_render(struct tap_out *o, const char *dir, pid_t pid,
 	    (f = fmemopen(o->ring + o->end, TAP_RING - o->end, "w")) == NULL)
 		return -1;
 	if (o->gap > 0 && opt.json)
-		fprintf(f, "{\"not_shown\":%ju}\n", o->gap);
+		fprintf(f, "{\"not_shown\":true,\"bytes\":%ju}\n",
+		    o->gap);
 	else if (o->gap > 0)
 		fprintf(f, "... %ju bytes not shown ...\n", o->gap);
 	if (opt.json) {
-		fprintf(f, "{\"dir\":\"%s\",\"pid\":%ld,\"len\":%zu,"
+		fprintf(f, "{\"dir\":\"%s\",\"pid\":%ld,\"bytes\":%zu,"
 		    "\"fds\":%zu,\"message\":\"", dir, (long)pid, d->len,
 		    d->nfds);
 		esc_json(f, d->p, d->len);

@@ -14,10 +14,10 @@
 
 enum { C_NAME, C_SIZE, C_PIDS, C_MODE, C_NCOLS };
 static const struct col cols[C_NCOLS + 1] = {
-	[C_NAME] = { "name", COL_STR, 1, NULL },
-	[C_SIZE] = { "size", COL_NUM, 1, NULL },
-	[C_PIDS] = { "pids", COL_PIDS, 0, NULL },
-	[C_MODE] = { "mode", COL_STR, 0, NULL },
+	[C_NAME] = { "name", COL_STR, 1, NULL, NULL },
+	[C_SIZE] = { "size", COL_NUM, 1, NULL, NULL },
+	[C_PIDS] = { "pids", COL_PIDS, 0, NULL, NULL },
+	[C_MODE] = { "mode", COL_STR, 0, NULL, NULL },
 };
 
 static void
