@@ -301,7 +301,7 @@ ls_all(const struct tablefmt *fmt)
 int
 cmd_ls(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output no-header json", ls_opts);
+	int i = opt_parse(argc, argv, "output no-header notruncate json", ls_opts);
 	int64_t min_ns = 0;
 
 	if (i < argc)

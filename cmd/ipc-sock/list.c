@@ -341,7 +341,8 @@ ls_dir(struct table *t, const struct socks *s, const struct holders *hs,
 int
 cmd_ls(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output no-header json pid", NULL), why;
+	int i = opt_parse(argc, argv, "output no-header notruncate json pid",
+	    NULL), why;
 	int seen, rc = 0, given = argc > i;
 	struct socks s = { NULL, 0, 0 };
 	struct holders hs;

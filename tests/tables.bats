@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# Tables a person can read: cut to a terminal's width (never when piped),
+# free text with its spaces, sockets named where they are, one note for
+# the processes that could not be read, pid files that fail to act.
+
+load helpers
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	teardown_bg
+}
+
+# --- cut to the terminal ----------------------------------------------------
+
+# CMD... on a terminal 80 columns wide, its lines without the terminal's
+# \r; its stderr, which the terminal would mix in, to the file err
+on_tty80() {
+	script -qec "stty cols 80; $* 2>err" /dev/null | tr -d '\r'
+}
+
+# the longest line of stdin, in characters (… is one)
+widest() {
+	LC_ALL=C.UTF-8 wc -L
+}
+
+# at least $2 children of process $1
+children() { [ "$(pgrep -c -P "$1")" -ge "$2" ]; }
+
+# a FIFO with one reader ($reader) and 31 writers, so the writers column
+# of ipc-pipe ls is some 400 columns wide
+many_writers() {
+	mkfifo p
+	bg sh -c 'exec sleep 300 <p'
+	reader=$BG_LAST
+	bg sh -c 'for i in $(seq 30); do sleep 300 & done; exec sleep 300' >p
+	writers=$BG_LAST
+	wait_comm "$reader" sleep
+	wait_for children "$writers" 30
+}
+
+# the line of ipc-pipe ls's $output that shows the FIFO p
+fifo_row() {
+	grep '^fifo ' <<<"$output"
+}
+
+@test "ls on a terminal: a row too wide is cut to 80 columns with an ellipsis" {
+	many_writers
+	run on_tty80 ipc-pipe ls --pid "$reader"
+	assert_success
+	assert_line --index 0 --regexp '^KIND +INODE +BYTES +READERS +WRITERS +ORPHAN +PATH +PID_ROLE$'
+	[ "$(printf '%s\n' "$output" | widest)" -le 80 ]
+	# the pid lists are cut first; the role, a word, is whole
+	run fifo_row
+	assert_output --regexp "^fifo +[0-9]+ +0 [0-9]+\\(… [0-9]+\\(… no +/.*reader$"
+}
+
+@test "ls --notruncate on a terminal, and ls piped, keep every writer" {
+	many_writers
+	run on_tty80 ipc-pipe ls --notruncate --pid "$reader"
+	assert_success
+	refute_output --partial …
+	[ "$(printf '%s\n' "$output" | widest)" -gt 80 ]
+	run fifo_row
+	[ "$(grep -o '[0-9]*(sleep)' <<<"$output" | wc -l)" -eq 32 ]
+	run --separate-stderr ipc-pipe ls --pid "$reader"
+	assert_success
+	refute_output --partial …
+	run fifo_row
+	[ "$(grep -o '[0-9]*(sleep)' <<<"$output" | wc -l)" -eq 32 ]
+}
+
+@test "ls on a terminal: COLUMNS is not asked where the terminal has a size" {
+	run script -qec "stty cols 40; COLUMNS=200 ipc-sig ls" /dev/null
+	assert_success
+	assert_line --index 1 $'     1 HUP      Term   terminal hung up…\r'
+}
+
+@test "--notruncate is a shared option of every ls, and of ipc-proc stat" {
+	local c
+	for c in pipe mq shm sem sock sig proc; do
+		run "ipc-$c" ls -h
+		assert_success
+		assert_line '      --notruncate         never cut a column to fit the terminal'
+	done
+	run ipc-proc stat -h
+	assert_line '      --notruncate         never cut a column to fit the terminal'
+	run -2 --separate-stderr ipc-pipe stat --notruncate p
+	assert_equal "${stderr_lines[0]}" \
+	    "ipc-pipe: stat: unknown option '--notruncate'"
+}
+
+# --- pid files that fail to act ---------------------------------------------
+
+@test "send @PIDFILE: missing, a directory or unreadable: exit 1, naming it" {
+	run -1 --separate-stderr ipc-sig send 0 @missing.pid
+	assert_equal "$stderr" "ipc-sig: send @missing.pid: No such file or directory"
+	assert_output ""
+	mkdir dir
+	run -1 --separate-stderr ipc-sig send 0 @dir
+	assert_equal "$stderr" "ipc-sig: send @dir: is a directory, not a regular file"
+	need_nobody
+	chmod 0755 "$BATS_TEST_TMPDIR"
+	echo $$ >secret.pid
+	chmod 0600 secret.pid
+	run -1 --separate-stderr as_nobody ipc-sig send 0 @secret.pid
+	assert_equal "$stderr" "ipc-sig: send @secret.pid: Permission denied"
+	assert_output ""
+}
