@@ -92,6 +92,16 @@ fifo_row() {
 	    "ipc-pipe: stat: unknown option '--notruncate'"
 }
 
+# --- free text with its spaces ----------------------------------------------
+
+@test "ipc-sig ls: the description keeps its spaces" {
+	run ipc-sig ls
+	assert_success
+	assert_line --index 1 '     1 HUP      Term   terminal hung up, or its controller ended'
+	run ipc-sig ls -H -o name,description
+	assert_line --index 1 'INT      interrupt from the keyboard'
+}
+
 # --- pid files that fail to act ---------------------------------------------
 
 @test "send @PIDFILE: missing, a directory or unreadable: exit 1, naming it" {
