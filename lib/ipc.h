@@ -422,6 +422,7 @@ char	*holders_str(const struct holders *, dev_t, ino_t, int);
 char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
 void	 holders_note(const struct holders *, const char *, int);
+void	 holders_unread(size_t, const pid_t *, size_t, const char *);
 void	 holders_free(struct holders *);
 
 /*

@@ -119,3 +119,48 @@ fifo_row() {
 	assert_equal "$stderr" "ipc-sig: send @secret.pid: Permission denied"
 	assert_output ""
 }
+
+# --- the processes that could not be read -----------------------------------
+
+# CMD... as nobody in a pid namespace of its own, under a shell that is its
+# pid 1 (root's, so nobody cannot read it) and, with $1 = 2, a root sleep
+# beside it (pid 2); its stderr in $stderr. Skips where no pid namespace
+# with its own /proc can be made (a chroot, a container without the right)
+in_pidns() {
+	local two=$1
+	shift
+	need_root "makes a pid namespace and runs a command as nobody in it"
+	timeout 20 unshare -pf --mount-proc true 2>/dev/null ||
+	    skip "no pid namespace with its own /proc here"
+	chmod 0755 "$BATS_TEST_TMPDIR"
+	run --separate-stderr timeout 60 unshare -pf --mount-proc sh -c '
+		[ "$1" = 2 ] && { sleep 300 & }
+		shift
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+		st=$?
+		[ -n "$!" ] && kill $!
+		exit $st' sh "$two" "$@"
+}
+
+@test "unread note: how many and which, the same words in every command" {
+	in_pidns 1 ipc-mq ls
+	assert_success
+	assert_equal "$stderr" "ipc-mq: ls: 1 process (pid 1) could not be inspected: holders may be partial, and an object marked orphan may be held by one of them"
+	in_pidns 2 ipc-sock ls
+	assert_success
+	assert_equal "$stderr" "ipc-sock: ls: 2 processes (pids 1, 2) could not be inspected: holders may be partial"
+	in_pidns 1 ipc-proc ls -a
+	assert_success
+	assert_equal "$stderr" "ipc-proc: ls: 1 process (pid 1) could not be inspected: its objects are not shown"
+}
+
+@test "unread note: said once a run, however many objects ask" {
+	mkdir d1 d2
+	mkfifo d1/a d2/b
+	chmod 0755 d1 d2
+	in_pidns 2 ipc-pipe ls -H -o path,readers d1 d2
+	assert_success
+	assert_equal "$stderr" "ipc-pipe: ls: 2 processes (pids 1, 2) could not be inspected: readers and writers may be partial"
+	assert_output "d1/a -
+d2/b -"
+}

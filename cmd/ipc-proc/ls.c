@@ -228,7 +228,7 @@ ls_waits(const struct tablefmt *fmt, int64_t min_ns)
 		ls_row(&t, &g, v[i]);
 	table_print(&t);
 	table_free(&t);
-	unread_note(g.unread, "their waits are not shown",
+	unread_note(g.unread, "its waits are not shown",
 	    "their waits are not shown");
 	free(v);
 	graph_free(&g);
@@ -293,7 +293,7 @@ ls_all(const struct tablefmt *fmt)
 	table_print(&t);
 	table_free(&t);
 	unread_note(pidx_unread(proc_index(parts), parts, NULL, 0),
-	    "their objects are not shown", "their objects are not shown");
+	    "its objects are not shown", "their objects are not shown");
 	free(pids);
 	return 0;
 }
