@@ -164,3 +164,69 @@ in_pidns() {
 	assert_output "d1/a -
 d2/b -"
 }
+
+# --- sockets named where they are -------------------------------------------
+
+# python3 binds the socket $2 (a name relative to the directory $1), listens,
+# then works from the directory $3 (default: $1); ready when $1/ready exists
+bind_relative() {
+	bg timeout 60 python3 -c 'import os, socket, sys, time
+top = os.getcwd()
+os.chdir(sys.argv[1])
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[2])
+s.listen(1)
+os.chdir(os.path.join(top, sys.argv[3]))
+open(os.path.join(top, sys.argv[1], "ready"), "w").close()
+time.sleep(60)' "$1" "$2" "${3:-$1}"
+	wait_for test -e "$1/ready"
+}
+
+@test "ipc-sock ls: a socket bound by a relative name is named where it is" {
+	mkdir sub
+	bind_relative sub pE-comp.sock
+	run --separate-stderr sh -c "ipc-sock ls -H -o state,name,path,mode | grep -F comp.sock"
+	assert_success
+	assert_output --regexp "^listen +$BATS_TEST_TMPDIR/sub/pE-comp\\.sock +$BATS_TEST_TMPDIR/sub/pE-comp\\.sock +0[0-7]{3}\$"
+	run --separate-stderr sh -c "ipc-sock ls | grep -F comp.sock"
+	assert_output --regexp "^stream +listen +[0-9]+ +[0-9]+\\(python3\\) +- +- +$BATS_TEST_TMPDIR/sub/pE-comp\\.sock\$"
+}
+
+@test "ipc-sock ls: a relative name is never taken for another file of that name" {
+	mkdir sub other
+	bind_relative sub x-decoy.sock other
+	# another socket file of that name where the binder now works
+	python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("other/x-decoy.sock")'
+	run --separate-stderr sh -c "ipc-sock ls -H -o state,name,path | grep -F x-decoy.sock"
+	assert_success
+	assert_output --regexp '^listen +x-decoy\.sock +-$'
+}
+
+@test "ipc-sock ls: a relative name is found by a process that holds the file open" {
+	mkdir sub
+	bg timeout 60 python3 -c 'import os, socket, time
+os.chdir("sub")
+s = socket.socket(socket.AF_UNIX)
+s.bind("held.sock")
+s.listen(1)
+f = os.open("held.sock", os.O_PATH)
+os.chdir("/")
+open(os.path.join(os.environ["BATS_TEST_TMPDIR"], "ready"), "w").close()
+time.sleep(60)'
+	wait_for test -e ready
+	run --separate-stderr sh -c "ipc-sock ls -H -o state,name | grep -F held.sock"
+	assert_success
+	assert_output --regexp "^listen +$BATS_TEST_TMPDIR/sub/held\\.sock\$"
+}
+
+@test "ipc-sock ls DIR: a PATH column by default; a stale file shows its path" {
+	mkdir d
+	bind_relative d live.sock
+	python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("d/old.sock")'
+	run --separate-stderr ipc-sock ls d
+	assert_success
+	assert_line --index 0 --regexp '^TYPE +STATE +INODE +HOLDERS +PEER +PEER_HOLDERS +PATH$'
+	assert_line --index 1 --regexp '^stream +listen +[0-9]+ +[0-9]+\(python3\) +- +- +d/live\.sock$'
+	assert_line --index 2 --regexp '^- +stale +- +- +- +- +d/old\.sock$'
+	[ "${#lines[@]}" -eq 3 ]
+}
