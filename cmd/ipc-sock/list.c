@@ -294,7 +294,7 @@ is_file(const char *path, const struct usock *u)
 
 /* what the link at /proc/PID/what says, with name after it, into buf */
 static int
-proc_link(pid_t pid, const char *what, const char *name, char *buf,
+linked_path(pid_t pid, const char *what, const char *name, char *buf,
     size_t len)
 {
 	char link[64], to[PATH_MAX];
@@ -326,14 +326,14 @@ resolve(const struct usock *u, const char *name, const struct holders *hs,
 
 	for (k = 0; hs != NULL && k < hs->n; k++)
 		if (hs->h[k].ino == u->ino &&
-		    proc_link(hs->h[k].pid, "cwd", name, buf, len) == 0 &&
+		    linked_path(hs->h[k].pid, "cwd", name, buf, len) == 0 &&
 		    is_file(buf, u))
 			return 1;
 	n = pidx_obj(proc_index(PIDX_FDS), u->vdev, u->vino, &e);
 	for (k = 0; k < n; k++) {
 		snprintf(fd, sizeof(fd), "fd/%d", e[k].fd);
 		if (e[k].ino == u->vino && e[k].fd >= 0 &&
-		    proc_link(e[k].pid, fd, "", buf, len) == 0 &&
+		    linked_path(e[k].pid, fd, "", buf, len) == 0 &&
 		    is_file(buf, u))
 			return 1;
 	}
