@@ -968,8 +968,8 @@ cmd_stat(int argc, char *argv[])
 static int
 cmd_ls(int argc, char *argv[])
 {
-	if (opt_parse(argc, argv, "output no-header json sysv pid", ls_opts) !=
-	    argc)
+	if (opt_parse(argc, argv, "output no-header notruncate json sysv pid",
+	    ls_opts) != argc)
 		usage_error("too many operands");
 	return flavour_ls(&pick()->fl, TABLE_ASKED);
 }

@@ -912,8 +912,8 @@ cmd_ls(int argc, char *argv[])
 	struct table t;
 	int i, rc = 0, given;
 
-	i = parse_paths(argc, argv, "output no-header json pid", ls_words, 0,
-	    -1);
+	i = parse_paths(argc, argv, "output no-header notruncate json pid",
+	    ls_words, 0, -1);
 	given = argc > i;
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)

@@ -59,7 +59,7 @@ static const struct col lcols[L_NCOLS + 1] = {
 	[L_NUM] = { "number", COL_NUM, 1 },
 	[L_NAME] = { "name", COL_STR, 1 },
 	[L_ACTION] = { "action", COL_STR, 1 },
-	[L_DESCR] = { "description", COL_STR, 1 },
+	[L_DESCR] = { "description", COL_WORDS, 1 },
 };
 
 enum { P_KIND, P_PID, P_PENDING, P_SHARED, P_BLOCKED, P_IGNORED, P_CAUGHT,
@@ -522,7 +522,7 @@ ls_pid_fill(struct table *t, const char *arg)
 static int
 cmd_ls(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output no-header json", NULL);
+	int i = opt_parse(argc, argv, "output no-header notruncate json", NULL);
 	char pid[16];
 
 	if (i == argc)

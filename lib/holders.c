@@ -116,16 +116,48 @@ holders_sock(const struct holders *hs, ino_t ino)
 }
 
 /*
+ * The one note for processes that could not be read, in every command's
+ * words alike, said once a run (stat A B, or ls's scans, would each say
+ * it again): how many, which where all of them are known (pids: npids
+ * of them), then what that leaves out
+ */
+void
+holders_unread(size_t n, const pid_t *pids, size_t npids, const char *left)
+{
+	static int said;	/* once a run, as the index is read once */
+	char which[80] = "", one[16];
+	size_t i;
+
+	if (n == 0 || said++)
+		return;
+	if (npids >= n && n <= HOLDERS_PIDS) {
+		strlcpy(which, n == 1 ? " (pid " : " (pids ", sizeof(which));
+		for (i = 0; i < n; i++) {
+			snprintf(one, sizeof(one), "%s%d", i ? ", " : "",
+			    (int)pids[i]);
+			strlcat(which, one, sizeof(which));
+		}
+		strlcat(which, ")", sizeof(which));
+	}
+	warnx("%s: %zu process%s%s could not be inspected: %s", verb_name, n,
+	    n == 1 ? "" : "es", which, left);
+}
+
+/*
  * Some processes could not be read: say the list may be partial, and
  * where orphans were marked from it, that one may be held all the same
  */
 void
 holders_note(const struct holders *hs, const char *what, int orphans)
 {
-	if (hs->partial)
-		warnx("%s: some processes could not be inspected: %s may be "
-		    "partial%s", verb_name, what, orphans ? ", and an "
-		    "object marked orphan may be held by one of them" : "");
+	char left[160];
+
+	if (!hs->partial)
+		return;
+	snprintf(left, sizeof(left), "%s may be partial%s", what, orphans ?
+	    ", and an object marked orphan may be held by one of them" : "");
+	holders_unread(hs->unread, hs->unread_pid, hs->unread < HOLDERS_PIDS ?
+	    hs->unread : HOLDERS_PIDS, left);
 }
 
 /*

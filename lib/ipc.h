@@ -55,6 +55,7 @@ enum {
 	OPT_WAIT,			/* stat --wait */
 	OPT_PROGRESS,			/* --progress on the bulk verbs */
 	OPT_ANYOWNER,			/* -x, run -i: another user's will do */
+	OPT_NOTRUNC,			/* ls: no cell cut to the terminal */
 	OPT_NCODES = 320,
 	OPT_ARGS = 64			/* arguments kept of repeated options */
 };
@@ -75,6 +76,7 @@ struct opts {
 	int wait;			/* stat --wait */
 	int progress;			/* --progress */
 	int any_owner;			/* --any-owner */
+	int notruncate;			/* --notruncate */
 	mode_t mode;
 	const char *output;
 	const char *exec;		/* recv -e CMD */
@@ -275,11 +277,12 @@ struct tablefmt {
 	int json;			/* -j */
 	int header;			/* ls: a header line (no -H) */
 	pid_t pid;			/* ls --pid: only its rows; 0: all */
+	int notruncate;			/* ls: never cut to a terminal's width */
 };
-/* what the command line asked: -o, -j, -H, --pid */
+/* what the command line asked: -o, -j, -H, --pid, --notruncate */
 #define TABLE_ASKED	(&(const struct tablefmt){ .fields = opt.output, \
 			.json = opt.json, .header = !opt.noheader,	\
-			.pid = opt.pid })
+			.pid = opt.pid, .notruncate = opt.notruncate })
 struct table {
 	struct tablefmt fmt;
 	const struct col *cols;
@@ -429,6 +432,7 @@ char	*holders_str(const struct holders *, dev_t, ino_t, int);
 char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
 void	 holders_note(const struct holders *, const char *, int);
+void	 holders_unread(size_t, const pid_t *, size_t, const char *);
 void	 holders_free(struct holders *);
 
 /*

@@ -26,6 +26,8 @@ static const struct optdef shared[] = {
 	{ 'S', "sysv", NULL, "System V: OBJECT is a key or id:N" },
 	{ 'o', "output", "LIST", "only these fields, comma-separated" },
 	{ 'H', "no-header", NULL, "no header line" },
+	{ OPT_NOTRUNC, "notruncate", NULL,
+	    "never cut a column to fit the terminal" },
 	{ 'j', "json", NULL, "JSON output" },
 	{ 'e', "exec", "CMD",
 	    "run sh -c CMD for each message, on its stdin, one at a time" },
@@ -215,6 +217,7 @@ set_shared(int c, const char *arg)
 	case OPT_WAIT: opt.wait = 1; break;
 	case OPT_PROGRESS: opt.progress = 1; break;
 	case OPT_ANYOWNER: opt.any_owner = 1; break;
+	case OPT_NOTRUNC: opt.notruncate = 1; break;
 	}
 }
 

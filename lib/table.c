@@ -2,8 +2,11 @@
  * One field list behind stat's key=value lines, ls's table (-H, -o)
  * and JSON (-j), as util-linux's lsipc does.
  */
+#include <sys/ioctl.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <err.h>
 #include <grp.h>
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 
@@ -331,8 +335,34 @@ json_row(const struct table *t, size_t row)
 }
 
 /*
- * One cell padded to w; numbers to the right; the last cell unpadded;
- * words (COL_WORDS) keep their spaces, every other cell is one word
+ * The first w - 1 columns of v as esc_bytes shows it, then an ellipsis:
+ * a cell cut to fit the terminal, as lsfd and lsipc cut theirs
+ */
+static void
+text_cut(const char *v, size_t len, int space, size_t w)
+{
+	char *buf = NULL;
+	size_t size = 0, i, cols = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &size)) == NULL)
+		err(1, NULL);
+	esc_bytes(f, v, len, space);
+	if (fclose(f) == EOF)
+		err(1, NULL);
+	for (i = 0; i < size; i++)	/* a UTF-8 character is one column */
+		if (((unsigned char)buf[i] & 0xc0) != 0x80 && cols++ == w - 1)
+			break;
+	fwrite(buf, 1, i, stdout);
+	fputs("\u2026", stdout);
+	free(buf);
+}
+
+/*
+ * One cell padded to w (cut to w where it is wider: text_fit made w
+ * narrower than the cell); numbers to the right; the last cell
+ * unpadded; words (COL_WORDS) keep their spaces, every other cell is
+ * one word
  */
 static void
 text_cell(const char *v, int upper, size_t w, int type, int last)
@@ -342,6 +372,12 @@ text_cell(const char *v, int upper, size_t w, int type, int last)
 
 	v = cell_bytes(v, &len);
 	pad = esc_bytes_len(v, len, space);
+	if (pad > w && !upper) {
+		text_cut(v, len, space, w);
+		if (!last)
+			putchar(' ');
+		return;
+	}
 	pad = w > pad ? w - pad : 0;
 	if (right && !last)
 		printf("%*s", (int)pad, "");
@@ -433,11 +469,66 @@ keep_pid(struct table *t)
 	t->nrows = kept;
 }
 
+/*
+ * The columns a table may take: the terminal's, where stdout is one and
+ * --notruncate was not given (its size, else COLUMNS, else 80, as
+ * util-linux's tables); 0, never cut, where stdout is not a terminal,
+ * so a script sees every byte
+ */
+static size_t
+text_screen(const struct tablefmt *fmt)
+{
+	struct winsize ws;
+	const char *cols;
+	long n;
+
+	if (fmt->notruncate || !isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if ((cols = getenv("COLUMNS")) != NULL &&
+	    (n = strtonum(cols, 1, INT_MAX, NULL)) > 0)
+		return (size_t)n;
+	return 80;
+}
+
+/*
+ * Narrow the widths w until the table fits screen columns: first the
+ * free text and pid lists, from the last column, then other text;
+ * never a number, nor a column below its header's width
+ */
+static void
+text_fit(const struct table *t, size_t *w, size_t screen)
+{
+	size_t total = 0, least, cut;
+	int i, pass, type, loose;
+
+	for (i = 0; i < t->nsel; i++)
+		total += w[i] + (i ? 1 : 0);
+	for (pass = 0; pass < 2; pass++)
+		for (i = t->nsel - 1; i >= 0 && total > screen; i--) {
+			type = t->cols[t->sel[i]].type;
+			loose = type == COL_PIDS || type == COL_WORDS;
+			if (type == COL_NUM || loose != (pass == 0))
+				continue;
+			least = t->fmt.header ?
+			    strlen(t->cols[t->sel[i]].name) : 1;
+			if (least < 2)
+				least = 2;	/* a character and the ellipsis */
+			if (w[i] <= least)
+				continue;
+			cut = w[i] - least < total - screen ?
+			    w[i] - least : total - screen;
+			w[i] -= cut;
+			total -= cut;
+		}
+}
+
 /* ls: a table with a header (none with -H), or a JSON array */
 void
 table_print(struct table *t)
 {
-	size_t w[TABLE_FIELDS], r, len;
+	size_t w[TABLE_FIELDS], r, len, screen;
 	const char *v;
 	int i;
 
@@ -466,6 +557,8 @@ table_print(struct table *t)
 				w[i] = len;
 		}
 	}
+	if ((screen = text_screen(&t->fmt)) > 0)
+		text_fit(t, w, screen);
 	if (t->fmt.header)
 		text_row(t, (size_t)-1, w);
 	for (r = 0; r < t->nrows; r++)

@@ -241,6 +241,7 @@ CASES
 2 ipc-pipe ls --pid x
 2 ipc-pipe stat --wait -t x f
 2 ipc-pipe ls -o
+2 ipc-pipe ls --notruncate=yes
 1 ipc-pipe ls "$NAME"
 2 ipc-pipe loop
 2 ipc-pipe loop one
@@ -529,6 +530,7 @@ CASES
 2 ipc-sock recv "udp:$NL:1"
 2 ipc-sock stat
 2 ipc-sock stat ''
+2 ipc-sock stat --notruncate @x
 2 ipc-sock stat foo:bar
 2 ipc-sock stat tcp:127.0.0.1:1
 2 ipc-sock stat -o nope s

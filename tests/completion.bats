@@ -158,7 +158,7 @@ lines() {
 
 @test "bash: the options of ls" {
 	run comp 'ipc-pipe ls -'
-	assert_output "$(lines --help --json --no-header --ns --output --pid -H -h -j -o)"
+	assert_output "$(lines --help --json --no-header --notruncate --ns --output --pid -H -h -j -o)"
 }
 
 @test "bash: the options of loop" {

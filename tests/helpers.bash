@@ -369,8 +369,21 @@ rt_top() {
 # users' processes (pid 1).
 ORPHAN_NOTE=", and an object marked orphan may be held by one of them"
 partial_note() {
-	is_root ||
-	    echo "$1: $2: some processes could not be inspected: $3 may be partial${4:+$ORPHAN_NOTE}"
+	is_root || unread_note "$1: $2" "$3 may be partial${4:+$ORPHAN_NOTE}"
+}
+
+# the note of processes that could not be read, "$1: N processes (pids
+# ...) could not be inspected: $2": how many, and which, follow what runs
+# on the machine, so where $stderr's first line says it with any of them
+# that line is given back as it is; else the note with N for the number
+unread_note() {
+	local first=${stderr-}
+	first=${first%%$'\n'*}
+	if [[ $first =~ ^"$1: "[0-9]+" process"(es)?(" (pid"s?" "[0-9]+(", "[0-9]+)*")")?" could not be inspected: $2"$ ]]; then
+		echo "$first"
+	else
+		echo "$1: N processes could not be inspected: $2"
+	fi
 }
 
 # every process's /proc/PID/syscall can be read: what it is opening, if
@@ -398,7 +411,7 @@ pipe_note() {
 	else
 		return 0
 	fi
-	echo "ipc-pipe: $1: some processes could not be inspected: $what may be partial$more"
+	unread_note "ipc-pipe: $1" "$what may be partial$more"
 }
 
 # the bytes ipc-pipe stat and ls give for a FIFO no process holds: 0, as

@@ -1181,7 +1181,7 @@ lsm_two_waiting() {
 	run --separate-stderr as_nobody ipc-proc ls -H
 	[ "$status" -eq 0 ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ ${stderr_lines[0]} =~ ^ipc-proc:\ ls:\ [0-9]+\ process(es)?\ could\ not\ be\ read\ \(another\ user\'s,\ or\ not\ dumpable\):\ their\ waits\ are\ not\ shown$ ]]
+	[[ ${stderr_lines[0]} =~ ^ipc-proc:\ ls:\ [0-9]+\ processes\ could\ not\ be\ inspected:\ their\ waits\ are\ not\ shown$ ]]
 }
 
 # (end of ls)

@@ -69,7 +69,7 @@ sees_maps() {
 # they mark orphans from the same maps
 maps_note() {
 	if ! is_root || ! sees_maps; then
-		echo "ipc-sem: $1: some processes could not be inspected: holders may be partial$ORPHAN_NOTE"
+		unread_note "ipc-sem: $1" "holders may be partial$ORPHAN_NOTE"
 	fi
 }
 

@@ -55,7 +55,8 @@ usage_line() {
 # not be read (another user's; even root is refused some, such as pid 1);
 # $2 "orphan" where the output marks orphans from those maps
 only_note() {
-	[ -z "$stderr" ] || [ "$stderr" = "ipc-shm: $1: some processes could not be inspected: holders may be partial${2:+$ORPHAN_NOTE}" ]
+	[ -z "$stderr" ] || [ "$stderr" = "$(unread_note "ipc-shm: $1" \
+	    "holders may be partial${2:+$ORPHAN_NOTE}")" ]
 }
 
 # --- the command line ---

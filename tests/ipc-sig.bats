@@ -583,7 +583,7 @@ $s" ]
 	run ipc-sig ls
 	assert_success
 	assert_line --index 0 --regexp '^NUMBER +NAME +ACTION +DESCRIPTION$'
-	assert_line --index 1 --regexp '^ +1 HUP +Term +terminal\\040hung'
+	assert_line --index 1 --regexp '^ +1 HUP +Term +terminal hung up, or its controller ended$'
 	assert_line --regexp '^ +9 KILL +Term '
 	assert_line --regexp '^ +11 SEGV +Core '
 	assert_line --regexp '^ +17 CHLD +Ign '

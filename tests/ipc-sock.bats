@@ -1211,8 +1211,9 @@ sys.stdout.write(got.decode())' "$n"
 	ino=$(ipc-sock stat -o inode "$s")
 	run --separate-stderr sh -c "ipc-sock ls -H -o inode,type,state,holders,peer,name | awk '\$1 == ${ino#inode=}'"
 	assert_success
-	# bound from its directory: the kernel has the last component
-	assert_output --regexp "^${ino#inode=} stream listen +$L\\($C\\) +- $s\$"
+	# bound from its directory, the kernel has the last component; the
+	# listener's working directory has the file: named where it is
+	assert_output --regexp "^${ino#inode=} stream listen +$L\\($C\\) +- $BATS_TEST_TMPDIR/$s\$"
 	assert_equal "$stderr" "$(partial_note ipc-sock ls holders)"
 }
 
@@ -1245,8 +1246,8 @@ $hi connected $p\\($c\\) $lo $p\\($c\\) -\$"
 	bg timeout 30 socat "UNIX-LISTEN:$s" EXEC:'sleep 30'
 	wait_for listens "$s"
 	bg timeout 30 socat -u OPEN:/dev/null,ignoreeof "UNIX-CONNECT:$s"
-	wait_for sh -c "ipc-sock ls -H -o state,name | grep -q '^connected  *$s\$'"
-	run --separate-stderr sh -c "ipc-sock ls -H -o inode,peer,name | awk '\$3 == \"$s\" && \$2 != \"-\"'"
+	wait_for sh -c "ipc-sock ls -H -o state,name | grep -q '^connected  *$BATS_TEST_TMPDIR/$s\$'"
+	run --separate-stderr sh -c "ipc-sock ls -H -o inode,peer,name | awk '\$3 == \"$BATS_TEST_TMPDIR/$s\" && \$2 != \"-\"'"
 	[ "${#lines[@]}" -eq 1 ]
 	read -r server client _ <<<"${lines[0]}"
 	# the client's socket is unnamed; its peer is the server's end
@@ -1256,7 +1257,7 @@ $hi connected $p\\($c\\) $lo $p\\($c\\) -\$"
 
 @test "ls -j is a JSON array with the listener in it" {
 	listener "$s"
-	run --separate-stderr sh -c "ipc-sock ls -j | python3 -c 'import json,sys; d=json.load(sys.stdin); r=[x for x in d if x[\"name\"] == \"$s\"]; print(len(r), r[0][\"state\"], r[0][\"holders\"][0][\"pid\"], r[0][\"peer\"])'"
+	run --separate-stderr sh -c "ipc-sock ls -j | python3 -c 'import json,sys; d=json.load(sys.stdin); r=[x for x in d if x[\"name\"] == \"$BATS_TEST_TMPDIR/$s\"]; print(len(r), r[0][\"state\"], r[0][\"holders\"][0][\"pid\"], r[0][\"peer\"])'"
 	assert_success
 	assert_output "1 listen $L None"
 }

@@ -229,7 +229,7 @@ ls_waits(const struct tablefmt *fmt, int64_t min_ns)
 		ls_row(&t, &g, v[i]);
 	table_print(&t);
 	table_free(&t);
-	unread_note(g.unread, "their waits are not shown",
+	unread_note(g.unread, "its waits are not shown",
 	    "their waits are not shown");
 	free(v);
 	graph_free(&g);
@@ -295,7 +295,7 @@ ls_all(const struct tablefmt *fmt)
 	table_print(&t);
 	table_free(&t);
 	unread_note(pidx_unread(proc_index(parts), parts, NULL, 0),
-	    "their objects are not shown", "their objects are not shown");
+	    "its objects are not shown", "their objects are not shown");
 	free(pids);
 	return 0;
 }
@@ -303,7 +303,7 @@ ls_all(const struct tablefmt *fmt)
 int
 cmd_ls(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output no-header json", ls_opts);
+	int i = opt_parse(argc, argv, "output no-header notruncate json", ls_opts);
 	int64_t min_ns = 0;
 
 	if (i < argc)

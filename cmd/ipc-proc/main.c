@@ -21,16 +21,20 @@ one_pid(int argc, char *argv[], int i)
 }
 
 /*
- * The partial note, said once: n processes could not be read, then what
- * that leaves out (one: as said of a single process; many: of several)
+ * The partial note, said once, in the words of every command's
+ * (holders_unread): n processes could not be read, which where the
+ * run's index knows them all, then what that leaves out (one: as said
+ * of a single process; many: of several)
  */
 void
 unread_note(size_t n, const char *one, const char *many)
 {
-	if (n > 0)
-		warnx("%s: %zu process%s could not be read (another user's, or "
-		    "not dumpable): %s", verb_name, n, n == 1 ? "" : "es",
-		    n == 1 ? one : many);
+	pid_t pids[HOLDERS_PIDS];
+	size_t known;
+
+	known = pidx_unread(proc_index(0), PIDX_FDS | PIDX_ACC | PIDX_MAPS |
+	    PIDX_OPENERS, pids, HOLDERS_PIDS);
+	holders_unread(n, pids, known == n ? known : 0, n == 1 ? one : many);
 }
 
 static const struct verb verbs[] = {

@@ -948,7 +948,7 @@ cmd_map(int argc, char *argv[])
 		map_text(&m);
 	unread = pidx_unread(proc_index(parts), parts, NULL, 0);
 	unread_note(unread > g.unread ? unread : g.unread,
-	    "their objects and waits are not shown",
+	    "its objects and waits are not shown",
 	    "their objects and waits are not shown");
 	map_free(&m);
 	graph_free(&g);

@@ -291,7 +291,7 @@ partial(const struct target *g)
 int
 cmd_stat(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output no-header json", NULL);
+	int i = opt_parse(argc, argv, "output no-header notruncate json", NULL);
 	pid_t pid = one_pid(argc, argv, i);
 	struct target g = { 0 };
 	struct table t;

@@ -2,9 +2,11 @@
 #include <sys/socket.h>
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 #include "ipc-sock.h"
@@ -31,13 +33,19 @@ static const struct col scols[S_NCOLS + 1] = {
 	[S_PATH] = { "path", COL_STR, 0 },
 	[S_NAME] = { "name", COL_STR, 1 },
 };
+/* ls DIR's default fields: a socket file's path where others have name */
+#define DIR_COLS	"type,state,inode,holders,peer,peer_holders,path"
 
-/* who holds the sockets: read only where a shown field needs it */
+/*
+ * who holds the sockets: read only where a shown field needs it, or
+ * (names) a relative name is to be found in a holder's directory
+ */
 static int
-see_holders(const struct table *t, struct holders *hs, ino_t ino)
+see_holders(const struct table *t, struct holders *hs, ino_t ino, int names)
 {
 	memset(hs, 0, sizeof(*hs));
-	if (!table_shows(t, S_HOLDERS) && !table_shows(t, S_PEER_HOLDERS))
+	if (!table_shows(t, S_HOLDERS) && !table_shows(t, S_PEER_HOLDERS) &&
+	    !(names && (table_shows(t, S_NAME) || table_shows(t, S_PATH))))
 		return 0;
 	proc_scan_socks(hs, ino);
 	holders_note(hs, "holders", 0);
@@ -151,7 +159,7 @@ stat_path(struct table *t, const struct addr *a)
 		table_set(t, S_STATE, r == 0 ? "stale" : "unknown");
 		return 0;
 	}
-	seen = see_holders(t, &hs, u.peer != 0 ? 0 : u.ino);
+	seen = see_holders(t, &hs, u.peer != 0 ? 0 : u.ino, 0);
 	set_named(t, &u, seen ? &hs : NULL, 1);
 	holders_free(&hs);
 	return 0;
@@ -194,7 +202,7 @@ stat_abstract(struct table *t, const struct addr *a)
 		warnx("stat %s: %s", esc_name(a->arg), strerror(ENOENT));
 		return 1;
 	}
-	seen = see_holders(t, &hs, f.u.peer != 0 ? 0 : f.u.ino);
+	seen = see_holders(t, &hs, f.u.peer != 0 ? 0 : f.u.ino, 0);
 	set_named(t, &f.u, seen ? &hs : NULL, why == 0);
 	holders_free(&hs);
 	return 0;
@@ -283,20 +291,106 @@ keep(const struct usock *u, void *arg)
 	return 0;
 }
 
-/* a bound socket's file, where its name is one that leads to it */
-static void
-ls_file(struct table *t, const struct usock *u)
+/* path (from /proc/PID/...) leads to the socket file u is bound to */
+static int
+is_file(const char *path, const struct usock *u)
 {
 	struct stat st;
 
-	if (u->vino != 0)
-		table_set(t, S_FILE_INODE, "%ju", (uintmax_t)u->vino);
-	if (u->vino == 0 || u->name[0] != '/' || (!table_shows(t, S_MODE) &&
-	    !table_shows(t, S_OWNER) && !table_shows(t, S_GROUP)))
+	return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_ino == u->vino && st.st_dev == u->vdev;
+}
+
+/* what the link at /proc/PID/what says, with name after it, into buf */
+static int
+linked_path(pid_t pid, const char *what, const char *name, char *buf,
+    size_t len)
+{
+	char link[64], to[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/%s", (int)pid, what);
+	if ((n = readlink(link, to, sizeof(to) - 1)) <= 0 || to[0] != '/')
+		return -1;
+	to[n] = '\0';
+	if ((size_t)snprintf(buf, len, "%s%s%s", to, name[0] != '\0' &&
+	    n > 1 ? "/" : "", name) >= len)
+		return -1;
+	return 0;
+}
+
+/*
+ * A name bound relative to the binder's directory ("s.sock", as ss
+ * shows it): the file, where a holder's working directory has it (the
+ * device and inode unix_diag gives, UNIX_DIAG_VFS, are the file's there)
+ * or a process holds the file itself open; 0 where none does
+ */
+static int
+resolve(const struct usock *u, const char *name, const struct holders *hs,
+    char *buf, size_t len)
+{
+	const struct holder *e;
+	char fd[32];
+	size_t k, n;
+
+	for (k = 0; hs != NULL && k < hs->n; k++)
+		if (hs->h[k].ino == u->ino &&
+		    linked_path(hs->h[k].pid, "cwd", name, buf, len) == 0 &&
+		    is_file(buf, u))
+			return 1;
+	n = pidx_obj(proc_index(PIDX_FDS), u->vdev, u->vino, &e);
+	for (k = 0; k < n; k++) {
+		snprintf(fd, sizeof(fd), "fd/%d", e[k].fd);
+		if (e[k].ino == u->vino && e[k].fd >= 0 &&
+		    linked_path(e[k].pid, fd, "", buf, len) == 0 &&
+		    is_file(buf, u))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A bound socket's file: its path (a relative name resolved, and shown
+ * so in the name too), where the file there is the one bound
+ */
+static void
+ls_file(struct table *t, const struct usock *u, const struct holders *hs)
+{
+	char name[sizeof(u->name) + 1], path[PATH_MAX];
+	struct stat st;
+
+	if (u->vino == 0)
 		return;
-	if (lstat(u->name, &st) == 0 && S_ISSOCK(st.st_mode) &&
-	    st.st_ino == u->vino && st.st_dev == u->vdev)
+	table_set(t, S_FILE_INODE, "%ju", (uintmax_t)u->vino);
+	if (!table_shows(t, S_PATH) && !table_shows(t, S_NAME) &&
+	    !table_shows(t, S_MODE) && !table_shows(t, S_OWNER) &&
+	    !table_shows(t, S_GROUP))
+		return;
+	udiag_name(u, name, sizeof(name));
+	if (name[0] == '/') {
+		if (!is_file(name, u))
+			return;
+		strlcpy(path, name, sizeof(path));
+	} else if (name[0] == '\0' || !resolve(u, name, hs, path, sizeof(path)))
+		return;
+	else
+		table_set(t, S_NAME, "%s", path);
+	table_set(t, S_PATH, "%s", path);
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		set_file(t, &st);
+}
+
+/* a socket bound by a name relative to its binder's directory */
+static int
+relative(const struct socks *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->n; k++)
+		if (s->u[k].vino != 0 && s->u[k].namelen > 0 &&
+		    s->u[k].name[0] != '/' && s->u[k].name[0] != '\0')
+			return 1;
+	return 0;
 }
 
 /* the socket bound to the file st, from the dump; a listener first */
@@ -350,9 +444,11 @@ ls_dir(struct table *t, const struct socks *s, const struct holders *hs,
 int
 cmd_ls(int argc, char *argv[])
 {
-	int i = opt_parse(argc, argv, "output no-header json pid", NULL), why;
+	int i = opt_parse(argc, argv, "output no-header notruncate json pid",
+	    NULL), why;
 	int seen, rc = 0, given = argc > i;
 	struct socks s = { NULL, 0, 0 };
+	struct tablefmt fmt;
 	struct holders hs;
 	struct table t;
 	size_t k;
@@ -360,18 +456,21 @@ cmd_ls(int argc, char *argv[])
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)
 		return 1;
-	table_init(&t, scols, 1, TABLE_ASKED);
+	fmt = *TABLE_ASKED;
+	if (given && fmt.fields == NULL)	/* the files by their paths */
+		fmt.fields = fmt.pid ? DIR_COLS ",pid_role" : DIR_COLS;
+	table_init(&t, scols, 1, &fmt);
 	if (udiag_any(keep, &s, &why) == -1)
 		err(1, "ls: /proc/net/unix");
 	if (why != 0)
 		warnx("ls: unix_diag: %s: %s", strerror(why), i < argc ?
 		    "no socket file can be tied to its socket" :
 		    "no peers nor queues (/proc/net/unix has none)");
-	seen = see_holders(&t, &hs, 0);
+	seen = see_holders(&t, &hs, 0, i == argc && relative(&s));
 	for (k = 0; i == argc && k < s.n; k++) {
 		table_row(&t);
 		set_named(&t, &s.u[k], seen ? &hs : NULL, why == 0);
-		ls_file(&t, &s.u[k]);
+		ls_file(&t, &s.u[k], seen ? &hs : NULL);
 	}
 	for (; i < argc; i++)
 		rc |= ls_dir(&t, &s, seen ? &hs : NULL, why == 0, argv[i]);

@@ -157,9 +157,10 @@ function __ipc_tools_sigs --argument-names cmd want
     set -l pre
     string match -q -- 'SIG*' $want; and set pre SIG
     for line in ($cmd ls -H -o name,description 2>/dev/null)
-        # two words: the command writes blanks, controls and \ as \ooo
+        # the name, then the description's words (controls and \ as \ooo)
         set -l w (string split -n ' ' -- $line)
-        printf '%s%s\t%s\n' "$pre" $w[1] (__ipc_tools_unescape $w[2])
+        printf '%s%s\t%s\n' "$pre" $w[1] \
+            (__ipc_tools_unescape (string join ' ' -- $w[2..-1]))
     end
 end
 
