@@ -934,8 +934,9 @@ kthreads() {
 }
 
 @test "bash ipc-sig: a SIG operand completes the signal names the command lists" {
+	# the real-time signals but RTMIN and RTMAX once the word begins with RT
 	run comp 'ipc-sig send '
-	assert_output "$(sig_names)"
+	assert_output "$(sig_names | grep -v '^RTM..[-+]')"
 	run comp 'ipc-sig send US'
 	assert_output "$(lines USR1 USR2)"
 	run comp 'ipc-sig send SIGUS'
@@ -1013,6 +1014,7 @@ kthreads() {
 	# what each is: a signal's description, a process's command
 	run zcomp _ipc_tools_objects US ipc-sig send US
 	assert_line 'USR1:user-defined signal 1'
+	run zcomp _ipc_tools_objects RT ipc-sig send RT
 	assert_line 'RTMIN+1:real-time signal: queued, carries a value'
 	run zcomp _ipc_tools_objects '' ipc-sig watch ''
 	assert_line "$pid:sleep"
@@ -1091,4 +1093,260 @@ USR2	user-defined signal 2"
 	assert_output "$(lines dot json text)"
 	run fish_described "ipc-proc why $pid"
 	assert_line "$pid	sleep"
+}
+
+# --- one voice: each shell offers what the command takes, and no more ---
+
+# the options ipc-X VERB -h lists (with $3, a flavour's option: -S, -F),
+# one a line, sorted: read at test time, so a renamed or removed option
+# is followed
+help_opts() {
+	"$1" "$2" ${3:+"$3"} -h | sed -nE 's/^  -(.), --([^ ]+).*/-\1\n--\2/p
+	    s/^      --([^ ]+).*/--\1/p' | LC_ALL=C sort
+}
+
+# the verbs ipc-X -h lists
+help_verbs() {
+	"$1" -h | sed -nE "s/^(usage:)? +$1 ([a-z][a-z0-9-]*).*/\\2/p"
+}
+
+# fish_many LINE...: fish_complete of each LINE, in one fish, each list
+# closed by a line "=="
+fish_many() {
+	local c=${1%% *}
+	fish -c 'set PATH $argv[1] $PATH; source $argv[2]
+	    for l in $argv[3..-1]
+		complete -C$l | cut -f1 | LC_ALL=C sort; echo ==
+	    end' "$BIN" "$ROOT/completions/fish/${c##*/}.fish" "$@"
+}
+
+# zsh_opts CMD VERB...: the option spellings zsh's engine hands
+# _arguments for `CMD VERB -`, one list a verb, each closed by "=="
+zsh_opts() {
+	zsh -f -c '
+	    _describe() { :; }
+	    _arguments() { shift 3; print -rl -- $@; }
+	    fpath=("${1:h}" $fpath)
+	    words=($2 ""); CURRENT=2
+	    source "$1" >/dev/null
+	    c=$2; shift 2
+	    for v; do
+		words=($c $v -); CURRENT=3; PREFIX=-
+		_ipc_tools | sed -nE "s/^(\\([^)]*\\))?(-[^=+:[]+).*/\\2/p" |
+		    LC_ALL=C sort -u
+		print -r -- \=\=
+	    done' _ "$ROOT/completions/zsh/_$1" "$@"
+}
+
+@test "bash, zsh, fish: every verb's options are the ones its -h lists" {
+	local c v cl want
+	for c in ipc-pipe ipc-mq ipc-shm ipc-sock ipc-sig ipc-sem ipc-proc; do
+		# shellcheck source=/dev/null
+		source "$ROOT/completions/bash/$c"
+		cl=()
+		want=
+		for v in $(help_verbs "$c"); do
+			cl+=("$c $v -")
+			want+="$(help_opts "$c" "$v")"$'\n'==$'\n'
+			run comp "$c $v -"
+			assert_output "$(help_opts "$c" "$v")"
+		done
+		[ "${#cl[@]}" -gt 3 ]
+		if command -v fish >/dev/null; then
+			run fish_many "${cl[@]}"
+			assert_output "${want%$'\n'}"
+		fi
+		if command -v zsh >/dev/null; then
+			run zsh_opts "$c" $(help_verbs "$c")
+			assert_output "${want%$'\n'}"
+		fi
+	done
+}
+
+@test "bash, zsh, fish: no option the usage line makes an alternative to one given" {
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-shm"
+	run comp 'ipc-pipe recv -c 1 -'
+	refute_line -f
+	refute_line --follow
+	assert_line --count
+	run comp 'ipc-pipe recv --follow -'
+	refute_line -c
+	run comp 'ipc-mq send -p 1 -'
+	refute_line -T
+	refute_line --type
+	run comp 'ipc-shm stat -S -'
+	refute_line -F
+	refute_line --file
+	if command -v fish >/dev/null; then
+		run fish_complete 'ipc-pipe recv -c 1 -'
+		refute_line -f
+		assert_line --count
+		run fish_complete 'ipc-mq send -Sp 1 -'
+		refute_line -T
+		assert_line -S
+	fi
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete 'ipc-pipe recv -c 1 -'
+		refute_line -f
+		refute_line --follow
+		assert_line --timeout
+	fi
+}
+
+@test "bash, zsh, fish: --type offers the socket types the verb's help names; -T of ipc-mq none" {
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-sock"
+	# listen refuses dgram, and its help says so
+	run ipc-sock listen --type dgram @ct$$
+	assert_failure 2
+	run ipc-sock listen -h
+	assert_line --regexp '^ +--type TYPE +stream \(default\) or seqpacket$'
+	run comp 'ipc-sock listen --type '
+	assert_output "$(lines seqpacket stream)"
+	run comp 'ipc-sock activate --type '
+	assert_output "$(lines dgram seqpacket stream)"
+	run comp 'ipc-sock listen --type=d'
+	assert_output ''
+	# a message type is a number, not a socket type
+	run comp 'ipc-mq send -T '
+	assert_output ''
+	if command -v fish >/dev/null; then
+		run fish_many 'ipc-sock listen --type ' 'ipc-sock recv --type='
+		assert_output "$(lines seqpacket stream == --type=dgram --type=seqpacket --type=stream ==)"
+		run fish_complete 'ipc-mq recv -S -T '
+		assert_output ''
+
+	fi
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete 'ipc-sock listen --type '
+		assert_output "$(lines seqpacket stream)"
+		run zsh_complete 'ipc-mq send -T '
+		assert_output ''
+	fi
+}
+
+@test "bash, zsh, fish: -F's object is a file" {
+	# shellcheck source=/dev/null
+	source "$ROOT/completions/bash/ipc-shm"
+	run comp 'ipc-shm stat -F pl'
+	assert_output plain
+	run comp 'ipc-shm recv --file dir/p'
+	assert_output dir/plain
+	if command -v fish >/dev/null; then
+		run fish_complete 'ipc-shm stat -F pl'
+		assert_output plain
+	fi
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete 'ipc-shm rm -fF pl'
+		assert_output plain
+	fi
+}
+
+# --- real-time signals as one group ---
+
+# the names ipc-sig lists but RTMIN+N and RTMAX-N
+sig_plain() {
+	sig_names | grep -v '^RTM..[-+]'
+}
+
+@test "bash, zsh, fish: the real-time signals are RTMIN and RTMAX until the word begins with RT" {
+	local n
+	n=$(sig_names RTM | wc -l)
+	[ "$n" -gt 8 ]
+	run comp 'ipc-sig send R'
+	assert_output "$(lines RTMAX RTMIN)"
+	run comp 'ipc-sig send RT'
+	assert_output "$(sig_names RT)"
+	run comp 'ipc-sig recv SIGRTMIN+'
+	assert_output "$(sig_names RTMIN+ | sed 's/^/SIG/')"
+	if command -v fish >/dev/null; then
+		run fish_many 'ipc-sig send ' 'ipc-sig send RT'
+		assert_output "$(sig_plain; echo ==; sig_names RT; echo ==)"
+		run fish_described 'ipc-sig send RTMA'
+		assert_line 'RTMAX	real-time signal: queued, carries a value'
+	fi
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete 'ipc-sig send '
+		assert_output "$(sig_plain)"
+		run zsh_complete 'ipc-sig send SIGRTMAX'
+		assert_output "$(sig_names RTMAX | sed 's/^/SIG/')"
+	fi
+}
+
+# zsh_screen LINE: what an interactive zsh of 80 columns and 24 lines,
+# with compinit and nothing else, shows after LINE and a TAB: its list,
+# or its question whether to show one
+zsh_screen() {
+	local d=$BATS_FILE_TMPDIR/zs-$BATS_TEST_NUMBER
+
+	rm -rf "$d"
+	mkdir -p "$d/site-functions"
+	cp -f "$ROOT"/completions/zsh/* "$d/site-functions/"
+	cat > "$d/init.zsh" <<-'INIT'
+	PS1='zs> ' RPS1= PROMPT_EOL_MARK=
+	fpath=($ZC_DIR/site-functions $fpath)
+	autoload -Uz compinit && compinit -u -D
+	zle-line-init() { : >| $ZC_DIR/ready; }
+	zle -N zle-line-init
+	INIT
+	ZC_DIR=$d zsh -f -c '
+	    zmodload zsh/zpty zsh/zselect || exit 2
+	    export ZC_DIR
+	    zpty z "stty cols 80 rows 24; exec zsh -f -i" || exit 2
+	    zpty -w z "source ${(q)ZC_DIR}/init.zsh"
+	    out=
+	    # up to 10 s of no progress for each: the prompt, then the list
+	    # and the line drawn again under it, or the question
+	    for (( i = 0; i < 1000; i++ )); do
+		[[ -e $ZC_DIR/ready ]] && break
+		zpty -r -t z junk
+		zselect -t 1
+	    done
+	    [[ -e $ZC_DIR/ready ]] || { print -u2 "zsh_screen: no prompt"; exit 1; }
+	    zpty -r -t z junk
+	    zpty -w -n z "$1"$'\''\t'\''
+	    for (( i = 0; i < 1000; i++ )); do
+		while zpty -r -t z junk; do out+=$junk; i=0; done
+		[[ $out == *"do you wish"* ||
+		    $out == *$'\''\n'\''*"zs> ${1% }"* ]] && break
+		zselect -t 1
+	    done
+	    zpty -d z
+	    print -r -- "${out//$'\''\r'\''/}"' _ "$1"
+}
+
+@test "zsh: ipc-sig send <TAB> lists the signals, each described, without asking first" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -fc 'zmodload zsh/zpty' 2>/dev/null || skip "zsh has no zpty"
+	run zsh_screen 'ipc-sig send '
+	assert_success
+	refute_output --partial 'do you wish'
+	assert_output --regexp $'\nUSR1 +-- user-defined signal 1'
+	assert_output --regexp $'\nHUP +-- terminal hung up'
+	assert_output --regexp $'\nRTMAX +RTMIN +-- real-time signal: queued, carries a value \\(type RT for all\\)'
+	refute_output --partial 'RTMIN+1'
+}
+
+# ipc-sig as the table developer may have it print descriptions: blanks
+# as blanks, not \040; the engines must read it either way
+@test "zsh, fish: a signal's description with blanks as blanks, or as \\040" {
+	mkdir fake
+	# ls as the table may print it; every other verb the real command's
+	printf '%s\n' '#!/bin/sh' '[ "$1" = ls ] || exec "$REAL" "$@"' \
+	    "printf '%s\\n' 'USR1     user-defined signal 1'" \
+	    "printf '%s\\n' 'USR2     user-defined\\040signal\\0402'" > fake/ipc-sig
+	chmod +x fake/ipc-sig
+	export REAL=$BIN/ipc-sig
+	if command -v fish >/dev/null; then
+		run fish -c 'set PATH $argv[1] $PATH; source $argv[2]; complete -C$argv[3]' \
+		    "$PWD/fake" "$ROOT/completions/fish/ipc-sig.fish" 'ipc-sig send US'
+		assert_output "USR1	user-defined signal 1
+USR2	user-defined signal 2"
+	fi
+	if command -v zsh >/dev/null; then
+		PATH=$PWD/fake:$PATH run zcomp _ipc_tools_objects US ipc-sig send US
+		assert_output "USR1:user-defined signal 1
+USR2:user-defined signal 2"
+	fi
 }

@@ -173,7 +173,7 @@ function __ipc_tools_sigs --argument-names cmd want
         if string match -qr '^RTM..[-+]' -- $w[2]
             test $rt = 1; or continue
         else if string match -q 'RTM*' -- $w[2]; and test $rt = 0
-            set desc "$desc (RT and TAB: RTMIN+N, RTMAX-N)"
+            set desc "$desc (type RT for all)"
         end
         printf '%s%s\t%s\n' "$pre" $w[2] "$desc"
     end
@@ -407,7 +407,9 @@ end
 # then $argv[2] specs of those on the line, then every option's spec
 function __ipc_tools_excluded
     set -l rest $argv[1]
-    set -l given $argv[3..(math $argv[2] + 2)]
+    set -l given
+    # not $argv[3..2], which fish reads backwards
+    test $argv[2] -gt 0; and set given $argv[3..(math $argv[2] + 2)]
     set -l opts $argv[(math $argv[2] + 3)..-1]
     for g in (string match -ra -- '\[(-[^][|]*(?:\|[^][|]*)+)\]' $rest)
         string match -q -- '[*' $g; and continue
