@@ -1350,3 +1350,76 @@ USR2	user-defined signal 2"
 USR2:user-defined signal 2"
 	fi
 }
+
+# --- processes: pids with their commands, @PIDFILE, process groups ---
+
+@test "bash: pids with their commands where bash lists them, bare where it puts one on the line" {
+	sleeper
+	# a second TAB (63), show-all-if-ambiguous (33), -unmodified (64)
+	for t in 63 33 64; do
+		COMP_TYPE=$t run comp 'ipc-sig watch '
+		assert_line "$pid (sleep)"
+		assert_line "$$ (bash)"
+		refute_line "$pid"
+	done
+	# a first TAB (9) and menu-complete (37) put the match on the line
+	for t in 9 37; do
+		COMP_TYPE=$t run comp 'ipc-sig watch '
+		assert_line "$pid"
+		refute_line "$pid (sleep)"
+	done
+	# one match: the pid alone, as readline would insert it whole
+	COMP_TYPE=63 run comp "ipc-sig ls $pid"
+	assert_line "$pid"
+	refute_line --partial "$pid ("
+	COMP_TYPE=63 run comp "ipc-pipe send --ns $pid"
+	assert_line "$pid"
+	COMP_TYPE=63 run comp "ipc-sig send USR1 "
+	assert_line "$pid (sleep)"
+}
+
+@test "bash, zsh, fish: a TARGET's @PIDFILE completes files after the @" {
+	echo $$ > pid-one
+	echo $$ > dir/pid-in
+	run comp 'ipc-sig send USR1 @pid'
+	assert_output @pid-one
+	run comp 'ipc-sig send -q 1 RTMIN @di'
+	assert_output @dir/
+	run comp 'ipc-sig send USR1 @dir/pid'
+	assert_output @dir/pid-in
+	# a PID operand takes no @: watch and ls read no pid file
+	run comp 'ipc-sig watch @pid'
+	assert_output ''
+	if command -v fish >/dev/null; then
+		run fish_complete 'ipc-sig send USR1 @pid'
+		assert_output @pid-one
+		run fish_complete 'ipc-sig send USR1 @dir/'
+		assert_output "$(lines @dir/inner @dir/pid-in @dir/plain @dir/sub/)"
+	fi
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete 'ipc-sig send USR1 @pid'
+		assert_output @pid-one
+	fi
+}
+
+@test "bash, zsh, fish: --group completes the process groups, not 1" {
+	local pg
+	pg=$(ps -o pgid= -p $$ | tr -d ' ')
+	run comp "ipc-sig send --group $pg"
+	assert_line "$pg"
+	run comp 'ipc-sig send --group '
+	assert_line "$pg"
+	refute_line 1
+	if command -v fish >/dev/null; then
+		run fish_complete "ipc-sig send --group $pg"
+		assert_line "$pg"
+		run fish_complete 'ipc-sig send --group '
+		refute_line 1
+	fi
+	if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+		run zsh_complete "ipc-sig send --group $pg"
+		assert_line "$pg"
+		run zsh_complete 'ipc-sig send --group 1'
+		refute_line 1
+	fi
+}
