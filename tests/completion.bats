@@ -1140,12 +1140,14 @@ zsh_opts() {
 
 @test "bash, zsh, fish: every verb's options are the ones its -h lists" {
 	local c v cl want
+	local -a verbs
 	for c in ipc-pipe ipc-mq ipc-shm ipc-sock ipc-sig ipc-sem ipc-proc; do
 		# shellcheck source=/dev/null
 		source "$ROOT/completions/bash/$c"
 		cl=()
 		want=
-		for v in $(help_verbs "$c"); do
+		mapfile -t verbs < <(help_verbs "$c")
+		for v in "${verbs[@]}"; do
 			cl+=("$c $v -")
 			want+="$(help_opts "$c" "$v")"$'\n'==$'\n'
 			run comp "$c $v -"
@@ -1157,7 +1159,7 @@ zsh_opts() {
 			assert_output "${want%$'\n'}"
 		fi
 		if command -v zsh >/dev/null; then
-			run zsh_opts "$c" $(help_verbs "$c")
+			run zsh_opts "$c" "${verbs[@]}"
 			assert_output "${want%$'\n'}"
 		fi
 	done
@@ -1262,7 +1264,7 @@ sig_plain() {
 	assert_output "$(sig_names RTMIN+ | sed 's/^/SIG/')"
 	if command -v fish >/dev/null; then
 		run fish_many 'ipc-sig send ' 'ipc-sig send RT'
-		assert_output "$(sig_plain; echo ==; sig_names RT; echo ==)"
+		assert_output "$(sig_plain; echo '=='; sig_names RT; echo '==')"
 		run fish_described 'ipc-sig send RTMA'
 		assert_line 'RTMAX	real-time signal: queued, carries a value'
 	fi
