@@ -40,9 +40,10 @@ function __ipc_tools_token
     end
 end
 
-# -S if the line asks for System V (-S, --sysv, alone or in a cluster
-# like -jS): options may come after the operands, so every word after the
-# verb but the one being completed counts, up to --
+# the flavour the line asks for: -S for System V (-S, --sysv, alone or
+# in a cluster like -jS), -F for a file (-F, --file), or nothing: options
+# may come after the operands, so every word after the verb but the one
+# being completed counts, up to --
 function __ipc_tools_sysv
     set -l before (commandline -opc)
     set -l words $before
@@ -53,13 +54,16 @@ function __ipc_tools_sysv
     for i in (seq (math (count $before) + 1) (count $all))
         test $i -eq $skip; or set -a words $all[$i]
     end
+    set -l flavour
     for w in $words[3..-1]
         test "x$w" = x--; and break
         if string match -qr -- '^(-[^-]*S|--sy(s|sv)?$)' $w
-            echo -S
-            return
+            set flavour -S
+        else if string match -qr -- '^(-[^-]*F|--fi(l|le)?$)' $w
+            set flavour -F
         end
     end
+    echo $flavour
 end
 
 # the verbs, with their usage as the description
@@ -74,7 +78,7 @@ end
 # the fields -o of the verb takes
 function __ipc_tools_fields --argument-names cmd verb sysv
     set -l S
-    test -n "$sysv"; and set S -S
+    test -n "$sysv"; and set S $sysv
     set -l msg ($cmd $verb $S -o '?' 1 2>&1 >/dev/null)
     # a verb that takes no operand
     string match -q -- '*(fields: *' "$msg"
@@ -152,30 +156,60 @@ function __ipc_tools_keys --argument-names cmd
 end
 
 # the signals, each described, from the command's ls; SIGUSR1 and the
-# like where the word begins with SIG
+# like where the word begins with SIG. The real-time signals, thirty
+# alike, are one group: RTMIN and RTMAX stand for it until the word
+# begins with RT, and RTMIN+N and RTMAX-N are offered from then on
 function __ipc_tools_sigs --argument-names cmd want
     set -l pre
     string match -q -- 'SIG*' $want; and set pre SIG
+    set -l rt 0
+    string match -qr -- '^(SIG)?RT' $want; and set rt 1
     for line in ($cmd ls -H -o name,description 2>/dev/null)
-        # the name, then the description's words (controls and \ as \ooo)
-        set -l w (string split -n ' ' -- $line)
-        printf '%s%s\t%s\n' "$pre" $w[1] \
-            (__ipc_tools_unescape (string join ' ' -- $w[2..-1]))
+        # the name, blanks, the description (where the command writes
+        # blanks, controls and \ as \ooo, undone)
+        set -l w (string match -r '^(\S+)\s*(.*)$' -- $line)
+        or continue
+        set -l desc (__ipc_tools_unescape $w[3])
+        if string match -qr '^RTM..[-+]' -- $w[2]
+            test $rt = 1; or continue
+        else if string match -q 'RTM*' -- $w[2]; and test $rt = 0
+            set desc "$desc (type RT for all)"
+        end
+        printf '%s%s\t%s\n' "$pre" $w[2] "$desc"
     end
 end
 
 # the processes, each described by its command, from /proc/PID/stat
-# ("PID (COMM) STATE PPID ..."), read by one cat, which is quiet about
-# those gone meanwhile: not the kernel's own threads, kthreadd (2) and
-# its children, which no signal or tracer reaches
+# ("PID (COMM) STATE PPID PGRP ..."), read by one cat, which is quiet
+# about those gone meanwhile: not the kernel's own threads, kthreadd (2)
+# and its children, which no signal or tracer reaches; with $argv[1],
+# "group", the process groups instead, each by its leader's command where
+# it has one, but 1, which --group refuses
 function __ipc_tools_pids
     set -l stats (string match -r '^/proc/\d+/stat$' -- /proc/*/stat)
     set -q stats[1]; or return
+    set -l pids
+    set -l comms
+    set -l groups
     for line in (cat $stats 2>/dev/null)
-        set -l f (string match -r '^(\d+) \((.*)\) \S+ (\d+) ' -- $line)
+        set -l f (string match -r '^(\d+) \((.*)\) \S+ (\d+) (\d+) ' -- $line)
         or continue
         test $f[2] = 2 -o $f[4] = 2; and continue
-        printf '%s\t%s\n' $f[2] $f[3]
+        set -a pids $f[2]
+        set -a comms $f[3]
+        contains -- $f[5] $groups; or set -a groups $f[5]
+    end
+    if test "$argv[1]" != group
+        for i in (seq (count $pids))
+            printf '%s\t%s\n' $pids[$i] $comms[$i]
+        end
+        return
+    end
+    for g in $groups
+        test $g -gt 1; or continue
+        set -l i (contains -i -- $g $pids)
+        and printf '%s\t%s\n' $g $comms[$i]
+        or printf '%s\tprocess group\n' $g
     end
 end
 
@@ -188,8 +222,9 @@ function __ipc_tools_formats --argument-names cmd verb
     string split ', ' -- (string replace -a ' or ' ', ' -- $m[2])
 end
 
-# the objects of kind $kind: PATH (FIFOs), NAME, KEY, DIR, SIG, or PID
-# and TARGET (processes)
+# the objects of kind $kind: PATH (FIFOs), NAME, KEY, DIR, FILE, SIG,
+# PID (processes), PGID (process groups) or TARGET (processes, and files
+# after @)
 function __ipc_tools_objects --argument-names cmd kind want
     switch $kind
         case PATH
@@ -200,16 +235,29 @@ function __ipc_tools_objects --argument-names cmd kind want
             __ipc_tools_keys $cmd
         case DIR
             __fish_complete_directories (commandline -ct) directory
+        case FILE
+            __fish_complete_path (commandline -ct)
         case SIG
             __ipc_tools_sigs $cmd "$want"
-        case PID TARGET
+        case PID
             __ipc_tools_pids
+        case PGID
+            __ipc_tools_pids group
+        case TARGET
+            # a pid, or @PIDFILE: a file holding one
+            if string match -q -- '@*' $want
+                __fish_complete_path (string sub -s 2 -- $want) |
+                    string replace -r '^' @
+            else
+                __ipc_tools_pids
+            end
     end
 end
 
-# the value of an option that takes an ARG: LIST, PATH, DIR, TYPE, FORMAT,
-# PID or none
-function __ipc_tools_optarg --argument-names cmd verb sysv arg want
+# the value of an option that takes an ARG: LIST, PATH, DIR, TYPE (the
+# socket types its help, desc, names: listen's takes no dgram, and
+# ipc-mq's -T TYPE is a number), FORMAT, PID, PGID or none
+function __ipc_tools_optarg --argument-names cmd verb sysv arg want desc
     switch $arg
         case LIST
             set -l pre (string replace -r '[^,]*$' '' -- $want)
@@ -221,11 +269,15 @@ function __ipc_tools_optarg --argument-names cmd verb sysv arg want
         case PATH DIR
             __ipc_tools_objects $cmd $arg "$want"
         case TYPE
-            printf '%s\n' stream dgram seqpacket
+            for t in stream dgram seqpacket
+                string match -qr -- "[^a-z]"$t"[^a-z]" " $desc "; and echo $t
+            end
         case FORMAT
             __ipc_tools_formats $cmd $verb
         case PID
             __ipc_tools_pids
+        case PGID
+            __ipc_tools_pids group
     end
 end
 
@@ -250,7 +302,7 @@ function __ipc_tools_complete
     set -l sysv (__ipc_tools_sysv)
     set sysv "$sysv"
     set -l S
-    test -n "$sysv"; and set S -S
+    test -n "$sysv"; and set S $sysv
 
     # the verb's usage and options: "-t --timeout DUR desc"
     set -l usage
@@ -271,6 +323,7 @@ function __ipc_tools_complete
     set -l n 0
     set -l need
     set -l ddash 0
+    set -l given
     for w in $words[3..-1]
         if set -q need[1]
             set need
@@ -279,6 +332,8 @@ function __ipc_tools_complete
         else if test "$w" = --
             set ddash 1
         else if string match -q -- '--*' $w
+            set -l g (__ipc_tools_opt (string replace -r '=.*' '' -- $w) $opts)
+            and set -a given $g
             # --name VALUE: the next word is the value; --name=VALUE and
             # an option without one: nothing more
             if not string match -q -- '*=*' $w
@@ -291,6 +346,7 @@ function __ipc_tools_complete
             for i in (seq 2 $len)
                 set -l o (__ipc_tools_opt -(string sub -s $i -l 1 -- $w) $opts)
                 or continue
+                set -a given $o
                 set -l f (string split \t -- $o)
                 test "$f[3]" = -; and continue
                 # -ofoo: the value is the rest of the word; -o: the next word
@@ -302,18 +358,21 @@ function __ipc_tools_complete
 
     if set -q need[1]
         set -l f (string split \t -- $need)
-        __ipc_tools_optarg $cmd $verb "$sysv" $f[3] "$want"
+        __ipc_tools_optarg $cmd $verb "$sysv" $f[3] "$want" "$f[4]"
     else if test $ddash = 0; and string match -q -- '--*=*' $want
         set -l name (string replace -r '=.*' '' -- $want)
         set -l o (__ipc_tools_opt $name $opts)
         or return
         set -l f (string split \t -- $o)
         set -l value (string replace -r '^[^=]*=' '' -- $want)
-        for v in (__ipc_tools_optarg $cmd $verb "$sysv" $f[3] "$value")
+        for v in (__ipc_tools_optarg $cmd $verb "$sysv" $f[3] "$value" "$f[4]")
             echo $name=$v
         end
     else if test $ddash = 0; and string match -q -- '-*' $want
+        # none the command would refuse beside one on the line
+        set -l excl (__ipc_tools_excluded "$usage" (count $given) $given $opts)
         for o in $opts
+            contains -- $o $excl; and continue
             set -l f (string split \t -- $o)
             test "$f[1]" != -; and printf '%s\t%s\n' -$f[1] $f[4]
             printf '%s\t%s\n' --$f[2] $f[4]
@@ -343,6 +402,32 @@ function __ipc_tools_opt
     echo $found
 end
 
+# the options the usage line $argv[1] has as alternatives to one on the
+# line ([-c N|-f], [-l|-0], [-S|-F]), which the command refuses with it:
+# then $argv[2] specs of those on the line, then every option's spec
+function __ipc_tools_excluded
+    set -l rest $argv[1]
+    set -l given
+    # not $argv[3..2], which fish reads backwards
+    test $argv[2] -gt 0; and set given $argv[3..(math $argv[2] + 2)]
+    set -l opts $argv[(math $argv[2] + 3)..-1]
+    for g in (string match -ra -- '\[(-[^][|]*(?:\|[^][|]*)+)\]' $rest)
+        string match -q -- '[*' $g; and continue
+        set -l specs
+        set -l on
+        for alt in (string split '|' -- $g)
+            set -l o (__ipc_tools_opt (string split ' ' -- $alt)[1] $opts)
+            or continue
+            set -a specs $o
+            contains -- $o $given; and set on $o
+        end
+        set -q on[1]; or continue
+        for o in $specs
+            test "$o" = "$on"; or printf '%s\n' $o
+        end
+    end
+end
+
 # operand number $n (from 0) of the verb, from the usage's operands:
 # option groups ([-c N|-f]) and the options it must have (peek -S)
 # dropped; NAME|KEY is KEY with -S and NAME without
@@ -368,7 +453,7 @@ function __ipc_tools_operand --argument-names cmd verb sysv n want
     end
     set kind (string trim -c '[]' -- $kind | string replace -r '\.\.\.$' '')
     if string match -q -- '*|*' $kind
-        if test -n "$sysv"
+        if test "$sysv" = -S
             set kind (string replace -r '^.*\|' '' -- $kind)
         else
             set kind (string replace -r '\|.*$' '' -- $kind)
@@ -382,13 +467,20 @@ function __ipc_tools_operand --argument-names cmd verb sysv n want
             else
                 __ipc_tools_objects $cmd PATH "$want"
             end
-        case NAME KEY
+        case NAME
+            if test "$sysv" = -F
+                # -F: the object is a regular file
+                __ipc_tools_objects $cmd FILE "$want"
+            else if test "$verb" != create
+                __ipc_tools_objects $cmd NAME "$want"
+            end
+        case KEY
             test "$verb" = create; or __ipc_tools_objects $cmd $kind "$want"
         case ADDR
             __ipc_tools_addrs $cmd "$want"
         case DIR
             __fish_complete_directories (commandline -ct) directory
-        case SIG PID TARGET
+        case SIG PID PGID TARGET
             __ipc_tools_objects $cmd $kind "$want"
     end
 end
