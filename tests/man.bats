@@ -235,14 +235,17 @@ has_skeleton() {
 	# SYNOPSIS: every verb, -h and -V
 	s=$(section "$page" SYNOPSIS)
 	while read -r v alias; do
-		grep -qx "\.Cm $v" <<<"$s" ||
-		    out="$out$page: SYNOPSIS lacks the verb $v"$'\n'
+		grep -qxE "\.Cm ([a-z]+ \| )*$v( \| [a-z]+)*" <<<"$s" ||
+		    out="$out$page: SYNOPSIS lacks the verb $v${alias:+ (an alias: .Cm $alias | $v)}"$'\n'
 	done < <(verbs_of "$cmd")
 	grep -qE '^\.(Fl|Op Fl) h( |$)|Fl h ' <<<"$s" ||
 	    out="$out$page: SYNOPSIS lacks -h"$'\n'
 	grep -qE 'Fl V( |$)' <<<"$s" ||
 	    out="$out$page: SYNOPSIS lacks -V"$'\n'
-	# VERBS: one item per verb, an alias named in its verb's item
+	# VERBS: one list, one item per verb, an alias named in its verb's item
+	[ "$(section "$page" VERBS | awk '/^\.Bl / && !d++ { n++ }
+	    /^\.El/ { d-- } END { print n + 0 }')" = 1 ] ||
+	    out="$out$page: VERBS is not one .Bl -tag list"$'\n'
 	items=$(verb_items "$page")
 	while read -r v alias; do
 		if [ -n "$alias" ]; then
