@@ -73,11 +73,22 @@ known_options() {
 	    sed 's/^[][ |,(]//' | sort -u
 }
 
+# the options a page defines: each .Fl in its SYNOPSIS and in the heads of
+# its lists (an option the command is given in the same change as its page)
+page_options() {
+	awk '/^\.Sh / { syn = ($0 == ".Sh SYNOPSIS") }
+	syn || /^\.It / {
+		for (i = 1; i < NF; i++)
+			if ($i == "Fl" && $(i + 1) ~ /^-?[[:alnum:]][[:alnum:]-]*$/)
+				print "-" $(i + 1)
+	}' "$ROOT/man/$1"
+}
+
 # artefacts PAGE: each line of the rendered page that shows one, as
 # "PAGE:LINE: what: the line"
 artefacts() {
 	local page=$1 known
-	known=$(known_options | tr '\n' ' ')
+	known=$({ known_options; page_options "$page"; } | sort -u | tr '\n' ' ')
 	render "$page" | awk -v p="$page" '
 	function bad(what) { printf "%s:%d: %s: %s\n", p, NR, what, $0 }
 	/‘[^’]*‘/ || /“[^”]*“/ { bad("nested quotes") }
