@@ -482,7 +482,18 @@ runs_examples() {
 	Blocks:
 	.Pp
 	.\" ex: bg
-	.Dl sleep 100
+	.Dl echo $$ > /tmp/bgpid; exec sleep 100
+	.Pp
+	Only root:
+	.Pp
+	.\" ex-setup: wait_for test -s /tmp/bgpid
+	.\" ex: root exit 0
+	.Dl test \(dq$(id -u)\(dq = 0
+	.Pp
+	Hangs:
+	.Pp
+	.\" ex: exit 0
+	.Dl sleep 30
 	.Pp
 	Cannot:
 	.Pp
@@ -493,9 +504,10 @@ runs_examples() {
 	.Pp
 	.Dl true
 	EOF
+	IPC_EX_TIMEOUT=1
 	run runs_examples $page
 	assert_failure
-	assert_output --partial "ipc-zz.1:42: an example without an annotation"
+	assert_output --partial "ipc-zz.1:53: an example without an annotation"
 	sed -i '$d' man/$page; sed -i '$d' man/$page
 	run runs_examples $page
 	assert_failure
@@ -506,6 +518,11 @@ runs_examples() {
 	refute_output --partial "ipc-zz.1:17"
 	refute_output --partial "ipc-zz.1:23"
 	refute_output --partial "exit 9"
+	refute_output --partial "ipc-zz.1:39"
+	assert_output --partial "ipc-zz.1:44: exit 124, not 0:"
+	# the background one was killed at the end
+	run kill -0 "$(cat ex/bgpid)"
+	assert_failure
 }
 
 @test "examples: ipc-mq.1" { runs_examples ipc-mq.1; }
