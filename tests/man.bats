@@ -224,8 +224,39 @@ verb_items() {
 	'
 }
 
+# "VERB OPTION" for each option of each verb's lines in the SYNOPSIS of
+# page $1 (-Hj is -H and -j)
+synopsis_options() {
+	section "$1" SYNOPSIS | awk '
+	/^\.Nm/ { nv = 0; next }
+	/^\.Cm / && nv == 0 { for (i = 2; i <= NF; i++) if ($i != "|") v[++nv] = $i; next }
+	{
+		for (i = 1; i < NF; i++) {
+			if ($i != "Fl" && $i != ".Fl") continue
+			o = $(i + 1)
+			if (o ~ /^-/) { f[1] = "-" o; n = 1 }
+			else { n = length(o); for (k = 1; k <= n; k++) f[k] = "-" substr(o, k, 1) }
+			for (k = 1; k <= n; k++) for (j = 1; j <= nv; j++) print v[j], f[k]
+		}
+	}'
+}
+
+# "VERB OPTION" for each option of each verb's usage line in -h
+usage_options() {
+	"$BIN/$1" -h | awk -v c="$1" 'NR > 1 && $1 == c && $2 !~ /^-/ {
+		for (i = 3; i <= NF; i++) {
+			w = $i
+			while (match(w, /(^|[][|])--?[[:alnum:]][[:alnum:]-]*/)) {
+				o = substr(w, RSTART, RLENGTH); w = substr(w, RSTART + RLENGTH)
+				sub(/^[][|]/, "", o)
+				print $2, o
+			}
+		}
+	}'
+}
+
 has_skeleton() {
-	local page=$1 cmd=${1%.1} out= got want s v alias items
+	local page=$1 cmd=${1%.1} out= got want s s2 v o alias items
 	[ -e "$ROOT/man/$page" ] || { fail "no page man/$page"; return; }
 	# the sections, in order
 	got=$(awk '/^\.Sh / { s = substr($0, 5); gsub(/"/, "", s);
@@ -249,6 +280,17 @@ has_skeleton() {
 		grep -qxE "\.Cm ([a-z]+ \| )*$v( \| [a-z]+)*" <<<"$s" ||
 		    out="$out$page: SYNOPSIS lacks the verb $v${alias:+ (an alias: .Cm $alias | $v)}"$'\n'
 	done < <(verbs_of "$cmd")
+	# and every option of each verb's usage line (one the page calls an old
+	# spelling is given in its new one)
+	s2=$(synopsis_options "$page")
+	while read -r v o; do
+		grep -qxF "$v $o" <<<"$s2" && continue
+		# a verb missing whole is said above
+		grep -qxE "\.Cm ([a-z]+ \| )*$v( \| [a-z]+)*" <<<"$s" || continue
+		render "$page" | tr -s ' \n' ' ' | grep -qF -- "$o, the old spelling of" &&
+		    continue
+		out="$out$page: SYNOPSIS: $v lacks $o, which its usage has"$'\n'
+	done < <(usage_options "$cmd")
 	grep -qE '^\.(Fl|Op Fl) h( |$)|Fl h ' <<<"$s" ||
 	    out="$out$page: SYNOPSIS lacks -h"$'\n'
 	grep -qE 'Fl V( |$)' <<<"$s" ||
