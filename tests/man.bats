@@ -43,6 +43,12 @@ setup() {
 }
 
 teardown() {
+	local g
+	# the background examples' process groups: what they started outlives
+	# the shell that started it
+	for g in ${EX_BGS:-}; do
+		kill -TERM -- "-$g" 2>/dev/null || :
+	done
 	teardown_bg
 }
 
@@ -435,7 +441,7 @@ numbered() {
 
 runs_examples() {
 	local page=$1 meta=$BATS_TEST_TMPDIR/meta scratch=$BATS_TEST_TMPDIR/ex
-	local n i spec text line st out= want bgs= p
+	local n i spec text line st out= want p
 	local t=${IPC_EX_TIMEOUT:-20}
 	[ -e "$ROOT/man/$page" ] || { fail "no page man/$page"; return; }
 	mkdir -p "$meta" "$scratch"
@@ -472,8 +478,7 @@ runs_examples() {
 		case $spec in
 		bg)
 			setsid bash -c "$text" </dev/null >"$meta/$i.out" 2>&1 &
-			bgs="$bgs $!"
-			BG_PIDS="$BG_PIDS $!" ;;
+			EX_BGS="${EX_BGS:-} $!" ;;
 		"exit "[0-9]*)
 			want=${spec#exit }
 			st=0
@@ -497,7 +502,7 @@ runs_examples() {
 		esac
 	done
 	set +a
-	for p in $bgs; do
+	for p in ${EX_BGS:-}; do
 		kill -TERM -- "-$p" 2>/dev/null || :
 	done
 	cd "$BATS_TEST_TMPDIR" || return
