@@ -38,6 +38,10 @@ bats_require_minimum_version 1.5.0
 PAGES1="ipc-mq.1 ipc-pipe.1 ipc-proc.1 ipc-sem.1 ipc-shm.1 ipc-sig.1 ipc-sock.1"
 PAGES7="ipc-tools.7"
 
+setup_file() {
+	known_options > "$BATS_FILE_TMPDIR/known"
+}
+
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
 }
@@ -81,8 +85,9 @@ known_options() {
 	local c v
 	for c in "$BIN"/ipc-*; do
 		"$c" -h
-		for v in $("$c" -h | awk 'NR > 1 && $2 !~ /^-/ { print $2 }'); do
-			"$c" "$v" -h 2>&1
+		for v in $("$c" -h | awk -v c="${c##*/}" \
+		    'NR > 1 && $1 == c && $2 !~ /^-/ { print $2 }'); do
+			"$c" "$v" -h 2>&1 || :
 		done
 	done | grep -oE '(^|[][ |,(])--?[[:alnum:]][[:alnum:]-]*' |
 	    sed 's/^[][ |,(]//' | sort -u
@@ -103,7 +108,8 @@ page_options() {
 # "PAGE:LINE: what: the line"
 artefacts() {
 	local page=$1 known
-	known=$({ known_options; page_options "$page"; } | sort -u | tr '\n' ' ')
+	known=$({ cat "$BATS_FILE_TMPDIR/known"; page_options "$page"; } |
+	    sort -u | tr '\n' ' ')
 	render "$page" | awk -v p="$page" '
 	function bad(what) { printf "%s:%d: %s: %s\n", p, NR, what, $0 }
 	/‘[^’]*‘/ || /“[^”]*“/ { bad("nested quotes") }
