@@ -451,14 +451,18 @@ cmd_ls(int argc, char *argv[])
 	struct tablefmt fmt;
 	struct holders hs;
 	struct table t;
+	char dflt[sizeof("kind," DIR_COLS ",pid_role")];
 	size_t k;
 
 	argc = dir_usable(argc, argv, i, &rc);
 	if (given && argc == i)
 		return 1;
 	fmt = *TABLE_ASKED;
-	if (given && fmt.fields == NULL)	/* the files by their paths */
-		fmt.fields = fmt.pid ? DIR_COLS ",pid_role" : DIR_COLS;
+	if (given && fmt.fields == NULL) {	/* the files by their paths */
+		snprintf(dflt, sizeof(dflt), "%s%s%s", fmt.json ? "kind," : "",
+		    DIR_COLS, fmt.pid ? ",pid_role" : "");
+		fmt.fields = dflt;	/* JSON's kind, as every default has */
+	}
 	table_init(&t, scols, 1, &fmt);
 	if (udiag_any(keep, &s, &why) == -1)
 		err(1, "ls: /proc/net/unix");
