@@ -170,14 +170,19 @@ holds_id() {
 	return 1
 }
 
-# some process holds the FIFO $1 open for reading (O_RDONLY or O_RDWR),
-# seen in /proc by device, inode and fdinfo
+# the test or a process it started holds the FIFO $1 open for reading
+# (O_RDONLY or O_RDWR), seen in /proc by device, inode and fdinfo. Only
+# the test's own processes are looked through: every process's every
+# descriptor took seconds a look on a busy machine, longer than a
+# reader with -t waited. Call it directly or through wait_for, not in
+# $(...), whose subshell has none of the test's processes below it
 fifo_has_reader() {
-	local fd flags
+	local fd flags p me=$BASHPID
 	[ -p "$1" ] || return 1
 	# test -ef compares device and inode without a process per descriptor:
 	# a loaded machine must not make one look take seconds
-	for fd in /proc/[0-9]*/fd/*; do
+	for fd in $(for p in "$me" $(descendants "$me"); do
+	    echo "/proc/$p/fd/"*; done); do
 		[ "$fd" -ef "$1" ] 2>/dev/null || continue
 		flags=$(sed -n 's/^flags:[[:space:]]*//p' \
 		    "${fd%/fd/*}/fdinfo/${fd##*/}" 2>/dev/null) || continue

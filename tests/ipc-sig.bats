@@ -452,7 +452,9 @@ USR1	$(cat kpid)	$(id -u)	SI_USER	-"
 	assert_equal "$stderr" "ipc-sig: recv USR1: timed out"
 	run --separate-stderr sig recv -t 0 USR1
 	assert_failure 124
-	receiver -f -t 300ms USR1 USR2
+	# each wait of -f is bounded: long enough that a busy machine starts
+	# the sender within it (300 ms once was not), short enough to end soon
+	receiver -f -t 3s USR1 USR2
 	"$(sig_sender)" send USR1 "$rpid"
 	"$(sig_sender)" send USR2 "$rpid"
 	local st=0

@@ -75,7 +75,7 @@ done
 # after it in $vg/st.N; printed whole when it ends, so lanes do not mix
 run_file() {
 	t0=$(date +%s)
-	bats --tap "$2" > "$vg/tap.$1" 2>&1
+	bats --tap --timing "$2" > "$vg/tap.$1" 2>&1
 	echo "$? $(($(date +%s) - t0))" > "$vg/st.$1"
 	{ echo "# $2"; cat "$vg/tap.$1"; } > "$vg/show.$1"
 	cat "$vg/show.$1"
