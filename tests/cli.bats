@@ -480,7 +480,7 @@ verbs_of() {
 # empty where there is none), -h and --ns left out
 help_opts() {
 	"$1" "$2" -h | sed -nE 's/^  (-(.), |    )--([^ ]+)( ([A-Z][A-Z0-9_]*))?.*/\2|\3|\5/p' |
-	    grep -v -e '^h|help|' -e '^|ns|'
+	    grep -v -e '^h|help|' -e '^|ns|' || :	# a verb may have none
 }
 
 # the options of the usage line of `$1 $2 -h`, one "OPTION ARG<TAB>DEPS"
@@ -583,21 +583,26 @@ options_taken() {
 @test "help: every option ipc-proc's verbs show in -h, they take" { options_taken ipc-proc; }
 
 @test "help: a verb's usage line and its option list name the same options, with the same placeholders" {
-	local c v s l a o bad=
+	local c v s l a o u h bad=
 	for c in $(commands); do
 		for v in $(verbs_of "$c"); do
+			u=$(usage_opts "$c" "$v" | cut -f 1)
+			h=$(help_opts "$c" "$v")
 			# every option listed is in the usage line, as -s ARG or --long ARG
 			while IFS='|' read -r s l a; do
-				usage_opts "$c" "$v" | cut -f 1 |
-				    grep -qxF -e "-$s${a:+ $a}" -e "--$l${a:+ $a}" ||
+				[ -n "$l" ] || continue
+				grep -qxF -e "-$s${a:+ $a}" -e "--$l${a:+ $a}" <<<"$u" ||
 				    bad+="$c $v: -h lists ${s:+-$s, }--$l${a:+ $a}, the usage line not so"$'\n'
-			done < <(help_opts "$c" "$v")
-			# every option of the usage line is listed
+			done <<<"$h"
+			# every option of the usage line is listed, spelled as there
 			while read -r o a; do
-				help_opts "$c" "$v" | awk -F '|' -v o="$o" -v a="$a" \
-				    '("-" $1 == o || "--" $2 == o) && $3 == a { f = 1 } END { exit !f }' ||
+				[ -n "$o" ] || continue
+				case $o in
+				--*) grep -qE -- "^[^|]*\|${o#--}\|$a\$" <<<"$h" ;;
+				*) grep -qE -- "^${o#-}\|[^|]*\|$a\$" <<<"$h" ;;
+				esac ||
 				    bad+="$c $v: the usage line has $o${a:+ $a}, -h not so"$'\n'
-			done < <(usage_opts "$c" "$v" | cut -f 1)
+			done <<<"$u"
 		done
 	done
 	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
