@@ -480,7 +480,7 @@ verbs_of() {
 # empty where there is none), -h and --ns left out
 help_opts() {
 	"$1" "$2" -h | sed -nE 's/^  (-(.), |    )--([^ ]+)( ([A-Z][A-Z0-9_]*))?.*/\2|\3|\5/p' |
-	    grep -v -e '^h|help|' -e '^|ns|'
+	    grep -v -e '^h|help|' -e '^|ns|' || :	# a verb may have none
 }
 
 # the options of the usage line of `$1 $2 -h`, one "OPTION ARG<TAB>DEPS"
@@ -532,57 +532,77 @@ value_of() {
 	esac
 }
 
-@test "help: every option a verb's -h shows, that verb takes" {
-	local c v s l a spell u o deps w line bad=
+# every option the -h of each verb of command $1 shows is taken by that
+# verb: none is refused as unknown or as not for it
+options_taken() {
+	local c=$1 v s l a spell u o deps w line field bad=
 	local -a args
-	for c in $(commands); do
-		for v in $(verbs_of "$c"); do
-			u=$(usage_opts "$c" "$v")
-			while IFS='|' read -r s l a; do
-				# as the usage line spells it, with the groups it is in
-				spell=--$l
-				[ -z "$s" ] || spell=-$s
-				deps=
-				while IFS=$'\t' read -r o w; do
-					[ "${o%% *}" != "$spell" ] || deps=$w
-				done <<<"$u"
-				args=()
-				for w in $deps; do
-					[[ $w == -* ]] && args+=("$w") ||
-					    args+=("$(value_of "$c" "$v" "$w")")
-				done
-				args+=("$spell")
-				[ -z "$a" ] || args+=("$(value_of "$c" "$v" "$a")")
-				run --separate-stderr timeout 20 "$c" "$v" "${args[@]}" </dev/null
-				line=${stderr_lines[0]-}
-				case $line in
-				*"unknown option"*|*": $v $spell"[:\ ]*|*"$spell is for"*|\
-				*"not with $v"*|*"needs an argument"*|*"takes no argument"*|\
-				*": $spell: "*)
-					bad+="$c $v ${args[*]}: $line"$'\n' ;;
-				esac
-			done < <(help_opts "$c" "$v")
-		done
+	for v in $(verbs_of "$c"); do
+		u=$(usage_opts "$c" "$v")
+		field=
+		"$c" "$v" -h | grep -q -- '^  -o, --output LIST' &&
+		    field=$(value_of "$c" "$v" LIST)
+		while IFS='|' read -r s l a; do
+			# as the usage line spells it, with the groups it is in
+			spell=--$l
+			[ -z "$s" ] || spell=-$s
+			deps=
+			while IFS=$'\t' read -r o w; do
+				[ "${o%% *}" != "$spell" ] || deps=$w
+			done <<<"$u"
+			args=()
+			for w in $deps; do
+				[[ $w == -* ]] && args+=("$w") ||
+				    args+=("$(value_of "$c" "$v" "$w")")
+			done
+			args+=("$spell")
+			case $a in
+			'') ;;
+			LIST) args+=("$field") ;;
+			*) args+=("$(value_of "$c" "$v" "$a")") ;;
+			esac
+			line=$(timeout 20 "$c" "$v" "${args[@]}" 2>&1 >/dev/null </dev/null |
+			    head -n 1)
+			case $line in
+			*"unknown option"*|*": $v $spell"[:\ ]*|*"$spell is for"*|\
+			*"not with $v"*|*"needs an argument"*|*"takes no argument"*|\
+			*": $spell: "*)
+				bad+="$c $v ${args[*]}: $line"$'\n' ;;
+			esac
+		done < <(help_opts "$c" "$v")
 	done
 	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
 }
 
+@test "help: every option ipc-pipe's verbs show in -h, they take" { options_taken ipc-pipe; }
+@test "help: every option ipc-mq's verbs show in -h, they take" { options_taken ipc-mq; }
+@test "help: every option ipc-shm's verbs show in -h, they take" { options_taken ipc-shm; }
+@test "help: every option ipc-sock's verbs show in -h, they take" { options_taken ipc-sock; }
+@test "help: every option ipc-sig's verbs show in -h, they take" { options_taken ipc-sig; }
+@test "help: every option ipc-sem's verbs show in -h, they take" { options_taken ipc-sem; }
+@test "help: every option ipc-proc's verbs show in -h, they take" { options_taken ipc-proc; }
+
 @test "help: a verb's usage line and its option list name the same options, with the same placeholders" {
-	local c v s l a o bad=
+	local c v s l a o u h bad=
 	for c in $(commands); do
 		for v in $(verbs_of "$c"); do
+			u=$(usage_opts "$c" "$v" | cut -f 1)
+			h=$(help_opts "$c" "$v")
 			# every option listed is in the usage line, as -s ARG or --long ARG
 			while IFS='|' read -r s l a; do
-				usage_opts "$c" "$v" | cut -f 1 |
-				    grep -qxF -e "-$s${a:+ $a}" -e "--$l${a:+ $a}" ||
+				[ -n "$l" ] || continue
+				grep -qxF -e "-$s${a:+ $a}" -e "--$l${a:+ $a}" <<<"$u" ||
 				    bad+="$c $v: -h lists ${s:+-$s, }--$l${a:+ $a}, the usage line not so"$'\n'
-			done < <(help_opts "$c" "$v")
-			# every option of the usage line is listed
+			done <<<"$h"
+			# every option of the usage line is listed, spelled as there
 			while read -r o a; do
-				help_opts "$c" "$v" | awk -F '|' -v o="$o" -v a="$a" \
-				    '("-" $1 == o || "--" $2 == o) && $3 == a { f = 1 } END { exit !f }' ||
+				[ -n "$o" ] || continue
+				case $o in
+				--*) grep -qE -- "^[^|]*\|${o#--}\|$a\$" <<<"$h" ;;
+				*) grep -qE -- "^${o#-}\|[^|]*\|$a\$" <<<"$h" ;;
+				esac ||
 				    bad+="$c $v: the usage line has $o${a:+ $a}, -h not so"$'\n'
-			done < <(usage_opts "$c" "$v" | cut -f 1)
+			done <<<"$u"
 		done
 	done
 	[ -z "$bad" ] || { printf '%s' "$bad"; false; }
