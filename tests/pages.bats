@@ -42,7 +42,7 @@ overview_verbs() {
 	local page=$ROOT/man/ipc-tools.7
 	grep -qx '\.It 128+ Ns Ar n' "$page" ||
 	    fail "ipc-tools.7: no .It 128+ Ns Ar n"
-	mandoc -Tutf8 "$page" | col -bx | tr -s ' \n' ' ' |
+	mandoc -Tutf8 "$page" | perl -CS -pe 's/.\x08//g' | tr -s ' \n' ' ' |
 	    grep -qF 'Killed by signal n (130 for SIGINT, 143 for SIGTERM), as a shell shows it' ||
 	    fail "ipc-tools.7: 128+n not said as the section-1 pages say it"
 }
