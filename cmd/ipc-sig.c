@@ -418,17 +418,17 @@ recv_lost(const char *obj, int part)
 	_exit(1);
 }
 
-/* a signal recv may wait for, or run may change; usage error otherwise */
+/* a signal recv may wait for; usage error otherwise (the message
+ * names the verb already) */
 static int
-changeable(const char *s, const char *what)
+changeable(const char *s)
 {
 	int sig = sig_parse(s, 0);
 
 	if (sig == SIGKILL || sig == SIGSTOP)
-		usage_error("%s: %s cannot be caught, blocked or ignored", what,
-		    s);
+		usage_error("%s cannot be caught, blocked or ignored", s);
 	if (!sig_valid(sig))
-		usage_error("%s: signal %d belongs to the C library", what, sig);
+		usage_error("signal %d belongs to the C library", sig);
 	return sig;
 }
 
@@ -446,7 +446,7 @@ cmd_recv(int argc, char *argv[])
 		usage_error("missing SIG");
 	sigemptyset(&set);
 	for (k = i; k < argc; k++)
-		sigaddset(&set, changeable(argv[k], "recv"));
+		sigaddset(&set, changeable(argv[k]));
 	if (pidfile != NULL && *pidfile == '\0')
 		usage_error("-P: an empty path");
 	stdout_name(argv[i]);

@@ -525,14 +525,14 @@ $s" ]
 	for s in KILL SIGSTOP 9 19; do
 		run --separate-stderr ipc-sig recv "$s"
 		assert_failure 2
-		assert_equal "${stderr_lines[0]}" "ipc-sig: recv: recv: $s cannot be caught, blocked or ignored"
+		assert_equal "${stderr_lines[0]}" "ipc-sig: recv: $s cannot be caught, blocked or ignored"
 	done
 	run --separate-stderr ipc-sig recv 0
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: '0' is not a signal number from 1 to 64"
 	run --separate-stderr ipc-sig recv 32
 	assert_failure 2
-	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: recv: signal 32 belongs to the C library"
+	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: signal 32 belongs to the C library"
 	run --separate-stderr ipc-sig recv
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-sig: recv: missing SIG"
