@@ -109,6 +109,9 @@ deb)
 	want fish has fish
 	# ipc-proc map --format dot, rendered by Graphviz in its test
 	want graphviz has dot
+	# the man pages' examples filter JSON and talk to a calculator
+	want jq has jq
+	want bc has bc
 	if [ "$mode" = bench ]; then
 		want pv has pv
 		want parallel has parallel
