@@ -986,7 +986,7 @@ static const struct verb verbs[] = {
 	{ "peek", cmd_peek, "peek -S [-T TYPE] [-c N] [-v] [-0|-r] [-j] KEY" },
 	{ "rm", cmd_rm, "rm [-S] [-f] NAME|KEY..." },
 	{ "stat", cmd_stat, "stat [-S] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
-	{ "ls", cmd_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
+	{ "ls", cmd_ls, "ls [-S] [-H] [--notruncate] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

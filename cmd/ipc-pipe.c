@@ -984,7 +984,7 @@ static const struct verb verbs[] = {
 	    "[-e CMD [--kill] [--stop]] [--progress] PATH" },
 	{ "rm", cmd_rm, "rm [-f] PATH..." },
 	{ "stat", cmd_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] PATH" },
-	{ "ls", cmd_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
+	{ "ls", cmd_ls, "ls [-H] [--notruncate] [-o LIST] [-j] [--pid PID] [DIR...]" },
 	{ "loop", cmd_loop, "loop CMD1 CMD2" },
 	{ NULL, NULL, NULL }
 };

@@ -1038,7 +1038,7 @@ static const struct verb verbs[] = {
 	    "CMD..." },
 	{ "rm", cmd_rm, "rm [-S] [-f] NAME|KEY..." },
 	{ "stat", cmd_stat, "stat [-S] [--index N] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
-	{ "ls", cmd_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
+	{ "ls", cmd_ls, "ls [-S] [-H] [--notruncate] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

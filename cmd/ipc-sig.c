@@ -831,7 +831,7 @@ static const struct verb verbs[] = {
 	{ "send", cmd_send, "send [-q VALUE|--group PGID] SIG TARGET..." },
 	{ "recv", cmd_recv,
 	    "recv [-t DUR] [-c N|-f] [-P PIDFILE] [-v] [-j] SIG..." },
-	{ "ls", cmd_ls, "ls [-H] [-o LIST] [-j] [PID]" },
+	{ "ls", cmd_ls, "ls [-H] [--notruncate] [-o LIST] [-j] [PID]" },
 	{ "run", cmd_run, "run [--block SIGS] [--unblock SIGS] [--ignore SIGS] "
 	    "[--default SIGS] -- CMD..." },
 	{ "watch", cmd_watch, "watch [-t DUR] [-c N|-f] [-j] PID" },

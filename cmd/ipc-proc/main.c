@@ -38,9 +38,9 @@ unread_note(size_t n, const char *one, const char *many)
 }
 
 static const struct verb verbs[] = {
-	{ "stat", cmd_stat, "stat [-o LIST] [-H] [-j] PID" },
+	{ "stat", cmd_stat, "stat [-o LIST] [-H] [--notruncate] [-j] PID" },
 	{ "why", cmd_why, "why [--check] [-j] PID" },
-	{ "ls", cmd_ls, "ls [-a] [--min DUR] [-o LIST] [-H] [-j]" },
+	{ "ls", cmd_ls, "ls [-a] [--min DUR] [-o LIST] [-H] [--notruncate] [-j]" },
 	{ "map", cmd_map, "map [--format FORMAT] [-j] [PID...]" },
 	{ NULL, NULL, NULL }
 };

@@ -383,7 +383,7 @@ static const struct verb verbs[] = {
 	    "NAME|KEY" },
 	{ "rm", cmd_rm, "rm [-S|-F] [-f] NAME|KEY..." },
 	{ "stat", cmd_stat, "stat [-S|-F] [-o LIST] [-j] [--wait [-t DUR]] NAME|KEY" },
-	{ "ls", cmd_ls, "ls [-S] [-H] [-o LIST] [-j] [--pid PID]" },
+	{ "ls", cmd_ls, "ls [-S] [-H] [--notruncate] [-o LIST] [-j] [--pid PID]" },
 	{ NULL, NULL, NULL }
 };
 

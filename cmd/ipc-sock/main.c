@@ -87,7 +87,7 @@ static const struct verb verbs[] = {
 	{ "recv", cmd_recv, "recv [-t DUR] [-c N|-f] [-v] [-j] [-0|-r] "
 	    "[-m MODE] [--type TYPE] [--take-fd] [--progress] ADDR [-- CMD...]" },
 	{ "stat", cmd_stat, "stat [-o LIST] [-j] [--wait [-t DUR]] ADDR" },
-	{ "ls", cmd_ls, "ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]" },
+	{ "ls", cmd_ls, "ls [-H] [--notruncate] [-o LIST] [-j] [--pid PID] [DIR...]" },
 	{ "rm", cmd_rm, "rm [-f] PATH..." },
 	{ "tap", cmd_tap, "tap [-X|-j] PATH" },
 	{ NULL, NULL, NULL }
