@@ -953,7 +953,7 @@ EOF
 	run -0 --separate-stderr as_nobody ipc-proc why "$rd"
 	assert_line --index 0 "$rd (python3) read from $OBJ, no timeout"
 	assert_line --index 1 --regexp '^`-[0-9]+ process(es)? that could not be read \(another user.s, or not dumpable\): not known$'
-	[[ $stderr =~ ^ipc-proc:\ why:\ [0-9]+\ process(es)?\ could\ not\ be\ read\ \(another\ user\'s,\ or\ not\ dumpable\):\ (its|their)\ waits\ are\ not\ shown$ ]]
+	[[ $stderr =~ ^ipc-proc:\ why:\ [0-9]+\ process(es)?(\ \(pids?\ [0-9,\ ]+\))?\ could\ not\ be\ inspected:\ (its|their)\ waits\ are\ not\ shown$ ]]
 	[ "$root" != "$rd" ]
 }
 

@@ -12,9 +12,23 @@ setup() {
 }
 
 teardown() {
+	local p
 	# a target a test left stopped would never see teardown's SIGTERM
 	[ -z "${tpid:-}" ] || kill -CONT "$tpid" 2>/dev/null
+	# nor would one that blocks it (run --block TERM): it would sleep on
+	for p in $BG_PIDS; do
+		for p in $p $(descendants "$p"); do
+			! blocks_term "$p" || kill -KILL "$p" 2>/dev/null
+		done
+	done
 	teardown_bg
+}
+
+# process $1 has SIGTERM blocked
+blocks_term() {
+	local m
+	m=$(awk '$1 == "SigBlk:" { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$m" ] && (((16#$m >> 14) & 1))
 }
 
 # every command that may block is bounded; a hang shows as 143, never
