@@ -419,7 +419,7 @@ time.sleep(120)' "$BATS_TEST_TMPDIR/f" "$BATS_TEST_TMPDIR/ready"
 	run --separate-stderr ipc-proc stat -o where,nosuch "$BG_LAST"
 	assert_failure 2
 	assert_equal "$stderr" "ipc-proc: stat: -o: unknown field 'nosuch' (fields: where, kind, object, detail, other, all)
-usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
+usage: ipc-proc stat [-o LIST] [-H] [--notruncate] [-j] PID"
 }
 
 @test "stat: bad pids: 0, -1 and x are usage errors, a pid nobody has is no such process" {
@@ -429,7 +429,7 @@ usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
 	run --separate-stderr ipc-proc stat -- -1
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-proc: stat: PID -1 refused: -1 is not a process: kill(2) takes it for every process"
-	assert_equal "${stderr_lines[1]}" "usage: ipc-proc stat [-o LIST] [-H] [-j] PID"
+	assert_equal "${stderr_lines[1]}" "usage: ipc-proc stat [-o LIST] [-H] [--notruncate] [-j] PID"
 	run --separate-stderr ipc-proc stat x
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "ipc-proc: stat: PID: 'x' is not a whole number from 1 to 2147483647"
@@ -659,7 +659,10 @@ def ready(name, fd):
 '
 # why_py_bg with ready() defined
 why_pyr_bg() {
-	{ echo "$WHY_PY_READY"; cat; } | why_py_bg "$@"
+	# not in a pipeline: its bg would be a subshell's, and teardown would
+	# never learn of the process, left to hold the test's output open
+	{ echo "$WHY_PY_READY"; cat; } >"$BATS_TEST_TMPDIR/ready.py"
+	why_py_bg "$@" <"$BATS_TEST_TMPDIR/ready.py"
 }
 
 # wait until the helper that wrote its pid (and the pipe it blocks on)
@@ -1163,7 +1166,7 @@ lsm_two_waiting() {
 	run --separate-stderr ipc-proc ls --min x
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "ipc-proc: ls: --min: 'x' is not a duration (like 250ms, 1.5, 2s, 1m, 1h; at most 2147483647 seconds)" ]
-	[ "${stderr_lines[1]}" = "usage: ipc-proc ls [-a] [--min DUR] [-o LIST] [-H] [-j]" ]
+	[ "${stderr_lines[1]}" = "usage: ipc-proc ls [-a] [--min DUR] [-o LIST] [-H] [--notruncate] [-j]" ]
 	run --separate-stderr ipc-proc ls -a --min 1s
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "ipc-proc: ls: -a and --min exclude each other" ]

@@ -1266,7 +1266,7 @@ $hi connected $p\\($c\\) $lo $p\\($c\\) -\$"
 	run ipc-sock ls -o nope
 	assert_failure 2
 	assert_line --index 0 "ipc-sock: ls: -o: unknown field 'nope' (fields: kind, addr_type, type, state, inode, mode, owner, group, file_inode, rq, wq, holders, peer, peer_holders, path, name, all)"
-	assert_line --index 1 "usage: ipc-sock ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]"
+	assert_line --index 1 "usage: ipc-sock ls [-H] [--notruncate] [-o LIST] [-j] [--pid PID] [DIR...]"
 	run ipc-sock ls -H -o path nodir
 	assert_failure 1
 	assert_output "ipc-sock: ls nodir: No such file or directory"

@@ -39,9 +39,9 @@ before=$(git ls-files --others --exclude-standard 2>/dev/null | sort)
 # next file when it is done with one, the slow ones first. The files of
 # SERIAL run alone after them: ipc-proc.bats reads every process of the
 # machine for waits and deadlocks, where another file's tests make
-# blocked processes and deadlocks of their own; build.bats and
-# release.bats run make in the tree, which may link anew the commands
-# the other files' tests run. Every other test is written to share the
+# blocked processes and deadlocks of their own; build.bats runs make in
+# the tree, which may link anew the commands the other files' tests run
+# (release.bats builds in clones of its own, so it shares the lanes). Every other test is written to share the
 # machine (keys and names of its own, bounds that follow progress), as
 # suites run at once by several people do.
 if [ "${VALGRIND:-0}" = 1 ]; then
@@ -49,9 +49,10 @@ if [ "${VALGRIND:-0}" = 1 ]; then
 else
 	: "${JOBS:=2}"
 fi
-SERIAL="tests/ipc-proc.bats tests/build.bats tests/release.bats"
+SERIAL="tests/ipc-proc.bats tests/build.bats"
 # the files that take longest first, so no lane is left with one at the end
 FIRST="tests/ipc-sock.bats tests/completion.bats tests/ipc-pipe.bats
+    tests/cli.bats tests/release.bats tests/badinput.bats
     tests/ipc-mq.bats tests/ipc-sig.bats tests/ipc-sem.bats tests/faults.bats
     tests/torture.bats tests/ipc-shm.bats tests/lib.bats"
 files=${TESTS:-tests/*.bats}
