@@ -23,7 +23,7 @@ teardown() {
 		assert_line "       ipc-pipe recv [-t DUR] [-c N|-f] [-0] [-e CMD [--kill] [--stop]] [--progress] PATH"
 		assert_line "       ipc-pipe rm [-f] PATH..."
 		assert_line "       ipc-pipe stat [-o LIST] [-j] [--wait [-t DUR]] PATH"
-		assert_line "       ipc-pipe ls [-H] [-o LIST] [-j] [--pid PID] [DIR...]"
+		assert_line "       ipc-pipe ls [-H] [--notruncate] [-o LIST] [-j] [--pid PID] [DIR...]"
 		assert_line "       ipc-pipe loop CMD1 CMD2"
 		[ -z "$stderr" ]
 	done

@@ -785,7 +785,7 @@ $u"
 	assert_success
 	assert_line '       ipc-sig send [-q VALUE|--group PGID] SIG TARGET...'
 	assert_line '       ipc-sig recv [-t DUR] [-c N|-f] [-P PIDFILE] [-v] [-j] SIG...'
-	assert_line '       ipc-sig ls [-H] [-o LIST] [-j] [PID]'
+	assert_line '       ipc-sig ls [-H] [--notruncate] [-o LIST] [-j] [PID]'
 	assert_line '       ipc-sig run [--block SIGS] [--unblock SIGS] [--ignore SIGS] [--default SIGS] -- CMD...'
 	assert_line '       ipc-sig watch [-t DUR] [-c N|-f] [-j] PID'
 }
