@@ -276,8 +276,9 @@ solo() {
 # (bench/spawn.c runs one PER times, posix_spawn'd, and prints the mean
 # microseconds of a run). Round after round, every FUNC once in turn;
 # FUNC PER prints that mean for its program. Sets USMED[LABEL] (the
-# median round) and USBEST[LABEL] (the best).
-declare -A USMED USBEST
+# median round), USBEST[LABEL] (the best), USWORST[LABEL] (the slowest)
+# and USRUNS[LABEL] (every round's, in order, space-separated).
+declare -A USMED USBEST USWORST USRUNS
 spawns() {
 	local title=$1 rounds=$2 per=$3 i p label f v sorted
 	local -A runs
@@ -299,6 +300,9 @@ spawns() {
 		# shellcheck disable=SC2086
 		sorted=$(printf '%s\n' ${runs[$label]} | sort -g)
 		USBEST[$label]=${sorted%%$'\n'*}
+		# shellcheck disable=SC2034 # for the scripts that source this
+		USWORST[$label]=${sorted##*$'\n'}
+		USRUNS[$label]=${runs[$label]# }
 		printf '  %-44s %10s %10s %10s\n' "$label" "${USMED[$label]}" \
 		    "${sorted##*$'\n'}" "${USBEST[$label]}"
 	done
@@ -316,7 +320,8 @@ have() {
 # its target, OP >= or <=, and add it to the summary; no OP: shown, with
 # no target. Its direction is $DIR where set (throughput, time, memory),
 # else memory for KiB, throughput for a ratio. $BESTOF, where set, is
-# the ratio of the best rounds, shown beside it.
+# the ratio of the best rounds, shown beside it; $SPREAD, where set, is
+# shown there instead, as it is (say, "batches 1.02-1.09x").
 record() {
 	local name=$1 v=$2 unit=$3 op=${4:-} target=${5:-} verdict=-
 	local dir=${DIR:-} shown
@@ -324,6 +329,7 @@ record() {
 		case $unit in *KiB*) dir=memory ;; *) dir=throughput ;; esac
 	fi
 	shown=$v$unit${BESTOF:+ (best $BESTOF$unit)}
+	[ -z "${SPREAD:-}" ] || shown="$v$unit ($SPREAD)"
 	if [ -z "$op" ]; then
 		printf '  %-40s %-22s %-10s no target\n' "$name" "$shown" "$dir"
 		printf '%s\t%s\t%s\t%s\t-\t-\n' "$SCRIPT" "$name" "$shown" \
@@ -359,6 +365,28 @@ tratio() {
 	shift 3
 	DIR=time BESTOF=$(calc "${USBEST[$a]} / ${USBEST[$b]}") \
 	    record "$name" "$(calc "${USMED[$a]} / ${USMED[$b]}")" x "$@"
+}
+
+# tspread CASE A B [OP TARGET]: time, as tratio, for spawns whose
+# rounds are batches: the median of the batches' ratios (batch i of A
+# over batch i of B, measured side by side), their spread (the lowest
+# and highest) shown beside it; sets RATIOS to the list of them
+tspread() {
+	local name=$1 a=$2 b=$3 i r lo hi
+	local -a ra rb rs
+	shift 3
+	read -r -a ra <<<"${USRUNS[$a]}"
+	read -r -a rb <<<"${USRUNS[$b]}"
+	rs=()
+	for ((i = 0; i < ${#ra[@]} && i < ${#rb[@]}; i++)); do
+		rs+=("$(calc "${ra[i]} / ${rb[i]}")")
+	done
+	# shellcheck disable=SC2034 # for the scripts that source this
+	RATIOS=${rs[*]}
+	r=$(median "${rs[@]}")
+	lo=$(printf '%s\n' "${rs[@]}" | sort -g | head -n 1)
+	hi=$(printf '%s\n' "${rs[@]}" | sort -g | tail -n 1)
+	DIR=time SPREAD="batches $lo-${hi}x" record "$name" "$r" x "$@"
 }
 
 # the load of bench/holdfds.c: $1 processes holding a pipe and a socket

@@ -1,7 +1,9 @@
 #!/bin/bash
 # ipc-sem against its references, measured side by side in the same run:
 #  (a) start-up: one ipc-sem post NAME against a bare C program that
-#      opens the semaphore and posts it (bench/sem_raw.c)
+#      opens the semaphore and posts it (bench/sem_raw.c), in batches:
+#      the ratio is the median of the batches' ratios, their spread
+#      (lowest and highest) beside it
 #  (b) a lock around a command: ipc-sem run NAME -- true against
 #      flock LOCKFILE true, and (c) against GNU parallel's sem where it
 #      is installed
@@ -10,14 +12,16 @@
 # Each program runs one after another, posix_spawn'd by bench/spawn.c,
 # in interleaved rounds; time ratios (ours over theirs, lower is better)
 # of the median round, never pass/fail.
-# Knobs (environment): BENCH_SPAWNS (runs per program, 1000),
-# BENCH_SEM_ROUNDS (9), BENCH_PARALLEL_RUNS (runs of GNU sem, 20).
+# Knobs (environment): BENCH_SPAWNS (runs per program, 1000; in (a), runs
+# a batch), BENCH_SEM_BATCHES (batches of (a), 5), BENCH_SEM_ROUNDS (9),
+# BENCH_PARALLEL_RUNS (runs of GNU sem, 20).
 . "$(dirname "$0")/common.bash"
 
 S=$BIN/ipc-sem
 RAW=$REF/sem_raw
 SPAWNS=${BENCH_SPAWNS:-1000}
 ROUNDS=${BENCH_SEM_ROUNDS:-9}
+BATCHES=${BENCH_SEM_BATCHES:-5}
 NAME=ipc-bench-$$
 LOCK=$TMP/lock
 
@@ -45,11 +49,12 @@ s_raw() { "$REF/spawn" "$1" "$RAW" "/$NAME"; }
 s_post() { "$REF/spawn" "$1" "$S" post "$NAME"; }
 s_flock() { "$REF/spawn" "$1" "$FLOCK" "$LOCK" "$TRUE"; }
 s_run() { "$REF/spawn" "$1" "$S" run "$NAME" -- "$TRUE"; }
-spawns "(a) start-up, (b) a lock around true" "$ROUNDS" "$per" \
-    "bare C (sem_open, sem_post; sem_raw):s_raw" "ipc-sem post NAME:s_post" \
-    "flock LOCKFILE true:s_flock" "ipc-sem run NAME -- true:s_run"
-tratio "start-up ipc-sem post / bare C" "ipc-sem post NAME" \
+spawns "(a) start-up" "$BATCHES" "$SPAWNS" \
+    "bare C (sem_open, sem_post; sem_raw):s_raw" "ipc-sem post NAME:s_post"
+tspread "start-up ipc-sem post / bare C" "ipc-sem post NAME" \
     "bare C (sem_open, sem_post; sem_raw)" "<=" 1.1
+spawns "(b) a lock around true" "$ROUNDS" "$per" \
+    "flock LOCKFILE true:s_flock" "ipc-sem run NAME -- true:s_run"
 tratio "ipc-sem run / flock" "ipc-sem run NAME -- true" \
     "flock LOCKFILE true" "<=" 1.0
 
