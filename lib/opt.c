@@ -97,11 +97,20 @@ check_table(const char *names, const struct optdef *extra)
 	const struct optdef *d, *e;
 	char word[32];
 	const char *p;
-	size_t len;
+	size_t len, n;
 
-	for (p = names; *p != '\0'; p += len + strspn(p + len, " ")) {
-		len = strcspn(p, " ");
-		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+	/*
+	 * by hand, not strcspn and snprintf: this runs at every start, and
+	 * their code in libc is pages to fault in, for one short string
+	 */
+	for (p = names; *p != '\0'; p += len) {
+		while (*p == ' ')
+			p++;
+		for (len = 0; p[len] != '\0' && p[len] != ' '; len++)
+			;
+		n = len < sizeof(word) ? len : sizeof(word) - 1;
+		memcpy(word, p, n);
+		word[n] = '\0';
 		for (d = shared; d->name != NULL; d++)
 			if (strcmp(d->name, word) == 0)
 				break;
