@@ -3,11 +3,13 @@
 # (bench/shm_raw.c), side by side in the same run, every contender once
 # a round in turn:
 #  (a) in: a file on /dev/shm copied into a POSIX object (send < file,
-#      dd of=, shm_raw in)
+#      dd of=); then send against shm_raw in, in rounds of their own
+#      (BENCH_RAW_ROUNDS): the raw copy faults each 4 KiB page of the
+#      mapping in, 3 to 10 s a GiB on a 2-CPU VM
 #  (a') in through a pipe: the same file piped by cat into send and into
 #      dd bs=1M of= (a pipe is streamed, never held whole)
-#  (b) out: the object copied to a file on /dev/shm (recv > file, dd if=,
-#      shm_raw out)
+#  (b) out: the object copied to a file on /dev/shm (recv > file, dd if=);
+#      then recv against shm_raw out, as in (a)
 #  (c) the same into and out of a System V segment (send -S, recv -S,
 #      against shm_raw -S: dd cannot reach one), of BENCH_SV_MB: each
 #      4 KiB page of a segment is a page fault of its own (about 5 s of
@@ -22,8 +24,9 @@
 # better), the median of the rounds; RSS in KiB and start-up time, ours
 # over the reference's (lower is better). Knobs (environment): BENCH_MB
 # (object size, 1024), BENCH_SV_MB (System V segment size, 256),
-# BENCH_ROUNDS (5), BENCH_SPAWNS (1000). At the defaults it fits
-# bench/run.sh's default bound of 300 s with a margin (see bench/README.md).
+# BENCH_ROUNDS (5), BENCH_RAW_ROUNDS (3), BENCH_SPAWNS (1000). At the
+# defaults it fits bench/run.sh's default bound of 300 s with a margin
+# (its time is in bench/README.md).
 # shellcheck source-path=SCRIPTDIR source=common.bash
 . "$(dirname "$0")/common.bash" || exit 1
 
@@ -32,6 +35,7 @@ RAW=$REF/shm_raw
 MB=${BENCH_MB:-1024}
 SVMB=${BENCH_SV_MB:-256}
 ROUNDS=${BENCH_ROUNDS:-5}
+RAW_ROUNDS=${BENCH_RAW_ROUNDS:-3}
 SPAWNS=${BENCH_SPAWNS:-1000}
 
 # bench/run.sh builds every bench/*.c; run alone, build what is missing
@@ -84,9 +88,11 @@ out_svraw() { rm -f "$OUT"; "$RAW" out -S "$SVID" >"$OUT"; }
 echo "ipc-shm: $(uname -sr), $(nproc) CPUs; $MB MiB in and out of shared memory"
 B=$((MB << 20))
 solo "(a) in: a file on /dev/shm into a POSIX object; median of $ROUNDS rounds" \
-    "$B" "$ROUNDS" "ipc-shm send < file:in_shm" "dd bs=1M of=/dev/shm/OBJ:in_dd" \
-    "raw C, read into the mapping:in_raw"
+    "$B" "$ROUNDS" "ipc-shm send < file:in_shm" "dd bs=1M of=/dev/shm/OBJ:in_dd"
 ratio "in: send / dd" "ipc-shm send < file" "dd bs=1M of=/dev/shm/OBJ" '>=' 0.9
+solo "(a) in, against the raw copy; median of $RAW_ROUNDS rounds" \
+    "$B" "$RAW_ROUNDS" "ipc-shm send < file:in_shm" \
+    "raw C, read into the mapping:in_raw"
 ratio "in: send / raw" "ipc-shm send < file" "raw C, read into the mapping"
 solo "(a') in through a pipe: the same, piped by cat; median of $ROUNDS rounds" \
     "$B" "$ROUNDS" "cat file | ipc-shm send:in_pshm" \
@@ -94,9 +100,11 @@ solo "(a') in through a pipe: the same, piped by cat; median of $ROUNDS rounds" 
 ratio "in from a pipe: send / dd" "cat file | ipc-shm send" \
     "cat file | dd bs=1M of=/dev/shm/OBJ" '>=' 0.9
 solo "(b) out: a POSIX object to a file on /dev/shm; median of $ROUNDS rounds" \
-    "$B" "$ROUNDS" "ipc-shm recv > file:out_shm" "dd bs=1M if=/dev/shm/OBJ:out_dd" \
-    "raw C, write from the mapping:out_raw"
+    "$B" "$ROUNDS" "ipc-shm recv > file:out_shm" "dd bs=1M if=/dev/shm/OBJ:out_dd"
 ratio "out: recv / dd" "ipc-shm recv > file" "dd bs=1M if=/dev/shm/OBJ" '>=' 0.9
+solo "(b) out, against the raw copy; median of $RAW_ROUNDS rounds" \
+    "$B" "$RAW_ROUNDS" "ipc-shm recv > file:out_shm" \
+    "raw C, write from the mapping:out_raw"
 ratio "out: recv / raw" "ipc-shm recv > file" "raw C, write from the mapping"
 solo "(c) in and out of a System V segment of $SVMB MiB; median of $ROUNDS rounds" \
     "$((SVMB << 20))" "$ROUNDS" "ipc-shm send -S < file:in_sv" \
