@@ -292,7 +292,7 @@ relay_loop(int in, int out, const int p[2], struct copy *c)
 {
 	unsigned int fl = SPLICE_F_MOVE;
 	int timed = !forever(c->din) || !forever(c->dout);
-	int need_in = timed;
+	int need_in = timed, r;
 	ssize_t n;
 
 	if (timed)
@@ -303,8 +303,8 @@ relay_loop(int in, int out, const int p[2], struct copy *c)
 		need_in = timed;
 		n = splice(in, NULL, p[1], NULL, CHUNK, fl);
 		if (n > 0) {
-			if ((n = relay_out(p[0], out, (size_t)n, fl, c)) != 0)
-				return (int)n;
+			if ((r = relay_out(p[0], out, (size_t)n, fl, c)) != 0)
+				return r;
 			continue;
 		}
 		if (n == 0)
