@@ -208,3 +208,12 @@ print(b)' "$s"
 	[ "$(grep -c '^[0-9]* *pipe2(' trace)" -eq 0 ]
 	[ "$(grep -c '^[0-9]* *splice(' trace)" -ge 1 ]
 }
+
+@test "copy: connect from a file into a file, through cat at the other end: every byte back" {
+	data 3000000
+	bg timeout 20 ipc-sock listen -e cat "$s" >/dev/null
+	wait_for listens "$s"
+	run -0 timeout 20 sh -c 'exec ipc-sock connect "$1" < data > out' sh "$s"
+	assert_output ""
+	cmp data out
+}
