@@ -1,14 +1,18 @@
 /*
  * The raw reference for a byte stream over a Unix socket: splice(2)
- * between a pipe and the socket, 1 MiB a call, the pipe grown to 1 MiB,
- * blocking, no poll(2), no deadlines, no options. What ipc-sock send and
- * recv would cost if they did nothing but move the bytes.
+ * between the socket and stdin or stdout, 1 MiB a call, blocking, no
+ * poll(2), no deadlines, no options. Straight where stdin or stdout is a
+ * pipe (grown to 1 MiB); else (a file, /dev/null) through a 1 MiB pipe
+ * of its own: socket -> pipe -> stdout, stdin -> pipe -> socket. What
+ * ipc-sock send and recv would cost if they did nothing but move the
+ * bytes.
  *
- *	sock_raw send PATH	stdin (a pipe) to a socket connected to PATH
+ *	sock_raw send PATH	stdin to a socket connected to PATH
  *	sock_raw recv PATH	listen at PATH, take one connection, its
- *				bytes to stdout (a pipe); PATH removed at the end
+ *				bytes to stdout; PATH removed at the end
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <err.h>
 #include <errno.h>
@@ -27,20 +31,44 @@ usage(void)
 	exit(2);
 }
 
-static void
-splice_all(int in, int out)
+static ssize_t
+splice_once(int in, int out, size_t len)
 {
 	ssize_t n;
 
-	for (;;) {
-		n = splice(in, NULL, out, NULL, CHUNK, SPLICE_F_MOVE);
-		if (n > 0)
-			continue;
-		if (n == 0)
-			return;
+	while ((n = splice(in, NULL, out, NULL, len, SPLICE_F_MOVE)) == -1)
 		if (errno != EINTR)
 			err(1, "splice");
+	return n;
+}
+
+static int
+is_pipe(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+/* in to out: straight where either is a pipe, else through one of ours */
+static void
+splice_all(int in, int out)
+{
+	ssize_t n, m;
+	int p[2];
+
+	if (is_pipe(in) || is_pipe(out)) {
+		while (splice_once(in, out, CHUNK) > 0)
+			;
+		return;
 	}
+	if (pipe2(p, O_CLOEXEC) == -1)
+		err(1, "pipe");
+	(void)fcntl(p[1], F_SETPIPE_SZ, CHUNK);
+	while ((n = splice_once(in, p[1], CHUNK)) > 0)
+		for (; n > 0; n -= m)
+			if ((m = splice_once(p[0], out, (size_t)n)) == 0)
+				errx(1, "splice: nothing moved");
 }
 
 int
@@ -55,7 +83,8 @@ main(int argc, char *argv[])
 	if (!rd && strcmp(argv[1], "send") != 0)
 		usage();
 	strcpy(sun.sun_path, argv[2]);
-	/* where 1 MiB is refused, keep what the pipe has, as ipc-sock does */
+	/* where 1 MiB is refused, or stdin or stdout is no pipe, keep what
+	 * it has, as ipc-sock does */
 	(void)fcntl(rd ? 1 : 0, F_SETPIPE_SZ, CHUNK);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");

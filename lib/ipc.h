@@ -145,7 +145,7 @@ void	 progress_restart(uintmax_t);
 void	 progress_add(uintmax_t);
 uintmax_t progress_fdsize(int);
 
-/* copy.c: bulk copy, spliced where a pipe is on either side */
+/* copy.c: bulk copy with splice, through a pipe of its own if need be */
 enum { COPY_IN = 1, COPY_OUT };
 struct copy {
 	const struct deadline *din;	/* each wait for input (NULL: forever) */
