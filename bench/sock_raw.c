@@ -1,7 +1,9 @@
 /*
  * The raw reference for a byte stream over a Unix socket: splice(2)
  * between the socket and stdin or stdout, 1 MiB a call, blocking, no
- * poll(2), no deadlines, no options. Straight where stdin or stdout is a
+ * poll(2), no deadlines, and the one option ipc-sock send sets: a send
+ * buffer of 1 MiB, so that the two move the same bytes per wake-up and
+ * differ only in their own work. Straight where stdin or stdout is a
  * pipe (grown to 1 MiB); else (a file, /dev/null) through a 1 MiB pipe
  * of its own: socket -> pipe -> stdout, stdin -> pipe -> socket. What
  * ipc-sock send and recv would cost if they did nothing but move the
@@ -75,7 +77,7 @@ int
 main(int argc, char *argv[])
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, lfd, rd;
+	int fd, lfd, rd, sndbuf = CHUNK;
 
 	if (argc != 3 || strlen(argv[2]) >= sizeof(sun.sun_path))
 		usage();
@@ -89,6 +91,8 @@ main(int argc, char *argv[])
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");
 	if (!rd) {
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		    sizeof(sndbuf));
 		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 			err(1, "connect %s", argv[2]);
 		splice_all(0, fd);
