@@ -167,18 +167,21 @@ child_exec(const struct children *c, const struct child *ch, pid_t parent,
 	child_fail(what, errno == ENOENT ? 127 : 126);
 }
 
-/* the length of a NAME=VALUE's name and its '=' */
-static size_t
-env_name(const char *e)
+/* whether e, a NAME=VALUE of ours, is named by a, NAME=VALUE or NAME */
+static int
+env_named(const char *a, const char *e)
 {
-	return strchrnul(e, '=') - e + 1;
+	size_t n = strchrnul(a, '=') - a;
+
+	return strncmp(a, e, n) == 0 && e[n] == '=';
 }
 
 /*
  * Our environment with add's NAME=VALUE in it, each replacing any of
- * ours of the same name, so that no name is there twice: built here,
- * since a vfork child may change nothing of our memory. Free it after
- * the child has started; NULL with errno.
+ * ours of the same name, so that no name is there twice, and without
+ * any NAME that add has alone: built here, since a vfork child may
+ * change nothing of our memory. Free it after the child has started;
+ * NULL with errno.
  */
 static char **
 env_with(char *const *add)
@@ -193,15 +196,14 @@ env_with(char *const *add)
 	if ((env = reallocarray(NULL, n + 1, sizeof(*env))) == NULL)
 		return NULL;
 	for (e = environ; *e != NULL; e++) {
-		for (a = add; *a != NULL; a++)
-			if (env_name(*a) == env_name(*e) &&
-			    strncmp(*a, *e, env_name(*a)) == 0)
-				break;
+		for (a = add; *a != NULL && !env_named(*a, *e); a++)
+			;
 		if (*a == NULL)
 			env[k++] = *e;
 	}
 	for (a = add; *a != NULL; a++)
-		env[k++] = *a;
+		if (strchr(*a, '=') != NULL)
+			env[k++] = *a;
 	env[k] = NULL;
 	return env;
 }
