@@ -14,12 +14,12 @@
 # N times with no socket (bench/spawn.c).
 # Ratios: connections a second, ours over theirs (higher is better),
 # never pass/fail. Knobs (environment): BENCH_CONNS (connections a
-# round, 300), BENCH_CONN_ROUNDS (5).
+# round, 200), BENCH_CONN_ROUNDS (5).
 # shellcheck source-path=SCRIPTDIR source=common.bash
 . "$(dirname "$0")/common.bash" || exit 1
 
 K=$BIN/ipc-sock
-CONNS=${BENCH_CONNS:-300}
+CONNS=${BENCH_CONNS:-200}
 ROUNDS=${BENCH_CONN_ROUNDS:-5}
 
 # bench/run.sh builds every bench/*.c; run alone, build what is missing
