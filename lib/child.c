@@ -334,9 +334,7 @@ child_start(struct children *c, const struct child *ch)
 	}
 	if (pid == -1)
 		return -1;
-	/* both sides set the group, so neither can act before it is set */
-	if (g != CHILD_OURS)
-		setpgid(pid, g == CHILD_NEW ? pid : g);
+	/* the child set its group before its exec, which vfork waited for */
 	if (g == CHILD_OURS || g == getpgrp())
 		c->run[c->n].to = pid;
 	else
