@@ -9,6 +9,10 @@ bats_require_minimum_version 1.5.0
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
 	s=c$$-$BATS_TEST_NUMBER.sock
+	# every wait below is bounded by the test's own bound, a guard
+	# against a hang: a loaded machine or valgrind makes a connection
+	# take a second, not the milliseconds it takes on an idle one
+	bound=$BATS_TEST_TIMEOUT
 }
 
 teardown() {
@@ -17,12 +21,10 @@ teardown() {
 
 listens() { unix_bound "$1" l; }
 
-# listen ARG... in the background, bounded by the test's own bound (a
-# guard against a hang: valgrind makes 200 connections take a minute),
-# with errors in err; ready once it listens on $s; its own pid (below
-# timeout) in L
+# listen ARG... in the background, with errors in err; ready once it
+# listens on $s; its own pid (below timeout) in L
 listen_bg() {
-	bg timeout -s KILL "$BATS_TEST_TIMEOUT" ipc-sock listen "$@" "$s" \
+	bg timeout -s KILL "$bound" ipc-sock listen "$@" "$s" \
 	    >out 2>err
 	LT=$BG_LAST
 	wait_for listens "$s"
@@ -52,13 +54,13 @@ env_lines() {
 
 @test "listen -e: IPC_PEER_* are the peer's, each once, ours of the same name replaced; the rest of the environment as we had it" {
 	bg env IPC_PEER_PID=999 IPC_PEER_ADDR=stale CONN_KEEP='a b=c' \
-	    timeout -s KILL "$BATS_TEST_TIMEOUT" ipc-sock listen -1 \
+	    timeout -s KILL "$bound" ipc-sock listen -1 \
 	    -e 'cat /proc/$$/environ' "$s" >out 2>err
 	LT=$BG_LAST
 	wait_for listens "$s"
 	L=$(child_is "$LT" ipc-sock)
 	cp "/proc/$L/environ" ours
-	timeout 20 sh -c 'echo $$ > cpid; exec ipc-sock connect "$1"' sh \
+	timeout "$bound" sh -c 'echo $$ > cpid; exec ipc-sock connect "$1"' sh \
 	    "$s" </dev/null >theirs
 	waited "$LT"
 	assert_equal "$ST" 0
@@ -75,13 +77,13 @@ env_lines() {
 
 @test "listen -e over tcp: IPC_PEER_PID, UID and GID we were started with are taken out; IPC_PEER_ADDR is the client's" {
 	bg env IPC_PEER_PID=999 IPC_PEER_UID=7 IPC_PEER_GID=8 \
-	    IPC_PEER_ADDR=stale timeout -s KILL "$BATS_TEST_TIMEOUT" \
+	    IPC_PEER_ADDR=stale timeout -s KILL "$bound" \
 	    ipc-sock listen -1 -e 'env | grep ^IPC_PEER_' tcp:127.0.0.1:0 \
 	    >out 2>err
 	LT=$BG_LAST
 	wait_for grep -q ':[0-9]*$' err
 	p=$(sed -n 's/.*:\([0-9]*\)$/\1/p' err)
-	run timeout 20 ipc-sock connect "tcp:127.0.0.1:$p" </dev/null
+	run timeout "$bound" ipc-sock connect "tcp:127.0.0.1:$p" </dev/null
 	assert_success
 	assert_output --regexp '^IPC_PEER_ADDR=127\.0\.0\.1:[0-9]+$'
 	waited "$LT"
@@ -92,12 +94,12 @@ env_lines() {
 	[ "$(readlink -f /bin/sh)" = /usr/bin/dash ] ||
 	    skip "the messages checked are dash's, and /bin/sh is not dash"
 	listen_bg -1 -e 'echo "$0"'
-	run timeout 20 ipc-sock connect "$s" </dev/null
+	run timeout "$bound" ipc-sock connect "$s" </dev/null
 	assert_output sh
 	waited "$LT"
 	assert_equal "$ST" 0
 	listen_bg -1 -e "nosuch-$$"
-	run timeout 20 ipc-sock connect "$s" </dev/null
+	run timeout "$bound" ipc-sock connect "$s" </dev/null
 	assert_success
 	assert_output ""
 	waited "$LT"
@@ -106,7 +108,7 @@ env_lines() {
 	printf 'echo hi\n' > script
 	chmod 0644 script
 	listen_bg -1 -e ./script
-	run timeout 20 ipc-sock connect "$s" </dev/null
+	run timeout "$bound" ipc-sock connect "$s" </dev/null
 	assert_output ""
 	waited "$LT"
 	assert_equal "$ST" 126
@@ -130,7 +132,7 @@ backlog() {
 	listen_bg -n 2 -e 'touch run/$$; ls run | wc -l >> peak
 	    while [ ! -e go ]; do sleep 0.02; done; rm run/$$; echo ok'
 	for k in 1 2 3 4 5; do
-		bg timeout 30 ipc-sock connect "$s" </dev/null >"got.$k"
+		bg timeout "$bound" ipc-sock connect "$s" </dev/null >"got.$k"
 		eval "c$k=\$BG_LAST"
 	done
 	wait_for has_lines peak 2
@@ -156,7 +158,7 @@ backlog() {
 		    sh -c 'trap \"echo kid >> got; exit\" $sig
 			sleep 30 & echo \$\$ > kid; wait' &
 		    sleep 30 & echo \$\$ > cmd; wait"
-		bg timeout 30 ipc-sock connect "$s" </dev/null >/dev/null
+		bg timeout "$bound" ipc-sock connect "$s" </dev/null >/dev/null
 		C=$BG_LAST
 		wait_for test -s kid
 		wait_for test -s cmd
@@ -179,7 +181,7 @@ childless() {
 
 @test "listen -e: 200 connections in a row, each answered whole; no zombie left" {
 	listen_bg -e cat
-	run timeout 120 python3 -c 'import socket, sys
+	run timeout "$bound" python3 -c 'import socket, sys
 for i in range(200):
     s = socket.socket(socket.AF_UNIX)
     s.connect(sys.argv[1])
