@@ -19,15 +19,12 @@
 #      --type dgram -l into recv --type dgram -c N, against a raw send(2)
 #      loop into a raw recv(2) loop (bench/dgram_raw.c); both receivers
 #      write each message and a newline
-#  (c) connections: ipc-sock listen -e cat against socat
-#      UNIX-LISTEN:PATH,fork SYSTEM:cat, each driven by the same client
-#      (bench/conn_client.c: connect, write a byte, read to EOF)
+#  (connections a second: bench/conn.sh)
 #  (d) memory: maximum RSS of send and of recv on a 1 MiB and a large
 #      stream, the other end the raw splice loop
 # Throughput ratios are ipc-sock's over the peer's (higher is better).
 # Ratios, never pass/fail. Knobs (environment): BENCH_MB (stream size,
-# 1024), BENCH_ROUNDS (7), BENCH_DGRAMS (200000), BENCH_DGRAM_ROUNDS (5),
-# BENCH_CONNS (connections a round, 500), BENCH_CONN_ROUNDS (5).
+# 1024), BENCH_ROUNDS (7), BENCH_DGRAMS (200000), BENCH_DGRAM_ROUNDS (5).
 # shellcheck source-path=SCRIPTDIR source=common.bash
 . "$(dirname "$0")/common.bash" || exit 1
 
@@ -35,7 +32,6 @@ K=$BIN/ipc-sock
 SPLICE=$REF/splice
 RAW=$REF/sock_raw
 DRAW=$REF/dgram_raw
-CLIENT=$REF/conn_client
 MB=${BENCH_MB:-1024}
 ROUNDS=${BENCH_ROUNDS:-7}
 SOCAT_MB=${BENCH_SOCAT_MB:-256}
@@ -44,18 +40,16 @@ BIG_MB=${BENCH_BIG_MB:-4096}
 BIG_ROUNDS=${BENCH_BIG_ROUNDS:-3}
 NDGRAMS=${BENCH_DGRAMS:-200000}
 DROUNDS=${BENCH_DGRAM_ROUNDS:-5}
-CONNS=${BENCH_CONNS:-500}
-CROUNDS=${BENCH_CONN_ROUNDS:-5}
 
 # bench/run.sh builds every bench/*.c; run alone, build what is missing
 mkdir -p "$REF"
-for c in splice sock_raw dgram_raw conn_client nop; do
+for c in splice sock_raw dgram_raw nop; do
 	if [ ! -x "$REF/$c" ] || [ "bench/$c.c" -nt "$REF/$c" ]; then
 		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
 		    -o "$REF/$c" "bench/$c.c" -lrt || die "cannot build $c"
 	fi
 done
-need "$K" "$SPLICE" "$RAW" "$DRAW" "$CLIENT" "$REF/nop"
+need "$K" "$SPLICE" "$RAW" "$DRAW" "$REF/nop"
 SOCAT=$(command -v socat) || die "socat is missing (Debian: apt-get install socat)"
 
 # socket names of their own: /proc/net/unix may name a socket by its
@@ -259,36 +253,6 @@ printf '  %-34s %10.0f %10.0f\n' "messages/s" \
     "$(calc "${MIBS[ipc-sock send -l, recv -c]} * 1048576 / $LBYTES * $NDGRAMS")"
 ratio "datagrams/s ipc-sock / raw" "ipc-sock send -l, recv -c" \
     "raw send, recv loops" ">=" 0.9
-
-# (c) connections: both servers up at once, the client against each in
-# turn; an idle server costs the other nothing
-CSOCK1=$TMP/ipc-bench-$$-listen.sock
-CSOCK2=$TMP/ipc-bench-$$-socat.sock
-"$K" listen -e cat "$CSOCK1" </dev/null >/dev/null & srv1=$!
-"$SOCAT" "UNIX-LISTEN:$CSOCK2,fork" SYSTEM:cat </dev/null >/dev/null & srv2=$!
-listening "$CSOCK1"
-listening "$CSOCK2"
-declare -A us=()
-for ((i = 0; i < CROUNDS; i++)); do
-	us[socat]+=" $("$CLIENT" "$CSOCK2" "$CONNS")" || die "conn_client socat"
-	us[ipc]+=" $("$CLIENT" "$CSOCK1" "$CONNS")" || die "conn_client ipc-sock"
-done
-stop "$srv1" "$srv2"
-wait "$srv1" "$srv2" 2>/dev/null
-# shellcheck disable=SC2086 # lists of numbers, split on purpose
-{
-	SOCATUS=$(median ${us[socat]})
-	IPCUS=$(median ${us[ipc]})
-}
-echo
-echo "(c) connections: $CONNS a round, one after another, the server" \
-    "running cat for each; $CROUNDS interleaved rounds, median round"
-printf '  %-34s %10s %10s\n' server "us/conn" "conns/s" \
-    "socat UNIX-LISTEN,fork SYSTEM:cat" "$SOCATUS" \
-    "$(calc "1e6 / $SOCATUS")" \
-    "ipc-sock listen -e cat" "$IPCUS" "$(calc "1e6 / $IPCUS")"
-record "connections/s ipc-sock / socat" "$(calc "$SOCATUS / $IPCUS")" x \
-    ">=" 1.0
 
 # (d) memory: GNU time's %M, the maximum RSS in KiB
 TIME=/usr/bin/time

@@ -22,6 +22,8 @@
 
 #define SHELL	"/bin/sh"
 
+extern char **environ;
+
 /*
  * Block SIGCHLD and every signal of sig_fatal (one we were started
  * ignoring, as nohup's SIGHUP, stays ignored), and take them through
@@ -136,9 +138,9 @@ child_errno(const char *name, int e)
 }
 
 static void __attribute__((noreturn))
-child_exec(const struct children *c, const struct child *ch, pid_t parent)
+child_exec(const struct children *c, const struct child *ch, pid_t parent,
+    char *const *envp)
 {
-	char *const *e;
 	const char *what;
 
 	if (ch->pgid != CHILD_OURS &&
@@ -154,17 +156,56 @@ child_exec(const struct children *c, const struct child *ch, pid_t parent)
 	}
 	if (child_stdio(ch->in, ch->out) == -1)
 		child_fail("dup2", 125);
-	for (e = ch->env; e != NULL && *e != NULL; e++)
-		if (putenv(*e) != 0)
-			child_fail(*e, 125);
 	if (ch->argv != NULL)
-		execvp(ch->argv[0], ch->argv);
+		execvpe(ch->argv[0], ch->argv, envp);
 	else
-		execl(SHELL, "sh", "-c", ch->sh, (char *)NULL);
+		execve(SHELL, (char *[]){ "sh", "-c", (char *)ch->sh, NULL },
+		    envp);
 	what = ch->argv != NULL ? ch->argv[0] : SHELL;
 	/* as the shell and timeout(1): 127 not found, 126 not runnable */
 	errno = child_errno(what, errno);
 	child_fail(what, errno == ENOENT ? 127 : 126);
+}
+
+/* whether e, a NAME=VALUE of ours, is named by a, NAME=VALUE or NAME */
+static int
+env_named(const char *a, const char *e)
+{
+	size_t n = strchrnul(a, '=') - a;
+
+	return strncmp(a, e, n) == 0 && e[n] == '=';
+}
+
+/*
+ * Our environment with add's NAME=VALUE in it, each replacing any of
+ * ours of the same name, so that no name is there twice, and without
+ * any NAME that add has alone: built here, since a vfork child may
+ * change nothing of our memory. Free it after the child has started;
+ * NULL with errno.
+ */
+static char **
+env_with(char *const *add)
+{
+	char **env, *const *a, *const *e;
+	size_t n = 0, k = 0;
+
+	for (e = environ; *e != NULL; e++)
+		n++;
+	for (a = add; *a != NULL; a++)
+		n++;
+	if ((env = reallocarray(NULL, n + 1, sizeof(*env))) == NULL)
+		return NULL;
+	for (e = environ; *e != NULL; e++) {
+		for (a = add; *a != NULL && !env_named(*a, *e); a++)
+			;
+		if (*a == NULL)
+			env[k++] = *e;
+	}
+	for (a = add; *a != NULL; a++)
+		if (strchr(*a, '=') != NULL)
+			env[k++] = *a;
+	env[k] = NULL;
+	return env;
 }
 
 /*
@@ -246,34 +287,54 @@ child_find(const char *name)
 	child_fail(name, e == ENOENT || e == ENOTDIR ? 127 : 126);
 }
 
+/* vforked, ch with env: its pid, or -1 with errno */
+static pid_t __attribute__((noinline))
+spawn(const struct children *c, const struct child *ch, char *const *env)
+{
+	pid_t pid, parent = getpid();
+
+	if ((pid = vfork()) == 0)
+		child_exec(c, ch, parent, env);
+	return pid;
+}
+
 /*
  * Start ch; its pid, or -1 with errno (EAGAIN: c->max already run).
  * What fails in the child is its own status: 127 or 126 from exec, 125
  * before it, each after a message on stderr.
  *
- * vfork(2) where the child changes none of our memory (no environment
- * to add): no page tables copied, and none of the copy-on-write faults
+ * vfork(2): no page tables copied, and none of the copy-on-write faults
  * a fork costs both sides until the exec (ipc-sem run -- true: 149 page
- * faults, 112 with vfork). Our signal handlers cannot run in it:
- * child_init blocked the signals they are for, and the child sets them
- * to default before it unblocks them.
+ * faults, 112 with vfork; listen -e cat: 172 a connection, 137 with
+ * vfork). The child changes none of our memory: its environment is
+ * built here, whole, and given to execve(2). Our signal handlers cannot
+ * run in it: child_init blocked the signals they are for, and the child
+ * sets them to default before it unblocks them.
  */
 pid_t
 child_start(struct children *c, const struct child *ch)
 {
-	pid_t pid, parent = getpid(), g = ch->pgid;
+	pid_t pid, g = ch->pgid;
+	char **env;
+	int e;
 
 	if (c->n == c->max) {
 		errno = EAGAIN;
 		return -1;
 	}
-	if ((pid = ch->env == NULL ? vfork() : fork()) == -1)
+	if (ch->env == NULL)
+		pid = spawn(c, ch, environ);
+	else if ((env = env_with(ch->env)) == NULL)
 		return -1;
-	if (pid == 0)
-		child_exec(c, ch, parent);
-	/* both sides set the group, so neither can act before it is set */
-	if (g != CHILD_OURS)
-		setpgid(pid, g == CHILD_NEW ? pid : g);
+	else {
+		pid = spawn(c, ch, env);
+		e = errno;
+		free(env);
+		errno = e;
+	}
+	if (pid == -1)
+		return -1;
+	/* the child set its group before its exec, which vfork waited for */
 	if (g == CHILD_OURS || g == getpgrp())
 		c->run[c->n].to = pid;
 	else

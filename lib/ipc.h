@@ -766,7 +766,8 @@ void	 posix_ls(struct table *, const struct posix_kind *);
 struct child {
 	char *const *argv;		/* execvp(3) argv[0] with argv, or */
 	const char *sh;			/* when argv is NULL, sh -c this */
-	char *const *env;		/* NAME=VALUE added to ours; NULL-ended */
+	char *const *env;		/* NAME=VALUE added to ours, NAME alone
+				   taken out of it; NULL-ended */
 	int in, out;			/* its stdin and stdout; -1: ours */
 	pid_t pgid;			/* CHILD_OURS, CHILD_NEW, or one to join */
 	int deathsig;			/* sent to it when we die; 0: none */

@@ -112,7 +112,11 @@ struct conn_env {
 	char *env[5];
 };
 
-/* IPC_PEER_*: who is at the other end, as the kernel says */
+/*
+ * IPC_PEER_*: who is at the other end, as the kernel says; one it does
+ * not say (a TCP peer's credentials) is taken out of what we pass on,
+ * so that ours, from a server that started us, is never taken for it
+ */
 static void
 conn_env(int fd, const struct addr *a, struct conn_env *e)
 {
@@ -122,16 +126,19 @@ conn_env(int fd, const struct addr *a, struct conn_env *e)
 	char buf[ADDR_BUF] = "";
 	size_t n = 0;
 
+	strlcpy(e->pid, "IPC_PEER_PID", sizeof(e->pid));
+	strlcpy(e->uid, "IPC_PEER_UID", sizeof(e->uid));
+	strlcpy(e->gid, "IPC_PEER_GID", sizeof(e->gid));
 	if (a->kind != ADDR_TCP && fdpass_peer(fd, &uc) == 0) {
 		snprintf(e->pid, sizeof(e->pid), "IPC_PEER_PID=%ld", (long)uc.pid);
 		snprintf(e->uid, sizeof(e->uid), "IPC_PEER_UID=%lu",
 		    (unsigned long)uc.uid);
 		snprintf(e->gid, sizeof(e->gid), "IPC_PEER_GID=%lu",
 		    (unsigned long)uc.gid);
-		e->env[n++] = e->pid;
-		e->env[n++] = e->uid;
-		e->env[n++] = e->gid;
 	}
+	e->env[n++] = e->pid;
+	e->env[n++] = e->uid;
+	e->env[n++] = e->gid;
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
 	    (a->kind == ADDR_TCP || len > sizeof(sa_family_t)))
 		addr_str((struct sockaddr *)&ss, len, buf, sizeof(buf));
