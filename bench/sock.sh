@@ -20,7 +20,7 @@
 #      loop into a raw recv(2) loop (bench/dgram_raw.c); both receivers
 #      write each message and a newline
 #  (connections a second: bench/conn.sh)
-#  (d) memory: maximum RSS of send and of recv on a 1 MiB and a large
+#  (c) memory: maximum RSS of send and of recv on a 1 MiB and a large
 #      stream, the other end the raw splice loop
 # Throughput ratios are ipc-sock's over the peer's (higher is better).
 # Ratios, never pass/fail. Knobs (environment): BENCH_MB (stream size,
@@ -254,7 +254,7 @@ printf '  %-34s %10.0f %10.0f\n' "messages/s" \
 ratio "datagrams/s ipc-sock / raw" "ipc-sock send -l, recv -c" \
     "raw send, recv loops" ">=" 0.9
 
-# (d) memory: GNU time's %M, the maximum RSS in KiB
+# (c) memory: GNU time's %M, the maximum RSS in KiB
 TIME=/usr/bin/time
 m_send() {
 	listening "$SOCK"
@@ -280,10 +280,10 @@ rss_row() {
 
 echo
 if ! gnu_time; then
-	note "(d) memory skipped: needs GNU time as $TIME" \
+	note "(c) memory skipped: needs GNU time as $TIME" \
 	    "(Debian: apt-get install time)"
 else
-	echo "(d) memory: maximum RSS in KiB (median of 3), a 1 MiB and a" \
+	echo "(c) memory: maximum RSS in KiB (median of 3), a 1 MiB and a" \
 	    "$MB MiB stream; the other end the raw splice loop"
 	printf '  %-34s %10s %10s %10s\n' program "1 MiB" "$MB MiB" growth
 	rss_row "bare C program (the floor)" w_nop m_nop
