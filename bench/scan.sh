@@ -1,0 +1,173 @@
+#!/bin/bash
+# ls against lsfd, ss and lsof, under the load of bench/holdfds.c: for
+# each count of BENCH_SCAN_SIZES (1000 5000) extra processes, each
+# holding a pipe, a socket pair, a mapping of one POSIX shared memory
+# object and a descriptor of one POSIX queue (both made for the run),
+# each ls against the tool that answers the same question:
+#
+#	ipc-pipe ls		lsfd -Q 'TYPE == "FIFO"'
+#	ipc-sock ls		ss -xp
+#	ipc-shm ls		lsof +D /dev/shm
+#	ipc-mq ls		lsof +D /dev/mqueue
+#	ipc-pipe ls --pid PID	lsfd -p PID
+#	ipc-sock ls --pid PID	lsfd -p PID
+#
+# (PID: one process of the load), BENCH_ROUNDS (5) interleaved rounds,
+# each command once a round, the anchor first in every other round.
+# Rows: time, ours over the anchor's (medians, the best rounds' ratio
+# beside; target 1.0x at each size); growth, from the smallest size to
+# the largest, of our time over the growth of the descriptors on the
+# machine (target 1.0x: linear); memory, the maximum RSS (GNU time,
+# median of 3) ours over the anchor's at each size (target 2x). The
+# load is started once a size and every row runs against it; it ends
+# with its size, or after BENCH_TIMEOUT (300) seconds at the latest.
+# BENCH_BASE (a directory of another build's commands, an older bin/):
+# its commands run in the same rounds and each row is ours over the
+# base's instead, how a change to the scanning code moves them.
+# shellcheck source-path=SCRIPTDIR source=common.bash
+. "$(dirname "$0")/common.bash" || exit 1
+
+SIZES=${BENCH_SCAN_SIZES:-1000 5000}
+ROUNDS=${BENCH_ROUNDS:-5}
+BASE=${BENCH_BASE:-}
+
+need "$BIN/ipc-pipe" "$BIN/ipc-sock" "$BIN/ipc-shm" "$BIN/ipc-mq"
+for t in lsfd ss lsof; do
+	case $t in ss) pkg=iproute2 ;; lsfd) pkg=util-linux ;; *) pkg=$t ;; esac
+	have "$t" "$pkg" || exit 0
+done
+if [ "$(stat -f -c %T /dev/mqueue 2>/dev/null)" != mqueue ]; then
+	die "no mqueue file system on /dev/mqueue"
+fi
+
+# the descriptors every process holds now
+fds() {
+	find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
+}
+
+# seconds one run of "$@" takes, its output dropped
+once() {
+	local t0=$EPOCHREALTIME
+	"$@" >/dev/null 2>&1
+	calc "$EPOCHREALTIME - $t0"
+}
+
+# maximum RSS in KiB of "$@", the median of 3
+maxrss() {
+	local got=()
+	for _ in 1 2 3; do
+		/usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>&1
+		got+=("$(tail -n 1 "$TMP/rss")")
+	done
+	median "${got[@]}"
+}
+
+# the rows: a label, our command, the anchor's (words split on purpose;
+# PID is the pid of one process of the load, filled in per size)
+rows=(
+	"pipe ls|ipc-pipe ls|lsfd -Q 'TYPE == \"FIFO\"'"
+	"sock ls|ipc-sock ls|ss -xp"
+	"shm ls|ipc-shm ls|lsof +D /dev/shm"
+	"mq ls|ipc-mq ls|lsof +D /dev/mqueue"
+	"pipe ls --pid|ipc-pipe ls --pid PID|lsfd -p PID"
+	"sock ls --pid|ipc-sock ls --pid PID|lsfd -p PID"
+)
+
+# words LINE: the command of a row as CMD, an array, PID filled in;
+# ours from $BIN (or from $BASE with "base:"), the anchor's from PATH
+words() {
+	local line=${1//PID/$pid} dir=$BIN
+	case $line in base:*) dir=$BASE line=${line#base:} ;; esac
+	eval "CMD=($line)"
+	case $line in ipc-*) CMD[0]=$dir/${CMD[0]} ;; esac
+}
+
+# run LINE: run the command of a row
+run() {
+	words "$1"
+	"${CMD[@]}"
+}
+
+name=ipc-bench-scan-$$
+first="" last="" fd0="" fd1=""
+declare -A T0 T1
+for n in $SIZES; do
+	HOLD_NAME=$name hold_load "$n"
+	nfd=$(fds)
+	pid=$(pgrep -n -P "$LOAD") || die "no process in the load"
+	# a command that fails is not measured: it would look fast (lsof
+	# +D exits 1 where a file under the directory is held by nobody:
+	# that it shows the load's object is enough)
+	for row in "${rows[@]}"; do
+		IFS='|' read -r label ours theirs <<<"$row"
+		run "$ours" >/dev/null 2>&1 || die "$ours failed under $n processes"
+		run "$theirs" 2>/dev/null | grep -q . ||
+		    die "$theirs failed under $n processes"
+		[ -z "$BASE" ] || run "base:$ours" >/dev/null 2>&1 ||
+		    die "$BASE: $ours failed under $n processes"
+	done
+	echo
+	echo "$n processes holding a pipe, a socket pair, a shared mapping and" \
+	    "a queue each ($nfd descriptors on the machine): seconds a run," \
+	    "median of $ROUNDS interleaved rounds"
+	printf '  %-36s %10s %10s %10s\n' command median slowest best
+	for row in "${rows[@]}"; do
+		IFS='|' read -r label ours theirs <<<"$row"
+		[ -z "$BASE" ] || theirs=base:$ours
+		a=() b=()
+		for ((r = 0; r < ROUNDS; r++)); do
+			# whichever runs first in a round is slower (/proc's
+			# dentries made again): the anchor first every other round
+			[ $((r % 2)) = 1 ] || b+=("$(once run "$theirs")")
+			a+=("$(once run "$ours")")
+			[ $((r % 2)) = 0 ] || b+=("$(once run "$theirs")")
+		done
+		ma=$(median "${a[@]}") mb=$(median "${b[@]}")
+		sa=$(printf '%s\n' "${a[@]}" | sort -g)
+		sb=$(printf '%s\n' "${b[@]}" | sort -g)
+		printf '  %-36s %10s %10s %10s\n' "$ours" "$ma" "${sa##*$'\n'}" \
+		    "${sa%%$'\n'*}" "$theirs" "$mb" "${sb##*$'\n'}" "${sb%%$'\n'*}"
+		if [ -z "$BASE" ]; then
+			DIR='time' BESTOF=$(calc "${sa%%$'\n'*} / ${sb%%$'\n'*}") \
+			    record "$label / ${theirs%% *}, $n procs" \
+			    "$(calc "$ma / $mb")" x "<=" 1.0
+		else
+			DIR='time' BESTOF=$(calc "${sa%%$'\n'*} / ${sb%%$'\n'*}") \
+			    record "$label over base, $n procs" \
+			    "$(calc "$ma / $mb")" x
+		fi
+		T1[$label]=$ma
+		[ -n "$first" ] || T0[$label]=$ma
+	done
+	if [ -z "$BASE" ] && gnu_time; then
+		for row in "${rows[@]}"; do
+			IFS='|' read -r label ours theirs <<<"$row"
+			words "$ours"
+			ra=$(maxrss "${CMD[@]}")
+			words "$theirs"
+			rb=$(maxrss "${CMD[@]}")
+			DIR=memory record "$label RSS / ${theirs%% *}, $n procs" \
+			    "$(calc "$ra / $rb")" x "<=" 2.0
+			echo "    ($ra KiB against $rb KiB)"
+		done
+	fi
+	[ -n "$first" ] || first=$n fd0=$nfd
+	last=$n fd1=$nfd
+	hold_unload
+done
+
+# time grows no faster than the descriptors: (time growth) over
+# (descriptor growth), each as large over small
+if [ -n "$first" ] && [ "$last" != "$first" ]; then
+	echo
+	echo "growth from $first to $last processes: $fd0 to $fd1 descriptors"
+	for row in "${rows[@]}"; do
+		IFS='|' read -r label _ <<<"$row"
+		DIR='time' record "$label time growth / fds growth" \
+		    "$(calc "(${T1[$label]} / ${T0[$label]}) / ($fd1 / $fd0)")" \
+		    x "<=" 1.0
+	done
+fi
+if ! gnu_time; then
+	note "no GNU time as /usr/bin/time: the memory rows skipped (Debian: apt-get install time)"
+fi
