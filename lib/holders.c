@@ -83,7 +83,7 @@ pids_str(const struct holder *h, size_t n, const dev_t *dev, ino_t ino,
 		if ((dev != NULL && h[i].dev != *dev) || h[i].ino != ino ||
 		    !acc_matches(h[i].acc, want) || h[i].pid == last)
 			continue;
-		proc_comm(h[i].pid, comm, sizeof(comm));
+		proc_comm_run(h[i].pid, comm, sizeof(comm));
 		fprintf(f, "%s%d(%s)", last ? "," : "", (int)h[i].pid, comm);
 		last = h[i].pid;
 	}

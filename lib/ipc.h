@@ -452,6 +452,7 @@ void	 proc_scan_maps(struct holders *, dev_t, ino_t);
 void	 proc_scan_shm(struct holders *, int);
 void	 proc_scan_socks(struct holders *, ino_t);
 void	 proc_comm(pid_t, char *, size_t);
+void	 proc_comm_run(pid_t, char *, size_t);
 
 /* blocked.c: what one thread is blocked on, read from /proc and changing
  * nothing (no ptrace, no signal, nothing opened but /proc's own files) */
