@@ -604,17 +604,36 @@ table_free(struct table *t)
 void
 table_owner(struct table *t, int ocol, int gcol, uid_t uid, gid_t gid)
 {
-	struct passwd *pw = getpwuid(uid);
-	struct group *gr = getgrgid(gid);
+	/* the last of each asked again: an ls of many objects of one
+	 * owner reads the user and group databases once, not once a row */
+	static char *uname, *gname;
+	static uid_t lastuid;
+	static gid_t lastgid;
+	struct passwd *pw;
+	struct group *gr;
 
-	if (pw != NULL)
-		table_set(t, ocol, "%s", pw->pw_name);
-	else
-		table_set(t, ocol, "%u", (unsigned)uid);
-	if (gr != NULL)
-		table_set(t, gcol, "%s", gr->gr_name);
-	else
-		table_set(t, gcol, "%u", (unsigned)gid);
+	if (uname == NULL || uid != lastuid) {
+		free(uname);
+		if ((pw = getpwuid(uid)) != NULL)
+			uname = strdup(pw->pw_name);
+		else if (asprintf(&uname, "%u", (unsigned)uid) == -1)
+			uname = NULL;
+		if (uname == NULL)
+			err(1, NULL);
+		lastuid = uid;
+	}
+	if (gname == NULL || gid != lastgid) {
+		free(gname);
+		if ((gr = getgrgid(gid)) != NULL)
+			gname = strdup(gr->gr_name);
+		else if (asprintf(&gname, "%u", (unsigned)gid) == -1)
+			gname = NULL;
+		if (gname == NULL)
+			err(1, NULL);
+		lastgid = gid;
+	}
+	table_set(t, ocol, "%s", uname);
+	table_set(t, gcol, "%s", gname);
 }
 
 /* a file's mode, owner and group, as every kind shows them */
