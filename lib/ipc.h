@@ -430,6 +430,8 @@ struct holders {
 	pid_t unread_pid[HOLDERS_PIDS];	/* the first of them */
 };
 int	 holders_has(const struct holders *, dev_t, ino_t, int);
+int	 holders_held(const struct holders *, const dev_t *, ino_t, pid_t,
+	    int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
