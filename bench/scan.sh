@@ -17,10 +17,11 @@
 # Rows: time, ours over the anchor's (medians, the best rounds' ratio
 # beside; target 1.0x at each size); growth, from the smallest size to
 # the largest, of our time over the growth of the descriptors on the
-# machine (target 1.0x: linear); memory, the maximum RSS (GNU time,
-# median of 3) ours over the anchor's at each size (target 2x). The
-# load is started once a size and every row runs against it; it ends
-# with its size, or after BENCH_TIMEOUT (300) seconds at the latest.
+# machine (target 1.0x: linear); memory, the maximum RSS (GNU time
+# around every run, the median of the rounds) ours over the anchor's at
+# each size (target 2x). The load is started once a size and every row
+# runs against it; it ends with its size, or after BENCH_TIMEOUT (300)
+# seconds at the latest.
 # BENCH_BASE (a directory of another build's commands, an older bin/):
 # its commands run in the same rounds and each row is ours over the
 # base's instead, how a change to the scanning code moves them.
@@ -45,22 +46,28 @@ fds() {
 	find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
 }
 
-# seconds one run of "$@" takes, its output dropped
+# one run of "$@", its output dropped: sets SECS (wall clock) and KIB
+# (maximum RSS, GNU time's %M, where there is one; timed around it, as
+# for every contender); its exit status, 0 or what lsof +D says (1 where
+# a file under the directory is held by nobody), else the script dies:
+# a command that fails is not measured, it would look fast
 once() {
-	local t0=$EPOCHREALTIME
-	"$@" >/dev/null 2>&1
-	calc "$EPOCHREALTIME - $t0"
+	local t0=$EPOCHREALTIME s
+	if [ -n "$GNU_TIME" ]; then
+		/usr/bin/time -f '%M %x' -o "$TMP/rss" "$@" >/dev/null 2>&1
+		# its last line: before it, "Command exited with non-zero
+		# status N" where it did
+		read -r KIB s <<<"$(tail -n 1 "$TMP/rss")"
+	else
+		"$@" >/dev/null 2>&1
+		s=$? KIB=
+	fi
+	SECS=$(calc "$EPOCHREALTIME - $t0")
+	[ "$s" = 0 ] || { [ "$s" = 1 ] && [ "$1" = lsof ]; } ||
+	    die "$* failed (exit $s) under $n processes"
 }
-
-# maximum RSS in KiB of "$@", the median of 3
-maxrss() {
-	local got=()
-	for _ in 1 2 3; do
-		/usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>&1
-		got+=("$(tail -n 1 "$TMP/rss")")
-	done
-	median "${got[@]}"
-}
+GNU_TIME=
+gnu_time && GNU_TIME=1
 
 # the rows: a label, our command, the anchor's (words split on purpose;
 # PID is the pid of one process of the load, filled in per size)
@@ -82,12 +89,6 @@ words() {
 	case $line in ipc-*) CMD[0]=$dir/${CMD[0]} ;; esac
 }
 
-# run LINE: run the command of a row
-run() {
-	words "$1"
-	"${CMD[@]}"
-}
-
 name=ipc-bench-scan-$$
 first="" last="" fd0="" fd1=""
 declare -A T0 T1
@@ -95,17 +96,6 @@ for n in $SIZES; do
 	HOLD_NAME=$name hold_load "$n"
 	nfd=$(fds)
 	pid=$(pgrep -n -P "$LOAD") || die "no process in the load"
-	# a command that fails is not measured: it would look fast (lsof
-	# +D exits 1 where a file under the directory is held by nobody:
-	# that it shows the load's object is enough)
-	for row in "${rows[@]}"; do
-		IFS='|' read -r label ours theirs <<<"$row"
-		run "$ours" >/dev/null 2>&1 || die "$ours failed under $n processes"
-		run "$theirs" 2>/dev/null | grep -q . ||
-		    die "$theirs failed under $n processes"
-		[ -z "$BASE" ] || run "base:$ours" >/dev/null 2>&1 ||
-		    die "$BASE: $ours failed under $n processes"
-	done
 	echo
 	echo "$n processes holding a pipe, a socket pair, a shared mapping and" \
 	    "a queue each ($nfd descriptors on the machine): seconds a run," \
@@ -114,13 +104,23 @@ for n in $SIZES; do
 	for row in "${rows[@]}"; do
 		IFS='|' read -r label ours theirs <<<"$row"
 		[ -z "$BASE" ] || theirs=base:$ours
-		a=() b=()
+		a=() b=() ka=() kb=()
 		for ((r = 0; r < ROUNDS; r++)); do
 			# whichever runs first in a round is slower (/proc's
 			# dentries made again): the anchor first every other round
-			[ $((r % 2)) = 1 ] || b+=("$(once run "$theirs")")
-			a+=("$(once run "$ours")")
-			[ $((r % 2)) = 0 ] || b+=("$(once run "$theirs")")
+			if [ $((r % 2)) = 0 ]; then
+				words "$theirs"
+				once "${CMD[@]}"
+				b+=("$SECS") kb+=("$KIB")
+			fi
+			words "$ours"
+			once "${CMD[@]}"
+			a+=("$SECS") ka+=("$KIB")
+			if [ $((r % 2)) = 1 ]; then
+				words "$theirs"
+				once "${CMD[@]}"
+				b+=("$SECS") kb+=("$KIB")
+			fi
 		done
 		ma=$(median "${a[@]}") mb=$(median "${b[@]}")
 		sa=$(printf '%s\n' "${a[@]}" | sort -g)
@@ -138,19 +138,13 @@ for n in $SIZES; do
 		fi
 		T1[$label]=$ma
 		[ -n "$first" ] || T0[$label]=$ma
-	done
-	if [ -z "$BASE" ] && gnu_time; then
-		for row in "${rows[@]}"; do
-			IFS='|' read -r label ours theirs <<<"$row"
-			words "$ours"
-			ra=$(maxrss "${CMD[@]}")
-			words "$theirs"
-			rb=$(maxrss "${CMD[@]}")
+		if [ -n "$GNU_TIME" ] && [ -z "$BASE" ]; then
+			ra=$(median "${ka[@]}") rb=$(median "${kb[@]}")
 			DIR=memory record "$label RSS / ${theirs%% *}, $n procs" \
 			    "$(calc "$ra / $rb")" x "<=" 2.0
-			echo "    ($ra KiB against $rb KiB)"
-		done
-	fi
+			echo "    ($ra KiB against $rb KiB, medians of the rounds)"
+		fi
+	done
 	[ -n "$first" ] || first=$n fd0=$nfd
 	last=$n fd1=$nfd
 	hold_unload
@@ -168,6 +162,6 @@ if [ -n "$first" ] && [ "$last" != "$first" ]; then
 		    x "<=" 1.0
 	done
 fi
-if ! gnu_time; then
+if [ -z "$GNU_TIME" ]; then
 	note "no GNU time as /usr/bin/time: the memory rows skipped (Debian: apt-get install time)"
 fi
