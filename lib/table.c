@@ -334,6 +334,10 @@ json_row(const struct table *t, size_t row)
 	putchar('}');
 }
 
+static FILE *out;		/* a row's line, being made */
+static char *line;
+static size_t linelen;
+
 /*
  * The first w - 1 columns of v as esc_bytes shows it, then an ellipsis:
  * a cell cut to fit the terminal, as lsfd and lsipc cut theirs
@@ -353,8 +357,8 @@ text_cut(const char *v, size_t len, int space, size_t w)
 	for (i = 0; i < size; i++)	/* a UTF-8 character is one column */
 		if (((unsigned char)buf[i] & 0xc0) != 0x80 && cols++ == w - 1)
 			break;
-	fwrite(buf, 1, i, stdout);
-	fputs("\u2026", stdout);
+	fwrite(buf, 1, i, out);
+	fputs("\u2026", out);
 	free(buf);
 }
 
@@ -375,22 +379,22 @@ text_cell(const char *v, int upper, size_t w, int type, int last)
 	if (pad > w && !upper) {
 		text_cut(v, len, space, w);
 		if (!last)
-			putchar(' ');
+			putc(' ', out);
 		return;
 	}
 	pad = w > pad ? w - pad : 0;
 	if (right && !last)
-		printf("%*s", (int)pad, "");
+		fprintf(out, "%*s", (int)pad, "");
 	if (upper)
 		for (; *v != '\0'; v++)
-			putchar(toupper((unsigned char)*v));
+			putc(toupper((unsigned char)*v), out);
 	else
-		esc_bytes(stdout, v, len, space);
+		esc_bytes(out, v, len, space);
 	if (!last)
-		printf("%*s", (int)(right ? 1 : pad + 1), "");
+		fprintf(out, "%*s", (int)(right ? 1 : pad + 1), "");
 }
 
-/* row (size_t)-1 is the header */
+/* row (size_t)-1 is the header; the text of one row, into line */
 static void
 text_row(const struct table *t, size_t row, const size_t *w)
 {
@@ -403,7 +407,13 @@ text_row(const struct table *t, size_t row, const size_t *w)
 		text_cell(v ? v : "-", head, w[i], t->cols[c].type,
 		    i == t->nsel - 1);
 	}
-	putchar('\n');
+	putc('\n', out);
+	/* the line whole in one write, however wide its padding: a pid
+	 * list thousands of columns wide pads every row to its width */
+	if (fflush(out) == EOF)
+		err(1, NULL);
+	fwrite(line, 1, linelen, stdout);
+	rewind(out);
 }
 
 /* whether the list "12(cat),40(sh)" (or the number "12") has pid */
@@ -559,10 +569,16 @@ table_print(struct table *t)
 	}
 	if ((screen = text_screen(&t->fmt)) > 0)
 		text_fit(t, w, screen);
+	if ((out = open_memstream(&line, &linelen)) == NULL)
+		err(1, NULL);
 	if (t->fmt.header)
 		text_row(t, (size_t)-1, w);
 	for (r = 0; r < t->nrows; r++)
 		text_row(t, r, w);
+	fclose(out);
+	free(line);
+	out = NULL;
+	line = NULL;
 }
 
 /* stat: one key=value line a field, or one JSON object */
