@@ -91,7 +91,7 @@ words() {
 
 name=ipc-bench-scan-$$
 first="" last="" fd0="" fd1=""
-declare -A T0 T1
+declare -A T0 T1 A0 A1
 for n in $SIZES; do
 	HOLD_NAME=$name hold_load "$n"
 	nfd=$(fds)
@@ -136,8 +136,8 @@ for n in $SIZES; do
 			    record "$label over base, $n procs" \
 			    "$(calc "$ma / $mb")" x
 		fi
-		T1[$label]=$ma
-		[ -n "$first" ] || T0[$label]=$ma
+		T1[$label]=$ma A1[$label]=$mb
+		[ -n "$first" ] || T0[$label]=$ma A0[$label]=$mb
 		if [ -n "$GNU_TIME" ] && [ -z "$BASE" ]; then
 			ra=$(median "${ka[@]}") rb=$(median "${kb[@]}")
 			DIR=memory record "$label RSS / ${theirs%% *}, $n procs" \
@@ -156,10 +156,13 @@ if [ -n "$first" ] && [ "$last" != "$first" ]; then
 	echo
 	echo "growth from $first to $last processes: $fd0 to $fd1 descriptors"
 	for row in "${rows[@]}"; do
-		IFS='|' read -r label _ <<<"$row"
+		IFS='|' read -r label _ theirs <<<"$row"
 		DIR='time' record "$label time growth / fds growth" \
 		    "$(calc "(${T1[$label]} / ${T0[$label]}) / ($fd1 / $fd0)")" \
 		    x "<=" 1.0
+		# the anchor's, beside: what the machine itself adds
+		DIR='time' record "  ${theirs%% *} beside it ($label)" \
+		    "$(calc "(${A1[$label]} / ${A0[$label]}) / ($fd1 / $fd0)")" x
 	done
 fi
 if [ -z "$GNU_TIME" ]; then
