@@ -14,6 +14,9 @@ setup() {
 	    skip "strace cannot trace here (ptrace refused)"
 	# under a wrapper (valgrind) the calls traced are the wrapper's
 	[ -z "${IPC_WRAP:-}" ] || skip "counts the command's own system calls"
+	# LeakSanitizer stops the world with ptrace, which a traced process
+	# cannot do
+	export ASAN_OPTIONS=detect_leaks=0
 }
 
 teardown() {
