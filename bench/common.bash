@@ -389,21 +389,26 @@ tspread() {
 	DIR=time SPREAD="batches $lo-${hi}x" record "$name" "$r" x "$@"
 }
 
-# the load of bench/holdfds.c: $1 processes holding a pipe and a socket
-# pair each, ready; their stdin a FIFO held open here as fd 9, so they
+# the load of bench/holdfds.c: $1 processes holding a pipe, a socket
+# pair, a mapping of the POSIX shared memory object /$HOLD_NAME and a
+# descriptor of the POSIX queue /$HOLD_NAME each (the name
+# ipc-bench-hold-PID where not set; both removed when the load ends, and
+# at exit), ready; their stdin a FIFO held open here as fd 9, so they
 # end when we do (or when fd 9 is closed). LOAD is its pid, leading
 # the load's group.
 hold_load() {
+	local name=${HOLD_NAME:-ipc-bench-hold-$$}
 	mkdir -p "$REF" || die "mkdir $REF"
 	if [ ! -x "$REF/holdfds" ] || [ bench/holdfds.c -nt "$REF/holdfds" ]
 	then
 		${CC:-cc} -D_GNU_SOURCE -std=c11 -O2 -Wall -Wextra -Werror \
-		    -o "$REF/holdfds" bench/holdfds.c ||
+		    -o "$REF/holdfds" bench/holdfds.c -lrt ||
 		    die "cannot build holdfds"
 	fi
+	clean "/dev/shm/$name" "/dev/mqueue/$name"
 	rm -f "$TMP/hold" "$TMP/ready"
 	mkfifo "$TMP/hold" || die "mkfifo"
-	"$REF/holdfds" "$1" "${BENCH_TIMEOUT:-300}" <"$TMP/hold" \
+	"$REF/holdfds" "$1" "${BENCH_TIMEOUT:-300}" "$name" <"$TMP/hold" \
 	    >"$TMP/ready" &
 	LOAD=$!
 	exec 9>"$TMP/hold"

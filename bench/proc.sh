@@ -1,15 +1,16 @@
 #!/bin/bash
-# ipc-proc against lsfd, under the load of bench/procload.sh: for each
+# ipc-proc against lsfd, under the load of bench/holdfds.c: for each
 # count of BENCH_PROC_SIZES (1000 5000) extra processes, each holding a
-# pipe and a socket pair (bench/holdfds.c), `ipc-proc ls -a` and
-# `ipc-proc map` against `lsfd` listing every descriptor of every
-# process, BENCH_ROUNDS (5) interleaved rounds, each command once a
-# round, whichever runs first changing from round to round. Time ratios
-# (ours over lsfd's, medians, lower is better; target 1.0), and memory:
-# the maximum RSS of ls -a and map (GNU time) at the smallest and the
-# largest load, its growth against the growth of the descriptors on the
-# machine (target: no faster, a ratio of at most 1.0). The load ends
-# with each size, or after BENCH_TIMEOUT (300) seconds at the latest.
+# pipe, a socket pair, a shared mapping and a queue (bench/holdfds.c),
+# `ipc-proc ls -a` and `ipc-proc map` against `lsfd` listing every
+# descriptor of every process, BENCH_ROUNDS (5) interleaved rounds,
+# each command once a round, whichever runs first changing from round
+# to round. Time ratios (ours over lsfd's, medians, lower is better;
+# target 1.0), and memory: the maximum RSS of ls -a and map (GNU time)
+# at the smallest and the largest load, its growth against the growth
+# of the descriptors on the machine (target: no faster, a ratio of at
+# most 1.0). The load ends with each size, or after BENCH_TIMEOUT (300)
+# seconds at the latest.
 # shellcheck source-path=SCRIPTDIR source=common.bash
 . "$(dirname "$0")/common.bash" || exit 1
 
@@ -57,8 +58,9 @@ for n in $SIZES; do
 		"$f" >/dev/null 2>&1 || die "$f failed under $n processes"
 	done
 	echo
-	echo "$n processes holding a pipe and a socket pair each ($nfd descriptors" \
-	    "on the machine): seconds a run, median of $ROUNDS interleaved rounds"
+	echo "$n processes holding a pipe, a socket pair, a shared mapping" \
+	    "and a queue each ($nfd descriptors on the machine): seconds a" \
+	    "run, median of $ROUNDS interleaved rounds"
 	declare -A runs=()
 	for ((r = 0; r < ROUNDS; r++)); do
 		# whichever runs first in a round is slower (/proc's dentries

@@ -828,6 +828,21 @@ by_object(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/*
+ * ls --pid keeps the rows of what its process reads or writes (table.c):
+ * the others are not filled, their bytes and names never read
+ */
+static int
+not_pids(const struct table *t, const struct holders *hs,
+    const struct stat *st)
+{
+	pid_t pid = t->fmt.pid;
+
+	return pid != 0 &&
+	    !holders_held(hs, &st->st_dev, st->st_ino, pid, HOLD_READ) &&
+	    !holders_held(hs, &st->st_dev, st->st_ino, pid, HOLD_WRITE);
+}
+
 /* a FIFO nobody holds yet, that a process waits in open(2) to open */
 static void
 ls_waited(struct table *t, const struct seen *s)
@@ -867,6 +882,10 @@ ls_held(struct table *t, struct seen *s)
 		if (i > 0 && hs->h[i].dev == hs->h[i - 1].dev &&
 		    hs->h[i].ino == hs->h[i - 1].ino)
 			continue;
+		st.st_dev = hs->h[i].dev;
+		st.st_ino = hs->h[i].ino;
+		if (not_pids(t, hs, &st))
+			continue;
 		snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d",
 		    (int)hs->h[i].pid, hs->h[i].fd);
 		if ((n = readlink(fdpath, path, sizeof(path) - 1)) == -1 ||
@@ -878,7 +897,8 @@ ls_held(struct table *t, struct seen *s)
 		    strncmp(path, "pipe:[", 6) == 0 ?
 		    "pipe" : "fifo");
 	}
-	ls_waited(t, s);
+	if (t->fmt.pid == 0)	/* held by nobody: no row of --pid's */
+		ls_waited(t, s);
 }
 
 /* the FIFOs in dir, by name; symlinks are not followed */
@@ -897,7 +917,8 @@ ls_dir(struct table *t, const struct seen *s, const char *dir)
 		if (asprintf(&path, "%s%s%s", dir,
 		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]) == -1)
 			err(1, NULL);
-		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+		if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode) &&
+		    !not_pids(t, &s->hs, &st))
 			fill_row(t, s, &st, path, path, "fifo");
 		free(path);
 	}

@@ -67,6 +67,25 @@ holders_has(const struct holders *hs, dev_t dev, ino_t ino, int want)
 	return 0;
 }
 
+/*
+ * Whether pid holds (dev, ino) with access want (dev NULL: the inode on
+ * any device, a socket's), as holders_str would name it: the rows ls
+ * --pid keeps, asked before a row's other fields are read
+ */
+int
+holders_held(const struct holders *hs, const dev_t *dev, ino_t ino,
+    pid_t pid, int want)
+{
+	size_t i, to;
+
+	for (range(hs, dev, ino, &i, &to); i < to; i++)
+		if (hs->h[i].pid == pid && hs->h[i].ino == ino &&
+		    (dev == NULL || hs->h[i].dev == *dev) &&
+		    acc_matches(hs->h[i].acc, want))
+			return 1;
+	return 0;
+}
+
 /* "12(cat),40(sh)": each process of h[0..n) once that has ino (and dev) */
 static char *
 pids_str(const struct holder *h, size_t n, const dev_t *dev, ino_t ino,
@@ -83,7 +102,7 @@ pids_str(const struct holder *h, size_t n, const dev_t *dev, ino_t ino,
 		if ((dev != NULL && h[i].dev != *dev) || h[i].ino != ino ||
 		    !acc_matches(h[i].acc, want) || h[i].pid == last)
 			continue;
-		proc_comm(h[i].pid, comm, sizeof(comm));
+		proc_comm_run(h[i].pid, comm, sizeof(comm));
 		fprintf(f, "%s%d(%s)", last ? "," : "", (int)h[i].pid, comm);
 		last = h[i].pid;
 	}

@@ -331,7 +331,8 @@ const char *esc_name(const char *);
  * procfs.c: readers of one /proc file each, and the parsers of what they
  * read, calling nothing of the library (pidx.c and blocked.c stand on
  * them): a file's text whole (procfs_text, as much as fits, -1 with
- * errno) or as a stream (procfs_fopen); fdinfo's access mode; a maps
+ * errno) or as a stream (procfs_fopen); fdinfo's access mode, or a
+ * descriptor link's (procfs_link_acc); a maps
  * line whole (ino 0: anonymous); a syscall line in open(2) or openat(2);
  * what a process in open(2) is opening (PROCFS_OPEN_SEEN fills the
  * struct procfs_open, its path to free); every TCP and UDP socket of
@@ -356,6 +357,7 @@ enum { PROCFS_OPEN_NONE, PROCFS_OPEN_SEEN, PROCFS_OPEN_UNKNOWN,
 ssize_t	 procfs_text(int, const char *, char *, size_t);
 FILE	*procfs_fopen(int, const char *);
 int	 procfs_fdinfo_acc(const char *);
+int	 procfs_link_acc(int, const char *);
 int	 procfs_maps_line(const char *, struct procfs_map *);
 int	 procfs_syscall_open(const char *, unsigned long [3]);
 int	 procfs_opening(int, pid_t, struct procfs_open *);
@@ -428,6 +430,8 @@ struct holders {
 	pid_t unread_pid[HOLDERS_PIDS];	/* the first of them */
 };
 int	 holders_has(const struct holders *, dev_t, ino_t, int);
+int	 holders_held(const struct holders *, const dev_t *, ino_t, pid_t,
+	    int);
 char	*holders_str(const struct holders *, dev_t, ino_t, int);
 char	*holders_sock(const struct holders *, ino_t);
 int	 holders_dup(const struct holders *, dev_t, ino_t, int);
@@ -452,6 +456,7 @@ void	 proc_scan_maps(struct holders *, dev_t, ino_t);
 void	 proc_scan_shm(struct holders *, int);
 void	 proc_scan_socks(struct holders *, ino_t);
 void	 proc_comm(pid_t, char *, size_t);
+void	 proc_comm_run(pid_t, char *, size_t);
 
 /* blocked.c: what one thread is blocked on, read from /proc and changing
  * nothing (no ptrace, no signal, nothing opened but /proc's own files) */

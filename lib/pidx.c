@@ -52,18 +52,6 @@ missed(struct pidx *ix, pid_t pid, int part)
 	ix->miss[ix->nmiss++].parts = part;
 }
 
-/* the open flags' access mode of descriptor fd of the process in piddir */
-static int
-fd_acc(int piddir, int fd)
-{
-	char path[64], buf[256];
-
-	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (procfs_text(piddir, path, buf, sizeof(buf)) <= 0)
-		return -1;
-	return procfs_fdinfo_acc(buf);
-}
-
 /*
  * A descriptor entry's access mode, read now where the index has not
  * (its number may lead elsewhere by now: the caller checks what matters)
@@ -71,21 +59,18 @@ fd_acc(int piddir, int fd)
 int
 pidx_acc(struct holder *h)
 {
-	char path[64], buf[256];
+	char path[64];
 
 	if (h->kind != PIDX_FD || h->acc != PIDX_ACC_UNREAD)
 		return h->acc;
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)h->pid, h->fd);
-	h->acc = -1;
-	if (procfs_text(AT_FDCWD, path, buf, sizeof(buf)) > 0)
-		h->acc = procfs_fdinfo_acc(buf);
-	return h->acc;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)h->pid, h->fd);
+	return h->acc = procfs_link_acc(AT_FDCWD, path);
 }
 
 /*
- * Each descriptor: what it leads to; its access mode (fdinfo) with
- * PIDX_ACC, else PIDX_ACC_UNREAD, read by pidx_acc for the few a
- * question needs (a run that asks of queues reads no pipe's fdinfo)
+ * Each descriptor: what it leads to; its access mode (the link's mode)
+ * with PIDX_ACC, else PIDX_ACC_UNREAD, read by pidx_acc for the few a
+ * question needs (a run that asks of queues looks at no pipe's mode)
  */
 static void
 read_fds(struct pidx *ix, int piddir, pid_t pid, int parts)
@@ -115,7 +100,7 @@ read_fds(struct pidx *ix, int piddir, pid_t pid, int parts)
 		e->mode = st.st_mode & S_IFMT;
 		e->dev = st.st_dev;
 		e->ino = st.st_ino;
-		e->acc = (parts & PIDX_ACC) ? fd_acc(piddir, e->fd) :
+		e->acc = (parts & PIDX_ACC) ? procfs_link_acc(fdd, d->d_name) :
 		    PIDX_ACC_UNREAD;
 	}
 	closedir(dir);

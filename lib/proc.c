@@ -43,11 +43,71 @@ proc_index(int parts)
 	return &run;
 }
 
+/*
+ * The command names read this run, by pid (open addressing, at most half
+ * full): a process holding many objects is named in many rows, and its
+ * comm is read once, as its descriptors are
+ */
+static struct comm {
+	pid_t pid;			/* 0: a free slot */
+	char name[16];			/* TASK_COMM_LEN, as proc_comm gives it */
+} *comms;
+static size_t ncomm, comm_cap;
+
+static struct comm *
+comm_slot(struct comm *tab, size_t cap, pid_t pid)
+{
+	size_t i = ((size_t)pid * 2654435761u) & (cap - 1);
+
+	while (tab[i].pid != 0 && tab[i].pid != pid)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static void
+comm_grow(void)
+{
+	struct comm *tab;
+	size_t cap = comm_cap ? comm_cap * 2 : 1024, i;
+
+	if ((tab = calloc(cap, sizeof(*tab))) == NULL)
+		err(1, NULL);
+	for (i = 0; i < comm_cap; i++)
+		if (comms[i].pid != 0)
+			*comm_slot(tab, cap, comms[i].pid) = comms[i];
+	free(comms);
+	comms = tab;
+	comm_cap = cap;
+}
+
+/* proc_comm, each pid read once until proc_index_forget */
+void
+proc_comm_run(pid_t pid, char *buf, size_t len)
+{
+	struct comm *c;
+
+	if (pid <= 0) {
+		proc_comm(pid, buf, len);
+		return;
+	}
+	if (2 * (ncomm + 1) > comm_cap)
+		comm_grow();
+	if ((c = comm_slot(comms, comm_cap, pid))->pid == 0) {
+		proc_comm(pid, c->name, sizeof(c->name));
+		c->pid = pid;
+		ncomm++;
+	}
+	strlcpy(buf, c->name, len);
+}
+
 /* drop the run's index: the next question reads /proc afresh */
 void
 proc_index_forget(void)
 {
 	pidx_free(&run);
+	free(comms);
+	comms = NULL;
+	ncomm = comm_cap = 0;
 }
 
 static int

@@ -82,6 +82,26 @@ procfs_fdinfo_acc(const char *buf)
 	return (int)(strtoul(p + 6, NULL, 8) & O_ACCMODE);
 }
 
+/*
+ * The access mode of descriptor name in the fd directory dirfd, from the
+ * link's own mode (lstat): /proc gives it S_IRUSR where the file is open
+ * for reading, S_IWUSR for writing. One system call where fdinfo takes
+ * three; the same answer as its flags' O_ACCMODE (O_RDONLY for an O_PATH
+ * descriptor, which has neither). -1 where it cannot be read.
+ */
+int
+procfs_link_acc(int dirfd, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISLNK(st.st_mode))
+		return -1;
+	if ((st.st_mode & S_IRUSR) && (st.st_mode & S_IWUSR))
+		return O_RDWR;
+	return (st.st_mode & S_IWUSR) ? O_WRONLY : O_RDONLY;
+}
+
 /* a number in base at *p, up to the character that must follow it
  * (-1: any), and past that character; -1 if there is none */
 static int

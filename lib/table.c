@@ -334,6 +334,26 @@ json_row(const struct table *t, size_t row)
 	putchar('}');
 }
 
+static FILE *out;		/* a row's line, being made */
+static char *line;
+static size_t linelen;
+
+/* n spaces into the row, a block at a time (printf's %*s pads 16 a
+ * call: a cell padded to a pid list 75 KB wide took most of ls's time) */
+static void
+text_pad(size_t n)
+{
+	static char spaces[4096];
+	size_t k;
+
+	if (spaces[0] != ' ')
+		memset(spaces, ' ', sizeof(spaces));
+	for (; n > 0; n -= k) {
+		k = n < sizeof(spaces) ? n : sizeof(spaces);
+		fwrite(spaces, 1, k, out);
+	}
+}
+
 /*
  * The first w - 1 columns of v as esc_bytes shows it, then an ellipsis:
  * a cell cut to fit the terminal, as lsfd and lsipc cut theirs
@@ -353,8 +373,8 @@ text_cut(const char *v, size_t len, int space, size_t w)
 	for (i = 0; i < size; i++)	/* a UTF-8 character is one column */
 		if (((unsigned char)buf[i] & 0xc0) != 0x80 && cols++ == w - 1)
 			break;
-	fwrite(buf, 1, i, stdout);
-	fputs("\u2026", stdout);
+	fwrite(buf, 1, i, out);
+	fputs("\u2026", out);
 	free(buf);
 }
 
@@ -375,22 +395,22 @@ text_cell(const char *v, int upper, size_t w, int type, int last)
 	if (pad > w && !upper) {
 		text_cut(v, len, space, w);
 		if (!last)
-			putchar(' ');
+			putc(' ', out);
 		return;
 	}
 	pad = w > pad ? w - pad : 0;
 	if (right && !last)
-		printf("%*s", (int)pad, "");
+		text_pad(pad);
 	if (upper)
 		for (; *v != '\0'; v++)
-			putchar(toupper((unsigned char)*v));
+			putc(toupper((unsigned char)*v), out);
 	else
-		esc_bytes(stdout, v, len, space);
+		esc_bytes(out, v, len, space);
 	if (!last)
-		printf("%*s", (int)(right ? 1 : pad + 1), "");
+		text_pad(right ? 1 : pad + 1);
 }
 
-/* row (size_t)-1 is the header */
+/* row (size_t)-1 is the header; the text of one row, into line */
 static void
 text_row(const struct table *t, size_t row, const size_t *w)
 {
@@ -403,7 +423,13 @@ text_row(const struct table *t, size_t row, const size_t *w)
 		text_cell(v ? v : "-", head, w[i], t->cols[c].type,
 		    i == t->nsel - 1);
 	}
-	putchar('\n');
+	putc('\n', out);
+	/* the line whole in one write, however wide its padding: a pid
+	 * list thousands of columns wide pads every row to its width */
+	if (fflush(out) == EOF)
+		err(1, NULL);
+	fwrite(line, 1, linelen, stdout);
+	rewind(out);
 }
 
 /* whether the list "12(cat),40(sh)" (or the number "12") has pid */
@@ -559,10 +585,16 @@ table_print(struct table *t)
 	}
 	if ((screen = text_screen(&t->fmt)) > 0)
 		text_fit(t, w, screen);
+	if ((out = open_memstream(&line, &linelen)) == NULL)
+		err(1, NULL);
 	if (t->fmt.header)
 		text_row(t, (size_t)-1, w);
 	for (r = 0; r < t->nrows; r++)
 		text_row(t, r, w);
+	fclose(out);
+	free(line);
+	out = NULL;
+	line = NULL;
 }
 
 /* stat: one key=value line a field, or one JSON object */
@@ -604,17 +636,36 @@ table_free(struct table *t)
 void
 table_owner(struct table *t, int ocol, int gcol, uid_t uid, gid_t gid)
 {
-	struct passwd *pw = getpwuid(uid);
-	struct group *gr = getgrgid(gid);
+	/* the last of each asked again: an ls of many objects of one
+	 * owner reads the user and group databases once, not once a row */
+	static char *uname, *gname;
+	static uid_t lastuid;
+	static gid_t lastgid;
+	struct passwd *pw;
+	struct group *gr;
 
-	if (pw != NULL)
-		table_set(t, ocol, "%s", pw->pw_name);
-	else
-		table_set(t, ocol, "%u", (unsigned)uid);
-	if (gr != NULL)
-		table_set(t, gcol, "%s", gr->gr_name);
-	else
-		table_set(t, gcol, "%u", (unsigned)gid);
+	if (uname == NULL || uid != lastuid) {
+		free(uname);
+		if ((pw = getpwuid(uid)) != NULL)
+			uname = strdup(pw->pw_name);
+		else if (asprintf(&uname, "%u", (unsigned)uid) == -1)
+			uname = NULL;
+		if (uname == NULL)
+			err(1, NULL);
+		lastuid = uid;
+	}
+	if (gname == NULL || gid != lastgid) {
+		free(gname);
+		if ((gr = getgrgid(gid)) != NULL)
+			gname = strdup(gr->gr_name);
+		else if (asprintf(&gname, "%u", (unsigned)gid) == -1)
+			gname = NULL;
+		if (gname == NULL)
+			err(1, NULL);
+		lastgid = gid;
+	}
+	table_set(t, ocol, "%s", uname);
+	table_set(t, gcol, "%s", gname);
 }
 
 /* a file's mode, owner and group, as every kind shows them */

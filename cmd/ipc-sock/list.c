@@ -472,6 +472,11 @@ cmd_ls(int argc, char *argv[])
 		    "no peers nor queues (/proc/net/unix has none)");
 	seen = see_holders(&t, &hs, 0, i == argc && relative(&s));
 	for (k = 0; i == argc && k < s.n; k++) {
+		/* ls --pid keeps its process's sockets (table.c): the
+		 * others are not filled */
+		if (fmt.pid != 0 && seen &&
+		    !holders_held(&hs, NULL, s.u[k].ino, fmt.pid, HOLD_ANY))
+			continue;
 		table_row(&t);
 		set_named(&t, &s.u[k], seen ? &hs : NULL, why == 0);
 		ls_file(&t, &s.u[k], seen ? &hs : NULL);
