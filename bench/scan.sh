@@ -11,8 +11,14 @@
 #	ipc-mq ls		lsof +D /dev/mqueue
 #	ipc-pipe ls --pid PID	lsfd -p PID
 #	ipc-sock ls --pid PID	lsfd -p PID
+#	ipc-pipe ls --pid PID	lsfd -Q 'PID == PID'
+#	ipc-sock ls --pid PID	lsfd -Q 'PID == PID'
 #
-# (PID: one process of the load), BENCH_ROUNDS (5) interleaved rounds,
+# (PID: one process of the load). ls --pid names the other end of each
+# object the process holds (a pipe's readers and writers, a socket's
+# peer's holders), which only a read of every process can tell; lsfd -p
+# reads that one process and names no one else, lsfd -Q reads every
+# process and keeps that one's rows: the two bounds of the same answer., BENCH_ROUNDS (5) interleaved rounds,
 # each command once a round, the anchor first in every other round.
 # Rows: time, ours over the anchor's (medians, the best rounds' ratio
 # beside; target 1.0x at each size); growth, from the smallest size to
@@ -70,20 +76,22 @@ GNU_TIME=
 gnu_time && GNU_TIME=1
 
 # the rows: a label, our command, the anchor's (words split on purpose;
-# PID is the pid of one process of the load, filled in per size)
+# {pid} is the pid of one process of the load, filled in per size)
 rows=(
-	"pipe ls|ipc-pipe ls|lsfd -Q 'TYPE == \"FIFO\"'"
-	"sock ls|ipc-sock ls|ss -xp"
-	"shm ls|ipc-shm ls|lsof +D /dev/shm"
-	"mq ls|ipc-mq ls|lsof +D /dev/mqueue"
-	"pipe ls --pid|ipc-pipe ls --pid PID|lsfd -p PID"
-	"sock ls --pid|ipc-sock ls --pid PID|lsfd -p PID"
+	"pipe ls / lsfd -Q TYPE|ipc-pipe ls|lsfd -Q 'TYPE == \"FIFO\"'"
+	"sock ls / ss -xp|ipc-sock ls|ss -xp"
+	"shm ls / lsof +D|ipc-shm ls|lsof +D /dev/shm"
+	"mq ls / lsof +D|ipc-mq ls|lsof +D /dev/mqueue"
+	"pipe ls --pid / lsfd -p|ipc-pipe ls --pid {pid}|lsfd -p {pid}"
+	"sock ls --pid / lsfd -p|ipc-sock ls --pid {pid}|lsfd -p {pid}"
+	"pipe ls --pid / lsfd -Q PID|ipc-pipe ls --pid {pid}|lsfd -Q 'PID == {pid}'"
+	"sock ls --pid / lsfd -Q PID|ipc-sock ls --pid {pid}|lsfd -Q 'PID == {pid}'"
 )
 
 # words LINE: the command of a row as CMD, an array, PID filled in;
 # ours from $BIN (or from $BASE with "base:"), the anchor's from PATH
 words() {
-	local line=${1//PID/$pid} dir=$BIN
+	local line=${1//\{pid\}/$pid} dir=$BIN
 	case $line in base:*) dir=$BASE line=${line#base:} ;; esac
 	eval "CMD=($line)"
 	case $line in ipc-*) CMD[0]=$dir/${CMD[0]} ;; esac
@@ -129,7 +137,7 @@ for n in $SIZES; do
 		    "${sa%%$'\n'*}" "$theirs" "$mb" "${sb##*$'\n'}" "${sb%%$'\n'*}"
 		if [ -z "$BASE" ]; then
 			DIR='time' BESTOF=$(calc "${sa%%$'\n'*} / ${sb%%$'\n'*}") \
-			    record "$label / ${theirs%% *}, $n procs" \
+			    record "$label, $n procs" \
 			    "$(calc "$ma / $mb")" x "<=" 1.0
 		else
 			DIR='time' BESTOF=$(calc "${sa%%$'\n'*} / ${sb%%$'\n'*}") \
@@ -139,10 +147,10 @@ for n in $SIZES; do
 		T1[$label]=$ma A1[$label]=$mb
 		[ -n "$first" ] || T0[$label]=$ma A0[$label]=$mb
 		if [ -n "$GNU_TIME" ] && [ -z "$BASE" ]; then
-			ra=$(median "${ka[@]}") rb=$(median "${kb[@]}")
-			DIR=memory record "$label RSS / ${theirs%% *}, $n procs" \
-			    "$(calc "$ra / $rb")" x "<=" 2.0
-			echo "    ($ra KiB against $rb KiB, medians of the rounds)"
+			rss_a=$(median "${ka[@]}") rss_b=$(median "${kb[@]}")
+			DIR=memory record "$label, RSS, $n procs" \
+			    "$(calc "$rss_a / $rss_b")" x "<=" 2.0
+			echo "    ($rss_a KiB against $rss_b KiB, medians of the rounds)"
 		fi
 	done
 	[ -n "$first" ] || first=$n fd0=$nfd
