@@ -98,7 +98,9 @@ env_lines() {
 	assert_output sh
 	waited "$LT"
 	assert_equal "$ST" 0
-	listen_bg -1 -e "nosuch-$$"
+	# a PATH of our own: a directory of the tester's we may not search
+	# would make it dash's "Permission denied"
+	listen_bg -1 -e "PATH=/usr/bin:/bin; nosuch-$$"
 	run timeout "$bound" ipc-sock connect "$s" </dev/null
 	assert_success
 	assert_output ""

@@ -74,7 +74,7 @@ data_calls() {
 }
 
 @test "copy: a socket into a file and a file into a socket splice, no read/write of the data" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
 	data 4194304
 	bg calls_of timeout 20 ipc-sock recv "$s"
@@ -197,7 +197,7 @@ print(b)' "$s"
 }
 
 @test "copy: ipc-pipe recv from a FIFO into a file splices straight, no pipe of its own" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
 	mkfifo f
 	head -c 2000000 /dev/urandom >data

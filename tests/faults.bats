@@ -41,9 +41,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
-	command -v strace >/dev/null || skip "no strace(1)"
-	strace -qq -o /dev/null true 2>/dev/null ||
-	    skip "strace cannot trace here (ptrace refused)"
+	need_strace
 	q=f$$-$BATS_TEST_NUMBER
 	key=$(printf '0x%x' $((0x66740000 + ($$ % 256) * 256 + BATS_TEST_NUMBER)))
 	# LeakSanitizer stops the world with ptrace, which a traced process

@@ -260,6 +260,22 @@ need_works() {
 	skip "needs $1, refused here: ${err:-exit status not 0}"
 }
 
+# need_strace: skip the test unless strace(1) is here and may trace
+need_strace() {
+	command -v strace >/dev/null || skip "strace is not installed"
+	need_works "strace (ptrace)" strace -qq -o /dev/null true
+}
+
+# alone CMD...: exec CMD with nothing open but /dev/null as 0, 1 and 2:
+# what bats holds open (its output pipes) would be its objects too
+alone() {
+	local fd
+	for fd in $(ls "/proc/$BASHPID/fd"); do
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	done
+	exec "$@" </dev/null >/dev/null 2>&1
+}
+
 # need_unshare FLAGS... [-- CMD...]: skip the test unless unshare(1) with
 # FLAGS may run CMD (true if none) here. A chroot cannot make / private
 # (-m, --mount-proc); a container may refuse a namespace, or a mount in

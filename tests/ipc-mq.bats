@@ -1096,7 +1096,7 @@ lrpid=$(cat "$BATS_TEST_TMPDIR/rpid")"
 }
 
 @test "recv writes whole messages: waiting ones go out together, none split" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would count valgrind's writes"
 	ipc-mq create -s 3000 "$q"
 	for i in 1 2 3 4 5 6 7 8 9 10; do

@@ -220,7 +220,7 @@ teardown() {
 }
 
 @test "send -l batches whole lines into writes of at most PIPE_BUF" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would count valgrind's writes"
 	ipc-pipe create "$f"
 	seq 100000 > in
@@ -321,7 +321,7 @@ teardown() {
 }
 
 @test "send writes a 4095-byte MSG and its newline in one write of PIPE_BUF" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would count valgrind's writes"
 	ipc-pipe create "$f"
 	a=$(printf 'p%.0s' $(seq 4095))
@@ -947,7 +947,7 @@ writers="
 }
 
 @test "stat reads a held FIFO through its reader's descriptor, never opening it" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
 	ipc-pipe create "$f"
 	bg sh -c "exec sleep 30 < $f"
@@ -969,7 +969,7 @@ writers="
 # (/proc/PID/syscall names the call), return with the traced pid in HELD
 hold_fstatat() {
 	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers here are x86_64's"
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
 	# LeakSanitizer cannot work under ptrace: SANITIZE=1 builds do without it
 	ASAN_OPTIONS=detect_leaks=0 bg strace -qq -o /dev/null \
@@ -1056,7 +1056,7 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 
 @test "recv -c: a reader without the lock that takes bytes first is caught, nothing dropped" {
 	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers here are x86_64's"
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
 	ipc-pipe create "$f"
 	exec 5<>"$f"
@@ -1241,7 +1241,7 @@ seq=2"
 }
 
 @test "ls and stat walk /proc once, each process's directory opened once, for holders and waiting openers alike" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would trace valgrind"
 	ipc-pipe create "$f"
 	for v in ls "stat $f"; do

@@ -456,7 +456,7 @@ proc_walks() {
 }
 
 @test "descriptors and maps are read in one walk of /proc: shm and sem stat and ls" {
-	command -v strace >/dev/null || skip "strace is not installed"
+	need_strace
 	[ -z "${IPC_WRAP:-}" ] || skip "under valgrind, strace would see valgrind's opens"
 	n=pidx$$
 	MADE="ipc-shm rm -f $n; ipc-sem rm -f $n"

@@ -30,16 +30,6 @@ pid_in() {
 	wait_for test -s "$1" && cat "$1"
 }
 
-# exec the command with nothing open but /dev/null as 0, 1 and 2: what
-# bats holds open (its output pipes) would be the process's objects too
-alone() {
-	local fd
-	for fd in $(ls "/proc/$BASHPID/fd"); do
-		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done
-	exec "$@" </dev/null >/dev/null 2>&1
-}
-
 # ls of the command $1 for pid $2, the fields $3, and options or DIRs after
 lspid() {
 	local cmd=$1 pid=$2 fields=$3

@@ -9,9 +9,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
-	command -v strace >/dev/null || skip "no strace(1)"
-	strace -qq -o /dev/null true 2>/dev/null ||
-	    skip "strace cannot trace here (ptrace refused)"
+	need_strace
 	# under a wrapper (valgrind) the calls traced are the wrapper's
 	[ -z "${IPC_WRAP:-}" ] || skip "counts the command's own system calls"
 	# LeakSanitizer stops the world with ptrace, which a traced process
@@ -22,17 +20,6 @@ setup() {
 teardown() {
 	teardown_bg
 	return 0
-}
-
-# exec the command with nothing open but /dev/null as 0, 1 and 2 (and
-# what the command line opens after): what bats holds open would be the
-# process's objects too
-alone() {
-	local fd
-	for fd in $(ls "/proc/$BASHPID/fd"); do
-		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done
-	exec "$@" </dev/null >/dev/null 2>&1
 }
 
 # traced CALLS CMD...: run CMD under strace -e trace=CALLS, its trace

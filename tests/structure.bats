@@ -180,7 +180,7 @@ lib_defs_but() {
 		    sh "$ROOT/$OBJ/$o"
 		assert_success
 		case $o in
-		pidx.o)		assert_output 'procfs_fdinfo_acc procfs_fopen procfs_maps_line procfs_opening procfs_text' ;;
+		pidx.o)		assert_output 'procfs_fopen procfs_link_acc procfs_maps_line procfs_opening' ;;
 		blocked.o)	assert_output 'procfs_fopen procfs_maps_line procfs_text' ;;
 		esac
 	done
