@@ -1061,9 +1061,10 @@ in_fstatat() { awk '$1 == 262 && $5 == "0x100" { ok = 1 } END { exit !ok }' \
 	ipc-pipe create "$f"
 	exec 5<>"$f"
 	printf 'a\nbbbb\n' >&5
-	# hold our read(2) of the FIFO (2 bytes: the peeked "a\n") while dd takes them
+	# hold our read(2) of the FIFO (2 bytes: the peeked "a\n") while dd
+	# takes them: 3 s, for a loaded machine's wait_for to see it held
 	ASAN_OPTIONS=detect_leaks=0 bg strace -qq -o /dev/null -P "$PWD/$f" \
-	    -e inject=read:delay_enter=1000000 ipc-pipe recv -c 1 "$f" > out 2> err
+	    -e inject=read:delay_enter=3000000 ipc-pipe recv -c 1 "$f" > out 2> err
 	wait_for traced_child "$BG_LAST"
 	wait_for in_read2 "$HELD"
 	dd if="$f" of=taken bs=2 count=1 status=none
